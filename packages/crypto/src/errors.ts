@@ -1,0 +1,22 @@
+/**
+ * Errors raised by @ethp2p/crypto.
+ * @module
+ */
+
+/** What went wrong, for code that branches on it. */
+export type CryptoErrorCode =
+  | 'INVALID_PRIVATE_KEY'
+  | 'INVALID_PUBLIC_KEY'
+  | 'INVALID_SIGNATURE'
+  | 'BACKEND_UNAVAILABLE';
+
+/** A key, signature or backend that cannot be used. Argument misuse throws TypeError instead. */
+export class CryptoError extends Error {
+  override readonly name = 'CryptoError';
+  readonly code: CryptoErrorCode;
+
+  constructor(code: CryptoErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

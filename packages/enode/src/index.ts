@@ -1,0 +1,7 @@
+/**
+ * @ethp2p/enode: node keys and IDs, enode URLs, ENR (EIP-778), LocalNode and the node database.
+ * @module
+ */
+
+export type { Clock, Random, Timer } from './clock.ts';
+export { SimulatedClock, seededRandom, systemClock, systemRandom } from './clock.ts';
