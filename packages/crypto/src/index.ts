@@ -1,7 +1,27 @@
 /**
  * @ethp2p/crypto: secp256k1, keccak, AES and HMAC for ethp2p behind one small interface.
+ *
+ * The functions use the active backend, chosen once at import: `ETHP2P_CRYPTO=native|wasm|noble`
+ * forces one, otherwise the fastest that loads is used.
  * @module
  */
+export {
+  activeBackend,
+  compressPublicKey,
+  createKeccak256,
+  decompressPublicKey,
+  ecdhX,
+  generatePrivateKey,
+  isValidPrivateKey,
+  isValidPublicKey,
+  keccak256,
+  publicKey,
+  randomBytes,
+  recover,
+  signRecoverable,
+  verify,
+} from './active.ts';
+export { loadBackend } from './backend.ts';
 export {
   assertBytes,
   bytesToHex,
@@ -12,5 +32,7 @@ export {
 } from './bytes.ts';
 export type { CryptoErrorCode } from './errors.ts';
 export { CryptoError } from './errors.ts';
+export type { Aes256Block, AesCtr } from './symmetric.ts';
+export { createAes256Block, createAesCtr, hmacSha256, sha256 } from './symmetric.ts';
 export type { BackendName, CryptoBackend, KeccakState } from './types.ts';
 export { BACKEND_NAMES } from './types.ts';
