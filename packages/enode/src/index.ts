@@ -5,3 +5,5 @@
 
 export type { Clock, Random, Timer } from './clock.ts';
 export { SimulatedClock, seededRandom, systemClock, systemRandom } from './clock.ts';
+export type { LogFields, Logger } from './logger.ts';
+export { defaultLogger, MemoryLogger, silentLogger } from './logger.ts';
