@@ -6,9 +6,9 @@
 import { type Clock, systemClock } from './clock.ts';
 
 /** How long a peer's statement about our endpoint counts (geth `iptrackWindow`). */
-export const IPTRACK_WINDOW_MS = 5 * 60_000;
+export const IPTRACK_WINDOW_MS: number = 5 * 60_000;
 /** How long a host we contacted counts as contacted (geth `iptrackContactWindow`). */
-export const IPTRACK_CONTACT_WINDOW_MS = 10 * 60_000;
+export const IPTRACK_CONTACT_WINDOW_MS: number = 10 * 60_000;
 /** Distinct peers that must agree before an endpoint is predicted (geth `iptrackMinStatements`). */
 export const IPTRACK_MIN_STATEMENTS = 10;
 /** Most reporting hosts remembered at once; statements are untrusted input, so memory is capped. */
