@@ -4,17 +4,15 @@
  * @module
  */
 
+import { loadNativeBackend } from './backends/native.ts';
 import { nobleBackend } from './backends/noble.ts';
+import { loadWasmBackend } from './backends/wasm.ts';
 import { CryptoError } from './errors.ts';
 import { BACKEND_NAMES, type BackendName, type CryptoBackend } from './types.ts';
 
 const loaders: Record<BackendName, () => Promise<CryptoBackend>> = {
-  native: async () => {
-    throw new Error('native backend not built yet');
-  },
-  wasm: async () => {
-    throw new Error('wasm backend not built yet');
-  },
+  native: loadNativeBackend,
+  wasm: loadWasmBackend,
   noble: async () => nobleBackend,
 };
 
@@ -31,9 +29,12 @@ export async function loadBackend(name: BackendName): Promise<CryptoBackend> {
   try {
     return await loaders[name]();
   } catch (err) {
-    throw new CryptoError('BACKEND_UNAVAILABLE', `crypto backend "${name}" failed to load`, {
-      cause: err,
-    });
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new CryptoError(
+      'BACKEND_UNAVAILABLE',
+      `crypto backend "${name}" failed to load: ${reason}`,
+      { cause: err },
+    );
   }
 }
 
