@@ -5,5 +5,26 @@
 
 export type { Clock, Random, Timer } from './clock.ts';
 export { SimulatedClock, seededRandom, systemClock, systemRandom } from './clock.ts';
+export type { EnodeUrl } from './enode-url.ts';
+export { formatEnodeUrl, parseEnodeUrl } from './enode-url.ts';
+export { ENR_MAX_SIZE_BYTES } from './enr/codec.ts';
+export type { EnrValue } from './enr/entries.ts';
+export type { EnrInit } from './enr/record.ts';
+export { Enr } from './enr/record.ts';
+export type { EnodeUrlErrorCode, EnrErrorCode } from './errors.ts';
+export { EnodeUrlError, EnrError } from './errors.ts';
 export type { LogFields, Logger } from './logger.ts';
 export { defaultLogger, MemoryLogger, silentLogger } from './logger.ts';
+export type { NodeEndpoint } from './node.ts';
+export { Node } from './node.ts';
+export type { NodeId } from './node-id.ts';
+export {
+  distance,
+  distCmp,
+  logDistance,
+  NODE_ID_BYTES,
+  nodeIdFromHex,
+  nodeIdFromPublicKey,
+  nodeIdToHex,
+  randomIdAtDistance,
+} from './node-id.ts';

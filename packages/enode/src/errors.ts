@@ -1,0 +1,61 @@
+/**
+ * Errors raised by @ethp2p/enode for bad data: records, enode URLs and stored nodes.
+ * Argument misuse (wrong types, out-of-range numbers) throws `TypeError` or `RangeError` instead.
+ * @module
+ */
+
+/** What is wrong with an ENR, for code that branches on it. */
+export type EnrErrorCode =
+  /** The signature does not verify under the record's identity scheme. */
+  | 'INVALID_SIGNATURE'
+  /** Keys are not in strictly ascending byte order. */
+  | 'UNSORTED_KEYS'
+  /** A key appears twice. */
+  | 'DUPLICATE_KEY'
+  /** The encoded record is bigger than 300 bytes. */
+  | 'TOO_LARGE'
+  /** Bytes follow the record's RLP list. */
+  | 'TRAILING_BYTES'
+  /** The bytes are not a canonical RLP `[sig, seq, k, v, ...]` list. */
+  | 'MALFORMED'
+  /** The `id` entry is missing or names a scheme other than "v4". */
+  | 'UNKNOWN_SCHEME'
+  /** A standard entry (`secp256k1`, `ip`, `tcp`, ...) is missing or has a malformed value. */
+  | 'INVALID_ENTRY'
+  /** The `enr:` text form is missing its prefix or is not unpadded base64url. */
+  | 'INVALID_TEXT';
+
+/** A node record (EIP-778) that cannot be decoded, verified, read or signed. */
+export class EnrError extends Error {
+  override readonly name = 'EnrError';
+  readonly code: EnrErrorCode;
+
+  constructor(code: EnrErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** What is wrong with an enode URL, for code that branches on it. */
+export type EnodeUrlErrorCode =
+  /** The text does not start with `enode://` (or `enr:` where both are accepted). */
+  | 'MISSING_PREFIX'
+  /** The public key is not 128 hex characters of a point on secp256k1. */
+  | 'INVALID_PUBLIC_KEY'
+  /** The host is neither an IP address nor a DNS name. */
+  | 'INVALID_HOST'
+  /** The TCP port is missing or not a decimal number in 0–65535. */
+  | 'INVALID_PORT'
+  /** The `discport` query parameter is not a decimal number in 0–65535. */
+  | 'INVALID_DISCPORT';
+
+/** An enode URL (`enode://<pubkey>@host:port?discport=udp`) that cannot be parsed. */
+export class EnodeUrlError extends Error {
+  override readonly name = 'EnodeUrlError';
+  readonly code: EnodeUrlErrorCode;
+
+  constructor(code: EnodeUrlErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
