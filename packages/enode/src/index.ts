@@ -5,6 +5,11 @@
 
 export type { Clock, Random, Timer } from './clock.ts';
 export { SimulatedClock, seededRandom, systemClock, systemRandom } from './clock.ts';
+export { DB_CLEANUP_CYCLE_MS, DB_VERSION, NODE_EXPIRATION_MS } from './db/constants.ts';
+export type { NodeDatabaseErrorCode } from './db/errors.ts';
+export { NODE_DATABASE_ERROR_CODE, NodeDatabaseError } from './db/errors.ts';
+export type { NodeDatabaseOptions, QuerySeedsOptions } from './db/node-db.ts';
+export { NodeDatabase } from './db/node-db.ts';
 export type { EnodeUrl } from './enode-url.ts';
 export { formatEnodeUrl, parseEnodeUrl } from './enode-url.ts';
 export { ENR_MAX_SIZE_BYTES } from './enr/codec.ts';

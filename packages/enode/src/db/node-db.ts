@@ -1,0 +1,292 @@
+/**
+ * The node database: what this node remembers about others across restarts (records, last ping
+ * and pong per endpoint, findnode failures) plus the local record's seq, with go-ethereum's
+ * semantics (`p2p/enode/nodedb.go`). Key layout: see `keys.ts`.
+ * @module
+ */
+import { bytesToHex, equalBytes } from '@ethp2p/crypto';
+import { type Clock, type Random, systemClock, systemRandom } from '../clock.ts';
+import { defaultLogger, type Logger } from '../logger.ts';
+import { Node } from '../node.ts';
+import { DB_CLEANUP_CYCLE_MS } from './constants.ts';
+import { NodeDatabaseError } from './errors.ts';
+import { expireNodes } from './expire.ts';
+import { PeriodicTask } from './expirer.ts';
+import {
+  checkId,
+  type IpAddress,
+  itemKey,
+  readInt,
+  readTimeMs,
+  readUint,
+  writeInt,
+  writeTimeMs,
+} from './fields.ts';
+import { ZERO_IP } from './ip.ts';
+import {
+  FIELD,
+  localItemKey,
+  nodeIdPrefix,
+  nodeItemKey,
+  nodeKey,
+  prefixRange,
+  splitNodeKey,
+} from './keys.ts';
+import { describe, ensureVersion, type Level, openStore } from './open.ts';
+import { sampleNodes } from './seeds.ts';
+import { encodeUvarint } from './varint.ts';
+
+/** Options for {@link NodeDatabase.open}. */
+export interface NodeDatabaseOptions {
+  /** Directory of the LevelDB store. Omitted: an in-memory store (nothing persisted). */
+  path?: string;
+  /** Time source for stored timestamps and the expirer's timer. Default: the system clock. */
+  clock?: Clock;
+  /** Randomness for {@link NodeDatabase.querySeeds}. Default: the OS CSPRNG. */
+  random?: Random;
+  /** Receives corruption and version-flush warnings. Default: stderr for warnings. */
+  logger?: Logger;
+}
+
+/** Options for {@link NodeDatabase.querySeeds}. */
+export interface QuerySeedsOptions {
+  /** A node ID never to return, normally the local node's. */
+  exclude?: Uint8Array;
+}
+
+/**
+ * The node database. Open it with {@link NodeDatabase.open}; one instance owns its store, and a
+ * persistent store is usable by one process at a time.
+ *
+ * Times are taken and returned as Unix milliseconds (`Clock.now()` values) but stored as whole
+ * Unix seconds like go-ethereum, so a value reads back rounded down to the second; a missing or
+ * unreadable value reads as 0. Per-endpoint fields are keyed by (node ID, IP), the IP in its
+ * 16-byte form (IPv4 as `::ffff:a.b.c.d`).
+ *
+ * Concurrency: methods may be called concurrently; each is a single LevelDB read or atomic write.
+ * The expirer ({@link NODE_EXPIRATION_MS}, every {@link DB_CLEANUP_CYCLE_MS}) starts on the first
+ * successful {@link updateLastPongReceived}. After {@link close} every method rejects with
+ * `NodeDatabaseError` code `CLOSED`.
+ *
+ * @example
+ * ```ts
+ * const db = await NodeDatabase.open({ path: `${datadir}/nodes` });
+ * await db.updateLastPongReceived(node.id, node.ip, Date.now());
+ * const seeds = await db.querySeeds(30, 5 * 24 * 3600_000, { exclude: self.id });
+ * await db.close();
+ * ```
+ */
+export class NodeDatabase {
+  /** The store's directory, or `undefined` for an in-memory database. */
+  readonly path: string | undefined;
+  readonly #db: Level;
+  readonly #clock: Clock;
+  readonly #random: Random;
+  readonly #logger: Logger;
+  readonly #expirer: PeriodicTask;
+  readonly #pending = new Set<Promise<unknown>>();
+  #closing: Promise<void> | undefined;
+
+  private constructor(db: Level, path: string | undefined, opts: NodeDatabaseOptions) {
+    this.path = path;
+    this.#db = db;
+    this.#clock = opts.clock ?? systemClock;
+    this.#random = opts.random ?? systemRandom;
+    this.#logger = opts.logger ?? defaultLogger;
+    this.#expirer = new PeriodicTask({
+      clock: this.#clock,
+      intervalMs: DB_CLEANUP_CYCLE_MS,
+      logger: this.#logger,
+      name: 'node database expirer',
+      run: () => this.#expire(),
+    });
+  }
+
+  /**
+   * Opens (creating if needed) the database at `options.path`, or an in-memory one. A damaged
+   * store is repaired or recreated with a warning; a store of another schema version is flushed.
+   * @throws NodeDatabaseError `LOCKED` if another process has the path open, `OPEN_FAILED` if no
+   * database can be created there at all.
+   */
+  static async open(options: NodeDatabaseOptions = {}): Promise<NodeDatabase> {
+    const logger = options.logger ?? defaultLogger;
+    const db = await openStore(options.path, logger);
+    try {
+      await ensureVersion(db, options.path, logger);
+    } catch (err) {
+      await db.close().catch(() => undefined);
+      throw new NodeDatabaseError('OPEN_FAILED', 'node database: cannot write version', {
+        cause: err,
+      });
+    }
+    return new NodeDatabase(db, options.path, options);
+  }
+
+  /** When a ping from (`id`, `ip`) was last received, in Unix ms (0 if never). */
+  async lastPingReceived(id: Uint8Array, ip: IpAddress): Promise<number> {
+    return this.#op(() => readTimeMs(this.#db, itemKey(id, ip, FIELD.lastPing)));
+  }
+
+  /** Records that a ping from (`id`, `ip`) was received at `timeMs` (stored in seconds). */
+  async updateLastPingReceived(id: Uint8Array, ip: IpAddress, timeMs: number): Promise<void> {
+    return this.#op(() => writeTimeMs(this.#db, itemKey(id, ip, FIELD.lastPing), timeMs));
+  }
+
+  /** When a pong from (`id`, `ip`) was last received, in Unix ms (0 if never): the bond. */
+  async lastPongReceived(id: Uint8Array, ip: IpAddress): Promise<number> {
+    return this.#op(() => readTimeMs(this.#db, itemKey(id, ip, FIELD.lastPong)));
+  }
+
+  /**
+   * Records that a pong from (`id`, `ip`) was received at `timeMs` (stored in seconds). The first
+   * successful call starts the expirer.
+   */
+  async updateLastPongReceived(id: Uint8Array, ip: IpAddress, timeMs: number): Promise<void> {
+    return this.#op(async () => {
+      await writeTimeMs(this.#db, itemKey(id, ip, FIELD.lastPong), timeMs);
+      if (this.#closing === undefined) this.#expirer.start();
+    });
+  }
+
+  /** Consecutive findnode failures of (`id`, `ip`) (0 if none recorded). */
+  async findFails(id: Uint8Array, ip: IpAddress): Promise<number> {
+    return this.#op(() => readInt(this.#db, itemKey(id, ip, FIELD.findFails)));
+  }
+
+  /** Sets the findnode failure count of (`id`, `ip`). */
+  async updateFindFails(id: Uint8Array, ip: IpAddress, fails: number): Promise<void> {
+    if (!Number.isSafeInteger(fails)) {
+      throw new RangeError(`fails: expected an integer, got ${fails}`);
+    }
+    return this.#op(() => writeInt(this.#db, itemKey(id, ip, FIELD.findFails), fails));
+  }
+
+  /** The stored seq of the local node `id`'s own record (0n if none). */
+  async localSeq(id: Uint8Array): Promise<bigint> {
+    checkId(id);
+    return this.#op(() => readUint(this.#db, localItemKey(id, FIELD.seq)));
+  }
+
+  /** Stores the seq of the local node `id`'s own record (0 ≤ seq < 2^64). */
+  async storeLocalSeq(id: Uint8Array, seq: bigint): Promise<void> {
+    checkId(id);
+    const value = encodeUvarint(seq);
+    return this.#op(() => this.#db.put(localItemKey(id, FIELD.seq), value));
+  }
+
+  /**
+   * Stores `node`'s record (`node.toStorage()`) and seq in one atomic write, unless a record with
+   * a higher seq is already stored (go-ethereum `UpdateNode`).
+   */
+  async updateNode(node: Node): Promise<void> {
+    return this.#op(async () => {
+      if (node.seq < (await readUint(this.#db, nodeItemKey(node.id, ZERO_IP, FIELD.seq)))) return;
+      await this.#db.batch([
+        { type: 'put', key: nodeKey(node.id), value: node.toStorage() },
+        {
+          type: 'put',
+          key: nodeItemKey(node.id, ZERO_IP, FIELD.seq),
+          value: encodeUvarint(node.seq),
+        },
+      ]);
+    });
+  }
+
+  /** The stored node `id`, or `undefined`. A record that fails to decode is deleted. */
+  async node(id: Uint8Array): Promise<Node | undefined> {
+    checkId(id);
+    return this.#op(async () => {
+      const key = nodeKey(id);
+      const value = await this.#db.get(key);
+      return value === undefined ? undefined : this.#decodeRecord(key, value);
+    });
+  }
+
+  /** Deletes everything stored about node `id`: its record and all per-IP fields. */
+  async deleteNode(id: Uint8Array): Promise<void> {
+    checkId(id);
+    return this.#op(() => this.#db.clear(prefixRange(nodeIdPrefix(id))));
+  }
+
+  /**
+   * Up to `n` distinct stored nodes whose last pong, for the IP in their record, is at most
+   * `maxAgeMs` old, sampled by random seeks like go-ethereum `QuerySeeds` (at most `5n` seeks, so
+   * fewer may come back even when more qualify). Nodes without an IP or without a pong never
+   * qualify; `options.exclude` (the local node) is never returned.
+   */
+  async querySeeds(n: number, maxAgeMs: number, options: QuerySeedsOptions = {}): Promise<Node[]> {
+    if (!Number.isSafeInteger(n) || n < 0) {
+      throw new RangeError(`n: expected a non-negative integer, got ${n}`);
+    }
+    const now = this.#clock.now();
+    return this.#op(() =>
+      sampleNodes(this.#db, {
+        n,
+        random: this.#random,
+        exclude: options.exclude,
+        decode: (key, value) => this.#decodeRecord(key, value),
+        accept: async (node) => {
+          if (node.ip === undefined) return false;
+          const pong = await readTimeMs(this.#db, itemKey(node.id, node.ip, FIELD.lastPong));
+          return pong > 0 && now - pong <= maxAgeMs;
+        },
+      }),
+    );
+  }
+
+  /** Resolves once no expiry pass is running. Mainly for tests driving a simulated clock. */
+  idle(): Promise<void> {
+    return this.#expirer.idle();
+  }
+
+  /**
+   * Stops the expirer (waiting for a pass in progress), waits for pending calls and closes the
+   * store. Idempotent: later calls return the same promise.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    await this.#expirer.stop();
+    await Promise.allSettled([...this.#pending]);
+    await this.#db.close();
+  }
+
+  async #op<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#closing !== undefined) throw new NodeDatabaseError('CLOSED', 'node database: closed');
+    const work = fn();
+    this.#pending.add(work);
+    try {
+      return await work;
+    } finally {
+      this.#pending.delete(work);
+    }
+  }
+
+  /** Decodes a stored record; a bad one is deleted (record and seq) and reads as absent. */
+  async #decodeRecord(key: Uint8Array, value: Uint8Array): Promise<Node | undefined> {
+    const id = splitNodeKey(key)?.id ?? new Uint8Array(32);
+    try {
+      const node = Node.fromStorage(value);
+      if (equalBytes(node.id, id)) return node;
+      throw new Error(`record is for node ${bytesToHex(node.id)}`);
+    } catch (err) {
+      this.#logger.debug('dropping undecodable node record', {
+        id: bytesToHex(id),
+        error: describe(err),
+      });
+      await this.#db.batch([
+        { type: 'del', key },
+        { type: 'del', key: nodeItemKey(id, ZERO_IP, FIELD.seq) },
+      ]);
+      return undefined;
+    }
+  }
+
+  async #expire(): Promise<void> {
+    const removed = await expireNodes(this.#db, this.#clock.now());
+    if (removed > 0) this.#logger.debug('expired stale nodes', { removed });
+  }
+}
