@@ -1,25 +1,8 @@
-import { RLP } from '@ethereumjs/rlp';
 import { bytesToHex, generatePrivateKey, hexToBytes, publicKey } from '@ethp2p/crypto';
 import { describe, expect, it } from 'vitest';
 import { Enr } from '../src/enr/record.ts';
-import { EnrError } from '../src/errors.ts';
+import { expectEnrError } from './helpers/enr.ts';
 import { EIP778_EXAMPLE, INVALID_RECORDS, KEY_B, SEQ99_RECORD } from './vectors/enr-vectors.ts';
-
-function expectEnrError(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(EnrError);
-    expect((err as EnrError).code).toBe(code);
-    return;
-  }
-  expect.unreachable('expected an EnrError');
-}
-
-/** A record signed with KEY_B whose list elements are `items` (already RLP-ready values). */
-function rawRecord(items: Array<Uint8Array | Uint8Array[] | string | bigint>): Uint8Array {
-  return RLP.encode(items);
-}
 
 describe('Enr vectors (spec-vectors §7)', () => {
   it('decodes, verifies and re-encodes the EIP-778 example from text', () => {
@@ -109,5 +92,3 @@ describe('Enr signing', () => {
     expect(() => Enr.sign({ seq: 1n }, new Uint8Array(31))).toThrow(RangeError);
   });
 });
-
-export { expectEnrError, rawRecord };
