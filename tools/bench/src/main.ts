@@ -1,1 +1,30 @@
-export {};
+/**
+ * The benchmark runner: `node tools/bench/dist/main.js [suite...]` runs the named suites, or all
+ * of them when none is named. A suite is a named async function that prints its own report.
+ * @module
+ */
+import { runCryptoBench } from './crypto.ts';
+
+/** Every suite by name, in the order `pnpm bench` runs them. */
+const SUITES: Readonly<Record<string, () => Promise<unknown>>> = {
+  crypto: () => runCryptoBench(),
+};
+
+async function main(args: readonly string[]): Promise<number> {
+  const names = args.length > 0 ? args : Object.keys(SUITES);
+  const unknown = names.filter((n) => !Object.hasOwn(SUITES, n));
+  if (unknown.length > 0) {
+    console.error(
+      `unknown suite: ${unknown.join(', ')} (suites: ${Object.keys(SUITES).join(', ')})`,
+    );
+    return 2;
+  }
+  for (const name of names) {
+    const started = performance.now();
+    await SUITES[name]?.();
+    console.log(`\n${name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));
