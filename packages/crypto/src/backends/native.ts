@@ -62,7 +62,11 @@ interface EcdhOptions {
   ybuf: Uint8Array;
 }
 
-/** ECDH options whose "hash" is the bare x-coordinate (the addon hashes with SHA-256 otherwise). */
+/**
+ * ECDH options whose "hash" is the bare x-coordinate (the addon hashes with SHA-256 otherwise).
+ * `publicKeyTweakMul` would be ~30% faster, but libsecp256k1 multiplies there in variable time;
+ * `ecdh` uses the constant-time multiplication, which a secret scalar needs.
+ */
 const ECDH_X_ONLY: EcdhOptions = {
   hashfn: (x) => x,
   xbuf: new Uint8Array(32),
