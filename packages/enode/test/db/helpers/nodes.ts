@@ -1,4 +1,4 @@
-import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
+import { generatePrivateKey, keccak256, publicKey } from '@ethp2p/crypto';
 import { Enr } from '../../../src/enr/record.ts';
 import { Node } from '../../../src/node.ts';
 
@@ -8,7 +8,12 @@ export function signedNode(ip: string, seq = 1n, key = generatePrivateKey()): No
 }
 
 /** An unsigned node (from a public key), as discovered from an enode URL. */
-export function plainNode(ip: string | undefined): Node {
-  const pub = publicKey(generatePrivateKey());
+export function plainNode(ip: string | undefined, key = generatePrivateKey()): Node {
+  const pub = publicKey(key);
   return Node.fromPublicKey(pub, ip === undefined ? {} : { ip, udp: 30303, tcp: 30303 });
+}
+
+/** A deterministic private key for test node number `i`. */
+export function testKey(i: number): Uint8Array {
+  return keccak256(new TextEncoder().encode(`ethp2p node-db test key ${i}`));
 }
