@@ -65,7 +65,7 @@ export function parseEnodeUrl(url: string): EnodeUrl {
 /**
  * Formats an enode URL. Without `ip` or `hostname` it is the incomplete form; `discport` is
  * written only when `udp` differs from `tcp`; a missing `tcp` is written as 0.
- * @throws {TypeError|RangeError} on a bad public key, address or port
+ * @throws {TypeError|RangeError} on a bad public key, address, hostname or port
  */
 export function formatEnodeUrl(parts: EnodeUrl): string {
   assertBytes('publicKey', parts.publicKey, 64);
@@ -76,6 +76,9 @@ export function formatEnodeUrl(parts: EnodeUrl): string {
     if (ip === undefined) throw new TypeError(`ip: expected an IP address, got ${parts.ip}`);
     host = ip.includes(':') ? `[${ip}]` : ip;
   } else if (parts.hostname !== undefined) {
+    if (!DNS_NAME.test(parts.hostname)) {
+      throw new TypeError(`hostname: expected a DNS name, got ${parts.hostname}`);
+    }
     host = parts.hostname;
   } else {
     return key;

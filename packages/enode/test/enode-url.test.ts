@@ -88,6 +88,7 @@ describe('enode URL parsing', () => {
     const publicKey = hexToBytes(URL_ID);
     expect(() => formatEnodeUrl({ publicKey: new Uint8Array(63) })).toThrow(RangeError);
     expect(() => formatEnodeUrl({ publicKey, ip: 'nope' })).toThrow(TypeError);
+    expect(() => formatEnodeUrl({ publicKey, hostname: 'a b', tcp: 1 })).toThrow(TypeError);
     expect(() => formatEnodeUrl({ publicKey, ip: '1.2.3.4', tcp: 65536 })).toThrow(RangeError);
     expect(parseEnodeUrl(formatEnodeUrl({ publicKey, ip: '1.2.3.4' })).tcp).toBe(0);
   });

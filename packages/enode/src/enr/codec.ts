@@ -28,7 +28,8 @@ export interface EnrParts {
   readonly pairs: readonly EnrPair[];
 }
 
-type Decoded = Uint8Array | Decoded[];
+/** A decoded RLP item: a byte string or a list of items. */
+export type RlpItem = Uint8Array | RlpItem[];
 
 /**
  * Decodes and structurally checks record bytes: size, canonical RLP, no trailing bytes, seq,
@@ -48,7 +49,7 @@ export function decodeEnrParts(bytes: Uint8Array): EnrParts {
   for (let i = 2; i < list.length; i += 2) {
     const key = list[i];
     if (!(key instanceof Uint8Array)) throw new EnrError('MALFORMED', 'record key is a list');
-    pairs.push([bytesToKey(key), encodeValue(list[i + 1] as Decoded)]);
+    pairs.push([bytesToKey(key), encodeValue(list[i + 1] as RlpItem)]);
   }
   checkKeyOrder(pairs);
   return { signature, seq, pairs };
@@ -107,13 +108,13 @@ export function keyToBytes(key: string): Uint8Array {
  * Decodes one raw RLP value (as kept in a record) into bytes or nested lists.
  * @throws {EnrError} MALFORMED if it is not exactly one canonical item
  */
-export function decodeRlpValue(raw: Uint8Array): Decoded {
+export function decodeRlpValue(raw: Uint8Array): RlpItem {
   const { data, remainder } = strictDecode(raw);
   if (remainder.length !== 0) throw new EnrError('MALFORMED', 'value has trailing bytes');
   return data;
 }
 
-function decodeList(bytes: Uint8Array): Decoded[] {
+function decodeList(bytes: Uint8Array): RlpItem[] {
   if (bytes.length === 0) throw new EnrError('MALFORMED', 'empty record');
   const { data, remainder } = strictDecode(bytes);
   if (remainder.length !== 0) {
@@ -124,12 +125,12 @@ function decodeList(bytes: Uint8Array): Decoded[] {
 }
 
 /** RLP.decode in stream mode, canonical only, with its plain Errors turned into EnrError. */
-function strictDecode(bytes: Uint8Array): { data: Decoded; remainder: Uint8Array } {
-  let data: Decoded;
+function strictDecode(bytes: Uint8Array): { data: RlpItem; remainder: Uint8Array } {
+  let data: RlpItem;
   let remainder: Uint8Array;
   try {
     if (bytes.length === 0) throw new Error('empty input');
-    ({ data, remainder } = RLP.decode(bytes, true) as { data: Decoded; remainder: Uint8Array });
+    ({ data, remainder } = RLP.decode(bytes, true) as { data: RlpItem; remainder: Uint8Array });
   } catch (err) {
     throw new EnrError('MALFORMED', 'invalid RLP', { cause: err });
   }
@@ -141,7 +142,7 @@ function strictDecode(bytes: Uint8Array): { data: Decoded; remainder: Uint8Array
   return { data, remainder };
 }
 
-function decodeSeq(item: Decoded | undefined): bigint {
+function decodeSeq(item: RlpItem | undefined): bigint {
   if (!(item instanceof Uint8Array)) throw new EnrError('MALFORMED', 'seq is not a byte string');
   if (item.length > 8) throw new EnrError('MALFORMED', 'seq larger than 64 bits');
   if (item.length > 0 && item[0] === 0) throw new EnrError('MALFORMED', 'seq has leading zeros');
@@ -150,7 +151,7 @@ function decodeSeq(item: Decoded | undefined): bigint {
   return seq;
 }
 
-function encodeValue(value: Decoded): Uint8Array {
+function encodeValue(value: RlpItem): Uint8Array {
   return RLP.encode(value);
 }
 

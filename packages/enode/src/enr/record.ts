@@ -59,9 +59,8 @@ export class Enr {
    */
   static decode(bytes: Uint8Array): Enr {
     assertBytes('bytes', bytes);
-    const copy = Uint8Array.from(bytes);
-    const parts = decodeEnrParts(copy);
-    return new Enr(parts, verifyV4(parts), copy);
+    const parts = decodeEnrParts(bytes); // checks the size before anything else
+    return new Enr(parts, verifyV4(parts), Uint8Array.from(bytes));
   }
 
   /** Decodes and verifies the `enr:` text form. @throws {EnrError} as {@link Enr.decode}, or INVALID_TEXT */
