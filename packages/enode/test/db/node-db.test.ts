@@ -1,3 +1,4 @@
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bytesToHex, generatePrivateKey } from '@ethp2p/crypto';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -175,5 +176,26 @@ describe('NodeDatabase lifecycle', () => {
       name: 'NodeDatabaseError',
       code: 'LOCKED',
     });
+  });
+
+  it('opens a damaged store with a warning, keeps what survived and stays writable', async () => {
+    const path = join(await tempDir(), 'nodes');
+    const n = signedNode('10.0.0.1');
+    const db = await NodeDatabase.open({ path, logger: new MemoryLogger() });
+    await db.updateNode(n);
+    await db.storeLocalSeq(id(1), 42n);
+    await db.close();
+    const manifest = (await readdir(path)).find((f) => f.startsWith('MANIFEST-'));
+    await writeFile(join(path, manifest ?? 'MANIFEST-000001'), Buffer.alloc(100, 0xab));
+    await writeFile(join(path, 'CURRENT'), 'garbage');
+    const logger = new MemoryLogger();
+    const again = await NodeDatabase.open({ path, logger });
+    open.push(again);
+    expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.fields?.path)).toContain(
+      path,
+    );
+    expect(await again.localSeq(id(1))).toBe(42n); // repair recovered the log
+    await again.updateLastPongReceived(n.id, '10.0.0.1', 5_000);
+    expect(await again.lastPongReceived(n.id, '10.0.0.1')).toBe(5_000);
   });
 });
