@@ -97,6 +97,10 @@ describe.each(backendRows)('%s backend rejects', (_name, b: CryptoBackend) => {
     expect(() => b.ecdhX(PRIV, PUB.subarray(1))).toThrow(RangeError);
     expect(() => b.verify(HASH, SIG.subarray(0, 64), sec1)).toThrow(RangeError);
     expect(() => b.decompressPublicKey(sec1)).toThrow(RangeError);
+    const notBytes = Array.from(PUB) as unknown as Uint8Array;
+    expect(() => b.compressPublicKey(notBytes)).toThrow(TypeError);
+    expect(() => b.ecdhX(PRIV, notBytes)).toThrow(TypeError);
+    expect(() => b.verify(HASH, SIG.subarray(0, 64), notBytes)).toThrow(TypeError);
   });
 
   it('compressed keys that are not points with INVALID_PUBLIC_KEY', () => {

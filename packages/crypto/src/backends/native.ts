@@ -27,8 +27,10 @@ import {
   checkRecoverable,
   checkVerifyArgs,
   isPrivateKeyBytes,
+  type KeyMethods,
   notOnCurve,
   randomPrivateKey,
+  type SignatureMethods,
   toSec1,
   unrecoverable,
 } from './shared.ts';
@@ -80,10 +82,8 @@ function loadAddon(): Secp256k1Addon {
   return createRequire(import.meta.url)('secp256k1/bindings') as Secp256k1Addon;
 }
 
-/** The secp256k1 half of the backend on a loaded addon. */
-function secpMethods(
-  secp: Secp256k1Addon,
-): Omit<CryptoBackend, 'name' | 'keccak256' | 'createKeccak256'> {
+/** Key derivation, validation, compression and ECDH on a loaded addon. */
+function keyMethods(secp: Secp256k1Addon): KeyMethods {
   return {
     generatePrivateKey: randomPrivateKey,
     isValidPrivateKey: isPrivateKeyBytes,
@@ -94,10 +94,10 @@ function secpMethods(
     isValidPublicKey: (pub) =>
       pub instanceof Uint8Array && pub.length === 64 && secp.publicKeyVerify(toSec1(pub)),
     compressPublicKey(pub) {
+      const sec1 = toSec1(pub);
       try {
-        return secp.publicKeyConvert(toSec1(pub), true);
+        return secp.publicKeyConvert(sec1, true);
       } catch (err) {
-        if (err instanceof RangeError) throw err;
         throw notOnCurve(err);
       }
     },
@@ -110,6 +110,21 @@ function secpMethods(
         throw badCompressedKey(err);
       }
     },
+    ecdhX(priv, pub) {
+      checkPrivateKey(priv);
+      const sec1 = toSec1(pub);
+      try {
+        return secp.ecdh(sec1, priv, ECDH_X_ONLY, new Uint8Array(32));
+      } catch (err) {
+        throw notOnCurve(err);
+      }
+    },
+  };
+}
+
+/** Signing, recovery and verification on a loaded addon. */
+function signatureMethods(secp: Secp256k1Addon): SignatureMethods {
+  return {
     signRecoverable(hash, priv) {
       assertBytes('hash', hash, 32);
       checkPrivateKey(priv);
@@ -134,15 +149,6 @@ function secpMethods(
         return false;
       }
     },
-    ecdhX(priv, pub) {
-      checkPrivateKey(priv);
-      const sec1 = toSec1(pub);
-      try {
-        return secp.ecdh(sec1, priv, ECDH_X_ONLY, new Uint8Array(32));
-      } catch (err) {
-        throw notOnCurve(err);
-      }
-    },
   };
 }
 
@@ -161,7 +167,8 @@ export async function loadNativeBackend(): Promise<CryptoBackend> {
   }
   return {
     name: 'native',
-    ...secpMethods(secp),
+    ...keyMethods(secp),
+    ...signatureMethods(secp),
     keccak256: hashWasm.keccak256,
     createKeccak256,
   };

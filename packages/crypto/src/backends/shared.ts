@@ -6,6 +6,7 @@
 import { getRandomValues } from 'node:crypto';
 import { assertBytes } from '../bytes.ts';
 import { CryptoError } from '../errors.ts';
+import type { CryptoBackend } from '../types.ts';
 
 /** The secp256k1 group order n, big-endian. */
 const CURVE_ORDER = Uint8Array.from(
@@ -98,3 +99,18 @@ export function checkVerifyArgs(hash: Uint8Array, sig: Uint8Array, pub: Uint8Arr
   assertBytes('publicKey', pub, 64);
   return isScalarInRange(sig, 0) && isScalarInRange(sig, 32);
 }
+
+/** The key-handling methods of a backend. */
+export type KeyMethods = Pick<
+  CryptoBackend,
+  | 'generatePrivateKey'
+  | 'isValidPrivateKey'
+  | 'publicKey'
+  | 'isValidPublicKey'
+  | 'compressPublicKey'
+  | 'decompressPublicKey'
+  | 'ecdhX'
+>;
+
+/** The signature methods of a backend. */
+export type SignatureMethods = Pick<CryptoBackend, 'signRecoverable' | 'recover' | 'verify'>;

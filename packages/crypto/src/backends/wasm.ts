@@ -12,18 +12,18 @@ import {
   checkRecoverable,
   checkVerifyArgs,
   isPrivateKeyBytes,
+  type KeyMethods,
   notOnCurve,
   randomPrivateKey,
+  type SignatureMethods,
   toSec1,
   unrecoverable,
 } from './shared.ts';
 
 type TinySecp256k1 = typeof import('tiny-secp256k1');
 
-/** The secp256k1 half of the backend on a loaded tiny-secp256k1 module. */
-function secpMethods(
-  ecc: TinySecp256k1,
-): Omit<CryptoBackend, 'name' | 'keccak256' | 'createKeccak256'> {
+/** Key derivation, validation, compression and ECDH on a loaded tiny-secp256k1 module. */
+function keyMethods(ecc: TinySecp256k1): KeyMethods {
   /** The SEC1 form of a 64-byte key. @throws {CryptoError} INVALID_PUBLIC_KEY off the curve */
   const pointOnCurve = (pub: Uint8Array): Uint8Array => {
     const sec1 = toSec1(pub);
@@ -45,6 +45,19 @@ function secpMethods(
       if (!ecc.isPointCompressed(compressed)) throw badCompressedKey();
       return ecc.pointCompress(compressed, false).subarray(1);
     },
+    ecdhX(priv, pub) {
+      checkPrivateKey(priv);
+      const shared = ecc.pointMultiply(pointOnCurve(pub), priv, true);
+      // Unreachable for a valid point and key: the curve has prime order and no cofactor.
+      if (shared === null) throw notOnCurve();
+      return shared.subarray(1);
+    },
+  };
+}
+
+/** Signing, recovery and verification on a loaded tiny-secp256k1 module. */
+function signatureMethods(ecc: TinySecp256k1): SignatureMethods {
+  return {
     signRecoverable(hash, priv) {
       assertBytes('hash', hash, 32);
       checkPrivateKey(priv);
@@ -71,13 +84,6 @@ function secpMethods(
       // Non-strict verification accepts high s, as the devp2p contract (and noble) does.
       return ecc.isPoint(sec1) && ecc.verify(hash, sec1, sig, false);
     },
-    ecdhX(priv, pub) {
-      checkPrivateKey(priv);
-      const shared = ecc.pointMultiply(pointOnCurve(pub), priv, true);
-      // Unreachable for a valid point and key: the curve has prime order and no cofactor.
-      if (shared === null) throw notOnCurve();
-      return shared.subarray(1);
-    },
   };
 }
 
@@ -87,7 +93,8 @@ export async function loadWasmBackend(): Promise<CryptoBackend> {
   const keccak = await createHashWasmKeccak();
   return {
     name: 'wasm',
-    ...secpMethods(ecc),
+    ...keyMethods(ecc),
+    ...signatureMethods(ecc),
     keccak256: keccak.keccak256,
     createKeccak256: keccak.createKeccak256,
   };
