@@ -18,6 +18,16 @@ export type { EnrInit } from './enr/record.ts';
 export { Enr } from './enr/record.ts';
 export type { EnodeUrlErrorCode, EnrErrorCode } from './errors.ts';
 export { EnodeUrlError, EnrError } from './errors.ts';
+export type { Endpoint, IpTrackerOptions } from './ip-tracker.ts';
+export {
+  IPTRACK_CONTACT_WINDOW_MS,
+  IPTRACK_MAX_HOSTS,
+  IPTRACK_MIN_STATEMENTS,
+  IPTRACK_WINDOW_MS,
+  IpTracker,
+} from './ip-tracker.ts';
+export type { LocalNodeOptions, LocalSeqStore } from './local-node.ts';
+export { LocalNode } from './local-node.ts';
 export type { LogFields, Logger } from './logger.ts';
 export { defaultLogger, MemoryLogger, silentLogger } from './logger.ts';
 export type { NodeEndpoint } from './node.ts';
