@@ -4,6 +4,14 @@ import { selectBackend } from '../src/backend.ts';
 import type { BackendName } from '../src/index.ts';
 import { type CryptoError, loadBackend } from '../src/index.ts';
 
+// The secp256k1 addon ships prebuilt binaries for these platforms only; elsewhere the native
+// backend cannot load and selection must fall to wasm.
+const NATIVE_PLATFORM = ['linux-x64', 'darwin-arm64', 'win32-x64'].includes(
+  `${process.platform}-${process.arch}`,
+);
+const FASTEST: BackendName = NATIVE_PLATFORM ? 'native' : 'wasm';
+const LOADABLE: BackendName[] = NATIVE_PLATFORM ? ['native', 'wasm', 'noble'] : ['wasm', 'noble'];
+
 afterEach(() => {
   vi.unstubAllEnvs();
   vi.doUnmock('../src/backends/native.ts');
@@ -11,13 +19,19 @@ afterEach(() => {
 });
 
 describe('selectBackend', () => {
-  it('picks native, the fastest, when nothing is forced and the addons load here', async () => {
-    expect((await selectBackend(undefined)).name).toBe('native');
-    expect((await selectBackend('')).name).toBe('native');
+  it(`picks ${FASTEST}, the fastest that loads on ${process.platform}-${process.arch}`, async () => {
+    expect((await selectBackend(undefined)).name).toBe(FASTEST);
+    expect((await selectBackend('')).name).toBe(FASTEST);
   });
 
-  it.each(['native', 'wasm', 'noble'] as const)('loads %s when forced', async (name) => {
+  it.each(LOADABLE)('loads %s when forced', async (name) => {
     expect((await selectBackend(name)).name).toBe(name);
+  });
+
+  it('fails loudly, naming native, when native is forced where it cannot load', async () => {
+    const forced = selectBackend('native');
+    if (NATIVE_PLATFORM) await expect(forced).resolves.toMatchObject({ name: 'native' });
+    else await expect(forced).rejects.toThrow(/crypto backend "native" failed to load/);
   });
 
   it('rejects an unknown ETHP2P_CRYPTO value with a TypeError naming the variable', async () => {
@@ -61,7 +75,7 @@ describe('a backend that fails to load', () => {
 });
 
 describe('ETHP2P_CRYPTO at import', () => {
-  it.each(['noble', 'wasm', 'native'] as const)('=%s makes %s the active backend', async (name) => {
+  it.each(LOADABLE)('=%s makes %s the active backend', async (name) => {
     vi.resetModules();
     vi.stubEnv('ETHP2P_CRYPTO', name);
     const crypto = await import('../src/index.ts');
@@ -73,11 +87,11 @@ describe('ETHP2P_CRYPTO at import', () => {
     );
   });
 
-  it('unset selects native', async () => {
+  it(`unset selects ${FASTEST}`, async () => {
     vi.resetModules();
     vi.stubEnv('ETHP2P_CRYPTO', undefined);
     const crypto = await import('../src/index.ts');
-    expect(crypto.activeBackend().name).toBe('native');
+    expect(crypto.activeBackend().name).toBe(FASTEST);
   });
 
   it('with an invalid value makes the import fail', async () => {

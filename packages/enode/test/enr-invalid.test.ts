@@ -25,7 +25,7 @@ describe('Enr.decode rejects hand-built bad records', () => {
 
   it('rejects a bad signature', () => {
     const bytes = signedRecord([ID, SECP]);
-    bytes[5] ^= 1; // inside the 64-byte signature
+    bytes[5] = (bytes[5] as number) ^ 1; // inside the 64-byte signature
     expectEnrError(() => Enr.decode(bytes), 'INVALID_SIGNATURE');
   });
 

@@ -109,7 +109,7 @@ describe('Enr.decode throws only EnrError on untrusted input (fuzz)', () => {
     const record = valid[0] as Uint8Array;
     for (let i = 0; i < record.length * 8; i++) {
       const flipped = Uint8Array.from(record);
-      flipped[i >> 3] ^= 0x80 >> (i & 7);
+      flipped[i >> 3] = (flipped[i >> 3] as number) ^ (0x80 >> (i & 7));
       // Any change to a signed record must be rejected, and only with EnrError.
       expect(() => Enr.decode(flipped)).toThrow(EnrError);
     }

@@ -124,7 +124,7 @@ describe('Node', () => {
       const bytes = Node.fromEnodeUrl(`enode://${URL_ID}@1.2.3.4:5`).toStorage();
       expect(() => Enr.decode(bytes)).toThrow(EnrError);
       const tampered = Node.fromEnr(Enr.decodeText(SEQ99_RECORD.text)).toStorage();
-      tampered[tampered.length - 1] ^= 1;
+      tampered[tampered.length - 1] = (tampered[tampered.length - 1] as number) ^ 1;
       expect(() => Node.fromStorage(tampered)).toThrow(EnrError);
     });
   });

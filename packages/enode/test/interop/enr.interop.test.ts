@@ -65,7 +65,7 @@ describe('ENR interop with @ethereumjs/devp2p', () => {
 
   it('rejects a tampered EIP-778 example as we do', () => {
     const bytes = hexToBytes(EIP778_EXAMPLE.rlp);
-    bytes[bytes.length - 1] ^= 1; // udp port
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 1; // udp port
     const text = `enr:${Buffer.from(bytes).toString('base64url')}`;
     expect(() => Enr.decodeText(text)).toThrow(/invalid signature/);
     expect(() => ENR.parseAndVerifyRecord(text)).toThrow(/Unable to verify ENR signature/);
