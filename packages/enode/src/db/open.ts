@@ -97,9 +97,12 @@ async function scan(db: Level): Promise<void> {
   }
 }
 
+/** Most `<path>.corrupt.N` names tried before giving up. */
+const MAX_ASIDE_NAMES = 100;
+
 /** Renames `path` to the first free `<path>.corrupt[.N]`; never deletes anything. */
 async function moveAside(path: string): Promise<string> {
-  for (let i = 0; ; i++) {
+  for (let i = 0; i < MAX_ASIDE_NAMES; i++) {
     const target = i === 0 ? `${path}.corrupt` : `${path}.corrupt.${i}`;
     if (await exists(target)) continue;
     try {
@@ -111,6 +114,7 @@ async function moveAside(path: string): Promise<string> {
       });
     }
   }
+  throw new NodeDatabaseError('OPEN_FAILED', `node database: too many ${path}.corrupt.N copies`);
 }
 
 async function exists(path: string): Promise<boolean> {
