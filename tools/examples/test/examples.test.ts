@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 // Every packages/<pkg>/examples/<name>.ts must appear verbatim in packages/<pkg>/README.md and run
 // to completion, printing at least one line. Examples import packages by name; vitest resolves
 // those to TypeScript sources, and `tsc -b` type-checks the same files through this tool's tsconfig.
-const root = join(import.meta.dirname, '..', '..', '..');
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 const packagesDir = join(root, 'packages');
 
 const examples = readdirSync(packagesDir).flatMap((pkg) => {
