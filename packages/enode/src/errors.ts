@@ -59,3 +59,31 @@ export class EnodeUrlError extends Error {
     this.code = code;
   }
 }
+
+/** What is wrong with a node key file, for code that branches on it. */
+export type NodeKeyErrorCode =
+  /** There is no file at the path. */
+  | 'NOT_FOUND'
+  /** The file is not 64 hex characters of a valid secp256k1 private key. */
+  | 'INVALID_KEY'
+  /** The file could not be read or written (permissions, a directory in the way, ...). */
+  | 'IO';
+
+/** A node key file that cannot be read, parsed or written. */
+export class NodeKeyError extends Error {
+  override readonly name = 'NodeKeyError';
+  readonly code: NodeKeyErrorCode;
+  /** The file the error is about. */
+  readonly path: string;
+
+  constructor(
+    code: NodeKeyErrorCode,
+    path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.code = code;
+    this.path = path;
+  }
+}

@@ -16,8 +16,8 @@ export { ENR_MAX_SIZE_BYTES } from './enr/codec.ts';
 export type { EnrValue } from './enr/entries.ts';
 export type { EnrInit } from './enr/record.ts';
 export { Enr } from './enr/record.ts';
-export type { EnodeUrlErrorCode, EnrErrorCode } from './errors.ts';
-export { EnodeUrlError, EnrError } from './errors.ts';
+export type { EnodeUrlErrorCode, EnrErrorCode, NodeKeyErrorCode } from './errors.ts';
+export { EnodeUrlError, EnrError, NodeKeyError } from './errors.ts';
 export type { Endpoint, IpTrackerOptions } from './ip-tracker.ts';
 export {
   IPTRACK_CONTACT_WINDOW_MS,
@@ -43,3 +43,4 @@ export {
   nodeIdToHex,
   randomIdAtDistance,
 } from './node-id.ts';
+export { loadNodeKey, loadOrCreateNodeKey, saveNodeKey } from './node-key.ts';
