@@ -113,5 +113,9 @@ export async function runCryptoBench(timing: TimingOptions = DEFAULT_TIMING): Pr
   const table = formatTable(header, rows);
   console.log(`crypto: @ethp2p/crypto backends, Node ${process.version} ${process.arch}\n`);
   console.log(table);
+  console.log(
+    '\nnoble is also what @ethereumjs/devp2p runs (through ethereum-cryptography), so the noble ' +
+      'column is its cost per operation.',
+  );
   return table;
 }
