@@ -212,7 +212,8 @@ export class NodeDatabase {
    * Up to `n` distinct stored nodes whose last pong, for the IP in their record, is at most
    * `maxAgeMs` old, sampled by random seeks like go-ethereum `QuerySeeds` (at most `5n` seeks, so
    * fewer may come back even when more qualify). Nodes without an IP or without a pong never
-   * qualify; `options.exclude` (the local node) is never returned.
+   * qualify. The local node is never returned: neither `options.exclude` nor any node whose local
+   * seq is stored here (the identity that owns this database).
    */
   async querySeeds(n: number, maxAgeMs: number, options: QuerySeedsOptions = {}): Promise<Node[]> {
     if (!Number.isSafeInteger(n) || n < 0) {
@@ -227,6 +228,7 @@ export class NodeDatabase {
         decode: (key, value) => this.#decodeRecord(key, value),
         accept: async (node) => {
           if (node.ip === undefined) return false;
+          if ((await this.#db.get(localItemKey(node.id, FIELD.seq))) !== undefined) return false;
           const pong = await readTimeMs(this.#db, itemKey(node.id, node.ip, FIELD.lastPong));
           return pong > 0 && now - pong <= maxAgeMs;
         },

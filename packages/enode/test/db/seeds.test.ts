@@ -63,6 +63,13 @@ describe('NodeDatabase.querySeeds', () => {
     },
   );
 
+  it('never returns the node whose local seq this database stores, even without exclude', async () => {
+    const { db, self } = await populated(5);
+    expect(ids(await db.querySeeds(100, MAX_AGE))).toContain(bytesToHex(self.id));
+    await db.storeLocalSeq(self.id, 7n);
+    expect(ids(await db.querySeeds(100, MAX_AGE))).not.toContain(bytesToHex(self.id));
+  });
+
   it('finds most live nodes when asked for many', async () => {
     const { db, live } = await populated(7);
     const got = ids(await db.querySeeds(30, MAX_AGE));
