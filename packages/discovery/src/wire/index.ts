@@ -1,7 +1,33 @@
 /**
  * @ethp2p/discovery/wire: the discv4 packet codec (sign, encode, decode, verify), for tools and
- * interop.
+ * interop. Pure functions, no I/O.
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md
  * @module
  */
-export {};
+export type { PacketName } from './constants.ts';
+export {
+  DISCV4_VERSION,
+  EXPIRATION_MS,
+  MAX_DATAGRAM_SIZE,
+  MAX_NEIGHBORS_PER_PACKET,
+  MAX_PACKET_SIZE,
+  MIN_PACKET_SIZE,
+  PACKET_TYPE,
+} from './constants.ts';
+export type { Endpoint, NeighborNode } from './endpoint.ts';
+export type { DecodedPacket, EncodedPacket } from './envelope.ts';
+export { decodePacket, encodePacket } from './envelope.ts';
+export type { WireErrorCode } from './errors.ts';
+export { WIRE_ERROR_CODE, WireError } from './errors.ts';
+export { expirationFromNow, isExpired } from './expiration.ts';
+export { chunkNeighbors } from './neighbors.ts';
+export type {
+  EnrRequestPacket,
+  EnrResponsePacket,
+  FindNodePacket,
+  NeighborsPacket,
+  Packet,
+  PacketInput,
+  PingPacket,
+  PongPacket,
+} from './packets.ts';

@@ -1,0 +1,103 @@
+/**
+ * Endpoints (`[ip, udp, tcp]`) and Neighbors entries (`[ip, udp, tcp, pubkey]`) on the wire.
+ * Like geth (`v4wire.Endpoint`, `v4wire.Node`) these lists take no extra elements.
+ * @see https://github.com/ethereum/devp2p/blob/master/discv4.md#wire-protocol
+ * @module
+ */
+import { WireError } from './errors.ts';
+import { bytesToIp, ipToBytes } from './ip.ts';
+import type { RlpItem } from './rlp.ts';
+import { encodeBytes, encodeList, encodeUint, listItems, readUint, stringPayload } from './rlp.ts';
+
+/**
+ * A UDP/TCP endpoint as carried in Ping and Pong. `ip` is canonical text (IPv4-mapped IPv6 reads
+ * as IPv4), or `undefined` for the empty address geth sends when it does not know its own IP.
+ */
+export interface Endpoint {
+  readonly ip: string | undefined;
+  readonly udp: number;
+  readonly tcp: number;
+}
+
+/**
+ * One node in a Neighbors packet, in wire form: no relay-IP or port checks have been applied
+ * (that is the discovery service's job). `publicKey` is 64 bytes (X‖Y), not checked to be on
+ * the curve.
+ */
+export interface NeighborNode extends Endpoint {
+  readonly publicKey: Uint8Array;
+}
+
+const EMPTY: Uint8Array = new Uint8Array(0);
+
+/** The RLP of an endpoint. @throws {TypeError|RangeError} on a bad IP or port */
+export function encodeEndpoint(ep: Endpoint, field: string): Uint8Array {
+  return encodeList(endpointItems(ep, field));
+}
+
+/** The RLP of a Neighbors entry. @throws {TypeError|RangeError} on a bad IP, port or key */
+export function encodeNeighbor(node: NeighborNode, field: string): Uint8Array {
+  const key = node.publicKey;
+  if (!(key instanceof Uint8Array) || key.length !== 64) {
+    throw new RangeError(`${field}.publicKey: expected 64 bytes, got ${describe(key)}`);
+  }
+  return encodeList([...endpointItems(node, field), encodeBytes(key)]);
+}
+
+function endpointItems(ep: Endpoint, field: string): Uint8Array[] {
+  if (typeof ep !== 'object' || ep === null) {
+    throw new TypeError(`${field}: expected an endpoint, got ${describe(ep)}`);
+  }
+  let ip = EMPTY;
+  if (ep.ip !== undefined) {
+    const bytes = typeof ep.ip === 'string' ? ipToBytes(ep.ip) : undefined;
+    if (bytes === undefined)
+      throw new TypeError(`${field}.ip: expected an IP address, got ${ep.ip}`);
+    ip = bytes;
+  }
+  return [encodeBytes(ip), encodePort(ep.udp, `${field}.udp`), encodePort(ep.tcp, `${field}.tcp`)];
+}
+
+function encodePort(port: number, field: string): Uint8Array {
+  if (!Number.isInteger(port) || port < 0 || port > 0xffff) {
+    throw new RangeError(`${field}: expected an integer from 0 to 65535, got ${port}`);
+  }
+  return encodeUint(port);
+}
+
+/** Decodes `[ip, udp, tcp]`. @throws {WireError} MALFORMED */
+export function decodeEndpoint(it: RlpItem | undefined, what: string): Endpoint {
+  if (it === undefined) throw new WireError('MALFORMED', `${what}: missing`);
+  const fields = listItems(it, what);
+  if (fields.length !== 3) throw new WireError('MALFORMED', `${what}: expected 3 elements`);
+  return decodeAddress(fields, what);
+}
+
+/** Decodes `[ip, udp, tcp, pubkey]`. @throws {WireError} MALFORMED */
+export function decodeNeighbor(it: RlpItem, what: string): NeighborNode {
+  const fields = listItems(it, what);
+  if (fields.length !== 4) throw new WireError('MALFORMED', `${what}: expected 4 elements`);
+  const key = stringPayload(fields[3], `${what}.publicKey`);
+  if (key.length !== 64) throw new WireError('MALFORMED', `${what}.publicKey: expected 64 bytes`);
+  const { ip, udp, tcp } = decodeAddress(fields, what);
+  return { ip, udp, tcp, publicKey: key.slice() };
+}
+
+function decodeAddress(fields: RlpItem[], what: string): Endpoint {
+  const raw = stringPayload(fields[0], `${what}.ip`);
+  if (raw.length !== 0 && raw.length !== 4 && raw.length !== 16) {
+    throw new WireError('MALFORMED', `${what}.ip: expected 0, 4 or 16 bytes, got ${raw.length}`);
+  }
+  return {
+    ip: raw.length === 0 ? undefined : bytesToIp(raw),
+    udp: readUint(fields[1], 2, `${what}.udp`),
+    tcp: readUint(fields[2], 2, `${what}.tcp`),
+  };
+}
+
+/** A short description of a value for error messages. */
+export function describe(value: unknown): string {
+  if (value instanceof Uint8Array) return `${value.length} bytes`;
+  if (value === null) return 'null';
+  return typeof value;
+}

@@ -1,0 +1,31 @@
+/** Helpers for the wire tests: typed-error assertions and keyB. */
+import { hexToBytes } from '@ethp2p/crypto';
+import { expect } from 'vitest';
+import { WireError } from '../../src/wire/index.ts';
+import { KEY_B } from './vectors.ts';
+
+/** keyB's private key, the signer of the geth vectors. */
+export const PRIV_B: Uint8Array = hexToBytes(KEY_B.priv);
+
+/** Asserts that `fn` throws a WireError with `code`. */
+export function expectWireError(fn: () => unknown, code: string): void {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(WireError);
+    expect((err as WireError).code).toBe(code);
+    return;
+  }
+  expect.unreachable(`expected a WireError ${code}`);
+}
+
+/** Runs `fn`; any throw other than a WireError fails the test. Returns whether it threw. */
+export function throwsOnlyWireError(fn: () => unknown): boolean {
+  try {
+    fn();
+    return false;
+  } catch (err) {
+    if (!(err instanceof WireError)) throw err;
+    return true;
+  }
+}
