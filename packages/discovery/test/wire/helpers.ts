@@ -1,5 +1,5 @@
 /** Helpers for the wire tests: typed-error assertions and keyB. */
-import { hexToBytes } from '@ethp2p/crypto';
+import { concatBytes, hexToBytes, keccak256, signRecoverable } from '@ethp2p/crypto';
 import { expect } from 'vitest';
 import { WireError } from '../../src/wire/index.ts';
 import { KEY_B } from './vectors.ts';
@@ -28,4 +28,15 @@ export function throwsOnlyWireError(fn: () => unknown): boolean {
     if (!(err instanceof WireError)) throw err;
     return true;
   }
+}
+
+/**
+ * A datagram with a correct hash around `type ‖ body`, signed by keyB unless a raw 65-byte
+ * `signature` is given. Lets tests reach the body parser with bodies the encoder never makes.
+ */
+export function seal(type: number, body: Uint8Array, signature?: Uint8Array): Uint8Array {
+  const tail = concatBytes(Uint8Array.of(type), body);
+  const sig = signature ?? signRecoverable(keccak256(tail), PRIV_B);
+  const signed = concatBytes(sig, tail);
+  return concatBytes(keccak256(signed), signed);
 }
