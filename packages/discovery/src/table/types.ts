@@ -1,0 +1,55 @@
+/**
+ * Public types of the node table: its events, options and diagnostic snapshots.
+ * @module
+ */
+import type { Clock, Logger, Node, NodeDatabase, Random } from '@ethp2p/enode';
+import type { RevalidationListName } from './revalidation.ts';
+
+/** Why a node left the table. */
+export type TableRemovalReason = 'deleted' | 'findnode-failures' | 'unresponsive';
+
+/** Events of the node table, one payload object each. Emitted after the change is complete. */
+export interface TableEvents {
+  /** A node became a bucket entry (newly added or promoted from the replacements). */
+  'node:added': (event: { readonly node: Node; readonly bucket: number }) => void;
+  /** A bucket entry was removed. */
+  'node:removed': (event: {
+    readonly node: Node;
+    readonly bucket: number;
+    readonly reason: TableRemovalReason;
+  }) => void;
+}
+
+/** The part of the node database the table uses (findnode failures, seeds). */
+export type TableDatabase = Pick<NodeDatabase, 'updateNode' | 'findFails' | 'updateFindFails'>;
+
+/** Options of the node table. */
+export interface TableOptions {
+  /** The local node's ID; it is never added. */
+  readonly selfId: Uint8Array;
+  /** Keeps findnode failure counts and receives long-lived nodes as future seeds. */
+  readonly db?: TableDatabase;
+  readonly clock?: Clock;
+  readonly random?: Random;
+  readonly logger?: Logger;
+  /** Fast revalidation interval; default PING_INTERVAL_MS. */
+  readonly pingIntervalMs?: number;
+}
+
+/** What the table knows about one of its entries (a snapshot). */
+export interface TableNodeInfo {
+  readonly node: Node;
+  readonly bucket: number;
+  /** When the node entered the table (or its replacement list), in clock ms. */
+  readonly addedAtMs: number;
+  readonly livenessChecks: number;
+  readonly isValidatedLive: boolean;
+  readonly revalidation: RevalidationListName;
+}
+
+/** A snapshot of one bucket: entries in insertion order, replacements newest first. */
+export interface TableBucketSnapshot {
+  readonly index: number;
+  readonly entries: readonly Node[];
+  readonly replacements: readonly Node[];
+}
