@@ -1,12 +1,17 @@
 /**
  * Encoding and decoding of packet bodies (the RLP after the type byte), one pair per type.
  * Decoding follows geth's `v4wire`: unknown trailing list elements go to `rest`, bytes after the
- * list are ignored, and an optional enr-seq in Ping and Pong must be an integer.
+ * list are ignored, and an optional enr-seq in Ping and Pong must be an integer (EIP-868), so the
+ * two historical EIP-8 vectors with a list in that position (geth 7b5107b73f) are rejected, as
+ * geth has since #22842. Endpoint and Neighbors entries take no extra elements (geth has no tail
+ * there). Hashes must be 32 bytes and keys 64. An ENRResponse record is decoded and its
+ * signature verified with `Enr.decode`; a bad record is `BAD_RECORD`.
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md#wire-protocol
  * @module
  */
 import { Enr } from '@ethp2p/enode';
-import { MAX_UINT64, PACKET_TYPE, type PacketName } from './constants.ts';
+import type { PacketName } from './constants.ts';
+import { MAX_UINT64, PACKET_TYPE } from './constants.ts';
 import {
   decodeEndpoint,
   decodeNeighbor,
