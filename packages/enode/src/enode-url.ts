@@ -8,7 +8,7 @@
  */
 import { assertBytes, bytesToHex, hexToBytes, isValidPublicKey } from '@ethp2p/crypto';
 import { EnodeUrlError } from './errors.ts';
-import { normalizeIp } from './ip.ts';
+import { checkPort, normalizeIp } from './ip.ts';
 
 /** Prefix of an enode URL. */
 export const ENODE_URL_PREFIX = 'enode://';
@@ -133,12 +133,5 @@ function parsePort(
   if (!/^[0-9]{1,5}$/.test(text)) throw new EnodeUrlError(code, message);
   const port = Number(text);
   if (port > 0xffff) throw new EnodeUrlError(code, message);
-  return port;
-}
-
-function checkPort(field: string, port: number): number {
-  if (!Number.isInteger(port) || port < 0 || port > 0xffff) {
-    throw new RangeError(`${field}: expected a port number in 0-65535, got ${port}`);
-  }
   return port;
 }

@@ -1,6 +1,7 @@
 /**
  * IP address helpers for enode URLs and ENR `ip`/`ip6` entries: text ↔ bytes, canonical text
- * (RFC 5952 for IPv6) and the locality score geth uses to pick an endpoint.
+ * (RFC 5952 for IPv6), the locality score geth uses to pick an endpoint, and the port check shared
+ * by URLs, records and nodes.
  * IPv4-mapped IPv6 addresses (`::ffff:a.b.c.d`) are normalized to plain IPv4 everywhere,
  * as geth does with `netip.Addr.Unmap`.
  * @module
@@ -31,6 +32,17 @@ export function bytesToIp(bytes: Uint8Array): string {
 export function normalizeIp(text: string): string | undefined {
   const bytes = ipToBytes(text);
   return bytes === undefined ? undefined : bytesToIp(bytes);
+}
+
+/**
+ * `port` if it is an integer port number in 0–65535.
+ * @throws {RangeError} `"<field>: expected a port number in 0-65535, got X"` otherwise
+ */
+export function checkPort(field: string, port: unknown): number {
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 0xffff) {
+    throw new RangeError(`${field}: expected a port number in 0-65535, got ${String(port)}`);
+  }
+  return port;
 }
 
 /**

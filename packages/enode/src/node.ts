@@ -12,7 +12,7 @@ import { Enr } from './enr/record.ts';
 import { ENR_TEXT_PREFIX } from './enr/text.ts';
 import { findPair, secp256k1Key } from './enr/v4-scheme.ts';
 import { EnodeUrlError, EnrError } from './errors.ts';
-import { ipLocality, ipToBytes, normalizeIp } from './ip.ts';
+import { checkPort, ipLocality, ipToBytes, normalizeIp } from './ip.ts';
 
 /** An IP endpoint as given to {@link Node.fromPublicKey}. */
 export interface NodeEndpoint {
@@ -112,8 +112,8 @@ export class Node {
       if (ip === undefined)
         throw new TypeError(`endpoint.ip: expected an IP address, got ${endpoint.ip}`);
     }
-    const udp = checkPort('endpoint.udp', endpoint.udp);
-    const tcp = checkPort('endpoint.tcp', endpoint.tcp);
+    const udp = optionalPort('endpoint.udp', endpoint.udp);
+    const tcp = optionalPort('endpoint.tcp', endpoint.tcp);
     const publicKey = Uint8Array.from(pub64);
     return new Node({ publicKey, record: undefined, seq: 0n, ip, udp, tcp, hostname: undefined });
   }
@@ -223,10 +223,6 @@ function hostnamePart(hostname: string | undefined): { hostname?: string } {
   return hostname === undefined ? {} : { hostname };
 }
 
-function checkPort(field: string, port: number | undefined): number | undefined {
-  if (port === undefined) return undefined;
-  if (!Number.isInteger(port) || port < 0 || port > 0xffff) {
-    throw new RangeError(`${field}: expected a port number in 0-65535, got ${port}`);
-  }
-  return port;
+function optionalPort(field: string, port: number | undefined): number | undefined {
+  return port === undefined ? undefined : checkPort(field, port);
 }

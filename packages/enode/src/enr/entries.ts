@@ -5,7 +5,7 @@
  */
 import { RLP } from '@ethereumjs/rlp';
 import { EnrError } from '../errors.ts';
-import { bytesToIp, ipToBytes } from '../ip.ts';
+import { bytesToIp, checkPort, ipToBytes } from '../ip.ts';
 import { decodeRlpValue, encodeList } from './codec.ts';
 
 /**
@@ -32,12 +32,7 @@ export function encodeEntry(key: string, value: EnrValue): Uint8Array {
   const field = `entries.${key}`;
   if (isRaw(value)) return encodeAny(field, value);
   if (key === 'ip' || key === 'ip6') return RLP.encode(ipEntryBytes(field, key, value));
-  if (PORT_KEYS.has(key)) {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffff) {
-      throw new RangeError(`${field}: expected a port number in 0-65535, got ${String(value)}`);
-    }
-    return RLP.encode(value);
-  }
+  if (PORT_KEYS.has(key)) return RLP.encode(checkPort(field, value));
   return encodeAny(field, value);
 }
 
