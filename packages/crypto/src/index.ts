@@ -22,6 +22,7 @@ export {
   verify,
 } from './active.ts';
 export { loadBackend } from './backend.ts';
+export { isLowS } from './backends/shared.ts';
 export {
   assertBytes,
   bytesToHex,

@@ -33,6 +33,10 @@ function agree(fn: (b: CryptoBackend) => Uint8Array): string {
   return results[0] as string;
 }
 
+function hexBytes(hex: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(hex, 'hex'));
+}
+
 describe('backends agree', () => {
   it('on public keys and their compressed round trip', () => {
     fc.assert(
@@ -66,6 +70,17 @@ describe('backends agree', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+
+  it('on signatures of hashes at or above the curve order (reduced as RFC 6979 says)', () => {
+    const seven = new Uint8Array(32);
+    seven[31] = 7;
+    const n = hexBytes('fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141');
+    for (const hash of [new Uint8Array(32).fill(0xff), n]) {
+      agree((b) => b.signRecoverable(hash, seven));
+      for (const b of backends)
+        expect(b.recover(hash, b.signRecoverable(hash, seven))).toEqual(noble.publicKey(seven));
+    }
   });
 
   it('on high-s signatures: recovered with the flipped v and verified', () => {

@@ -50,8 +50,8 @@ const GETH_PUB =
 const GETH_PUB_COMPRESSED = '02e32df42865e97135acfb65f3bae71bdc86f4d49150ad6a440b6f15878109880a';
 
 // go-ethereum crypto/signature_test.go TestVerifySignatureMalleable: a high-s signature by keyB.
-// geth's VerifySignature rejects it; the devp2p contract here (recover-based, like noble with
-// lowS: false) accepts it.
+// geth's VerifySignature rejects it; `verify` here accepts it (like noble with lowS: false), and
+// callers that need geth's rule (the ENR "v4" scheme) add `isLowS`.
 const MALLEABLE_SIG =
   '638a54215d80a6713c8d523a6adc4e6e73652d859103a36b700851cb0e61b66b8ebfc1a610c57d732ec6e0a8f06a9a7a28df5051ece514702ff9cdff0b11f454';
 const MALLEABLE_MSG = 'd301ce462d3e639518f482c7f03821fec1e602018630ce621e1e7851c12343a6';

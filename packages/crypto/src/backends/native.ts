@@ -30,6 +30,7 @@ import {
   type KeyMethods,
   notOnCurve,
   randomPrivateKey,
+  reduceModOrder,
   type SignatureMethods,
   toSec1,
   unrecoverable,
@@ -129,7 +130,10 @@ function signatureMethods(secp: Secp256k1Addon): SignatureMethods {
       assertBytes('hash', hash, 32);
       checkPrivateKey(priv);
       const out = new Uint8Array(65);
-      out[64] = secp.ecdsaSign(hash, priv, NO_OPTIONS, out.subarray(0, 64)).recid;
+      // The addon feeds the unreduced hash to RFC 6979; reducing it first gives the same
+      // signature as noble and wasm for the (rare) hashes ≥ n. ECDSA itself reduces anyway.
+      const msg = reduceModOrder(hash);
+      out[64] = secp.ecdsaSign(msg, priv, NO_OPTIONS, out.subarray(0, 64)).recid;
       return out;
     },
     recover(hash, sig) {

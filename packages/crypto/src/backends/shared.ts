@@ -13,6 +13,49 @@ const CURVE_ORDER = Uint8Array.from(
   Buffer.from('fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141', 'hex'),
 );
 
+/** ⌊n/2⌋, big-endian: the largest s a non-malleable signature may have. */
+const HALF_ORDER = Uint8Array.from(
+  Buffer.from('7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0', 'hex'),
+);
+
+/** Compares the 32 bytes of `a` at `offset` with `b`, big-endian: negative, zero or positive. */
+function compare32(a: Uint8Array, offset: number, b: Uint8Array): number {
+  for (let i = 0; i < 32; i++) {
+    const d = (a[offset + i] as number) - (b[i] as number);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * Whether the s half of a 64-byte r‖s or 65-byte r‖s‖v signature is at most n/2. Signatures
+ * with a high s are malleable twins of low-s ones; go-ethereum's `VerifySignature` (and so the
+ * ENR "v4" scheme) rejects them.
+ */
+export function isLowS(sig: Uint8Array): boolean {
+  assertBytes('signature', sig);
+  if (sig.length !== 64 && sig.length !== 65) {
+    throw new RangeError(`signature: expected 64 or 65 bytes, got ${sig.length}`);
+  }
+  return compare32(sig, 32, HALF_ORDER) <= 0;
+}
+
+/**
+ * `hash` reduced modulo n, as RFC 6979 (bits2octets) and ECDSA use it. A 32-byte value is below
+ * 2n, so one subtraction suffices. Returns `hash` itself when it is already below n.
+ */
+export function reduceModOrder(hash: Uint8Array): Uint8Array {
+  if (compare32(hash, 0, CURVE_ORDER) < 0) return hash;
+  const out = new Uint8Array(32);
+  let borrow = 0;
+  for (let i = 31; i >= 0; i--) {
+    const d = (hash[i] as number) - (CURVE_ORDER[i] as number) - borrow;
+    borrow = d < 0 ? 1 : 0;
+    out[i] = d & 0xff;
+  }
+  return out;
+}
+
 /** Whether the 32 bytes of `bytes` at `offset`, read big-endian, lie in [1, n-1]. */
 export function isScalarInRange(bytes: Uint8Array, offset = 0): boolean {
   let zero = true;
