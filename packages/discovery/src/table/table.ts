@@ -6,23 +6,16 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md#kademlia-table
  * @module
  */
-import { assertBytes, bytesToHex } from '@ethp2p/crypto';
+import { assertBytes, equalBytes } from '@ethp2p/crypto';
 import type { Clock, Logger, Random } from '@ethp2p/enode';
 import { defaultLogger, distCmp, Node, systemClock, systemRandom } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
-import {
-  Bucket,
-  bucketIndex,
-  hasUsableEndpoint,
-  IpLimits,
-  indexOfId,
-  TableEntry,
-} from './bucket.ts';
+import type { TableEntry } from './bucket.ts';
+import type { TableChange } from './buckets.ts';
+import { Buckets } from './buckets.ts';
 import {
   BUCKET_SIZE,
   MAX_FINDNODE_FAILURES,
-  MAX_REPLACEMENTS,
-  N_BUCKETS,
   PING_INTERVAL_MS,
   SEED_MIN_LIVENESS_CHECKS,
   SLOW_REVALIDATION_FACTOR,
@@ -36,7 +29,6 @@ import type {
   TableEvents,
   TableNodeInfo,
   TableOptions,
-  TableRemovalReason,
 } from './types.ts';
 
 /**
@@ -64,9 +56,7 @@ export class Table {
   readonly #random: Random;
   readonly #logger: Logger;
   readonly #db: TableDatabase | undefined;
-  readonly #buckets: readonly Bucket[];
-  readonly #byId = new Map<string, TableEntry>();
-  readonly #ips = new IpLimits();
+  readonly #buckets: Buckets;
   readonly #reval: Revalidation;
   readonly #findFails: FindFails;
   readonly #writes = new Set<Promise<void>>();
@@ -84,7 +74,6 @@ export class Table {
     this.#random = options.random ?? systemRandom;
     this.#logger = options.logger ?? defaultLogger;
     this.#db = options.db;
-    this.#buckets = Array.from({ length: N_BUCKETS }, (_, i) => new Bucket(i));
     this.#findFails = new FindFails(this.#db, this.#logger);
     this.events = this.#emitter;
     this.#reval = new Revalidation({
@@ -95,11 +84,18 @@ export class Table {
       slowIntervalMs: pingMs * SLOW_REVALIDATION_FACTOR,
       onResult: (entry, result) => this.#applyRevalidation(entry, result),
     });
+    this.#buckets = new Buckets({
+      selfId: this.#selfId,
+      clock: this.#clock,
+      random: this.#random,
+      revalidation: this.#reval,
+      onChange: (change) => this.#emit(change),
+    });
   }
 
   /** How many nodes the buckets hold (replacements not counted). */
   get size(): number {
-    return this.#byId.size;
+    return this.#buckets.size;
   }
 
   /** Whether the first refresh has completed, so inbound nodes are accepted. */
@@ -119,7 +115,7 @@ export class Table {
    * @throws {TypeError} unless `node` is a `Node`
    */
   addFoundNode(node: Node): boolean {
-    return this.#handleAddNode(checkNode('node', node), false);
+    return this.#add(checkNode('node', node), false);
   }
 
   /**
@@ -129,13 +125,13 @@ export class Table {
    * @throws {TypeError} unless `node` is a `Node`
    */
   addInboundNode(node: Node): boolean {
-    return this.#handleAddNode(checkNode('node', node), true);
+    return this.#add(checkNode('node', node), true);
   }
 
   /** Removes `node` and promotes a random replacement of its bucket; a no-op if absent. */
   deleteNode(node: Node): void {
-    const entry = this.#byId.get(bytesToHex(checkNode('node', node).id));
-    if (entry !== undefined) this.#delete(entry, 'deleted');
+    const entry = this.#buckets.entry(checkNode('node', node).id);
+    if (entry !== undefined) this.#buckets.delete(entry, 'deleted');
   }
 
   /**
@@ -148,17 +144,17 @@ export class Table {
   async trackRequest(node: Node, success: boolean, found: readonly Node[] = []): Promise<void> {
     checkNode('node', node);
     for (const [i, n] of found.entries()) checkNode(`found[${i}]`, n);
-    const fails = await this.#findFails.record(node, success, this.#byId.get(bytesToHex(node.id)));
-    const entry = this.#byId.get(bytesToHex(node.id));
-    const bucket = this.#bucketOf(node.id);
+    const fails = await this.#findFails.record(node, success, this.#buckets.entry(node.id));
+    const entry = this.#buckets.entry(node.id);
+    const bucket = this.#buckets.bucketOf(node.id);
     if (
       entry !== undefined &&
       fails >= MAX_FINDNODE_FAILURES &&
       bucket.entries.length >= BUCKET_SIZE / 4
     ) {
-      this.#delete(entry, 'findnode-failures');
+      this.#buckets.delete(entry, 'findnode-failures');
     }
-    for (const n of found) this.#handleAddNode(n, false);
+    for (const n of found) this.#add(n, false);
   }
 
   /**
@@ -171,7 +167,7 @@ export class Table {
     if (!Number.isSafeInteger(n) || n < 0) {
       throw new RangeError(`n: expected a non-negative integer, got ${n}`);
     }
-    let pool = [...this.#byId.values()];
+    let pool = this.#buckets.entries();
     if (preferLive) {
       const live = pool.filter((e) => e.isValidatedLive);
       if (live.length > 0) pool = live;
@@ -184,26 +180,26 @@ export class Table {
 
   /** Every node in the buckets, bucket by bucket. */
   nodes(): Node[] {
-    return this.#buckets.flatMap((b) => b.entries.map((e) => e.node));
+    return this.#buckets.all.flatMap((b) => b.entries.map((e) => e.node));
   }
 
   /** The table's record of the node `id`, or `undefined` (replacements are not looked up). */
   get(id: Uint8Array): Node | undefined {
-    return this.#byId.get(bytesToHex(id))?.node;
+    return this.#buckets.entry(id)?.node;
   }
 
   /** Whether the node `id` is in a bucket. */
   has(id: Uint8Array): boolean {
-    return this.#byId.has(bytesToHex(id));
+    return this.#buckets.entry(id) !== undefined;
   }
 
   /** What the table knows about the node `id`, or `undefined` if it is not in a bucket. */
   info(id: Uint8Array): TableNodeInfo | undefined {
-    const e = this.#byId.get(bytesToHex(id));
+    const e = this.#buckets.entry(id);
     if (e === undefined) return undefined;
     return {
       node: e.node,
-      bucket: this.#bucketOf(e.node.id).index,
+      bucket: this.#buckets.bucketOf(e.node.id).index,
       addedAtMs: e.addedToTableAtMs,
       livenessChecks: e.livenessChecks,
       isValidatedLive: e.isValidatedLive,
@@ -213,7 +209,7 @@ export class Table {
 
   /** A snapshot of every bucket, for diagnostics (geth `TableBuckets`). */
   buckets(): TableBucketSnapshot[] {
-    return this.#buckets.map((b) => ({
+    return this.#buckets.all.map((b) => ({
       index: b.index,
       entries: b.entries.map((e) => e.node),
       replacements: b.replacements.map((e) => e.node),
@@ -234,116 +230,21 @@ export class Table {
     await Promise.allSettled([...this.#writes, this.#findFails.idle()]);
   }
 
-  #bucketOf(id: Uint8Array): Bucket {
-    return this.#buckets[bucketIndex(this.#selfId, id)] as Bucket;
-  }
-
-  /** geth `handleAddNode`. */
-  #handleAddNode(node: Node, inbound: boolean): boolean {
-    if (bytesToHex(node.id) === bytesToHex(this.#selfId)) return false;
-    if (inbound && !this.#initDone) return false;
-    if (!hasUsableEndpoint(node)) return false;
-    const bucket = this.#bucketOf(node.id);
-    const existing = this.#byId.get(bytesToHex(node.id));
-    if (existing !== undefined) return this.#bump(bucket, existing, node, inbound).updated;
-    if (bucket.entries.length >= BUCKET_SIZE) {
-      this.#addReplacement(bucket, node);
-      return false;
-    }
-    const r = indexOfId(bucket.replacements, node.id);
-    if (r >= 0) this.#dropReplacement(bucket, r);
-    if (!this.#ips.add(bucket, node.ip)) return false;
-    const entry = new TableEntry(node, this.#clock.now());
-    this.#admit(bucket, entry);
-    this.#emit(() => this.#emitter.emit('node:added', { node, bucket: bucket.index }));
-    return true;
-  }
-
-  /** geth `bumpInBucket`: applies a newer (or, inbound, any) record of an entry. */
-  #bump(
-    bucket: Bucket,
-    entry: TableEntry,
-    node: Node,
-    inbound: boolean,
-  ): { updated: boolean; endpointChanged: boolean } {
-    const old = entry.node;
-    if ((!inbound && node.seq <= old.seq) || !hasUsableEndpoint(node)) {
-      return { updated: false, endpointChanged: false };
-    }
-    const ipChanged = node.ip !== old.ip;
-    if (ipChanged && old.ip !== undefined) {
-      this.#ips.remove(bucket, old.ip);
-      if (!this.#ips.add(bucket, node.ip)) {
-        this.#ips.add(bucket, old.ip);
-        return { updated: false, endpointChanged: false };
-      }
-    }
-    entry.node = node;
-    if (!ipChanged && node.udp === old.udp) return { updated: true, endpointChanged: false };
-    this.#reval.endpointChanged(entry);
-    return { updated: true, endpointChanged: true };
-  }
-
-  #addReplacement(bucket: Bucket, node: Node & { ip: string }): void {
-    if (indexOfId(bucket.replacements, node.id) >= 0) return;
-    if (!this.#ips.add(bucket, node.ip)) return;
-    bucket.replacements.unshift(new TableEntry(node, this.#clock.now()));
-    if (bucket.replacements.length > MAX_REPLACEMENTS)
-      this.#dropReplacement(bucket, MAX_REPLACEMENTS);
-  }
-
-  #dropReplacement(bucket: Bucket, index: number): void {
-    const [gone] = bucket.replacements.splice(index, 1);
-    if (gone?.node.ip !== undefined) this.#ips.remove(bucket, gone.node.ip);
-  }
-
-  /** Makes `entry` a bucket entry (its IP is already counted) and queues it for revalidation. */
-  #admit(bucket: Bucket, entry: TableEntry): void {
-    entry.addedToBucketAtMs = this.#clock.now();
-    bucket.entries.push(entry);
-    this.#byId.set(bytesToHex(entry.node.id), entry);
-    this.#reval.nodeAdded(entry);
-  }
-
-  /** geth `deleteInBucket`: removes `entry`, then promotes a random replacement. */
-  #delete(entry: TableEntry, reason: TableRemovalReason): void {
-    const bucket = this.#bucketOf(entry.node.id);
-    const i = bucket.entries.indexOf(entry);
-    if (i < 0) return;
-    bucket.entries.splice(i, 1);
-    this.#byId.delete(bytesToHex(entry.node.id));
-    if (entry.node.ip !== undefined) this.#ips.remove(bucket, entry.node.ip);
-    this.#reval.nodeRemoved(entry);
-    let promoted: TableEntry | undefined;
-    if (bucket.replacements.length > 0) {
-      const r = this.#random.intn(bucket.replacements.length);
-      [promoted] = bucket.replacements.splice(r, 1);
-      if (promoted !== undefined) this.#admit(bucket, promoted);
-    }
-    this.#emit(() =>
-      this.#emitter.emit('node:removed', { node: entry.node, bucket: bucket.index, reason }),
-    );
-    if (promoted !== undefined)
-      this.#emit(() =>
-        this.#emitter.emit('node:added', { node: promoted.node, bucket: bucket.index }),
-      );
-  }
-
   /** geth `tableRevalidation.handleResponse`. */
   #applyRevalidation(entry: TableEntry, result: RevalidationResult): void {
     if (entry.revalList === undefined) return; // left the table while being checked
     if (!result.responded) {
       entry.livenessChecks = Math.floor(entry.livenessChecks / 3);
-      if (entry.livenessChecks <= 0) this.#delete(entry, 'unresponsive');
+      if (entry.livenessChecks <= 0) this.#buckets.delete(entry, 'unresponsive');
       else this.#reval.moveTo(this.#reval.fast, entry);
     } else {
       entry.livenessChecks++;
       entry.isValidatedLive = true;
-      const bucket = this.#bucketOf(entry.node.id);
+      const bucket = this.#buckets.bucketOf(entry.node.id);
       const bumped =
         result.newRecord === undefined
           ? undefined
-          : this.#bump(bucket, entry, result.newRecord, false);
+          : this.#buckets.bump(bucket, entry, result.newRecord, false);
       if (bumped?.endpointChanged !== true) this.#reval.moveTo(this.#reval.slow, entry);
     }
     if (entry.isValidatedLive && entry.livenessChecks > SEED_MIN_LIVENESS_CHECKS)
@@ -360,10 +261,22 @@ export class Table {
     void write.finally(() => this.#writes.delete(write));
   }
 
-  /** Emits after the change is complete; a throwing listener never breaks the table. */
-  #emit(emit: () => void): void {
+  /** geth `handleAddNode`: self and, before init, inbound nodes are rejected up front. */
+  #add(node: Node, inbound: boolean): boolean {
+    if (equalBytes(node.id, this.#selfId)) return false;
+    if (inbound && !this.#initDone) return false;
+    return this.#buckets.add(node, inbound);
+  }
+
+  /** Emits a completed change; a throwing listener never breaks the table. */
+  #emit(change: TableChange): void {
     try {
-      emit();
+      if (change.kind === 'added') {
+        this.#emitter.emit('node:added', { node: change.node, bucket: change.bucket });
+      } else {
+        const { node, bucket, reason } = change;
+        this.#emitter.emit('node:removed', { node, bucket, reason });
+      }
     } catch (err) {
       this.#logger.error('table event listener threw', { err });
     }
