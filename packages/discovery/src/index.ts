@@ -4,4 +4,14 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md
  * @module
  */
-export {};
+export {
+  BUCKET_IP_LIMIT,
+  BUCKET_SIZE,
+  MAX_FINDNODE_FAILURES,
+  MAX_REPLACEMENTS,
+  N_BUCKETS,
+  PING_INTERVAL_MS,
+  SLOW_REVALIDATION_FACTOR,
+  TABLE_IP_LIMIT,
+} from './table/constants.ts';
+export type { TableEvents, TableRemovalReason } from './table/types.ts';
