@@ -6,7 +6,7 @@
 import { assertBytes, compressPublicKey, isValidPublicKey, keccak256 } from '@ethp2p/crypto';
 import { ENODE_URL_PREFIX, formatEnodeUrl, parseEnodeUrl } from './enode-url.ts';
 import type { EnrPair } from './enr/codec.ts';
-import { decodeEnrParts, encodeEnrParts } from './enr/codec.ts';
+import { decodeEnrParts, encodeEnrParts, sortPairs } from './enr/codec.ts';
 import { encodeEntry, readIp, readPort } from './enr/entries.ts';
 import { Enr } from './enr/record.ts';
 import { ENR_TEXT_PREFIX } from './enr/text.ts';
@@ -179,8 +179,7 @@ export class Node {
     }
     if (this.tcp !== undefined) pairs.push(['tcp', encodeEntry('tcp', this.tcp)]);
     if (this.udp !== undefined) pairs.push(['udp', encodeEntry('udp', this.udp)]);
-    pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return encodeEnrParts({ signature: new Uint8Array(0), seq: this.seq, pairs });
+    return encodeEnrParts({ signature: new Uint8Array(0), seq: this.seq, pairs: sortPairs(pairs) });
   }
 }
 

@@ -67,6 +67,11 @@ export function checkKeyOrder(pairs: readonly EnrPair[]): void {
   }
 }
 
+/** Sorts `pairs` in place by key bytes (the record order) and returns it. */
+export function sortPairs(pairs: EnrPair[]): EnrPair[] {
+  return pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /** The RLP of `[seq, k1, v1, ...]`: the bytes that the identity scheme signs. */
 export function encodeContent(seq: bigint, pairs: readonly EnrPair[]): Uint8Array {
   return encodeList([RLP.encode(seq), ...flatPairs(pairs)]);

@@ -7,7 +7,7 @@
 import { assertBytes, equalBytes, keccak256, publicKey } from '@ethp2p/crypto';
 import { EnrError } from '../errors.ts';
 import type { EnrPair, EnrParts } from './codec.ts';
-import { decodeEnrParts, ENR_MAX_SIZE_BYTES, encodeEnrParts, MAX_SEQ } from './codec.ts';
+import { decodeEnrParts, ENR_MAX_SIZE_BYTES, encodeEnrParts, MAX_SEQ, sortPairs } from './codec.ts';
 import type { EnrValue } from './entries.ts';
 import { encodeEntry, readIp, readPort, valueBytes } from './entries.ts';
 import { decodeEnrText, encodeEnrText } from './text.ts';
@@ -90,7 +90,7 @@ export class Enr {
       }
       pairs.push([key, raw]);
     }
-    pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    sortPairs(pairs);
     const signature = signV4(seq, pairs, privateKey);
     const parts: EnrParts = { signature, seq, pairs };
     const bytes = encodeEnrParts(parts);
