@@ -63,7 +63,9 @@ export interface QuerySeedsOptions {
  * unreadable value reads as 0. Per-endpoint fields are keyed by (node ID, IP), the IP in its
  * 16-byte form (IPv4 as `::ffff:a.b.c.d`).
  *
- * Concurrency: methods may be called concurrently; each is a single LevelDB read or atomic write.
+ * Concurrency: methods may be called concurrently. Field reads and writes are single LevelDB
+ * operations; {@link updateNode} reads the stored seq before writing, so record writes go through
+ * one queue, in call order, and a lower seq never overwrites a higher one.
  * The expirer ({@link NODE_EXPIRATION_MS}, every {@link DB_CLEANUP_CYCLE_MS}) starts on the first
  * successful {@link updateLastPongReceived}. After {@link close} every method rejects with
  * `NodeDatabaseError` code `CLOSED`.
@@ -85,6 +87,8 @@ export class NodeDatabase {
   readonly #logger: Logger;
   readonly #expirer: PeriodicTask;
   readonly #pending = new Set<Promise<unknown>>();
+  /** The tail of the record-write queue (see {@link updateNode}). */
+  #recordWrites: Promise<void> = Promise.resolve();
   #closing: Promise<void> | undefined;
 
   private constructor(db: Level, path: string | undefined, opts: NodeDatabaseOptions) {
@@ -179,17 +183,23 @@ export class NodeDatabase {
    * a higher seq is already stored (go-ethereum `UpdateNode`).
    */
   async updateNode(node: Node): Promise<void> {
-    return this.#op(async () => {
-      if (node.seq < (await readUint(this.#db, nodeItemKey(node.id, ZERO_IP, FIELD.seq)))) return;
-      await this.#db.batch([
-        { type: 'put', key: nodeKey(node.id), value: node.toStorage() },
-        {
-          type: 'put',
-          key: nodeItemKey(node.id, ZERO_IP, FIELD.seq),
-          value: encodeUvarint(node.seq),
-        },
-      ]);
+    return this.#op(() => {
+      const write = this.#recordWrites.then(() => this.#writeRecord(node));
+      this.#recordWrites = write.catch(() => undefined);
+      return write;
     });
+  }
+
+  async #writeRecord(node: Node): Promise<void> {
+    if (node.seq < (await readUint(this.#db, nodeItemKey(node.id, ZERO_IP, FIELD.seq)))) return;
+    await this.#db.batch([
+      { type: 'put', key: nodeKey(node.id), value: node.toStorage() },
+      {
+        type: 'put',
+        key: nodeItemKey(node.id, ZERO_IP, FIELD.seq),
+        value: encodeUvarint(node.seq),
+      },
+    ]);
   }
 
   /** The stored node `id`, or `undefined`. A record that fails to decode is deleted. */

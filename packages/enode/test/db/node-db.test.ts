@@ -123,6 +123,20 @@ describe('NodeDatabase records', () => {
     expect((await db.node(signedNode('10.0.0.1', 7n, key).id))?.ip).toBe('10.0.0.7');
   });
 
+  it('keeps the higher seq when updates race', async () => {
+    const db = await memoryDb();
+    const key = generatePrivateKey();
+    const high = signedNode('10.0.0.5', 5n, key);
+    await Promise.all([db.updateNode(high), db.updateNode(signedNode('10.0.0.3', 3n, key))]);
+    expect((await db.node(high.id))?.seq).toBe(5n);
+    await Promise.all([
+      db.updateNode(signedNode('10.0.0.2', 2n, key)),
+      db.updateNode(signedNode('10.0.0.9', 9n, key)),
+      db.updateNode(signedNode('10.0.0.4', 4n, key)),
+    ]);
+    expect((await db.node(high.id))?.ip).toBe('10.0.0.9');
+  });
+
   it('deleteNode removes the record and every per-IP field', async () => {
     const db = await memoryDb();
     const n = signedNode('10.0.0.1');
