@@ -3,14 +3,14 @@
  * source such as an enode URL or a discv4 Neighbors entry (geth's "v4compat" nodes).
  * @module
  */
-import { assertBytes, compressPublicKey, isValidPublicKey, keccak256 } from '@ethp2p/crypto';
+import { assertBytes, isValidPublicKey, keccak256 } from '@ethp2p/crypto';
 import { ENODE_URL_PREFIX, formatEnodeUrl, parseEnodeUrl } from './enode-url.ts';
 import type { EnrPair } from './enr/codec.ts';
 import { decodeEnrParts, encodeEnrParts, sortPairs } from './enr/codec.ts';
 import { encodeEntry, readIp, readPort } from './enr/entries.ts';
 import { Enr } from './enr/record.ts';
 import { ENR_TEXT_PREFIX } from './enr/text.ts';
-import { findPair, secp256k1Key } from './enr/v4-scheme.ts';
+import { findPair, secp256k1Key, secp256k1Pair } from './enr/v4-scheme.ts';
 import { EnodeUrlError, EnrError } from './errors.ts';
 import { checkPort, ipLocality, ipToBytes, normalizeIp } from './ip.ts';
 
@@ -170,9 +170,7 @@ export class Node {
    */
   toStorage(): Uint8Array {
     if (this.record !== undefined) return this.record.encode();
-    const pairs: EnrPair[] = [
-      ['secp256k1', Uint8Array.of(0xa1, ...compressPublicKey(this.publicKey))],
-    ];
+    const pairs: EnrPair[] = [secp256k1Pair(this.publicKey)];
     if (this.ip !== undefined) {
       const key = this.ip.includes(':') ? 'ip6' : 'ip';
       pairs.push([key, encodeEntry(key, this.ip)]);

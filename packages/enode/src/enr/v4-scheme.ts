@@ -5,6 +5,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/enr.md
  * @module
  */
+import { RLP } from '@ethereumjs/rlp';
 import {
   compressPublicKey,
   decompressPublicKey,
@@ -83,11 +84,12 @@ export function signV4(seq: bigint, pairs: readonly EnrPair[], privateKey: Uint8
   return signRecoverable(hash, privateKey).slice(0, V4_SIGNATURE_BYTES);
 }
 
+/** The `secp256k1` pair for a 64-byte public key: the RLP of its 33-byte compressed form. */
+export function secp256k1Pair(pub64: Uint8Array): EnrPair {
+  return ['secp256k1', RLP.encode(compressPublicKey(pub64))];
+}
+
 /** The `id` and `secp256k1` pairs for a private key. */
 export function v4IdentityPairs(privateKey: Uint8Array): [EnrPair, EnrPair] {
-  const compressed = compressPublicKey(publicKeyOf(privateKey));
-  return [
-    ['id', V4_ID_RLP],
-    ['secp256k1', Uint8Array.of(0xa1, ...compressed)],
-  ];
+  return [['id', V4_ID_RLP], secp256k1Pair(publicKeyOf(privateKey))];
 }
