@@ -49,7 +49,7 @@ export function decodeEnrParts(bytes: Uint8Array): EnrParts {
   for (let i = 2; i < list.length; i += 2) {
     const key = list[i];
     if (!(key instanceof Uint8Array)) throw new EnrError('MALFORMED', 'record key is a list');
-    pairs.push([bytesToKey(key), encodeValue(list[i + 1] as RlpItem)]);
+    pairs.push([bytesToKey(key), RLP.encode(list[i + 1] as RlpItem)]);
   }
   checkKeyOrder(pairs);
   return { signature, seq, pairs };
@@ -154,10 +154,6 @@ function decodeSeq(item: RlpItem | undefined): bigint {
   let seq = 0n;
   for (const b of item) seq = (seq << 8n) | BigInt(b);
   return seq;
-}
-
-function encodeValue(value: RlpItem): Uint8Array {
-  return RLP.encode(value);
 }
 
 function flatPairs(pairs: readonly EnrPair[]): Uint8Array[] {
