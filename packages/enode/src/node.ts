@@ -8,7 +8,7 @@ import { ENODE_URL_PREFIX, formatEnodeUrl, parseEnodeUrl } from './enode-url.ts'
 import type { EnrPair } from './enr/codec.ts';
 import { decodeEnrParts, encodeEnrParts, sortPairs } from './enr/codec.ts';
 import { encodeEntry, readIp, readPort } from './enr/entries.ts';
-import { Enr } from './enr/record.ts';
+import { Enr, enrFromDecoded } from './enr/record.ts';
 import { ENR_TEXT_PREFIX } from './enr/text.ts';
 import { findPair, secp256k1Key, secp256k1Pair } from './enr/v4-scheme.ts';
 import { EnodeUrlError, EnrError } from './errors.ts';
@@ -137,7 +137,7 @@ export class Node {
   static fromStorage(bytes: Uint8Array): Node {
     assertBytes('bytes', bytes);
     const parts = decodeEnrParts(bytes);
-    if (parts.signature.length !== 0) return Node.fromEnr(Enr.decode(bytes));
+    if (parts.signature.length !== 0) return Node.fromEnr(enrFromDecoded(parts, bytes));
     const publicKey = secp256k1Key(parts.pairs);
     const ep = chooseEndpoint((key) => findPair(parts.pairs, key));
     return new Node({ publicKey, record: undefined, seq: parts.seq, ...ep, hostname: undefined });

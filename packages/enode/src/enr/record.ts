@@ -24,6 +24,9 @@ export interface EnrInit {
   readonly entries?: Readonly<Record<string, EnrValue | undefined>>;
 }
 
+/** Verifies parts decoded from `bytes` and wraps them; set in {@link Enr}'s static block. */
+let fromDecoded: (parts: EnrParts, bytes: Uint8Array) => Enr;
+
 /**
  * An Ethereum Node Record that has been verified under the "v4" scheme (decoded) or signed here.
  * Immutable: to change an entry, sign a new record with a higher `seq`. Keys are exposed as
@@ -43,6 +46,10 @@ export class Enr {
   readonly #pairs: readonly EnrPair[];
   readonly #bytes: Uint8Array;
 
+  static {
+    fromDecoded = (parts, bytes) => new Enr(parts, verifyV4(parts), Uint8Array.from(bytes));
+  }
+
   private constructor(parts: EnrParts, publicKey: Uint8Array, bytes: Uint8Array) {
     this.seq = parts.seq;
     this.signature = parts.signature;
@@ -60,7 +67,7 @@ export class Enr {
   static decode(bytes: Uint8Array): Enr {
     assertBytes('bytes', bytes);
     const parts = decodeEnrParts(bytes); // checks the size before anything else
-    return new Enr(parts, verifyV4(parts), Uint8Array.from(bytes));
+    return fromDecoded(parts, bytes);
   }
 
   /** Decodes and verifies the `enr:` text form. @throws {EnrError} as {@link Enr.decode}, or INVALID_TEXT */
@@ -190,4 +197,14 @@ export class Enr {
     const raw = findPair(this.#pairs, key);
     return raw === undefined ? undefined : read(raw);
   }
+}
+
+/**
+ * The verified record for `parts`, which {@link decodeEnrParts} returned for `bytes`: what
+ * {@link Enr.decode} does after decoding, for callers that already decoded the bytes. Not part
+ * of the package API.
+ * @throws {EnrError} UNKNOWN_SCHEME, INVALID_ENTRY or INVALID_SIGNATURE
+ */
+export function enrFromDecoded(parts: EnrParts, bytes: Uint8Array): Enr {
+  return fromDecoded(parts, bytes);
 }
