@@ -49,7 +49,6 @@ export class IpTracker {
   // Insertion order is age order: an updated host is deleted and re-inserted.
   readonly #statements = new Map<string, Statement>();
   readonly #contacts = new Map<string, number>();
-  #lastStatementAt = Number.NEGATIVE_INFINITY;
   #fullConeEvidenceAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: IpTrackerOptions = {}) {
@@ -65,7 +64,6 @@ export class IpTracker {
     const now = this.#clock.now();
     this.#gc(now);
     if (!this.#contacts.has(host)) this.#fullConeEvidenceAt = now;
-    this.#lastStatementAt = now;
     this.#statements.delete(host);
     this.#statements.set(host, { key: `${endpoint.ip}|${endpoint.port}`, endpoint, at: now });
     while (this.#statements.size > this.#maxHosts) this.#dropOldest(this.#statements);
@@ -99,12 +97,7 @@ export class IpTracker {
    * when such a statement arrived within the window.
    */
   predictFullConeNat(): boolean {
-    const now = this.#clock.now();
-    this.#gc(now);
-    return (
-      this.#lastStatementAt > now - this.#windowMs &&
-      this.#fullConeEvidenceAt > now - this.#windowMs
-    );
+    return this.#fullConeEvidenceAt > this.#clock.now() - this.#windowMs;
   }
 
   #gc(now: number): void {

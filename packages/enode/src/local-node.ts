@@ -10,7 +10,7 @@ import { MAX_SEQ } from './enr/codec.ts';
 import { type EnrValue, encodeEntry } from './enr/entries.ts';
 import { Enr } from './enr/record.ts';
 import { EnrError } from './errors.ts';
-import { ipToBytes, normalizeIp } from './ip.ts';
+import { checkPort, ipToBytes, normalizeIp } from './ip.ts';
 import { type Endpoint, IpTracker, type IpTrackerOptions } from './ip-tracker.ts';
 import { defaultLogger, type Logger } from './logger.ts';
 import { Node } from './node.ts';
@@ -38,6 +38,15 @@ export interface LocalNodeOptions {
 const IDENTITY_KEYS: ReadonlySet<string> = new Set(['id', 'secp256k1']);
 /** Keys the endpoint logic owns: set them through the static/fallback setters instead. */
 const ENDPOINT_KEYS: ReadonlySet<string> = new Set(['ip', 'ip6', 'udp', 'udp6']);
+/** The largest endpoint entries a record can get, for size checks that must hold for any endpoint. */
+const WORST_CASE_ENDPOINT: Readonly<Record<string, EnrValue>> = {
+  ip: '255.255.255.255',
+  ip6: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+  udp: 0xffff,
+  udp6: 0xfffe,
+};
+/** A stored seq above this cannot come from a millisecond clock plus updates: the value is corrupt. */
+const MAX_PLAUSIBLE_SEQ: bigint = 2n ** 62n;
 
 /** One address family's endpoint sources, in order of precedence: static, predicted, fallback. */
 class FamilyEndpoint {
@@ -103,7 +112,13 @@ export class LocalNode {
    */
   static async create(options: LocalNodeOptions): Promise<LocalNode> {
     const id = nodeIdFromPublicKey(derivePublicKey(options.privateKey));
-    const stored = await options.db.localSeq(id);
+    let stored = await options.db.localSeq(id);
+    if (stored > MAX_PLAUSIBLE_SEQ) {
+      (options.logger ?? defaultLogger).warn('stored local seq is implausible, ignoring it', {
+        seq: stored,
+      });
+      stored = 0n;
+    }
     const timeBased = BigInt(Math.floor((options.clock ?? systemClock).now()));
     return new LocalNode(options, stored > timeBased ? stored : timeBased);
   }
@@ -117,7 +132,8 @@ export class LocalNode {
    * Sets an entry such as `tcp` or `eth`. Setting the value an entry already has changes nothing.
    * @throws {RangeError} for `id`, `secp256k1`, `ip`, `ip6`, `udp`, `udp6` (derived from the key
    *   and the endpoint setters) or a value that does not fit the key
-   * @throws {EnrError} TOO_LARGE when the record would exceed 300 bytes
+   * @throws {EnrError} TOO_LARGE when the record could exceed 300 bytes with some endpoint (the
+   *   check assumes the largest `ip`, `ip6`, `udp` and `udp6`, so endpoint changes never fail later)
    */
   set(key: string, value: EnrValue): void {
     if (IDENTITY_KEYS.has(key) || ENDPOINT_KEYS.has(key)) {
@@ -128,7 +144,11 @@ export class LocalNode {
     if (old !== undefined && equalBytes(old, raw)) return;
     this.#entries.set(key, raw);
     try {
-      this.#sign(this.#seq + 1n); // a trial signature: reject what could never be signed
+      // A trial signature with the largest endpoint and seq: what passes can always be signed.
+      Enr.sign(
+        { seq: MAX_SEQ, entries: { ...this.#build(), ...WORST_CASE_ENDPOINT } },
+        this.#privateKey,
+      );
     } catch (err) {
       if (old === undefined) this.#entries.delete(key);
       else this.#entries.set(key, old);
@@ -159,9 +179,7 @@ export class LocalNode {
 
   /** The UDP port advertised unless a prediction says otherwise: the discovery socket's port. */
   setFallbackUdpPort(port: number): void {
-    if (!Number.isInteger(port) || port < 0 || port > 0xffff) {
-      throw new RangeError(`port: expected 0-65535, got ${port}`);
-    }
+    checkPort('port', port);
     this.#v4.fallbackUdp = port;
     this.#v6.fallbackUdp = port;
     this.#dirty = true;
@@ -172,11 +190,15 @@ export class LocalNode {
    * move the advertised IP and UDP port. Invalid endpoints are ignored: this is untrusted input.
    */
   udpEndpointStatement(host: string, endpoint: Endpoint): void {
+    const from = normalizeIp(host);
     const ip = normalizeIp(endpoint.ip);
-    if (ip === undefined || !Number.isInteger(endpoint.port) || endpoint.port <= 0) return;
-    if (endpoint.port > 0xffff) return;
-    this.#family(ip).tracker.addStatement(host, { ip, port: endpoint.port });
-    this.#dirty = true;
+    if (from === undefined || ip === undefined) return;
+    if (!Number.isInteger(endpoint.port) || endpoint.port <= 0 || endpoint.port > 0xffff) return;
+    const family = this.#family(ip);
+    const before = family.resolve();
+    family.tracker.addStatement(from, { ip, port: endpoint.port });
+    const after = family.resolve();
+    if (after.ip !== before.ip || after.udp !== before.udp) this.#dirty = true;
   }
 
   /** Notes that we sent a packet to `host` (for full-cone NAT detection). */
@@ -194,10 +216,14 @@ export class LocalNode {
   node(): Node {
     const current = this.#current;
     if (current !== undefined && !this.#dirty) return current;
+    const entries = this.#build();
+    // A change can cancel out (an entry set back to its old value): then keep the seq.
+    const node =
+      current?.record !== undefined && sameEntries(current.record, entries)
+        ? current
+        : this.#adopt(this.#seq + 1n, entries);
     this.#dirty = false;
-    // A change can cancel out (a statement that leaves the prediction as it was): keep the seq.
-    if (current?.record !== undefined && sameEntries(current.record, this.#build())) return current;
-    return this.#adopt(this.#seq + 1n);
+    return node;
   }
 
   /** The current signed record. */
@@ -210,8 +236,9 @@ export class LocalNode {
     await this.#writes;
   }
 
-  #adopt(seq: bigint): Node {
-    const node = Node.fromEnr(this.#sign(seq));
+  #adopt(seq: bigint, entries: Record<string, EnrValue>): Node {
+    if (seq > MAX_SEQ) throw new EnrError('INVALID_ENTRY', 'local record seq is exhausted');
+    const node = Node.fromEnr(Enr.sign({ seq, entries }, this.#privateKey));
     this.#seq = seq;
     this.#current = node;
     this.#writes = this.#writes
@@ -220,11 +247,6 @@ export class LocalNode {
         this.#logger.warn('failed to store local seq', { seq, err: String(err) }),
       );
     return node;
-  }
-
-  #sign(seq: bigint): Enr {
-    if (seq > MAX_SEQ) throw new EnrError('INVALID_ENTRY', 'local record seq is exhausted');
-    return Enr.sign({ seq, entries: this.#build() }, this.#privateKey);
   }
 
   /** Every entry of the next record, endpoints included (geth `updateEndpoints`). */

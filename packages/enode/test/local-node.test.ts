@@ -80,6 +80,20 @@ describe('LocalNode seq', () => {
     expect(again.node().seq).toBeGreaterThan(old);
   });
 
+  it('ignores an implausible stored seq, with a warning', async () => {
+    const logger = new MemoryLogger();
+    const privateKey = generatePrivateKey();
+    const db: LocalSeqStore = {
+      localSeq: async () => 2n ** 64n - 1n,
+      storeLocalSeq: async () => {},
+    };
+    const ln = await LocalNode.create({ privateKey, db, clock: new SimulatedClock(T0), logger });
+    expect(ln.node().seq).toBe(BigInt(T0) + 1n);
+    expect(logger.lines.map((l) => l.msg)).toContain(
+      'stored local seq is implausible, ignoring it',
+    );
+  });
+
   it('logs, and keeps working, when the seq cannot be stored', async () => {
     const logger = new MemoryLogger();
     const failing: LocalSeqStore = {
@@ -119,6 +133,34 @@ describe('LocalNode entries', () => {
     expect((err as EnrError).code).toBe('TOO_LARGE');
     expect(ln.node()).toBe(before);
     expect(ln.record().get('big')).toBeUndefined();
+  });
+});
+
+describe('LocalNode near the size limit', () => {
+  it('accepts only entries that fit with any endpoint, so a later prediction never fails', async () => {
+    const { ln } = await setup();
+    ln.setFallbackIp('127.0.0.1');
+    ln.setFallbackUdpPort(30303);
+    let size = 0;
+    for (let n = 50; n < 300; n++) {
+      try {
+        ln.set('big', new Uint8Array(n));
+        size = n;
+      } catch (err) {
+        expect(err).toBeInstanceOf(EnrError);
+        break;
+      }
+    }
+    expect(size).toBeGreaterThan(50);
+    const before = ln.node();
+    for (let i = 0; i < IPTRACK_MIN_STATEMENTS; i++) {
+      ln.udpEndpointStatement(`2001:db8::${i + 1}`, { ip: '2001:db8:ffff::ffff', port: 65000 });
+    }
+    const after = ln.node();
+    expect(after.seq).toBe(before.seq + 1n);
+    expect(after.record?.ip6).toBe('2001:db8:ffff::ffff');
+    expect(after.record?.get('big')).toBeDefined();
+    expect(after.record?.encode().length).toBeLessThanOrEqual(300);
   });
 });
 
@@ -186,6 +228,15 @@ describe('LocalNode endpoint', () => {
       for (let i = 0; i < IPTRACK_MIN_STATEMENTS; i++) ln.udpEndpointStatement(`h${i}`, endpoint);
     }
     expect(ln.node()).toBe(before);
+  });
+
+  it('matches statement and contact hosts whatever their text form', async () => {
+    const { ln } = await setup();
+    ln.udpContact('198.51.100.7');
+    ln.udpEndpointStatement('::ffff:198.51.100.7', { ip: '203.0.113.5', port: 30303 });
+    expect(ln.predictFullConeNat()).toBe(false);
+    ln.udpEndpointStatement('198.51.100.8', { ip: '203.0.113.5', port: 30303 });
+    expect(ln.predictFullConeNat()).toBe(true);
   });
 
   it('rejects bad static and fallback settings', async () => {
