@@ -85,7 +85,8 @@ export class Enr {
     const seq = init.seq;
     if (typeof seq !== 'bigint') throw new TypeError(`seq: expected bigint, got ${typeof seq}`);
     if (seq < 0n || seq > MAX_SEQ) throw new RangeError(`seq: expected 0 to 2^64-1, got ${seq}`);
-    const identity = v4IdentityPairs(privateKey);
+    const pub = publicKey(privateKey);
+    const identity = v4IdentityPairs(pub);
     const pairs: EnrPair[] = [...identity];
     for (const [key, value] of Object.entries(init.entries ?? {})) {
       if (value === undefined) continue;
@@ -104,7 +105,7 @@ export class Enr {
     if (bytes.length > ENR_MAX_SIZE_BYTES) {
       throw new EnrError('TOO_LARGE', `record bigger than ${ENR_MAX_SIZE_BYTES} bytes`);
     }
-    return new Enr(parts, publicKey(privateKey), bytes);
+    return new Enr(parts, pub, bytes);
   }
 
   /** The identity scheme name (always "v4" for a verified record). */

@@ -11,7 +11,6 @@ import {
   decompressPublicKey,
   equalBytes,
   keccak256,
-  publicKey as publicKeyOf,
   signRecoverable,
   verify,
 } from '@ethp2p/crypto';
@@ -89,7 +88,7 @@ export function secp256k1Pair(pub64: Uint8Array): EnrPair {
   return ['secp256k1', RLP.encode(compressPublicKey(pub64))];
 }
 
-/** The `id` and `secp256k1` pairs for a private key. */
-export function v4IdentityPairs(privateKey: Uint8Array): [EnrPair, EnrPair] {
-  return [['id', V4_ID_RLP], secp256k1Pair(publicKeyOf(privateKey))];
+/** The `id` and `secp256k1` pairs for a 64-byte public key. */
+export function v4IdentityPairs(pub64: Uint8Array): [EnrPair, EnrPair] {
+  return [['id', V4_ID_RLP], secp256k1Pair(pub64)];
 }

@@ -1,7 +1,7 @@
 /** Helpers for ENR tests: typed-error assertions and hand-built (possibly invalid) records. */
 
 import { RLP } from '@ethereumjs/rlp';
-import { hexToBytes } from '@ethp2p/crypto';
+import { hexToBytes, publicKey } from '@ethp2p/crypto';
 import { expect } from 'vitest';
 import type { EnrPair } from '../../src/enr/codec.ts';
 import { encodeEnrParts, encodeList } from '../../src/enr/codec.ts';
@@ -24,7 +24,7 @@ export function expectEnrError(fn: () => unknown, code: string): void {
 export const PRIV_B: Uint8Array = hexToBytes(KEY_B.priv);
 
 /** The `id` = "v4" and `secp256k1` pairs of keyB. */
-export const IDENTITY_B: [EnrPair, EnrPair] = v4IdentityPairs(PRIV_B);
+export const IDENTITY_B: [EnrPair, EnrPair] = v4IdentityPairs(publicKey(PRIV_B));
 
 /** A pair whose value is the RLP of `value`. */
 export function pair(key: string, value: Uint8Array | string | number | bigint): EnrPair {
