@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 // Every packages/<pkg>/examples/<name>.ts must appear verbatim in packages/<pkg>/README.md and run
-// to completion, printing at least one line. Examples import packages by name; vitest resolves
+// to completion, printing at least one line and no `false`, `undefined` or `NaN`: examples print
+// their checks (`same id: true`), so a broken example cannot pass by printing something. Examples import packages by name; vitest resolves
 // those to TypeScript sources, and `tsc -b` type-checks the same files through this tool's tsconfig.
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const packagesDir = join(root, 'packages');
@@ -45,5 +46,6 @@ describe('package examples', () => {
     });
     await import(path);
     expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).not.toMatch(/\b(false|undefined|NaN)\b/);
   });
 });
