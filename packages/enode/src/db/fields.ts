@@ -4,6 +4,7 @@
  * @module
  */
 
+import { assertBytes } from '@ethp2p/crypto';
 import { ipTo16 } from './ip.ts';
 import { type Field, nodeItemKey } from './keys.ts';
 import type { Level } from './open.ts';
@@ -14,16 +15,16 @@ export type IpAddress = string | Uint8Array;
 
 /** `n:<id>:v4:<ip16>:<field>` after validating `id` and normalizing `ip`. */
 export function itemKey(id: Uint8Array, ip: IpAddress, field: Field): Uint8Array {
-  checkId(id);
+  assertBytes('id', id, 32);
   return nodeItemKey(id, ipTo16(ip), field);
 }
 
-/** @throws TypeError unless `id` is 32 bytes */
+/**
+ * Checks a node ID argument: `assertBytes('id', id, 32)`, kept under this name for its callers.
+ * @throws {TypeError} unless `id` is a Uint8Array; {RangeError} unless it is 32 bytes
+ */
 export function checkId(id: Uint8Array): void {
-  if (!(id instanceof Uint8Array) || id.length !== 32) {
-    const got = id instanceof Uint8Array ? `${id.length} bytes` : typeof id;
-    throw new TypeError(`id: expected 32 bytes, got ${got}`);
-  }
+  assertBytes('id', id, 32);
 }
 
 /** A zig-zag varint value as a safe integer, 0 if absent or unusable. */

@@ -52,7 +52,9 @@ describe('NodeDatabase per-endpoint fields', () => {
 
   it('rejects bad arguments with TypeError and RangeError', async () => {
     const db = await memoryDb();
-    await expect(db.lastPongReceived(new Uint8Array(31), '1.2.3.4')).rejects.toThrow(TypeError);
+    await expect(db.lastPongReceived(new Uint8Array(31), '1.2.3.4')).rejects.toThrow(RangeError);
+    const notBytes = 'ab'.repeat(32) as unknown as Uint8Array;
+    await expect(db.lastPongReceived(notBytes, '1.2.3.4')).rejects.toThrow(TypeError);
     await expect(db.lastPongReceived(id(1), 'nope')).rejects.toThrow(TypeError);
     await expect(db.updateLastPongReceived(id(1), '1.2.3.4', Number.NaN)).rejects.toThrow(
       RangeError,
