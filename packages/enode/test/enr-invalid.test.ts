@@ -1,5 +1,5 @@
 import { RLP } from '@ethereumjs/rlp';
-import { hexToBytes } from '@ethp2p/crypto';
+import { hexToBytes, keccak256, verify } from '@ethp2p/crypto';
 import { describe, expect, it } from 'vitest';
 import { Enr } from '../src/enr/record.ts';
 import { expectEnrError, IDENTITY_B, pair, rawList, signedRecord } from './helpers/enr.ts';
@@ -21,6 +21,19 @@ describe('Enr.decode rejects hand-built bad records', () => {
   it('accepts the hand-built baseline', () => {
     const enr = Enr.decode(signedRecord([ID, pair('ip', hexToBytes('7f000001')), SECP]));
     expect(enr.ip).toBe('127.0.0.1');
+  });
+
+  it('rejects the high-s twin of a valid signature (geth VerifySignature)', () => {
+    // The EIP-778 example is f884 b840 <64-byte r‖s> ...: s sits at bytes 36..68.
+    const bytes = Uint8Array.from(example);
+    const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const s = BigInt(`0x${Buffer.from(bytes.subarray(36, 68)).toString('hex')}`);
+    bytes.set(Buffer.from((n - s).toString(16).padStart(64, '0'), 'hex'), 36);
+    // Still a valid ECDSA signature by the same key, so only the low-s rule can reject it.
+    const content = RLP.encode(RLP.decode(bytes).slice(1) as Uint8Array[]);
+    const pub = Enr.decode(example).publicKey;
+    expect(verify(keccak256(content), bytes.subarray(4, 68), pub)).toBe(true);
+    expectEnrError(() => Enr.decode(bytes), 'INVALID_SIGNATURE');
   });
 
   it('rejects a bad signature', () => {

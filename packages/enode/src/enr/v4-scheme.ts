@@ -10,6 +10,7 @@ import {
   compressPublicKey,
   decompressPublicKey,
   equalBytes,
+  isLowS,
   keccak256,
   signRecoverable,
   verify,
@@ -54,7 +55,8 @@ export function secp256k1Key(pairs: readonly EnrPair[]): Uint8Array {
 }
 
 /**
- * Verifies a decoded record under the "v4" scheme and returns its 64-byte public key.
+ * Verifies a decoded record under the "v4" scheme and returns its 64-byte public key. Like geth,
+ * a signature whose s is above n/2 is rejected, so each record has exactly one valid encoding.
  * @throws {EnrError} UNKNOWN_SCHEME, INVALID_ENTRY or INVALID_SIGNATURE
  */
 export function verifyV4(parts: EnrParts): Uint8Array {
@@ -66,6 +68,8 @@ export function verifyV4(parts: EnrParts): Uint8Array {
   if (parts.signature.length !== V4_SIGNATURE_BYTES) {
     throw new EnrError('INVALID_SIGNATURE', 'invalid signature length');
   }
+  // geth verifies with crypto.VerifySignature, which rejects the malleable high-s twin.
+  if (!isLowS(parts.signature)) throw new EnrError('INVALID_SIGNATURE', 'signature has a high s');
   const hash = keccak256(encodeContent(parts.seq, parts.pairs));
   let ok: boolean;
   try {
