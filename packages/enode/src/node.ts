@@ -3,6 +3,7 @@
  * source such as an enode URL or a discv4 Neighbors entry (geth's "v4compat" nodes).
  * @module
  */
+import { isIPv4 } from 'node:net';
 import { assertBytes, isValidPublicKey, keccak256 } from '@ethp2p/crypto';
 import { ENODE_URL_PREFIX, formatEnodeUrl, parseEnodeUrl } from './enode-url.ts';
 import type { EnrPair } from './enr/codec.ts';
@@ -184,8 +185,13 @@ export class Node {
 type Endpoint = Pick<NodeInit, 'ip' | 'udp' | 'tcp'>;
 
 function chooseEndpoint(raw: (key: string) => Uint8Array | undefined): Endpoint {
-  const ip4 = lenient(raw, 'ip', (v) => readIp('ip', v));
-  const ip6 = lenient(raw, 'ip6', (v) => readIp('ip6', v));
+  let ip4 = usable(lenient(raw, 'ip', (v) => readIp('ip', v)));
+  let ip6 = usable(lenient(raw, 'ip6', (v) => readIp('ip6', v)));
+  // An IPv4-mapped address in `ip6` reads as IPv4 text; geth treats it as IPv4 (with udp/tcp).
+  if (ip6 !== undefined && isIPv4(ip6)) {
+    ip4 ??= ip6;
+    ip6 = undefined;
+  }
   const port = (key: string): number | undefined => lenient(raw, key, (v) => readPort(key, v));
   if (ip4 !== undefined && (ip6 === undefined || locality(ip4) >= locality(ip6))) {
     return { ip: ip4, udp: port('udp'), tcp: port('tcp') };
@@ -194,6 +200,16 @@ function chooseEndpoint(raw: (key: string) => Uint8Array | undefined): Endpoint 
     return { ip: ip6, udp: port('udp6') ?? port('udp'), tcp: port('tcp6') ?? port('tcp') };
   }
   return { ip: undefined, udp: undefined, tcp: undefined };
+}
+
+/** `ip` unless it is a multicast address, which no node can be reached at (geth `validIP`). */
+function usable(ip: string | undefined): string | undefined {
+  if (ip === undefined) return undefined;
+  const first = ipToBytes(ip)?.[0];
+  if (isIPv4(ip) ? first !== undefined && first >= 224 && first <= 239 : first === 0xff) {
+    return undefined;
+  }
+  return ip;
 }
 
 function lenient<T>(

@@ -31,6 +31,20 @@ describe('Node', () => {
     expect(node.enodeUrl()).toBe(`enode://${KEY_B.pub}@127.0.0.1:0?discport=30303`);
   });
 
+  it('ignores multicast addresses and reads an IPv4-mapped ip6 as IPv4, like geth', () => {
+    const key = generatePrivateKey();
+    const multicast = Node.fromEnr(
+      Enr.sign({ seq: 1n, entries: { ip: '224.0.0.1', udp: 1 } }, key),
+    );
+    expect(multicast.ip).toBeUndefined();
+    const mcast6 = Node.fromEnr(Enr.sign({ seq: 1n, entries: { ip6: 'ff02::1', udp: 1 } }, key));
+    expect(mcast6.ip).toBeUndefined();
+    const mapped = Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 198, 51, 100, 4]);
+    const entries = { ip6: mapped, udp: 30303, tcp: 30304, udp6: 40000, tcp6: 40001 };
+    const node = Node.fromEnr(Enr.sign({ seq: 1n, entries }, key));
+    expect([node.ip, node.udp, node.tcp]).toEqual(['198.51.100.4', 30303, 30304]);
+  });
+
   it('is made from an enode URL, without a record', () => {
     const url = `enode://${URL_ID}@127.0.0.1:52150?discport=22334`;
     const node = Node.fromEnodeUrl(url);
