@@ -19,14 +19,6 @@ export function itemKey(id: Uint8Array, ip: IpAddress, field: Field): Uint8Array
   return nodeItemKey(id, ipTo16(ip), field);
 }
 
-/**
- * Checks a node ID argument: `assertBytes('id', id, 32)`, kept under this name for its callers.
- * @throws {TypeError} unless `id` is a Uint8Array; {RangeError} unless it is 32 bytes
- */
-export function checkId(id: Uint8Array): void {
-  assertBytes('id', id, 32);
-}
-
 /** A zig-zag varint value as a safe integer, 0 if absent or unusable. */
 export async function readInt(db: Level, key: Uint8Array): Promise<number> {
   const bytes = await db.get(key);

@@ -21,7 +21,7 @@ const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 export const VERSION_KEY: Uint8Array = utf8('version');
 /** Prefix of every node key. */
 export const NODE_PREFIX: Uint8Array = utf8('n:');
-const LOCAL_PREFIX = utf8('local:');
+export const LOCAL_PREFIX: Uint8Array = utf8('local:');
 const COLON = utf8(':');
 const DISCOVER_ROOT = utf8(':v4');
 const ID_LENGTH = 32;

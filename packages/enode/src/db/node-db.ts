@@ -4,7 +4,7 @@
  * semantics (`p2p/enode/nodedb.go`). Key layout: see `keys.ts`.
  * @module
  */
-import { bytesToHex, equalBytes } from '@ethp2p/crypto';
+import { assertBytes, bytesToHex, equalBytes } from '@ethp2p/crypto';
 import { type Clock, type Random, systemClock, systemRandom } from '../clock.ts';
 import { defaultLogger, type Logger } from '../logger.ts';
 import { Node } from '../node.ts';
@@ -13,7 +13,6 @@ import { NodeDatabaseError } from './errors.ts';
 import { expireNodes } from './expire.ts';
 import { PeriodicTask } from './expirer.ts';
 import {
-  checkId,
   type IpAddress,
   itemKey,
   readInt,
@@ -25,6 +24,7 @@ import {
 import { ZERO_IP } from './ip.ts';
 import {
   FIELD,
+  LOCAL_PREFIX,
   localItemKey,
   nodeIdPrefix,
   nodeItemKey,
@@ -167,13 +167,13 @@ export class NodeDatabase {
 
   /** The stored seq of the local node `id`'s own record (0n if none). */
   async localSeq(id: Uint8Array): Promise<bigint> {
-    checkId(id);
+    assertBytes('id', id, 32);
     return this.#op(() => readUint(this.#db, localItemKey(id, FIELD.seq)));
   }
 
   /** Stores the seq of the local node `id`'s own record (0 ≤ seq < 2^64). */
   async storeLocalSeq(id: Uint8Array, seq: bigint): Promise<void> {
-    checkId(id);
+    assertBytes('id', id, 32);
     const value = encodeUvarint(seq);
     return this.#op(() => this.#db.put(localItemKey(id, FIELD.seq), value));
   }
@@ -204,7 +204,7 @@ export class NodeDatabase {
 
   /** The stored node `id`, or `undefined`. A record that fails to decode is deleted. */
   async node(id: Uint8Array): Promise<Node | undefined> {
-    checkId(id);
+    assertBytes('id', id, 32);
     return this.#op(async () => {
       const key = nodeKey(id);
       const value = await this.#db.get(key);
@@ -214,7 +214,7 @@ export class NodeDatabase {
 
   /** Deletes everything stored about node `id`: its record and all per-IP fields. */
   async deleteNode(id: Uint8Array): Promise<void> {
-    checkId(id);
+    assertBytes('id', id, 32);
     return this.#op(() => this.#db.clear(prefixRange(nodeIdPrefix(id))));
   }
 
@@ -230,20 +230,31 @@ export class NodeDatabase {
       throw new RangeError(`n: expected a non-negative integer, got ${n}`);
     }
     const now = this.#clock.now();
-    return this.#op(() =>
-      sampleNodes(this.#db, {
+    return this.#op(async () => {
+      const local = await this.#localIds();
+      return sampleNodes(this.#db, {
         n,
         random: this.#random,
         exclude: options.exclude,
         decode: (key, value) => this.#decodeRecord(key, value),
         accept: async (node) => {
           if (node.ip === undefined) return false;
-          if ((await this.#db.get(localItemKey(node.id, FIELD.seq))) !== undefined) return false;
+          if (local.has(bytesToHex(node.id))) return false;
           const pong = await readTimeMs(this.#db, itemKey(node.id, node.ip, FIELD.lastPong));
           return pong > 0 && now - pong <= maxAgeMs;
         },
-      }),
-    );
+      });
+    });
+  }
+
+  /** IDs (hex) of the local identities whose seq is stored here; few, read once per query. */
+  async #localIds(): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for await (const key of this.#db.keys(prefixRange(LOCAL_PREFIX))) {
+      const id = key.subarray(LOCAL_PREFIX.length, LOCAL_PREFIX.length + 32);
+      if (id.length === 32) ids.add(bytesToHex(id));
+    }
+    return ids;
   }
 
   /** Resolves once no expiry pass is running. Mainly for tests driving a simulated clock. */
