@@ -7,42 +7,14 @@
  * @see https://www.iana.org/assignments/iana-ipv6-special-registry/
  * @module
  */
-import { isIP } from 'node:net';
+import { ipToBytes } from '@ethp2p/enode';
 
 /**
  * The 4 (IPv4) or 16 (IPv6) bytes of an IP address in text form, or `undefined` if `text` is not
  * one. IPv4-mapped IPv6 addresses give 4 bytes; zone IDs (`fe80::1%eth0`) are not accepted.
  */
 export function parseIp(text: string): Uint8Array | undefined {
-  if (typeof text !== 'string') return undefined;
-  const kind = isIP(text);
-  if (kind === 4) return Uint8Array.from(text.split('.'), Number);
-  if (kind !== 6 || text.includes('%')) return undefined;
-  const bytes = parseIpv6(text);
-  const mapped = bytes.subarray(0, 10).every((b) => b === 0) && bytes[10] === 0xff;
-  return mapped && bytes[11] === 0xff ? bytes.slice(12) : bytes;
-}
-
-/** Parses text that `isIP` accepted as IPv6: groups around at most one `::`, maybe an IPv4 tail. */
-function parseIpv6(text: string): Uint8Array {
-  const groups = (part: string): number[] =>
-    part === ''
-      ? []
-      : part.split(':').flatMap((g) => {
-          if (!g.includes('.')) return [Number.parseInt(g, 16)];
-          const [a = 0, b = 0, c = 0, d = 0] = g.split('.').map(Number);
-          return [(a << 8) | b, (c << 8) | d];
-        });
-  const [head = '', tail] = text.split('::');
-  const left = groups(head);
-  const right = tail === undefined ? [] : groups(tail);
-  const all = [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
-  const bytes = new Uint8Array(16);
-  all.forEach((g, i) => {
-    bytes[2 * i] = g >> 8;
-    bytes[2 * i + 1] = g & 0xff;
-  });
-  return bytes;
+  return typeof text === 'string' ? ipToBytes(text) : undefined;
 }
 
 /** A network prefix: address bytes and prefix length in bits. */

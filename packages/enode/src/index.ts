@@ -18,6 +18,7 @@ export type { EnrInit } from './enr/record.ts';
 export { Enr } from './enr/record.ts';
 export type { EnodeUrlErrorCode, EnrErrorCode, NodeKeyErrorCode } from './errors.ts';
 export { EnodeUrlError, EnrError, NodeKeyError } from './errors.ts';
+export { bytesToIp, checkPort, ipToBytes, normalizeIp } from './ip.ts';
 export type { Endpoint, IpTrackerOptions } from './ip-tracker.ts';
 export {
   IPTRACK_CONTACT_WINDOW_MS,

@@ -5,7 +5,7 @@
  * @module
  */
 import { WireError } from './errors.ts';
-import { bytesToIp, ipToBytes } from './ip.ts';
+import { bytesToIp, ipToBytes } from '@ethp2p/enode';
 import type { RlpItem } from './rlp.ts';
 import { encodeBytes, encodeList, encodeUint, listItems, readUint, stringPayload } from './rlp.ts';
 

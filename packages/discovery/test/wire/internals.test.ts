@@ -1,7 +1,7 @@
 import { RLP } from '@ethereumjs/rlp';
+import { bytesToIp, ipToBytes } from '@ethp2p/enode';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bytesToIp, ipToBytes } from '../../src/wire/ip.ts';
 import type { RlpItem } from '../../src/wire/rlp.ts';
 import { encodeBytes, encodeList, encodeUint, listItems, readItem } from '../../src/wire/rlp.ts';
 import type { Nested } from './arbitraries.ts';
