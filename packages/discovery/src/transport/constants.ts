@@ -1,0 +1,23 @@
+/**
+ * Protocol constants of the discv4 transport and reply matcher (go-ethereum defaults).
+ * @see https://github.com/ethereum/devp2p/blob/master/discv4.md
+ * @module
+ */
+
+/** How long a request waits for its reply, counted from registration (geth `respTimeout`). */
+export const RESPONSE_TIMEOUT_MS = 500;
+
+/** Consecutive reply timeouts after which clock drift is suspected (geth `ntpFailureThreshold`). */
+export const NTP_FAILURE_THRESHOLD = 32;
+
+/** Minimum time between two clock-drift warnings (geth `ntpWarningCooldown`, 10 min). */
+export const NTP_WARNING_COOLDOWN_MS = 600_000;
+
+/**
+ * Largest datagram handed to the message handler; bigger ones are dropped. discv4 packets are at
+ * most 1280 bytes (discv4.md "Packet Encoding"; geth `maxPacketSize` read buffer).
+ */
+export const MAX_DATAGRAM_SIZE_BYTES = 1280;
+
+/** Default cap on requests waiting in one reply matcher, so a flood cannot grow memory. */
+export const MAX_PENDING_REPLIES = 4096;

@@ -1,0 +1,58 @@
+/**
+ * The datagram socket seam of discv4: the minimum over `node:dgram` (send, receive, close) so the
+ * service runs the same over real UDP ({@link bindUdpSocket}) and over an in-memory network
+ * ({@link MemoryNetwork}).
+ * @module
+ */
+import { isIP } from 'node:net';
+
+/** A UDP endpoint: an IP address in text form and a port. */
+export interface DatagramAddress {
+  /** IPv4 dotted quad or IPv6 text; IPv4-mapped IPv6 is always reported as plain IPv4. */
+  readonly address: string;
+  /** UDP port, 0–65535. */
+  readonly port: number;
+}
+
+/** Receives one datagram with its source address. */
+export type DatagramHandler = (data: Uint8Array, from: DatagramAddress) => void;
+
+/**
+ * A bound datagram socket. It has one owner (the discovery service), which installs a single
+ * handler with {@link DatagramSocket.onMessage}. Nothing is ever thrown asynchronously: send
+ * failures, socket errors and handler exceptions are counted and logged.
+ */
+export interface DatagramSocket {
+  /** The bound address; the port is the one assigned when binding to port 0. */
+  readonly local: DatagramAddress;
+  /**
+   * Sends one datagram, fire and forget. The bytes are not retained after the call returns.
+   * @throws {TypeError} if `to.address` is not an IP address
+   * @throws {RangeError} if `to.port` is not an integer in 1–65535
+   */
+  send(data: Uint8Array, to: DatagramAddress): void;
+  /** Installs the handler for incoming datagrams, replacing any previous one. */
+  onMessage(handler: DatagramHandler): void;
+  /** Closes the socket. Idempotent; once it resolves no handle or timer of the socket is left. */
+  close(): Promise<void>;
+}
+
+/** IPv4-mapped IPv6 text (`::ffff:1.2.3.4`) as plain IPv4; any other address unchanged. */
+export function unmapAddress(address: string): string {
+  const lower = address.toLowerCase();
+  if (lower.startsWith('::ffff:')) {
+    const tail = address.slice(7);
+    if (isIP(tail) === 4) return tail;
+  }
+  return address;
+}
+
+/** Validates a destination as {@link DatagramSocket.send} documents. */
+export function checkDestination(to: DatagramAddress): void {
+  if (isIP(to.address) === 0) {
+    throw new TypeError(`to.address: expected an IP address, got ${JSON.stringify(to.address)}`);
+  }
+  if (!Number.isInteger(to.port) || to.port < 1 || to.port > 65535) {
+    throw new RangeError(`to.port: expected an integer in 1-65535, got ${to.port}`);
+  }
+}

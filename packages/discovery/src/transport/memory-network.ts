@@ -1,0 +1,204 @@
+/**
+ * An in-memory datagram network: many {@link DatagramSocket}s in one process, no real I/O. It
+ * backs unit and integration tests and the thousand-node simulation. Every operation is a `Map`
+ * lookup, so the cost per packet does not grow with the number of sockets.
+ * @module
+ */
+import { type Clock, systemClock } from '@ethp2p/enode';
+import {
+  checkDestination,
+  type DatagramAddress,
+  type DatagramHandler,
+  type DatagramSocket,
+  unmapAddress,
+} from './datagram.ts';
+import { TransportError } from './errors.ts';
+
+/** Decides whether a datagram is lost in transit; `true` drops it. */
+export type LossFunction = (
+  from: DatagramAddress,
+  to: DatagramAddress,
+  data: Uint8Array,
+) => boolean;
+
+/** Options of {@link MemoryNetwork}. */
+export interface MemoryNetworkOptions {
+  /** Schedules delayed delivery when `latencyMs > 0`. Default {@link systemClock}. */
+  clock?: Clock;
+  /**
+   * One-way delay of every datagram. With 0 (the default) delivery happens in a microtask after
+   * `send` returns; otherwise a timer of `clock` delivers it, so a `SimulatedClock` must be
+   * advanced for datagrams to arrive.
+   */
+  latencyMs?: number;
+  /** Called once per sent datagram; returning `true` loses it. Default: nothing is lost. */
+  loss?: LossFunction;
+}
+
+/** Counters of a {@link MemoryNetwork}, for assertions. */
+export interface MemoryNetworkStats {
+  /** Datagrams accepted by `send` on an open socket. */
+  sent: number;
+  /** Datagrams passed to a handler. */
+  delivered: number;
+  /** Datagrams lost: the loss hook, no socket at the destination, or no handler installed. */
+  dropped: number;
+  /** Exceptions thrown by handlers (caught, never rethrown). */
+  handlerErrors: number;
+}
+
+const FIRST_EPHEMERAL_PORT = 49152;
+
+/**
+ * An in-memory datagram network. Sockets are bound to an (address, port) pair; addresses are
+ * matched as text after unwrapping IPv4-mapped IPv6, and there is no wildcard address: a socket
+ * bound to `0.0.0.0` receives only datagrams sent to `0.0.0.0`. Datagrams are copied on send,
+ * delivered asynchronously and in send order (for equal latency), and silently dropped if nothing
+ * is bound at the destination when they arrive.
+ * @example
+ * const net = new MemoryNetwork();
+ * const a = net.bind('10.0.0.1');
+ * const b = net.bind('10.0.0.2', 30303);
+ * b.onMessage((data, from) => console.log(data, from));
+ * a.send(new Uint8Array([1]), b.local);
+ */
+export class MemoryNetwork {
+  readonly #sockets = new Map<string, MemorySocket>();
+  readonly #nextPort = new Map<string, number>();
+  readonly #clock: Clock;
+  readonly #latencyMs: number;
+  readonly #loss: LossFunction | undefined;
+  readonly #stats: MemoryNetworkStats = { sent: 0, delivered: 0, dropped: 0, handlerErrors: 0 };
+
+  constructor(options: MemoryNetworkOptions = {}) {
+    const { latencyMs = 0 } = options;
+    if (!Number.isFinite(latencyMs) || latencyMs < 0) {
+      throw new RangeError(`latencyMs: expected a non-negative number, got ${latencyMs}`);
+    }
+    this.#clock = options.clock ?? systemClock;
+    this.#latencyMs = latencyMs;
+    this.#loss = options.loss;
+  }
+
+  /** A snapshot of the counters. */
+  get stats(): MemoryNetworkStats {
+    return { ...this.#stats };
+  }
+
+  /** How many sockets are bound. */
+  get size(): number {
+    return this.#sockets.size;
+  }
+
+  /**
+   * Binds a socket. Port 0 assigns a free port from 49152 upwards, per address.
+   * @throws {TypeError} if `address` is not an IP address
+   * @throws {RangeError} if `port` is not an integer in 0–65535
+   * @throws {TransportError} `BIND_FAILED` if the address and port are taken, or no port is free
+   */
+  bind(address: string, port = 0): DatagramSocket {
+    checkDestination({ address, port: port === 0 ? 1 : port });
+    const host = unmapAddress(address);
+    const local = { address: host, port: port === 0 ? this.#freePort(host) : port };
+    const key = keyOf(local);
+    if (this.#sockets.has(key)) {
+      throw new TransportError('BIND_FAILED', `bind ${host}:${local.port}: address in use`);
+    }
+    const socket: MemorySocket = new MemorySocket(local, {
+      transmit: (data, to) => this.#transmit(local, data, to),
+      unbind: () => {
+        if (this.#sockets.get(key) === socket) this.#sockets.delete(key);
+      },
+    });
+    this.#sockets.set(key, socket);
+    return socket;
+  }
+
+  #transmit(from: DatagramAddress, data: Uint8Array, to: DatagramAddress): void {
+    this.#stats.sent++;
+    const dest = { address: unmapAddress(to.address), port: to.port };
+    if (this.#loss?.(from, dest, data) === true) {
+      this.#stats.dropped++;
+      return;
+    }
+    const copy = data.slice();
+    const deliver = (): void => this.#deliver(copy, from, dest);
+    if (this.#latencyMs === 0) queueMicrotask(deliver);
+    else this.#clock.schedule(this.#latencyMs, deliver);
+  }
+
+  #deliver(data: Uint8Array, from: DatagramAddress, to: DatagramAddress): void {
+    const outcome = this.#sockets.get(keyOf(to))?.receive(data, from) ?? 'dropped';
+    if (outcome === 'delivered') this.#stats.delivered++;
+    else if (outcome === 'dropped') this.#stats.dropped++;
+    else {
+      this.#stats.delivered++;
+      this.#stats.handlerErrors++;
+    }
+  }
+
+  #freePort(address: string): number {
+    const start = this.#nextPort.get(address) ?? FIRST_EPHEMERAL_PORT;
+    const span = 65536 - FIRST_EPHEMERAL_PORT;
+    for (let i = 0; i < span; i++) {
+      const port = FIRST_EPHEMERAL_PORT + ((start - FIRST_EPHEMERAL_PORT + i) % span);
+      if (!this.#sockets.has(keyOf({ address, port }))) {
+        this.#nextPort.set(address, port + 1 > 65535 ? FIRST_EPHEMERAL_PORT : port + 1);
+        return port;
+      }
+    }
+    throw new TransportError('BIND_FAILED', `bind ${address}:0: no free port`);
+  }
+}
+
+function keyOf(a: DatagramAddress): string {
+  return `${a.address}|${a.port}`;
+}
+
+interface SocketHooks {
+  transmit(data: Uint8Array, to: DatagramAddress): void;
+  unbind(): void;
+}
+
+/** A socket of a {@link MemoryNetwork}; it reaches the network only through its hooks. */
+class MemorySocket implements DatagramSocket {
+  readonly local: DatagramAddress;
+  readonly #hooks: SocketHooks;
+  #handler: DatagramHandler | undefined;
+  #closed = false;
+
+  constructor(local: DatagramAddress, hooks: SocketHooks) {
+    this.local = local;
+    this.#hooks = hooks;
+  }
+
+  send(data: Uint8Array, to: DatagramAddress): void {
+    checkDestination(to);
+    if (!this.#closed) this.#hooks.transmit(data, to);
+  }
+
+  onMessage(handler: DatagramHandler): void {
+    if (!this.#closed) this.#handler = handler;
+  }
+
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#handler = undefined;
+      this.#hooks.unbind();
+    }
+    return Promise.resolve();
+  }
+
+  /** Hands a datagram to the handler; exceptions are caught and reported as `'threw'`. */
+  receive(data: Uint8Array, from: DatagramAddress): 'delivered' | 'dropped' | 'threw' {
+    const handler = this.#handler;
+    if (handler === undefined) return 'dropped';
+    try {
+      handler(data, from);
+      return 'delivered';
+    } catch {
+      return 'threw';
+    }
+  }
+}

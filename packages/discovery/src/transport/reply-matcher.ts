@@ -1,0 +1,315 @@
+/**
+ * The one owner of pending discv4 replies (geth `replyMatcher` and `UDPv4.loop`). Requests
+ * register what they expect; the receive path dispatches every reply to it. Generic over the
+ * packet type, so it does not depend on the wire codec.
+ * @see https://github.com/ethereum/devp2p/blob/master/discv4.md
+ * @module
+ */
+import { type Clock, defaultLogger, type Logger, systemClock, type Timer } from '@ethp2p/enode';
+import { MAX_PENDING_REPLIES, RESPONSE_TIMEOUT_MS } from './constants.ts';
+import { unmapAddress } from './datagram.ts';
+import { type Deadlined, DeadlineQueue } from './deadline-queue.ts';
+import { type ClockDriftInfo, DriftMonitor } from './drift-monitor.ts';
+import { TransportError } from './errors.ts';
+
+/** Who a reply must come from and what it must be: the sender's node ID, its IP and the type. */
+export interface ReplyKey {
+  /** Node ID as hex (compared case-insensitively). */
+  readonly from: string;
+  /** Source IP of the reply; IPv4-mapped IPv6 equals plain IPv4. */
+  readonly ip: string;
+  /** Packet type number. */
+  readonly type: number;
+}
+
+/** A callback's verdict on one reply: did it belong to the request, and is the request done. */
+export interface ReplyVerdict {
+  readonly matched: boolean;
+  readonly done: boolean;
+}
+
+/** Inspects a reply for one pending request; it may collect partial replies in its closure. */
+export type ReplyCallback<P> = (packet: P) => ReplyVerdict;
+
+/** Options of {@link ReplyMatcher.expect}. */
+export interface ExpectOptions {
+  /** Aborting rejects the request with `signal.reason` and unregisters it. */
+  signal?: AbortSignal;
+  /** Overrides the matcher's timeout for this request. */
+  timeoutMs?: number;
+}
+
+/** Options of {@link ReplyMatcher}. */
+export interface ReplyMatcherOptions {
+  /** Default {@link systemClock}. */
+  clock?: Clock;
+  /** Receives the clock-drift warning. Default {@link defaultLogger}. */
+  logger?: Logger;
+  /** Deadline of a request, counted from registration. Default {@link RESPONSE_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  /** Requests beyond this many are rejected with `TOO_MANY_PENDING`. Default 4096. */
+  maxPending?: number;
+  /**
+   * Called (besides the warning) when 32 consecutive timeouts suggest our clock is off, at most
+   * once per 10 minutes. A place to hook an NTP check; none is built in.
+   */
+  onClockDriftSuspected?: (info: ClockDriftInfo) => void;
+}
+
+/** Counters of a {@link ReplyMatcher}. */
+export interface ReplyMatcherStats {
+  /** Requests waiting. */
+  pending: number;
+  /** Dispatched replies that some request's callback reported as matched. */
+  matched: number;
+  /** Dispatched replies that no request matched (unsolicited). */
+  unmatched: number;
+  /** Requests rejected with `TIMEOUT`. */
+  timeouts: number;
+  /** Requests rejected with `CLOCK_WARP`. */
+  clockWarps: number;
+}
+
+interface Pending extends Deadlined {
+  readonly key: string;
+  readonly timeoutMs: number;
+  readonly callback: ReplyCallback<unknown>;
+  readonly resolve: () => void;
+  readonly reject: (reason: unknown) => void;
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: () => void;
+  live: boolean;
+}
+
+/**
+ * Matches replies to pending requests. It owns all of its state; every method runs synchronously.
+ * Deadlines are kept in a heap behind a single clock timer for the earliest one, so the number of
+ * timers is O(1) whatever the number of requests. If the clock jumps backwards so that a deadline
+ * lies more than twice its timeout ahead, the request fails with `CLOCK_WARP` (geth
+ * `errClockWarp`). After 32 consecutive timeouts (`NTP_FAILURE_THRESHOLD`) it warns about clock
+ * drift, at most once per 10 minutes (`NTP_WARNING_COOLDOWN_MS`).
+ */
+export class ReplyMatcher<Packet = unknown> {
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #timeoutMs: number;
+  readonly #maxPending: number;
+  readonly #drift: DriftMonitor;
+  readonly #byKey = new Map<string, Set<Pending>>();
+  readonly #queue = new DeadlineQueue<Pending>();
+  readonly #stats: ReplyMatcherStats = {
+    pending: 0,
+    matched: 0,
+    unmatched: 0,
+    timeouts: 0,
+    clockWarps: 0,
+  };
+  #seq = 0;
+  #timer: Timer | undefined;
+  #timerAt = 0;
+  #lastNow: number;
+  #closed = false;
+
+  constructor(options: ReplyMatcherOptions = {}) {
+    const { timeoutMs = RESPONSE_TIMEOUT_MS, maxPending = MAX_PENDING_REPLIES } = options;
+    checkTimeout('timeoutMs', timeoutMs);
+    if (!Number.isInteger(maxPending) || maxPending < 1) {
+      throw new RangeError(`maxPending: expected a positive integer, got ${maxPending}`);
+    }
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? defaultLogger;
+    this.#timeoutMs = timeoutMs;
+    this.#maxPending = maxPending;
+    this.#drift = new DriftMonitor(this.#logger, options.onClockDriftSuspected);
+    this.#lastNow = this.#clock.now();
+  }
+
+  /** Requests waiting for their reply. */
+  get pendingCount(): number {
+    return this.#stats.pending;
+  }
+
+  /** A snapshot of the counters. */
+  get stats(): ReplyMatcherStats {
+    return { ...this.#stats };
+  }
+
+  /** Timeouts since the last reply from a node we were waiting for. */
+  get consecutiveTimeouts(): number {
+    return this.#drift.consecutiveTimeouts;
+  }
+
+  /**
+   * Waits for replies with `key`. Each one is passed to `callback` (in registration order among
+   * requests with the same key); the promise resolves once it reports `done`. A timeout after
+   * partial replies still rejects with `TIMEOUT`: the caller keeps what its callback collected
+   * and decides whether that counts (geth accepts partial Neighbors). A callback that throws
+   * rejects its request with that error.
+   *
+   * `P` is the caller's claim about what replies of `key.type` look like; the matcher only checks
+   * the key.
+   * @throws {TransportError} `TIMEOUT` at the deadline, `CLOCK_WARP` if the clock jumped back,
+   *   `CLOSED` if the matcher is closed, `TOO_MANY_PENDING` if `maxPending` requests wait
+   * @throws `signal.reason` when aborted
+   * @throws {RangeError} if `timeoutMs` is not a positive number
+   */
+  expect<P extends Packet = Packet>(
+    key: ReplyKey,
+    callback: ReplyCallback<P>,
+    options: ExpectOptions = {},
+  ): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const { signal, timeoutMs = this.#timeoutMs } = options;
+      checkTimeout('timeoutMs', timeoutMs);
+      signal?.throwIfAborted();
+      if (this.#closed) throw new TransportError('CLOSED', 'reply matcher closed');
+      if (this.#stats.pending >= this.#maxPending) {
+        throw new TransportError('TOO_MANY_PENDING', `${this.#maxPending} replies pending`);
+      }
+      const now = this.#now();
+      const entry: Pending = {
+        key: keyString(key),
+        deadline: now + timeoutMs,
+        seq: this.#seq++,
+        timeoutMs,
+        callback: callback as ReplyCallback<unknown>,
+        resolve,
+        reject,
+        signal,
+        onAbort: () => this.#settle(entry, { error: signal?.reason }),
+        live: true,
+      };
+      this.#register(entry);
+      this.#arm(now);
+    });
+  }
+
+  /**
+   * Offers a received reply to every request waiting for `key`, in registration order; requests
+   * whose callback reports `done` resolve and are removed. Returns whether any callback reported
+   * `matched`; if none did, the reply is unsolicited and counted in `stats.unmatched`. Any request
+   * with this key resets the consecutive-timeout count, as in geth.
+   */
+  dispatch(key: ReplyKey, packet: Packet): boolean {
+    const waiting = this.#byKey.get(keyString(key));
+    let matched = false;
+    if (waiting !== undefined) {
+      this.#drift.replied();
+      for (const entry of [...waiting]) {
+        if (!entry.live) continue;
+        let verdict: ReplyVerdict;
+        try {
+          verdict = entry.callback(packet);
+        } catch (err) {
+          this.#settle(entry, { error: err });
+          continue;
+        }
+        matched ||= verdict.matched;
+        if (verdict.done) this.#settle(entry);
+      }
+    }
+    if (matched) this.#stats.matched++;
+    else this.#stats.unmatched++;
+    return matched;
+  }
+
+  /** Rejects every pending request with `CLOSED` and cancels the timer. Idempotent. */
+  close(): void {
+    this.#closed = true;
+    const failure = { error: new TransportError('CLOSED', 'reply matcher closed') };
+    for (const set of [...this.#byKey.values()]) {
+      for (const entry of [...set]) this.#settle(entry, failure);
+    }
+    this.#disarm();
+  }
+
+  #register(entry: Pending): void {
+    let set = this.#byKey.get(entry.key);
+    if (set === undefined) {
+      set = new Set();
+      this.#byKey.set(entry.key, set);
+    }
+    set.add(entry);
+    this.#queue.push(entry);
+    this.#stats.pending++;
+    entry.signal?.addEventListener('abort', entry.onAbort, { once: true });
+  }
+
+  /** The one place a request leaves: unindexed, listener removed, promise settled. */
+  #settle(entry: Pending, failure?: { error: unknown }): void {
+    if (!entry.live) return;
+    entry.live = false;
+    const set = this.#byKey.get(entry.key);
+    set?.delete(entry);
+    if (set?.size === 0) this.#byKey.delete(entry.key);
+    entry.signal?.removeEventListener('abort', entry.onAbort);
+    this.#stats.pending--;
+    if (this.#stats.pending === 0) {
+      this.#queue.clear();
+      this.#disarm();
+    } else {
+      this.#queue.compact(this.#stats.pending);
+    }
+    if (failure === undefined) entry.resolve();
+    else entry.reject(failure.error);
+  }
+
+  /** Reads the clock; if it went backwards, fails requests whose deadline is now too far ahead. */
+  #now(): number {
+    const now = this.#clock.now();
+    if (now < this.#lastNow) {
+      for (const set of [...this.#byKey.values()]) {
+        for (const entry of [...set]) {
+          if (entry.deadline - now <= 2 * entry.timeoutMs) continue;
+          this.#stats.clockWarps++;
+          const error = new TransportError('CLOCK_WARP', 'clock jumped backwards');
+          this.#settle(entry, { error });
+        }
+      }
+    }
+    this.#lastNow = now;
+    return now;
+  }
+
+  /** Makes sure a timer fires no later than the earliest deadline. */
+  #arm(now: number): void {
+    const first = this.#queue.peek();
+    if (first === undefined) {
+      this.#disarm();
+      return;
+    }
+    if (this.#timer !== undefined && this.#timerAt <= first.deadline) return;
+    this.#disarm();
+    this.#timerAt = first.deadline;
+    this.#timer = this.#clock.schedule(Math.max(0, first.deadline - now), () => this.#expire());
+  }
+
+  #disarm(): void {
+    this.#timer?.cancel();
+    this.#timer = undefined;
+  }
+
+  #expire(): void {
+    this.#timer = undefined;
+    const now = this.#now();
+    for (let first = this.#queue.peek(); first !== undefined && first.deadline <= now; ) {
+      this.#queue.pop();
+      this.#stats.timeouts++;
+      const error = new TransportError('TIMEOUT', `no reply within ${first.timeoutMs} ms`);
+      this.#settle(first, { error });
+      this.#drift.timedOut(now);
+      first = this.#queue.peek();
+    }
+    this.#arm(now);
+  }
+}
+
+function keyString(key: ReplyKey): string {
+  return `${key.type}|${unmapAddress(key.ip)}|${key.from.toLowerCase()}`;
+}
+
+function checkTimeout(field: string, ms: number): void {
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw new RangeError(`${field}: expected a positive number of milliseconds, got ${ms}`);
+  }
+}
