@@ -4,6 +4,7 @@
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
+import { setImmediate } from 'node:timers/promises';
 import { defaultLogger, type Logger } from '@ethp2p/enode';
 import { MAX_DATAGRAM_SIZE_BYTES } from './constants.ts';
 import {
@@ -82,15 +83,13 @@ function listen(socket: Socket, address: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => {
       socket.off('listening', onListening);
-      try {
-        socket.close();
-      } catch {
-        // A socket whose bind failed may already count as closed.
-      }
-      reject(
-        new TransportError('BIND_FAILED', `bind ${address}:${port}: ${err.message}`, {
-          cause: err,
-        }),
+      const error = new TransportError('BIND_FAILED', `bind ${address}:${port}: ${err.message}`, {
+        cause: err,
+      });
+      // Release the handle before reporting, so a failed bind leaves nothing behind.
+      closeHandle(socket).then(
+        () => reject(error),
+        () => reject(error),
       );
     };
     const onListening = (): void => {
@@ -101,6 +100,23 @@ function listen(socket: Socket, address: string, port: number): Promise<void> {
     socket.once('listening', onListening);
     socket.bind(port, address);
   });
+}
+
+/**
+ * Closes a dgram socket and waits until libuv released its handle. The `close` event comes
+ * before that (the handle is freed in the loop's close phase), so two turns of the check phase
+ * are awaited: the second runs after at least one close phase.
+ */
+async function closeHandle(socket: Socket): Promise<void> {
+  await new Promise<void>((resolve) => {
+    try {
+      socket.close(() => resolve());
+    } catch {
+      resolve(); // already closed
+    }
+  });
+  await setImmediate();
+  await setImmediate();
 }
 
 class NodeUdpSocket implements UdpSocket {
@@ -146,10 +162,8 @@ class NodeUdpSocket implements UdpSocket {
   }
 
   close(): Promise<void> {
-    this.#closed ??= new Promise((resolve) => {
-      this.#handler = undefined;
-      this.#socket.close(() => resolve());
-    });
+    this.#handler = undefined;
+    this.#closed ??= closeHandle(this.#socket);
     return this.#closed;
   }
 
