@@ -5,6 +5,7 @@
  * @module
  */
 import { isIP } from 'node:net';
+import { normalizeIp } from '@ethp2p/enode';
 
 /** A UDP endpoint: an IP address in text form and a port. */
 export interface DatagramAddress {
@@ -37,14 +38,12 @@ export interface DatagramSocket {
   close(): Promise<void>;
 }
 
-/** IPv4-mapped IPv6 text (`::ffff:1.2.3.4`) as plain IPv4; any other address unchanged. */
+/**
+ * The canonical text of an IP address: IPv4-mapped IPv6 (`::ffff:1.2.3.4`) becomes plain IPv4
+ * and IPv6 is written as RFC 5952. Text that is not a plain IP (a zone ID) comes back unchanged.
+ */
 export function unmapAddress(address: string): string {
-  const lower = address.toLowerCase();
-  if (lower.startsWith('::ffff:')) {
-    const tail = address.slice(7);
-    if (isIP(tail) === 4) return tail;
-  }
-  return address;
+  return normalizeIp(address) ?? address;
 }
 
 /** Validates a destination as {@link DatagramSocket.send} documents. */

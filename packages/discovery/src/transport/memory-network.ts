@@ -51,10 +51,11 @@ const FIRST_EPHEMERAL_PORT = 49152;
 
 /**
  * An in-memory datagram network. Sockets are bound to an (address, port) pair; addresses are
- * matched as text after unwrapping IPv4-mapped IPv6, and there is no wildcard address: a socket
- * bound to `0.0.0.0` receives only datagrams sent to `0.0.0.0`. Datagrams are copied on send,
- * delivered asynchronously and in send order (for equal latency), and silently dropped if nothing
- * is bound at the destination when they arrive.
+ * compared in canonical form (IPv4-mapped IPv6 as IPv4, IPv6 per RFC 5952). There is no wildcard
+ * address: a socket bound to `0.0.0.0` receives only datagrams sent to `0.0.0.0`. Datagrams are
+ * copied on send, delivered asynchronously and in send order (for equal latency), and silently
+ * dropped if nothing is bound at the destination when they arrive. Not thread-safe; one event
+ * loop owns it.
  * @example
  * const net = new MemoryNetwork();
  * const a = net.bind('10.0.0.1');

@@ -130,3 +130,18 @@ describe('MemoryNetwork', () => {
     expect(net.size).toBe(0);
   });
 });
+
+describe('MemoryNetwork addresses', () => {
+  it('treats IPv6 spellings and IPv4-mapped addresses as the same address', async () => {
+    const net = new MemoryNetwork();
+    const v6 = net.bind('2001:db8:0:0:0:0:0:1', 30303);
+    const v4 = net.bind('::ffff:10.0.0.1', 30303);
+    expect(v6.local.address).toBe('2001:db8::1');
+    expect(v4.local.address).toBe('10.0.0.1');
+    const { got, handler } = inbox();
+    v6.onMessage(handler);
+    v4.send(new Uint8Array([1]), { address: '2001:DB8::1', port: 30303 });
+    await flush();
+    expect(got).toEqual([{ data: [1], from: { address: '10.0.0.1', port: 30303 } }]);
+  });
+});
