@@ -15,3 +15,35 @@ export {
   TABLE_IP_LIMIT,
 } from './table/constants.ts';
 export type { TableEvents, TableRemovalReason } from './table/types.ts';
+export {
+  MAX_DATAGRAM_SIZE_BYTES,
+  MAX_PENDING_REPLIES,
+  NTP_FAILURE_THRESHOLD,
+  NTP_WARNING_COOLDOWN_MS,
+  RESPONSE_TIMEOUT_MS,
+} from './transport/constants.ts';
+export type {
+  DatagramAddress,
+  DatagramHandler,
+  DatagramSocket,
+} from './transport/datagram.ts';
+export type { ClockDriftInfo } from './transport/drift-monitor.ts';
+export type { TransportErrorCode } from './transport/errors.ts';
+export { TRANSPORT_ERROR_CODE, TransportError } from './transport/errors.ts';
+export type {
+  LossFunction,
+  MemoryNetworkOptions,
+  MemoryNetworkStats,
+} from './transport/memory-network.ts';
+export { MemoryNetwork } from './transport/memory-network.ts';
+export type {
+  ExpectOptions,
+  ReplyCallback,
+  ReplyKey,
+  ReplyMatcherOptions,
+  ReplyMatcherStats,
+  ReplyVerdict,
+} from './transport/reply-matcher.ts';
+export { ReplyMatcher } from './transport/reply-matcher.ts';
+export type { UdpSocket, UdpSocketOptions, UdpSocketStats } from './transport/udp-socket.ts';
+export { bindUdpSocket } from './transport/udp-socket.ts';
