@@ -4,8 +4,9 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md#wire-protocol
  * @module
  */
-import { WireError } from './errors.ts';
+
 import { bytesToIp, ipToBytes } from '@ethp2p/enode';
+import { WireError } from './errors.ts';
 import type { RlpItem } from './rlp.ts';
 import { encodeBytes, encodeList, encodeUint, listItems, readUint, stringPayload } from './rlp.ts';
 
