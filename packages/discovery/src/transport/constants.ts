@@ -3,6 +3,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md
  * @module
  */
+import { MAX_DATAGRAM_SIZE } from '../wire/constants.ts';
 
 /** How long a request waits for its reply, counted from registration (geth `respTimeout`). */
 export const RESPONSE_TIMEOUT_MS = 500;
@@ -14,10 +15,11 @@ export const NTP_FAILURE_THRESHOLD = 32;
 export const NTP_WARNING_COOLDOWN_MS = 600_000;
 
 /**
- * Largest datagram handed to the message handler; bigger ones are dropped. discv4 packets are at
- * most 1280 bytes (discv4.md "Packet Encoding"; geth `maxPacketSize` read buffer).
+ * Largest datagram handed to the message handler; bigger ones are dropped. We send at most 1280
+ * bytes (discv4.md "Packet Encoding"), but accept the wire codec's bound (`MAX_DATAGRAM_SIZE`)
+ * because @ethereumjs/devp2p sends 16-node Neighbors of about 1373 bytes.
  */
-export const MAX_DATAGRAM_SIZE_BYTES = 1280;
+export const MAX_DATAGRAM_SIZE_BYTES: number = MAX_DATAGRAM_SIZE;
 
 /** Default cap on requests waiting in one reply matcher, so a flood cannot grow memory. */
 export const MAX_PENDING_REPLIES = 4096;

@@ -73,6 +73,16 @@ describe('bindUdpSocket', () => {
     expect(b.stats).toMatchObject({ oversize: 1, received: 1 });
   });
 
+  it('accepts ethereumjs-sized 16-node Neighbors (1373 bytes) but not 2049 bytes by default', async () => {
+    const a = await bind();
+    const b = await bind();
+    const atB = nextMessage(b);
+    a.send(new Uint8Array(2049), b.local);
+    a.send(new Uint8Array(1373).fill(3), b.local);
+    expect((await atB).data.length).toBe(1373);
+    expect(b.stats).toMatchObject({ oversize: 1, received: 1 });
+  });
+
   it('rejects a taken port with BIND_FAILED', async () => {
     const a = await bind();
     const err = await bindUdpSocket({ address: '127.0.0.1', port: a.local.port }).catch(
