@@ -1,0 +1,189 @@
+/**
+ * The iterative Kademlia lookup of Node Discovery v4 (geth `p2p/discover/lookup.go`): ask the
+ * closest not-yet-asked nodes for their neighbours of the target, `alpha` at a time, until the
+ * `resultSize` closest nodes seen have all been asked.
+ * @see https://github.com/ethereum/devp2p/blob/master/discv4.md#recursive-lookup
+ * @module
+ */
+import { assertBytes } from '@ethp2p/crypto';
+import type { Node } from '@ethp2p/enode';
+import { NODE_ID_BYTES, nodeIdFromPublicKey, nodeIdToHex } from '@ethp2p/enode';
+import { BUCKET_SIZE } from '../table/constants.ts';
+import { NodesByDistance } from './nodes-by-distance.ts';
+import { QueryPool } from './query-pool.ts';
+
+/** Queries in flight at once during a lookup: Kademlia α (geth `alpha`). */
+export const ALPHA = 3;
+
+/** Nodes a lookup keeps and returns: the bucket size, Kademlia k (geth `bucketSize`). */
+export const LOOKUP_RESULT_SIZE: number = BUCKET_SIZE;
+
+/** What a lookup needs from the discovery service. */
+export interface LookupDeps {
+  /** The local node ID: never asked, never returned. */
+  readonly selfId: Uint8Array;
+  /** The `n` table nodes closest to `targetId`, used to seed the lookup. */
+  closest(targetId: Uint8Array, n: number): Node[];
+  /** One FINDNODE round trip; rejects on timeout, error or abort of `signal`. */
+  findnode(node: Node, targetPublicKey: Uint8Array, signal: AbortSignal): Promise<Node[]>;
+  /**
+   * Reported after every query (`success` = no error and at least one node), except queries
+   * that settle after the lookup was aborted or closed.
+   */
+  trackRequest?(node: Node, success: boolean, found: readonly Node[]): void;
+}
+
+/** Options of {@link lookupBatches} and {@link runLookup}. */
+export interface LookupOptions {
+  /** Aborts the lookup and every query in flight. */
+  signal?: AbortSignal;
+  /** Queries in flight at once, a positive integer; default {@link ALPHA}. */
+  alpha?: number;
+  /** Nodes kept and returned, a positive integer; default {@link LOOKUP_RESULT_SIZE}. */
+  resultSize?: number;
+}
+
+interface LookupParams {
+  readonly targetPublicKey: Uint8Array;
+  readonly targetId: Uint8Array;
+  readonly alpha: number;
+  readonly resultSize: number;
+  readonly signal: AbortSignal | undefined;
+}
+
+/**
+ * Iterative lookup for `targetPublicKey` (64 bytes; distances use its keccak256, the target ID).
+ * Yields each batch of newly seen nodes as queries answer, the table seed first; empty batches
+ * are not yielded, so a lookup from an empty table yields nothing. The generator's return value
+ * is the final `resultSize` closest nodes, nearest first.
+ *
+ * The lookup state belongs to the generator and changes only while it runs; queries that answer
+ * while the consumer holds a batch are applied on the next `next()`. Failed queries count as
+ * answered. Ending the iteration early (`break`, `return()`) aborts the queries in flight.
+ * Memory is bounded: each reply contributes at most `max(resultSize, 16)` nodes to the seen set,
+ * and each query goes to a distinct seen node.
+ *
+ * @throws {TypeError|RangeError} at once, on a bad key, self ID, `alpha` or `resultSize`
+ * @throws `signal.reason` from `next()` once `signal` aborts; in-flight queries are aborted and
+ *   awaited first (findnode must honour its signal)
+ * @example
+ * ```ts
+ * for await (const batch of lookupBatches(deps, targetKey, { signal })) dial(batch);
+ * ```
+ */
+export function lookupBatches(
+  deps: LookupDeps,
+  targetPublicKey: Uint8Array,
+  options: LookupOptions = {},
+): AsyncGenerator<Node[], Node[]> {
+  assertBytes('targetPublicKey', targetPublicKey, 64);
+  assertBytes('deps.selfId', deps.selfId, NODE_ID_BYTES);
+  const alpha = positiveInteger('options.alpha', options.alpha ?? ALPHA);
+  const resultSize = positiveInteger(
+    'options.resultSize',
+    options.resultSize ?? LOOKUP_RESULT_SIZE,
+  );
+  const key = Uint8Array.from(targetPublicKey);
+  const params = { targetPublicKey: key, targetId: nodeIdFromPublicKey(key), alpha, resultSize };
+  return lookupGenerator(deps, { ...params, signal: options.signal });
+}
+
+/**
+ * Runs a lookup to completion and returns the closest `resultSize` nodes found, nearest first.
+ * @throws `signal.reason` when `signal` aborts (as a rejection); argument errors as
+ *   {@link lookupBatches}
+ * @example
+ * ```ts
+ * const closest = await runLookup(deps, targetKey, { signal: AbortSignal.timeout(10_000) });
+ * ```
+ */
+export async function runLookup(
+  deps: LookupDeps,
+  targetPublicKey: Uint8Array,
+  options: LookupOptions = {},
+): Promise<Node[]> {
+  const batches = lookupBatches(deps, targetPublicKey, options);
+  for (;;) {
+    const step = await batches.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+async function* lookupGenerator(deps: LookupDeps, p: LookupParams): AsyncGenerator<Node[], Node[]> {
+  p.signal?.throwIfAborted();
+  const state = new LookupState(deps.selfId, p.targetId, p.resultSize);
+  const seed = state.addSeen(deps.closest(p.targetId, p.resultSize));
+  if (seed.length > 0) yield seed;
+  const queries = new QueryPool(deps, p.targetPublicKey, p.signal);
+  try {
+    for (;;) {
+      p.signal?.throwIfAborted();
+      while (queries.inFlight < p.alpha) {
+        const node = state.nextUnasked();
+        if (node === undefined) break;
+        queries.start(node);
+      }
+      if (queries.inFlight === 0) return state.result();
+      const batch: Node[] = [];
+      for (const outcome of await queries.next()) batch.push(...state.addSeen(outcome.found));
+      if (batch.length > 0) yield batch;
+    }
+  } finally {
+    await queries.close();
+  }
+}
+
+/** The result list and the seen and asked sets of one lookup, keyed by node ID hex. */
+class LookupState {
+  readonly #result: NodesByDistance;
+  readonly #seen = new Set<string>();
+  readonly #asked = new Set<string>();
+  readonly #maxPerReply: number;
+
+  constructor(selfId: Uint8Array, targetId: Uint8Array, resultSize: number) {
+    this.#result = new NodesByDistance(targetId, resultSize);
+    this.#maxPerReply = Math.max(resultSize, LOOKUP_RESULT_SIZE);
+    const self = nodeIdToHex(selfId);
+    this.#seen.add(self);
+    this.#asked.add(self);
+  }
+
+  /**
+   * Marks the first `max(resultSize, 16)` of `nodes` as seen, offers the new ones to the result
+   * list and returns them (the batch to yield).
+   */
+  addSeen(nodes: readonly Node[]): Node[] {
+    const fresh: Node[] = [];
+    for (const node of nodes.slice(0, this.#maxPerReply)) {
+      const id = nodeIdToHex(node.id);
+      if (this.#seen.has(id)) continue;
+      this.#seen.add(id);
+      this.#result.push(node);
+      fresh.push(node);
+    }
+    return fresh;
+  }
+
+  /** The closest result node not asked yet, now marked as asked. */
+  nextUnasked(): Node | undefined {
+    for (const node of this.#result.entries) {
+      const id = nodeIdToHex(node.id);
+      if (this.#asked.has(id)) continue;
+      this.#asked.add(id);
+      return node;
+    }
+    return undefined;
+  }
+
+  /** A copy of the result list, nearest first. */
+  result(): Node[] {
+    return [...this.#result.entries];
+  }
+}
+
+function positiveInteger(field: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`${field}: expected a positive integer, got ${value}`);
+  }
+  return value;
+}
