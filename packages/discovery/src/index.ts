@@ -4,6 +4,29 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md
  * @module
  */
+export type { DiscoveryConfig } from './service/config.ts';
+export {
+  BOND_EXPIRATION_MS,
+  BOND_WAIT_MS,
+  DEFAULT_DISCOVERY_CONFIG,
+  FINDNODE_RESULT_SIZE,
+  REFRESH_INTERVAL_MS,
+  SEED_COUNT,
+  SEED_MAX_AGE_MS,
+} from './service/config.ts';
+export type {
+  DiscoveryEvents,
+  DiscoveryOptions,
+  PingResult,
+  SignalOptions,
+} from './service/discovery.ts';
+export { DiscoveryV4 } from './service/discovery.ts';
+export type { DiscoveryErrorCode } from './service/errors.ts';
+export { DISCOVERY_ERROR_CODE, DiscoveryError } from './service/errors.ts';
+export type { ListenOptions } from './service/listen.ts';
+export { DEFAULT_LISTEN_ADDRESS } from './service/listen.ts';
+export type { DiscoveryMetrics, DropReason, PacketCounts } from './service/metrics.ts';
+export { MIN_NEIGHBOR_UDP_PORT } from './service/neighbors.ts';
 export {
   BUCKET_IP_LIMIT,
   BUCKET_SIZE,

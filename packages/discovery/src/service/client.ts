@@ -1,0 +1,267 @@
+/**
+ * The client side of discv4 (geth `v4_udp.go` `ping`, `findnode`, `RequestENR`, `ensureBond`):
+ * each request registers its reply matcher first, then sends. Replies reach the matcher through
+ * the receive path in `handlers.ts`, which also records the bond when a Pong matches.
+ * @module
+ */
+import { equalBytes } from '@ethp2p/crypto';
+import type { Enr } from '@ethp2p/enode';
+import { Node, nodeIdToHex } from '@ethp2p/enode';
+import { checkRelayIp } from '../netutil.ts';
+import type { Revalidator } from '../table/revalidation.ts';
+import { TransportError } from '../transport/errors.ts';
+import type { DecodedPacket, PongPacket } from '../wire/index.ts';
+import { DISCV4_VERSION, encodePacket, expirationFromNow, PACKET_TYPE } from '../wire/index.ts';
+import { FINDNODE_RESULT_SIZE, REBOND_FINDNODE_FAILURES } from './config.ts';
+import type { ServiceContext } from './context.ts';
+import { sendPacket, withServiceSignal } from './context.ts';
+import { DiscoveryError } from './errors.ts';
+import { nodeFromNeighbor } from './neighbors.ts';
+
+/** A node with a known UDP endpoint. */
+interface Reachable {
+  readonly node: Node;
+  readonly ip: string;
+  readonly udp: number;
+}
+
+/** The result of {@link ping}. */
+export interface PingResult {
+  readonly pong: PongPacket;
+  readonly rttMs: number;
+}
+
+/**
+ * Pings `node` and waits for the Pong that echoes our ping's hash (geth `ping`). Sending notes
+ * the contact for the endpoint predictor (`udpContact`); the Pong itself (bond, endpoint
+ * statement) is recorded by the receive path.
+ * @throws {DiscoveryError} `NO_ENDPOINT`, `TIMEOUT`, `CLOSED`; `signal.reason` when aborted
+ */
+export async function ping(
+  ctx: ServiceContext,
+  node: Node,
+  signal?: AbortSignal,
+): Promise<PingResult> {
+  checkRunning(ctx, signal);
+  const to = reachable(node);
+  const self = ctx.localNode.node();
+  const start = ctx.clock.now();
+  const { bytes, hash } = encodePacket(
+    {
+      type: 'ping',
+      version: DISCV4_VERSION,
+      from: { ip: self.ip, udp: self.udp ?? 0, tcp: self.tcp ?? 0 },
+      to: { ip: to.ip, udp: to.udp, tcp: 0 },
+      expiration: expirationFromNow(start),
+      enrSeq: self.seq,
+    },
+    ctx.privateKey,
+  );
+  let pong: PongPacket | undefined;
+  const reply = ctx.matcher.expect<DecodedPacket>(
+    { from: nodeIdToHex(node.id), ip: to.ip, type: PACKET_TYPE.pong },
+    ({ packet }) => {
+      const ok = packet.type === 'pong' && equalBytes(packet.pingHash, hash);
+      if (ok) pong = packet;
+      return { matched: ok, done: ok };
+    },
+    { signal: withServiceSignal(ctx, signal) },
+  );
+  ctx.localNode.udpContact(to.ip);
+  ctx.socket.send(bytes, { address: to.ip, port: to.udp });
+  ctx.metrics.packetsOut.ping++;
+  await settle(ctx, reply, 'ping');
+  if (pong === undefined) throw new DiscoveryError('TIMEOUT', 'ping: no reply');
+  return { pong, rttMs: ctx.clock.now() - start };
+}
+
+/**
+ * Asks `node` for the nodes closest to `targetPublicKey` (geth `findnode`), after making sure it
+ * has our endpoint proof. Collects Neighbors packets until 16 entries arrived or the deadline
+ * passed; a deadline after at least one packet is not an error. Unusable entries are dropped
+ * (see `nodeFromNeighbor`).
+ * @throws {DiscoveryError} `NO_ENDPOINT`, `TIMEOUT` (no Neighbors at all), `CLOSED`;
+ *   `signal.reason` when aborted
+ */
+export async function findnode(
+  ctx: ServiceContext,
+  node: Node,
+  targetPublicKey: Uint8Array,
+  signal?: AbortSignal,
+): Promise<Node[]> {
+  checkRunning(ctx, signal);
+  const to = reachable(node);
+  await ensureBond(ctx, to, signal);
+  const found: Node[] = [];
+  let received = 0;
+  let packets = 0;
+  const reply = ctx.matcher.expect<DecodedPacket>(
+    { from: nodeIdToHex(node.id), ip: to.ip, type: PACKET_TYPE.neighbors },
+    ({ packet }) => {
+      if (packet.type !== 'neighbors') return { matched: false, done: false };
+      packets++;
+      received += packet.nodes.length;
+      for (const entry of packet.nodes) {
+        const n = nodeFromNeighbor(entry, to.ip, ctx.localNode.id);
+        if (typeof n !== 'string') found.push(n);
+        else {
+          ctx.metrics.neighborsRejected++;
+          ctx.logger.debug('dropping neighbors entry', { from: to.ip, reason: n });
+        }
+      }
+      return { matched: true, done: received >= FINDNODE_RESULT_SIZE };
+    },
+    { signal: withServiceSignal(ctx, signal) },
+  );
+  const expiration = expirationFromNow(ctx.clock.now());
+  sendPacket(ctx, { type: 'findnode', target: targetPublicKey, expiration }, address(to));
+  try {
+    await reply;
+  } catch (err) {
+    const partial = err instanceof TransportError && err.code === 'TIMEOUT' && packets > 0;
+    if (!partial) throw mapError(ctx, err, 'findnode');
+  }
+  return found;
+}
+
+/**
+ * Requests `node`'s current record (EIP-868, geth `RequestENR`), after making sure it has our
+ * endpoint proof. The record must be signed by the node we asked, and its IP must be one the
+ * sender may relay to us. If it is older than the record we already have, `node` is returned.
+ * @throws {DiscoveryError} `BAD_RECORD`, `NO_ENDPOINT`, `TIMEOUT`, `CLOSED`; `signal.reason`
+ *   when aborted
+ */
+export async function requestEnr(
+  ctx: ServiceContext,
+  node: Node,
+  signal?: AbortSignal,
+): Promise<Node> {
+  checkRunning(ctx, signal);
+  const to = reachable(node);
+  await ensureBond(ctx, to, signal);
+  const expiration = expirationFromNow(ctx.clock.now());
+  const { bytes, hash } = encodePacket({ type: 'enr-request', expiration }, ctx.privateKey);
+  let record: Enr | undefined;
+  const reply = ctx.matcher.expect<DecodedPacket>(
+    { from: nodeIdToHex(node.id), ip: to.ip, type: PACKET_TYPE['enr-response'] },
+    ({ packet }) => {
+      const ok = packet.type === 'enr-response' && equalBytes(packet.requestHash, hash);
+      if (ok) record = packet.record;
+      return { matched: ok, done: ok };
+    },
+    { signal: withServiceSignal(ctx, signal) },
+  );
+  ctx.socket.send(bytes, address(to));
+  ctx.metrics.packetsOut['enr-request']++;
+  await settle(ctx, reply, 'enr request');
+  if (record === undefined) throw new DiscoveryError('TIMEOUT', 'enr request: no reply');
+  const got = Node.fromEnr(record);
+  if (!equalBytes(got.id, node.id)) {
+    throw new DiscoveryError('BAD_RECORD', 'enr response: record of another node');
+  }
+  if (got.ip !== undefined && checkRelayIp(to.ip, got.ip) !== undefined) {
+    throw new DiscoveryError('BAD_RECORD', `enr response: ip ${got.ip} not relayable`);
+  }
+  return got.seq < node.seq ? node : got;
+}
+
+/**
+ * Makes sure `to` holds our endpoint proof before we ask it anything (geth `ensureBond`): if it
+ * has not pinged us within the bond lifetime, or our findnode requests to it failed more than
+ * 5 times, ping it, wait for the pong (a failure is ignored, as in geth), then give it
+ * `bondWaitMs` to ping us back and process our pong.
+ */
+async function ensureBond(ctx: ServiceContext, to: Reachable, signal?: AbortSignal): Promise<void> {
+  const id = to.node.id;
+  const [lastPing, fails] = await Promise.all([
+    ctx.db.lastPingReceived(id, to.ip),
+    ctx.db.findFails(id, to.ip),
+  ]);
+  const fresh = lastPing > 0 && ctx.clock.now() - lastPing <= ctx.config.bondExpirationMs;
+  if (fresh && fails <= REBOND_FINDNODE_FAILURES) return;
+  try {
+    await ping(ctx, to.node, signal);
+  } catch (err) {
+    if (!(err instanceof DiscoveryError) || err.code === 'CLOSED') throw err;
+  }
+  await sleep(ctx, ctx.config.bondWaitMs, signal);
+}
+
+/** Waits `ms` on the service clock; stopping the service or aborting `signal` ends it early. */
+function sleep(ctx: ServiceContext, ms: number, signal?: AbortSignal): Promise<void> {
+  checkRunning(ctx, signal);
+  if (ms <= 0) return Promise.resolve();
+  const combined = withServiceSignal(ctx, signal);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      timer.cancel();
+      reject(signal?.aborted ? signal.reason : new DiscoveryError('CLOSED', 'discovery stopped'));
+    };
+    const timer = ctx.clock.schedule(ms, () => {
+      combined.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    combined.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+async function settle(ctx: ServiceContext, reply: Promise<void>, what: string): Promise<void> {
+  try {
+    await reply;
+  } catch (err) {
+    throw mapError(ctx, err, what);
+  }
+}
+
+/** Maps a reply-matcher failure to a {@link DiscoveryError}; aborts pass through unchanged. */
+function mapError(ctx: ServiceContext, err: unknown, what: string): unknown {
+  if (!(err instanceof TransportError)) return err;
+  if (err.code === 'TIMEOUT') {
+    ctx.metrics.timeouts++;
+    return new DiscoveryError('TIMEOUT', `${what}: no reply`, { cause: err });
+  }
+  if (err.code === 'CLOSED')
+    return new DiscoveryError('CLOSED', `${what}: stopped`, { cause: err });
+  return new DiscoveryError('SEND_FAILED', `${what}: ${err.message}`, { cause: err });
+}
+
+function checkRunning(ctx: ServiceContext, signal: AbortSignal | undefined): void {
+  signal?.throwIfAborted();
+  if (ctx.signal.aborted) throw new DiscoveryError('CLOSED', 'discovery stopped');
+}
+
+function reachable(node: Node): Reachable {
+  if (!(node instanceof Node)) throw new TypeError(`node: expected Node, got ${typeof node}`);
+  if (node.ip === undefined || node.udp === undefined || node.udp === 0) {
+    throw new DiscoveryError('NO_ENDPOINT', `node ${node.enodeUrl()} has no udp endpoint`);
+  }
+  return { node, ip: node.ip, udp: node.udp };
+}
+
+function address(to: Reachable): { address: string; port: number } {
+  return { address: to.ip, port: to.udp };
+}
+
+/**
+ * The table's network side (geth `transport` for `tableRevalidation`): a ping or ENR request
+ * that fails for any reason counts as no answer.
+ */
+export function revalidator(ctx: ServiceContext): Revalidator {
+  return {
+    ping: async (node, signal) => {
+      try {
+        const { pong } = await ping(ctx, node, signal);
+        return { seq: pong.enrSeq ?? 0n };
+      } catch {
+        return undefined;
+      }
+    },
+    requestEnr: async (node, signal) => {
+      try {
+        return await requestEnr(ctx, node, signal);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Settings of the discv4 service, with go-ethereum's defaults (`p2p/discover/v4_udp.go`,
+ * `table.go`, `common.go`). Tests shorten the timeouts; production code rarely needs to.
+ * @see https://github.com/ethereum/devp2p/blob/master/discv4.md
+ * @module
+ */
+import { PING_INTERVAL_MS } from '../table/constants.ts';
+import { RESPONSE_TIMEOUT_MS } from '../transport/constants.ts';
+
+/** How long an endpoint proof (bond) lasts (geth `bondExpiration`, 24 h; the spec says 12 h). */
+export const BOND_EXPIRATION_MS: number = 24 * 60 * 60 * 1000;
+
+/** Pause after bonding so the remote can process our pong (geth `ensureBond` sleeps `respTimeout`). */
+export const BOND_WAIT_MS = 500;
+
+/** Nodes returned for one FindNode: Kademlia k (geth `bucketSize`). */
+export const FINDNODE_RESULT_SIZE = 16;
+
+/** Findnode failures above which the client bonds again before asking (geth `maxFindnodeFailures`). */
+export const REBOND_FINDNODE_FAILURES = 5;
+
+/** Refresh interval upper bound; each wait is random in [half, full) (geth `Config.RefreshInterval`). */
+export const REFRESH_INTERVAL_MS: number = 30 * 60 * 1000;
+
+/** Database seeds loaded per refresh (geth `seedCount`). */
+export const SEED_COUNT = 30;
+
+/** Oldest last pong for a database seed (geth `seedMaxAge`, 5 days). */
+export const SEED_MAX_AGE_MS: number = 5 * 24 * 60 * 60 * 1000;
+
+/** Random-target lookups per refresh, after the self lookup (geth `doRefresh`). */
+export const REFRESH_RANDOM_LOOKUPS = 3;
+
+/** Tunable settings of {@link DiscoveryV4}. Every field has a geth default. */
+export interface DiscoveryConfig {
+  /** Deadline of every request (ping, findnode, ENR request). Default 500 ms. */
+  readonly responseTimeoutMs: number;
+  /** Lifetime of an endpoint proof in both directions. Default 24 h. */
+  readonly bondExpirationMs: number;
+  /** Wait after bonding before a findnode or ENR request. Default 500 ms. */
+  readonly bondWaitMs: number;
+  /** Upper bound of the refresh interval; each wait is random in [half, full). Default 30 min. */
+  readonly refreshIntervalMs: number;
+  /** Fast revalidation list interval (the slow list is 3× slower). Default 3 s. */
+  readonly pingIntervalMs: number;
+  /** Seeds loaded from the node database per refresh. Default 30. */
+  readonly seedCount: number;
+  /** Oldest last pong of a database seed. Default 5 days. */
+  readonly seedMaxAgeMs: number;
+  /**
+   * Answer FindNode with validated-live table nodes only, when there are any
+   * (geth, unless `NoFindnodeLivenessCheck`). Default true.
+   */
+  readonly findnodeLivenessCheck: boolean;
+}
+
+/** The defaults: go-ethereum's values. */
+export const DEFAULT_DISCOVERY_CONFIG: DiscoveryConfig = Object.freeze({
+  responseTimeoutMs: RESPONSE_TIMEOUT_MS,
+  bondExpirationMs: BOND_EXPIRATION_MS,
+  bondWaitMs: BOND_WAIT_MS,
+  refreshIntervalMs: REFRESH_INTERVAL_MS,
+  pingIntervalMs: PING_INTERVAL_MS,
+  seedCount: SEED_COUNT,
+  seedMaxAgeMs: SEED_MAX_AGE_MS,
+  findnodeLivenessCheck: true,
+});
+
+/**
+ * The defaults overridden by `partial`.
+ * @throws {RangeError} on a negative or non-finite duration or count
+ */
+export function resolveConfig(partial: Partial<DiscoveryConfig> = {}): DiscoveryConfig {
+  const config = { ...DEFAULT_DISCOVERY_CONFIG, ...partial };
+  const positive = ['responseTimeoutMs', 'refreshIntervalMs', 'pingIntervalMs'] as const;
+  for (const key of positive) {
+    const v = config[key];
+    if (!Number.isSafeInteger(v) || v <= 0) {
+      throw new RangeError(`config.${key}: expected a positive integer, got ${v}`);
+    }
+  }
+  const nonNegative = ['bondExpirationMs', 'bondWaitMs', 'seedCount', 'seedMaxAgeMs'] as const;
+  for (const key of nonNegative) {
+    const v = config[key];
+    if (!Number.isSafeInteger(v) || v < 0) {
+      throw new RangeError(`config.${key}: expected a non-negative integer, got ${v}`);
+    }
+  }
+  return Object.freeze(config);
+}

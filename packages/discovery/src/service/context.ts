@@ -1,0 +1,50 @@
+/**
+ * What every part of the service shares: keys, socket, reply matcher, table, clock and counters,
+ * plus the one send path. Built once by {@link DiscoveryV4}; the parts never own any of it.
+ * @module
+ */
+import type { Clock, LocalNode, Logger, NodeDatabase, Random } from '@ethp2p/enode';
+import type { Table } from '../table/table.ts';
+import type { DatagramAddress, DatagramSocket } from '../transport/datagram.ts';
+import type { ReplyMatcher } from '../transport/reply-matcher.ts';
+import type { DecodedPacket, PacketInput } from '../wire/index.ts';
+import { encodePacket } from '../wire/index.ts';
+import type { DiscoveryConfig } from './config.ts';
+import type { MetricsCounters } from './metrics.ts';
+
+/** The shared state of one running service. */
+export interface ServiceContext {
+  readonly privateKey: Uint8Array;
+  readonly localNode: LocalNode;
+  readonly db: NodeDatabase;
+  readonly socket: DatagramSocket;
+  /** The one owner of pending replies; replies are dispatched to it decoded. */
+  readonly matcher: ReplyMatcher<DecodedPacket>;
+  readonly table: Table;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger: Logger;
+  readonly config: DiscoveryConfig;
+  readonly metrics: MetricsCounters;
+  /** Aborted when the service stops. */
+  readonly signal: AbortSignal;
+  /** Registers background work that `stop()` must wait for. */
+  track(task: Promise<unknown>): void;
+}
+
+/** Signs and sends one packet; returns its hash (the reply token a Pong or ENRResponse echoes). */
+export function sendPacket(
+  ctx: ServiceContext,
+  packet: PacketInput,
+  to: DatagramAddress,
+): Uint8Array {
+  const { bytes, hash } = encodePacket(packet, ctx.privateKey);
+  ctx.socket.send(bytes, to);
+  ctx.metrics.packetsOut[packet.type]++;
+  return hash;
+}
+
+/** `signal` combined with the service's own, so stopping ends every wait. */
+export function withServiceSignal(ctx: ServiceContext, signal?: AbortSignal): AbortSignal {
+  return signal === undefined ? ctx.signal : AbortSignal.any([signal, ctx.signal]);
+}

@@ -1,0 +1,328 @@
+/**
+ * `DiscoveryV4`: a Node Discovery v4 node (geth `p2p/discover/v4_udp.go` `UDPv4`). It owns the
+ * socket, the reply matcher, the table, the refresh loop and the counters.
+ * @see https://github.com/ethereum/devp2p/blob/master/discv4.md
+ * @module
+ */
+import { assertBytes, publicKey as derivePublicKey, equalBytes } from '@ethp2p/crypto';
+import type { Clock, LocalNode, Logger, NodeDatabase, Random } from '@ethp2p/enode';
+import { defaultLogger, Node, systemClock, systemRandom } from '@ethp2p/enode';
+import { EventEmitter } from 'eventemitter3';
+import { Table } from '../table/table.ts';
+import type { TableEvents } from '../table/types.ts';
+import type { DatagramSocket } from '../transport/datagram.ts';
+import { ReplyMatcher } from '../transport/reply-matcher.ts';
+import type { DecodedPacket } from '../wire/index.ts';
+import { ping, requestEnr, revalidator } from './client.ts';
+import type { DiscoveryConfig } from './config.ts';
+import { resolveConfig } from './config.ts';
+import type { ServiceContext } from './context.ts';
+import { withServiceSignal } from './context.ts';
+import { DiscoveryError } from './errors.ts';
+import { handleDatagram } from './handlers.ts';
+import type { ListenOptions } from './listen.ts';
+import { openListenResources } from './listen.ts';
+import type { DiscoveryMetrics } from './metrics.ts';
+import { MetricsCounters } from './metrics.ts';
+import {
+  lookupNodes,
+  resolveNode,
+  runServiceLookup,
+  serviceRandomNodes,
+  waitForTable,
+} from './node-source.ts';
+import { Refresher } from './refresh.ts';
+
+/** Options of {@link DiscoveryV4}. */
+export interface DiscoveryOptions {
+  /** The node's 32-byte secp256k1 private key; it must be `localNode`'s. */
+  readonly privateKey: Uint8Array;
+  /** Our record: read for Pongs and ENRResponses, fed endpoint statements from Pings and Pongs. */
+  readonly localNode: LocalNode;
+  /** Bonds, findnode failures and seeds. Not closed by `stop()`. */
+  readonly db: NodeDatabase;
+  /** The bound socket. The service takes it over: `stop()` closes it. */
+  readonly socket: DatagramSocket;
+  /** Nodes to start from; they need an IP and a UDP port. */
+  readonly bootnodes?: readonly Node[];
+  readonly clock?: Clock;
+  readonly random?: Random;
+  readonly logger?: Logger;
+  /** Overrides of go-ethereum's defaults. */
+  readonly config?: Partial<DiscoveryConfig>;
+}
+
+/** Events of {@link DiscoveryV4} (the table's), one payload object each. */
+export type DiscoveryEvents = TableEvents;
+
+/** Options of the calls that wait on the network. */
+export interface SignalOptions {
+  /** Aborting rejects the call (or ends the iteration) with `signal.reason`. */
+  readonly signal?: AbortSignal;
+}
+
+/** What {@link DiscoveryV4.ping} returns. */
+export interface PingResult {
+  /** The ENR sequence number in the Pong, `undefined` if it carried none (ethereumjs). */
+  readonly seq: bigint | undefined;
+  /** Round-trip time on the service clock. */
+  readonly rttMs: number;
+}
+
+type State = 'new' | 'running' | 'stopped';
+
+/**
+ * A Node Discovery v4 node. Construct it over a bound socket (or use {@link listen}), `start()`
+ * it, and `stop()` it when done: afterwards no socket, timer or pending promise remains.
+ *
+ * Ownership: the service owns the socket (closed by `stop()`), the reply matcher, the table and
+ * the refresh loop; `db` and `localNode` stay the caller's, except when made by {@link listen}.
+ * All state changes happen synchronously in the socket handler or between awaits of one task;
+ * every background task is tracked and awaited by `stop()`.
+ *
+ * @example
+ * ```ts
+ * const node = await DiscoveryV4.listen({ privateKey, bootnodes });
+ * for await (const n of node.randomNodes({ signal: AbortSignal.timeout(10_000) })) console.log(n.enodeUrl());
+ * await node.stop();
+ * ```
+ */
+export class DiscoveryV4 {
+  /** `node:added` / `node:removed`, re-emitted from the table. */
+  readonly events: Pick<EventEmitter<DiscoveryEvents>, 'on' | 'once' | 'off'>;
+  /** Our record. */
+  readonly localNode: LocalNode;
+  readonly #emitter = new EventEmitter<DiscoveryEvents>();
+  readonly #controller = new AbortController();
+  readonly #tasks = new Set<Promise<unknown>>();
+  readonly #ctx: ServiceContext;
+  readonly #refresher: Refresher;
+  readonly #counters = new MetricsCounters();
+  readonly #onStop: (() => Promise<void>)[] = [];
+  #state: State = 'new';
+  #stopping: Promise<void> | undefined;
+
+  /** @throws {TypeError|RangeError} on a key that is not `localNode`'s, or a bad config */
+  constructor(options: DiscoveryOptions) {
+    assertBytes('privateKey', options.privateKey, 32);
+    if (!equalBytes(derivePublicKey(options.privateKey), options.localNode.publicKey)) {
+      throw new TypeError('privateKey: expected the key of localNode');
+    }
+    for (const [i, n] of (options.bootnodes ?? []).entries()) {
+      if (!(n instanceof Node)) throw new TypeError(`bootnodes[${i}]: expected Node`);
+    }
+    this.localNode = options.localNode;
+    this.events = this.#emitter;
+    this.#ctx = this.#context(options, resolveConfig(options.config));
+    const { table } = this.#ctx;
+    table.events.on('node:added', (e) => this.#emitter.emit('node:added', e));
+    table.events.on('node:removed', (e) => this.#emitter.emit('node:removed', e));
+    this.#refresher = new Refresher({
+      ...this.#ctx,
+      bootnodes: [...(options.bootnodes ?? [])],
+      selfId: this.localNode.id,
+      selfPublicKey: this.localNode.publicKey,
+      lookup: (target, signal) => runServiceLookup(this.#ctx, target, signal),
+    });
+  }
+
+  #context(options: DiscoveryOptions, config: DiscoveryConfig): ServiceContext {
+    const clock = options.clock ?? systemClock;
+    const random = options.random ?? systemRandom;
+    const logger = options.logger ?? defaultLogger;
+    const common = { clock, random, logger };
+    return {
+      ...common,
+      privateKey: Uint8Array.from(options.privateKey),
+      localNode: options.localNode,
+      db: options.db,
+      socket: options.socket,
+      matcher: new ReplyMatcher<DecodedPacket>({ ...common, timeoutMs: config.responseTimeoutMs }),
+      table: new Table({
+        ...common,
+        selfId: options.localNode.id,
+        db: options.db,
+        pingIntervalMs: config.pingIntervalMs,
+      }),
+      config,
+      metrics: this.#counters,
+      signal: this.#controller.signal,
+      track: (task) => {
+        this.#tasks.add(task);
+        void task.finally(() => this.#tasks.delete(task));
+      },
+    };
+  }
+
+  /**
+   * Binds a UDP socket on `address` (default `127.0.0.1`) and `port` (default 0), opens an
+   * in-memory node database unless `db` is given, creates the local record (fallback IP = the
+   * bound address, fallback UDP port = the bound port) and starts the service. `stop()` then also
+   * closes the database it opened.
+   * @throws {TransportError} `BIND_FAILED`
+   * @example
+   * ```ts
+   * const node = await DiscoveryV4.listen({ privateKey: generatePrivateKey() });
+   * console.log(node.self().enodeUrl());
+   * await node.stop();
+   * ```
+   */
+  static async listen(options: ListenOptions): Promise<DiscoveryV4> {
+    const res = await openListenResources(options);
+    let service: DiscoveryV4;
+    try {
+      service = new DiscoveryV4({ ...options, ...res });
+    } catch (err) {
+      await res.socket.close();
+      await res.release();
+      throw err;
+    }
+    service.#onStop.push(res.release);
+    await service.start();
+    return service;
+  }
+
+  /** A snapshot of the packet counters. */
+  get metrics(): DiscoveryMetrics {
+    return this.#counters.snapshot();
+  }
+
+  /**
+   * Starts answering packets, revalidating the table and refreshing it (the first refresh runs
+   * now, in the background). A second call while running does nothing.
+   * @throws {DiscoveryError} `CLOSED` after `stop()`
+   */
+  async start(): Promise<void> {
+    if (this.#state === 'running') return;
+    if (this.#state === 'stopped') throw new DiscoveryError('CLOSED', 'discovery stopped');
+    this.#state = 'running';
+    const ctx = this.#ctx;
+    ctx.socket.onMessage((data, from) => {
+      if (this.#state === 'running') handleDatagram(ctx, data, from);
+    });
+    ctx.table.start(revalidator(ctx));
+    this.#refresher.start();
+  }
+
+  /**
+   * Stops everything: pending requests reject with `CLOSED`, lookups and iterators end, the
+   * table's revalidation and the refresh loop stop, background work is awaited and the socket is
+   * closed. Idempotent; safe before `start()`.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    this.#state = 'stopped';
+    this.#ctx.matcher.close();
+    this.#controller.abort(new DiscoveryError('CLOSED', 'discovery stopped'));
+    await Promise.allSettled([this.#refresher.stop(), this.#ctx.table.stop()]);
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
+    await this.#ctx.socket.close();
+    for (const close of this.#onStop) await close();
+  }
+
+  /**
+   * Refreshes the table now (seeds, bootnodes, a self lookup and 3 random ones), or joins the
+   * refresh in progress; resolves when it finished. The first refresh starts with `start()`.
+   */
+  refresh(): Promise<void> {
+    return this.#refresher.refresh();
+  }
+
+  /** Our current signed record as a node. */
+  self(): Node {
+    return this.localNode.node();
+  }
+
+  /** The `n` table nodes closest to the 32-byte `targetId`, nearest first. */
+  closest(targetId: Uint8Array, n: number): Node[] {
+    return this.#ctx.table.closest(targetId, n, false);
+  }
+
+  /** Every node in the table, bucket by bucket. */
+  nodes(): Node[] {
+    return this.#ctx.table.nodes();
+  }
+
+  /**
+   * Pings `node` and waits for its Pong (which also renews our endpoint proof of it).
+   * @throws {DiscoveryError} `NO_ENDPOINT`, `TIMEOUT`, `CLOSED`; `signal.reason` when aborted
+   */
+  async ping(node: Node, options: SignalOptions = {}): Promise<PingResult> {
+    const { pong, rttMs } = await ping(this.#ctx, node, options.signal);
+    return { seq: pong.enrSeq, rttMs };
+  }
+
+  /**
+   * Requests `node`'s current record (EIP-868), bonding first if needed. The record must be the
+   * node's own and carry an IP the node may tell us about.
+   * @throws {DiscoveryError} `BAD_RECORD`, `NO_ENDPOINT`, `TIMEOUT`, `CLOSED`; `signal.reason`
+   */
+  requestEnr(node: Node, options: SignalOptions = {}): Promise<Node> {
+    return requestEnr(this.#ctx, node, options.signal);
+  }
+
+  /**
+   * Runs a lookup for `targetPublicKey` (64 bytes; a random key when omitted) and yields each
+   * node as the lookup sees it, unsorted. The iteration ends when the lookup converges, when
+   * `signal` aborts (throwing its reason) or when the service stops.
+   */
+  async *lookup(targetPublicKey?: Uint8Array, options: SignalOptions = {}): AsyncGenerator<Node> {
+    const target = targetPublicKey ?? this.#ctx.random.bytes(64);
+    assertBytes('targetPublicKey', target, 64);
+    const signal = withServiceSignal(this.#ctx, options.signal);
+    yield* this.#untilStopped(lookupNodes(this.#ctx, this.#tableReady, target, signal));
+  }
+
+  /**
+   * An endless stream of nodes from successive random lookups (geth `RandomNodes`), for the
+   * dialer. Ends when `signal` aborts (throwing its reason) or the service stops.
+   */
+  async *randomNodes(options: SignalOptions = {}): AsyncGenerator<Node> {
+    const signal = withServiceSignal(this.#ctx, options.signal);
+    yield* this.#untilStopped(serviceRandomNodes(this.#ctx, this.#tableReady, signal));
+  }
+
+  /**
+   * Finds `node`'s current record: asks it directly, then a newer table entry, then looks up its
+   * key (geth `Resolve`). Resolves `undefined` when the node cannot be found (geth returns the
+   * argument unchanged); a found node that does not answer ENR requests is returned as found.
+   * @throws `signal.reason` when aborted; {@link DiscoveryError} `CLOSED` when stopped
+   */
+  async resolve(node: Node, options: SignalOptions = {}): Promise<Node | undefined> {
+    if (!(node instanceof Node)) throw new TypeError(`node: expected Node, got ${typeof node}`);
+    if (this.#ctx.signal.aborted) throw new DiscoveryError('CLOSED', 'discovery stopped');
+    const signal = withServiceSignal(this.#ctx, options.signal);
+    return this.#untilStoppedPromise(resolveNode(this.#ctx, this.#tableReady, node, signal));
+  }
+
+  /** Waits until the table has a node; the first refresh is what normally fills it. */
+  readonly #tableReady = (signal: AbortSignal): Promise<void> =>
+    waitForTable(this.#ctx.table, this.#refresher.initDone, signal);
+
+  /** Turns the service's own abort into a `CLOSED` error; a caller's abort passes through. */
+  async *#untilStopped(source: AsyncGenerator<Node, void>): AsyncGenerator<Node> {
+    try {
+      yield* source;
+    } catch (err) {
+      throw this.#closedError(err);
+    }
+  }
+
+  async #untilStoppedPromise<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (err) {
+      throw this.#closedError(err);
+    }
+  }
+
+  #closedError(err: unknown): unknown {
+    return this.#ctx.signal.aborted && err === this.#ctx.signal.reason
+      ? new DiscoveryError('CLOSED', 'discovery stopped', { cause: err })
+      : err;
+  }
+}

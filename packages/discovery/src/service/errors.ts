@@ -1,0 +1,34 @@
+/**
+ * Errors of the discv4 service's public calls (`ping`, `requestEnr`, `findnode`, `start`).
+ * Argument misuse throws `TypeError` or `RangeError`; an aborted call rejects with
+ * `signal.reason`. Bad inbound packets never surface as errors: they are counted and dropped.
+ * @module
+ */
+
+/** Why a {@link DiscoveryError} was raised. */
+export const DISCOVERY_ERROR_CODE = {
+  /** No reply arrived in time (geth `errTimeout`). */
+  TIMEOUT: 'TIMEOUT',
+  /** The service is stopped, or stopped while the call was waiting (geth `errClosed`). */
+  CLOSED: 'CLOSED',
+  /** The node has no IP address or UDP port to send to. */
+  NO_ENDPOINT: 'NO_ENDPOINT',
+  /** The ENR response carried a record of another node or with an IP the sender may not relay. */
+  BAD_RECORD: 'BAD_RECORD',
+  /** The request could not be sent (too many pending requests, the clock jumped). */
+  SEND_FAILED: 'SEND_FAILED',
+} as const;
+
+/** Why a {@link DiscoveryError} was raised. */
+export type DiscoveryErrorCode = (typeof DISCOVERY_ERROR_CODE)[keyof typeof DISCOVERY_ERROR_CODE];
+
+/** A failed discovery request. `cause` holds the underlying transport error, if any. */
+export class DiscoveryError extends Error {
+  override readonly name: string = 'DiscoveryError';
+  readonly code: DiscoveryErrorCode;
+
+  constructor(code: DiscoveryErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

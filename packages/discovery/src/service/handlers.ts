@@ -1,0 +1,217 @@
+/**
+ * The receive path and the server side of discv4 (geth `v4_udp.go` `handlePacket` and the
+ * per-packet `preverify`/`handle` pairs). Nothing here throws out of the socket handler: bad
+ * packets are counted, logged at debug and dropped; asynchronous work (node database reads and
+ * writes, pinging back) is tracked so that `stop()` can wait for it.
+ * @module
+ */
+import { equalBytes, keccak256 } from '@ethp2p/crypto';
+import { Node, nodeIdToHex } from '@ethp2p/enode';
+import { checkRelayIp } from '../netutil.ts';
+import type { DatagramAddress } from '../transport/datagram.ts';
+import type { DecodedPacket, FindNodePacket, NeighborNode, PingPacket } from '../wire/index.ts';
+import {
+  chunkNeighbors,
+  decodePacket,
+  expirationFromNow,
+  isExpired,
+  PACKET_TYPE,
+  WireError,
+} from '../wire/index.ts';
+import { ping } from './client.ts';
+import { FINDNODE_RESULT_SIZE } from './config.ts';
+import type { ServiceContext } from './context.ts';
+import { sendPacket } from './context.ts';
+
+/**
+ * Handles one datagram: decode, verify, then the packet's handler. Never throws.
+ */
+export function handleDatagram(ctx: ServiceContext, data: Uint8Array, from: DatagramAddress): void {
+  let decoded: DecodedPacket;
+  try {
+    decoded = decodePacket(data);
+  } catch (err) {
+    if (!(err instanceof WireError)) throw err;
+    ctx.metrics.dropped[err.code === 'UNKNOWN_TYPE' ? 'unknown-type' : 'bad-packet']++;
+    ctx.logger.debug('bad discv4 packet', { from: from.address, code: err.code, err: err.message });
+    return;
+  }
+  ctx.metrics.packetsIn[decoded.packet.type]++;
+  if (equalBytes(decoded.nodeId, ctx.localNode.id)) {
+    ctx.metrics.dropped.self++;
+    return;
+  }
+  handlePacket(ctx, decoded, from);
+}
+
+function handlePacket(ctx: ServiceContext, decoded: DecodedPacket, from: DatagramAddress): void {
+  const { packet } = decoded;
+  if (packet.type !== 'enr-response' && isExpired(packet.expiration, ctx.clock.now())) {
+    drop(ctx, 'expired', decoded, from);
+    return;
+  }
+  switch (packet.type) {
+    case 'ping':
+      handlePing(ctx, decoded, packet, from);
+      return;
+    case 'findnode':
+      ctx.track(whenBonded(ctx, decoded, from, () => answerFindnode(ctx, packet, from)));
+      return;
+    case 'enr-request':
+      ctx.track(whenBonded(ctx, decoded, from, () => answerEnrRequest(ctx, decoded, from)));
+      return;
+    default:
+      handleReply(ctx, decoded, from);
+  }
+}
+
+/**
+ * Ping: Pong to the UDP source (never the Ping's `From`), echoing the ping hash, with `To` = the
+ * source endpoint plus the Ping's `From.TCP`. Then bond back: a pinger whose pong we have not
+ * seen within the bond lifetime is pinged and added to the table when its Pong arrives; a bonded
+ * one is added at once. Finally the ping time is stored and the Ping's `To` is fed to the
+ * endpoint predictor.
+ */
+function handlePing(
+  ctx: ServiceContext,
+  decoded: DecodedPacket,
+  packet: PingPacket,
+  from: DatagramAddress,
+): void {
+  const now = ctx.clock.now();
+  sendPacket(
+    ctx,
+    {
+      type: 'pong',
+      to: { ip: from.address, udp: from.port, tcp: packet.from.tcp },
+      pingHash: decoded.hash,
+      expiration: expirationFromNow(now),
+      enrSeq: ctx.localNode.node().seq,
+    },
+    from,
+  );
+  const node = Node.fromPublicKey(decoded.publicKey, {
+    ip: from.address,
+    udp: from.port,
+    ...(packet.from.tcp === 0 ? {} : { tcp: packet.from.tcp }),
+  });
+  ctx.track(bondBack(ctx, node, from.address, now));
+  if (packet.to.ip !== undefined) {
+    ctx.localNode.udpEndpointStatement(from.address, { ip: packet.to.ip, port: packet.to.udp });
+  }
+}
+
+async function bondBack(ctx: ServiceContext, node: Node, ip: string, now: number): Promise<void> {
+  try {
+    const bonded = await isBonded(ctx, node.id, ip);
+    await ctx.db.updateLastPingReceived(node.id, ip, now);
+    if (bonded) {
+      ctx.table.addInboundNode(node);
+      return;
+    }
+    await ping(ctx, node);
+    ctx.table.addInboundNode(node);
+  } catch (err) {
+    if (!ctx.signal.aborted) ctx.logger.debug('bonding back failed', { ip, err: String(err) });
+  }
+}
+
+/** Whether (id, ip) sent us a Pong matching one of our Pings within the bond lifetime. */
+async function isBonded(ctx: ServiceContext, id: Uint8Array, ip: string): Promise<boolean> {
+  const last = await ctx.db.lastPongReceived(id, ip);
+  return last > 0 && ctx.clock.now() - last <= ctx.config.bondExpirationMs;
+}
+
+/**
+ * Runs `answer` only for a bonded sender; anything else gets no reply at all (geth
+ * `errUnknownNode`, the anti-amplification rule). The bond is keyed by (ID, source IP), so a known
+ * ID from another IP is not bonded.
+ */
+async function whenBonded(
+  ctx: ServiceContext,
+  decoded: DecodedPacket,
+  from: DatagramAddress,
+  answer: () => void,
+): Promise<void> {
+  try {
+    if (!(await isBonded(ctx, decoded.nodeId, from.address))) {
+      drop(ctx, 'unbonded', decoded, from);
+      return;
+    }
+    if (!ctx.signal.aborted) answer();
+  } catch (err) {
+    if (!ctx.signal.aborted) ctx.logger.debug('handling request failed', { err: String(err) });
+  }
+}
+
+/**
+ * FindNode: the 16 table nodes closest to keccak256(target), validated-live ones only when there
+ * are any (geth), minus those the requester may not be told about (relay rules), in Neighbors
+ * packets of at most 12; no nodes still gives one empty Neighbors.
+ */
+function answerFindnode(ctx: ServiceContext, packet: FindNodePacket, from: DatagramAddress): void {
+  const target = keccak256(packet.target);
+  const closest = ctx.table.closest(target, FINDNODE_RESULT_SIZE, ctx.config.findnodeLivenessCheck);
+  const nodes: NeighborNode[] = [];
+  for (const n of closest) {
+    if (n.ip === undefined || n.udp === undefined) continue;
+    if (checkRelayIp(from.address, n.ip) !== undefined) continue;
+    nodes.push({ ip: n.ip, udp: n.udp, tcp: n.tcp ?? 0, publicKey: n.publicKey });
+  }
+  const expiration = expirationFromNow(ctx.clock.now());
+  for (const chunk of chunkNeighbors(nodes)) {
+    sendPacket(ctx, { type: 'neighbors', nodes: chunk, expiration }, from);
+  }
+}
+
+/** ENRRequest: an ENRResponse with the request hash and our current record. */
+function answerEnrRequest(
+  ctx: ServiceContext,
+  decoded: DecodedPacket,
+  from: DatagramAddress,
+): void {
+  const record = ctx.localNode.record();
+  sendPacket(ctx, { type: 'enr-response', requestHash: decoded.hash, record }, from);
+}
+
+/**
+ * Pong, Neighbors, ENRResponse: offered to the pending requests; if none takes it, it is
+ * unsolicited and has no effect (geth `errUnsolicitedReply`). A matched Pong records the bond and
+ * feeds its `To` to the endpoint predictor.
+ */
+function handleReply(ctx: ServiceContext, decoded: DecodedPacket, from: DatagramAddress): void {
+  const { packet } = decoded;
+  const key = {
+    from: nodeIdToHex(decoded.nodeId),
+    ip: from.address,
+    type: PACKET_TYPE[packet.type],
+  };
+  if (!ctx.matcher.dispatch(key, decoded)) {
+    drop(ctx, 'unsolicited', decoded, from);
+    return;
+  }
+  if (packet.type !== 'pong') return;
+  if (packet.to.ip !== undefined) {
+    ctx.localNode.udpEndpointStatement(from.address, { ip: packet.to.ip, port: packet.to.udp });
+  }
+  const write = ctx.db.updateLastPongReceived(decoded.nodeId, from.address, ctx.clock.now());
+  ctx.track(
+    write.catch((err: unknown) =>
+      ctx.logger.debug('storing pong time failed', { err: String(err) }),
+    ),
+  );
+}
+
+function drop(
+  ctx: ServiceContext,
+  reason: 'expired' | 'unsolicited' | 'unbonded',
+  decoded: DecodedPacket,
+  from: DatagramAddress,
+): void {
+  ctx.metrics.dropped[reason]++;
+  ctx.logger.debug('dropping discv4 packet', {
+    reason,
+    type: decoded.packet.type,
+    from: `${from.address}:${from.port}`,
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * Packet counters of the discv4 service (geth `p2p/discover/metrics.go` and the `Unhandled`
+ * accounting in `v4_udp.go`).
+ * @module
+ */
+import type { PacketName } from '../wire/index.ts';
+
+/** Why an inbound datagram was dropped without effect. */
+export type DropReason =
+  /** Undecodable: too small or large, bad hash, bad signature, malformed RLP, bad record. */
+  | 'bad-packet'
+  /** A type byte that is not one of the six discv4 packets. */
+  | 'unknown-type'
+  /** Its expiration lies in the past. */
+  | 'expired'
+  /** A Pong, Neighbors or ENRResponse no pending request was waiting for. */
+  | 'unsolicited'
+  /** A FindNode or ENRRequest from a node without a valid endpoint proof. */
+  | 'unbonded'
+  /** Sent by ourselves (our own key). */
+  | 'self';
+
+/** Per-packet-type counts. */
+export type PacketCounts = Record<PacketName, number>;
+
+/** A snapshot of the service's counters. */
+export interface DiscoveryMetrics {
+  /** Decoded packets received, by type (dropped ones included). */
+  readonly packetsIn: Readonly<PacketCounts>;
+  /** Packets sent, by type. */
+  readonly packetsOut: Readonly<PacketCounts>;
+  /** Inbound datagrams dropped, by reason. */
+  readonly dropped: Readonly<Record<DropReason, number>>;
+  /** Requests (ping, findnode, ENR request) that got no complete reply in time. */
+  readonly timeouts: number;
+  /** Neighbors entries discarded for an unusable endpoint, a bad key or being ourselves. */
+  readonly neighborsRejected: number;
+}
+
+function packetCounts(): PacketCounts {
+  return { ping: 0, pong: 0, findnode: 0, neighbors: 0, 'enr-request': 0, 'enr-response': 0 };
+}
+
+/** The live counters; owned by the service, which hands out snapshots. */
+export class MetricsCounters {
+  readonly packetsIn: PacketCounts = packetCounts();
+  readonly packetsOut: PacketCounts = packetCounts();
+  readonly dropped: Record<DropReason, number> = {
+    'bad-packet': 0,
+    'unknown-type': 0,
+    expired: 0,
+    unsolicited: 0,
+    unbonded: 0,
+    self: 0,
+  };
+  timeouts = 0;
+  neighborsRejected = 0;
+
+  /** A copy that later counting does not change. */
+  snapshot(): DiscoveryMetrics {
+    return {
+      packetsIn: { ...this.packetsIn },
+      packetsOut: { ...this.packetsOut },
+      dropped: { ...this.dropped },
+      timeouts: this.timeouts,
+      neighborsRejected: this.neighborsRejected,
+    };
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Turning Neighbors entries into usable {@link Node}s (geth `v4_udp.go` `nodeFromRPC`): entries
+ * with a low UDP port, an IP the sender may not relay, an invalid key, or our own ID are dropped.
+ * @module
+ */
+import { equalBytes, isValidPublicKey } from '@ethp2p/crypto';
+import { Node } from '@ethp2p/enode';
+import { checkRelayIp } from '../netutil.ts';
+import type { NeighborNode } from '../wire/index.ts';
+
+/**
+ * UDP ports at or below this are refused in Neighbors entries (geth `errLowPort`). This also
+ * covers port 0, which the issue names.
+ */
+export const MIN_NEIGHBOR_UDP_PORT = 1025;
+
+/** Why a Neighbors entry was dropped. */
+export type NeighborRejection =
+  | 'low port'
+  | 'no ip'
+  | 'invalid key'
+  | 'self'
+  | NonNullable<ReturnType<typeof checkRelayIp>>;
+
+/**
+ * The node a Neighbors entry describes, or why it cannot be used. `senderIp` is the UDP source
+ * of the Neighbors packet: LAN and loopback addresses are accepted only from LAN and loopback
+ * senders (geth `CheckRelayAddr`).
+ */
+export function nodeFromNeighbor(
+  entry: NeighborNode,
+  senderIp: string,
+  selfId: Uint8Array,
+): Node | NeighborRejection {
+  if (entry.udp < MIN_NEIGHBOR_UDP_PORT) return 'low port';
+  if (entry.ip === undefined) return 'no ip';
+  const relay = checkRelayIp(senderIp, entry.ip);
+  if (relay !== undefined) return relay;
+  if (!isValidPublicKey(entry.publicKey)) return 'invalid key';
+  const node = Node.fromPublicKey(entry.publicKey, {
+    ip: entry.ip,
+    udp: entry.udp,
+    ...(entry.tcp === 0 ? {} : { tcp: entry.tcp }),
+  });
+  if (equalBytes(node.id, selfId)) return 'self';
+  return node;
+}

@@ -1,0 +1,144 @@
+/**
+ * The node source the dialer pulls from (ARCHITECTURE.md): `lookup` and `resolve` on top of the
+ * iterative lookup, the table and the client (geth `v4_udp.go` `LookupPubkey`, `Resolve`).
+ * @module
+ */
+import { equalBytes } from '@ethp2p/crypto';
+import type { Node } from '@ethp2p/enode';
+import type { LookupDeps } from '../lookup/lookup.ts';
+import { lookupBatches, runLookup } from '../lookup/lookup.ts';
+import type { Table } from '../table/table.ts';
+import { findnode, requestEnr } from './client.ts';
+import type { ServiceContext } from './context.ts';
+
+/** The lookup's view of the service: the table seeds it, findnode answers are reported back. */
+export function lookupDeps(ctx: ServiceContext): LookupDeps {
+  return {
+    selfId: ctx.localNode.id,
+    closest: (targetId, n) => ctx.table.closest(targetId, n, false),
+    findnode: (node, target, signal) => findnode(ctx, node, target, signal),
+    trackRequest: (node, success, found) => {
+      ctx.track(ctx.table.trackRequest(node, success, found));
+    },
+  };
+}
+
+/**
+ * Yields the nodes a lookup for `targetPublicKey` sees, as they are found (table seed first,
+ * then each query's new nodes), not sorted by distance. Waits for the first refresh when the
+ * table is empty (geth `LookupPubkey`).
+ */
+export async function* lookupNodes(
+  ctx: ServiceContext,
+  whenTableReady: (signal: AbortSignal) => Promise<void>,
+  targetPublicKey: Uint8Array,
+  signal: AbortSignal,
+): AsyncGenerator<Node, void> {
+  if (ctx.table.size === 0) await whenTableReady(signal);
+  for await (const batch of lookupBatches(lookupDeps(ctx), targetPublicKey, { signal })) {
+    yield* batch;
+  }
+}
+
+/**
+ * geth `Resolve`, returning `undefined` instead of `node` when nothing is found: (1) ask `node`
+ * for its record directly; (2) if the table holds a newer record of it (or `node` has no
+ * endpoint), ask that one; (3) look up its key and ask any match. When the node was found (in
+ * the table or by the lookup) but would not send its record (ethereumjs has no ENRRequest), that
+ * form is returned; `undefined` means it was not found at all.
+ */
+export async function resolveNode(
+  ctx: ServiceContext,
+  whenTableReady: (signal: AbortSignal) => Promise<void>,
+  node: Node,
+  signal: AbortSignal,
+): Promise<Node | undefined> {
+  const reachable = !node.incomplete && node.udp !== undefined;
+  if (reachable) {
+    const direct = await tryRequestEnr(ctx, node, signal);
+    if (direct !== undefined) return direct;
+  }
+  let known: Node | undefined;
+  const inTable = ctx.table.get(node.id);
+  if (inTable !== undefined && (!reachable || inTable.seq > node.seq)) {
+    known = inTable;
+    const fromTable = await tryRequestEnr(ctx, inTable, signal);
+    if (fromTable !== undefined) return fromTable;
+  }
+  for await (const found of lookupNodes(ctx, whenTableReady, node.publicKey, signal)) {
+    if (!equalBytes(found.id, node.id)) continue;
+    const record = await tryRequestEnr(ctx, found, signal);
+    if (record !== undefined) return record;
+    known ??= found;
+  }
+  return known;
+}
+
+async function tryRequestEnr(
+  ctx: ServiceContext,
+  node: Node,
+  signal: AbortSignal,
+): Promise<Node | undefined> {
+  try {
+    return await requestEnr(ctx, node, signal);
+  } catch (err) {
+    signal.throwIfAborted();
+    ctx.logger.debug('resolve: enr request failed', { node: node.enodeUrl(), err: String(err) });
+    return undefined;
+  }
+}
+
+/** Runs one lookup to completion (the refresh's lookups). */
+export function runServiceLookup(
+  ctx: ServiceContext,
+  targetPublicKey: Uint8Array,
+  signal: AbortSignal,
+): Promise<Node[]> {
+  return runLookup(lookupDeps(ctx), targetPublicKey, { signal });
+}
+
+/**
+ * Resolves once `table` holds a node. When it is empty, waits for a node to be added, or for the
+ * first refresh to end with nodes (geth `lookupIterator` waiting for `tab.initDone`).
+ * @throws `signal.reason` when aborted
+ */
+export async function waitForTable(
+  table: Table,
+  initDone: Promise<void>,
+  signal: AbortSignal,
+): Promise<void> {
+  signal.throwIfAborted();
+  if (table.size > 0) return;
+  let onAdded = (): void => undefined;
+  let onAbort = (): void => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    onAdded = () => resolve();
+    onAbort = () => reject(signal.reason);
+    void initDone.then(() => {
+      if (table.size > 0) resolve();
+    });
+  });
+  table.events.once('node:added', onAdded);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await ready;
+  } finally {
+    table.events.off('node:added', onAdded);
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Successive random-target lookups, yielding what each one sees (geth `RandomNodes`). At least
+ * `LOOKUP_MIN_INTERVAL_MS` separates the starts of two lookups.
+ */
+export async function* serviceRandomNodes(
+  ctx: ServiceContext,
+  whenTableReady: (signal: AbortSignal) => Promise<void>,
+  signal: AbortSignal,
+): AsyncGenerator<Node, void> {
+  for (;;) {
+    signal.throwIfAborted();
+    yield* lookupNodes(ctx, whenTableReady, ctx.random.bytes(64), signal);
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Test helpers for the discv4 service: services on an in-memory network, and a raw peer that
+ * sends hand-made packets and records what comes back (geth `v4_udp_test.go` `udpTest`, and the
+ * v4test suite's framework).
+ */
+import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
+import type { Clock, Logger, Node } from '@ethp2p/enode';
+import { LocalNode, NodeDatabase, nodeIdFromPublicKey, silentLogger } from '@ethp2p/enode';
+import type { DiscoveryConfig } from '../../src/service/config.ts';
+import { DiscoveryV4 } from '../../src/service/discovery.ts';
+import type { DatagramAddress, DatagramSocket } from '../../src/transport/datagram.ts';
+import type { MemoryNetwork } from '../../src/transport/memory-network.ts';
+import type { DecodedPacket, PacketInput, PacketName } from '../../src/wire/index.ts';
+import { decodePacket, encodePacket, expirationFromNow } from '../../src/wire/index.ts';
+
+/** A realistic start time (the database stores whole seconds; 0 would read as "never"). */
+export const START_MS = 1_700_000_000_000;
+
+/** A started service and what it was built from. */
+export interface TestService {
+  readonly service: DiscoveryV4;
+  readonly db: NodeDatabase;
+  readonly localNode: LocalNode;
+  readonly address: DatagramAddress;
+  readonly privateKey: Uint8Array;
+  /** Stops the service and closes the database. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link startService}. */
+export interface ServiceOptions {
+  clock?: Clock;
+  config?: Partial<DiscoveryConfig>;
+  bootnodes?: readonly Node[];
+  logger?: Logger;
+  port?: number;
+  start?: boolean;
+}
+
+/** A service bound to `ip` on `net`, started unless `start: false`. */
+export async function startService(
+  net: MemoryNetwork,
+  ip: string,
+  options: ServiceOptions = {},
+): Promise<TestService> {
+  const clock = options.clock;
+  const privateKey = generatePrivateKey();
+  const db = await NodeDatabase.open(clock === undefined ? {} : { clock });
+  const localNode = await LocalNode.create({ privateKey, db, ...(clock ? { clock } : {}) });
+  const socket = net.bind(ip, options.port ?? 0);
+  localNode.setFallbackIp(ip);
+  localNode.setFallbackUdpPort(socket.local.port);
+  const service = new DiscoveryV4({
+    privateKey,
+    localNode,
+    db,
+    socket,
+    logger: options.logger ?? silentLogger,
+    ...(clock === undefined ? {} : { clock }),
+    ...(options.bootnodes === undefined ? {} : { bootnodes: options.bootnodes }),
+    config: { bondWaitMs: 0, ...options.config },
+  });
+  if (options.start !== false) await service.start();
+  return {
+    service,
+    db,
+    localNode,
+    address: socket.local,
+    privateKey,
+    close: async () => {
+      await service.stop();
+      await localNode.close();
+      await db.close();
+    },
+  };
+}
+
+/**
+ * A hand-driven discv4 peer: it signs whatever packets a test builds and queues every packet it
+ * receives, with its source.
+ */
+export class RawPeer {
+  readonly privateKey: Uint8Array = generatePrivateKey();
+  readonly publicKey: Uint8Array = publicKey(this.privateKey);
+  readonly id: Uint8Array = nodeIdFromPublicKey(this.publicKey);
+  readonly socket: DatagramSocket;
+  readonly received: { decoded: DecodedPacket; from: DatagramAddress }[] = [];
+  readonly #waiters = new Set<() => void>();
+
+  constructor(net: MemoryNetwork, ip: string, privateKey?: Uint8Array) {
+    if (privateKey !== undefined) {
+      this.privateKey = privateKey;
+      this.publicKey = publicKey(privateKey);
+      this.id = nodeIdFromPublicKey(this.publicKey);
+    }
+    this.socket = net.bind(ip);
+    this.socket.onMessage((data, from) => {
+      this.received.push({ decoded: decodePacket(data), from });
+      for (const wake of [...this.#waiters]) wake();
+    });
+  }
+
+  get address(): DatagramAddress {
+    return this.socket.local;
+  }
+
+  /** Signs and sends `packet`; returns its hash. */
+  send(packet: PacketInput, to: DatagramAddress): Uint8Array {
+    const { bytes, hash } = encodePacket(packet, this.privateKey);
+    this.socket.send(bytes, to);
+    return hash;
+  }
+
+  /** Sends a valid Ping to `to` (From = our socket, To = `to`). */
+  ping(
+    to: DatagramAddress,
+    nowMs: number,
+    overrides: Partial<PacketInput & { type: 'ping' }> = {},
+  ) {
+    return this.send(
+      {
+        type: 'ping',
+        version: 4n,
+        from: { ip: this.address.address, udp: this.address.port, tcp: 0 },
+        to: { ip: to.address, udp: to.port, tcp: 0 },
+        expiration: expirationFromNow(nowMs),
+        ...overrides,
+      } as PacketInput,
+      to,
+    );
+  }
+
+  /** Packets received so far of `type`. */
+  ofType<T extends PacketName>(type: T): (DecodedPacket & { packet: { type: T } })[] {
+    return this.received
+      .map((r) => r.decoded)
+      .filter((d): d is DecodedPacket & { packet: { type: T } } => d.packet.type === type);
+  }
+
+  /** Waits until `predicate` holds over the received packets (checked after each arrival). */
+  async waitFor(predicate: () => boolean, signal: AbortSignal = AbortSignal.timeout(5000)) {
+    while (!predicate()) {
+      signal.throwIfAborted();
+      await new Promise<void>((resolve, reject) => {
+        const wake = (): void => {
+          this.#waiters.delete(wake);
+          signal.removeEventListener('abort', wake);
+          if (signal.aborted) reject(signal.reason);
+          else resolve();
+        };
+        this.#waiters.add(wake);
+        signal.addEventListener('abort', wake, { once: true });
+      });
+    }
+  }
+
+  /** Waits for the next packet of `type` after the first `skip` of that type. */
+  async next<T extends PacketName>(
+    type: T,
+    skip = 0,
+  ): Promise<DecodedPacket & { packet: { type: T } }> {
+    await this.waitFor(() => this.ofType(type).length > skip);
+    const got = this.ofType(type)[skip];
+    if (got === undefined) throw new Error('unreachable');
+    return got;
+  }
+
+  close(): Promise<void> {
+    return this.socket.close();
+  }
+}
+
+/** Resolves once `predicate` holds, checking after every macrotask turn; bounded by `signal`. */
+export async function until(
+  predicate: () => boolean,
+  signal: AbortSignal = AbortSignal.timeout(5000),
+): Promise<void> {
+  while (!predicate()) {
+    signal.throwIfAborted();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Lets pending I/O callbacks and promise chains run (several macrotask turns). */
+export async function settle(turns = 20): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
