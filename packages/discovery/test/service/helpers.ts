@@ -4,8 +4,8 @@
  * v4test suite's framework).
  */
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
-import type { Clock, Logger, Node } from '@ethp2p/enode';
-import { LocalNode, NodeDatabase, nodeIdFromPublicKey, silentLogger } from '@ethp2p/enode';
+import type { Clock, Logger, SimulatedClock } from '@ethp2p/enode';
+import { LocalNode, Node, NodeDatabase, nodeIdFromPublicKey, silentLogger } from '@ethp2p/enode';
 import type { DiscoveryConfig } from '../../src/service/config.ts';
 import { DiscoveryV4 } from '../../src/service/discovery.ts';
 import type { DatagramAddress, DatagramSocket } from '../../src/transport/datagram.ts';
@@ -86,6 +86,8 @@ export class RawPeer {
   readonly socket: DatagramSocket;
   readonly received: { decoded: DecodedPacket; from: DatagramAddress }[] = [];
   readonly #waiters = new Set<() => void>();
+  /** Called for every packet received, after it was queued: a place for automatic answers. */
+  respond: ((decoded: DecodedPacket, from: DatagramAddress) => void) | undefined;
 
   constructor(net: MemoryNetwork, ip: string, privateKey?: Uint8Array) {
     if (privateKey !== undefined) {
@@ -95,7 +97,9 @@ export class RawPeer {
     }
     this.socket = net.bind(ip);
     this.socket.onMessage((data, from) => {
-      this.received.push({ decoded: decodePacket(data), from });
+      const decoded = decodePacket(data);
+      this.received.push({ decoded, from });
+      this.respond?.(decoded, from);
       for (const wake of [...this.#waiters]) wake();
     });
   }
@@ -165,8 +169,54 @@ export class RawPeer {
     return got;
   }
 
+  /** Answers every Ping with a correct Pong (enr-seq `seq` when given). */
+  autoPong(clock: Clock, seq?: bigint): void {
+    const previous = this.respond;
+    this.respond = (decoded, from) => {
+      previous?.(decoded, from);
+      if (decoded.packet.type !== 'ping') return;
+      this.send(
+        {
+          type: 'pong',
+          to: { ip: from.address, udp: from.port, tcp: 0 },
+          pingHash: decoded.hash,
+          expiration: expirationFromNow(clock.now()),
+          ...(seq === undefined ? {} : { enrSeq: seq }),
+        },
+        from,
+      );
+    };
+  }
+
+  /** This peer as a node at its socket's address (no record). */
+  node(): Node {
+    return Node.fromPublicKey(this.publicKey, { ip: this.address.address, udp: this.address.port });
+  }
+
   close(): Promise<void> {
     return this.socket.close();
+  }
+}
+
+/**
+ * Bonds `peer` with `svc` the way a real node does: `peer` pings, then answers the service's
+ * ping back; resolves once the service stored the bond (its pong time for the peer).
+ */
+export async function bond(peer: RawPeer, svc: TestService, clock: Clock): Promise<void> {
+  peer.autoPong(clock);
+  peer.ping(svc.address, clock.now());
+  const ip = peer.address.address;
+  await untilAsync(async () => (await svc.db.lastPongReceived(peer.id, ip)) > 0);
+}
+
+/** Like {@link until} with an asynchronous predicate. */
+export async function untilAsync(
+  predicate: () => Promise<boolean>,
+  signal: AbortSignal = AbortSignal.timeout(5000),
+): Promise<void> {
+  while (!(await predicate())) {
+    signal.throwIfAborted();
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 
@@ -184,4 +234,21 @@ export async function until(
 /** Lets pending I/O callbacks and promise chains run (several macrotask turns). */
 export async function settle(turns = 20): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Advances `clock` in `stepMs` steps, letting I/O run after each, until `predicate` holds; so
+ * that replies arrive before the next timers fire. Throws after `maxSteps`.
+ */
+export async function advanceUntil(
+  clock: SimulatedClock,
+  predicate: () => boolean,
+  stepMs = 100,
+  maxSteps = 100,
+): Promise<void> {
+  for (let i = 0; !predicate(); i++) {
+    if (i >= maxSteps) throw new Error(`condition not met after ${maxSteps * stepMs} ms`);
+    clock.advance(stepMs);
+    await settle();
+  }
 }
