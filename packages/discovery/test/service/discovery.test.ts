@@ -6,7 +6,10 @@ describe('DiscoveryV4 on a memory network', () => {
   it('two services ping and find each other', async () => {
     const net = new MemoryNetwork();
     const a = await startService(net, '10.0.0.1');
-    const b = await startService(net, '10.0.0.2', { bootnodes: [a.service.self()] });
+    const b = await startService(net, '10.0.0.2', {
+      bootnodes: [a.service.self()],
+      config: { responseTimeoutMs: 100 },
+    });
     await a.service.refresh();
     await b.service.refresh();
     const r = await b.service.ping(a.service.self());
