@@ -279,11 +279,12 @@ export class DiscoveryV4 {
 
   /**
    * An endless stream of nodes from successive random lookups (geth `RandomNodes`), for the
-   * dialer. Ends when `signal` aborts (throwing its reason) or the service stops.
+   * dialer: at most one lookup start per second, each lookup's nodes as they are found. The
+   * iteration ends quietly when `signal` aborts or the service stops.
    */
-  async *randomNodes(options: SignalOptions = {}): AsyncGenerator<Node> {
+  randomNodes(options: SignalOptions = {}): AsyncIterable<Node> {
     const signal = withServiceSignal(this.#ctx, options.signal);
-    yield* this.#untilStopped(serviceRandomNodes(this.#ctx, this.#tableReady, signal));
+    return serviceRandomNodes(this.#ctx, this.#tableReady, signal);
   }
 
   /**

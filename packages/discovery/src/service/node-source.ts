@@ -5,6 +5,7 @@
  */
 import { equalBytes } from '@ethp2p/crypto';
 import type { Node } from '@ethp2p/enode';
+import { randomNodes } from '../lookup/iterators.ts';
 import type { LookupDeps } from '../lookup/lookup.ts';
 import { lookupBatches, runLookup } from '../lookup/lookup.ts';
 import type { Table } from '../table/table.ts';
@@ -129,16 +130,23 @@ export async function waitForTable(
 }
 
 /**
- * Successive random-target lookups, yielding what each one sees (geth `RandomNodes`). At least
- * `LOOKUP_MIN_INTERVAL_MS` separates the starts of two lookups.
+ * Successive random-target lookups, yielding what each one sees (geth `RandomNodes`, via the
+ * lookup module's iterator): at most one lookup start per second, waiting for the table when a
+ * lookup finds nothing. The iteration ends quietly when `signal` aborts.
  */
-export async function* serviceRandomNodes(
+export function serviceRandomNodes(
   ctx: ServiceContext,
   whenTableReady: (signal: AbortSignal) => Promise<void>,
   signal: AbortSignal,
-): AsyncGenerator<Node, void> {
-  for (;;) {
-    signal.throwIfAborted();
-    yield* lookupNodes(ctx, whenTableReady, ctx.random.bytes(64), signal);
-  }
+): AsyncIterable<Node> {
+  const deps = lookupDeps(ctx);
+  return randomNodes(
+    {
+      lookup: (target, s) => lookupBatches(deps, target, { signal: s }),
+      waitForTable: whenTableReady,
+      clock: ctx.clock,
+      random: ctx.random,
+    },
+    { signal },
+  );
 }

@@ -57,6 +57,22 @@ describe(`${NODES} nodes on a memory network with one bootnode`, () => {
     }
   });
 
+  it('randomNodes and lookup yield nodes of the network', async () => {
+    const first = nodes[0]?.service;
+    if (first === undefined) throw new Error('unreachable');
+    const known = new Set(nodes.map((n) => n.service.self().enodeUrl()));
+    const seen: string[] = [];
+    for await (const n of first.randomNodes({ signal: AbortSignal.timeout(5000) })) {
+      seen.push(n.enodeUrl());
+      if (seen.length === 20) break;
+    }
+    for await (const n of first.lookup(undefined, { signal: AbortSignal.timeout(5000) })) {
+      seen.push(n.enodeUrl());
+    }
+    expect(seen.length).toBeGreaterThan(20);
+    for (const url of seen) expect(known.has(url)).toBe(true);
+  });
+
   it('resolve gives undefined for a node that does not exist', async () => {
     const ghost = Node.fromPublicKey(
       (await import('@ethp2p/crypto')).publicKey(generatePrivateKey()),

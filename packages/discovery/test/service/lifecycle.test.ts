@@ -32,22 +32,28 @@ describe('stop', () => {
     await svc.close();
   });
 
-  it('ends lookups and random node iterators', async () => {
+  it('ends lookups (CLOSED) and random node iterators (quietly)', async () => {
     const net = new MemoryNetwork();
     const clock = new SimulatedClock(START_MS);
     const raw = new RawPeer(net, '10.0.0.2');
     raw.autoPong(clock); // never answers findnode: lookups wait
     const svc = await startService(net, '10.0.0.1', { clock, bootnodes: [raw.node()] });
-    const iterate = async (): Promise<unknown> => {
+    const iterate = async (): Promise<string> => {
       for await (const _ of svc.service.randomNodes()) {
         // keep pulling
       }
-      return undefined;
+      return 'ended';
     };
-    const running = iterate().catch((e: unknown) => e);
-    await until(() => raw.ofType('findnode').length > 0);
+    const running = iterate();
+    const lookup = (async () => {
+      for await (const _ of svc.service.lookup()) {
+        // keep pulling
+      }
+    })().catch((e: unknown) => e);
+    await until(() => raw.ofType('findnode').length > 1);
     await svc.close();
-    expect(await running).toMatchObject({ name: 'DiscoveryError', code: 'CLOSED' });
+    expect(await running).toBe('ended');
+    expect(await lookup).toMatchObject({ name: 'DiscoveryError', code: 'CLOSED' });
     expect(clock.pending).toBe(0);
   });
 
