@@ -1,0 +1,155 @@
+/**
+ * Interop with @ethereumjs/devp2p's DPT (discv4) on loopback, in both directions (issue 3 §5).
+ * Everything waits on events under `AbortSignal.timeout`; nothing sleeps.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { once } from 'node:events';
+import { DPT, type PeerInfo } from '@ethereumjs/devp2p';
+import { bytesToHex, generatePrivateKey, publicKey } from '@ethp2p/crypto';
+import { Node, silentLogger } from '@ethp2p/enode';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DiscoveryV4 } from '../../src/service/discovery.ts';
+
+/** Faster than geth's defaults so the test stays short; the protocol flow is unchanged. */
+const config = { bondWaitMs: 20, responseTimeoutMs: 300 };
+
+interface EjsNode {
+  readonly dpt: DPT;
+  readonly port: number;
+  readonly publicKey: Uint8Array;
+  /** Errors the DPT reported, other than timeouts of its own requests. */
+  readonly errors: string[];
+  asNode(): Node;
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function startEjs(options: { refreshInterval?: number } = {}): Promise<EjsNode> {
+  const key = generatePrivateKey();
+  let socket: Socket | undefined;
+  const dpt = new DPT(key, {
+    endpoint: { address: '127.0.0.1', udpPort: null, tcpPort: null },
+    refreshInterval: options.refreshInterval ?? 3_600_000,
+    shouldFindNeighbours: true,
+    shouldGetDnsPeers: false,
+    timeout: 2000,
+    createSocket: () => {
+      socket = createSocket('udp4');
+      return socket;
+    },
+  });
+  const errors: string[] = [];
+  dpt.events.on('error', (err: Error) => {
+    if (!/timeout/i.test(err.message)) errors.push(err.message);
+  });
+  dpt.bind(0, '127.0.0.1');
+  if (socket === undefined) throw new Error('DPT did not create its socket');
+  await once(socket, 'listening');
+  const port = socket.address().port;
+  cleanups.push(() => dpt.destroy());
+  const pub = publicKey(key);
+  return {
+    dpt,
+    port,
+    publicKey: pub,
+    errors,
+    asNode: () => Node.fromPublicKey(pub, { ip: '127.0.0.1', udp: port }),
+  };
+}
+
+async function startOurs(bootnodes: readonly Node[] = []): Promise<DiscoveryV4> {
+  const node = await DiscoveryV4.listen({
+    privateKey: generatePrivateKey(),
+    bootnodes,
+    config,
+    logger: silentLogger,
+  });
+  cleanups.push(() => node.stop());
+  return node;
+}
+
+/** Resolves when `dpt` has a peer whose 64-byte ID is `pub`. */
+function ejsKnows(dpt: DPT, pub: Uint8Array, signal: AbortSignal): Promise<void> {
+  const want = bytesToHex(pub);
+  const has = (): boolean => dpt.getPeers().some((p) => p.id && bytesToHex(p.id) === want);
+  return new Promise((resolve, reject) => {
+    const onPeer = (peer: PeerInfo): void => {
+      if (peer.id !== undefined && bytesToHex(peer.id) === want) done();
+    };
+    const onAbort = (): void => {
+      dpt.events.off('peer:added', onPeer);
+      reject(signal.reason);
+    };
+    const done = (): void => {
+      dpt.events.off('peer:added', onPeer);
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    if (has()) return resolve();
+    dpt.events.on('peer:added', onPeer);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Resolves when our node's table holds the node with public key `pub`. */
+function oursKnows(node: DiscoveryV4, pub: Uint8Array, signal: AbortSignal): Promise<void> {
+  const want = bytesToHex(pub);
+  const has = (): boolean => node.nodes().some((n) => bytesToHex(n.publicKey) === want);
+  return new Promise((resolve, reject) => {
+    const onAdded = ({ node: added }: { node: Node }): void => {
+      if (bytesToHex(added.publicKey) === want) done();
+    };
+    const onAbort = (): void => {
+      node.events.off('node:added', onAdded);
+      reject(signal.reason);
+    };
+    const done = (): void => {
+      node.events.off('node:added', onAdded);
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    if (has()) return resolve();
+    node.events.on('node:added', onAdded);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+describe('ethp2p discovery with an @ethereumjs/devp2p DPT', () => {
+  it('pings and bonds with it, gets its Neighbors, and puts it and its peers in our table', async () => {
+    const signal = AbortSignal.timeout(10_000);
+    const ejs = await startEjs();
+    const ejsPeer = await startEjs();
+    // ethereumjs learns a peer of its own, which it can then tell us about.
+    await ejs.dpt.addPeer({ address: '127.0.0.1', udpPort: ejsPeer.port });
+    await ejsKnows(ejs.dpt, ejsPeer.publicKey, signal);
+
+    const ours = await startOurs([ejs.asNode()]);
+    const pong = await ours.ping(ejs.asNode(), { signal });
+    expect(pong.rttMs).toBeGreaterThanOrEqual(0);
+    expect(pong.seq).toBeUndefined(); // ethereumjs sends no EIP-868 seq
+    // Our refresh bonded with it and ran FindNode lookups through it.
+    await oursKnows(ours, ejs.publicKey, signal);
+    await oursKnows(ours, ejsPeer.publicKey, signal);
+    expect(ejs.errors).toEqual([]);
+  });
+
+  it('is found by a DPT bootstrapping from us, which then finds the nodes we know', async () => {
+    const signal = AbortSignal.timeout(10_000);
+    const ours = await startOurs();
+    const friends = [await startOurs([ours.self()]), await startOurs([ours.self()])];
+    await Promise.all(friends.map((f) => f.refresh()));
+    for (const f of friends) await oursKnows(ours, f.self().publicKey, signal);
+
+    const ejs = await startEjs({ refreshInterval: 300 });
+    await ejs.dpt.bootstrap({ address: '127.0.0.1', udpPort: ours.self().udp ?? 0 });
+    await ejsKnows(ejs.dpt, ours.self().publicKey, signal);
+    // It bonded with us both ways, so it got in our table too.
+    await oursKnows(ours, ejs.publicKey, signal);
+    // Its FindNode got our Neighbors; it pinged the nodes in them and added them.
+    for (const f of friends) await ejsKnows(ejs.dpt, f.self().publicKey, signal);
+    expect(ejs.errors).toEqual([]);
+  });
+});
