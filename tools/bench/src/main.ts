@@ -4,10 +4,12 @@
  * @module
  */
 import { runCryptoBench } from './crypto.ts';
+import { runDiscv4Bench } from './discv4.ts';
 
 /** Every suite by name, in the order `pnpm bench` runs them. */
 const SUITES: Readonly<Record<string, () => Promise<unknown>>> = {
   crypto: () => runCryptoBench(),
+  discv4: () => runDiscv4Bench(),
 };
 
 async function main(args: readonly string[]): Promise<number> {

@@ -1,0 +1,210 @@
+/**
+ * discv4 packet throughput, ethp2p against @ethereumjs/devp2p in one run: each target is flooded
+ * on loopback with pre-signed packets, and the replies per second are the packets it processed.
+ *
+ * - Ping from unknown nodes: every Ping comes from one of many keys the target has never bonded
+ *   with, so the target verifies, answers with a signed Pong and (ethp2p) pings back.
+ * - FindNode from bonded nodes: a few keys first bond with the target, then flood FindNode; the
+ *   target verifies, checks the bond and answers with a signed Neighbors.
+ * @module
+ */
+import type { Socket } from 'node:dgram';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { DPT } from '@ethereumjs/devp2p';
+import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
+import { DiscoveryV4 } from '@ethp2p/discovery';
+import { encodePacket } from '@ethp2p/discovery/wire';
+import { NodeDatabase, silentLogger } from '@ethp2p/enode';
+import { bindFlooder, type Endpoint, type FloodResult, flood } from './flood.ts';
+import { formatTable } from './timing.ts';
+
+/** One implementation under test, listening on loopback. */
+interface Target {
+  readonly name: string;
+  readonly endpoint: Endpoint;
+  close(): Promise<void>;
+}
+
+const WINDOW = 64;
+const WARMUP_MS = 1000;
+const DURATION_MS = 3000;
+const UNKNOWN_SENDERS = 512;
+const BONDED_SENDERS = 8;
+/** Expiration an hour ahead, in seconds: every packet stays valid for the whole run. */
+const expiration = (): bigint => BigInt(Math.floor(Date.now() / 1000) + 3600);
+
+async function startEthp2p(): Promise<Target> {
+  const db = await NodeDatabase.open({ logger: silentLogger });
+  const node = await DiscoveryV4.listen({
+    privateKey: generatePrivateKey(),
+    address: '127.0.0.1',
+    port: 0,
+    db,
+    logger: silentLogger,
+  });
+  const self = node.self();
+  return {
+    name: 'ethp2p',
+    endpoint: { address: '127.0.0.1', port: self.udp ?? 0 },
+    close: async () => {
+      await node.stop();
+      await db.close();
+    },
+  };
+}
+
+async function startEthereumjs(): Promise<Target> {
+  let socket: Socket | undefined;
+  const dpt = new DPT(generatePrivateKey(), {
+    endpoint: { address: '127.0.0.1', udpPort: null, tcpPort: null },
+    refreshInterval: 3_600_000,
+    shouldFindNeighbours: false,
+    shouldGetDnsPeers: false,
+    createSocket: () => {
+      socket = createSocket('udp4');
+      return socket;
+    },
+  });
+  dpt.events.on('error', () => {}); // timeouts of its ping-backs to the flooder
+  dpt.bind(0, '127.0.0.1');
+  if (socket === undefined) throw new Error('ethereumjs DPT did not create its socket');
+  await once(socket, 'listening');
+  return {
+    name: '@ethereumjs/devp2p',
+    endpoint: { address: '127.0.0.1', port: socket.address().port },
+    close: async () => dpt.destroy(),
+  };
+}
+
+/** Pings from `n` fresh keys, each claiming the flooder's endpoint as its From. */
+function unknownPings(target: Endpoint, from: Endpoint, n: number): Uint8Array[] {
+  return Array.from({ length: n }, () => ping(generatePrivateKey(), target, from).bytes);
+}
+
+function ping(key: Uint8Array, target: Endpoint, from: Endpoint) {
+  return encodePacket(
+    {
+      type: 'ping',
+      version: 4n,
+      from: { ip: from.address, udp: from.port, tcp: 0 },
+      to: { ip: target.address, udp: target.port, tcp: 0 },
+      expiration: expiration(),
+    },
+    key,
+  );
+}
+
+/**
+ * Bonds `key` with the target the way a real node does: Ping, then answer the target's Ping with
+ * a Pong echoing its hash. Targets that never ping back (ethereumjs) are bonded after their Pong.
+ */
+async function bond(socket: Socket, key: Uint8Array, target: Endpoint): Promise<void> {
+  const from = socket.address();
+  const replies = new Set<number>();
+  const done = new Promise<void>((resolve) => {
+    const timer = setTimeout(finish, 1000);
+    function finish(): void {
+      clearTimeout(timer);
+      socket.off('message', onMessage);
+      resolve();
+    }
+    function onMessage(msg: Buffer): void {
+      const type = msg[97] as number;
+      replies.add(type);
+      if (type === 1) {
+        const pong = encodePacket(
+          {
+            type: 'pong',
+            to: { ip: target.address, udp: target.port, tcp: 0 },
+            pingHash: Uint8Array.from(msg.subarray(0, 32)),
+            expiration: expiration(),
+          },
+          key,
+        );
+        socket.send(pong.bytes, target.port, target.address);
+        setTimeout(finish, 50); // let the target store the bond
+      }
+    }
+    socket.on('message', onMessage);
+  });
+  socket.send(
+    ping(key, target, { address: from.address, port: from.port }).bytes,
+    target.port,
+    target.address,
+  );
+  await done;
+}
+
+async function findNodeFlood(socket: Socket, target: Endpoint): Promise<FloodResult> {
+  const keys = Array.from({ length: BONDED_SENDERS }, () => generatePrivateKey());
+  for (const key of keys) await bond(socket, key, target);
+  const packets = keys.map(
+    (key) =>
+      encodePacket(
+        { type: 'findnode', target: publicKey(generatePrivateKey()), expiration: expiration() },
+        key,
+      ).bytes,
+  );
+  return flood(socket, target, {
+    packets,
+    replyType: 4,
+    window: WINDOW,
+    warmupMs: WARMUP_MS,
+    durationMs: DURATION_MS,
+  });
+}
+
+async function measure(
+  start: () => Promise<Target>,
+): Promise<{ name: string; ping: FloodResult; findnode: FloodResult }> {
+  const target = await start();
+  const flooder = await bindFlooder();
+  try {
+    const from = flooder.address();
+    const pings = unknownPings(
+      target.endpoint,
+      { address: from.address, port: from.port },
+      UNKNOWN_SENDERS,
+    );
+    const pingResult = await flood(flooder, target.endpoint, {
+      packets: pings,
+      replyType: 2,
+      window: WINDOW,
+      warmupMs: WARMUP_MS,
+      durationMs: DURATION_MS,
+    });
+    const findnode = await findNodeFlood(flooder, target.endpoint);
+    return { name: target.name, ping: pingResult, findnode };
+  } finally {
+    flooder.close();
+    await target.close();
+  }
+}
+
+/** Runs the discv4 suite and prints packets per second, CPU per packet and the ratio. */
+export async function runDiscv4Bench(): Promise<void> {
+  console.log(`discv4: packets processed per second on loopback, Node ${process.version}\n`);
+  const ours = await measure(startEthp2p);
+  const theirs = await measure(startEthereumjs);
+  const row = (label: string, a: FloodResult, b: FloodResult): string[] => [
+    label,
+    a.perSecond.toFixed(0),
+    b.perSecond.toFixed(0),
+    `${(a.perSecond / b.perSecond).toFixed(1)}x`,
+    a.cpuUsPerReply.toFixed(0),
+    b.cpuUsPerReply.toFixed(0),
+  ];
+  console.log(
+    formatTable(
+      ['packets/s', ours.name, theirs.name, 'ratio', 'cpu µs/pkt ethp2p', 'cpu µs/pkt ejs'],
+      [
+        row('Ping from unknown nodes', ours.ping, theirs.ping),
+        row('FindNode from bonded nodes', ours.findnode, theirs.findnode),
+      ],
+    ),
+  );
+  console.log(
+    '\nCPU per packet is the whole process (target and flooder; the flooder does no crypto).',
+  );
+}
