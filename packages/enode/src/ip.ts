@@ -14,10 +14,28 @@ import { isIP } from 'node:net';
  */
 export function ipToBytes(text: string): Uint8Array | undefined {
   const kind = isIP(text);
-  if (kind === 4) return Uint8Array.from(text.split('.').map(Number));
+  if (kind === 4) return parseIpv4(text);
   if (kind !== 6 || text.includes('%')) return undefined;
   const bytes = parseIpv6(text);
   return isMapped(bytes) ? bytes.slice(12) : bytes;
+}
+
+/** Parses text that `isIP` accepted as IPv4 (four decimal parts): on every packet's hot path. */
+function parseIpv4(text: string): Uint8Array {
+  const out = new Uint8Array(4);
+  let part = 0;
+  let index = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e) {
+      out[index++] = part;
+      part = 0;
+    } else {
+      part = part * 10 + (c - 0x30);
+    }
+  }
+  out[index] = part;
+  return out;
 }
 
 /** The canonical text of 4 or 16 address bytes; IPv4-mapped IPv6 gives dotted IPv4. */

@@ -14,7 +14,7 @@ import type { DecodedPacket, PongPacket } from '../wire/index.ts';
 import { DISCV4_VERSION, encodePacket, expirationFromNow, PACKET_TYPE } from '../wire/index.ts';
 import { FINDNODE_RESULT_SIZE, REBOND_FINDNODE_FAILURES } from './config.ts';
 import type { ServiceContext } from './context.ts';
-import { sendPacket, withServiceSignal } from './context.ts';
+import { requestOptions, sendPacket, withServiceSignal } from './context.ts';
 import { DiscoveryError } from './errors.ts';
 import { nodeFromNeighbor } from './neighbors.ts';
 
@@ -42,6 +42,22 @@ export async function ping(
   node: Node,
   signal?: AbortSignal,
 ): Promise<PingResult> {
+  const result = await tryPing(ctx, node, signal);
+  if (result === undefined) throw new DiscoveryError('TIMEOUT', 'ping: no reply');
+  return result;
+}
+
+/**
+ * {@link ping}, but a missing Pong resolves `undefined` (counted as a timeout) instead of
+ * rejecting. Pinging back unknown pingers goes through here: under a flood most of those pings
+ * time out, and an error object per timeout would be pure cost.
+ * @throws {DiscoveryError} `NO_ENDPOINT`, `CLOSED`; `signal.reason` when aborted
+ */
+export async function tryPing(
+  ctx: ServiceContext,
+  node: Node,
+  signal?: AbortSignal,
+): Promise<PingResult | undefined> {
   checkRunning(ctx, signal);
   const to = reachable(node);
   const self = ctx.localNode.node();
@@ -65,14 +81,19 @@ export async function ping(
       if (ok) pong = packet;
       return { matched: ok, done: ok };
     },
-    { signal: withServiceSignal(ctx, signal) },
+    requestOptions(signal),
   );
   ctx.localNode.udpContact(to.ip);
   ctx.socket.send(bytes, { address: to.ip, port: to.udp });
   ctx.metrics.packetsOut.ping++;
-  await settle(ctx, reply, 'ping');
-  if (pong === undefined) throw new DiscoveryError('TIMEOUT', 'ping: no reply');
-  return { pong, rttMs: ctx.clock.now() - start };
+  try {
+    await reply;
+  } catch (err) {
+    if (!(err instanceof TransportError) || err.code !== 'TIMEOUT')
+      throw mapError(ctx, err, 'ping');
+    ctx.metrics.timeouts++;
+  }
+  return pong === undefined ? undefined : { pong, rttMs: ctx.clock.now() - start };
 }
 
 /**
@@ -111,7 +132,7 @@ export async function findnode(
       }
       return { matched: true, done: received >= FINDNODE_RESULT_SIZE };
     },
-    { signal: withServiceSignal(ctx, signal) },
+    requestOptions(signal),
   );
   const expiration = expirationFromNow(ctx.clock.now());
   sendPacket(ctx, { type: 'findnode', target: targetPublicKey, expiration }, address(to));
@@ -149,7 +170,7 @@ export async function requestEnr(
       if (ok) record = packet.record;
       return { matched: ok, done: ok };
     },
-    { signal: withServiceSignal(ctx, signal) },
+    requestOptions(signal),
   );
   ctx.socket.send(bytes, address(to));
   ctx.metrics.packetsOut['enr-request']++;

@@ -48,3 +48,13 @@ export function sendPacket(
 export function withServiceSignal(ctx: ServiceContext, signal?: AbortSignal): AbortSignal {
   return signal === undefined ? ctx.signal : AbortSignal.any([signal, ctx.signal]);
 }
+
+/**
+ * Reply-matcher options for a request: only the caller's own signal. Stopping the service needs
+ * no listener per request, because `stop()` closes the matcher, which rejects every pending
+ * request with `CLOSED`; thousands of listeners on the service's signal (one per ping-back under
+ * load) would make each removal linear.
+ */
+export function requestOptions(signal?: AbortSignal): { signal?: AbortSignal } {
+  return signal === undefined ? {} : { signal };
+}

@@ -18,7 +18,7 @@ import {
   PACKET_TYPE,
   WireError,
 } from '../wire/index.ts';
-import { ping } from './client.ts';
+import { tryPing } from './client.ts';
 import { FINDNODE_RESULT_SIZE } from './config.ts';
 import type { ServiceContext } from './context.ts';
 import { sendPacket } from './context.ts';
@@ -109,8 +109,7 @@ async function bondBack(ctx: ServiceContext, node: Node, ip: string, now: number
       ctx.table.addInboundNode(node);
       return;
     }
-    await ping(ctx, node);
-    ctx.table.addInboundNode(node);
+    if ((await tryPing(ctx, node)) !== undefined) ctx.table.addInboundNode(node);
   } catch (err) {
     if (!ctx.signal.aborted) ctx.logger.debug('bonding back failed', { ip, err: String(err) });
   }

@@ -43,6 +43,8 @@ export interface DatagramSocket {
  * and IPv6 is written as RFC 5952. Text that is not a plain IP (a zone ID) comes back unchanged.
  */
 export function unmapAddress(address: string): string {
+  // The kernel reports IPv4 sources as canonical dotted quads: only IPv6 text needs the work.
+  if (!address.includes(':')) return address;
   return normalizeIp(address) ?? address;
 }
 
