@@ -4,7 +4,7 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
-import { DPT, type PeerInfo } from '@ethereumjs/devp2p';
+import { DPT } from '@ethereumjs/devp2p';
 import { bytesToHex, generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { Node, silentLogger } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -71,50 +71,56 @@ async function startOurs(bootnodes: readonly Node[] = []): Promise<DiscoveryV4> 
   return node;
 }
 
+/**
+ * Resolves once `holds()` is true: checked now and again on every event that `subscribe` reports
+ * (it returns its unsubscribe function). Rejects with the signal's reason on abort.
+ */
+function waitUntil(
+  holds: () => boolean,
+  subscribe: (onEvent: () => void) => () => void,
+  signal: AbortSignal,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (holds()) return resolve();
+    const finish = (settle: () => void): void => {
+      unsubscribe();
+      signal.removeEventListener('abort', onAbort);
+      settle();
+    };
+    const onAbort = (): void => finish(() => reject(signal.reason));
+    const unsubscribe = subscribe(() => {
+      if (holds()) finish(resolve);
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 /** Resolves when `dpt` has a peer whose 64-byte ID is `pub`. */
 function ejsKnows(dpt: DPT, pub: Uint8Array, signal: AbortSignal): Promise<void> {
   const want = bytesToHex(pub);
-  const has = (): boolean => dpt.getPeers().some((p) => p.id && bytesToHex(p.id) === want);
-  return new Promise((resolve, reject) => {
-    const onPeer = (peer: PeerInfo): void => {
-      if (peer.id !== undefined && bytesToHex(peer.id) === want) done();
-    };
-    const onAbort = (): void => {
-      dpt.events.off('peer:added', onPeer);
-      reject(signal.reason);
-    };
-    const done = (): void => {
-      dpt.events.off('peer:added', onPeer);
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    };
-    if (has()) return resolve();
-    dpt.events.on('peer:added', onPeer);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+  const holds = (): boolean => dpt.getPeers().some((p) => p.id && bytesToHex(p.id) === want);
+  return waitUntil(
+    holds,
+    (onEvent) => {
+      dpt.events.on('peer:added', onEvent);
+      return () => dpt.events.off('peer:added', onEvent);
+    },
+    signal,
+  );
 }
 
 /** Resolves when our node's table holds the node with public key `pub`. */
 function oursKnows(node: DiscoveryV4, pub: Uint8Array, signal: AbortSignal): Promise<void> {
   const want = bytesToHex(pub);
-  const has = (): boolean => node.nodes().some((n) => bytesToHex(n.publicKey) === want);
-  return new Promise((resolve, reject) => {
-    const onAdded = ({ node: added }: { node: Node }): void => {
-      if (bytesToHex(added.publicKey) === want) done();
-    };
-    const onAbort = (): void => {
-      node.events.off('node:added', onAdded);
-      reject(signal.reason);
-    };
-    const done = (): void => {
-      node.events.off('node:added', onAdded);
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    };
-    if (has()) return resolve();
-    node.events.on('node:added', onAdded);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+  const holds = (): boolean => node.nodes().some((n) => bytesToHex(n.publicKey) === want);
+  return waitUntil(
+    holds,
+    (onEvent) => {
+      node.events.on('node:added', onEvent);
+      return () => node.events.off('node:added', onEvent);
+    },
+    signal,
+  );
 }
 
 describe('ethp2p discovery with an @ethereumjs/devp2p DPT', () => {
