@@ -4,4 +4,14 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md
  * @module
  */
-export {};
+
+export type { FrameCodecOptions, FrameSecrets } from './frame/codec.ts';
+export { FrameCodec } from './frame/codec.ts';
+export { MAX_FRAME_SIZE } from './frame/constants.ts';
+export { FrameStream } from './frame/frame-stream.ts';
+export { FrameMac } from './frame/mac.ts';
+export type { FrameMessage } from './frame/reader.ts';
+export { FrameReader } from './frame/reader.ts';
+export type { SnappyCodec, SnappyImpl } from './frame/snappy.ts';
+export { createSnappy, napiSnappyAvailable, snappyDecodedLength } from './frame/snappy.ts';
+export { FrameWriter } from './frame/writer.ts';

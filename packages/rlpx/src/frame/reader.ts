@@ -1,0 +1,137 @@
+/**
+ * The ingress half of the RLPx frame codec: header and MAC checks before decryption, then the
+ * body, for a caller that reads exact byte counts from a stream.
+ * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#framing
+ * @module
+ */
+import { type AesCtr, constantTimeEqual } from '@ethp2p/crypto';
+import { RlpxError } from '../errors.ts';
+import { HEADER_SIZE, HEADER_WITH_MAC_SIZE, MAC_SIZE, roundUp16 } from './constants.ts';
+import type { FrameMac } from './mac.ts';
+import { readMsgCode } from './msg-code.ts';
+import type { SnappyCodec } from './snappy.ts';
+
+/** One decoded message. */
+export interface FrameMessage {
+  /** The message code. */
+  readonly code: number;
+  /** The payload, decompressed when snappy is on. */
+  readonly data: Uint8Array;
+  /** Bytes the whole frame took on the wire (header, body, padding and MACs), for metrics. */
+  readonly wireSize: number;
+}
+
+/**
+ * Decodes incoming frames in two steps: {@link FrameReader.readHeader} on the first 32 bytes
+ * returns how many bytes to read next, {@link FrameReader.readBody} on exactly those bytes
+ * returns the message. Owns the ingress AES-256-CTR keystream and MAC state, so frames must be
+ * fed in wire order by one caller. After any {@link RlpxError} the reader is broken (its MAC
+ * and keystream no longer line up with the peer) and every later call rethrows that error.
+ */
+export class FrameReader {
+  readonly #ctr: AesCtr;
+  readonly #mac: FrameMac;
+  readonly #maxSize: number;
+  #snappy: SnappyCodec | null = null;
+  /** frame-size announced by the last verified header, or -1 when a header is expected. */
+  #size = -1;
+  #failure: RlpxError | null = null;
+
+  /**
+   * @param ctr the ingress AES-256-CTR stream (aes-secret, zero IV)
+   * @param mac the ingress MAC state
+   * @param maxSize the largest frame-size and decompressed payload accepted
+   */
+  constructor(ctr: AesCtr, mac: FrameMac, maxSize: number) {
+    this.#ctr = ctr;
+    this.#mac = mac;
+    this.#maxSize = maxSize;
+  }
+
+  /** Whether payloads are snappy-decompressed. */
+  get snappy(): boolean {
+    return this.#snappy !== null;
+  }
+
+  /** Decompresses every later payload with `codec`. */
+  enableSnappy(codec: SnappyCodec): void {
+    this.#snappy = codec;
+  }
+
+  /** Whether the next call must be {@link FrameReader.readBody}. */
+  get expectingBody(): boolean {
+    return this.#size >= 0;
+  }
+
+  /**
+   * Verifies the header MAC (constant time) before decrypting the header, then returns the
+   * number of body bytes to read next: `roundup16(frame-size) + 16`.
+   * @throws {RlpxError} BAD_HEADER_MAC, or FRAME_TOO_LARGE if frame-size exceeds the limit
+   * @throws {RangeError} if `header` is not 32 bytes; {TypeError} if a body is expected
+   */
+  readHeader(header: Uint8Array): number {
+    this.#checkUsable(false);
+    if (header.length !== HEADER_WITH_MAC_SIZE) {
+      throw new RangeError(`header: expected ${HEADER_WITH_MAC_SIZE} bytes, got ${header.length}`);
+    }
+    const ct = header.subarray(0, HEADER_SIZE);
+    if (!constantTimeEqual(this.#mac.header(ct), header.subarray(HEADER_SIZE))) {
+      throw this.#fail('BAD_HEADER_MAC', 'bad header MAC');
+    }
+    const plain = this.#ctr.update(ct);
+    const size = ((plain[0] as number) << 16) | ((plain[1] as number) << 8) | (plain[2] as number);
+    if (size > this.#maxSize) {
+      throw this.#fail('FRAME_TOO_LARGE', `frame-size ${size} exceeds the limit ${this.#maxSize}`);
+    }
+    this.#size = size;
+    return roundUp16(size) + MAC_SIZE;
+  }
+
+  /**
+   * Verifies the frame MAC, decrypts the body, strips the padding and splits the message code
+   * from the payload (decompressing it when snappy is on). `body` is not retained.
+   * @throws {RlpxError} BAD_FRAME_MAC; BAD_FRAME_MAC also for a missing or invalid message code;
+   * FRAME_TOO_LARGE or SNAPPY for a payload that does not decompress within the limit
+   * @throws {RangeError} if `body` is not the length `readHeader` returned; {TypeError} if a
+   * header is expected
+   */
+  readBody(body: Uint8Array): FrameMessage {
+    this.#checkUsable(true);
+    const padded = roundUp16(this.#size);
+    if (body.length !== padded + MAC_SIZE) {
+      throw new RangeError(`body: expected ${padded + MAC_SIZE} bytes, got ${body.length}`);
+    }
+    const ct = body.subarray(0, padded);
+    if (!constantTimeEqual(this.#mac.frame(ct), body.subarray(padded))) {
+      throw this.#fail('BAD_FRAME_MAC', 'bad frame MAC');
+    }
+    const size = this.#size;
+    this.#size = -1;
+    const plain = this.#ctr.update(ct).subarray(0, size);
+    try {
+      const { code, length } = readMsgCode(plain);
+      let data = plain.subarray(length);
+      if (this.#snappy !== null) data = this.#snappy.uncompress(data, this.#maxSize);
+      return { code, data, wireSize: HEADER_WITH_MAC_SIZE + body.length };
+    } catch (err) {
+      if (err instanceof RlpxError) throw this.#failWith(err);
+      throw err;
+    }
+  }
+
+  #checkUsable(body: boolean): void {
+    if (this.#failure !== null) throw this.#failure;
+    if (this.expectingBody !== body) {
+      throw new TypeError(`frame reader: expected ${this.expectingBody ? 'a body' : 'a header'}`);
+    }
+  }
+
+  #fail(code: 'BAD_HEADER_MAC' | 'BAD_FRAME_MAC' | 'FRAME_TOO_LARGE', message: string): RlpxError {
+    return this.#failWith(new RlpxError(code, message));
+  }
+
+  #failWith(err: RlpxError): RlpxError {
+    this.#failure = err;
+    return err;
+  }
+}
