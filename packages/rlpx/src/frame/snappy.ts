@@ -102,21 +102,27 @@ function loadNapi(): NapiSnappy | null {
   return napiModule;
 }
 
+/** A plain Uint8Array view of a napi Buffer (no copy), so both implementations agree. */
+function view(buf: Uint8Array): Uint8Array {
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
 function napiCodec(mod: NapiSnappy): SnappyCodec {
   return {
     impl: 'napi',
-    compress: (data) => mod.compressSync(data, NAPI_OPTIONS),
+    compress: (data) => view(mod.compressSync(data, NAPI_OPTIONS)),
     uncompress: (block, maxLength) =>
-      checkedUncompress(block, maxLength, (b) => mod.uncompressSync(b, NAPI_DEC_OPTIONS)),
+      checkedUncompress(block, maxLength, (b) => view(mod.uncompressSync(b, NAPI_DEC_OPTIONS))),
   };
 }
 
 function jsCodec(mod: JsSnappy): SnappyCodec {
+  // snappyjs returns a Buffer for a Buffer input and a plain Uint8Array otherwise.
   return {
     impl: 'js',
-    compress: (data) => mod.compress(data),
+    compress: (data) => view(mod.compress(data)),
     uncompress: (block, maxLength) =>
-      checkedUncompress(block, maxLength, (b) => mod.uncompress(b, maxLength)),
+      checkedUncompress(block, maxLength, (b) => view(mod.uncompress(b, maxLength))),
   };
 }
 

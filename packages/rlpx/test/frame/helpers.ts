@@ -68,3 +68,8 @@ export function testBytes(length: number, seed = 1, repetitive = false): Uint8Ar
   }
   return out;
 }
+
+/** Hex of `bytes`, for fast and readable equality checks of large buffers. */
+export function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
