@@ -1,0 +1,45 @@
+/**
+ * Errors raised by @ethp2p/rlpx: one class with a code per failure, so callers (and the
+ * disconnect-reason mapping of the server) can branch on what went wrong.
+ * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md
+ * @module
+ */
+
+/**
+ * What went wrong.
+ * - ECIES: `ECIES_TOO_SHORT` (input shorter than the 113-byte overhead), `BAD_KEY` (an invalid
+ *   ephemeral or static public key), `BAD_MAC` (the ECIES tag does not match).
+ * - Handshake: `BAD_HANDSHAKE` (a malformed auth/ack body or packet), `BAD_SIGNATURE` (the auth
+ *   signature does not recover a key), `MESSAGE_TOO_BIG` (size prefix above the 2048-byte cap).
+ * - Frames: `FRAME_TOO_LARGE`, `BAD_HEADER_MAC`, `BAD_FRAME_MAC`, `SNAPPY`.
+ * - Connection: `TIMEOUT`, `CLOSED`.
+ */
+export type RlpxErrorCode =
+  | 'ECIES_TOO_SHORT'
+  | 'BAD_KEY'
+  | 'BAD_MAC'
+  | 'BAD_HANDSHAKE'
+  | 'BAD_SIGNATURE'
+  | 'MESSAGE_TOO_BIG'
+  | 'FRAME_TOO_LARGE'
+  | 'BAD_HEADER_MAC'
+  | 'BAD_FRAME_MAC'
+  | 'SNAPPY'
+  | 'TIMEOUT'
+  | 'CLOSED';
+
+/**
+ * A protocol failure in RLPx: bad bytes from the peer, a failed check, or a closed connection.
+ * Argument misuse by the caller throws `TypeError`/`RangeError` instead.
+ */
+export class RlpxError extends Error {
+  override readonly name = 'RlpxError';
+  /** What went wrong, for code that branches on it. */
+  readonly code: RlpxErrorCode;
+
+  /** Creates an error with `code`, a lower-case `message` and an optional `cause`. */
+  constructor(code: RlpxErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
