@@ -7,7 +7,7 @@
  */
 import { equalBytes, keccak256 } from '@ethp2p/crypto';
 import { Node, nodeIdToHex } from '@ethp2p/enode';
-import { checkRelayIp } from '../netutil.ts';
+import { checkRelayIp, parseIp } from '../netutil.ts';
 import type { DatagramAddress } from '../transport/datagram.ts';
 import type { DecodedPacket, FindNodePacket, NeighborNode, PingPacket } from '../wire/index.ts';
 import {
@@ -24,9 +24,28 @@ import type { ServiceContext } from './context.ts';
 import { sendPacket } from './context.ts';
 
 /**
- * Handles one datagram: decode, verify, then the packet's handler. Never throws.
+ * Handles one datagram: check the source, decode, verify, then the packet's handler. Never
+ * throws: a source we could not answer (port 0, or an address that is not a plain IP, such as a
+ * scoped IPv6 `fe80::1%eth0` that Node reports on `::` sockets) is dropped as `bad-source`, and
+ * anything unexpected thrown while handling is counted in `handlerErrors` and logged at debug.
  */
 export function handleDatagram(ctx: ServiceContext, data: Uint8Array, from: DatagramAddress): void {
+  if (from.port === 0 || parseIp(from.address) === undefined) {
+    ctx.metrics.dropped['bad-source']++;
+    ctx.logger.debug('dropping discv4 datagram from unusable source', {
+      from: `${from.address}:${from.port}`,
+    });
+    return;
+  }
+  try {
+    receive(ctx, data, from);
+  } catch (err) {
+    ctx.metrics.handlerErrors++;
+    ctx.logger.debug('handling discv4 packet failed', { from: from.address, err: String(err) });
+  }
+}
+
+function receive(ctx: ServiceContext, data: Uint8Array, from: DatagramAddress): void {
   let decoded: DecodedPacket;
   try {
     decoded = decodePacket(data);

@@ -18,7 +18,9 @@ export type DropReason =
   /** A FindNode or ENRRequest from a node without a valid endpoint proof. */
   | 'unbonded'
   /** Sent by ourselves (our own key). */
-  | 'self';
+  | 'self'
+  /** From a source we cannot answer: UDP port 0, or not a plain IP (a scoped IPv6 address). */
+  | 'bad-source';
 
 /** Per-packet-type counts. */
 export type PacketCounts = Record<PacketName, number>;
@@ -35,6 +37,8 @@ export interface DiscoveryMetrics {
   readonly timeouts: number;
   /** Neighbors entries discarded for an unusable endpoint, a bad key or being ourselves. */
   readonly neighborsRejected: number;
+  /** Datagrams whose handling threw unexpectedly (a bug or a socket failure); never rethrown. */
+  readonly handlerErrors: number;
 }
 
 function packetCounts(): PacketCounts {
@@ -52,9 +56,11 @@ export class MetricsCounters {
     unsolicited: 0,
     unbonded: 0,
     self: 0,
+    'bad-source': 0,
   };
   timeouts = 0;
   neighborsRejected = 0;
+  handlerErrors = 0;
 
   /** A copy that later counting does not change. */
   snapshot(): DiscoveryMetrics {
@@ -64,6 +70,7 @@ export class MetricsCounters {
       dropped: { ...this.dropped },
       timeouts: this.timeouts,
       neighborsRejected: this.neighborsRejected,
+      handlerErrors: this.handlerErrors,
     };
   }
 }
