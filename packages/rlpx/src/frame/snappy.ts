@@ -9,6 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { RlpxError } from '../errors.ts';
+import { snappyBlockIsWellFormed } from './snappy-check.ts';
 
 /** Which snappy implementation backs a {@link SnappyCodec}. */
 export type SnappyImpl = 'napi' | 'js';
@@ -57,12 +58,17 @@ let jsModule: JsSnappy | undefined;
  * @throws {RlpxError} SNAPPY if the varint is truncated or longer than a uint32
  */
 export function snappyDecodedLength(block: Uint8Array): number {
+  return readVarint(block)[0];
+}
+
+/** The declared length and the bytes its varint took. */
+function readVarint(block: Uint8Array): [length: number, varintBytes: number] {
   let result = 0;
   for (let i = 0; i < 5 && i < block.length; i++) {
     const byte = block[i] as number;
     if (i === 4 && byte > 0x0f) break;
     result += (byte & 0x7f) * 2 ** (7 * i);
-    if (byte < 0x80) return result;
+    if (byte < 0x80) return [result, i + 1];
   }
   throw new RlpxError('SNAPPY', 'snappy: bad decoded-length varint');
 }
@@ -71,13 +77,17 @@ function checkedUncompress(
   block: Uint8Array,
   maxLength: number,
   run: (block: Uint8Array) => Uint8Array,
+  precheck: boolean,
 ): Uint8Array {
-  const length = snappyDecodedLength(block);
+  const [length, varintBytes] = readVarint(block);
   if (length > maxLength) {
     throw new RlpxError(
       'FRAME_TOO_LARGE',
       `snappy: decoded length ${length} exceeds the limit ${maxLength}`,
     );
+  }
+  if (precheck && !snappyBlockIsWellFormed(block, varintBytes, length)) {
+    throw new RlpxError('SNAPPY', 'snappy: malformed block');
   }
   let out: Uint8Array;
   try {
@@ -112,7 +122,12 @@ function napiCodec(mod: NapiSnappy): SnappyCodec {
     impl: 'napi',
     compress: (data) => view(mod.compressSync(data, NAPI_OPTIONS)),
     uncompress: (block, maxLength) =>
-      checkedUncompress(block, maxLength, (b) => view(mod.uncompressSync(b, NAPI_DEC_OPTIONS))),
+      checkedUncompress(
+        block,
+        maxLength,
+        (b) => view(mod.uncompressSync(b, NAPI_DEC_OPTIONS)),
+        false,
+      ),
   };
 }
 
@@ -122,7 +137,7 @@ function jsCodec(mod: JsSnappy): SnappyCodec {
     impl: 'js',
     compress: (data) => view(mod.compress(data)),
     uncompress: (block, maxLength) =>
-      checkedUncompress(block, maxLength, (b) => view(mod.uncompress(b, maxLength))),
+      checkedUncompress(block, maxLength, (b) => view(mod.uncompress(b, maxLength)), true),
   };
 }
 
