@@ -88,7 +88,8 @@ describe('eciesEncrypt / eciesDecrypt', () => {
     ['IV', 70],
   ])('rejects a tampered %s with BAD_MAC', (_what, index) => {
     const c = eciesEncrypt(pub, new Uint8Array(40).fill(7), mac);
-    c[index < 0 ? c.length + index : index] ^= 0x01;
+    const at = index < 0 ? c.length + index : index;
+    c[at] = (c[at] as number) ^ 0x01;
     expectCode(() => eciesDecrypt(priv, c, mac), 'BAD_MAC');
   });
 
@@ -104,7 +105,7 @@ describe('eciesEncrypt / eciesDecrypt', () => {
 
   it('rejects an ephemeral key off the curve with BAD_KEY', () => {
     const c = eciesEncrypt(pub, new Uint8Array(40), mac);
-    c[64] ^= 0x01; // last byte of Y: the point leaves the curve
+    c[64] = (c[64] as number) ^ 0x01; // last byte of Y: the point leaves the curve
     expectCode(() => eciesDecrypt(priv, c, mac), 'BAD_KEY');
   });
 
