@@ -35,7 +35,7 @@ export interface PingResult {
  * Pings `node` and waits for the Pong that echoes our ping's hash (geth `ping`). Sending notes
  * the contact for the endpoint predictor (`udpContact`); the Pong itself (bond, endpoint
  * statement) is recorded by the receive path.
- * @throws {DiscoveryError} `NO_ENDPOINT`, `TIMEOUT`, `CLOSED`; `signal.reason` when aborted
+ * @throws {DiscoveryError} `NO_ENDPOINT`, `TIMEOUT`, `SEND_FAILED`, `CLOSED`; `signal.reason` when aborted
  */
 export async function ping(
   ctx: ServiceContext,
@@ -50,8 +50,10 @@ export async function ping(
 /**
  * {@link ping}, but a missing Pong resolves `undefined` (counted as a timeout) instead of
  * rejecting. Pinging back unknown pingers goes through here: under a flood most of those pings
- * time out, and an error object per timeout would be pure cost.
- * @throws {DiscoveryError} `NO_ENDPOINT`, `CLOSED`; `signal.reason` when aborted
+ * time out, and an error object per timeout would be pure cost. Nothing is signed or sent when
+ * the reply matcher is full (the Pong could not be matched).
+ * @throws {DiscoveryError} `NO_ENDPOINT`, `SEND_FAILED` (too many pending requests), `CLOSED`;
+ *   `signal.reason` when aborted
  */
 export async function tryPing(
   ctx: ServiceContext,
@@ -60,6 +62,10 @@ export async function tryPing(
 ): Promise<PingResult | undefined> {
   checkRunning(ctx, signal);
   const to = reachable(node);
+  const { matcher } = ctx;
+  if (matcher.pendingCount >= matcher.maxPending) {
+    throw new DiscoveryError('SEND_FAILED', `ping: ${matcher.maxPending} replies pending`);
+  }
   const self = ctx.localNode.node();
   const start = ctx.clock.now();
   const { bytes, hash } = encodePacket(

@@ -5,7 +5,7 @@
  * @module
  */
 import { PING_INTERVAL_MS } from '../table/constants.ts';
-import { RESPONSE_TIMEOUT_MS } from '../transport/constants.ts';
+import { MAX_PENDING_REPLIES, RESPONSE_TIMEOUT_MS } from '../transport/constants.ts';
 
 /** How long an endpoint proof (bond) lasts (geth `bondExpiration`, 24 h; the spec says 12 h). */
 export const BOND_EXPIRATION_MS: number = 24 * 60 * 60 * 1000;
@@ -31,6 +31,13 @@ export const SEED_MAX_AGE_MS: number = 5 * 24 * 60 * 60 * 1000;
 /** Random-target lookups per refresh, after the self lookup (geth `doRefresh`). */
 export const REFRESH_RANDOM_LOOKUPS = 3;
 
+/**
+ * Ping-backs (our Pings to unbonded pingers) that may wait for their Pong at once: half of the
+ * reply matcher's cap, so a Ping flood cannot starve our own requests (revalidation, lookups).
+ * geth has no such cap; its matcher list is unbounded.
+ */
+export const MAX_PENDING_PING_BACKS: number = MAX_PENDING_REPLIES / 2;
+
 /** Tunable settings of {@link DiscoveryV4}. Every field has a geth default. */
 export interface DiscoveryConfig {
   /** Deadline of every request (ping, findnode, ENR request). Default 500 ms. */
@@ -52,6 +59,11 @@ export interface DiscoveryConfig {
    * (geth, unless `NoFindnodeLivenessCheck`). Default true.
    */
   readonly findnodeLivenessCheck: boolean;
+  /**
+   * Ping-backs waiting for their Pong at once, at most half the reply matcher's cap (4096);
+   * pingers beyond it get their Pong but no ping-back. Default 2048.
+   */
+  readonly maxPingBacks: number;
 }
 
 /** The defaults: go-ethereum's values. */
@@ -64,11 +76,13 @@ export const DEFAULT_DISCOVERY_CONFIG: DiscoveryConfig = Object.freeze({
   seedCount: SEED_COUNT,
   seedMaxAgeMs: SEED_MAX_AGE_MS,
   findnodeLivenessCheck: true,
+  maxPingBacks: MAX_PENDING_PING_BACKS,
 });
 
 /**
  * The defaults overridden by `partial`.
- * @throws {RangeError} on a negative or non-finite duration or count
+ * @throws {RangeError} on a negative or non-finite duration or count, or a `maxPingBacks` that
+ *   is not in 1 to half the reply matcher's cap
  */
 export function resolveConfig(partial: Partial<DiscoveryConfig> = {}): DiscoveryConfig {
   const config = { ...DEFAULT_DISCOVERY_CONFIG, ...partial };
@@ -85,6 +99,12 @@ export function resolveConfig(partial: Partial<DiscoveryConfig> = {}): Discovery
     if (!Number.isSafeInteger(v) || v < 0) {
       throw new RangeError(`config.${key}: expected a non-negative integer, got ${v}`);
     }
+  }
+  const pingBacks = config.maxPingBacks;
+  if (!Number.isSafeInteger(pingBacks) || pingBacks < 1 || pingBacks > MAX_PENDING_PING_BACKS) {
+    throw new RangeError(
+      `config.maxPingBacks: expected an integer in 1-${MAX_PENDING_PING_BACKS}, got ${pingBacks}`,
+    );
   }
   return Object.freeze(config);
 }

@@ -28,6 +28,11 @@ export interface ServiceContext {
   readonly metrics: MetricsCounters;
   /** Aborted when the service stops. */
   readonly signal: AbortSignal;
+  /**
+   * `id|ip` of the unbonded pingers we are pinging back, until that ping settles: one ping-back
+   * per pinger at a time, at most `config.maxPingBacks`.
+   */
+  readonly pingBacks: Set<string>;
   /** Registers background work that `stop()` must wait for. */
   track(task: Promise<unknown>): void;
 }

@@ -146,6 +146,7 @@ export class DiscoveryV4 {
       }),
       config,
       metrics: this.#counters,
+      pingBacks: new Set(),
       signal: this.#controller.signal,
       track: (task) => {
         this.#tasks.add(task);

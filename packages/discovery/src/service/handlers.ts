@@ -120,6 +120,11 @@ function handlePing(
   }
 }
 
+/**
+ * Adds a bonded pinger to the table, or pings an unbonded one back. At most one ping-back per
+ * (ID, IP) is pending at a time, and at most `config.maxPingBacks` in all, so a replayed Ping
+ * costs no more than one signature and cannot fill the reply matcher our own requests need.
+ */
 async function bondBack(ctx: ServiceContext, node: Node, ip: string, now: number): Promise<void> {
   try {
     const bonded = await isBonded(ctx, node.id, ip);
@@ -128,7 +133,17 @@ async function bondBack(ctx: ServiceContext, node: Node, ip: string, now: number
       ctx.table.addInboundNode(node);
       return;
     }
-    if ((await tryPing(ctx, node)) !== undefined) ctx.table.addInboundNode(node);
+    const key = `${nodeIdToHex(node.id)}|${ip}`;
+    if (ctx.pingBacks.has(key) || ctx.pingBacks.size >= ctx.config.maxPingBacks) {
+      ctx.metrics.pingBacksSkipped++;
+      return;
+    }
+    ctx.pingBacks.add(key);
+    try {
+      if ((await tryPing(ctx, node)) !== undefined) ctx.table.addInboundNode(node);
+    } finally {
+      ctx.pingBacks.delete(key);
+    }
   } catch (err) {
     if (!ctx.signal.aborted) ctx.logger.debug('bonding back failed', { ip, err: String(err) });
   }

@@ -39,6 +39,11 @@ export interface DiscoveryMetrics {
   readonly neighborsRejected: number;
   /** Datagrams whose handling threw unexpectedly (a bug or a socket failure); never rethrown. */
   readonly handlerErrors: number;
+  /**
+   * Ping-backs not sent: one to the same (ID, IP) was still pending, or `maxPingBacks` were
+   * (the pinger still got its Pong).
+   */
+  readonly pingBacksSkipped: number;
 }
 
 function packetCounts(): PacketCounts {
@@ -61,6 +66,7 @@ export class MetricsCounters {
   timeouts = 0;
   neighborsRejected = 0;
   handlerErrors = 0;
+  pingBacksSkipped = 0;
 
   /** A copy that later counting does not change. */
   snapshot(): DiscoveryMetrics {
@@ -71,6 +77,7 @@ export class MetricsCounters {
       timeouts: this.timeouts,
       neighborsRejected: this.neighborsRejected,
       handlerErrors: this.handlerErrors,
+      pingBacksSkipped: this.pingBacksSkipped,
     };
   }
 }

@@ -129,6 +129,11 @@ export class ReplyMatcher<Packet = unknown> {
     return this.#stats.pending;
   }
 
+  /** How many requests may wait at once; {@link ReplyMatcher.expect} rejects beyond it. */
+  get maxPending(): number {
+    return this.#maxPending;
+  }
+
   /** A snapshot of the counters. */
   get stats(): ReplyMatcherStats {
     return { ...this.#stats };
