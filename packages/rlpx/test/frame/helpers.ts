@@ -3,7 +3,12 @@
  * @module
  */
 import { createKeccak256, type KeccakState, keccak256 } from '@ethp2p/crypto';
-import { FrameCodec, type FrameCodecOptions, type FrameSecrets } from '../../src/index.ts';
+import {
+  FrameCodec,
+  type FrameCodecOptions,
+  type FrameMessage,
+  type FrameSecrets,
+} from '../../src/index.ts';
 
 /** The fake hash of geth's TestFrameReadWrite: digest always 32 × 0x01, update a no-op. */
 export function fakeKeccak(): KeccakState {
@@ -44,10 +49,7 @@ export function codecPair(options: FrameCodecOptions = {}): {
 }
 
 /** Decodes one whole frame through the two-step reader API. */
-export function readFrame(
-  codec: FrameCodec,
-  frame: Uint8Array,
-): { code: number; data: Uint8Array } {
+export function readFrame(codec: FrameCodec, frame: Uint8Array): FrameMessage {
   const bodyLength = codec.reader.readHeader(frame.subarray(0, 32));
   return codec.reader.readBody(frame.subarray(32, 32 + bodyLength));
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createSnappy, FrameCodec, RlpxError, type RlpxErrorCode } from '../../src/index.ts';
+import {
+  createSnappy,
+  FrameCodec,
+  type FrameCodecOptions,
+  RlpxError,
+  type RlpxErrorCode,
+} from '../../src/index.ts';
 import { codecPair, readFrame, secretsFor, testBytes } from './helpers.ts';
 import { referenceInitiator } from './reference.ts';
 
@@ -19,7 +25,7 @@ function flipped(frame: Uint8Array, index: number): Uint8Array {
   return copy;
 }
 
-function recipientAndReference(options = {}) {
+function recipientAndReference(options: FrameCodecOptions = {}) {
   const s = secretsFor('initiator');
   return {
     b: new FrameCodec(secretsFor('recipient'), options),
