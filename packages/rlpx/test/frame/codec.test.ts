@@ -1,6 +1,7 @@
 import { RLP } from '@ethereumjs/rlp';
+import { generatePrivateKey, publicKey, randomBytes } from '@ethp2p/crypto';
 import { describe, expect, it } from 'vitest';
-import { FrameCodec, MAX_FRAME_SIZE } from '../../src/index.ts';
+import { deriveSecrets, FrameCodec, MAX_FRAME_SIZE } from '../../src/index.ts';
 import { codecPair, hex, readFrame, secretsFor, testBytes } from './helpers.ts';
 
 const SIZES = [0, 1, 15, 16, 17, 1024, 1 << 20];
@@ -102,5 +103,38 @@ describe('FrameCodec.encode argument checks', () => {
     expect(() => new FrameCodec({ ...good, macSecret: new Uint8Array(31) })).toThrow(RangeError);
     expect(() => new FrameCodec(good, { maxSize: 0 })).toThrow(RangeError);
     expect(() => new FrameCodec(good, { maxSize: MAX_FRAME_SIZE + 1 })).toThrow(RangeError);
+  });
+});
+
+describe('FrameCodec from the handshake secrets', () => {
+  it('talks both ways when each side is built from its own deriveSecrets output', () => {
+    const [k1, k2] = [generatePrivateKey(), generatePrivateKey()];
+    const shared = {
+      initiatorNonce: randomBytes(32),
+      recipientNonce: randomBytes(32),
+      authPacket: randomBytes(300),
+      ackPacket: randomBytes(200),
+    };
+    const initiator = new FrameCodec(
+      deriveSecrets({
+        ...shared,
+        initiator: true,
+        localEphemeralKey: k1,
+        remoteEphemeralPublicKey: publicKey(k2),
+      }),
+    );
+    const recipient = new FrameCodec(
+      deriveSecrets({
+        ...shared,
+        initiator: false,
+        localEphemeralKey: k2,
+        remoteEphemeralPublicKey: publicKey(k1),
+      }),
+    );
+    for (let i = 0; i < 4; i++) {
+      const payload = testBytes(100 * i, i + 5);
+      expect(hex(readFrame(recipient, initiator.encode(i, payload)).data)).toBe(hex(payload));
+      expect(hex(readFrame(initiator, recipient.encode(i, payload)).data)).toBe(hex(payload));
+    }
   });
 });
