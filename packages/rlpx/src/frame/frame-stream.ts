@@ -6,11 +6,12 @@ import { HEADER_WITH_MAC_SIZE } from './constants.ts';
 import type { FrameMessage, FrameReader } from './reader.ts';
 
 /**
- * Cuts a byte stream into frames for a {@link FrameReader}. It holds at most the bytes of the
- * frame being read: the 32-byte header, then once the header MAC and size are verified, one
- * buffer of exactly the announced body length (bounded by the reader's limit). A chunk that
- * already holds a whole header or body is used in place, without copying. Single owner, like the
- * reader it drives.
+ * Cuts a byte stream into frames for a {@link FrameReader}. It only holds the part of the
+ * frame being read: first up to 32 bytes for the header; then, once the header MAC and the
+ * announced size are verified, the received chunks until they cover the body (bounded by the
+ * reader's limit, plus the tail of the last chunk, which belongs to the next frame). A header or
+ * body that lies within one chunk is used in place; one spanning chunks is assembled with a
+ * single copy (never re-concatenated per chunk). Single owner, like the reader it drives.
  */
 export class FrameStream {
   readonly #reader: FrameReader;
