@@ -9,6 +9,7 @@ import type { DatagramAddress, DatagramSocket } from '../transport/datagram.ts';
 import type { ReplyMatcher } from '../transport/reply-matcher.ts';
 import type { DecodedPacket, PacketInput } from '../wire/index.ts';
 import { encodePacket } from '../wire/index.ts';
+import type { BondCache } from './bond-cache.ts';
 import type { DiscoveryConfig } from './config.ts';
 import type { MetricsCounters } from './metrics.ts';
 
@@ -33,6 +34,8 @@ export interface ServiceContext {
    * per pinger at a time, at most `config.maxPingBacks`.
    */
   readonly pingBacks: Set<string>;
+  /** Recent bonds, written when a Pong matches; checked before the node database. */
+  readonly bonds: BondCache;
   /** Registers background work that `stop()` must wait for. */
   track(task: Promise<unknown>): void;
 }

@@ -13,6 +13,7 @@ import type { TableEvents } from '../table/types.ts';
 import type { DatagramSocket } from '../transport/datagram.ts';
 import { ReplyMatcher } from '../transport/reply-matcher.ts';
 import type { DecodedPacket } from '../wire/index.ts';
+import { BondCache } from './bond-cache.ts';
 import { ping, requestEnr, revalidator } from './client.ts';
 import type { DiscoveryConfig } from './config.ts';
 import { resolveConfig } from './config.ts';
@@ -147,6 +148,7 @@ export class DiscoveryV4 {
       config,
       metrics: this.#counters,
       pingBacks: new Set(),
+      bonds: new BondCache(),
       signal: this.#controller.signal,
       track: (task) => {
         this.#tasks.add(task);

@@ -18,6 +18,7 @@ import {
   PACKET_TYPE,
   WireError,
 } from '../wire/index.ts';
+import { bondKey } from './bond-cache.ts';
 import { tryPing } from './client.ts';
 import { FINDNODE_RESULT_SIZE } from './config.ts';
 import type { ServiceContext } from './context.ts';
@@ -74,10 +75,10 @@ function handlePacket(ctx: ServiceContext, decoded: DecodedPacket, from: Datagra
       handlePing(ctx, decoded, packet, from);
       return;
     case 'findnode':
-      ctx.track(whenBonded(ctx, decoded, from, () => answerFindnode(ctx, packet, from)));
+      whenBonded(ctx, decoded, from, () => answerFindnode(ctx, packet, from));
       return;
     case 'enr-request':
-      ctx.track(whenBonded(ctx, decoded, from, () => answerEnrRequest(ctx, decoded, from)));
+      whenBonded(ctx, decoded, from, () => answerEnrRequest(ctx, decoded, from));
       return;
     default:
       handleReply(ctx, decoded, from);
@@ -133,7 +134,7 @@ async function bondBack(ctx: ServiceContext, node: Node, ip: string, now: number
       ctx.table.addInboundNode(node);
       return;
     }
-    const key = `${nodeIdToHex(node.id)}|${ip}`;
+    const key = bondKey(nodeIdToHex(node.id), ip);
     if (ctx.pingBacks.has(key) || ctx.pingBacks.size >= ctx.config.maxPingBacks) {
       ctx.metrics.pingBacksSkipped++;
       return;
@@ -151,23 +152,43 @@ async function bondBack(ctx: ServiceContext, node: Node, ip: string, now: number
 
 /** Whether (id, ip) sent us a Pong matching one of our Pings within the bond lifetime. */
 async function isBonded(ctx: ServiceContext, id: Uint8Array, ip: string): Promise<boolean> {
-  const last = await ctx.db.lastPongReceived(id, ip);
-  return last > 0 && ctx.clock.now() - last <= ctx.config.bondExpirationMs;
+  if (bondedInCache(ctx, nodeIdToHex(id), ip)) return true;
+  return isFreshPong(ctx, await ctx.db.lastPongReceived(id, ip));
+}
+
+/** {@link isBonded} from the bond cache alone; a miss says nothing. */
+function bondedInCache(ctx: ServiceContext, idHex: string, ip: string): boolean {
+  return isFreshPong(ctx, ctx.bonds.get(bondKey(idHex, ip)) ?? 0);
+}
+
+function isFreshPong(ctx: ServiceContext, lastMs: number): boolean {
+  return lastMs > 0 && ctx.clock.now() - lastMs <= ctx.config.bondExpirationMs;
 }
 
 /**
  * Runs `answer` only for a bonded sender; anything else gets no reply at all (geth
  * `errUnknownNode`, the anti-amplification rule). The bond is keyed by (ID, source IP), so a known
- * ID from another IP is not bonded.
+ * ID from another IP is not bonded. A bond in the cache answers at once; otherwise the node
+ * database decides, in a tracked task.
  */
-async function whenBonded(
+function whenBonded(
+  ctx: ServiceContext,
+  decoded: DecodedPacket,
+  from: DatagramAddress,
+  answer: () => void,
+): void {
+  if (bondedInCache(ctx, nodeIdToHex(decoded.nodeId), from.address)) answer();
+  else ctx.track(whenBondedInDb(ctx, decoded, from, answer));
+}
+
+async function whenBondedInDb(
   ctx: ServiceContext,
   decoded: DecodedPacket,
   from: DatagramAddress,
   answer: () => void,
 ): Promise<void> {
   try {
-    if (!(await isBonded(ctx, decoded.nodeId, from.address))) {
+    if (!isFreshPong(ctx, await ctx.db.lastPongReceived(decoded.nodeId, from.address))) {
       drop(ctx, 'unbonded', decoded, from);
       return;
     }
@@ -209,16 +230,14 @@ function answerEnrRequest(
 
 /**
  * Pong, Neighbors, ENRResponse: offered to the pending requests; if none takes it, it is
- * unsolicited and has no effect (geth `errUnsolicitedReply`). A matched Pong records the bond and
- * feeds its `To` to the endpoint predictor.
+ * unsolicited and has no effect (geth `errUnsolicitedReply`). A matched Pong records the bond (in
+ * the bond cache at once, in the node database asynchronously) and feeds its `To` to the
+ * endpoint predictor.
  */
 function handleReply(ctx: ServiceContext, decoded: DecodedPacket, from: DatagramAddress): void {
   const { packet } = decoded;
-  const key = {
-    from: nodeIdToHex(decoded.nodeId),
-    ip: from.address,
-    type: PACKET_TYPE[packet.type],
-  };
+  const idHex = nodeIdToHex(decoded.nodeId);
+  const key = { from: idHex, ip: from.address, type: PACKET_TYPE[packet.type] };
   if (!ctx.matcher.dispatch(key, decoded)) {
     drop(ctx, 'unsolicited', decoded, from);
     return;
@@ -227,7 +246,9 @@ function handleReply(ctx: ServiceContext, decoded: DecodedPacket, from: Datagram
   if (packet.to.ip !== undefined) {
     ctx.localNode.udpEndpointStatement(from.address, { ip: packet.to.ip, port: packet.to.udp });
   }
-  const write = ctx.db.updateLastPongReceived(decoded.nodeId, from.address, ctx.clock.now());
+  const now = ctx.clock.now();
+  ctx.bonds.set(bondKey(idHex, from.address), now);
+  const write = ctx.db.updateLastPongReceived(decoded.nodeId, from.address, now);
   ctx.track(
     write.catch((err: unknown) =>
       ctx.logger.debug('storing pong time failed', { err: String(err) }),

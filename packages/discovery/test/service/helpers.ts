@@ -162,8 +162,9 @@ export class RawPeer {
   async next<T extends PacketName>(
     type: T,
     skip = 0,
+    signal?: AbortSignal,
   ): Promise<DecodedPacket & { packet: { type: T } }> {
-    await this.waitFor(() => this.ofType(type).length > skip);
+    await this.waitFor(() => this.ofType(type).length > skip, signal);
     const got = this.ofType(type)[skip];
     if (got === undefined) throw new Error('unreachable');
     return got;

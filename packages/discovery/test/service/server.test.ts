@@ -4,11 +4,11 @@
  */
 import { concatBytes, keccak256, signRecoverable } from '@ethp2p/crypto';
 import { SimulatedClock } from '@ethp2p/enode';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
 import { expirationFromNow, isExpired } from '../../src/wire/index.ts';
 import type { TestService } from './helpers.ts';
-import { bond, RawPeer, START_MS, settle, startService, until } from './helpers.ts';
+import { bond, RawPeer, START_MS, settle, startService, until, untilAsync } from './helpers.ts';
 
 let net: MemoryNetwork;
 let clock: SimulatedClock;
@@ -103,6 +103,32 @@ describe('bond', () => {
     expect(await svc.db.lastPongReceived(raw.id, raw.address.address)).toBe(0);
     expect(raw.ofType('neighbors')).toHaveLength(0);
     expect(svc.service.nodes()).toHaveLength(0);
+  });
+
+  it('answers a findnode sent right after the pong, before the database stored the pong', async () => {
+    // A slow store (classic-level writes on a thread pool): the pong time lands only on release.
+    let release = (): void => undefined;
+    const stored = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const write = svc.db.updateLastPongReceived.bind(svc.db);
+    const spy = vi
+      .spyOn(svc.db, 'updateLastPongReceived')
+      .mockImplementation((id, ip, t) => stored.then(() => write(id, ip, t)));
+    try {
+      raw.ping(svc.address, clock.now());
+      const back = await raw.next('ping');
+      const to = { ip: '10.0.0.1', udp: 1, tcp: 0 };
+      raw.send({ type: 'pong', to, pingHash: back.hash, expiration: exp() }, svc.address);
+      raw.send({ type: 'findnode', target: raw.publicKey, expiration: exp() }, svc.address);
+      await raw.next('neighbors', 0, AbortSignal.timeout(2000));
+      expect(svc.service.metrics.dropped.unbonded).toBe(0);
+      expect(await svc.db.lastPongReceived(raw.id, raw.address.address)).toBe(0);
+    } finally {
+      release();
+      spy.mockRestore();
+    }
+    await untilAsync(async () => (await svc.db.lastPongReceived(raw.id, raw.address.address)) > 0);
   });
 
   it('lasts 24 hours', async () => {
