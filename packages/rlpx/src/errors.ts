@@ -11,7 +11,8 @@
  *   ephemeral or static public key), `BAD_MAC` (the ECIES tag does not match).
  * - Handshake: `BAD_HANDSHAKE` (a malformed auth/ack body or packet), `BAD_SIGNATURE` (the auth
  *   signature does not recover a key), `MESSAGE_TOO_BIG` (size prefix above the 2048-byte cap).
- * - Frames: `FRAME_TOO_LARGE`, `BAD_HEADER_MAC`, `BAD_FRAME_MAC`, `SNAPPY`.
+ * - Frames: `FRAME_TOO_LARGE`, `BAD_HEADER_MAC`, `BAD_FRAME_MAC`, `BAD_FRAME` (an authenticated
+ *   body that does not start with a valid message code), `SNAPPY`.
  * - Connection: `TIMEOUT`, `CLOSED`.
  */
 export type RlpxErrorCode =
@@ -24,6 +25,7 @@ export type RlpxErrorCode =
   | 'FRAME_TOO_LARGE'
   | 'BAD_HEADER_MAC'
   | 'BAD_FRAME_MAC'
+  | 'BAD_FRAME'
   | 'SNAPPY'
   | 'TIMEOUT'
   | 'CLOSED';

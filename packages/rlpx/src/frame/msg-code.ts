@@ -6,12 +6,8 @@
  */
 import { RlpxError, type RlpxErrorCode } from '../errors.ts';
 
-/**
- * Code for a frame whose (authenticated) body does not start with a valid message code.
- * `errors.ts` has no dedicated code for it yet (`BAD_FRAME` is requested from its owner); until
- * then it reports as `BAD_FRAME_MAC`, which maps to the same outcome: drop the peer.
- */
-const MALFORMED_FRAME: RlpxErrorCode = 'BAD_FRAME_MAC';
+/** Code for a frame whose (authenticated) body does not start with a valid message code. */
+const MALFORMED_FRAME: RlpxErrorCode = 'BAD_FRAME';
 
 /** Most bytes a decodable code's big-endian form may take (keeps it a safe integer). */
 const MAX_CODE_BYTES = 7;
@@ -54,7 +50,7 @@ export interface DecodedMsgCode {
 
 /**
  * Reads the canonical `rlp(code)` at the start of a frame body.
- * @throws {RlpxError} BAD_FRAME_MAC (see `MALFORMED_FRAME`) if the body is empty, starts with a list or a long string, or
+ * @throws {RlpxError} BAD_FRAME if the body is empty, starts with a list or a long string, or
  * the integer is non-canonical or above `Number.MAX_SAFE_INTEGER`
  */
 export function readMsgCode(body: Uint8Array): DecodedMsgCode {
