@@ -10,6 +10,7 @@ import { defaultLogger, Node, systemClock, systemRandom } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
 import { Table } from '../table/table.ts';
 import type { TableEvents } from '../table/types.ts';
+import { trackTask } from '../tasks.ts';
 import type { DatagramSocket } from '../transport/datagram.ts';
 import { ReplyMatcher } from '../transport/reply-matcher.ts';
 import type { DecodedPacket } from '../wire/index.ts';
@@ -150,10 +151,7 @@ export class DiscoveryV4 {
       pingBacks: new Set(),
       bonds: new BondCache(),
       signal: this.#controller.signal,
-      track: (task) => {
-        this.#tasks.add(task);
-        void task.finally(() => this.#tasks.delete(task));
-      },
+      track: (task) => trackTask(this.#tasks, task),
     };
   }
 

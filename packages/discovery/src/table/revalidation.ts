@@ -13,6 +13,7 @@
  */
 import { equalBytes } from '@ethp2p/crypto';
 import type { Clock, Logger, Node, Random, Timer } from '@ethp2p/enode';
+import { trackTask } from '../tasks.ts';
 import type { TableEntry } from './bucket.ts';
 
 /**
@@ -85,7 +86,7 @@ export class Revalidation {
   readonly #opts: RevalidationOptions;
   /** Entries with a check in flight: a subset of the table, so bounded by it. */
   readonly #active = new Set<TableEntry>();
-  readonly #tasks = new Set<Promise<void>>();
+  readonly #tasks = new Set<Promise<unknown>>();
   #running: { revalidator: Revalidator; controller: AbortController } | undefined;
   #timer: { at: number; handle: Timer } | undefined;
 
@@ -173,9 +174,7 @@ export class Revalidation {
     const running = this.#running;
     if (running === undefined) return;
     this.#active.add(entry);
-    const task = this.#check(entry, running.revalidator, running.controller.signal);
-    this.#tasks.add(task);
-    void task.finally(() => this.#tasks.delete(task));
+    trackTask(this.#tasks, this.#check(entry, running.revalidator, running.controller.signal));
   }
 
   async #check(entry: TableEntry, revalidator: Revalidator, signal: AbortSignal): Promise<void> {

@@ -10,6 +10,7 @@ import { assertBytes, equalBytes } from '@ethp2p/crypto';
 import type { Clock, Logger, Random } from '@ethp2p/enode';
 import { defaultLogger, distCmp, Node, systemClock, systemRandom } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
+import { trackTask } from '../tasks.ts';
 import type { TableEntry } from './bucket.ts';
 import type { TableChange } from './buckets.ts';
 import { Buckets } from './buckets.ts';
@@ -59,7 +60,7 @@ export class Table {
   readonly #buckets: Buckets;
   readonly #reval: Revalidation;
   readonly #findFails: FindFails;
-  readonly #writes = new Set<Promise<void>>();
+  readonly #writes = new Set<Promise<unknown>>();
   #initDone = false;
 
   /** @throws {RangeError} unless `selfId` is 32 bytes or `pingIntervalMs` a positive integer */
@@ -257,8 +258,7 @@ export class Table {
     const write = db.updateNode(node).catch((err: unknown) => {
       this.#logger.debug('storing a seed node failed', { err });
     });
-    this.#writes.add(write);
-    void write.finally(() => this.#writes.delete(write));
+    trackTask(this.#writes, write);
   }
 
   /** geth `handleAddNode`: self and, before init, inbound nodes are rejected up front. */
