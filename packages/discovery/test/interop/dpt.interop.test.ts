@@ -6,7 +6,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { DPT } from '@ethereumjs/devp2p';
 import { bytesToHex, generatePrivateKey, publicKey } from '@ethp2p/crypto';
-import { Node, silentLogger } from '@ethp2p/enode';
+import { Node, NodeDatabase, nodeIdFromPublicKey, silentLogger } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DiscoveryV4 } from '../../src/service/discovery.ts';
 
@@ -60,12 +60,13 @@ async function startEjs(options: { refreshInterval?: number } = {}): Promise<Ejs
   };
 }
 
-async function startOurs(bootnodes: readonly Node[] = []): Promise<DiscoveryV4> {
+async function startOurs(bootnodes: readonly Node[] = [], db?: NodeDatabase): Promise<DiscoveryV4> {
   const node = await DiscoveryV4.listen({
     privateKey: generatePrivateKey(),
     bootnodes,
     config,
     logger: silentLogger,
+    ...(db === undefined ? {} : { db }),
   });
   cleanups.push(() => node.stop());
   return node;
@@ -132,13 +133,22 @@ describe('ethp2p discovery with an @ethereumjs/devp2p DPT', () => {
     await ejs.dpt.addPeer({ address: '127.0.0.1', udpPort: ejsPeer.port });
     await ejsKnows(ejs.dpt, ejsPeer.publicKey, signal);
 
-    const ours = await startOurs([ejs.asNode()]);
+    const db = await NodeDatabase.open();
+    cleanups.push(() => db.close());
+    const ours = await startOurs([ejs.asNode()], db);
+    // Our first refresh bonded with it (its Pong to our Ping is stored) and ran FindNode lookups
+    // through it (its Neighbors arrived). The bootnode itself enters the table without any
+    // exchange, so table membership alone proves nothing.
+    await ours.refresh();
+    expect(
+      await db.lastPongReceived(nodeIdFromPublicKey(ejs.publicKey), '127.0.0.1'),
+    ).toBeGreaterThan(0);
+    expect(ours.metrics.packetsIn.neighbors).toBeGreaterThan(0);
+    await oursKnows(ours, ejs.publicKey, signal);
+    await oursKnows(ours, ejsPeer.publicKey, signal);
     const pong = await ours.ping(ejs.asNode(), { signal });
     expect(pong.rttMs).toBeGreaterThanOrEqual(0);
     expect(pong.seq).toBeUndefined(); // ethereumjs sends no EIP-868 seq
-    // Our refresh bonded with it and ran FindNode lookups through it.
-    await oursKnows(ours, ejs.publicKey, signal);
-    await oursKnows(ours, ejsPeer.publicKey, signal);
     expect(ejs.errors).toEqual([]);
   });
 
