@@ -13,7 +13,7 @@ import { startService } from '../service/helpers.ts';
 
 const NODES = 30;
 /** Shorter than geth's so the suite stays fast; the protocol flow is the same. */
-const config = { bondWaitMs: 20, responseTimeoutMs: 100 };
+const config = { bondWaitMs: 20, responseTimeoutMs: 250 };
 
 /** A key-only node: resolving it needs the table or a lookup. */
 function keyOnly(node: Node): Node {

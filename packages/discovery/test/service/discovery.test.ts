@@ -8,7 +8,7 @@ describe('DiscoveryV4 on a memory network', () => {
     const a = await startService(net, '10.0.0.1');
     const b = await startService(net, '10.0.0.2', {
       bootnodes: [a.service.self()],
-      config: { responseTimeoutMs: 100 },
+      config: { responseTimeoutMs: 500 },
     });
     await a.service.refresh();
     await b.service.refresh();
