@@ -133,15 +133,38 @@ export type RelayIpRejection =
  * valid; loopback addresses only from a loopback sender; LAN addresses only from a LAN sender.
  */
 export function checkRelayIp(sender: string, ip: string): RelayIpRejection | undefined {
+  return relayRejection(ip, classifySender(sender));
+}
+
+/**
+ * {@link checkRelayIp} for one `sender` and many addresses: the sender is classified once (a
+ * FindNode answer checks up to 16 nodes for the same requester).
+ */
+export function relayIpChecker(sender: string): (ip: string) => RelayIpRejection | undefined {
+  const from = classifySender(sender);
+  return (ip) => relayRejection(ip, from);
+}
+
+interface SenderClass {
+  readonly loopback: boolean;
+  readonly lan: boolean;
+}
+
+function classifySender(sender: string): SenderClass {
+  const from = parseIp(sender);
+  return {
+    loopback: from !== undefined && inAny(from, LOOPBACK),
+    lan: from !== undefined && lanBytes(from),
+  };
+}
+
+function relayRejection(ip: string, from: SenderClass): RelayIpRejection | undefined {
   const addr = parseIp(ip);
   if (addr === undefined) return 'invalid ip';
   if (addr.every((b) => b === 0)) return 'zero address';
   if (inAny(addr, SPECIAL_NETWORKS)) return 'special network';
-  const from = parseIp(sender);
-  if (inAny(addr, LOOPBACK) && (from === undefined || !inAny(from, LOOPBACK))) {
-    return 'loopback address from non-loopback host';
-  }
-  if (lanBytes(addr) && (from === undefined || !lanBytes(from))) return 'lan address from wan host';
+  if (!from.loopback && inAny(addr, LOOPBACK)) return 'loopback address from non-loopback host';
+  if (!from.lan && lanBytes(addr)) return 'lan address from wan host';
   return undefined;
 }
 

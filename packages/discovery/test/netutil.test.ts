@@ -7,6 +7,7 @@ import {
   isSpecialNetwork,
   isUnspecified,
   parseIp,
+  relayIpChecker,
 } from '../src/netutil.ts';
 
 describe('parseIp', () => {
@@ -101,6 +102,7 @@ describe('checkRelayIp', () => {
     ['fc00::1', '169.254.1.1', undefined],
   ])('from %s relaying %s: %s', (sender, ip, want) => {
     expect(checkRelayIp(sender, ip)).toBe(want);
+    expect(relayIpChecker(sender)(ip)).toBe(want);
   });
 });
 

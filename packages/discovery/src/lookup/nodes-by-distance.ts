@@ -31,6 +31,11 @@ export class NodesByDistance {
    * node beyond the limit. Returns whether `node` was kept.
    */
   push(node: Node): boolean {
+    const last = this.#entries.length >= this.#limit ? this.#entries.at(-1) : undefined;
+    // Full, and not closer than the farthest kept: the common case once the list has filled.
+    if (this.#limit === 0 || (last !== undefined && distCmp(this.#target, last.id, node.id) <= 0)) {
+      return false;
+    }
     let lo = 0;
     let hi = this.#entries.length;
     while (lo < hi) {

@@ -7,7 +7,7 @@
  */
 import { equalBytes, keccak256 } from '@ethp2p/crypto';
 import { Node, nodeIdToHex } from '@ethp2p/enode';
-import { checkRelayIp, parseIp } from '../netutil.ts';
+import { parseIp, relayIpChecker } from '../netutil.ts';
 import type { DatagramAddress } from '../transport/datagram.ts';
 import type { DecodedPacket, FindNodePacket, NeighborNode, PingPacket } from '../wire/index.ts';
 import {
@@ -206,10 +206,11 @@ async function whenBondedInDb(
 function answerFindnode(ctx: ServiceContext, packet: FindNodePacket, from: DatagramAddress): void {
   const target = keccak256(packet.target);
   const closest = ctx.table.closest(target, FINDNODE_RESULT_SIZE, ctx.config.findnodeLivenessCheck);
+  const relayable = relayIpChecker(from.address);
   const nodes: NeighborNode[] = [];
   for (const n of closest) {
     if (n.ip === undefined || n.udp === undefined) continue;
-    if (checkRelayIp(from.address, n.ip) !== undefined) continue;
+    if (relayable(n.ip) !== undefined) continue;
     nodes.push({ ip: n.ip, udp: n.udp, tcp: n.tcp ?? 0, publicKey: n.publicKey });
   }
   const expiration = expirationFromNow(ctx.clock.now());

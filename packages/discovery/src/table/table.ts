@@ -8,8 +8,9 @@
  */
 import { assertBytes, equalBytes } from '@ethp2p/crypto';
 import type { Clock, Logger, Random } from '@ethp2p/enode';
-import { defaultLogger, distCmp, Node, systemClock, systemRandom } from '@ethp2p/enode';
+import { defaultLogger, Node, systemClock, systemRandom } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
+import { NodesByDistance } from '../lookup/nodes-by-distance.ts';
 import { trackTask } from '../tasks.ts';
 import type { TableEntry } from './bucket.ts';
 import type { TableChange } from './buckets.ts';
@@ -160,7 +161,9 @@ export class Table {
 
   /**
    * The `n` nodes closest to `target` by XOR distance, closest first (geth `findnodeByID`).
-   * With `preferLive`, only validated-live nodes are considered if there are any.
+   * With `preferLive`, only validated-live nodes are considered if there are any. One pass over
+   * the buckets into a bounded insertion list: O(entries × n), no sort of the whole table (this
+   * runs for every FindNode we answer).
    * @throws {RangeError} unless `target` is 32 bytes and `n` a non-negative integer
    */
   closest(target: Uint8Array, n: number, preferLive = false): Node[] {
@@ -168,15 +171,15 @@ export class Table {
     if (!Number.isSafeInteger(n) || n < 0) {
       throw new RangeError(`n: expected a non-negative integer, got ${n}`);
     }
-    let pool = this.#buckets.entries();
-    if (preferLive) {
-      const live = pool.filter((e) => e.isValidatedLive);
-      if (live.length > 0) pool = live;
+    const buckets = this.#buckets.all;
+    const liveOnly = preferLive && buckets.some((b) => b.entries.some((e) => e.isValidatedLive));
+    const result = new NodesByDistance(target, n);
+    for (const bucket of buckets) {
+      for (const e of bucket.entries) {
+        if (!liveOnly || e.isValidatedLive) result.push(e.node);
+      }
     }
-    return pool
-      .map((e) => e.node)
-      .sort((a, b) => distCmp(target, a.id, b.id))
-      .slice(0, n);
+    return [...result.entries];
   }
 
   /** Every node in the buckets, bucket by bucket. */
