@@ -4,7 +4,7 @@
  * `table_reval.go`).
  */
 import { generatePrivateKey } from '@ethp2p/crypto';
-import { Enr, SimulatedClock } from '@ethp2p/enode';
+import { Enr, Node, SimulatedClock } from '@ethp2p/enode';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DiscoveryError } from '../../src/service/errors.ts';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
@@ -131,10 +131,38 @@ describe('requestEnr', () => {
     expect(err).toMatchObject({ code: 'BAD_RECORD' });
   });
 
+  it('ignores an ENRResponse with the wrong reply token: times out, nothing applied', async () => {
+    const { svc, raw, clock } = await setup();
+    raw.autoPong(clock);
+    const previous = raw.respond;
+    raw.respond = (d, from) => {
+      previous?.(d, from);
+      if (d.packet.type !== 'enr-request') return;
+      const record = recordOf(raw, 7n);
+      raw.send({ type: 'enr-response', requestHash: new Uint8Array(32), record }, from);
+    };
+    const given = raw.node();
+    const result = svc.service.requestEnr(given).catch((e: unknown) => e);
+    await raw.next('enr-request');
+    await until(() => svc.service.metrics.dropped.unsolicited === 1);
+    clock.advance(500);
+    expect(await result).toMatchObject({ code: 'TIMEOUT' });
+    expect(svc.service.nodes().some((n) => n.seq === 7n)).toBe(false);
+  });
+
+  it('returns the node it was given when the answer is older than the record we know', async () => {
+    const { svc, raw, clock } = await setup();
+    raw.autoPong(clock);
+    answerEnr(raw, recordOf(raw, 2n));
+    const known = Node.fromEnr(recordOf(raw, 5n));
+    const got = await svc.service.requestEnr(known);
+    expect(raw.ofType('enr-request')).toHaveLength(1);
+    expect(got).toBe(known);
+  });
+
   it('rejects a node without an endpoint with NO_ENDPOINT', async () => {
     const { svc, raw } = await setup();
     const keyOnly = raw.node().enodeUrl().replace(/@.*/, '');
-    const { Node } = await import('@ethp2p/enode');
     await expect(svc.service.requestEnr(Node.parse(keyOnly))).rejects.toMatchObject({
       code: 'NO_ENDPOINT',
     });
