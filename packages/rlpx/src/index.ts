@@ -4,6 +4,21 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md
  * @module
  */
+
+export type { RlpxConnectionOptions, RlpxMessage } from './connection/connection.ts';
+export { READ_TIMEOUT_MS, RlpxConnection, WRITE_TIMEOUT_MS } from './connection/connection.ts';
+export type { AcceptOptions, ConnectOptions } from './connection/dial.ts';
+export { accept, connect } from './connection/dial.ts';
+export type {
+  HandshakeOptions,
+  HandshakeResult,
+  InitiatorHandshakeOptions,
+} from './connection/handshake-io.ts';
+export {
+  HANDSHAKE_TIMEOUT_MS,
+  initiatorHandshake,
+  recipientHandshake,
+} from './connection/handshake-io.ts';
 export type { EciesEncryptOptions } from './ecies.ts';
 export { concatKdf, ECIES_OVERHEAD, eciesDecrypt, eciesEncrypt } from './ecies.ts';
 export type { RlpxErrorCode } from './errors.ts';

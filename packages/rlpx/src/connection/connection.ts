@@ -1,0 +1,293 @@
+/**
+ * An established RLPx connection: framed, MAC'd (and optionally snappy-compressed) messages over
+ * a TCP socket whose handshake is done.
+ * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#framing
+ * @module
+ */
+import type { Socket } from 'node:net';
+import { nodeIdFromPublicKey } from '@ethp2p/enode';
+import { RlpxError } from '../errors.ts';
+import { FrameCodec } from '../frame/codec.ts';
+import type { FrameMessage } from '../frame/reader.ts';
+import type { SnappyCodec, SnappyImpl } from '../frame/snappy.ts';
+import type { HandshakeResult } from './handshake-io.ts';
+
+/** Default time a {@link RlpxConnection.readMsg} may wait for a message (geth: 30 s). */
+export const READ_TIMEOUT_MS = 30_000;
+/** Default time a {@link RlpxConnection.writeMsg} may wait for the socket to drain (geth: 20 s). */
+export const WRITE_TIMEOUT_MS = 20_000;
+
+/** Options of {@link RlpxConnection}. */
+export interface RlpxConnectionOptions {
+  /** Read idle timeout: how long one `readMsg` may wait (default {@link READ_TIMEOUT_MS}). */
+  readonly readTimeoutMs?: number;
+  /** How long one `writeMsg` may wait for `drain` (default {@link WRITE_TIMEOUT_MS}). */
+  readonly writeTimeoutMs?: number;
+  /** Largest accepted frame and decompressed payload (default and maximum 16 MiB). */
+  readonly maxSize?: number;
+  /** Snappy implementation used after {@link RlpxConnection.enableSnappy}. */
+  readonly snappy?: SnappyImpl | SnappyCodec;
+}
+
+/** One received message. */
+export interface RlpxMessage {
+  /** The message code. */
+  readonly code: number;
+  /** The payload (decompressed when snappy is on). */
+  readonly data: Uint8Array;
+  /** Bytes the frame took on the wire (header, body, padding and MACs). */
+  readonly size: number;
+}
+
+/**
+ * Messages over one socket after the handshake. Reading and writing may run concurrently; reads
+ * are served one at a time in call order. Incoming bytes are pulled from the paused socket only
+ * while a read is pending, so a slow reader pushes back on the peer through TCP. Any failure (a
+ * bad MAC, an oversize frame, bad snappy, a timeout, the peer closing) destroys the socket, and
+ * every later call throws the same {@link RlpxError}.
+ * @example
+ * ```ts
+ * const conn = await connect('127.0.0.1', 30303, remoteKey, { privateKey, signal });
+ * await conn.writeMsg(0x10, payload);
+ * const { code, data } = await conn.readMsg();
+ * conn.close();
+ * ```
+ */
+export class RlpxConnection {
+  /** The underlying socket (for addresses); do not read from or write to it. */
+  readonly socket: Socket;
+  /** The peer's 64-byte static public key. */
+  readonly remotePublicKey: Uint8Array;
+  /** The peer's node ID, keccak256 of {@link RlpxConnection.remotePublicKey}. */
+  readonly remoteId: Uint8Array;
+  readonly #codec: FrameCodec;
+  readonly #readTimeoutMs: number;
+  readonly #writeTimeoutMs: number;
+  #frames: Generator<FrameMessage, void, undefined>;
+  #failure: RlpxError | null = null;
+  #ended = false;
+  #readChain: Promise<unknown> = Promise.resolve();
+  #draining: Promise<void> | null = null;
+  readonly #wakers = new Set<() => void>();
+
+  /**
+   * Takes over `socket` (paused, handshake done) with the secrets of `handshake`.
+   * @throws {RangeError} for invalid options
+   */
+  constructor(socket: Socket, handshake: HandshakeResult, options: RlpxConnectionOptions = {}) {
+    this.socket = socket;
+    this.remotePublicKey = handshake.remotePublicKey;
+    this.remoteId = nodeIdFromPublicKey(handshake.remotePublicKey);
+    this.#readTimeoutMs = checkTimeout('readTimeoutMs', options.readTimeoutMs ?? READ_TIMEOUT_MS);
+    this.#writeTimeoutMs = checkTimeout(
+      'writeTimeoutMs',
+      options.writeTimeoutMs ?? WRITE_TIMEOUT_MS,
+    );
+    const codecOptions = {
+      ...(options.maxSize === undefined ? {} : { maxSize: options.maxSize }),
+      ...(options.snappy === undefined ? {} : { snappy: options.snappy }),
+    };
+    this.#codec = new FrameCodec(handshake.secrets, codecOptions);
+    this.#frames = this.#codec.push(new Uint8Array(0));
+    socket.on('readable', this.#wake);
+    socket.on('drain', this.#wake);
+    socket.on('end', this.#onEnd);
+    socket.on('close', this.#onClose);
+    socket.on('error', this.#onError);
+    if (socket.destroyed) this.#onClose();
+  }
+
+  /** Whether the connection is closed (by {@link RlpxConnection.close}, the peer or an error). */
+  get closed(): boolean {
+    return this.#failure !== null || this.socket.destroyed;
+  }
+
+  /** Why the connection closed, or null while it is open. */
+  get closeReason(): RlpxError | null {
+    return this.#failure;
+  }
+
+  /** Whether snappy is on. */
+  get snappy(): boolean {
+    return this.#codec.snappy;
+  }
+
+  /**
+   * Compresses every later outgoing payload and decompresses every later incoming one: call it
+   * right after reading the peer's Hello when both p2p versions are ≥ 5. Idempotent.
+   */
+  enableSnappy(): void {
+    this.#codec.enableSnappy();
+  }
+
+  /**
+   * The next message. Waits at most the read timeout; concurrent calls are served in order.
+   * @throws {RlpxError} `CLOSED` after {@link RlpxConnection.close} or when the peer closes,
+   * `TIMEOUT`, or the frame error that closed the connection
+   */
+  readMsg(): Promise<RlpxMessage> {
+    const next = this.#readChain.then(() => this.#readOne());
+    this.#readChain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Messages until the connection closes (a `CLOSED` ends the iteration; other errors throw). */
+  async *[Symbol.asyncIterator](): AsyncGenerator<RlpxMessage, void, undefined> {
+    for (;;) {
+      let msg: RlpxMessage;
+      try {
+        msg = await this.readMsg();
+      } catch (err) {
+        if (err instanceof RlpxError && err.code === 'CLOSED') return;
+        throw err;
+      }
+      yield msg;
+    }
+  }
+
+  /**
+   * Sends one message as one frame in one `socket.write`. Resolves once the socket accepted it
+   * (after `drain` if its buffer was full); later calls wait for that drain before writing.
+   * @throws {RlpxError} `CLOSED`, `TIMEOUT` if the drain takes longer than the write timeout
+   * (the connection is then closed)
+   * @throws {RangeError} for an invalid code or a payload over the frame limit
+   */
+  async writeMsg(code: number, payload: Uint8Array): Promise<void> {
+    while (this.#draining !== null) {
+      this.#throwIfWriteClosed();
+      await this.#draining;
+    }
+    this.#throwIfWriteClosed();
+    const frame = this.#codec.encode(code, payload);
+    if (this.socket.write(frame)) return;
+    const draining = this.#waitDrain();
+    this.#draining = draining;
+    try {
+      await draining;
+    } finally {
+      if (this.#draining === draining) this.#draining = null;
+    }
+  }
+
+  /**
+   * Closes the connection: destroys the socket, rejects pending reads and drains with `CLOSED`,
+   * clears every timer. Idempotent.
+   */
+  close(): void {
+    this.#fail(new RlpxError('CLOSED', 'connection closed'));
+  }
+
+  async #readOne(): Promise<RlpxMessage> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      for (;;) {
+        this.#throwIfClosed();
+        const msg = this.#nextFrame();
+        if (msg !== null) return msg;
+        timer ??= this.#startTimer(this.#readTimeoutMs, 'rlpx read');
+        await this.#sleep();
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A decoded message from buffered bytes, or null when the socket has nothing more yet. */
+  #nextFrame(): RlpxMessage | null {
+    for (;;) {
+      let next: IteratorResult<FrameMessage, void>;
+      try {
+        next = this.#frames.next();
+      } catch (err) {
+        throw this.#fail(
+          err instanceof RlpxError ? err : new RlpxError('BAD_FRAME', 'bad frame', { cause: err }),
+        );
+      }
+      if (!next.done)
+        return { code: next.value.code, data: next.value.data, size: next.value.wireSize };
+      const chunk = this.socket.read() as Buffer | null;
+      if (chunk === null) {
+        if (this.#ended) throw this.#fail(new RlpxError('CLOSED', 'connection closed by the peer'));
+        return null;
+      }
+      this.#frames = this.#codec.push(chunk);
+    }
+  }
+
+  async #waitDrain(): Promise<void> {
+    const timer = this.#startTimer(this.#writeTimeoutMs, 'rlpx write');
+    try {
+      while (this.socket.writableNeedDrain) {
+        this.#throwIfWriteClosed();
+        await this.#sleep();
+      }
+      this.#throwIfWriteClosed();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Resolves at the next socket event (readable, drain, end, close) or failure. */
+  #sleep(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#wakers.add(resolve);
+    });
+  }
+
+  readonly #wake = (): void => {
+    const wakers = [...this.#wakers];
+    this.#wakers.clear();
+    for (const wake of wakers) wake();
+  };
+
+  #startTimer(ms: number, what: string): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.#fail(new RlpxError('TIMEOUT', `${what} timed out after ${ms} ms`));
+    }, ms);
+    timer.unref();
+    return timer;
+  }
+
+  #throwIfClosed(): void {
+    if (this.#failure !== null) throw this.#failure;
+  }
+
+  /** Like `#throwIfClosed`, also once the peer closed and only buffered messages remain. */
+  #throwIfWriteClosed(): void {
+    this.#throwIfClosed();
+    if (this.socket.destroyed || !this.socket.writable) {
+      throw new RlpxError('CLOSED', 'connection closed by the peer');
+    }
+  }
+
+  /** Records the first failure, destroys the socket and wakes every waiter; returns the failure. */
+  #fail(err: RlpxError): RlpxError {
+    if (this.#failure === null) {
+      this.#failure = err;
+      this.socket.destroy();
+    }
+    this.#wake();
+    return this.#failure;
+  }
+
+  readonly #onEnd = (): void => {
+    this.#ended = true;
+    this.#wake();
+  };
+
+  readonly #onClose = (): void => {
+    if (!this.#ended) this.#fail(new RlpxError('CLOSED', 'connection closed'));
+    this.#wake();
+  };
+
+  readonly #onError = (err: Error): void => {
+    this.#fail(new RlpxError('CLOSED', `socket error: ${err.message}`, { cause: err }));
+  };
+}
+
+function checkTimeout(field: string, ms: number): number {
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw new RangeError(`${field}: expected a positive number of milliseconds, got ${ms}`);
+  }
+  return ms;
+}

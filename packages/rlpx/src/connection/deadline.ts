@@ -1,0 +1,40 @@
+/**
+ * A deadline as an `AbortSignal`: aborts with a `TIMEOUT` {@link RlpxError} after a delay, or
+ * with the parent signal's reason, whichever comes first. The timer is unref'd and cleared by
+ * {@link Deadline.clear}, so a finished or failed operation leaves nothing behind.
+ * @module
+ */
+import { RlpxError } from '../errors.ts';
+
+/** A running deadline; call {@link Deadline.clear} in a `finally`. */
+export interface Deadline {
+  /** Aborts on timeout (reason: `RlpxError` `TIMEOUT`) or when the parent signal aborts. */
+  readonly signal: AbortSignal;
+  /** Clears the timer and detaches from the parent signal. Idempotent. */
+  clear(): void;
+}
+
+/**
+ * Starts a deadline of `ms` milliseconds, linked to `parent`.
+ * @throws {RangeError} if `ms` is not a positive finite number
+ */
+export function startDeadline(ms: number, what: string, parent?: AbortSignal): Deadline {
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw new RangeError(`timeout: expected a positive number of milliseconds, got ${ms}`);
+  }
+  const controller = new AbortController();
+  const onParentAbort = (): void => controller.abort(parent?.reason);
+  const timer = setTimeout(() => {
+    controller.abort(new RlpxError('TIMEOUT', `${what} timed out after ${ms} ms`));
+  }, ms);
+  timer.unref();
+  if (parent?.aborted) onParentAbort();
+  else parent?.addEventListener('abort', onParentAbort, { once: true });
+  return {
+    signal: controller.signal,
+    clear(): void {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onParentAbort);
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import { equalBytes, publicKey } from '@ethp2p/crypto';
+import { nodeIdFromPublicKey } from '@ethp2p/enode';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type RlpxConnection, RlpxError } from '../../src/index.ts';
+import { decodeHello, encodeHello, HELLO_CODE } from '../helpers/hello.ts';
+import { closed, type Pair, pair, pattern } from './loopback.ts';
+
+const open: RlpxConnection[] = [];
+async function track(p: Promise<Pair>): Promise<Pair> {
+  const result = await p;
+  open.push(result.initiator, result.recipient);
+  return result;
+}
+
+afterEach(() => {
+  for (const c of open.splice(0)) c.close();
+});
+
+const SIZES = [0, 1024, 1024 * 1024];
+
+describe('RlpxConnection over loopback', () => {
+  it('completes the handshake in both roles and knows the remote keys', async () => {
+    const { initiator, recipient, initiatorKey, recipientKey } = await track(pair());
+    expect(initiator.remotePublicKey).toEqual(publicKey(recipientKey));
+    expect(recipient.remotePublicKey).toEqual(publicKey(initiatorKey));
+    expect(recipient.remoteId).toEqual(nodeIdFromPublicKey(publicKey(initiatorKey)));
+    expect(initiator.socket.remotePort).toBe(recipient.socket.localPort);
+  });
+
+  it.each([false, true])(
+    'exchanges 0 B, 1 KiB and 1 MiB messages both ways (snappy %s)',
+    async (snappy) => {
+      const { initiator, recipient } = await track(pair());
+      if (snappy) {
+        initiator.enableSnappy();
+        recipient.enableSnappy();
+      }
+      for (const [i, size] of SIZES.entries()) {
+        const out = pattern(size, i);
+        const [, got] = await Promise.all([initiator.writeMsg(0x10 + i, out), recipient.readMsg()]);
+        expect(got.code).toBe(0x10 + i);
+        expect(equalBytes(got.data as Uint8Array, out)).toBe(true);
+        expect(got.size).toBeGreaterThanOrEqual(32 + 16);
+        await recipient.writeMsg(0x20 + i, out);
+        const back = await initiator.readMsg();
+        expect(back.code).toBe(0x20 + i);
+        expect(equalBytes(back.data as Uint8Array, out)).toBe(true);
+      }
+      expect(initiator.snappy).toBe(snappy);
+    },
+  );
+
+  it('switches snappy on after a Hello exchange', async () => {
+    const { initiator, recipient, initiatorKey } = await track(pair());
+    const hello = {
+      version: 5,
+      clientId: 'ethp2p/test',
+      caps: [{ name: 'eth', version: 68 }],
+      listenPort: 0,
+      id: publicKey(initiatorKey),
+    };
+    await initiator.writeMsg(HELLO_CODE, encodeHello(hello));
+    await recipient.writeMsg(HELLO_CODE, encodeHello({ ...hello, id: recipient.remotePublicKey }));
+    const got = await recipient.readMsg();
+    expect(decodeHello(got.data)).toEqual(hello);
+    await initiator.readMsg();
+    initiator.enableSnappy();
+    recipient.enableSnappy();
+    const big = new Uint8Array(1024 * 1024).fill(7);
+    await initiator.writeMsg(0x10, big);
+    const msg = await recipient.readMsg();
+    expect(equalBytes(msg.data as Uint8Array, big)).toBe(true);
+    expect(msg.size).toBeLessThan(big.length / 10);
+  });
+
+  it('reads and writes concurrently, in order', async () => {
+    const { initiator, recipient } = await track(pair());
+    const count = 50;
+    const send = (c: RlpxConnection, seed: number): Promise<unknown> =>
+      Promise.all(
+        Array.from({ length: count }, (_, i) => c.writeMsg(0x10, pattern(4096 + i, seed + i))),
+      );
+    const receive = (c: RlpxConnection): Promise<Uint8Array[]> =>
+      Promise.all(Array.from({ length: count }, () => c.readMsg().then((m) => m.data)));
+    const [, , fromInitiator, fromRecipient] = await Promise.all([
+      send(initiator, 0),
+      send(recipient, 1000),
+      receive(recipient),
+      receive(initiator),
+    ]);
+    for (let i = 0; i < count; i++) {
+      expect(equalBytes(fromInitiator[i] as Uint8Array, pattern(4096 + i, i))).toBe(true);
+      expect(equalBytes(fromRecipient[i] as Uint8Array, pattern(4096 + i, 1000 + i))).toBe(true);
+    }
+  });
+
+  it('survives a 16 MiB burst into a paused reader; writeMsg resolves after drain', async () => {
+    const { initiator, recipient } = await track(pair());
+    const count = 16;
+    let written = 0;
+    let firstWritten: () => void = () => {};
+    const first = new Promise<void>((resolve) => {
+      firstWritten = resolve;
+    });
+    const writer = (async () => {
+      for (let i = 0; i < count; i++) {
+        await initiator.writeMsg(0x11, pattern(1024 * 1024, i));
+        expect(initiator.socket.writableNeedDrain).toBe(false);
+        written++;
+        firstWritten();
+      }
+    })();
+    await first;
+    for (let i = 0; i < count; i++) {
+      const msg = await recipient.readMsg();
+      expect(equalBytes(msg.data as Uint8Array, pattern(1024 * 1024, i))).toBe(true);
+    }
+    await writer;
+    expect(written).toBe(count);
+  });
+
+  it('iterates messages until the peer closes', async () => {
+    const { initiator, recipient } = await track(pair());
+    for (let i = 0; i < 3; i++) await initiator.writeMsg(0x10 + i, pattern(10, i));
+    initiator.close();
+    const codes: number[] = [];
+    for await (const msg of recipient) codes.push(msg.code);
+    expect(codes).toEqual([0x10, 0x11, 0x12]);
+    expect(recipient.closed).toBe(true);
+  });
+
+  it('close is idempotent, rejects pending reads and later writes with CLOSED', async () => {
+    const { initiator, recipient } = await track(pair());
+    const pending = initiator.readMsg();
+    initiator.close();
+    initiator.close();
+    await expect(pending).rejects.toMatchObject({ name: 'RlpxError', code: 'CLOSED' });
+    await expect(initiator.writeMsg(0x10, new Uint8Array(1))).rejects.toBeInstanceOf(RlpxError);
+    await closed(initiator.socket);
+    expect(initiator.socket.destroyed).toBe(true);
+    await expect(recipient.readMsg()).rejects.toMatchObject({ code: 'CLOSED' });
+    await closed(recipient.socket);
+  });
+});
