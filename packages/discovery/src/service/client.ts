@@ -8,11 +8,12 @@ import { equalBytes } from '@ethp2p/crypto';
 import type { Enr } from '@ethp2p/enode';
 import { Node, nodeIdToHex } from '@ethp2p/enode';
 import { checkRelayIp } from '../netutil.ts';
+import { MAX_FINDNODE_FAILURES } from '../table/constants.ts';
 import type { Revalidator } from '../table/revalidation.ts';
 import { TransportError } from '../transport/errors.ts';
 import type { DecodedPacket, PongPacket } from '../wire/index.ts';
 import { DISCV4_VERSION, encodePacket, expirationFromNow, PACKET_TYPE } from '../wire/index.ts';
-import { FINDNODE_RESULT_SIZE, REBOND_FINDNODE_FAILURES } from './config.ts';
+import { FINDNODE_RESULT_SIZE } from './config.ts';
 import type { ServiceContext } from './context.ts';
 import { requestOptions, sendPacket, withServiceSignal } from './context.ts';
 import { DiscoveryError } from './errors.ts';
@@ -205,7 +206,7 @@ async function ensureBond(ctx: ServiceContext, to: Reachable, signal?: AbortSign
     ctx.db.findFails(id, to.ip),
   ]);
   const fresh = lastPing > 0 && ctx.clock.now() - lastPing <= ctx.config.bondExpirationMs;
-  if (fresh && fails <= REBOND_FINDNODE_FAILURES) return;
+  if (fresh && fails <= MAX_FINDNODE_FAILURES) return;
   try {
     await ping(ctx, to.node, signal);
   } catch (err) {

@@ -4,7 +4,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md
  * @module
  */
-import { PING_INTERVAL_MS } from '../table/constants.ts';
+import { BUCKET_SIZE, PING_INTERVAL_MS } from '../table/constants.ts';
 import { MAX_PENDING_REPLIES, RESPONSE_TIMEOUT_MS } from '../transport/constants.ts';
 
 /** How long an endpoint proof (bond) lasts (geth `bondExpiration`, 24 h; the spec says 12 h). */
@@ -13,11 +13,8 @@ export const BOND_EXPIRATION_MS: number = 24 * 60 * 60 * 1000;
 /** Pause after bonding so the remote can process our pong (geth `ensureBond` sleeps `respTimeout`). */
 export const BOND_WAIT_MS = 500;
 
-/** Nodes returned for one FindNode: Kademlia k (geth `bucketSize`). */
-export const FINDNODE_RESULT_SIZE = 16;
-
-/** Findnode failures above which the client bonds again before asking (geth `maxFindnodeFailures`). */
-export const REBOND_FINDNODE_FAILURES = 5;
+/** Nodes returned for one FindNode: Kademlia k, the bucket size (geth `bucketSize`). */
+export const FINDNODE_RESULT_SIZE: number = BUCKET_SIZE;
 
 /** Refresh interval upper bound; each wait is random in [half, full) (geth `Config.RefreshInterval`). */
 export const REFRESH_INTERVAL_MS: number = 30 * 60 * 1000;

@@ -35,7 +35,10 @@ export const TABLE_SUBNET_BITS = 24;
 /** Addresses from one subnet allowed in the whole table, LAN exempt (geth `tableIPLimit`). */
 export const TABLE_IP_LIMIT = 10;
 
-/** Consecutive failed findnode queries after which a node may be dropped (geth `maxFindnodeFailures`). */
+/**
+ * Consecutive failed findnode queries after which a node may be dropped from the table, and above
+ * which the client bonds again before asking it (geth `maxFindnodeFailures`, used for both).
+ */
 export const MAX_FINDNODE_FAILURES = 5;
 
 /** Interval of the fast revalidation list (geth `Config.PingInterval` default, 3 s). */
