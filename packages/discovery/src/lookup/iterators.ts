@@ -5,6 +5,7 @@
  * @module
  */
 import type { Clock, Node, Random } from '@ethp2p/enode';
+import { sleep } from '../sleep.ts';
 
 /** Minimum time between the starts of two lookups of one iterator (geth `lookupIterator`). */
 export const LOOKUP_MIN_INTERVAL_MS = 1000;
@@ -90,20 +91,4 @@ async function pace(clock: Clock, lastStartMs: number, signal: AbortSignal): Pro
     lastStartMs + LOOKUP_MIN_INTERVAL_MS - clock.now(),
   );
   if (waitMs > 0) await sleep(clock, waitMs, signal);
-}
-
-/** Resolves after `ms` on `clock`; rejects with `signal.reason` on abort and cancels the timer. */
-function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted();
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      timer.cancel();
-      reject(signal.reason);
-    };
-    const timer = clock.schedule(ms, () => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

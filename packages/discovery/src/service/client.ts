@@ -8,6 +8,7 @@ import { equalBytes } from '@ethp2p/crypto';
 import type { Enr } from '@ethp2p/enode';
 import { Node, nodeIdToHex } from '@ethp2p/enode';
 import { checkRelayIp } from '../netutil.ts';
+import { sleep } from '../sleep.ts';
 import { MAX_FINDNODE_FAILURES } from '../table/constants.ts';
 import type { Revalidator } from '../table/revalidation.ts';
 import { TransportError } from '../transport/errors.ts';
@@ -212,25 +213,18 @@ async function ensureBond(ctx: ServiceContext, to: Reachable, signal?: AbortSign
   } catch (err) {
     if (!(err instanceof DiscoveryError) || err.code === 'CLOSED') throw err;
   }
-  await sleep(ctx, ctx.config.bondWaitMs, signal);
+  await wait(ctx, ctx.config.bondWaitMs, signal);
 }
 
 /** Waits `ms` on the service clock; stopping the service or aborting `signal` ends it early. */
-function sleep(ctx: ServiceContext, ms: number, signal?: AbortSignal): Promise<void> {
+async function wait(ctx: ServiceContext, ms: number, signal?: AbortSignal): Promise<void> {
   checkRunning(ctx, signal);
-  if (ms <= 0) return Promise.resolve();
-  const combined = withServiceSignal(ctx, signal);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      timer.cancel();
-      reject(signal?.aborted ? signal.reason : new DiscoveryError('CLOSED', 'discovery stopped'));
-    };
-    const timer = ctx.clock.schedule(ms, () => {
-      combined.removeEventListener('abort', onAbort);
-      resolve();
-    });
-    combined.addEventListener('abort', onAbort, { once: true });
-  });
+  try {
+    await sleep(ctx.clock, ms, withServiceSignal(ctx, signal));
+  } catch (err) {
+    if (signal?.aborted) throw signal.reason;
+    throw new DiscoveryError('CLOSED', 'discovery stopped', { cause: err });
+  }
 }
 
 async function settle(ctx: ServiceContext, reply: Promise<void>, what: string): Promise<void> {
