@@ -4,6 +4,8 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md
  * @module
  */
+
+export type { PingResult } from './service/client.ts';
 export type { DiscoveryConfig } from './service/config.ts';
 export {
   BOND_EXPIRATION_MS,
@@ -14,12 +16,7 @@ export {
   SEED_COUNT,
   SEED_MAX_AGE_MS,
 } from './service/config.ts';
-export type {
-  DiscoveryEvents,
-  DiscoveryOptions,
-  PingResult,
-  SignalOptions,
-} from './service/discovery.ts';
+export type { DiscoveryEvents, DiscoveryOptions, SignalOptions } from './service/discovery.ts';
 export { DiscoveryV4 } from './service/discovery.ts';
 export type { DiscoveryErrorCode } from './service/errors.ts';
 export { DISCOVERY_ERROR_CODE, DiscoveryError } from './service/errors.ts';

@@ -27,9 +27,11 @@ interface Reachable {
   readonly udp: number;
 }
 
-/** The result of {@link ping}. */
+/** What a ping returns ({@link ping}, `DiscoveryV4.ping`). */
 export interface PingResult {
-  readonly pong: PongPacket;
+  /** The ENR sequence number in the Pong, `undefined` if it carried none (ethereumjs). */
+  readonly seq: bigint | undefined;
+  /** Round-trip time on the service clock. */
   readonly rttMs: number;
 }
 
@@ -101,7 +103,7 @@ export async function tryPing(
       throw mapError(ctx, err, 'ping');
     ctx.metrics.timeouts++;
   }
-  return pong === undefined ? undefined : { pong, rttMs: ctx.clock.now() - start };
+  return pong === undefined ? undefined : { seq: pong.enrSeq, rttMs: ctx.clock.now() - start };
 }
 
 /**
@@ -272,8 +274,8 @@ export function revalidator(ctx: ServiceContext): Revalidator {
   return {
     ping: async (node, signal) => {
       try {
-        const { pong } = await ping(ctx, node, signal);
-        return { seq: pong.enrSeq ?? 0n };
+        const { seq } = await ping(ctx, node, signal);
+        return { seq: seq ?? 0n };
       } catch {
         return undefined;
       }

@@ -15,6 +15,7 @@ import type { DatagramSocket } from '../transport/datagram.ts';
 import { ReplyMatcher } from '../transport/reply-matcher.ts';
 import type { DecodedPacket } from '../wire/index.ts';
 import { BondCache } from './bond-cache.ts';
+import type { PingResult } from './client.ts';
 import { ping, requestEnr, revalidator } from './client.ts';
 import type { DiscoveryConfig } from './config.ts';
 import { resolveConfig } from './config.ts';
@@ -61,14 +62,6 @@ export type DiscoveryEvents = TableEvents;
 export interface SignalOptions {
   /** Aborting rejects the call (or ends the iteration) with `signal.reason`. */
   readonly signal?: AbortSignal;
-}
-
-/** What {@link DiscoveryV4.ping} returns. */
-export interface PingResult {
-  /** The ENR sequence number in the Pong, `undefined` if it carried none (ethereumjs). */
-  readonly seq: bigint | undefined;
-  /** Round-trip time on the service clock. */
-  readonly rttMs: number;
 }
 
 type State = 'new' | 'running' | 'stopped';
@@ -252,9 +245,8 @@ export class DiscoveryV4 {
    * Pings `node` and waits for its Pong (which also renews our endpoint proof of it).
    * @throws {DiscoveryError} `NO_ENDPOINT`, `TIMEOUT`, `CLOSED`; `signal.reason` when aborted
    */
-  async ping(node: Node, options: SignalOptions = {}): Promise<PingResult> {
-    const { pong, rttMs } = await ping(this.#ctx, node, options.signal);
-    return { seq: pong.enrSeq, rttMs };
+  ping(node: Node, options: SignalOptions = {}): Promise<PingResult> {
+    return ping(this.#ctx, node, options.signal);
   }
 
   /**
