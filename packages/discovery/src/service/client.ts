@@ -13,7 +13,13 @@ import { MAX_FINDNODE_FAILURES } from '../table/constants.ts';
 import type { Revalidator } from '../table/revalidation.ts';
 import { TransportError } from '../transport/errors.ts';
 import type { DecodedPacket, PongPacket } from '../wire/index.ts';
-import { DISCV4_VERSION, encodePacket, expirationFromNow, PACKET_TYPE } from '../wire/index.ts';
+import {
+  DISCV4_VERSION,
+  encodePacket,
+  expirationFromNow,
+  MAX_NEIGHBORS_PER_PACKET,
+  PACKET_TYPE,
+} from '../wire/index.ts';
 import { FINDNODE_RESULT_SIZE } from './config.ts';
 import type { ServiceContext } from './context.ts';
 import { requestOptions, sendPacket, withServiceSignal } from './context.ts';
@@ -108,8 +114,9 @@ export async function tryPing(
 
 /**
  * Asks `node` for the nodes closest to `targetPublicKey` (geth `findnode`), after making sure it
- * has our endpoint proof. Collects Neighbors packets until 16 entries arrived or the deadline
- * passed; a deadline after at least one packet is not an error. Unusable entries are dropped
+ * has our endpoint proof. Collects Neighbors packets until 16 entries arrived, a packet with
+ * fewer than 12 entries (necessarily the last) arrived, or the deadline passed; a deadline after
+ * at least one packet is not an error. Unusable entries are dropped
  * (see `nodeFromNeighbor`).
  * @throws {DiscoveryError} `NO_ENDPOINT`, `TIMEOUT` (no Neighbors at all), `CLOSED`;
  *   `signal.reason` when aborted
@@ -140,7 +147,10 @@ export async function findnode(
           ctx.logger.debug('dropping neighbors entry', { from: to.ip, reason: n });
         }
       }
-      return { matched: true, done: received >= FINDNODE_RESULT_SIZE };
+      // Answers come in packets of at most 12, so a shorter packet is the last one (geth sends
+      // 12 + 4, ethereumjs one packet): no need to wait out the deadline for more.
+      const last = packet.nodes.length < MAX_NEIGHBORS_PER_PACKET;
+      return { matched: true, done: received >= FINDNODE_RESULT_SIZE || last };
     },
     requestOptions(signal),
   );

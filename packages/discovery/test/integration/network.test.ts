@@ -12,8 +12,8 @@ import type { TestService } from '../service/helpers.ts';
 import { startService } from '../service/helpers.ts';
 
 const NODES = 30;
-/** Shorter than geth's so the suite stays fast; the protocol flow is the same. */
-const config = { bondWaitMs: 20, responseTimeoutMs: 250 };
+/** A shorter bond wait than geth's 500 ms keeps the suite fast; replies use geth's 500 ms deadline. */
+const config = { bondWaitMs: 20, responseTimeoutMs: 500 };
 
 /** A key-only node: resolving it needs the table or a lookup. */
 function keyOnly(node: Node): Node {

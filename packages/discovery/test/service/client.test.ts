@@ -202,10 +202,40 @@ describe('neighbors from a lookup', () => {
       );
     })(raw.respond);
     await until(() => svc.service.metrics.neighborsRejected >= 6);
-    clock.advance(500); // fewer than 16 entries: the findnode ends at its deadline
     await until(() => svc.service.nodes().some((n) => n.ip === '1.2.3.50'));
     const ips = svc.service.nodes().map((n) => `${n.ip}:${n.udp}`);
     expect(ips.sort()).toEqual([`1.2.3.4:${raw.address.port}`, `1.2.3.50:${good.address.port}`]);
+  });
+});
+
+describe('findnode completion', () => {
+  it('ends at a Neighbors packet shorter than 12 entries, without waiting for the deadline', async () => {
+    const net = new MemoryNetwork();
+    const clock = new SimulatedClock(START_MS);
+    const raw = new RawPeer(net, '1.2.3.4');
+    const good = new RawPeer(net, '1.2.3.50');
+    for (const peer of [raw, good]) {
+      peer.autoPong(clock);
+      const nodes: NeighborNode[] =
+        peer === raw
+          ? [{ ip: '1.2.3.50', udp: good.address.port, tcp: 0, publicKey: good.publicKey }]
+          : [];
+      peer.respond = ((prev) => (d: DecodedPacket, from) => {
+        prev?.(d, from);
+        if (d.packet.type !== 'findnode') return;
+        peer.send({ type: 'neighbors', nodes, expiration: expirationFromNow(clock.now()) }, from);
+      })(peer.respond);
+    }
+    const svc = await startService(net, '5.6.7.8', { clock, bootnodes: [raw.node()] });
+    closers.push(svc.close);
+    let refreshed = false;
+    void svc.service.refresh().then(() => {
+      refreshed = true;
+    });
+    // Every findnode of the refresh is answered by one short packet: it all ends well before the
+    // 500 ms deadline a findnode waiting for 16 entries would need.
+    await advanceUntil(clock, () => refreshed, 10, 40);
+    expect(svc.service.nodes().some((n) => n.ip === '1.2.3.50')).toBe(true);
   });
 });
 
