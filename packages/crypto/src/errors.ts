@@ -10,13 +10,20 @@ export type CryptoErrorCode =
   | 'INVALID_SIGNATURE'
   | 'BACKEND_UNAVAILABLE';
 
-/** A key, signature or backend that cannot be used. Argument misuse throws TypeError instead. */
-export class CryptoError extends Error {
-  override readonly name = 'CryptoError';
-  readonly code: CryptoErrorCode;
+/**
+ * The base of every ethp2p error class: an `Error` with a typed `code` to branch on and an
+ * optional `cause`. Each package subclasses it with its own `name` and code union (STYLE §4).
+ */
+export class CodedError<Code extends string> extends Error {
+  readonly code: Code;
 
-  constructor(code: CryptoErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
   }
+}
+
+/** A key, signature or backend that cannot be used. Argument misuse throws TypeError instead. */
+export class CryptoError extends CodedError<CryptoErrorCode> {
+  override readonly name = 'CryptoError';
 }

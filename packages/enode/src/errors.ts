@@ -3,6 +3,7 @@
  * Argument misuse (wrong types, out-of-range numbers) throws `TypeError` or `RangeError` instead.
  * @module
  */
+import { CodedError } from '@ethp2p/crypto';
 
 /** What is wrong with an ENR, for code that branches on it. */
 export type EnrErrorCode =
@@ -26,14 +27,8 @@ export type EnrErrorCode =
   | 'INVALID_TEXT';
 
 /** A node record (EIP-778) that cannot be decoded, verified, read or signed. */
-export class EnrError extends Error {
+export class EnrError extends CodedError<EnrErrorCode> {
   override readonly name = 'EnrError';
-  readonly code: EnrErrorCode;
-
-  constructor(code: EnrErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /** What is wrong with an enode URL, for code that branches on it. */
@@ -50,14 +45,8 @@ export type EnodeUrlErrorCode =
   | 'INVALID_DISCPORT';
 
 /** An enode URL (`enode://<pubkey>@host:port?discport=udp`) that cannot be parsed. */
-export class EnodeUrlError extends Error {
+export class EnodeUrlError extends CodedError<EnodeUrlErrorCode> {
   override readonly name = 'EnodeUrlError';
-  readonly code: EnodeUrlErrorCode;
-
-  constructor(code: EnodeUrlErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /** What is wrong with a node key file, for code that branches on it. */
@@ -70,9 +59,8 @@ export type NodeKeyErrorCode =
   | 'IO';
 
 /** A node key file that cannot be read, parsed or written. */
-export class NodeKeyError extends Error {
+export class NodeKeyError extends CodedError<NodeKeyErrorCode> {
   override readonly name = 'NodeKeyError';
-  readonly code: NodeKeyErrorCode;
   /** The file the error is about. */
   readonly path: string;
 
@@ -82,8 +70,7 @@ export class NodeKeyError extends Error {
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.code = code;
+    super(code, message, options);
     this.path = path;
   }
 }

@@ -4,6 +4,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md
  * @module
  */
+import { CodedError } from '@ethp2p/crypto';
 
 /**
  * What went wrong.
@@ -34,14 +35,6 @@ export type RlpxErrorCode =
  * A protocol failure in RLPx: bad bytes from the peer, a failed check, or a closed connection.
  * Argument misuse by the caller throws `TypeError`/`RangeError` instead.
  */
-export class RlpxError extends Error {
+export class RlpxError extends CodedError<RlpxErrorCode> {
   override readonly name = 'RlpxError';
-  /** What went wrong, for code that branches on it. */
-  readonly code: RlpxErrorCode;
-
-  /** Creates an error with `code`, a lower-case `message` and an optional `cause`. */
-  constructor(code: RlpxErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

@@ -4,6 +4,7 @@
  * `signal.reason`. Bad inbound packets never surface as errors: they are counted and dropped.
  * @module
  */
+import { CodedError } from '@ethp2p/crypto';
 
 /** Why a {@link DiscoveryError} was raised. */
 export const DISCOVERY_ERROR_CODE = {
@@ -23,12 +24,6 @@ export const DISCOVERY_ERROR_CODE = {
 export type DiscoveryErrorCode = (typeof DISCOVERY_ERROR_CODE)[keyof typeof DISCOVERY_ERROR_CODE];
 
 /** A failed discovery request. `cause` holds the underlying transport error, if any. */
-export class DiscoveryError extends Error {
+export class DiscoveryError extends CodedError<DiscoveryErrorCode> {
   override readonly name: string = 'DiscoveryError';
-  readonly code: DiscoveryErrorCode;
-
-  constructor(code: DiscoveryErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

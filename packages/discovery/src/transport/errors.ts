@@ -4,6 +4,7 @@
  * `RangeError` instead.
  * @module
  */
+import { CodedError } from '@ethp2p/crypto';
 
 /** Why a {@link TransportError} was raised, for code that branches on it. */
 export const TRANSPORT_ERROR_CODE = {
@@ -26,12 +27,6 @@ export type TransportErrorCode = (typeof TRANSPORT_ERROR_CODE)[keyof typeof TRAN
  * A transport failure the caller can act on: binding a socket, or waiting for a reply.
  * Errors on already bound sockets are never thrown: they are counted and logged.
  */
-export class TransportError extends Error {
+export class TransportError extends CodedError<TransportErrorCode> {
   override readonly name: string = 'TransportError';
-  readonly code: TransportErrorCode;
-
-  constructor(code: TransportErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

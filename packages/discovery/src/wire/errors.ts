@@ -4,6 +4,7 @@
  * `RangeError` instead.
  * @module
  */
+import { CodedError } from '@ethp2p/crypto';
 
 /** Why a {@link WireError} was raised. */
 export const WIRE_ERROR_CODE = {
@@ -30,12 +31,6 @@ export type WireErrorCode = (typeof WIRE_ERROR_CODE)[keyof typeof WIRE_ERROR_COD
  * A discv4 datagram that cannot be decoded or verified. `decodePacket` throws nothing else for
  * bad input, so a socket handler can count and drop it.
  */
-export class WireError extends Error {
+export class WireError extends CodedError<WireErrorCode> {
   override readonly name: string = 'WireError';
-  readonly code: WireErrorCode;
-
-  constructor(code: WireErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

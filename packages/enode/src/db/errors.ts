@@ -2,6 +2,7 @@
  * Errors raised by the node database.
  * @module
  */
+import { CodedError } from '@ethp2p/crypto';
 
 /** Why a {@link NodeDatabaseError} was raised. */
 export const NODE_DATABASE_ERROR_CODE = {
@@ -22,12 +23,6 @@ export type NodeDatabaseErrorCode =
  * process), `CLOSED` (used after close) or `OPEN_FAILED` (the path cannot hold a database at all).
  * Corruption is never reported this way: it is repaired or the database is recreated.
  */
-export class NodeDatabaseError extends Error {
+export class NodeDatabaseError extends CodedError<NodeDatabaseErrorCode> {
   override readonly name: string = 'NodeDatabaseError';
-  readonly code: NodeDatabaseErrorCode;
-
-  constructor(code: NodeDatabaseErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
