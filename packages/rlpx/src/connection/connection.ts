@@ -83,11 +83,7 @@ export class RlpxConnection {
       'writeTimeoutMs',
       options.writeTimeoutMs ?? WRITE_TIMEOUT_MS,
     );
-    const codecOptions = {
-      ...(options.maxSize === undefined ? {} : { maxSize: options.maxSize }),
-      ...(options.snappy === undefined ? {} : { snappy: options.snappy }),
-    };
-    this.#codec = new FrameCodec(handshake.secrets, codecOptions);
+    this.#codec = new FrameCodec(handshake.secrets, options);
     this.#frames = this.#codec.push(new Uint8Array(0));
     socket.on('readable', this.#wake);
     socket.on('drain', this.#wake);
@@ -276,8 +272,9 @@ export class RlpxConnection {
   };
 
   readonly #onClose = (): void => {
+    // #fail wakes the waiters itself.
     if (!this.#ended) this.#fail(new RlpxError('CLOSED', 'connection closed'));
-    this.#wake();
+    else this.#wake();
   };
 
   readonly #onError = (err: Error): void => {

@@ -4,7 +4,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#framing
  * @module
  */
-import { createAes256Block, createAesCtr, type KeccakState } from '@ethp2p/crypto';
+import { assertBytes, createAes256Block, createAesCtr, type KeccakState } from '@ethp2p/crypto';
 import { MAX_FRAME_SIZE } from './constants.ts';
 import { FrameStream } from './frame-stream.ts';
 import { FrameMac } from './mac.ts';
@@ -69,8 +69,9 @@ export class FrameCodec {
     if (!Number.isInteger(maxSize) || maxSize < 1 || maxSize > MAX_FRAME_SIZE) {
       throw new RangeError(`maxSize: expected an integer in 1..${MAX_FRAME_SIZE}, got ${maxSize}`);
     }
-    checkSecret('aesSecret', secrets.aesSecret);
-    checkSecret('macSecret', secrets.macSecret);
+    // createAesCtr also takes 16-byte keys, so the frame key's length is checked here;
+    // createAes256Block checks the MAC key itself.
+    assertBytes('aesSecret', secrets.aesSecret, 32);
     const iv = new Uint8Array(16);
     const aes = createAes256Block(secrets.macSecret);
     this.writer = new FrameWriter(
@@ -112,11 +113,5 @@ export class FrameCodec {
   /** Feeds received bytes and yields complete messages. See {@link FrameStream.push}. */
   push(chunk: Uint8Array): Generator<FrameMessage, void, undefined> {
     return this.stream.push(chunk);
-  }
-}
-
-function checkSecret(field: string, secret: Uint8Array): void {
-  if (!(secret instanceof Uint8Array) || secret.length !== 32) {
-    throw new RangeError(`${field}: expected 32 bytes, got ${secret?.length}`);
   }
 }

@@ -5,9 +5,7 @@
  * @module
  */
 import type { Aes256Block, KeccakState } from '@ethp2p/crypto';
-
-/** Bytes of a header or frame MAC on the wire (the first half of the keccak digest). */
-export const FRAME_MAC_SIZE = 16;
+import { MAC_SIZE } from './constants.ts';
 
 /**
  * One direction's MAC state (egress or ingress). It owns the keccak state it is given: every call
@@ -32,12 +30,12 @@ export class FrameMac {
    * `seed = AES(mac-secret, digest[0:16]) XOR header-ct`, absorb seed, `digest[0:16]`.
    */
   header(headerCt: Uint8Array): Uint8Array {
-    const seed = this.#aes.encryptBlock(this.#state.digest().subarray(0, FRAME_MAC_SIZE));
+    const seed = this.#aes.encryptBlock(this.#state.digest().subarray(0, MAC_SIZE));
     // `seed` is a fresh block owned by us: XOR in place, no scratch copy.
-    for (let i = 0; i < FRAME_MAC_SIZE; i++) {
+    for (let i = 0; i < MAC_SIZE; i++) {
       seed[i] = (seed[i] as number) ^ (headerCt[i] as number);
     }
-    return this.#state.update(seed).digest().subarray(0, FRAME_MAC_SIZE);
+    return this.#state.update(seed).digest().subarray(0, MAC_SIZE);
   }
 
   /**
@@ -46,10 +44,10 @@ export class FrameMac {
    */
   frame(frameCt: Uint8Array): Uint8Array {
     const d = this.#state.update(frameCt).digest();
-    const seed = this.#aes.encryptBlock(d.subarray(0, FRAME_MAC_SIZE));
-    for (let i = 0; i < FRAME_MAC_SIZE; i++) {
+    const seed = this.#aes.encryptBlock(d.subarray(0, MAC_SIZE));
+    for (let i = 0; i < MAC_SIZE; i++) {
       seed[i] = (seed[i] as number) ^ (d[i] as number);
     }
-    return this.#state.update(seed).digest().subarray(0, FRAME_MAC_SIZE);
+    return this.#state.update(seed).digest().subarray(0, MAC_SIZE);
   }
 }
