@@ -5,7 +5,7 @@
  * @module
  */
 import type { Socket } from 'node:net';
-import { nodeIdFromPublicKey } from '@ethp2p/enode';
+import { type Clock, nodeIdFromPublicKey, systemClock, type Timer } from '@ethp2p/enode';
 import { RlpxError } from '../errors.ts';
 import { FrameCodec } from '../frame/codec.ts';
 import type { FrameMessage } from '../frame/reader.ts';
@@ -27,6 +27,8 @@ export interface RlpxConnectionOptions {
   readonly maxSize?: number;
   /** Snappy implementation used after {@link RlpxConnection.enableSnappy}. */
   readonly snappy?: SnappyImpl | SnappyCodec;
+  /** Runs the read and write timers (default: the system clock). */
+  readonly clock?: Clock;
 }
 
 /** One received message. */
@@ -61,6 +63,7 @@ export class RlpxConnection {
   /** The peer's node ID, keccak256 of {@link RlpxConnection.remotePublicKey}. */
   readonly remoteId: Uint8Array;
   readonly #codec: FrameCodec;
+  readonly #clock: Clock;
   readonly #readTimeoutMs: number;
   readonly #writeTimeoutMs: number;
   #frames: Generator<FrameMessage, void, undefined>;
@@ -78,6 +81,7 @@ export class RlpxConnection {
     this.socket = socket;
     this.remotePublicKey = handshake.remotePublicKey;
     this.remoteId = nodeIdFromPublicKey(handshake.remotePublicKey);
+    this.#clock = options.clock ?? systemClock;
     this.#readTimeoutMs = checkTimeout('readTimeoutMs', options.readTimeoutMs ?? READ_TIMEOUT_MS);
     this.#writeTimeoutMs = checkTimeout(
       'writeTimeoutMs',
@@ -174,7 +178,7 @@ export class RlpxConnection {
   }
 
   async #readOne(): Promise<RlpxMessage> {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     try {
       for (;;) {
         this.#throwIfClosed();
@@ -184,7 +188,7 @@ export class RlpxConnection {
         await this.#sleep();
       }
     } finally {
-      clearTimeout(timer);
+      timer?.cancel();
     }
   }
 
@@ -219,7 +223,7 @@ export class RlpxConnection {
       }
       this.#throwIfWriteClosed();
     } finally {
-      clearTimeout(timer);
+      timer.cancel();
     }
   }
 
@@ -236,12 +240,10 @@ export class RlpxConnection {
     for (const wake of wakers) wake();
   };
 
-  #startTimer(ms: number, what: string): NodeJS.Timeout {
-    const timer = setTimeout(() => {
+  #startTimer(ms: number, what: string): Timer {
+    return this.#clock.schedule(ms, () => {
       this.#fail(new RlpxError('TIMEOUT', `${what} timed out after ${ms} ms`));
-    }, ms);
-    timer.unref();
-    return timer;
+    });
   }
 
   #throwIfClosed(): void {

@@ -1,9 +1,11 @@
 /**
  * A deadline as an `AbortSignal`: aborts with a `TIMEOUT` {@link RlpxError} after a delay, or
- * with the parent signal's reason, whichever comes first. The timer is unref'd and cleared by
- * {@link Deadline.clear}, so a finished or failed operation leaves nothing behind.
+ * with the parent signal's reason, whichever comes first. The timer runs on the injected clock
+ * (the system clock's timers are unref'd) and is cancelled by {@link Deadline.clear}, so a
+ * finished or failed operation leaves nothing behind.
  * @module
  */
+import { type Clock, systemClock } from '@ethp2p/enode';
 import { RlpxError } from '../errors.ts';
 
 /** A running deadline; call {@link Deadline.clear} in a `finally`. */
@@ -18,22 +20,26 @@ export interface Deadline {
  * Starts a deadline of `ms` milliseconds, linked to `parent`.
  * @throws {RangeError} if `ms` is not a positive finite number
  */
-export function startDeadline(ms: number, what: string, parent?: AbortSignal): Deadline {
+export function startDeadline(
+  ms: number,
+  what: string,
+  parent?: AbortSignal,
+  clock: Clock = systemClock,
+): Deadline {
   if (!Number.isFinite(ms) || ms <= 0) {
     throw new RangeError(`timeout: expected a positive number of milliseconds, got ${ms}`);
   }
   const controller = new AbortController();
   const onParentAbort = (): void => controller.abort(parent?.reason);
-  const timer = setTimeout(() => {
+  const timer = clock.schedule(ms, () => {
     controller.abort(new RlpxError('TIMEOUT', `${what} timed out after ${ms} ms`));
-  }, ms);
-  timer.unref();
+  });
   if (parent?.aborted) onParentAbort();
   else parent?.addEventListener('abort', onParentAbort, { once: true });
   return {
     signal: controller.signal,
     clear(): void {
-      clearTimeout(timer);
+      timer.cancel();
       parent?.removeEventListener('abort', onParentAbort);
     },
   };

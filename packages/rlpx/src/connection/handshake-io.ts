@@ -6,6 +6,7 @@
  * @module
  */
 import type { Socket } from 'node:net';
+import type { Clock } from '@ethp2p/enode';
 import { RlpxError } from '../errors.ts';
 import { createAck, readAck } from '../handshake/ack.ts';
 import { createAuth, readAuth } from '../handshake/auth.ts';
@@ -26,6 +27,8 @@ export interface HandshakeOptions {
   readonly signal?: AbortSignal;
   /** Time allowed for the whole handshake (default {@link HANDSHAKE_TIMEOUT_MS}). */
   readonly handshakeTimeoutMs?: number;
+  /** Runs the handshake deadline (default: the system clock). */
+  readonly clock?: Clock;
 }
 
 /** Options of {@link initiatorHandshake}. */
@@ -79,6 +82,7 @@ async function staged<T>(
     options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
     'rlpx handshake',
     options.signal,
+    options.clock,
   );
   try {
     return await stages(deadline.signal);

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { type Socket, connect as tcpConnect } from 'node:net';
 import { RLP } from '@ethereumjs/rlp';
 import { generatePrivateKey, publicKey, randomBytes } from '@ethp2p/crypto';
+import { SimulatedClock } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sealEip8 } from '../../src/handshake/packet.ts';
 import { accept, connect, createAuth, type RlpxConnection } from '../../src/index.ts';
@@ -204,4 +205,25 @@ describe('frame rejections after the handshake (the connection closes)', () => {
     await closed(recipient.socket);
     await expect(initiator.readMsg()).rejects.toMatchObject({ code: 'CLOSED' });
   });
+
+  it('runs the read timeout on the injected clock', async () => {
+    const clock = new SimulatedClock(0);
+    const { initiator, recipient } = await pair({}, { clock, readTimeoutMs: 30_000 });
+    track(initiator, recipient);
+    const read = recipient.readMsg();
+    await until(() => clock.pending === 1);
+    clock.advance(29_999);
+    expect(recipient.closed).toBe(false);
+    clock.advance(1);
+    await expect(read).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(clock.pending).toBe(0);
+  });
 });
+
+/** Waits, turn by turn of the event loop, until `predicate` holds (bounded by a timeout). */
+async function until(predicate: () => boolean, signal = AbortSignal.timeout(5000)): Promise<void> {
+  while (!predicate()) {
+    signal.throwIfAborted();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
