@@ -7,7 +7,7 @@
 import { equalBytes } from '@ethp2p/crypto';
 import type { Enr } from '@ethp2p/enode';
 import { Node, nodeIdToHex } from '@ethp2p/enode';
-import { checkRelayIp } from '../netutil.ts';
+import { checkRelayIp, relayIpChecker } from '../netutil.ts';
 import { sleep } from '../sleep.ts';
 import { MAX_FINDNODE_FAILURES } from '../table/constants.ts';
 import type { Revalidator } from '../table/revalidation.ts';
@@ -22,7 +22,7 @@ import {
 } from '../wire/index.ts';
 import { FINDNODE_RESULT_SIZE } from './config.ts';
 import type { ServiceContext } from './context.ts';
-import { requestOptions, sendPacket, withServiceSignal } from './context.ts';
+import { isBondFresh, requestOptions, sendPacket, withServiceSignal } from './context.ts';
 import { DiscoveryError } from './errors.ts';
 import { nodeFromNeighbor } from './neighbors.ts';
 
@@ -130,6 +130,7 @@ export async function findnode(
   checkRunning(ctx, signal);
   const to = reachable(node);
   await ensureBond(ctx, to, signal);
+  const relay = relayIpChecker(to.ip);
   const found: Node[] = [];
   let received = 0;
   let packets = 0;
@@ -140,7 +141,7 @@ export async function findnode(
       packets++;
       received += packet.nodes.length;
       for (const entry of packet.nodes) {
-        const n = nodeFromNeighbor(entry, to.ip, ctx.localNode.id);
+        const n = nodeFromNeighbor(entry, relay, ctx.localNode.id);
         if (typeof n !== 'string') found.push(n);
         else {
           ctx.metrics.neighborsRejected++;
@@ -218,10 +219,9 @@ async function ensureBond(ctx: ServiceContext, to: Reachable, signal?: AbortSign
     ctx.db.lastPingReceived(id, to.ip),
     ctx.db.findFails(id, to.ip),
   ]);
-  const fresh = lastPing > 0 && ctx.clock.now() - lastPing <= ctx.config.bondExpirationMs;
-  if (fresh && fails <= MAX_FINDNODE_FAILURES) return;
+  if (isBondFresh(ctx, lastPing) && fails <= MAX_FINDNODE_FAILURES) return;
   try {
-    await ping(ctx, to.node, signal);
+    await tryPing(ctx, to.node, signal); // no pong is fine here, as in geth
   } catch (err) {
     if (!(err instanceof DiscoveryError) || err.code === 'CLOSED') throw err;
   }
@@ -284,8 +284,8 @@ export function revalidator(ctx: ServiceContext): Revalidator {
   return {
     ping: async (node, signal) => {
       try {
-        const { seq } = await ping(ctx, node, signal);
-        return { seq: seq ?? 0n };
+        const result = await tryPing(ctx, node, signal);
+        return result === undefined ? undefined : { seq: result.seq ?? 0n };
       } catch {
         return undefined;
       }

@@ -66,3 +66,11 @@ export function withServiceSignal(ctx: ServiceContext, signal?: AbortSignal): Ab
 export function requestOptions(signal?: AbortSignal): { signal?: AbortSignal } {
   return signal === undefined ? {} : { signal };
 }
+
+/**
+ * Whether `lastMs` (a stored last-ping or last-pong time; 0 when none) lies within the bond
+ * lifetime, as both sides of the endpoint proof judge it.
+ */
+export function isBondFresh(ctx: ServiceContext, lastMs: number): boolean {
+  return lastMs > 0 && ctx.clock.now() - lastMs <= ctx.config.bondExpirationMs;
+}

@@ -22,7 +22,7 @@ import { bondKey } from './bond-cache.ts';
 import { tryPing } from './client.ts';
 import { FINDNODE_RESULT_SIZE } from './config.ts';
 import type { ServiceContext } from './context.ts';
-import { sendPacket } from './context.ts';
+import { isBondFresh, sendPacket } from './context.ts';
 
 /**
  * Handles one datagram: check the source, decode, verify, then the packet's handler. Never
@@ -110,12 +110,7 @@ function handlePing(
     },
     from,
   );
-  const node = Node.fromPublicKey(decoded.publicKey, {
-    ip: from.address,
-    udp: from.port,
-    ...(packet.from.tcp === 0 ? {} : { tcp: packet.from.tcp }),
-  });
-  ctx.track(bondBack(ctx, node, from.address, now));
+  ctx.track(bondBack(ctx, decoded, from, packet.from.tcp, now));
   if (packet.to.ip !== undefined) {
     ctx.localNode.udpEndpointStatement(from.address, { ip: packet.to.ip, port: packet.to.udp });
   }
@@ -126,19 +121,31 @@ function handlePing(
  * (ID, IP) is pending at a time, and at most `config.maxPingBacks` in all, so a replayed Ping
  * costs no more than one signature and cannot fill the reply matcher our own requests need.
  */
-async function bondBack(ctx: ServiceContext, node: Node, ip: string, now: number): Promise<void> {
+async function bondBack(
+  ctx: ServiceContext,
+  decoded: DecodedPacket,
+  from: DatagramAddress,
+  tcp: number,
+  now: number,
+): Promise<void> {
+  const ip = from.address;
+  // The pinger's Node is built only once it is needed: under a flood of replayed Pings most
+  // ping-backs are skipped, and the key was already recovered and hashed by the decoder.
+  const pinger = (): Node =>
+    Node.fromPublicKey(decoded.publicKey, { ip, udp: from.port, ...(tcp === 0 ? {} : { tcp }) });
   try {
-    const bonded = await isBonded(ctx, node.id, ip);
-    await ctx.db.updateLastPingReceived(node.id, ip, now);
+    const bonded = await isBonded(ctx, decoded.nodeId, ip);
+    await ctx.db.updateLastPingReceived(decoded.nodeId, ip, now);
     if (bonded) {
-      ctx.table.addInboundNode(node);
+      ctx.table.addInboundNode(pinger());
       return;
     }
-    const key = bondKey(nodeIdToHex(node.id), ip);
+    const key = bondKey(nodeIdToHex(decoded.nodeId), ip);
     if (ctx.pingBacks.has(key) || ctx.pingBacks.size >= ctx.config.maxPingBacks) {
       ctx.metrics.pingBacksSkipped++;
       return;
     }
+    const node = pinger();
     ctx.pingBacks.add(key);
     try {
       if ((await tryPing(ctx, node)) !== undefined) ctx.table.addInboundNode(node);
@@ -153,16 +160,12 @@ async function bondBack(ctx: ServiceContext, node: Node, ip: string, now: number
 /** Whether (id, ip) sent us a Pong matching one of our Pings within the bond lifetime. */
 async function isBonded(ctx: ServiceContext, id: Uint8Array, ip: string): Promise<boolean> {
   if (bondedInCache(ctx, nodeIdToHex(id), ip)) return true;
-  return isFreshPong(ctx, await ctx.db.lastPongReceived(id, ip));
+  return isBondFresh(ctx, await ctx.db.lastPongReceived(id, ip));
 }
 
 /** {@link isBonded} from the bond cache alone; a miss says nothing. */
 function bondedInCache(ctx: ServiceContext, idHex: string, ip: string): boolean {
-  return isFreshPong(ctx, ctx.bonds.get(bondKey(idHex, ip)) ?? 0);
-}
-
-function isFreshPong(ctx: ServiceContext, lastMs: number): boolean {
-  return lastMs > 0 && ctx.clock.now() - lastMs <= ctx.config.bondExpirationMs;
+  return isBondFresh(ctx, ctx.bonds.get(bondKey(idHex, ip)) ?? 0);
 }
 
 /**
@@ -188,7 +191,7 @@ async function whenBondedInDb(
   answer: () => void,
 ): Promise<void> {
   try {
-    if (!isFreshPong(ctx, await ctx.db.lastPongReceived(decoded.nodeId, from.address))) {
+    if (!isBondFresh(ctx, await ctx.db.lastPongReceived(decoded.nodeId, from.address))) {
       drop(ctx, 'unbonded', decoded, from);
       return;
     }

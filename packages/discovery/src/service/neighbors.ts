@@ -5,7 +5,7 @@
  */
 import { equalBytes, isValidPublicKey } from '@ethp2p/crypto';
 import { Node } from '@ethp2p/enode';
-import { checkRelayIp } from '../netutil.ts';
+import type { RelayIpRejection } from '../netutil.ts';
 import type { NeighborNode } from '../wire/index.ts';
 
 /**
@@ -15,27 +15,22 @@ import type { NeighborNode } from '../wire/index.ts';
 export const MIN_NEIGHBOR_UDP_PORT = 1025;
 
 /** Why a Neighbors entry was dropped. */
-export type NeighborRejection =
-  | 'low port'
-  | 'no ip'
-  | 'invalid key'
-  | 'self'
-  | NonNullable<ReturnType<typeof checkRelayIp>>;
+export type NeighborRejection = 'low port' | 'no ip' | 'invalid key' | 'self' | RelayIpRejection;
 
 /**
- * The node a Neighbors entry describes, or why it cannot be used. `senderIp` is the UDP source
- * of the Neighbors packet: LAN and loopback addresses are accepted only from LAN and loopback
- * senders (geth `CheckRelayAddr`).
+ * The node a Neighbors entry describes, or why it cannot be used. `relay` is the relay rule of
+ * the packet's UDP source (`relayIpChecker(senderIp)`, made once per packet): LAN and loopback
+ * addresses are accepted only from LAN and loopback senders (geth `CheckRelayAddr`).
  */
 export function nodeFromNeighbor(
   entry: NeighborNode,
-  senderIp: string,
+  relay: (ip: string) => RelayIpRejection | undefined,
   selfId: Uint8Array,
 ): Node | NeighborRejection {
   if (entry.udp < MIN_NEIGHBOR_UDP_PORT) return 'low port';
   if (entry.ip === undefined) return 'no ip';
-  const relay = checkRelayIp(senderIp, entry.ip);
-  if (relay !== undefined) return relay;
+  const rejection = relay(entry.ip);
+  if (rejection !== undefined) return rejection;
   if (!isValidPublicKey(entry.publicKey)) return 'invalid key';
   const node = Node.fromPublicKey(entry.publicKey, {
     ip: entry.ip,
