@@ -1,0 +1,309 @@
+/**
+ * The {@link Server}'s options, their defaults (go-ethereum's `p2p.Config`) and the checked,
+ * normalized configuration the server runs on.
+ * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md
+ * @module
+ */
+import { publicKey as derivePublicKey, isValidPrivateKey } from '@ethp2p/crypto';
+import {
+  type Clock,
+  type LocalNode,
+  type Logger,
+  Node,
+  type NodeId,
+  nodeIdFromPublicKey,
+  normalizeIp,
+  type Random,
+  silentLogger,
+  systemClock,
+  systemRandom,
+} from '@ethp2p/enode';
+import { HANDSHAKE_TIMEOUT_MS } from '@ethp2p/rlpx';
+import type { NodeSource } from '../node-source.ts';
+import type { Protocol } from '../protocol.ts';
+
+/** Default peer limit (geth `node.DefaultConfig.P2P.MaxPeers`). */
+export const DEFAULT_MAX_PEERS = 50;
+/** Default share of dialed peers: 1/3 of MaxPeers (geth `defaultDialRatio`). */
+export const DEFAULT_DIAL_RATIO = 3;
+/** Default cap on inbound handshakes in progress (geth `defaultMaxPendingPeers`). */
+export const DEFAULT_MAX_PENDING_PEERS = 50;
+/** Time a non-LAN IP must wait between inbound attempts (geth `inboundThrottleTime`). */
+export const INBOUND_THROTTLE_MS = 30_000;
+/** TCP connect timeout of a dial (geth `defaultDialTimeout`). */
+export const DIAL_TIMEOUT_MS = 15_000;
+/** Default listen address: loopback and a port the OS picks, so nothing is exposed by accident. */
+export const DEFAULT_LISTEN_ADDRESS = '127.0.0.1:0';
+/** Default client name sent in Hello. */
+export const DEFAULT_NAME = 'ethp2p';
+/** Longest accepted client name (Hello is capped at 2 KiB as a whole). */
+export const MAX_NAME_LENGTH = 1024;
+
+/**
+ * How the advertised IP is chosen. `'none'` (the default) advertises the listen IP, or 127.0.0.1
+ * when it listens on an unspecified address; `'extip:<ip>'` advertises `<ip>`. There is no UPnP
+ * or NAT-PMP port mapping.
+ */
+export type NatOption = 'none' | `extip:${string}`;
+
+/** Options of {@link Server}. Only `privateKey` is required. */
+export interface ServerOptions {
+  /** The node's 32-byte secp256k1 private key. */
+  readonly privateKey: Uint8Array;
+  /** Client name sent in Hello (default `'ethp2p'`). */
+  readonly name?: string;
+  /** Most connected peers, trusted ones not counted against it (default 50). */
+  readonly maxPeers?: number;
+  /** Most inbound handshakes in progress at once (default 50). */
+  readonly maxPendingPeers?: number;
+  /** 1/dialRatio of maxPeers may be dialed by us (default 3). */
+  readonly dialRatio?: number;
+  /** Never dial dynamic or static nodes; only accept inbound connections (default false). */
+  readonly noDial?: boolean;
+  /**
+   * TCP `host:port` to listen on (IPv6 as `[::1]:0`); port 0 lets the OS pick one, read it
+   * back from {@link Server.listenPort}. `null` disables listening. Default `127.0.0.1:0`.
+   */
+  readonly listenAddress?: string | null;
+  /** Nodes kept connected: dialed, and redialed after they drop. */
+  readonly staticNodes?: readonly Node[];
+  /** Nodes admitted even when the server is full. */
+  readonly trustedNodes?: readonly Node[];
+  /**
+   * CIDR allow-list (`['10.0.0.0/8', '::1/128']`): nodes outside it are neither dialed nor
+   * accepted. Default: no restriction.
+   */
+  readonly netRestrict?: readonly string[];
+  /** The subprotocols to run on every peer that shares them. */
+  readonly protocols?: readonly Protocol[];
+  /** IP to advertise in the enode URL and record; same as `nat: 'extip:<ip>'`. */
+  readonly externalIp?: string;
+  /** See {@link NatOption}; no UPnP or NAT-PMP is attempted. */
+  readonly nat?: NatOption;
+  /** Where dynamic dial candidates come from (normally discovery); none means static only. */
+  readonly nodeSource?: NodeSource;
+  /**
+   * The local record to advertise (and add the `tcp` port to), for sharing one with discovery.
+   * Default: the server makes its own.
+   */
+  readonly localNode?: LocalNode;
+  /** Emit `peer:msg` for every message sent and received (default false). */
+  readonly enableMsgEvents?: boolean;
+  readonly logger?: Logger;
+  /** Runs every server, dial and peer timer (default: the system clock). */
+  readonly clock?: Clock;
+  readonly random?: Random;
+  /** TCP connect timeout of a dial in ms (default 15 s). */
+  readonly dialTimeoutMs?: number;
+  /** RLPx handshake timeout in ms (default 5 s). */
+  readonly handshakeTimeoutMs?: number;
+  /** Time a non-LAN IP waits between inbound attempts in ms (default 30 s). */
+  readonly inboundThrottleMs?: number;
+}
+
+/** A listen address split into its parts. */
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** {@link ServerOptions} checked, with every default filled in. */
+export interface ServerConfig {
+  readonly privateKey: Uint8Array;
+  readonly publicKey: Uint8Array;
+  readonly id: NodeId;
+  readonly name: string;
+  readonly maxPeers: number;
+  readonly maxPendingPeers: number;
+  readonly dialRatio: number;
+  readonly noDial: boolean;
+  /** geth `maxDialedConns`: 0 with noDial or maxPeers 0, else max(1, ⌊maxPeers/dialRatio⌋). */
+  readonly maxDialedConns: number;
+  /** geth `maxInboundConns`: maxPeers − maxDialedConns. */
+  readonly maxInboundConns: number;
+  readonly listen: ListenAddress | null;
+  readonly staticNodes: readonly Node[];
+  readonly trustedNodes: readonly Node[];
+  readonly netRestrict: readonly string[] | undefined;
+  readonly protocols: readonly Protocol[];
+  /** The IP to advertise, from `externalIp` or `nat: 'extip:'`, or undefined. */
+  readonly externalIp: string | undefined;
+  readonly nodeSource: NodeSource | undefined;
+  readonly localNode: LocalNode | undefined;
+  readonly enableMsgEvents: boolean;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly dialTimeoutMs: number;
+  readonly handshakeTimeoutMs: number;
+  readonly inboundThrottleMs: number;
+}
+
+/**
+ * Checks `options` and fills in the defaults.
+ * @throws {TypeError} for a missing or invalid private key, a bad listen address, IP, NAT
+ *   setting, node list or protocol
+ * @throws {RangeError} for a count, ratio or timeout out of range
+ */
+export function resolveServerConfig(options: ServerOptions): ServerConfig {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`options: expected an object, got ${String(options)}`);
+  }
+  const { privateKey } = options;
+  if (!(privateKey instanceof Uint8Array) || !isValidPrivateKey(privateKey)) {
+    throw new TypeError('privateKey: expected a 32-byte secp256k1 private key');
+  }
+  const publicKey = derivePublicKey(privateKey);
+  const maxPeers = count('maxPeers', options.maxPeers ?? DEFAULT_MAX_PEERS, 0);
+  const dialRatio = count('dialRatio', options.dialRatio ?? DEFAULT_DIAL_RATIO, 1);
+  const noDial = options.noDial ?? false;
+  const maxDialedConns =
+    noDial || maxPeers === 0 ? 0 : Math.max(1, Math.floor(maxPeers / dialRatio));
+  return {
+    privateKey: Uint8Array.from(privateKey),
+    publicKey,
+    id: nodeIdFromPublicKey(publicKey),
+    name: checkName(options.name ?? DEFAULT_NAME),
+    maxPeers,
+    maxPendingPeers: count(
+      'maxPendingPeers',
+      options.maxPendingPeers ?? DEFAULT_MAX_PENDING_PEERS,
+      1,
+    ),
+    dialRatio,
+    noDial,
+    maxDialedConns,
+    maxInboundConns: maxPeers - maxDialedConns,
+    listen: parseListenAddress(options.listenAddress),
+    staticNodes: nodeList('staticNodes', options.staticNodes),
+    trustedNodes: nodeList('trustedNodes', options.trustedNodes),
+    netRestrict: cidrList(options.netRestrict),
+    protocols: protocolList(options.protocols),
+    externalIp: externalIp(options.externalIp, options.nat),
+    nodeSource: options.nodeSource,
+    localNode: options.localNode,
+    enableMsgEvents: options.enableMsgEvents ?? false,
+    logger: options.logger ?? silentLogger,
+    clock: options.clock ?? systemClock,
+    random: options.random ?? systemRandom,
+    dialTimeoutMs: count('dialTimeoutMs', options.dialTimeoutMs ?? DIAL_TIMEOUT_MS, 1),
+    handshakeTimeoutMs: count(
+      'handshakeTimeoutMs',
+      options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
+      1,
+    ),
+    inboundThrottleMs: count(
+      'inboundThrottleMs',
+      options.inboundThrottleMs ?? INBOUND_THROTTLE_MS,
+      0,
+    ),
+  };
+}
+
+function count(field: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new RangeError(`${field}: expected an integer >= ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function checkName(name: unknown): string {
+  if (typeof name !== 'string') throw new TypeError(`name: expected string, got ${typeof name}`);
+  if (name.length > MAX_NAME_LENGTH) {
+    throw new RangeError(
+      `name: expected at most ${MAX_NAME_LENGTH} characters, got ${name.length}`,
+    );
+  }
+  return name;
+}
+
+/**
+ * Parses `host:port` (`[v6]:port` for IPv6; an empty host means all interfaces).
+ * @throws {TypeError} when it is not of that shape or the host is not an IP address
+ * @throws {RangeError} for a port outside 0–65535
+ */
+export function parseListenAddress(text: string | null | undefined): ListenAddress | null {
+  if (text === null) return null;
+  const value = text ?? DEFAULT_LISTEN_ADDRESS;
+  if (typeof value !== 'string') {
+    throw new TypeError(`listenAddress: expected "host:port", got ${typeof value}`);
+  }
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value);
+  if (match === null) throw new TypeError(`listenAddress: expected "host:port", got ${value}`);
+  const rawHost = match[1] ?? match[2] ?? '';
+  const port = Number(match[3]);
+  if (port > 0xffff) throw new RangeError(`listenAddress: expected a port in 0-65535, got ${port}`);
+  if (rawHost === '') return { host: match[1] === undefined ? '0.0.0.0' : '::', port };
+  const host = normalizeIp(rawHost);
+  if (host === undefined)
+    throw new TypeError(`listenAddress: expected an IP address, got ${rawHost}`);
+  return { host, port };
+}
+
+function nodeList(field: string, nodes: readonly Node[] | undefined): readonly Node[] {
+  if (nodes === undefined) return [];
+  if (!Array.isArray(nodes)) throw new TypeError(`${field}: expected an array of Node`);
+  for (const node of nodes) {
+    if (!(node instanceof Node)) throw new TypeError(`${field}: expected an array of Node`);
+  }
+  return [...nodes];
+}
+
+const CIDR = /^([0-9a-fA-F.:]+)\/(\d{1,3})$/;
+
+function cidrList(list: readonly string[] | undefined): readonly string[] | undefined {
+  if (list === undefined) return undefined;
+  if (!Array.isArray(list)) throw new TypeError('netRestrict: expected an array of CIDR strings');
+  for (const item of list) {
+    const match = typeof item === 'string' ? CIDR.exec(item) : null;
+    const ip = match?.[1] === undefined ? undefined : normalizeIp(match[1]);
+    const bits = Number(match?.[2]);
+    if (ip === undefined || bits > (ip.includes(':') ? 128 : 32)) {
+      throw new TypeError(`netRestrict: expected a CIDR like 10.0.0.0/8, got ${String(item)}`);
+    }
+  }
+  return [...list];
+}
+
+function protocolList(protocols: readonly Protocol[] | undefined): readonly Protocol[] {
+  if (protocols === undefined) return [];
+  if (!Array.isArray(protocols)) throw new TypeError('protocols: expected an array of Protocol');
+  const seen = new Set<string>();
+  for (const p of protocols as readonly Protocol[]) {
+    if (typeof p?.name !== 'string' || p.name.length === 0 || typeof p.run !== 'function') {
+      throw new TypeError('protocols: expected objects with a name and a run() function');
+    }
+    if (!Number.isSafeInteger(p.version) || p.version < 0) {
+      throw new RangeError(`protocols: ${p.name} version: expected a non-negative integer`);
+    }
+    if (!Number.isSafeInteger(p.length) || p.length < 1) {
+      throw new RangeError(`protocols: ${p.name} length: expected a positive integer`);
+    }
+    const key = `${p.name}/${p.version}`;
+    if (seen.has(key)) throw new TypeError(`protocols: ${key} is listed twice`);
+    seen.add(key);
+  }
+  return [...protocols];
+}
+
+function externalIp(ip: string | undefined, nat: NatOption | undefined): string | undefined {
+  let fromNat: string | undefined;
+  if (nat !== undefined && nat !== 'none') {
+    if (typeof nat !== 'string' || !nat.startsWith('extip:')) {
+      throw new TypeError(`nat: expected 'none' or 'extip:<ip>', got ${String(nat)}`);
+    }
+    fromNat = checkIp('nat', nat.slice('extip:'.length));
+  }
+  const fromOption = ip === undefined ? undefined : checkIp('externalIp', ip);
+  if (fromNat !== undefined && fromOption !== undefined && fromNat !== fromOption) {
+    throw new TypeError(`externalIp: ${fromOption} disagrees with nat ${String(nat)}`);
+  }
+  return fromOption ?? fromNat;
+}
+
+function checkIp(field: string, text: unknown): string {
+  const ip = typeof text === 'string' ? normalizeIp(text) : undefined;
+  if (ip === undefined)
+    throw new TypeError(`${field}: expected an IP address, got ${String(text)}`);
+  return ip;
+}
