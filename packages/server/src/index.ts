@@ -5,6 +5,10 @@
  * @module
  */
 
+export type { MatchedProtocol } from './caps.ts';
+export { capsOf, compareCaps, matchProtocols } from './caps.ts';
+export type { MsgErrorCode, PeerErrorOptions } from './errors.ts';
+export { discReasonForError, MSG_ERROR_CODE, MsgError, PeerError } from './errors.ts';
 export type { NodeSource, SignalOptions } from './node-source.ts';
 export type {
   Cap,
@@ -16,3 +20,17 @@ export type {
   ProtocolPeer,
   RunOptions,
 } from './protocol.ts';
+export {
+  BASE_PROTOCOL_LENGTH,
+  BASE_PROTOCOL_MAX_MSG_SIZE,
+  BASE_PROTOCOL_VERSION,
+  BaseMsgCode,
+  DISCONNECT_WRITE_TIMEOUT_MS,
+  HELLO_TIMEOUT_MS,
+  PING_INTERVAL_MS,
+} from './wire/constants.ts';
+export type { DiscReasonName } from './wire/disc-reason.ts';
+export { DiscReason, discReasonName, discReasonText, isDiscReason } from './wire/disc-reason.ts';
+export { decodeDisconnect, encodeDisconnect } from './wire/disconnect.ts';
+export type { Hello } from './wire/hello.ts';
+export { decodeHello, encodeHello } from './wire/hello.ts';
