@@ -9,6 +9,7 @@ export type { MatchedProtocol } from './caps.ts';
 export { capsOf, compareCaps, matchProtocols } from './caps.ts';
 export type { MsgErrorCode, PeerErrorOptions } from './errors.ts';
 export { discReasonForError, MSG_ERROR_CODE, MsgError, PeerError } from './errors.ts';
+export { NetRestrict } from './netrestrict.ts';
 export type { NodeSource, SignalOptions } from './node-source.ts';
 export type {
   Cap,
