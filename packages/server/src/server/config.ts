@@ -19,6 +19,7 @@ import {
   systemRandom,
 } from '@ethp2p/enode';
 import { HANDSHAKE_TIMEOUT_MS } from '@ethp2p/rlpx';
+import { NetRestrict } from '../netrestrict.ts';
 import type { NodeSource } from '../node-source.ts';
 import type { Protocol } from '../protocol.ts';
 
@@ -70,10 +71,10 @@ export interface ServerOptions {
   /** Nodes admitted even when the server is full. */
   readonly trustedNodes?: readonly Node[];
   /**
-   * CIDR allow-list (`['10.0.0.0/8', '::1/128']`): nodes outside it are neither dialed nor
-   * accepted. Default: no restriction.
+   * CIDR allow-list (`['10.0.0.0/8', '::1/128']` or a {@link NetRestrict}): nodes outside it
+   * are neither dialed nor accepted. Default: no restriction.
    */
-  readonly netRestrict?: readonly string[];
+  readonly netRestrict?: NetRestrict | readonly string[];
   /** The subprotocols to run on every peer that shares them. */
   readonly protocols?: readonly Protocol[];
   /** IP to advertise in the enode URL and record; same as `nat: 'extip:<ip>'`. */
@@ -124,7 +125,7 @@ export interface ServerConfig {
   readonly listen: ListenAddress | null;
   readonly staticNodes: readonly Node[];
   readonly trustedNodes: readonly Node[];
-  readonly netRestrict: readonly string[] | undefined;
+  readonly netRestrict: NetRestrict | undefined;
   readonly protocols: readonly Protocol[];
   /** The IP to advertise, from `externalIp` or `nat: 'extip:'`, or undefined. */
   readonly externalIp: string | undefined;
@@ -177,7 +178,7 @@ export function resolveServerConfig(options: ServerOptions): ServerConfig {
     listen: parseListenAddress(options.listenAddress),
     staticNodes: nodeList('staticNodes', options.staticNodes),
     trustedNodes: nodeList('trustedNodes', options.trustedNodes),
-    netRestrict: cidrList(options.netRestrict),
+    netRestrict: netRestrict(options.netRestrict),
     protocols: protocolList(options.protocols),
     externalIp: externalIp(options.externalIp, options.nat),
     nodeSource: options.nodeSource,
@@ -249,20 +250,10 @@ function nodeList(field: string, nodes: readonly Node[] | undefined): readonly N
   return [...nodes];
 }
 
-const CIDR = /^([0-9a-fA-F.:]+)\/(\d{1,3})$/;
-
-function cidrList(list: readonly string[] | undefined): readonly string[] | undefined {
-  if (list === undefined) return undefined;
+function netRestrict(list: NetRestrict | readonly string[] | undefined): NetRestrict | undefined {
+  if (list === undefined || list instanceof NetRestrict) return list;
   if (!Array.isArray(list)) throw new TypeError('netRestrict: expected an array of CIDR strings');
-  for (const item of list) {
-    const match = typeof item === 'string' ? CIDR.exec(item) : null;
-    const ip = match?.[1] === undefined ? undefined : normalizeIp(match[1]);
-    const bits = Number(match?.[2]);
-    if (ip === undefined || bits > (ip.includes(':') ? 128 : 32)) {
-      throw new TypeError(`netRestrict: expected a CIDR like 10.0.0.0/8, got ${String(item)}`);
-    }
-  }
-  return [...list];
+  return new NetRestrict(list);
 }
 
 function protocolList(protocols: readonly Protocol[] | undefined): readonly Protocol[] {

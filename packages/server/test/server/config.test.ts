@@ -1,6 +1,7 @@
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { Node, nodeIdFromPublicKey } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
+import { NetRestrict } from '../../src/netrestrict.ts';
 import type { Protocol } from '../../src/protocol.ts';
 import {
   DEFAULT_DIAL_RATIO,
@@ -73,7 +74,6 @@ describe('resolveServerConfig', () => {
     ['a bad listen address', { listenAddress: 'localhost:30303' }],
     ['a listen address without port', { listenAddress: '127.0.0.1' }],
     ['a non-node static', { staticNodes: ['enode://x'] }],
-    ['a bad CIDR', { netRestrict: ['10.0.0.0/33'] }],
     ['a CIDR without length', { netRestrict: ['10.0.0.0'] }],
     ['a protocol without run', { protocols: [{ name: 'x', version: 1, length: 1 }] }],
     ['a duplicate protocol', { protocols: [proto('x', 1), proto('x', 1)] }],
@@ -91,6 +91,7 @@ describe('resolveServerConfig', () => {
     ['a port too big', { listenAddress: '127.0.0.1:65536' }],
     ['a protocol with no codes', { protocols: [proto('x', 1, 0)] }],
     ['a name too long', { name: 'x'.repeat(2000) }],
+    ['a CIDR prefix too long', { netRestrict: ['10.0.0.0/33'] }],
   ])('rejects %s with RangeError', (_label, opts) => {
     expect(() => resolveServerConfig({ privateKey, ...opts } as never)).toThrow(RangeError);
   });
@@ -109,6 +110,9 @@ describe('resolveServerConfig', () => {
     expect(c.trustedNodes).toEqual([node]);
     expect(c.protocols).toHaveLength(2);
     expect(c.listen).toBeNull();
+    expect(c.netRestrict?.networks).toEqual(['10.0.0.0/8', '::1/128']);
+    const restrict = new NetRestrict(['10.0.0.0/8']);
+    expect(resolveServerConfig({ privateKey, netRestrict: restrict }).netRestrict).toBe(restrict);
   });
 });
 
