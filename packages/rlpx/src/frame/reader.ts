@@ -4,12 +4,19 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#framing
  * @module
  */
+
+import { RLP } from '@ethereumjs/rlp';
 import { type AesCtr, constantTimeEqual } from '@ethp2p/crypto';
 import { RlpxError } from '../errors.ts';
 import { HEADER_SIZE, HEADER_WITH_MAC_SIZE, MAC_SIZE, roundUp16 } from './constants.ts';
 import type { FrameMac } from './mac.ts';
 import { readMsgCode } from './msg-code.ts';
 import type { SnappyCodec } from './snappy.ts';
+
+/** The p2p Disconnect message code (rlpx.md). */
+const DISCONNECT_CODE = 0x01;
+/** The largest raw Disconnect accepted when it does not decompress (`[reason]` is 2 bytes). */
+const MAX_RAW_DISCONNECT_SIZE = 16;
 
 /** One decoded message. */
 export interface FrameMessage {
@@ -89,7 +96,8 @@ export class FrameReader {
 
   /**
    * Verifies the frame MAC, decrypts the body, strips the padding and splits the message code
-   * from the payload (decompressing it when snappy is on). `body` is not retained.
+   * from the payload (decompressing it when snappy is on; a tiny uncompressed Disconnect, as
+   * @ethereumjs/devp2p sends it, is passed through). `body` is not retained.
    * @throws {RlpxError} BAD_FRAME_MAC; BAD_FRAME_MAC also for a missing or invalid message code;
    * FRAME_TOO_LARGE or SNAPPY for a payload that does not decompress within the limit
    * @throws {RangeError} if `body` is not the length `readHeader` returned; {TypeError} if a
@@ -111,10 +119,26 @@ export class FrameReader {
     try {
       const { code, length } = readMsgCode(plain);
       let data = plain.subarray(length);
-      if (this.#snappy !== null) data = this.#snappy.uncompress(data, this.#maxSize);
+      if (this.#snappy !== null) data = this.#uncompress(code, data, this.#snappy);
       return { code, data, wireSize: HEADER_WITH_MAC_SIZE + body.length };
     } catch (err) {
       if (err instanceof RlpxError) throw this.#failWith(err);
+      throw err;
+    }
+  }
+
+  /**
+   * Decompresses a payload. @ethereumjs/devp2p sends its Disconnect uncompressed even after
+   * snappy is on; such a payload never parses as snappy, so a Disconnect that fails to
+   * decompress but is itself a small valid RLP item is delivered as it came.
+   */
+  #uncompress(code: number, data: Uint8Array, snappy: SnappyCodec): Uint8Array {
+    try {
+      return snappy.uncompress(data, this.#maxSize);
+    } catch (err) {
+      if (code === DISCONNECT_CODE && err instanceof RlpxError && isSmallRlp(data)) {
+        return data.slice();
+      }
       throw err;
     }
   }
@@ -133,5 +157,16 @@ export class FrameReader {
   #failWith(err: RlpxError): RlpxError {
     this.#failure = err;
     return err;
+  }
+}
+
+/** Whether `data` is one complete RLP item of at most {@link MAX_RAW_DISCONNECT_SIZE} bytes. */
+function isSmallRlp(data: Uint8Array): boolean {
+  if (data.length === 0 || data.length > MAX_RAW_DISCONNECT_SIZE) return false;
+  try {
+    RLP.decode(data);
+    return true;
+  } catch {
+    return false;
   }
 }
