@@ -15,6 +15,10 @@ export type { MsgPipeEnd, MsgPipeOptions } from './msg-pipe.ts';
 export { msgPipe } from './msg-pipe.ts';
 export { NetRestrict } from './netrestrict.ts';
 export type { NodeSource, SignalOptions } from './node-source.ts';
+export type { HelloExchangeOptions } from './peer/hello-exchange.ts';
+export { exchangeHello } from './peer/hello-exchange.ts';
+export type { SendDisconnectOptions } from './peer/send-disconnect.ts';
+export { sendDisconnect } from './peer/send-disconnect.ts';
 export type {
   Cap,
   Msg,
