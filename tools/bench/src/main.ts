@@ -5,11 +5,13 @@
  */
 import { runCryptoBench } from './crypto.ts';
 import { runDiscv4Bench } from './discv4.ts';
+import { runRlpxBench } from './rlpx.ts';
 
 /** Every suite by name, in the order `pnpm bench` runs them. */
 const SUITES: Readonly<Record<string, () => Promise<unknown>>> = {
   crypto: () => runCryptoBench(),
   discv4: () => runDiscv4Bench(),
+  rlpx: () => runRlpxBench(),
 };
 
 async function main(args: readonly string[]): Promise<number> {
