@@ -4,4 +4,34 @@
  * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md
  * @module
  */
-export {};
+
+export {
+  HOLESKY_BOOTNODES,
+  HOODI_BOOTNODES,
+  MAINNET_BOOTNODES,
+  SEPOLIA_BOOTNODES,
+} from './chain-config/bootnodes.ts';
+export type {
+  BlobConfig,
+  BlockForkName,
+  ChainConfig,
+  ChainParams,
+  ForkValue,
+  TimeForkName,
+} from './chain-config/chain-config.ts';
+export { BLOCK_FORKS, TIME_FORKS } from './chain-config/chain-config.ts';
+export { HOLESKY, HOODI, MAINNET, NETWORKS, SEPOLIA } from './chain-config/networks.ts';
+export type { EthErrorCode } from './errors.ts';
+export { EthError } from './errors.ts';
+export {
+  decodeEthEnrEntry,
+  decodeForkId,
+  ETH_ENR_KEY,
+  encodeForkId,
+  ethEnrEntry,
+} from './forkid/codec.ts';
+export type { ForkFilter, ForkIdRejection } from './forkid/filter.ts';
+export { FORK_ID_REJECTION, FORK_TIMESTAMP_THRESHOLD, newForkFilter } from './forkid/filter.ts';
+export type { ForkHead, ForkId, ForkList } from './forkid/fork-id.ts';
+export { forkId, gatherForks } from './forkid/fork-id.ts';
+export { compatibleNodeFilter } from './forkid/node-filter.ts';
