@@ -20,6 +20,12 @@ export type {
   TimeForkName,
 } from './chain-config/chain-config.ts';
 export { BLOCK_FORKS, TIME_FORKS } from './chain-config/chain-config.ts';
+export type {
+  ChainConfigFromGenesisOptions,
+  Genesis,
+  GenesisAccount,
+} from './chain-config/genesis.ts';
+export { chainConfigFromGenesis, parseGenesisJson, readGenesis } from './chain-config/genesis.ts';
 export { HOLESKY, HOODI, MAINNET, NETWORKS, SEPOLIA } from './chain-config/networks.ts';
 export type { EthErrorCode } from './errors.ts';
 export { EthError } from './errors.ts';
