@@ -56,7 +56,7 @@ export interface ForkFilter {
  * 3. the checksum of a later local fork state: accept (the local node is syncing);
  * 4. anything else: `LOCAL_INCOMPATIBLE_OR_STALE`.
  * @throws {TypeError|RangeError} for a malformed config
- * @example `newForkFilter(MAINNET, () => chain.head()).validate(status.forkId) // null`
+ * @example `newForkFilter(MAINNET, () => ({ number: h.number, time: h.timestamp })).validate(id)`
  */
 export function newForkFilter(config: ChainConfig, head: () => ForkHead): ForkFilter {
   const { byBlock, byTime } = gatherForks(config);
