@@ -17,6 +17,8 @@ export { NetRestrict } from './netrestrict.ts';
 export type { NodeSource, SignalOptions } from './node-source.ts';
 export type { HelloExchangeOptions } from './peer/hello-exchange.ts';
 export { exchangeHello } from './peer/hello-exchange.ts';
+export type { PeerEnd, PeerMsgEvent, PeerOptions } from './peer/peer.ts';
+export { Peer } from './peer/peer.ts';
 export type { SendDisconnectOptions } from './peer/send-disconnect.ts';
 export { sendDisconnect } from './peer/send-disconnect.ts';
 export type {

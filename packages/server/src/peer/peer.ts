@@ -1,0 +1,292 @@
+/**
+ * A connected peer after Hello: the read loop, the ping loop and one task per matched protocol
+ * over one RLPx connection, until it disconnects (geth `p2p/peer.go`).
+ * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#p2p-capability
+ * @module
+ */
+import {
+  type Clock,
+  type Logger,
+  type NodeId,
+  silentLogger,
+  systemClock,
+  type Timer,
+} from '@ethp2p/enode';
+import { type RlpxConnection, RlpxError, type RlpxMessage } from '@ethp2p/rlpx';
+import type { MatchedProtocol } from '../caps.ts';
+import { discReasonForError, PeerError } from '../errors.ts';
+import type { Cap, ProtocolPeer } from '../protocol.ts';
+import { BASE_PROTOCOL_LENGTH, BaseMsgCode, PING_INTERVAL_MS } from '../wire/constants.ts';
+import { DiscReason, discReasonText, isDiscReason } from '../wire/disc-reason.ts';
+import { decodeDisconnect } from '../wire/disconnect.ts';
+import type { Hello } from '../wire/hello.ts';
+import { ProtoRw } from './proto-rw.ts';
+import { sendDisconnect } from './send-disconnect.ts';
+
+/** The payload of Ping and Pong: the empty RLP list. */
+const EMPTY_LIST = Uint8Array.of(0xc0);
+
+/** How a peer ended. */
+export interface PeerEnd {
+  /** The reason (sent in our Disconnect unless `remoteRequested` or `NetworkError`). */
+  readonly reason: DiscReason;
+  /** True when the remote sent a Disconnect. */
+  readonly remoteRequested: boolean;
+  /** The error behind the end, if any (not set for `disconnect()` or a protocol returning). */
+  readonly error?: unknown;
+}
+
+/** A subprotocol message sent or received (for the server's message events). */
+export interface PeerMsgEvent {
+  readonly direction: 'send' | 'receive';
+  readonly protocol: string;
+  readonly version: number;
+  /** The code relative to the protocol. */
+  readonly code: number;
+  /** The payload size in bytes (uncompressed). */
+  readonly size: number;
+}
+
+/** Options of {@link Peer}. */
+export interface PeerOptions {
+  /** The connection, after the Hello exchange (snappy already set). The peer owns it now. */
+  readonly conn: RlpxConnection;
+  /** The remote's Hello. */
+  readonly remoteHello: Hello;
+  /** The protocols to run, from `matchProtocols`. */
+  readonly matched: readonly MatchedProtocol[];
+  /** True when the remote dialed us. */
+  readonly inbound: boolean;
+  /** Runs the ping timer and stamps messages (default: the system clock). */
+  readonly clock?: Clock;
+  readonly log?: Logger;
+  /** Called for every subprotocol message sent or received. */
+  readonly onMsg?: (event: PeerMsgEvent) => void;
+}
+
+/**
+ * A peer: created by the server after Hello and the addpeer checkpoint, then {@link Peer.run}
+ * once. It answers Pings, pings every 15 s, routes each inbound subprotocol message to the
+ * protocol that owns its code (the read loop waits until the protocol reads it), and ends on the
+ * first of: a Disconnect from the remote, a read or write failure (including 30 s of silence,
+ * the connection's read idle timeout), a protocol returning or throwing, a bad message, or
+ * {@link Peer.disconnect}. It then sends Disconnect (unless the remote asked, or the reason is
+ * NetworkError), closes the connection and waits for its loops and every protocol's `run()`,
+ * which must return once its `signal` aborts.
+ */
+export class Peer implements ProtocolPeer {
+  readonly id: NodeId;
+  readonly publicKey: Uint8Array;
+  readonly name: string;
+  readonly caps: readonly Cap[];
+  readonly inbound: boolean;
+  readonly remoteAddress: string;
+  readonly log: Logger;
+  /** The protocols this peer runs, with their offsets. */
+  readonly matched: readonly MatchedProtocol[];
+  readonly #conn: RlpxConnection;
+  readonly #clock: Clock;
+  readonly #onMsg: ((event: PeerMsgEvent) => void) | undefined;
+  readonly #rws: ProtoRw[];
+  readonly #controller = new AbortController();
+  readonly #tasks = new Set<Promise<void>>();
+  #end: PeerEnd | null = null;
+  #ended: () => void = () => {};
+  readonly #endedPromise: Promise<void>;
+  #pingTimer: Timer | null = null;
+  #started = false;
+
+  constructor(options: PeerOptions) {
+    const { conn, remoteHello } = options;
+    this.#conn = conn;
+    this.id = conn.remoteId;
+    this.publicKey = conn.remotePublicKey;
+    this.name = remoteHello.name;
+    this.caps = remoteHello.caps;
+    this.inbound = options.inbound;
+    this.remoteAddress = formatAddress(conn.socket.remoteAddress, conn.socket.remotePort);
+    this.log = options.log ?? silentLogger;
+    this.matched = options.matched;
+    this.#clock = options.clock ?? systemClock;
+    this.#onMsg = options.onMsg;
+    this.#rws = options.matched.map((m) => new ProtoRw(m, (code, data) => this.#write(code, data)));
+    this.#endedPromise = new Promise<void>((resolve) => {
+      this.#ended = resolve;
+    });
+  }
+
+  /** How the peer ended, or null while it runs. */
+  get end(): PeerEnd | null {
+    return this.#end;
+  }
+
+  /**
+   * Asks the peer to end with `reason`; returns at once ({@link Peer.run} resolves when it is
+   * done). Only the first end counts, so calling it again, or after the peer ended, does nothing.
+   * @throws {RangeError} if `reason` is not a {@link DiscReason}
+   */
+  disconnect(reason: number): void {
+    if (!isDiscReason(reason)) {
+      throw new RangeError(`reason: expected a disconnect reason, got ${String(reason)}`);
+    }
+    this.#finish({ reason, remoteRequested: false });
+  }
+
+  /**
+   * Runs the peer until it ends; resolves (never rejects) once the connection is closed, every
+   * loop and protocol task has finished and no timer is left.
+   * @throws {TypeError} if called twice
+   */
+  async run(): Promise<PeerEnd> {
+    if (this.#started) throw new TypeError('peer: run() called twice');
+    this.#started = true;
+    if (this.#end === null) {
+      this.#spawn(this.#readLoop());
+      for (const rw of this.#rws) this.#spawn(this.#runProtocol(rw));
+      this.#schedulePing();
+    }
+    await this.#endedPromise;
+    const end = this.#end as PeerEnd;
+    if (end.remoteRequested) this.#conn.close();
+    else await sendDisconnect(this.#conn, end.reason, { clock: this.#clock });
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
+    return end;
+  }
+
+  /** Records the first end and starts shutting down: no more pings, protocol streams closed. */
+  #finish(end: PeerEnd): void {
+    if (this.#end !== null) return;
+    this.#end = end;
+    this.log.debug('peer ending', {
+      reason: discReasonText(end.reason),
+      remoteRequested: end.remoteRequested,
+      ...(end.error === undefined ? {} : { error: String(end.error) }),
+    });
+    this.#pingTimer?.cancel();
+    this.#pingTimer = null;
+    for (const rw of this.#rws) rw.close();
+    this.#controller.abort(new PeerError(end.reason, undefined, { cause: end.error }));
+    this.#ended();
+  }
+
+  #spawn(task: Promise<void>): void {
+    const tracked = task.finally(() => this.#tasks.delete(tracked));
+    this.#tasks.add(tracked);
+  }
+
+  async #readLoop(): Promise<void> {
+    try {
+      while (this.#end === null) {
+        const msg = await this.#conn.readMsg();
+        if (this.#end !== null) return;
+        await this.#handle(msg);
+      }
+    } catch (err) {
+      this.#finish(
+        err instanceof PeerError
+          ? { reason: err.reason, remoteRequested: err.remoteRequested, error: err }
+          : this.#connFailure(err),
+      );
+    }
+  }
+
+  async #handle(msg: RlpxMessage): Promise<void> {
+    const { code, data } = msg;
+    if (code === BaseMsgCode.Ping) {
+      await this.#writeBase(BaseMsgCode.Pong);
+      return;
+    }
+    if (code === BaseMsgCode.Disconnect) {
+      const reason = decodeDisconnect(data);
+      throw new PeerError(reason, undefined, { remoteRequested: true });
+    }
+    if (code < BASE_PROTOCOL_LENGTH) return; // Pong, a late Hello, reserved codes: ignored
+    const rw = this.#rws.find((r) => r.owns(code));
+    if (rw === undefined) {
+      throw new PeerError(
+        DiscReason.ProtocolError,
+        `msg code out of range: 0x${code.toString(16)}`,
+      );
+    }
+    const local = code - rw.offset;
+    this.#emit('receive', rw, local, data.length);
+    await rw.deliver({ code: local, data, size: data.length, receivedAt: this.#clock.now() });
+  }
+
+  async #runProtocol(rw: ProtoRw): Promise<void> {
+    const { name, version } = rw.protocol;
+    try {
+      await rw.protocol.run(this, rw, { signal: this.#controller.signal });
+      this.#finish({ reason: DiscReason.ClientQuitting, remoteRequested: false });
+    } catch (err) {
+      if (this.#end === null)
+        this.log.debug('protocol failed', { protocol: `${name}/${version}`, error: String(err) });
+      this.#finish({
+        reason: discReasonForError(err),
+        remoteRequested: err instanceof PeerError && err.remoteRequested,
+        error: err,
+      });
+    }
+  }
+
+  #schedulePing(): void {
+    this.#pingTimer = this.#clock.schedule(PING_INTERVAL_MS, () => {
+      this.#pingTimer = null;
+      if (this.#end !== null) return;
+      this.#spawn(
+        this.#writeBase(BaseMsgCode.Ping).then(() => {
+          if (this.#end === null) this.#schedulePing();
+        }),
+      );
+    });
+  }
+
+  /** Writes Ping or Pong; a failure ends the peer (and is not rethrown). */
+  async #writeBase(code: number): Promise<void> {
+    if (this.#end !== null) return;
+    await this.#write(code, EMPTY_LIST).catch(() => {});
+  }
+
+  /** Writes one message; a connection failure ends the peer (NetworkError) and is rethrown. */
+  async #write(code: number, data: Uint8Array): Promise<void> {
+    try {
+      await this.#conn.writeMsg(code, data);
+    } catch (err) {
+      // A RangeError (an oversize payload) is the caller's bug: the connection is fine.
+      if (err instanceof RlpxError) this.#finish(this.#connFailure(err));
+      throw err;
+    }
+    if (code >= BASE_PROTOCOL_LENGTH) {
+      const rw = this.#rws.find((r) => r.owns(code));
+      if (rw !== undefined) this.#emit('send', rw, code - rw.offset, data.length);
+    }
+  }
+
+  /**
+   * The end a failed read or write means, judged by what closed the connection (a write may
+   * notice first that a read timed out): the connection's read idle timeout is `ReadTimeout`
+   * (geth reports a network error here; the reason is more telling, and it is not announced
+   * either way since the connection is already gone); every other failure is `NetworkError`.
+   */
+  #connFailure(err: unknown): PeerEnd {
+    const cause = this.#conn.closeReason ?? err;
+    const reason = isReadTimeout(cause) ? DiscReason.ReadTimeout : DiscReason.NetworkError;
+    return { reason, remoteRequested: false, error: cause };
+  }
+
+  #emit(direction: 'send' | 'receive', rw: ProtoRw, code: number, size: number): void {
+    if (this.#onMsg === undefined) return;
+    const { name: protocol, version } = rw.protocol;
+    this.#onMsg({ direction, protocol, version, code, size });
+  }
+}
+
+/** RlpxConnection fails a read that waited too long with TIMEOUT "rlpx read timed out ...". */
+function isReadTimeout(err: unknown): boolean {
+  return err instanceof RlpxError && err.code === 'TIMEOUT' && err.message.startsWith('rlpx read');
+}
+
+function formatAddress(ip: string | undefined, port: number | undefined): string {
+  const host = ip === undefined ? '?' : ip.includes(':') ? `[${ip}]` : ip;
+  return `${host}:${port ?? 0}`;
+}
