@@ -1,0 +1,78 @@
+/**
+ * The eth backend seam: what the eth protocol handler reads from the chain and the transaction
+ * pool. The sample node plugs in {@link MemoryChain}; a real client plugs in its own.
+ * @see https://github.com/ethereum/go-ethereum/blob/master/eth/protocols/eth/handler.go
+ * @module
+ */
+import type { ChainConfig } from '../chain-config/chain-config.ts';
+
+/**
+ * A block header as a chain stores it: its exact RLP and the few fields the eth protocol reads.
+ * Values never change after creation; callers must not write into the byte arrays.
+ */
+export interface ChainHeader {
+  /** The header's RLP, exactly as hashed and as served in BlockHeaders. */
+  readonly rlp: Uint8Array;
+  /** keccak256 of `rlp` (32 bytes). */
+  readonly hash: Uint8Array;
+  /** The hash of the parent header (32 bytes; zero for a genesis block). */
+  readonly parentHash: Uint8Array;
+  /** The block number (u64). */
+  readonly number: bigint;
+  /** The block time in seconds since the epoch (u64). */
+  readonly timestamp: bigint;
+  /** The receipts trie root (32 bytes). */
+  readonly receiptsRoot: Uint8Array;
+}
+
+/**
+ * Read access to one canonical chain. Methods are synchronous and cheap (an in-memory or cached
+ * store): the eth handler calls them on the event loop while it serves a request. Unknown
+ * blocks give `undefined`, never an error.
+ */
+export interface ChainReader {
+  /** The chain's configuration (network id, fork schedule). */
+  readonly config: ChainConfig;
+  /** The genesis header. */
+  genesis(): ChainHeader;
+  /** The current head of the canonical chain. */
+  head(): ChainHeader;
+  /** Any known header, canonical or not, by its hash. */
+  headerByHash(hash: Uint8Array): ChainHeader | undefined;
+  /** The canonical header at `number`. */
+  headerByNumber(number: bigint): ChainHeader | undefined;
+  /** The RLP of a block's body, `[transactions, ommers, withdrawals?]`, as served in BlockBodies. */
+  bodyByHash(hash: Uint8Array): Uint8Array | undefined;
+  /**
+   * The RLP list of a block's receipts in the eth/69 form, `[[tx-type, post-state-or-status,
+   * cumulative-gas, logs], ...]`, or `undefined` when the chain does not have them (a chain
+   * without an EVM knows only the receipts of blocks without transactions).
+   */
+  receiptsByHash(hash: Uint8Array): Uint8Array | undefined;
+}
+
+/**
+ * A transaction pool as the eth protocol sees it. A transaction is its canonical (EIP-2718)
+ * encoding: a legacy transaction's RLP list, or `type || payload` for a typed one; its hash is
+ * keccak256 of that encoding. Message codecs wrap typed transactions in an RLP byte string.
+ */
+export interface TxPool {
+  /** Whether the pool holds the transaction with this hash. */
+  has(hash: Uint8Array): boolean;
+  /** The canonical encoding of a pooled transaction. */
+  get(hash: Uint8Array): Uint8Array | undefined;
+  /**
+   * Offers transactions received from a peer or a user; returns, for each, whether it was newly
+   * accepted (false for duplicates and for transactions the pool refuses). Never throws on bad
+   * transaction bytes.
+   */
+  add(txs: readonly Uint8Array[]): boolean[];
+  /** The hashes of the transactions the pool would announce to peers, oldest first. */
+  pendingHashes(): Uint8Array[];
+}
+
+/** Everything the eth protocol needs from the node it runs in. */
+export interface Backend {
+  readonly chain: ChainReader;
+  readonly txPool: TxPool;
+}
