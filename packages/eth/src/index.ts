@@ -5,6 +5,14 @@
  * @module
  */
 
+export type { DecodedBlock } from './chain/block.ts';
+export type { ChainErrorCode } from './chain/errors.ts';
+export { ChainError } from './chain/errors.ts';
+export { genesisBlock, genesisStateRoot } from './chain/genesis.ts';
+export { decodeHeader } from './chain/header.ts';
+export type { ImportOptions } from './chain/memory-chain.ts';
+export { MAX_IMPORT_BLOCK_BYTES, MemoryChain } from './chain/memory-chain.ts';
+export type { Backend, ChainHeader, ChainReader, TxPool } from './chain/types.ts';
 export {
   HOLESKY_BOOTNODES,
   HOODI_BOOTNODES,
