@@ -49,3 +49,11 @@ export { FORK_ID_REJECTION, FORK_TIMESTAMP_THRESHOLD, newForkFilter } from './fo
 export type { ForkHead, ForkId, ForkList } from './forkid/fork-id.ts';
 export { forkId, gatherForks } from './forkid/fork-id.ts';
 export { compatibleNodeFilter } from './forkid/node-filter.ts';
+export type { HeaderQuery } from './serve/headers.ts';
+export { serveHeaders } from './serve/headers.ts';
+export {
+  MAX_BODIES_SERVE,
+  MAX_HEADERS_SERVE,
+  MAX_RECEIPTS_SERVE,
+  SOFT_RESPONSE_LIMIT_BYTES,
+} from './serve/limits.ts';
