@@ -49,6 +49,7 @@ export { FORK_ID_REJECTION, FORK_TIMESTAMP_THRESHOLD, newForkFilter } from './fo
 export type { ForkHead, ForkId, ForkList } from './forkid/fork-id.ts';
 export { forkId, gatherForks } from './forkid/fork-id.ts';
 export { compatibleNodeFilter } from './forkid/node-filter.ts';
+export { serveBodies } from './serve/bodies.ts';
 export type { HeaderQuery } from './serve/headers.ts';
 export { serveHeaders } from './serve/headers.ts';
 export {
@@ -57,3 +58,5 @@ export {
   MAX_RECEIPTS_SERVE,
   SOFT_RESPONSE_LIMIT_BYTES,
 } from './serve/limits.ts';
+export type { ReceiptsOptions, ServedReceipts } from './serve/receipts.ts';
+export { serveReceipts } from './serve/receipts.ts';
