@@ -81,6 +81,8 @@ export class Peer implements ProtocolPeer {
   readonly caps: readonly Cap[];
   readonly inbound: boolean;
   readonly remoteAddress: string;
+  /** `ip:port` of our end of the TCP connection. */
+  readonly localAddress: string;
   readonly log: Logger;
   /** The protocols this peer runs, with their offsets. */
   readonly matched: readonly MatchedProtocol[];
@@ -105,6 +107,7 @@ export class Peer implements ProtocolPeer {
     this.caps = remoteHello.caps;
     this.inbound = options.inbound;
     this.remoteAddress = formatAddress(conn.socket.remoteAddress, conn.socket.remotePort);
+    this.localAddress = formatAddress(conn.socket.localAddress, conn.socket.localPort);
     this.log = options.log ?? silentLogger;
     this.matched = options.matched;
     this.#clock = options.clock ?? systemClock;
@@ -165,12 +168,16 @@ export class Peer implements ProtocolPeer {
     this.#pingTimer?.cancel();
     this.#pingTimer = null;
     for (const rw of this.#rws) rw.close();
-    this.#controller.abort(new PeerError(end.reason, undefined, { cause: end.error }));
+    const { reason, remoteRequested, error } = end;
+    this.#controller.abort(new PeerError(reason, undefined, { remoteRequested, cause: error }));
     this.#ended();
   }
 
+  /** Tracks a background task until it settles (tasks handle their own errors). */
   #spawn(task: Promise<void>): void {
-    const tracked = task.finally(() => this.#tasks.delete(tracked));
+    const tracked = task
+      .catch((err: unknown) => this.log.error('peer task failed', { error: String(err) }))
+      .finally(() => this.#tasks.delete(tracked));
     this.#tasks.add(tracked);
   }
 

@@ -109,6 +109,7 @@ describe('Peer over loopback RLPx', () => {
     expect(peer.caps).toEqual([]);
     expect(peer.inbound).toBe(false);
     expect(peer.remoteAddress).toBe(`127.0.0.1:${remote.socket.localPort}`);
+    expect(peer.localAddress).toBe(`127.0.0.1:${remote.socket.remotePort}`);
     peer.disconnect(DiscReason.Requested);
     await run;
   });
