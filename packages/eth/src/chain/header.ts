@@ -81,7 +81,7 @@ export function headerFromItem(item: RlpItem): ChainHeader {
     hash: keccak256(rlp),
     parentHash: readFixed(fields[0], 32, 'header.parentHash'),
     number: readU64(fields[8], 'header.number'),
-    timestamp: readU64(fields[11], 'header.timestamp'),
+    time: readU64(fields[11], 'header.timestamp'),
     receiptsRoot: readFixed(fields[5], 32, 'header.receiptsRoot'),
   };
 }
@@ -153,7 +153,7 @@ export function headerFromFields(h: HeaderFields): ChainHeader {
     hash: keccak256(rlp),
     parentHash: h.parentHash.slice(),
     number: h.number,
-    timestamp: h.timestamp,
+    time: h.timestamp,
     receiptsRoot: h.receiptsRoot.slice(),
   };
 }

@@ -8,7 +8,8 @@ import type { ChainConfig } from '../chain-config/chain-config.ts';
 
 /**
  * A block header as a chain stores it: its exact RLP and the few fields the eth protocol reads.
- * Values never change after creation; callers must not write into the byte arrays.
+ * Values never change after creation; callers must not write into the byte arrays. Its `number`
+ * and `time` make it a fork ID `ForkHead`.
  */
 export interface ChainHeader {
   /** The header's RLP, exactly as hashed and as served in BlockHeaders. */
@@ -20,7 +21,7 @@ export interface ChainHeader {
   /** The block number (u64). */
   readonly number: bigint;
   /** The block time in seconds since the epoch (u64). */
-  readonly timestamp: bigint;
+  readonly time: bigint;
   /** The receipts trie root (32 bytes). */
   readonly receiptsRoot: Uint8Array;
 }

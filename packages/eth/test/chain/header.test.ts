@@ -31,7 +31,7 @@ describe('decodeHeader', () => {
       expect(header.hash).toEqual(gen.hashes[n]);
       expect(header.parentHash).toEqual(f[0]);
       expect(header.receiptsRoot).toEqual(f[5]);
-      expect(header.timestamp).toBe(BigInt(`0x${bytesToHex(f[11] as Uint8Array) || '0'}`));
+      expect(header.time).toBe(BigInt(`0x${bytesToHex(f[11] as Uint8Array) || '0'}`));
       expect(header.rlp).toEqual(rlp);
     }
   });
@@ -125,7 +125,7 @@ describe('encodeHeader', () => {
     expect(rlp).toEqual(expected);
     const header = decodeHeader(rlp);
     expect(header.number).toBe(9n);
-    expect(header.timestamp).toBe(1234n);
+    expect(header.time).toBe(1234n);
     expect(header.parentHash).toEqual(base.parentHash);
   });
 

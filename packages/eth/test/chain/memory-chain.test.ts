@@ -5,6 +5,7 @@ import { ChainError } from '../../src/chain/errors.ts';
 import { genesisBlock } from '../../src/chain/genesis.ts';
 import { MemoryChain } from '../../src/chain/memory-chain.ts';
 import { chainConfigFromGenesis } from '../../src/chain-config/genesis.ts';
+import { forkId } from '../../src/forkid/fork-id.ts';
 import { type GeneratedChain, generateChain } from '../helpers/chain-generator.ts';
 
 let gen: GeneratedChain;
@@ -38,6 +39,16 @@ describe('MemoryChain.fromGenesis', () => {
     expect(chain.config.genesisTime).toBe(gen.genesis.timestamp);
     expect(chain.config.networkId).toBe(1337n);
     expect(chain.config.pragueTime).toBe(0n);
+  });
+
+  it('gives headers the fork ID code takes as a head', async () => {
+    const chain = await freshChain();
+    chain.importRlp(gen.chainRlp);
+    // Every fork but Osaka is at genesis: the hash is the genesis checksum, Osaka is next.
+    const id = forkId(chain.config, chain.head());
+    expect(id.hash).toEqual(forkId(chain.config, chain.genesis()).hash);
+    expect(id.next).toBe(gen.genesis.config.osakaTime);
+    expect(id.next).toBeGreaterThan(chain.head().time);
   });
 
   it('takes the network ID from its options', async () => {
