@@ -9,6 +9,7 @@ import { RLP } from '@ethereumjs/rlp';
 import { compareCaps } from '../caps.ts';
 import { PeerError } from '../errors.ts';
 import type { Cap } from '../protocol.ts';
+import { BASE_PROTOCOL_MAX_MSG_SIZE } from './constants.ts';
 import { DiscReason } from './disc-reason.ts';
 
 /** Length of the node ID (the uncompressed secp256k1 public key without its 0x04 prefix). */
@@ -53,11 +54,18 @@ export function encodeHello(hello: Hello): Uint8Array {
 
 /**
  * Decodes a Hello payload. Trailing list elements (in the Hello and in each cap) are ignored,
- * as the spec asks. The size cap is the caller's (`exchangeHello` checks it first).
- * @throws {PeerError} `ProtocolError` for bad RLP or a malformed Hello; `InvalidIdentity` for
- * an ID that is not 64 bytes or is all zero
+ * as the spec asks.
+ * @throws {PeerError} `ProtocolError` for a payload over {@link BASE_PROTOCOL_MAX_MSG_SIZE}
+ * (2 KiB), bad RLP or a malformed Hello; `InvalidIdentity` for an ID that is not 64 bytes or
+ * is all zero
  */
 export function decodeHello(data: Uint8Array): Hello {
+  if (data.length > BASE_PROTOCOL_MAX_MSG_SIZE) {
+    throw new PeerError(
+      DiscReason.ProtocolError,
+      `message too big: hello of ${data.length} bytes (limit ${BASE_PROTOCOL_MAX_MSG_SIZE})`,
+    );
+  }
   let items: unknown;
   try {
     items = RLP.decode(data);

@@ -114,6 +114,19 @@ describe('Hello codec', () => {
     expect(err.message).toMatch(/^invalid hello: /);
   });
 
+  it('rejects a Hello over 2 KiB with ProtocolError and accepts one of exactly 2 KiB', () => {
+    const sized = (n: number): Uint8Array => {
+      for (let len = n - 200; len < n; len++) {
+        const data = encodeHello({ ...hello, name: 'x'.repeat(len) });
+        if (data.length === n) return data;
+      }
+      throw new Error(`no Hello of ${n} bytes`);
+    };
+    expect(decodeHello(sized(2048)).version).toBe(5);
+    const err = expectPeerError(() => decodeHello(sized(2049)), DiscReason.ProtocolError);
+    expect(err.message).toMatch(/^message too big/);
+  });
+
   it.each([
     ['empty', new Uint8Array(0)],
     ['63 bytes', new Uint8Array(63).fill(1)],
