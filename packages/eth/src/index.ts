@@ -14,6 +14,8 @@ export type { ImportOptions } from './chain/memory-chain.ts';
 export { MAX_IMPORT_BLOCK_BYTES, MemoryChain } from './chain/memory-chain.ts';
 export type { MemoryTxPoolEvents, MemoryTxPoolOptions } from './chain/memory-tx-pool.ts';
 export { MAX_POOL_TX_BYTES, MAX_POOL_TXS, MemoryTxPool } from './chain/memory-tx-pool.ts';
+export type { TransactionInfo } from './chain/transaction.ts';
+export { transactionInfo } from './chain/transaction.ts';
 export type { Backend, ChainHeader, ChainReader, TxPool } from './chain/types.ts';
 export {
   HOLESKY_BOOTNODES,

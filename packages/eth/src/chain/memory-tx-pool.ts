@@ -1,14 +1,15 @@
 /**
  * A relay transaction pool for the sample node: it keeps well-formed transactions it is given,
- * bounded in count and size, so the eth protocol can announce and serve them. It checks the
+ * bounded in count and size, so the eth protocol can announce and serve them. Transactions are
+ * kept in their network form, as Transactions and PooledTransactions carry them. It checks the
  * envelope only (signatures, nonces and balances are not verified: there is no state).
  * @see https://eips.ethereum.org/EIPS/eip-2718
  * @module
  */
-import { bytesToHex, keccak256 } from '@ethp2p/crypto';
+import { bytesToHex } from '@ethp2p/crypto';
 import { EventEmitter } from 'eventemitter3';
 import { EthError } from '../errors.ts';
-import { readRoot } from '../messages/rlp.ts';
+import { type TransactionInfo, transactionInfo } from './transaction.ts';
 import type { TxPool } from './types.ts';
 
 /** Transactions the pool keeps by default; the oldest go first (geth `maxQueuedTxs` is 4096). */
@@ -43,7 +44,7 @@ export class MemoryTxPool implements TxPool {
   /** `txs:added` notifications. */
   readonly events: Pick<EventEmitter<MemoryTxPoolEvents>, 'on' | 'once' | 'off'>;
   readonly #emitter = new EventEmitter<MemoryTxPoolEvents>();
-  readonly #txs = new Map<string, { readonly hash: Uint8Array; readonly tx: Uint8Array }>();
+  readonly #txs = new Map<string, { readonly info: TransactionInfo; readonly tx: Uint8Array }>();
   readonly #maxTxs: number;
   readonly #maxTxBytes: number;
 
@@ -67,20 +68,25 @@ export class MemoryTxPool implements TxPool {
     return this.#txs.get(bytesToHex(hash))?.tx;
   }
 
+  /** The hash, type and size of a pooled transaction (for eth/68 announcements). */
+  info(hash: Uint8Array): TransactionInfo | undefined {
+    return this.#txs.get(bytesToHex(hash))?.info;
+  }
+
   /**
-   * Keeps each transaction that is a well-formed envelope (a legacy RLP list, or a type byte up
-   * to 0x7f and an RLP list), not too large and not already pooled; the oldest are dropped to
-   * stay within `maxTxs`.
+   * Keeps each transaction that is a well-formed network envelope (see {@link transactionInfo}),
+   * at most `maxTxBytes` long and not already pooled; the oldest are dropped to stay within
+   * `maxTxs` (a transaction accepted and dropped by the same call still reports true).
    */
   add(txs: readonly Uint8Array[]): boolean[] {
     const added: Uint8Array[] = [];
     const results = txs.map((tx) => {
-      if (!this.#acceptable(tx)) return false;
-      const hash = keccak256(tx);
-      const key = bytesToHex(hash);
+      const info = this.#inspect(tx);
+      if (info === undefined) return false;
+      const key = bytesToHex(info.hash);
       if (this.#txs.has(key)) return false;
-      this.#txs.set(key, { hash, tx: tx.slice() });
-      added.push(hash);
+      this.#txs.set(key, { info, tx: tx.slice() });
+      added.push(info.hash);
       return true;
     });
     for (const key of this.#txs.keys()) {
@@ -93,18 +99,15 @@ export class MemoryTxPool implements TxPool {
   }
 
   pendingHashes(): Uint8Array[] {
-    return [...this.#txs.values()].map((entry) => entry.hash);
+    return [...this.#txs.values()].map((entry) => entry.info.hash);
   }
 
-  #acceptable(tx: unknown): tx is Uint8Array {
-    if (!(tx instanceof Uint8Array) || tx.length === 0 || tx.length > this.#maxTxBytes)
-      return false;
-    const first = tx[0] as number;
-    if (first >= 0x80 && first < 0xc0) return false;
+  #inspect(tx: unknown): TransactionInfo | undefined {
+    if (!(tx instanceof Uint8Array) || tx.length > this.#maxTxBytes) return undefined;
     try {
-      return readRoot(first < 0x80 ? tx.subarray(1) : tx, 'transaction').list;
+      return transactionInfo(tx);
     } catch (err) {
-      if (err instanceof EthError) return false;
+      if (err instanceof EthError) return undefined;
       throw err;
     }
   }
