@@ -1,0 +1,123 @@
+/**
+ * The transaction messages: Transactions, the eth/68 three-list NewPooledTransactionHashes,
+ * GetPooledTransactions and PooledTransactions. A transaction stays opaque: the decoded value
+ * keeps each list element as its exact RLP encoding (a copy), which is an RLP list for a legacy
+ * transaction and an RLP byte string wrapping `tx-type ‖ tx-data` for a typed one (EIP-2718).
+ * The transaction hash is `keccak256(raw)` for a legacy one and `keccak256(payload)` for a typed
+ * one.
+ * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md#transactions-0x02
+ * @see https://eips.ethereum.org/EIPS/eip-5793
+ * @module
+ */
+import {
+  checkArray,
+  checkFixed,
+  checkTransaction,
+  defineCodec,
+  encodeRawList,
+  encodeRequest,
+  encodeU32,
+  type HashesRequest,
+  hashesRequest,
+  type MessageCodec,
+  readHashes,
+  readRawList,
+  readRequest,
+} from './codec.ts';
+import {
+  encodeBytes,
+  encodeList,
+  fields,
+  listItems,
+  malformed,
+  readU32,
+  stringPayload,
+} from './rlp.ts';
+
+/** Transactions (0x02): `[tx, ...]`. */
+export type Transactions = readonly Uint8Array[];
+
+/**
+ * NewPooledTransactionHashes (0x08) as of eth/68: `[types: B, [size: u32, ...], [hash, ...]]`.
+ * `types[i]`, `sizes[i]` and `hashes[i]` describe the same transaction, so the three lists have
+ * equal lengths. `sizes[i]` is the length of the consensus encoding (`tx-type ‖ tx-data`).
+ */
+export interface NewPooledTransactionHashes {
+  readonly types: Uint8Array;
+  readonly sizes: readonly number[];
+  readonly hashes: readonly Uint8Array[];
+}
+
+/** GetPooledTransactions (0x09): `[request-id, [hash, ...]]`. */
+export type GetPooledTransactions = HashesRequest;
+
+/** PooledTransactions (0x0a): `[request-id, [tx, ...]]`. */
+export interface PooledTransactions {
+  readonly requestId: bigint;
+  readonly transactions: readonly Uint8Array[];
+}
+
+/** Transactions of every version. */
+export const transactions: MessageCodec<'Transactions', Transactions> = defineCodec(
+  'Transactions',
+  0x02,
+  (txs: Transactions) => encodeRawList(txs, 'Transactions', checkTransaction),
+  (root) => readRawList(root, 'Transactions', checkTransaction),
+);
+
+/** NewPooledTransactionHashes of eth/68 to eth/71. */
+export const newPooledTransactionHashes: MessageCodec<
+  'NewPooledTransactionHashes',
+  NewPooledTransactionHashes
+> = defineCodec(
+  'NewPooledTransactionHashes',
+  0x08,
+  (a: NewPooledTransactionHashes) => {
+    const name = 'NewPooledTransactionHashes';
+    if (!(a?.types instanceof Uint8Array))
+      throw new TypeError(`${name}.types: expected Uint8Array`);
+    const sizes = checkArray<unknown>(a.sizes, `${name}.sizes`);
+    const hashes = checkArray<unknown>(a.hashes, `${name}.hashes`);
+    if (sizes.length !== a.types.length || hashes.length !== a.types.length)
+      throw new RangeError(`${name}: types, sizes and hashes differ in length`);
+    return encodeList([
+      encodeBytes(a.types),
+      encodeList(sizes.map((s, i) => encodeU32(s, `${name}.sizes[${i}]`))),
+      encodeList(hashes.map((h, i) => encodeBytes(checkFixed(h, 32, `${name}.hashes[${i}]`)))),
+    ]);
+  },
+  (root) => {
+    const what = 'NewPooledTransactionHashes';
+    const [types, sizes, hashes] = fields(root, 3, what);
+    const t = stringPayload(types, `${what} types`).slice();
+    const s = listItems(sizes, `${what} sizes`).map((it) => readU32(it, `${what} size`));
+    const h = readHashes(hashes, `${what} hashes`);
+    if (s.length !== t.length || h.length !== t.length)
+      throw malformed(`${what}: ${t.length} types, ${s.length} sizes and ${h.length} hashes`);
+    return { types: t, sizes: s, hashes: h };
+  },
+);
+
+/** GetPooledTransactions of eth/66 and later. */
+export const getPooledTransactions: MessageCodec<'GetPooledTransactions', GetPooledTransactions> =
+  hashesRequest('GetPooledTransactions', 0x09);
+
+/** PooledTransactions of eth/66 and later. */
+export const pooledTransactions: MessageCodec<'PooledTransactions', PooledTransactions> =
+  defineCodec(
+    'PooledTransactions',
+    0x0a,
+    (r: PooledTransactions) =>
+      encodeRequest(
+        r.requestId,
+        encodeRawList(r.transactions, 'PooledTransactions.transactions', checkTransaction),
+        'PooledTransactions',
+      ),
+    (root) => {
+      const { requestId, inner } = readRequest(root, 'PooledTransactions');
+      return {
+        requestId,
+        transactions: readRawList(inner, 'PooledTransactions transactions', checkTransaction),
+      };
+    },
+  );
