@@ -53,6 +53,43 @@ export { FORK_ID_REJECTION, FORK_TIMESTAMP_THRESHOLD, newForkFilter } from './fo
 export type { ForkHead, ForkId, ForkList } from './forkid/fork-id.ts';
 export { forkId, gatherForks } from './forkid/fork-id.ts';
 export { compatibleNodeFilter } from './forkid/node-filter.ts';
+export type {
+  BlockAnnouncement,
+  BlockBodies,
+  BlockHeaders,
+  BlockRangeUpdate,
+  GetBlockBodies,
+  GetBlockHeaders,
+  HashOrNumber,
+  NewBlock,
+  NewBlockHashes,
+} from './messages/blocks.ts';
+export type { HashesRequest, MessageCodec } from './messages/codec.ts';
+export type { GetReceipts, Receipts } from './messages/receipts.ts';
+export type { Status68, Status69 } from './messages/status.ts';
+export type {
+  GetPooledTransactions,
+  NewPooledTransactionHashes,
+  PooledTransactions,
+  Transactions,
+} from './messages/transactions.ts';
+export type {
+  Codecs,
+  Eth68Types,
+  Eth69Types,
+  EthMessage,
+  EthVersion,
+  RawMessage,
+} from './messages/versions.ts';
+export {
+  decodeMessage,
+  defineVersion,
+  ETH_VERSIONS,
+  ETH68,
+  ETH69,
+  encodeMessage,
+  MAX_MESSAGE_SIZE,
+} from './messages/versions.ts';
 export { serveBodies } from './serve/bodies.ts';
 export type { HeaderQuery } from './serve/headers.ts';
 export { serveHeaders } from './serve/headers.ts';

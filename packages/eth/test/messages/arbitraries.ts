@@ -1,0 +1,107 @@
+/** fast-check arbitraries for the value of every eth/68 and eth/69 message. */
+import { type Input, RLP } from '@ethereumjs/rlp';
+import fc from 'fast-check';
+import type { Eth68Types, Eth69Types } from '../../src/messages/versions.ts';
+import { bytes, hash, type Nested, nested, txType, u64 } from './helpers.ts';
+
+const requestId = u64;
+const listOf = <T>(a: fc.Arbitrary<T>, maxLength = 4): fc.Arbitrary<T[]> =>
+  fc.array(a, { maxLength });
+const nestedList: fc.Arbitrary<Nested[]> = fc.array(nested, { maxLength: 5 });
+
+/** A transaction as it sits in a list: a legacy list or a typed `type ‖ data` string. */
+const txNested: fc.Arbitrary<Nested> = fc.oneof(
+  nestedList,
+  fc
+    .tuple(txType, fc.uint8Array({ minLength: 1, maxLength: 60 }))
+    .map(([t, d]) => Uint8Array.of(t, ...d)),
+);
+export const rawTx: fc.Arbitrary<Uint8Array> = txNested.map((n) => RLP.encode(n));
+const headerNested: fc.Arbitrary<Nested[]> = nestedList;
+export const rawHeader: fc.Arbitrary<Uint8Array> = headerNested.map((n) => RLP.encode(n));
+const bodyParts: fc.Arbitrary<Nested[]> = fc
+  .tuple(listOf(txNested), listOf(headerNested, 2), fc.option(listOf(nestedList)))
+  .map(([txs, ommers, w]) => (w === null ? [txs, ommers] : [txs, ommers, w]));
+export const rawBody: fc.Arbitrary<Uint8Array> = bodyParts.map((p) => RLP.encode(p));
+export const rawBlock: fc.Arbitrary<Uint8Array> = fc
+  .tuple(headerNested, bodyParts)
+  .map(([h, p]) => RLP.encode([h, ...p]));
+
+const status = fc.oneof(fc.constant(new Uint8Array(0)), fc.constant(Uint8Array.of(1)), bytes(32));
+const log: fc.Arbitrary<Nested> = fc
+  .tuple(bytes(20), listOf(hash), fc.uint8Array({ maxLength: 40 }))
+  .map(([a, t, d]) => [a, t, d]);
+const consensusFields: fc.Arbitrary<Input> = fc.tuple(status, u64, bytes(256), listOf(log, 3));
+/** An eth/68 receipt: a legacy list or a typed `type ‖ rlp(list)` string. */
+export const receipt68: fc.Arbitrary<Uint8Array> = fc.oneof(
+  consensusFields.map((f) => RLP.encode(f)),
+  fc.tuple(txType, consensusFields).map(([t, f]) => RLP.encode(Uint8Array.of(t, ...RLP.encode(f)))),
+);
+/** An eth/69 receipt `[type, status, cumulative-gas, logs]`. */
+export const receipt69: fc.Arbitrary<Uint8Array> = fc
+  .tuple(txType, status, u64, listOf(log, 3))
+  .map(([t, s, g, l]) => RLP.encode([t, s, g, l]));
+
+const forkId = fc.record({ hash: bytes(4), next: u64 });
+const hashesRequest = fc.record({ requestId, hashes: listOf(hash) });
+
+/** The values shared by eth/68 and eth/69. */
+const common = {
+  Transactions: listOf(rawTx),
+  GetBlockHeaders: fc.record({
+    requestId,
+    origin: fc.oneof(
+      hash.map((h) => ({ hash: h })),
+      u64.map((n) => ({ number: n })),
+    ),
+    amount: u64,
+    skip: u64,
+    reverse: fc.boolean(),
+  }),
+  BlockHeaders: fc.record({ requestId, headers: listOf(rawHeader) }),
+  GetBlockBodies: hashesRequest,
+  BlockBodies: fc.record({ requestId, bodies: listOf(rawBody) }),
+  NewPooledTransactionHashes: fc
+    .array(fc.tuple(txType, fc.integer({ min: 0, max: 0xffffffff }), hash), { maxLength: 5 })
+    .map((entries) => ({
+      types: Uint8Array.from(entries.map((e) => e[0])),
+      sizes: entries.map((e) => e[1]),
+      hashes: entries.map((e) => e[2]),
+    })),
+  GetPooledTransactions: hashesRequest,
+  PooledTransactions: fc.record({ requestId, transactions: listOf(rawTx) }),
+  GetReceipts: hashesRequest,
+};
+
+/** An arbitrary per message of a version, keyed by name. */
+export type Arbitraries<T> = { [N in keyof T]: fc.Arbitrary<T[N]> };
+
+export const eth68: Arbitraries<Eth68Types> = {
+  ...common,
+  Status: fc.record({
+    version: fc.integer({ min: 0, max: 0xffffffff }),
+    networkId: u64,
+    td: fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }),
+    head: hash,
+    genesis: hash,
+    forkId,
+  }),
+  NewBlockHashes: listOf(fc.record({ hash, number: u64 })),
+  NewBlock: fc.record({ block: rawBlock, td: fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }) }),
+  Receipts: fc.record({ requestId, receipts: listOf(listOf(receipt68, 3), 3) }),
+};
+
+export const eth69: Arbitraries<Eth69Types> = {
+  ...common,
+  Status: fc.record({
+    version: fc.integer({ min: 0, max: 0xffffffff }),
+    networkId: u64,
+    genesis: hash,
+    forkId,
+    earliest: u64,
+    latest: u64,
+    latestHash: hash,
+  }),
+  Receipts: fc.record({ requestId, receipts: listOf(listOf(receipt69, 3), 3) }),
+  BlockRangeUpdate: fc.record({ earliest: u64, latest: u64, latestHash: hash }),
+};
