@@ -100,6 +100,18 @@ export interface ServerOptions {
   readonly handshakeTimeoutMs?: number;
   /** Time a non-LAN IP waits between inbound attempts in ms (default 30 s). */
   readonly inboundThrottleMs?: number;
+  /** Tuning of the dial scheduler. */
+  readonly dialer?: DialerTuning;
+}
+
+/** Tuning of the dial scheduler; production code rarely needs it (tests shorten the waits). */
+export interface DialerTuning {
+  /** How long a dialed node is not dialed again, in ms (default 35 s). */
+  readonly historyExpirationMs?: number;
+  /** Least time between two lookup starts, in ms (default 4 s). */
+  readonly lookupIntervalMs?: number;
+  /** Dials running at once (default 16). */
+  readonly maxActiveDials?: number;
 }
 
 /** A listen address split into its parts. */
@@ -138,6 +150,7 @@ export interface ServerConfig {
   readonly dialTimeoutMs: number;
   readonly handshakeTimeoutMs: number;
   readonly inboundThrottleMs: number;
+  readonly dialer: DialerTuning;
 }
 
 /**
@@ -193,6 +206,7 @@ export function resolveServerConfig(options: ServerOptions): ServerConfig {
       options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
       1,
     ),
+    dialer: dialerTuning(options.dialer),
     inboundThrottleMs: count(
       'inboundThrottleMs',
       options.inboundThrottleMs ?? INBOUND_THROTTLE_MS,
@@ -206,6 +220,25 @@ function count(field: string, value: unknown, min: number): number {
     throw new RangeError(`${field}: expected an integer >= ${min}, got ${String(value)}`);
   }
   return value;
+}
+
+function dialerTuning(tuning: DialerTuning | undefined): DialerTuning {
+  if (tuning === undefined) return {};
+  if (typeof tuning !== 'object' || tuning === null) {
+    throw new TypeError(`dialer: expected an object, got ${String(tuning)}`);
+  }
+  const out: { -readonly [K in keyof DialerTuning]: number } = {};
+  const { historyExpirationMs, lookupIntervalMs, maxActiveDials } = tuning;
+  if (historyExpirationMs !== undefined) {
+    out.historyExpirationMs = count('dialer.historyExpirationMs', historyExpirationMs, 1);
+  }
+  if (lookupIntervalMs !== undefined) {
+    out.lookupIntervalMs = count('dialer.lookupIntervalMs', lookupIntervalMs, 0);
+  }
+  if (maxActiveDials !== undefined) {
+    out.maxActiveDials = count('dialer.maxActiveDials', maxActiveDials, 1);
+  }
+  return out;
 }
 
 function checkName(name: unknown): string {

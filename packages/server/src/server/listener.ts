@@ -41,6 +41,7 @@ export class Listener {
   readonly #options: ListenerOptions;
   readonly #handlers = new Set<Promise<void>>();
   #closed = false;
+  #serverClosed: Promise<void> | undefined;
 
   private constructor(server: NetServer, options: ListenerOptions) {
     this.#server = server;
@@ -94,9 +95,17 @@ export class Listener {
   async close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
-      this.#server.close();
+      this.#serverClosed = new Promise((resolve) => this.#server.close(() => resolve()));
     }
     await Promise.allSettled([...this.#handlers]);
+  }
+
+  /**
+   * Resolves once the listening socket is closed and every socket it accepted has closed too
+   * (those the owner took over included). Only after {@link Listener.close}.
+   */
+  async closed(): Promise<void> {
+    await this.#serverClosed;
   }
 
   /** Admission: pending limit, then NetRestrict, then the throttle (geth's order). */

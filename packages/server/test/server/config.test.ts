@@ -78,6 +78,7 @@ describe('resolveServerConfig', () => {
     ['a protocol without run', { protocols: [{ name: 'x', version: 1, length: 1 }] }],
     ['a duplicate protocol', { protocols: [proto('x', 1), proto('x', 1)] }],
     ['a name that is no string', { name: 5 }],
+    ['a dialer that is no object', { dialer: 5 }],
   ])('rejects %s with TypeError', (_label, opts) => {
     expect(() => resolveServerConfig({ privateKey, ...opts } as never)).toThrow(TypeError);
   });
@@ -92,6 +93,8 @@ describe('resolveServerConfig', () => {
     ['a protocol with no codes', { protocols: [proto('x', 1, 0)] }],
     ['a name too long', { name: 'x'.repeat(2000) }],
     ['a CIDR prefix too long', { netRestrict: ['10.0.0.0/33'] }],
+    ['a zero dial history', { dialer: { historyExpirationMs: 0 } }],
+    ['a negative lookup interval', { dialer: { lookupIntervalMs: -1 } }],
   ])('rejects %s with RangeError', (_label, opts) => {
     expect(() => resolveServerConfig({ privateKey, ...opts } as never)).toThrow(RangeError);
   });
@@ -114,6 +117,14 @@ describe('resolveServerConfig', () => {
     const restrict = new NetRestrict(['10.0.0.0/8']);
     expect(resolveServerConfig({ privateKey, netRestrict: restrict }).netRestrict).toBe(restrict);
   });
+});
+
+it('passes only the dialer tuning that was given', () => {
+  expect(resolveServerConfig({ privateKey }).dialer).toEqual({});
+  expect(
+    resolveServerConfig({ privateKey, dialer: { historyExpirationMs: 100, lookupIntervalMs: 0 } })
+      .dialer,
+  ).toEqual({ historyExpirationMs: 100, lookupIntervalMs: 0 });
 });
 
 describe('parseListenAddress', () => {

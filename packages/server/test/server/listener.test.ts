@@ -125,6 +125,8 @@ describe('Listener', () => {
     first.release();
     await closing;
     expect(listener.pending).toBe(0);
+    // Every accepted socket is closed, so the listening socket reports closed too.
+    await listener.closed();
     const late = dial(listener.port);
     const [err] = await once(late, 'error', { signal: signal() });
     expect((err as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
