@@ -1,7 +1,7 @@
 /**
  * A relay transaction pool for the sample node: it keeps well-formed transactions it is given,
  * bounded in count and size, so the eth protocol can announce and serve them. Transactions are
- * kept in their network form, as Transactions and PooledTransactions carry them. It checks the
+ * kept in their canonical (EIP-2718) encoding, as {@link TxPool} says. It checks the
  * envelope only (signatures, nonces and balances are not verified: there is no state).
  * @see https://eips.ethereum.org/EIPS/eip-2718
  * @module
@@ -9,7 +9,7 @@
 import { bytesToHex } from '@ethp2p/crypto';
 import { EventEmitter } from 'eventemitter3';
 import { EthError } from '../errors.ts';
-import { type TransactionInfo, transactionInfo } from './transaction.ts';
+import { canonicalTransactionInfo, type TransactionInfo } from './transaction.ts';
 import type { TxPool } from './types.ts';
 
 /** Transactions the pool keeps by default; the oldest go first (geth `maxQueuedTxs` is 4096). */
@@ -74,7 +74,8 @@ export class MemoryTxPool implements TxPool {
   }
 
   /**
-   * Keeps each transaction that is a well-formed network envelope (see {@link transactionInfo}),
+   * Keeps each transaction that is a well-formed canonical encoding (a legacy RLP list, or a type
+   * byte below 0x80 and an RLP list),
    * at most `maxTxBytes` long and not already pooled; the oldest are dropped to stay within
    * `maxTxs` (a transaction accepted and dropped by the same call still reports true).
    */
@@ -105,7 +106,7 @@ export class MemoryTxPool implements TxPool {
   #inspect(tx: unknown): TransactionInfo | undefined {
     if (!(tx instanceof Uint8Array) || tx.length > this.#maxTxBytes) return undefined;
     try {
-      return transactionInfo(tx);
+      return canonicalTransactionInfo(tx);
     } catch (err) {
       if (err instanceof EthError) return undefined;
       throw err;

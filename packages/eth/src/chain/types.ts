@@ -53,15 +53,14 @@ export interface ChainReader {
 }
 
 /**
- * A transaction pool as the eth protocol sees it. A transaction is in its network form, one RLP
- * item as Transactions and PooledTransactions carry it: a legacy transaction's RLP list, or an
- * RLP byte string wrapping `type || payload` for a typed one (EIP-2718). Its hash is keccak256
- * of the list, or of `type || payload` (see `transactionInfo`).
+ * A transaction pool as the eth protocol sees it. A transaction is its canonical (EIP-2718)
+ * encoding: a legacy transaction's RLP list, or `type || payload` for a typed one; its hash is
+ * keccak256 of that encoding. Message codecs wrap typed transactions in an RLP byte string.
  */
 export interface TxPool {
   /** Whether the pool holds the transaction with this hash. */
   has(hash: Uint8Array): boolean;
-  /** A pooled transaction in its network form. */
+  /** The canonical encoding of a pooled transaction. */
   get(hash: Uint8Array): Uint8Array | undefined;
   /**
    * Offers transactions received from a peer or a user; returns, for each, whether it was newly

@@ -18,12 +18,8 @@ function legacyTx(nonce: number, dataBytes = 0): Uint8Array {
   ]);
 }
 
-/** A dynamic-fee (type 2) transaction in its network form: a byte string around 0x02 || rlp. */
+/** A dynamic-fee (type 2) transaction in its canonical encoding: 0x02 || rlp(payload). */
 function typedTx(nonce: number): Uint8Array {
-  return RLP.encode(typedEnvelope(nonce));
-}
-
-function typedEnvelope(nonce: number): Uint8Array {
   const payload = [1n, nonce, 1n, 2n, 21_000n, new Uint8Array(20), 0n, new Uint8Array(0), [], 0n];
   return concatBytes(Uint8Array.of(2), RLP.encode([...payload, 1n, 2n]));
 }
@@ -33,11 +29,11 @@ describe('MemoryTxPool', () => {
     const pool = new MemoryTxPool();
     const a = legacyTx(0);
     const b = typedTx(1);
-    const bHash = keccak256(typedEnvelope(1));
+    const bHash = keccak256(b);
     expect(pool.add([a, b])).toEqual([true, true]);
     expect(pool.has(keccak256(a))).toBe(true);
     expect(pool.get(bHash)).toEqual(b);
-    expect(pool.info(bHash)).toEqual({ hash: bHash, type: 2, size: typedEnvelope(1).length });
+    expect(pool.info(bHash)).toEqual({ hash: bHash, type: 2, size: b.length });
     expect(pool.info(keccak256(a))).toEqual({ hash: keccak256(a), type: 0, size: a.length });
     expect(pool.pendingHashes()).toEqual([keccak256(a), bHash]);
     expect(pool.has(keccak256(Uint8Array.of(1)))).toBe(false);
@@ -53,9 +49,9 @@ describe('MemoryTxPool', () => {
       Uint8Array.of(0xc5, 1, 2), // truncated list
       concatBytes(legacyTx(1), Uint8Array.of(0)), // trailing byte
       Uint8Array.of(2), // a type byte alone
-      typedEnvelope(0), // a typed transaction not wrapped in a byte string
-      RLP.encode(concatBytes(Uint8Array.of(2), RLP.encode(new Uint8Array(3)))), // type + string
-      RLP.encode(concatBytes(Uint8Array.of(0x80), RLP.encode([1n]))), // type 0x80
+      RLP.encode(typedTx(0)), // a typed transaction in its network form
+      concatBytes(Uint8Array.of(2), RLP.encode(new Uint8Array(3))), // type + byte string
+      concatBytes(Uint8Array.of(2), RLP.encode([1n]), Uint8Array.of(0)), // trailing byte
       legacyTx(2, 2000), // too large
       'tx' as unknown as Uint8Array,
     ];

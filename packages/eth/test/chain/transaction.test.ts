@@ -1,7 +1,7 @@
 import { RLP } from '@ethereumjs/rlp';
 import { hexToBytes, keccak256 } from '@ethp2p/crypto';
 import { describe, expect, it } from 'vitest';
-import { transactionInfo } from '../../src/chain/transaction.ts';
+import { canonicalTransactionInfo, transactionInfo } from '../../src/chain/transaction.ts';
 import { EthError } from '../../src/errors.ts';
 
 // go-ethereum core/types/transaction_test.go: `rightvrsTx` (legacy) and TestEIP2718TransactionEncode
@@ -31,6 +31,14 @@ describe('transactionInfo', () => {
       type: 1,
       size: ACCESS_LIST_BINARY.length,
     });
+  });
+
+  it('reads the canonical encodings a pool keeps', () => {
+    expect(canonicalTransactionInfo(ACCESS_LIST_BINARY)).toEqual(transactionInfo(ACCESS_LIST_RLP));
+    expect(canonicalTransactionInfo(LEGACY)).toEqual(transactionInfo(LEGACY));
+    expect(() => canonicalTransactionInfo(ACCESS_LIST_RLP)).toThrow(EthError);
+    expect(() => canonicalTransactionInfo(Uint8Array.of(2, 0xc0, 0))).toThrow(EthError);
+    expect(() => canonicalTransactionInfo(Uint8Array.of(2))).toThrow(EthError);
   });
 
   it.each([
