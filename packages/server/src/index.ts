@@ -7,12 +7,34 @@
 
 export type { MatchedProtocol } from './caps.ts';
 export { capsOf, compareCaps, matchProtocols } from './caps.ts';
+export type { DialSkipReason } from './dial/check.ts';
+export { DIAL_SKIP_REASON } from './dial/check.ts';
+export {
+  DEFAULT_DIAL_TIMEOUT_MS,
+  DIAL_HISTORY_EXPIRATION_MS,
+  LOOKUP_INTERVAL_MS,
+  MAX_ACTIVE_DIALS,
+} from './dial/constants.ts';
+export type { DialErrorCode } from './dial/errors.ts';
+export { DIAL_ERROR_CODE, DialError } from './dial/errors.ts';
+export { DialScheduler } from './dial/scheduler.ts';
+export type {
+  DialDoneEvent,
+  DialFlags,
+  DialFunction,
+  DialMetrics,
+  DialOrigin,
+  DialSchedulerEvents,
+  DialSchedulerOptions,
+  DialStartEvent,
+  PeerDialFlag,
+} from './dial/types.ts';
 export type { MsgErrorCode, PeerErrorOptions } from './errors.ts';
 export { discReasonForError, MSG_ERROR_CODE, MsgError, PeerError } from './errors.ts';
-export type { RlpDecoded, RlpValue } from './msg.ts';
-export { decodeMsg, expectMsg, sendItems, sendMsg } from './msg.ts';
 export type { MsgPipeEnd, MsgPipeOptions } from './msg-pipe.ts';
 export { msgPipe } from './msg-pipe.ts';
+export type { RlpDecoded, RlpValue } from './msg.ts';
+export { decodeMsg, expectMsg, sendItems, sendMsg } from './msg.ts';
 export { NetRestrict } from './netrestrict.ts';
 export type { NodeSource, SignalOptions } from './node-source.ts';
 export type { HelloExchangeOptions } from './peer/hello-exchange.ts';

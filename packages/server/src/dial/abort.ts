@@ -1,0 +1,86 @@
+/**
+ * Waiting on the injected clock and bounding waits with abort signals. `timers/promises` cannot
+ * follow a simulated clock, and `AbortSignal.any` keeps every child of a long-lived signal alive
+ * on Node 20, so these are small and explicit.
+ * @module
+ */
+import type { Clock } from '@ethp2p/enode';
+
+/**
+ * Resolves after `ms` on `clock` (at once when `ms` ≤ 0). Aborting `signal` cancels the timer
+ * and rejects with `signal.reason`.
+ */
+export function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  if (ms <= 0) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      timer.cancel();
+      reject(signal.reason);
+    };
+    const timer = clock.schedule(ms, () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** A signal that aborts with its parent or after a deadline; `dispose()` releases both. */
+export interface DeadlineSignal {
+  readonly signal: AbortSignal;
+  dispose(): void;
+}
+
+/**
+ * A child of `parent` that also aborts with `reason()` after `ms` on `clock`. Call `dispose()`
+ * when done: it cancels the timer and removes the listener from `parent`.
+ */
+export function deadlineSignal(
+  parent: AbortSignal,
+  clock: Clock,
+  ms: number,
+  reason: () => unknown,
+): DeadlineSignal {
+  const controller = new AbortController();
+  if (parent.aborted) {
+    controller.abort(parent.reason);
+    return { signal: controller.signal, dispose: () => undefined };
+  }
+  const onAbort = (): void => controller.abort(parent.reason);
+  parent.addEventListener('abort', onAbort, { once: true });
+  const timer = clock.schedule(ms, () => controller.abort(reason()));
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      timer.cancel();
+      parent.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/**
+ * Settles like `promise`, or rejects with `signal.reason` as soon as `signal` aborts, so that a
+ * callee that ignores its signal cannot hold a slot. A late rejection of `promise` is observed
+ * and dropped.
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
