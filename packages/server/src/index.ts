@@ -31,10 +31,10 @@ export type {
 } from './dial/types.ts';
 export type { MsgErrorCode, PeerErrorOptions } from './errors.ts';
 export { discReasonForError, MSG_ERROR_CODE, MsgError, PeerError } from './errors.ts';
-export type { MsgPipeEnd, MsgPipeOptions } from './msg-pipe.ts';
-export { msgPipe } from './msg-pipe.ts';
 export type { RlpDecoded, RlpValue } from './msg.ts';
 export { decodeMsg, expectMsg, sendItems, sendMsg } from './msg.ts';
+export type { MsgPipeEnd, MsgPipeOptions } from './msg-pipe.ts';
+export { msgPipe } from './msg-pipe.ts';
 export { NetRestrict } from './netrestrict.ts';
 export type { NodeSource, SignalOptions } from './node-source.ts';
 export type { HelloExchangeOptions } from './peer/hello-exchange.ts';
