@@ -3,4 +3,13 @@
  * and the `ethp2p` command line.
  * @module
  */
-export {};
+
+export type { OptionSource, OptionSpec, OptionSpecs, ResolvedOption } from './cli/args.ts';
+export { envVarName, OptionValues, parseCommandArgs, resolveOptions } from './cli/args.ts';
+export type { ArgSpec, CommandContext, CommandSpec, GroupSpec } from './cli/command.ts';
+export { formatDuration, parseDuration } from './cli/durations.ts';
+export type { CliErrorCode, ExitCode } from './cli/errors.ts';
+export { CliError, EXIT_CODE } from './cli/errors.ts';
+export type { CliIo, CliOutput } from './cli/io.ts';
+export { defaultRegistry, main, runCli } from './cli/main.ts';
+export { CommandRegistry } from './cli/registry.ts';

@@ -1,0 +1,24 @@
+/**
+ * The built-in commands and groups of `ethp2p`. To add a command, write its `CommandSpec` in its
+ * own file and list it here.
+ * @module
+ */
+import type { CommandSpec, GroupSpec } from './command.ts';
+import { KEY_COMMANDS, KEY_GROUP } from './key.ts';
+
+/** Every built-in command, in help order. */
+export const COMMANDS: readonly CommandSpec[] = [...KEY_COMMANDS];
+
+/** The groups' help texts; the root group (`[]`) is the program itself. */
+export const GROUPS: readonly GroupSpec[] = [
+  {
+    path: [],
+    summary: 'ethp2p: devp2p tools (node keys, records, discovery v4) and a sample node',
+    examples: [
+      'ethp2p key generate nodekey',
+      'ethp2p enr decode enr:-IS4Q...',
+      'ethp2p discv4 ping enode://...@127.0.0.1:30303',
+    ],
+  },
+  KEY_GROUP,
+];

@@ -1,0 +1,71 @@
+/**
+ * `--help` texts: the usage line, the summary, flags with their defaults and environment
+ * variables, and examples.
+ * @module
+ */
+import { envVarName } from './args.ts';
+import type { CommandSpec } from './command.ts';
+import type { CommandRegistry } from './registry.ts';
+
+/** The binary's name. */
+export const PROGRAM = 'ethp2p';
+
+const ENV_NOTE =
+  'Every flag can also be set in the environment: --foo.bar-baz as ETHP2P_FOO_BAR_BAZ.\n' +
+  'A flag on the command line wins over the environment.';
+
+/** The usage line of a command: `ethp2p key to-enode <file> [options]`. */
+export function usageLine(spec: CommandSpec): string {
+  const args = spec.args.map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`));
+  const options = Object.keys(spec.options).length > 0 ? ['[options]'] : [];
+  return [PROGRAM, ...spec.path, ...args, ...options].join(' ');
+}
+
+/** The full help of a command. */
+export function commandHelp(spec: CommandSpec): string {
+  const lines = [`Usage: ${usageLine(spec)}`, '', spec.summary];
+  if (spec.description !== undefined) lines.push('', spec.description);
+  if (spec.args.length > 0) {
+    lines.push('', 'Arguments:');
+    lines.push(...table(spec.args.map((a) => [a.name, a.description])));
+  }
+  const rows: [string, string][] = Object.entries(spec.options).map(([name, o]) => {
+    const short = o.short === undefined ? '' : `-${o.short}, `;
+    const value = o.type === 'string' ? ` <${o.valueName ?? 'value'}>` : '';
+    const dflt = o.default === undefined ? '' : ` (default ${o.default})`;
+    return [`${short}--${name}${value}`, `${o.description}${dflt} [${envVarName(name)}]`];
+  });
+  rows.push(['-h, --help', 'show this help']);
+  lines.push('', 'Options:', ...table(rows));
+  if (Object.keys(spec.options).length > 0) lines.push('', ENV_NOTE);
+  lines.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The help of a group (the root group is the whole program). */
+export function groupHelp(registry: CommandRegistry, path: readonly string[]): string {
+  const name = [PROGRAM, ...path].join(' ');
+  const group = registry.group(path);
+  const lines = [`Usage: ${name} <command> [arguments] [options]`];
+  if (group !== undefined) lines.push('', group.summary);
+  const children = registry.children(path);
+  lines.push('', 'Commands:', ...table(children.map((c) => [c.name, c.summary])));
+  lines.push('', `Run '${name} <command> --help' for a command's arguments, options and examples.`);
+  lines.push(ENV_NOTE);
+  const examples = group?.examples ?? firstExamples(registry, path);
+  if (examples.length > 0) lines.push('', 'Examples:', ...examples.map((e) => `  ${e}`));
+  return `${lines.join('\n')}\n`;
+}
+
+function firstExamples(registry: CommandRegistry, path: readonly string[]): string[] {
+  const prefix = path.join(' ');
+  return registry.commands
+    .filter((c) => c.path.slice(0, path.length).join(' ') === prefix)
+    .flatMap((c) => c.examples.slice(0, 1))
+    .slice(0, 4);
+}
+
+function table(rows: readonly (readonly [string, string])[]): string[] {
+  const width = Math.max(0, ...rows.map(([left]) => left.length));
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`.trimEnd());
+}
