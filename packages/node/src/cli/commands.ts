@@ -4,10 +4,11 @@
  * @module
  */
 import type { CommandSpec, GroupSpec } from './command.ts';
+import { ENR_COMMANDS } from './enr.ts';
 import { KEY_COMMANDS, KEY_GROUP } from './key.ts';
 
 /** Every built-in command, in help order. */
-export const COMMANDS: readonly CommandSpec[] = [...KEY_COMMANDS];
+export const COMMANDS: readonly CommandSpec[] = [...KEY_COMMANDS, ...ENR_COMMANDS];
 
 /** The groups' help texts; the root group (`[]`) is the program itself. */
 export const GROUPS: readonly GroupSpec[] = [
@@ -21,4 +22,9 @@ export const GROUPS: readonly GroupSpec[] = [
     ],
   },
   KEY_GROUP,
+  {
+    path: ['enr'],
+    summary: 'Node records (EIP-778)',
+    examples: ['ethp2p enr decode "$(ethp2p key to-enr nodekey)"'],
+  },
 ];

@@ -50,8 +50,7 @@ describe('help', () => {
 
   it('the root help lists the groups', async () => {
     const { stdout } = await run(['-h']);
-    for (const group of ['key'])
-      expect(stdout).toMatch(new RegExp(`\\n {2}${group} `));
+    for (const group of ['key', 'enr']) expect(stdout).toMatch(new RegExp(`\\n {2}${group} `));
   });
 
   it('names the environment variable of each flag', async () => {
@@ -80,6 +79,7 @@ describe('usage errors', () => {
     ],
     [['key', 'to-id', 'f', 'g'], "ethp2p: unexpected argument 'g' (see 'ethp2p key to-id --help')"],
     [['key', 'to-enr'], "ethp2p: missing argument <file> (see 'ethp2p key to-enr --help')"],
+    [['enr', 'decode'], "ethp2p: missing argument <enr|enode> (see 'ethp2p enr decode --help')"],
   ])('%j exits with 2 and one line', async (argv, line) => {
     const { code, stdout, stderr } = await run(argv);
     expect(code).toBe(2);
