@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KnownSet } from '../../src/peer/known-set.ts';
-import { hashOf } from './helpers.ts';
+import { hashOf } from './fixtures.ts';
 
 describe('KnownSet', () => {
   it('holds at most its capacity, forgetting the oldest first', () => {

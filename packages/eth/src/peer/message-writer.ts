@@ -1,0 +1,81 @@
+/**
+ * The one way out to a peer: encodes eth messages with the negotiated version's table and
+ * writes them in order, one at a time, without making the caller wait for earlier writes.
+ * @module
+ */
+import type { MsgWriter } from '@ethp2p/server';
+import {
+  decodeMessage,
+  type Eth68Types,
+  type Eth69Types,
+  type EthMessage,
+  type EthVersion,
+  encodeMessage,
+  type RawMessage,
+} from '../messages/versions.ts';
+
+/** A negotiated eth version table. */
+export type AnyEthVersion = EthVersion<Eth68Types> | EthVersion<Eth69Types>;
+
+/** A decoded message of either version. */
+export type AnyEthMessage = EthMessage<Eth68Types> | EthMessage<Eth69Types>;
+
+/** `decodeMessage` for a version known only as either table. @throws {EthError} as it does */
+export function decodeAny(version: AnyEthVersion, msg: RawMessage): AnyEthMessage {
+  return decodeMessage(version as EthVersion<Eth68Types>, msg);
+}
+
+/** Every message after Status, by name, across the versions this package speaks. */
+export type EthMessages = Omit<Eth68Types, 'Status'> & Omit<Eth69Types, 'Status'>;
+
+/**
+ * Serialises one peer's writes: each message is written once the one before it was handed to
+ * the transport (over a `msgPipe`: read by the other end), in call order.
+ */
+export class MessageWriter {
+  readonly version: AnyEthVersion;
+  readonly #rw: MsgWriter;
+  #tail: Promise<void> = Promise.resolve();
+  #pending = 0;
+
+  constructor(rw: MsgWriter, version: AnyEthVersion) {
+    this.#rw = rw;
+    this.version = version;
+  }
+
+  /** How many messages wait to be written (including the one being written). */
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /**
+   * Encodes message `name` and queues it; resolves once written.
+   * @throws {RangeError} (synchronously) if the version has no such message;
+   *   TypeError/RangeError for a bad value
+   * @returns a promise that rejects if the write fails
+   */
+  send<N extends keyof EthMessages & string>(name: N, value: EthMessages[N]): Promise<void> {
+    const { code, data } = encodeMessage(
+      this.version as unknown as EthVersion<EthMessages>,
+      name,
+      value,
+    );
+    return this.write(code, data);
+  }
+
+  /** Queues an already-encoded message; resolves once written. */
+  write(code: number, data: Uint8Array): Promise<void> {
+    this.#pending++;
+    const done = this.#tail.then(() => this.#rw.writeMsg(code, data));
+    const settled = done.then(
+      () => {
+        this.#pending--;
+      },
+      () => {
+        this.#pending--;
+      },
+    );
+    this.#tail = settled;
+    return done;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Fixtures for the peer, handshake and protocol tests: a generated chain behind a MemoryChain, a
+ * ProtocolPeer that records its disconnects, message helpers and transactions.
+ */
+import { RLP } from '@ethereumjs/rlp';
+import { keccak256 } from '@ethp2p/crypto';
+import { silentLogger } from '@ethp2p/enode';
+import { expectMsg, type Msg, type MsgPipeEnd, type ProtocolPeer } from '@ethp2p/server';
+import { MemoryChain } from '../../src/chain/memory-chain.ts';
+import type { Status } from '../../src/handshake.ts';
+import {
+  decodeMessage,
+  ETH68,
+  ETH69,
+  type Eth68Types,
+  type Eth69Types,
+  type EthVersion,
+  encodeMessage,
+} from '../../src/messages/versions.ts';
+import { type GeneratedChain, generateChain } from '../helpers/chain-generator.ts';
+
+/** Every message after Status, by name, across eth/68 and eth/69. */
+type Messages = Omit<Eth68Types, 'Status'> & Omit<Eth69Types, 'Status'> & { Status: Status };
+
+let cached: Promise<GeneratedChain> | undefined;
+
+/** A 16-block generated chain (built once per test file). */
+export function testChain(): Promise<GeneratedChain> {
+  cached ??= generateChain({ blocks: 16, txEvery: 4 });
+  return cached;
+}
+
+/** A fresh MemoryChain of the generated chain. */
+export async function memoryChain(): Promise<{ chain: MemoryChain; gen: GeneratedChain }> {
+  const gen = await testChain();
+  const chain = await MemoryChain.fromGenesis(gen.genesis);
+  chain.importRlp(gen.chainRlp);
+  return { chain, gen };
+}
+
+/** A ProtocolPeer that records the reasons it was asked to disconnect with. */
+export interface FakePeer extends ProtocolPeer {
+  readonly disconnects: number[];
+}
+
+/** A fake ProtocolPeer with the node ID `keccak256([n])`; `onDisconnect` runs on each call. */
+export function fakePeer(n = 1, onDisconnect?: (reason: number) => void): FakePeer {
+  const disconnects: number[] = [];
+  const publicKey = new Uint8Array(64).fill(n);
+  return {
+    id: keccak256(publicKey),
+    publicKey,
+    name: `fake/${n}`,
+    caps: [
+      { name: 'eth', version: 68 },
+      { name: 'eth', version: 69 },
+    ],
+    inbound: false,
+    remoteAddress: '127.0.0.1:30303',
+    log: silentLogger,
+    disconnects,
+    disconnect(reason) {
+      disconnects.push(reason);
+      onDisconnect?.(reason);
+    },
+  };
+}
+
+/** The version table of `version`. */
+export function table(version: 68 | 69): EthVersion<Eth68Types> | EthVersion<Eth69Types> {
+  return version === 69 ? ETH69 : ETH68;
+}
+
+/** Sends message `name` of `version` on `end`. */
+export function send<N extends keyof Messages & string>(
+  end: MsgPipeEnd,
+  version: 68 | 69,
+  name: N,
+  value: Messages[N],
+): Promise<void> {
+  const { code, data } = encodeMessage(
+    table(version) as unknown as EthVersion<Messages>,
+    name,
+    value,
+  );
+  return end.writeMsg(code, data);
+}
+
+/** Reads the next message on `end`, which must be `name`, and decodes it. */
+export async function expectEth<N extends keyof Messages & string>(
+  end: MsgPipeEnd,
+  version: 68 | 69,
+  name: N,
+): Promise<Messages[N]> {
+  const codec = (table(version) as unknown as EthVersion<Messages>).codecs[name];
+  const msg: Msg = await expectMsg(end, codec.code);
+  return decodeMessage(table(version) as unknown as EthVersion<Messages>, msg).value as Messages[N];
+}
+
+/** A legacy transaction's canonical encoding with nonce `nonce` (opaque to the pool). */
+export function legacyTx(nonce: number, padding = 0): Uint8Array {
+  return RLP.encode([nonce, 1, 21_000, new Uint8Array(0), 0, new Uint8Array(padding), 27, 1, 1]);
+}
+
+/** A typed (EIP-2718) transaction: `type ‖ rlp([nonce, ...])`. */
+export function typedTx(type: number, nonce: number): Uint8Array {
+  const inner = legacyTx(nonce);
+  const out = new Uint8Array(1 + inner.length);
+  out[0] = type;
+  out.set(inner, 1);
+  return out;
+}
+
+/** A 32-byte hash made of `n`. */
+export function hashOf(n: number): Uint8Array {
+  const h = new Uint8Array(32);
+  new DataView(h.buffer).setUint32(28, n);
+  return h;
+}
+
+/** Lets pending promise callbacks run (bounded). */
+export async function flush(rounds = 10): Promise<void> {
+  for (let i = 0; i < rounds; i++) await Promise.resolve();
+  await new Promise((resolve) => setImmediate(resolve));
+}
