@@ -4,11 +4,16 @@
  * @module
  */
 import type { CommandSpec, GroupSpec } from './command.ts';
+import { DISCV4_COMMANDS, DISCV4_GROUP } from './discv4/index.ts';
 import { ENR_COMMANDS } from './enr.ts';
 import { KEY_COMMANDS, KEY_GROUP } from './key.ts';
 
 /** Every built-in command, in help order. */
-export const COMMANDS: readonly CommandSpec[] = [...KEY_COMMANDS, ...ENR_COMMANDS];
+export const COMMANDS: readonly CommandSpec[] = [
+  ...KEY_COMMANDS,
+  ...ENR_COMMANDS,
+  ...DISCV4_COMMANDS,
+];
 
 /** The groups' help texts; the root group (`[]`) is the program itself. */
 export const GROUPS: readonly GroupSpec[] = [
@@ -27,4 +32,5 @@ export const GROUPS: readonly GroupSpec[] = [
     summary: 'Node records (EIP-778)',
     examples: ['ethp2p enr decode "$(ethp2p key to-enr nodekey)"'],
   },
+  DISCV4_GROUP,
 ];

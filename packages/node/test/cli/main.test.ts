@@ -50,7 +50,8 @@ describe('help', () => {
 
   it('the root help lists the groups', async () => {
     const { stdout } = await run(['-h']);
-    for (const group of ['key', 'enr']) expect(stdout).toMatch(new RegExp(`\\n {2}${group} `));
+    for (const group of ['key', 'enr', 'discv4'])
+      expect(stdout).toMatch(new RegExp(`\\n {2}${group} `));
   });
 
   it('names the environment variable of each flag', async () => {
@@ -61,7 +62,7 @@ describe('help', () => {
 
 describe('usage errors', () => {
   it('prints the group help to stderr and exits with 2 without a command', async () => {
-    for (const argv of [[], ['key']]) {
+    for (const argv of [[], ['discv4']]) {
       const { code, stdout, stderr } = await run(argv);
       expect(code).toBe(2);
       expect(stdout).toBe('');
@@ -80,6 +81,10 @@ describe('usage errors', () => {
     [['key', 'to-id', 'f', 'g'], "ethp2p: unexpected argument 'g' (see 'ethp2p key to-id --help')"],
     [['key', 'to-enr'], "ethp2p: missing argument <file> (see 'ethp2p key to-enr --help')"],
     [['enr', 'decode'], "ethp2p: missing argument <enr|enode> (see 'ethp2p enr decode --help')"],
+    [
+      ['discv4', 'resolve', 'x', '--timeout', '5'],
+      "ethp2p: --timeout: expected a duration such as 500ms, 30s or 2m, got '5' (see 'ethp2p discv4 resolve --help')",
+    ],
   ])('%j exits with 2 and one line', async (argv, line) => {
     const { code, stdout, stderr } = await run(argv);
     expect(code).toBe(2);

@@ -1,0 +1,140 @@
+/**
+ * What the discv4 commands share: their flags and a discovery node that lives for one command.
+ * @module
+ */
+import { generatePrivateKey } from '@ethp2p/crypto';
+import { DiscoveryV4 } from '@ethp2p/discovery';
+import { loadNodeKey, type Node, NodeDatabase } from '@ethp2p/enode';
+import type { OptionSpec } from '../args.ts';
+import type { CommandContext } from '../command.ts';
+import { formatDuration } from '../durations.ts';
+import { failure } from '../errors.ts';
+import { parseHostPort, parseNodeList, resolveHostname } from '../node-arg.ts';
+
+/** `--addr`: where the discovery node listens. */
+export function addrOption(fallback: string): OptionSpec {
+  return {
+    type: 'string',
+    valueName: 'ip:port',
+    default: fallback,
+    description: 'UDP address to listen on (port 0: any free port)',
+  };
+}
+
+/** `--nodekey`: the identity to use instead of a new random one. */
+export const NODEKEY_OPTION: OptionSpec = {
+  type: 'string',
+  valueName: 'file',
+  description: 'node key file (default: a new random key)',
+};
+
+/** `--bootnodes`: where the table starts. */
+export const BOOTNODES_OPTION: OptionSpec = {
+  type: 'string',
+  valueName: 'list',
+  description: 'comma-separated enode:// URLs or enr: records to start from',
+};
+
+/** `--timeout` with a command-specific default. */
+export function timeoutOption(fallback: string, what: string): OptionSpec {
+  return { type: 'string', valueName: 'duration', default: fallback, description: what };
+}
+
+/** A discovery node for one command, and how to shut it down. */
+export interface DiscoverySession {
+  readonly disc: DiscoveryV4;
+  /** Stops the node and closes its database; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link startDiscovery} beyond the flags. */
+export interface StartOptions {
+  /** Bootnodes besides `--bootnodes`. */
+  readonly extraBootnodes?: readonly Node[];
+  /** A directory for a persistent node database; default in memory. */
+  readonly nodedb?: string;
+}
+
+/**
+ * Starts a discovery v4 node from the command's `--addr`, `--nodekey` and `--bootnodes` flags
+ * (those it has). The caller must `close()` it.
+ * @throws {CliError} for bad flags; `NodeKeyError`, `TransportError` `BIND_FAILED`, `NodeDatabaseError`
+ */
+export async function startDiscovery(
+  ctx: CommandContext,
+  options: StartOptions = {},
+): Promise<DiscoverySession> {
+  const { address, port } = parseHostPort(
+    ctx.options.string('addr') ?? '',
+    ctx.options.origin('addr'),
+  );
+  const keyFile = ctx.options.string('nodekey');
+  const privateKey = keyFile === undefined ? generatePrivateKey() : await loadNodeKey(keyFile);
+  const bootnodes = await bootnodesOf(ctx, options.extraBootnodes ?? []);
+  const db =
+    options.nodedb === undefined
+      ? undefined
+      : await NodeDatabase.open({ path: options.nodedb, logger: ctx.logger });
+  let disc: DiscoveryV4;
+  try {
+    disc = await DiscoveryV4.listen({
+      privateKey,
+      address,
+      port,
+      bootnodes,
+      logger: ctx.logger,
+      ...(db === undefined ? {} : { db }),
+    });
+  } catch (err) {
+    await db?.close();
+    throw err;
+  }
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    await disc.stop();
+    await db?.close();
+  };
+  return { disc, close: () => (closing ??= close()) };
+}
+
+async function bootnodesOf(ctx: CommandContext, extra: readonly Node[]): Promise<Node[]> {
+  const listed = ctx.options.declares('bootnodes') ? ctx.options.list('bootnodes') : [];
+  const nodes = [...parseNodeList(listed, 'bootnode'), ...extra];
+  const resolved = await Promise.all(nodes.map(resolveHostname));
+  for (const n of resolved) {
+    if (n.ip === undefined || n.udp === undefined) {
+      throw failure(`bootnode ${n.enodeUrl().slice(0, 24)}... has no IP address or UDP port`);
+    }
+  }
+  return resolved;
+}
+
+/** The node argument as a reachable node: IP address (DNS names resolved) and UDP port. */
+export async function reachableNode(node: Node): Promise<Node> {
+  const resolved = await resolveHostname(node);
+  if (resolved.ip === undefined || resolved.udp === undefined) {
+    throw failure('node has no IP address or UDP port; give its enode:// URL or enr: record');
+  }
+  return resolved;
+}
+
+/**
+ * Runs `work` with a signal that also aborts after `ms`; a timeout becomes a `CliError` saying
+ * `what` did not happen in time. The command's own abort passes through.
+ */
+export async function withTimeout<T>(
+  ctx: CommandContext,
+  ms: number,
+  what: string,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const timeout = AbortSignal.timeout(ms);
+  try {
+    return await work(AbortSignal.any([ctx.signal, timeout]));
+  } catch (err) {
+    if (timeout.aborted && !ctx.signal.aborted) {
+      throw failure(`${what} within ${formatDuration(ms)}`, { cause: err });
+    }
+    throw err;
+  }
+}
