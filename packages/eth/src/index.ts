@@ -54,6 +54,13 @@ export type { ForkHead, ForkId, ForkList } from './forkid/fork-id.ts';
 export { forkId, gatherForks } from './forkid/fork-id.ts';
 export { compatibleNodeFilter } from './forkid/node-filter.ts';
 export type {
+  ExchangeStatusOptions,
+  LocalStatusOptions,
+  Status,
+  StatusRules,
+} from './handshake.ts';
+export { checkStatus, exchangeStatus, localStatus } from './handshake.ts';
+export type {
   BlockAnnouncement,
   BlockBodies,
   BlockHeaders,
@@ -90,6 +97,40 @@ export {
   encodeMessage,
   MAX_MESSAGE_SIZE,
 } from './messages/versions.ts';
+export {
+  MAX_KNOWN_BLOCKS,
+  MAX_KNOWN_TXS,
+  MAX_PENDING_REQUESTS,
+  MAX_QUEUED_TX_ANNS,
+  MAX_QUEUED_TXS,
+  MAX_TX_PACKET_SIZE_BYTES,
+  REQUEST_TIMEOUT_MS,
+  STATUS_TIMEOUT_MS,
+} from './peer/constants.ts';
+export type { PeerSetErrorCode, RequestErrorCode, StatusErrorCode } from './peer/errors.ts';
+export {
+  PEER_SET_ERROR_CODE,
+  PeerSetError,
+  REQUEST_ERROR_CODE,
+  RequestError,
+  STATUS_ERROR_CODE,
+  StatusError,
+} from './peer/errors.ts';
+export type {
+  BlockRange,
+  EthPeerEvents,
+  HeadersRequestOptions,
+  PeerHead,
+  RequestOptions,
+} from './peer/eth-peer.ts';
+export { EthPeer } from './peer/eth-peer.ts';
+export type { EthNodeInfo, EthPeerInfo } from './peer/info.ts';
+export type { BroadcastResult } from './peer-set/broadcast.ts';
+export { broadcastTransactions } from './peer-set/broadcast.ts';
+export type { PeerSetEvents } from './peer-set/peer-set.ts';
+export { PeerSet } from './peer-set/peer-set.ts';
+export type { EthProtocolOptions } from './protocol.ts';
+export { createEthProtocols, ETH_PROTOCOL_VERSIONS } from './protocol.ts';
 export { serveBodies } from './serve/bodies.ts';
 export type { HeaderQuery } from './serve/headers.ts';
 export { serveHeaders } from './serve/headers.ts';

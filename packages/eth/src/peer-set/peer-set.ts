@@ -1,0 +1,136 @@
+/**
+ * The eth peers that finished their Status, by node ID (geth `eth/peerset.go`): the protocol
+ * registers a peer after its handshake and unregisters it when its run ends.
+ * @module
+ */
+import { type NodeId, nodeIdToHex } from '@ethp2p/enode';
+import { DiscReason } from '@ethp2p/server';
+import { EventEmitter } from 'eventemitter3';
+import { PeerSetError } from '../peer/errors.ts';
+import type { EthPeer } from '../peer/eth-peer.ts';
+
+/** Events of {@link PeerSet}; handlers run synchronously inside `register` / `unregister`. */
+export interface PeerSetEvents {
+  /** A peer joined; its messages are handled only after the handlers returned. */
+  'peer:registered': (event: { readonly peer: EthPeer }) => void;
+  /** A peer left (its run ended); it is already closed. */
+  'peer:unregistered': (event: { readonly peer: EthPeer }) => void;
+}
+
+/**
+ * The registered eth peers. Owned by the node: every method is synchronous. Iterating yields the
+ * peers in registration order.
+ * @example
+ * const peers = new PeerSet();
+ * peers.events.on('peer:registered', ({ peer }) => log.info('eth peer', { id: peer.key }));
+ * const protocols = createEthProtocols({ backend, peerSet: peers });
+ */
+export class PeerSet implements Iterable<EthPeer> {
+  readonly events: Pick<EventEmitter<PeerSetEvents>, 'on' | 'once' | 'off'>;
+  readonly #emitter = new EventEmitter<PeerSetEvents>();
+  readonly #peers = new Map<string, EthPeer>();
+  #closed = false;
+
+  constructor() {
+    this.events = this.#emitter;
+  }
+
+  /** How many peers are registered. */
+  get len(): number {
+    return this.#peers.size;
+  }
+
+  /** Whether {@link PeerSet.close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Adds `peer` and emits `peer:registered`.
+   * @throws {PeerSetError} `CLOSED` after close, `ALREADY_REGISTERED` if its ID is in the set
+   */
+  register(peer: EthPeer): void {
+    if (this.#closed) throw new PeerSetError('CLOSED', 'peer set closed');
+    if (this.#peers.has(peer.key)) {
+      throw new PeerSetError(
+        'ALREADY_REGISTERED',
+        `peer ${peer.key.slice(0, 16)} already registered`,
+      );
+    }
+    this.#peers.set(peer.key, peer);
+    this.#emitter.emit('peer:registered', { peer });
+  }
+
+  /**
+   * Removes the peer with `id` and emits `peer:unregistered`.
+   * @returns the removed peer
+   * @throws {PeerSetError} `NOT_REGISTERED`
+   */
+  unregister(id: NodeId | string): EthPeer {
+    const key = keyOf(id);
+    const peer = this.#peers.get(key);
+    if (peer === undefined) {
+      throw new PeerSetError('NOT_REGISTERED', `peer ${key.slice(0, 16)} not registered`);
+    }
+    this.#peers.delete(key);
+    this.#emitter.emit('peer:unregistered', { peer });
+    return peer;
+  }
+
+  /** The peer with `id` (a node ID or its hex), if registered. */
+  peer(id: NodeId | string): EthPeer | undefined {
+    return this.#peers.get(keyOf(id));
+  }
+
+  [Symbol.iterator](): Iterator<EthPeer> {
+    return this.#peers.values();
+  }
+
+  /** The peers not known to have the transaction `hash`. */
+  peersWithoutTx(hash: Uint8Array): EthPeer[] {
+    return [...this.#peers.values()].filter((p) => !p.knowsTransaction(hash));
+  }
+
+  /** The peers not known to have the block `hash`. */
+  peersWithoutBlock(hash: Uint8Array): EthPeer[] {
+    return [...this.#peers.values()].filter((p) => !p.knowsBlock(hash));
+  }
+
+  /**
+   * The peer with the highest announced head: by the latest block of its range (eth/69) or of
+   * its announcements (eth/68), then by total difficulty (eth/68); the earliest registered wins
+   * a tie. Undefined when the set is empty.
+   */
+  bestPeer(): EthPeer | undefined {
+    let best: EthPeer | undefined;
+    for (const peer of this.#peers.values()) {
+      if (best === undefined || compareHeads(peer, best) > 0) best = peer;
+    }
+    return best;
+  }
+
+  /**
+   * Disconnects every peer with ClientQuitting and refuses new ones. The peers stay until
+   * their runs end and unregister them. Idempotent.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const peer of this.#peers.values()) peer.disconnect(DiscReason.ClientQuitting);
+  }
+}
+
+function keyOf(id: NodeId | string): string {
+  return typeof id === 'string' ? id.toLowerCase().replace(/^0x/, '') : nodeIdToHex(id);
+}
+
+function headNumber(peer: EthPeer): bigint {
+  return peer.blockRange?.latest ?? peer.head?.number ?? -1n;
+}
+
+function compareHeads(a: EthPeer, b: EthPeer): number {
+  const byNumber = headNumber(a) - headNumber(b);
+  if (byNumber !== 0n) return byNumber > 0n ? 1 : -1;
+  const byTd = (a.head?.td ?? 0n) - (b.head?.td ?? 0n);
+  return byTd > 0n ? 1 : byTd < 0n ? -1 : 0;
+}

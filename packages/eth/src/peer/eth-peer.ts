@@ -1,0 +1,485 @@
+/**
+ * One connected eth peer after its Status: requests with random ids and promises, the hashes it
+ * is known to have, and bounded queues of transactions and announcements to send it (geth
+ * `eth/protocols/eth/peer.go`, `broadcast.go`).
+ * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md
+ * @module
+ */
+import type { Clock, Logger, NodeId, Random } from '@ethp2p/enode';
+import { nodeIdToHex } from '@ethp2p/enode';
+import type { DiscReason, ProtocolPeer } from '@ethp2p/server';
+import { EventEmitter } from 'eventemitter3';
+import type { TxPool } from '../chain/types.ts';
+import type { BlockAnnouncement, HashOrNumber } from '../messages/blocks.ts';
+import type { Status68, Status69 } from '../messages/status.ts';
+import {
+  MAX_KNOWN_BLOCKS,
+  MAX_KNOWN_TXS,
+  MAX_QUEUED_BLOCK_ANNS,
+  MAX_QUEUED_BLOCKS,
+  MAX_QUEUED_TX_ANNS,
+  MAX_QUEUED_TXS,
+} from './constants.ts';
+import { KnownSet } from './known-set.ts';
+import type { MessageWriter } from './message-writer.ts';
+import { RequestTracker, type ResponseItems, type ResponseName } from './request-tracker.ts';
+import { SendQueue } from './send-queue.ts';
+import { sendAnnouncementPack, sendTransactionPack } from './tx-packs.ts';
+import { txFromWire, txHash } from './tx-wire.ts';
+
+/** The blocks a peer serves (eth/69 Status and BlockRangeUpdate). */
+export interface BlockRange {
+  readonly earliest: bigint;
+  readonly latest: bigint;
+  readonly latestHash: Uint8Array;
+}
+
+/** The head an eth/68 peer announced: in its Status, then in NewBlock and NewBlockHashes. */
+export interface PeerHead {
+  readonly hash: Uint8Array;
+  /** The total difficulty (from Status or NewBlock). */
+  readonly td: bigint;
+  /** The block number, once an announcement told it (Status does not). */
+  readonly number?: bigint;
+}
+
+/** Options of every request. */
+export interface RequestOptions {
+  /** Cancels the request: the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+  /** How long to wait for the response (default: the peer's request timeout). */
+  readonly timeoutMs?: number;
+}
+
+/** Options of a header request. */
+export interface HeadersRequestOptions extends RequestOptions {
+  /** Blocks left out between two headers (default 0). */
+  readonly skip?: number | bigint;
+  /** Towards the genesis block (default false). */
+  readonly reverse?: boolean;
+}
+
+/** Events of {@link EthPeer}; handlers run synchronously inside the peer's read loop. */
+export interface EthPeerEvents {
+  /** A Transactions broadcast: canonical encodings and their hashes, after the pool saw them. */
+  'txs:received': (event: {
+    readonly peer: EthPeer;
+    readonly txs: readonly Uint8Array[];
+    readonly hashes: readonly Uint8Array[];
+  }) => void;
+  /** A NewPooledTransactionHashes announcement. */
+  'txs:announced': (event: {
+    readonly peer: EthPeer;
+    readonly types: Uint8Array;
+    readonly sizes: readonly number[];
+    readonly hashes: readonly Uint8Array[];
+  }) => void;
+  /** eth/69: the peer's block range changed (BlockRangeUpdate). */
+  'block-range:updated': (event: { readonly peer: EthPeer; readonly range: BlockRange }) => void;
+  /** eth/68: NewBlockHashes. */
+  'blocks:announced': (event: {
+    readonly peer: EthPeer;
+    readonly blocks: readonly BlockAnnouncement[];
+  }) => void;
+  /** eth/68: NewBlock (`block` is the block's RLP). */
+  'block:received': (event: {
+    readonly peer: EthPeer;
+    readonly block: Uint8Array;
+    readonly hash: Uint8Array;
+    readonly td: bigint;
+  }) => void;
+}
+
+/** Options of {@link EthPeer}. */
+export interface EthPeerOptions {
+  /** The p2p peer the protocol runs on. */
+  readonly peer: ProtocolPeer;
+  /** Writes to the peer in the negotiated version. */
+  readonly writer: MessageWriter;
+  /** The peer's Status (already checked). */
+  readonly status: Status68 | Status69;
+  /** Where broadcast and announced transactions are read from. */
+  readonly txPool: TxPool;
+  readonly clock: Clock;
+  /** Draws request ids. */
+  readonly random: Random;
+  readonly log?: Logger;
+  /** Default response timeout of requests. */
+  readonly requestTimeoutMs?: number;
+  /** Requests in flight at most. */
+  readonly maxPendingRequests?: number;
+}
+
+/**
+ * An eth peer. Created by the protocol after a good Status and owned by its read loop: request
+ * methods and the `async*` senders may be called from anywhere (they return at once or return
+ * promises), while the response and notification entry points are for the protocol handler.
+ * Once closed, requests reject with `RequestError` `CLOSED` and queued sends are dropped.
+ */
+export class EthPeer {
+  /** The remote node ID. */
+  readonly id: NodeId;
+  /** The node ID as 64 hex characters (the PeerSet key). */
+  readonly key: string;
+  /** The negotiated eth version. */
+  readonly version: number;
+  /** The Status the peer sent. */
+  readonly status: Status68 | Status69;
+  /** The p2p peer underneath. */
+  readonly protocolPeer: ProtocolPeer;
+  readonly events: Pick<EventEmitter<EthPeerEvents>, 'on' | 'once' | 'off'>;
+  readonly log: Logger;
+  readonly #emitter = new EventEmitter<EthPeerEvents>();
+  readonly #writer: MessageWriter;
+  readonly #tracker: RequestTracker;
+  readonly #knownTxs = new KnownSet(MAX_KNOWN_TXS);
+  readonly #knownBlocks = new KnownSet(MAX_KNOWN_BLOCKS);
+  readonly #txBroadcast: SendQueue<Uint8Array>;
+  readonly #txAnnounce: SendQueue<Uint8Array>;
+  readonly #blockAnnounce: SendQueue<BlockAnnouncement>;
+  readonly #blockBroadcast: SendQueue<{ block: Uint8Array; td: bigint }>;
+  readonly #rangeUpdate: SendQueue<BlockRange>;
+  #range: BlockRange | undefined;
+  #head: PeerHead | undefined;
+  #closed = false;
+
+  constructor(options: EthPeerOptions) {
+    const { peer, writer, status, txPool } = options;
+    this.protocolPeer = peer;
+    this.id = peer.id;
+    this.key = nodeIdToHex(peer.id);
+    this.version = writer.version.version;
+    this.status = status;
+    this.log = options.log ?? peer.log;
+    this.#writer = writer;
+    this.events = this.#emitter;
+    this.#tracker = new RequestTracker({
+      clock: options.clock,
+      random: options.random,
+      timeoutMs: options.requestTimeoutMs,
+      maxPending: options.maxPendingRequests,
+    });
+    if ('latestHash' in status) {
+      this.#range = {
+        earliest: status.earliest,
+        latest: status.latest,
+        latestHash: status.latestHash,
+      };
+      this.#knownBlocks.add(status.latestHash);
+    } else {
+      this.#head = { hash: status.head, td: status.td };
+      this.#knownBlocks.add(status.head);
+    }
+    const onError = (err: unknown): void =>
+      this.log.debug('eth send failed', { error: String(err) });
+    this.#txBroadcast = new SendQueue({
+      capacity: MAX_QUEUED_TXS,
+      sendNext: (front) => sendTransactionPack(writer, txPool, front),
+      onError,
+    });
+    this.#txAnnounce = new SendQueue({
+      capacity: MAX_QUEUED_TX_ANNS,
+      sendNext: (front) => sendAnnouncementPack(writer, txPool, front),
+      onError,
+    });
+    this.#blockAnnounce = new SendQueue({
+      capacity: MAX_QUEUED_BLOCK_ANNS,
+      sendNext: (front) => writer.send('NewBlockHashes', takeAll(front)),
+      onError,
+    });
+    this.#blockBroadcast = new SendQueue({
+      capacity: MAX_QUEUED_BLOCKS,
+      sendNext: (front) =>
+        writer.send('NewBlock', front.shift() as { block: Uint8Array; td: bigint }),
+      onError,
+    });
+    this.#rangeUpdate = new SendQueue({
+      capacity: 1,
+      sendNext: (front) => writer.send('BlockRangeUpdate', front.shift() as BlockRange),
+      onError,
+    });
+  }
+
+  /** eth/69: the blocks the peer serves, from its Status and latest BlockRangeUpdate. */
+  get blockRange(): BlockRange | undefined {
+    return this.#range;
+  }
+
+  /** eth/68: the head the peer announced. */
+  get head(): PeerHead | undefined {
+    return this.#head;
+  }
+
+  /** Whether the peer was closed (its protocol run ended). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** How many requests wait for their response. */
+  get pendingRequests(): number {
+    return this.#tracker.pending;
+  }
+
+  /** Asks the p2p layer to disconnect the peer with `reason` (asynchronous). */
+  disconnect(reason: DiscReason): void {
+    this.protocolPeer.disconnect(reason);
+  }
+
+  // ---- requests -------------------------------------------------------------------------------
+
+  /**
+   * Requests up to `amount` headers starting at block `origin` (GetBlockHeaders).
+   * @returns the header RLPs the peer sent (possibly fewer, possibly none)
+   * @throws {RequestError} on timeout, too many requests in flight, peer closed, or a response
+   *   that breaks the rules; the signal's reason on abort; {RangeError|TypeError} on bad arguments
+   */
+  async requestHeadersByNumber(
+    origin: bigint,
+    amount: number,
+    options: HeadersRequestOptions = {},
+  ): Promise<Uint8Array[]> {
+    return this.#requestHeaders({ number: origin }, amount, options);
+  }
+
+  /** Like {@link EthPeer.requestHeadersByNumber}, starting at the block with hash `origin`. */
+  async requestHeadersByHash(
+    origin: Uint8Array,
+    amount: number,
+    options: HeadersRequestOptions = {},
+  ): Promise<Uint8Array[]> {
+    return this.#requestHeaders({ hash: origin }, amount, options);
+  }
+
+  /** Requests the bodies of `hashes` (GetBlockBodies): body RLPs, a prefix of the request. */
+  async requestBodies(
+    hashes: readonly Uint8Array[],
+    options: RequestOptions = {},
+  ): Promise<Uint8Array[]> {
+    checkHashes(hashes);
+    return this.#request('BlockBodies', hashes.length, options, (requestId) =>
+      this.#writer.send('GetBlockBodies', { requestId, hashes }),
+    );
+  }
+
+  /** Requests the receipts of `hashes` (GetReceipts): one list of receipt RLPs per block. */
+  async requestReceipts(
+    hashes: readonly Uint8Array[],
+    options: RequestOptions = {},
+  ): Promise<Uint8Array[][]> {
+    checkHashes(hashes);
+    return this.#request('Receipts', hashes.length, options, (requestId) =>
+      this.#writer.send('GetReceipts', { requestId, hashes }),
+    );
+  }
+
+  /**
+   * Requests pooled transactions by hash (GetPooledTransactions).
+   * @returns the canonical encodings the peer sent (it may leave out any); they are marked known
+   */
+  async requestPooledTransactions(
+    hashes: readonly Uint8Array[],
+    options: RequestOptions = {},
+  ): Promise<Uint8Array[]> {
+    checkHashes(hashes);
+    const wire = await this.#request('PooledTransactions', hashes.length, options, (requestId) =>
+      this.#writer.send('GetPooledTransactions', { requestId, hashes }),
+    );
+    const txs = wire.map(txFromWire);
+    this.#knownTxs.add(...txs.map(txHash));
+    return txs;
+  }
+
+  #requestHeaders(
+    origin: HashOrNumber,
+    amount: number,
+    options: HeadersRequestOptions,
+  ): Promise<Uint8Array[]> {
+    if (!Number.isSafeInteger(amount) || amount <= 0) {
+      throw new RangeError(`amount: expected a positive integer, got ${String(amount)}`);
+    }
+    const skip = BigInt(options.skip ?? 0);
+    const reverse = options.reverse ?? false;
+    return this.#request('BlockHeaders', amount, options, (requestId) =>
+      this.#writer.send('GetBlockHeaders', {
+        requestId,
+        origin,
+        amount: BigInt(amount),
+        skip,
+        reverse,
+      }),
+    );
+  }
+
+  /** Tracks a request, sends it with its id and waits for the response. */
+  #request<N extends ResponseName>(
+    name: N,
+    maxItems: number,
+    options: RequestOptions,
+    send: (requestId: bigint) => Promise<void>,
+  ): Promise<ResponseItems[N]> {
+    const { id, response } = this.#tracker.track(name, maxItems, options);
+    try {
+      send(id).catch((err: unknown) => this.#tracker.fail(id, err));
+    } catch (err) {
+      this.#tracker.fail(id, err); // a bad argument: the encoder threw before anything was sent
+    }
+    return response;
+  }
+
+  // ---- known hashes ---------------------------------------------------------------------------
+
+  /** Whether the peer is known to have the transaction. */
+  knowsTransaction(hash: Uint8Array): boolean {
+    return this.#knownTxs.has(hash);
+  }
+
+  /** Records that the peer has these transactions (bounded: the oldest are forgotten). */
+  markTransactions(...hashes: Uint8Array[]): void {
+    this.#knownTxs.add(...hashes);
+  }
+
+  /** Whether the peer is known to have the block. */
+  knowsBlock(hash: Uint8Array): boolean {
+    return this.#knownBlocks.has(hash);
+  }
+
+  /** Records that the peer has these blocks (bounded: the oldest are forgotten). */
+  markBlocks(...hashes: Uint8Array[]): void {
+    this.#knownBlocks.add(...hashes);
+  }
+
+  // ---- asynchronous sends ---------------------------------------------------------------------
+
+  /**
+   * Queues pool transactions for a full broadcast (Transactions, packs of up to 100 KiB) and
+   * marks them known. Returns at once; a full queue drops its oldest entries.
+   */
+  asyncSendTransactions(hashes: readonly Uint8Array[]): void {
+    this.#knownTxs.add(...hashes);
+    this.#txBroadcast.push(...hashes);
+  }
+
+  /** Queues pool transactions for announcement (NewPooledTransactionHashes); see above. */
+  asyncAnnounceTransactions(hashes: readonly Uint8Array[]): void {
+    this.#knownTxs.add(...hashes);
+    this.#txAnnounce.push(...hashes);
+  }
+
+  /**
+   * eth/69: queues a BlockRangeUpdate; only the newest unsent one is kept.
+   * @throws {RangeError} on an eth/68 peer
+   */
+  asyncSendBlockRange(range: BlockRange): void {
+    this.#requireVersion(69, 'BlockRangeUpdate');
+    this.#rangeUpdate.push(range);
+  }
+
+  /** eth/68: queues a NewBlockHashes entry and marks the block known. @throws {RangeError} on eth/69 */
+  asyncAnnounceBlock(hash: Uint8Array, number: bigint): void {
+    this.#requireVersion(68, 'NewBlockHashes');
+    this.#knownBlocks.add(hash);
+    this.#blockAnnounce.push({ hash, number });
+  }
+
+  /** eth/68: queues a NewBlock and marks it known. @throws {RangeError} on eth/69 */
+  asyncSendNewBlock(block: Uint8Array, hash: Uint8Array, td: bigint): void {
+    this.#requireVersion(68, 'NewBlock');
+    this.#knownBlocks.add(hash);
+    this.#blockBroadcast.push({ block, td });
+  }
+
+  #requireVersion(version: 68 | 69, what: string): void {
+    const ok = version === 69 ? this.version >= 69 : this.version <= 68;
+    if (!ok) throw new RangeError(`${what}: not part of eth/${this.version}`);
+  }
+
+  // ---- entry points for the protocol handler --------------------------------------------------
+
+  /**
+   * Hands a response to its request (for the protocol handler).
+   * @throws {RequestError} `UNKNOWN_REQUEST`, `WRONG_RESPONSE` or `TOO_MANY_ITEMS`: drop the peer
+   */
+  deliverResponse<N extends ResponseName>(
+    name: N,
+    requestId: bigint,
+    items: ResponseItems[N],
+  ): void {
+    this.#tracker.fulfil(name, requestId, items);
+  }
+
+  /** Records received transactions as known and emits `txs:received` (for the handler). */
+  receivedTransactions(txs: readonly Uint8Array[], hashes: readonly Uint8Array[]): void {
+    this.#knownTxs.add(...hashes);
+    this.#emitter.emit('txs:received', { peer: this, txs, hashes });
+  }
+
+  /** Records announced hashes as known and emits `txs:announced` (for the handler). */
+  announcedTransactions(
+    types: Uint8Array,
+    sizes: readonly number[],
+    hashes: readonly Uint8Array[],
+  ): void {
+    this.#knownTxs.add(...hashes);
+    this.#emitter.emit('txs:announced', { peer: this, types, sizes, hashes });
+  }
+
+  /** eth/69: takes a checked BlockRangeUpdate (for the handler). */
+  updateBlockRange(range: BlockRange): void {
+    this.#range = range;
+    this.#knownBlocks.add(range.latestHash);
+    this.#emitter.emit('block-range:updated', { peer: this, range });
+  }
+
+  /** eth/68: takes NewBlockHashes (for the handler). */
+  announcedBlocks(blocks: readonly BlockAnnouncement[]): void {
+    this.#knownBlocks.add(...blocks.map((b) => b.hash));
+    let best: BlockAnnouncement | undefined;
+    for (const b of blocks) if (best === undefined || b.number > best.number) best = b;
+    const head = this.#head;
+    if (best !== undefined && head !== undefined && best.number > (head.number ?? -1n)) {
+      this.#head = { hash: best.hash, td: head.td, number: best.number };
+    }
+    this.#emitter.emit('blocks:announced', { peer: this, blocks });
+  }
+
+  /** eth/68: takes NewBlock (for the handler). */
+  receivedBlock(block: Uint8Array, hash: Uint8Array, number: bigint, td: bigint): void {
+    this.#knownBlocks.add(hash);
+    const head = this.#head;
+    if (head === undefined || td > head.td || (td === head.td && number > (head.number ?? -1n))) {
+      this.#head = { hash, td, number };
+    }
+    this.#emitter.emit('block:received', { peer: this, block, hash, td });
+  }
+
+  /**
+   * Ends the peer's requests (they reject with `RequestError` `CLOSED`) and drops its queues.
+   * Called by the protocol when its run ends. Idempotent.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#tracker.close();
+    for (const q of [
+      this.#txBroadcast,
+      this.#txAnnounce,
+      this.#blockAnnounce,
+      this.#blockBroadcast,
+      this.#rangeUpdate,
+    ]) {
+      q.close();
+    }
+    this.#emitter.removeAllListeners();
+  }
+}
+
+function takeAll<T>(front: { shift(): T | undefined; readonly size: number }): T[] {
+  const out: T[] = [];
+  while (front.size > 0) out.push(front.shift() as T);
+  return out;
+}
+
+function checkHashes(hashes: readonly Uint8Array[]): void {
+  if (!Array.isArray(hashes)) throw new TypeError('hashes: expected an array');
+  if (hashes.length === 0) throw new RangeError('hashes: expected at least one hash');
+}
