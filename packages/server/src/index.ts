@@ -53,6 +53,26 @@ export type {
   ProtocolPeer,
   RunOptions,
 } from './protocol.ts';
+export type { DialerTuning, NatOption, ServerOptions } from './server/config.ts';
+export {
+  DEFAULT_DIAL_RATIO,
+  DEFAULT_LISTEN_ADDRESS,
+  DEFAULT_MAX_PEERS,
+  DEFAULT_MAX_PENDING_PEERS,
+  DEFAULT_NAME,
+  INBOUND_THROTTLE_MS,
+} from './server/config.ts';
+export type { ServerErrorCode } from './server/errors.ts';
+export { SERVER_ERROR_CODE, ServerError } from './server/errors.ts';
+export type {
+  ConnectionFailedEvent,
+  PeerAddedEvent,
+  PeerMessageEvent,
+  PeerRemovedEvent,
+  ServerEvents,
+} from './server/events.ts';
+export type { NodeInfo, PeerInfo } from './server/info.ts';
+export { Server } from './server/server.ts';
 export {
   BASE_PROTOCOL_LENGTH,
   BASE_PROTOCOL_MAX_MSG_SIZE,

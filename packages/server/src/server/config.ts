@@ -19,6 +19,7 @@ import {
   systemRandom,
 } from '@ethp2p/enode';
 import { HANDSHAKE_TIMEOUT_MS } from '@ethp2p/rlpx';
+import { DEFAULT_DIAL_TIMEOUT_MS } from '../dial/constants.ts';
 import { NetRestrict } from '../netrestrict.ts';
 import type { NodeSource } from '../node-source.ts';
 import type { Protocol } from '../protocol.ts';
@@ -31,8 +32,6 @@ export const DEFAULT_DIAL_RATIO = 3;
 export const DEFAULT_MAX_PENDING_PEERS = 50;
 /** Time a non-LAN IP must wait between inbound attempts (geth `inboundThrottleTime`). */
 export const INBOUND_THROTTLE_MS = 30_000;
-/** TCP connect timeout of a dial (geth `defaultDialTimeout`). */
-export const DIAL_TIMEOUT_MS = 15_000;
 /** Default listen address: loopback and a port the OS picks, so nothing is exposed by accident. */
 export const DEFAULT_LISTEN_ADDRESS = '127.0.0.1:0';
 /** Default client name sent in Hello. */
@@ -94,7 +93,7 @@ export interface ServerOptions {
   /** Runs every server, dial and peer timer (default: the system clock). */
   readonly clock?: Clock;
   readonly random?: Random;
-  /** TCP connect timeout of a dial in ms (default 15 s). */
+  /** Deadline of one dial attempt, connect to added peer, in ms (default 15 s). */
   readonly dialTimeoutMs?: number;
   /** RLPx handshake timeout in ms (default 5 s). */
   readonly handshakeTimeoutMs?: number;
@@ -200,7 +199,7 @@ export function resolveServerConfig(options: ServerOptions): ServerConfig {
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? systemClock,
     random: options.random ?? systemRandom,
-    dialTimeoutMs: count('dialTimeoutMs', options.dialTimeoutMs ?? DIAL_TIMEOUT_MS, 1),
+    dialTimeoutMs: count('dialTimeoutMs', options.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS, 1),
     handshakeTimeoutMs: count(
       'handshakeTimeoutMs',
       options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,

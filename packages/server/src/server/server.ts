@@ -1,0 +1,452 @@
+/**
+ * `Server`: the devp2p server. It listens, dials through the dial scheduler, takes every
+ * connection through the checkpoints and Hello, runs the peers and reports them
+ * (geth `p2p/server.go`).
+ * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md
+ * @module
+ */
+import type { Socket } from 'node:net';
+import { equalBytes } from '@ethp2p/crypto';
+import { type LocalNode, Node, type NodeId, nodeIdToHex } from '@ethp2p/enode';
+import { EventEmitter } from 'eventemitter3';
+import { capsOf } from '../caps.ts';
+import { DialScheduler } from '../dial/scheduler.ts';
+import { Peer } from '../peer/peer.ts';
+import type { Protocol } from '../protocol.ts';
+import { BASE_PROTOCOL_VERSION } from '../wire/constants.ts';
+import { DiscReason } from '../wire/disc-reason.ts';
+import type { Hello } from '../wire/hello.ts';
+import { resolveServerConfig, type ServerConfig, type ServerOptions } from './config.ts';
+import {
+  type AcceptedConnection,
+  acceptInbound,
+  dialNode,
+  type SetupContext,
+  socketClosed,
+} from './connection-setup.ts';
+import { ServerError } from './errors.ts';
+import type { ServerEvents } from './events.ts';
+import { InboundThrottle } from './inbound-throttle.ts';
+import {
+  buildNodeInfo,
+  buildPeerInfo,
+  formatHostPort,
+  type NodeInfo,
+  type PeerInfo,
+} from './info.ts';
+import { Listener } from './listener.ts';
+import { FALLBACK_IP, prepareLocalNode } from './local-node.ts';
+import { type PeerEntry, PeerTable } from './peer-table.ts';
+
+type State = 'new' | 'starting' | 'running' | 'stopped';
+
+/**
+ * The devp2p server. It owns the listener, the dial scheduler and the peer map; public methods
+ * change state synchronously (or hand it to the scheduler), and every connection and peer is a
+ * tracked task that `stop()` awaits.
+ *
+ * Connections, inbound (after the listener's pending limit, NetRestrict and throttle) or
+ * dialed, go: RLPx handshake → `posthandshake` (self, already connected, too many peers unless
+ * trusted or static-dialed, inbound over its share) → Hello → `addpeer` (UselessPeer when no
+ * protocol matches; then posthandshake again) → a running {@link Peer}.
+ *
+ * @example
+ * ```ts
+ * const server = new Server({ privateKey, protocols: [myProtocol], listenAddress: '0.0.0.0:30303' });
+ * server.events.on('peer:added', ({ peer }) => console.log('peer', peer.name));
+ * await server.start();
+ * server.addPeer(Node.parse('enode://...@10.0.0.2:30303'));
+ * await server.stop();
+ * ```
+ */
+export class Server {
+  /** `peer:added`, `peer:removed`, `peer:msg` (with `enableMsgEvents`) and `connection:failed`. */
+  readonly events: Pick<EventEmitter<ServerEvents>, 'on' | 'once' | 'off'>;
+  readonly #config: ServerConfig;
+  readonly #emitter = new EventEmitter<ServerEvents>();
+  readonly #controller = new AbortController();
+  readonly #table: PeerTable;
+  readonly #trusted = new Set<string>();
+  readonly #tasks = new Set<Promise<unknown>>();
+  readonly #scheduler: DialScheduler;
+  readonly #hello: Hello;
+  readonly #setup: SetupContext;
+  #state: State = 'new';
+  #starting: Promise<void> | undefined;
+  #stopping: Promise<void> | undefined;
+  #listener: Listener | undefined;
+  #localNode: LocalNode | undefined;
+  #ownsLocalNode = false;
+
+  /**
+   * Checks the options; nothing is opened until {@link Server.start}.
+   * @throws {TypeError|RangeError} on invalid options (see {@link resolveServerConfig})
+   */
+  constructor(options: ServerOptions) {
+    const config = resolveServerConfig(options);
+    this.#config = config;
+    this.events = this.#emitter;
+    this.#table = new PeerTable({
+      selfId: nodeIdToHex(config.id),
+      maxPeers: config.maxPeers,
+      maxInboundConns: config.maxInboundConns,
+    });
+    for (const node of config.trustedNodes) this.#trusted.add(nodeIdToHex(node.id));
+    this.#hello = {
+      version: BASE_PROTOCOL_VERSION,
+      name: config.name,
+      caps: capsOf(config.protocols),
+      listenPort: 0,
+      id: config.publicKey,
+    };
+    this.#scheduler = new DialScheduler({
+      self: config.id,
+      maxDialedPeers: config.maxDialedConns,
+      dialTimeoutMs: config.dialTimeoutMs,
+      ...config.dialer,
+      ...(config.netRestrict === undefined ? {} : { netRestrict: config.netRestrict }),
+      ...(config.nodeSource === undefined ? {} : { source: config.nodeSource }),
+      staticNodes: config.staticNodes,
+      dial: (node, flags, signal) => this.#track(dialNode(this.#setup, node, flags, signal)),
+      clock: config.clock,
+      random: config.random,
+      logger: config.logger,
+    });
+    this.#setup = this.#setupContext();
+  }
+
+  get #signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Our 64-byte public key. */
+  get publicKey(): Uint8Array {
+    return this.#config.publicKey;
+  }
+
+  /** The client name sent in Hello. */
+  get name(): string {
+    return this.#config.name;
+  }
+
+  /** The peer limit (trusted peers may exceed it). */
+  get maxPeers(): number {
+    return this.#config.maxPeers;
+  }
+
+  /** The registered protocols. */
+  get protocols(): readonly Protocol[] {
+    return this.#config.protocols;
+  }
+
+  /** Our node ID. */
+  get id(): NodeId {
+    return this.#config.id;
+  }
+
+  /** Whether the server is running (between `start()` and `stop()`). */
+  get running(): boolean {
+    return this.#state === 'running';
+  }
+
+  /** The bound TCP port (the OS's pick when port 0 was asked for); undefined when not listening. */
+  get listenPort(): number | undefined {
+    return this.#listener?.port;
+  }
+
+  /** The bound `host:port` (`[v6]:port`), or undefined when not listening. */
+  get listenAddress(): string | undefined {
+    const l = this.#listener;
+    return l === undefined ? undefined : formatHostPort(l.host, l.port);
+  }
+
+  /** The dial scheduler's counters. */
+  get dialMetrics(): DialScheduler['metrics'] {
+    return this.#scheduler.metrics;
+  }
+
+  /**
+   * Prepares the local record, opens the listener (if any) and starts dialing. Calling it
+   * again while starting or running returns the same promise.
+   * @throws {ServerError} `LISTEN_FAILED` if the address cannot be bound; `CLOSED` after (or
+   *   during) `stop()`
+   * @throws {TypeError} if the `localNode` option belongs to another key
+   */
+  start(): Promise<void> {
+    if (this.#state === 'stopped') {
+      return Promise.reject(new ServerError('CLOSED', 'server is stopped'));
+    }
+    this.#starting ??= this.#start().catch((err: unknown) => {
+      this.#starting = undefined;
+      if (this.#state === 'starting') this.#state = 'new';
+      throw err;
+    });
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
+    this.#state = 'starting';
+    const config = this.#config;
+    const prepared = await prepareLocalNode({
+      privateKey: config.privateKey,
+      localNode: config.localNode,
+      listenHost: config.listen?.host,
+      listenPort: undefined,
+      externalIp: config.externalIp,
+      clock: config.clock,
+      logger: config.logger,
+    });
+    if (!equalBytes(prepared.localNode.id, config.id)) {
+      throw new TypeError('localNode: expected the record of privateKey');
+    }
+    this.#localNode = prepared.localNode;
+    this.#ownsLocalNode = prepared.owned;
+    this.#throwIfStopped();
+    if (config.listen !== null) {
+      const listener = await this.#openListener(config);
+      if (this.#isStopped()) {
+        await listener.close();
+        await listener.closed();
+        this.#throwIfStopped();
+      }
+      this.#listener = listener;
+      prepared.localNode.set('tcp', listener.port);
+    }
+    this.#state = 'running';
+    if (!config.noDial) this.#scheduler.start();
+    config.logger.info('server started', { listen: this.listenAddress, id: nodeIdToHex(this.id) });
+  }
+
+  /** A method, so that TypeScript does not narrow the state across awaits. */
+  #isStopped(): boolean {
+    return this.#state === 'stopped';
+  }
+
+  #throwIfStopped(): void {
+    if (this.#isStopped()) throw new ServerError('CLOSED', 'server stopped while starting');
+  }
+
+  /**
+   * Stops: no more connections; every peer gets Disconnect(ClientQuitting); dials and
+   * handshakes are aborted; the listener closes; resolves once every task has ended, every
+   * socket is closed and no timer is left. Idempotent; a stopped server cannot start again.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    this.#state = 'stopped';
+    // A start in progress sees the state and closes what it opened.
+    await this.#starting?.catch(() => {});
+    this.#controller.abort(new ServerError('CLOSED', 'server is stopping'));
+    const listener = this.#listener?.close();
+    const scheduler = this.#scheduler.stop();
+    for (const entry of this.#table.entries()) entry.peer.disconnect(DiscReason.ClientQuitting);
+    await Promise.allSettled([listener, scheduler]);
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
+    await this.#listener?.closed();
+    if (this.#ownsLocalNode) await this.#localNode?.close();
+    this.#config.logger.info('server stopped');
+  }
+
+  /** The connected peers. */
+  peers(): Peer[] {
+    return [...this.#table.entries()].map((e) => e.peer);
+  }
+
+  /** How many peers are connected. */
+  peerCount(): number {
+    return this.#table.size;
+  }
+
+  /**
+   * Adds a static node: it is dialed, redialed whenever it drops, and exempt from the peer
+   * limit when we dial it.
+   * @throws {TypeError} if `node` is not a Node
+   */
+  addPeer(node: Node): void {
+    checkNode(node);
+    this.#scheduler.addStatic(node);
+  }
+
+  /**
+   * Removes a static node and disconnects it (Requested) if connected.
+   * @throws {TypeError} if `node` is not a Node
+   */
+  removePeer(node: Node): void {
+    checkNode(node);
+    this.#scheduler.removeStatic(node);
+    this.#table.get(nodeIdToHex(node.id))?.peer.disconnect(DiscReason.Requested);
+  }
+
+  /**
+   * Adds a trusted node: admitted even when the server is full.
+   * @throws {TypeError} if `node` is not a Node
+   */
+  addTrustedPeer(node: Node): void {
+    checkNode(node);
+    const idHex = nodeIdToHex(node.id);
+    this.#trusted.add(idHex);
+    const entry = this.#table.get(idHex);
+    if (entry !== undefined) entry.trusted = true;
+  }
+
+  /**
+   * Removes a node from the trusted set (a connected peer stays connected).
+   * @throws {TypeError} if `node` is not a Node
+   */
+  removeTrustedPeer(node: Node): void {
+    checkNode(node);
+    const idHex = nodeIdToHex(node.id);
+    this.#trusted.delete(idHex);
+    const entry = this.#table.get(idHex);
+    if (entry !== undefined) entry.trusted = false;
+  }
+
+  /** This node: its signed record once started, else a key-only node with the planned endpoint. */
+  self(): Node {
+    if (this.#localNode !== undefined) return this.#localNode.node();
+    const ip = this.#config.externalIp ?? FALLBACK_IP;
+    const port = this.#config.listen?.port;
+    return Node.fromPublicKey(this.#config.publicKey, {
+      ip,
+      ...(port === undefined || port === 0 ? {} : { tcp: port }),
+    });
+  }
+
+  /** This node as geth's `admin_nodeInfo` shows it. */
+  nodeInfo(): NodeInfo {
+    return buildNodeInfo({
+      node: this.self(),
+      name: this.#config.name,
+      listenAddr: this.listenAddress ?? '',
+      listenPort: this.listenPort ?? 0,
+      protocols: this.#config.protocols,
+    });
+  }
+
+  /** The connected peers as geth's `admin_peers` shows them. */
+  peersInfo(): PeerInfo[] {
+    return [...this.#table.entries()].map((e) =>
+      buildPeerInfo({
+        id: e.peer.id,
+        node: e.node,
+        name: e.peer.name,
+        caps: e.peer.caps,
+        localAddress: e.peer.localAddress,
+        remoteAddress: e.peer.remoteAddress,
+        inbound: e.inbound,
+        trusted: e.trusted,
+        static: e.static,
+        protocols: e.peer.matched.map((m) => m.protocol),
+      }),
+    );
+  }
+
+  #openListener(config: ServerConfig): Promise<Listener> {
+    const listen = config.listen as NonNullable<ServerConfig['listen']>;
+    const restrict = config.netRestrict;
+    return Listener.open({
+      host: listen.host,
+      port: listen.port,
+      maxPending: config.maxPendingPeers,
+      throttle: new InboundThrottle({ clock: config.clock, windowMs: config.inboundThrottleMs }),
+      ...(restrict === undefined ? {} : { allowIp: (ip: string) => restrict.contains(ip) }),
+      logger: config.logger,
+      onConnection: (socket) => this.#track(acceptInbound(this.#setup, socket, this.#signal)),
+    }).catch((err: unknown) => {
+      throw new ServerError('LISTEN_FAILED', `cannot listen on ${listen.host}:${listen.port}`, {
+        cause: err,
+      });
+    });
+  }
+
+  #setupContext(): SetupContext {
+    const config = this.#config;
+    return {
+      hello: this.#hello,
+      protocols: config.protocols,
+      table: this.#table,
+      clock: config.clock,
+      logger: config.logger,
+      privateKey: config.privateKey,
+      handshakeTimeoutMs: config.handshakeTimeoutMs,
+      isTrusted: (idHex) => this.#trusted.has(idHex),
+      stopping: () => this.#state !== 'running',
+      inboundPending: (id, pending) => {
+        if (pending) this.#scheduler.inboundPending(id);
+        else this.#scheduler.inboundDone(id);
+      },
+      launch: (accepted) => this.#launch(accepted),
+      failed: (info) => this.#emit('connection:failed', info),
+    };
+  }
+
+  /** Adds the peer, starts it and reports it; its end is tracked. Synchronous up to `run()`. */
+  #launch(accepted: AcceptedConnection): void {
+    const config = this.#config;
+    const { conn, flags, idHex } = accepted;
+    const peer: Peer = new Peer({
+      conn,
+      remoteHello: accepted.remoteHello,
+      matched: accepted.matched,
+      inbound: flags.inbound,
+      clock: config.clock,
+      log: config.logger,
+      ...(config.enableMsgEvents ? { onMsg: (e) => this.#emit('peer:msg', { peer, ...e }) } : {}),
+    });
+    const entry: PeerEntry = {
+      peer,
+      node: accepted.node,
+      inbound: flags.inbound,
+      static: flags.static,
+      trusted: flags.trusted,
+    };
+    this.#table.add(idHex, entry);
+    const dialed = flags.inbound ? 'inbound' : flags.static ? 'static' : 'dynamic';
+    this.#scheduler.peerAdded(accepted.node, { dialed });
+    this.#spawn(this.#runPeer(idHex, entry, conn.socket));
+    config.logger.debug('peer added', { id: idHex, name: peer.name, dialed });
+    this.#emit('peer:added', { peer });
+  }
+
+  async #runPeer(idHex: string, entry: PeerEntry, socket: Socket): Promise<void> {
+    const end = await entry.peer.run();
+    await socketClosed(socket);
+    this.#table.remove(idHex, entry);
+    this.#scheduler.peerRemoved(entry.node);
+    this.#config.logger.debug('peer removed', { id: idHex, reason: end.reason });
+    this.#emit('peer:removed', { peer: entry.peer, ...end });
+  }
+
+  /** Tracks a task nobody awaits but `stop()`. */
+  #spawn(task: Promise<void>): void {
+    this.#track(task).catch((err: unknown) => {
+      this.#config.logger.error('server task failed', { err: String(err) });
+    });
+  }
+
+  /** Tracks `task` until it settles; `stop()` waits for every tracked task. */
+  #track<T>(task: Promise<T>): Promise<T> {
+    const tracked = task.finally(() => this.#tasks.delete(tracked));
+    this.#tasks.add(tracked);
+    tracked.catch(() => {});
+    return tracked;
+  }
+
+  /** Emits to listeners; a listener that throws is logged and does not disturb the server. */
+  #emit<K extends keyof ServerEvents>(name: K, payload: Parameters<ServerEvents[K]>[0]): void {
+    try {
+      const emit = this.#emitter.emit as (this: unknown, n: K, p: unknown) => boolean;
+      emit.call(this.#emitter, name, payload);
+    } catch (err) {
+      this.#config.logger.warn('event listener failed', { event: name, err: String(err) });
+    }
+  }
+}
+
+function checkNode(node: Node): void {
+  if (!(node instanceof Node)) throw new TypeError('node: expected a Node');
+}

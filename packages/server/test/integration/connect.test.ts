@@ -1,0 +1,218 @@
+import { once } from 'node:events';
+import { connect as tcpConnect } from 'node:net';
+import { RLP } from '@ethereumjs/rlp';
+import { generatePrivateKey } from '@ethp2p/crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PeerError } from '../../src/errors.ts';
+import type { Protocol } from '../../src/protocol.ts';
+import type { ServerOptions } from '../../src/server/config.ts';
+import type { PeerMessageEvent } from '../../src/server/events.ts';
+import { Server } from '../../src/server/server.ts';
+import { DiscReason } from '../../src/wire/disc-reason.ts';
+import { nextEvent, rawDial, testProtocol, until } from './helpers.ts';
+
+const servers: Server[] = [];
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+
+async function startServer(options: Partial<ServerOptions> = {}): Promise<Server> {
+  const server = new Server({
+    privateKey: generatePrivateKey(),
+    listenAddress: '127.0.0.1:0',
+    protocols: [testProtocol()],
+    ...options,
+  });
+  servers.push(server);
+  await server.start();
+  return server;
+}
+
+/** Has `from` dial `to` as a static node and waits until both see the peer. */
+async function link(from: Server, to: Server): Promise<void> {
+  const added = Promise.all([
+    nextEvent(from.events, 'peer:added', (e) => e.peer.inbound === false),
+    nextEvent(to.events, 'peer:added', (e) => e.peer.inbound === true),
+  ]);
+  from.addPeer(to.self());
+  await added;
+}
+
+function port(server: Server): number {
+  return server.listenPort as number;
+}
+
+describe('Server over loopback', () => {
+  it('reports the port it got for port 0', async () => {
+    const server = await startServer();
+    expect(server.listenPort).toBeGreaterThan(0);
+    expect(server.listenAddress).toBe(`127.0.0.1:${server.listenPort}`);
+    const info = server.nodeInfo();
+    expect(info.ports.listener).toBe(server.listenPort);
+    expect(info.enode).toContain(`@127.0.0.1:${server.listenPort}`);
+    expect(info.enr).toMatch(/^enr:/);
+    expect(info.listenAddr).toBe(server.listenAddress);
+    expect(info.protocols).toEqual({ test: 'unknown' });
+  });
+
+  it('connects two servers: both see peer:added', async () => {
+    const a = await startServer({ name: 'alice' });
+    const b = await startServer({ name: 'bob' });
+    const addedA = nextEvent(a.events, 'peer:added');
+    const addedB = nextEvent(b.events, 'peer:added');
+    a.addPeer(b.self());
+    const [ea, eb] = await Promise.all([addedA, addedB]);
+    expect(ea.peer.name).toBe('bob');
+    expect(eb.peer.name).toBe('alice');
+    expect(ea.peer.inbound).toBe(false);
+    expect(eb.peer.inbound).toBe(true);
+    expect(a.peerCount()).toBe(1);
+    expect(b.peers()).toEqual([eb.peer]);
+    const [pa] = a.peersInfo();
+    expect(pa?.caps).toEqual(['test/1']);
+    expect(pa?.name).toBe('bob');
+    expect(pa?.network).toMatchObject({ inbound: false, static: true, trusted: false });
+    expect(pa?.protocols).toEqual({ test: 'unknown' });
+    const [pb] = b.peersInfo();
+    expect(pb?.network).toMatchObject({ inbound: true, static: false, trusted: false });
+    expect(pb?.network.remoteAddress).toBe(pa?.network.localAddress);
+    expect(pb?.network.localAddress).toBe(pa?.network.remoteAddress);
+  });
+
+  it('refuses a connection from itself with Self', async () => {
+    const key = generatePrivateKey();
+    const a = await startServer({ privateKey: key });
+    const failed = nextEvent(a.events, 'connection:failed');
+    const outcome = await rawDial(port(a), a.self().publicKey, key);
+    expect(outcome.ok).toBe(false);
+    const error = (outcome as { error: unknown }).error;
+    expect(error).toBeInstanceOf(PeerError);
+    expect(error).toMatchObject({ reason: DiscReason.Self, remoteRequested: true });
+    expect(await failed).toMatchObject({ reason: DiscReason.Self, inbound: true });
+    expect(a.peerCount()).toBe(0);
+  });
+
+  it('refuses a peer with no shared protocol as UselessPeer, on both sides', async () => {
+    const a = await startServer({ protocols: [testProtocol('test', 1)] });
+    const b = await startServer({ protocols: [testProtocol('other', 1)] });
+    const failedA = nextEvent(a.events, 'connection:failed');
+    const failedB = nextEvent(b.events, 'connection:failed');
+    a.addPeer(b.self());
+    const [fa, fb] = await Promise.all([failedA, failedB]);
+    expect(fa).toMatchObject({ reason: DiscReason.UselessPeer, inbound: false });
+    expect(fb).toMatchObject({ reason: DiscReason.UselessPeer, inbound: true });
+    expect(a.peerCount() + b.peerCount()).toBe(0);
+  });
+
+  it('a raw client with no shared protocol is told UselessPeer', async () => {
+    const a = await startServer();
+    const outcome = await rawDial(port(a), a.self().publicKey, generatePrivateKey(), [
+      { name: 'nope', version: 9 },
+    ]);
+    // The client ran its Hello; the server's Disconnect follows it.
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    const msg = await outcome.conn.readMsg();
+    outcome.conn.close();
+    expect(msg.code).toBe(0x01);
+    expect(RLP.decode(msg.data)).toEqual([Uint8Array.of(DiscReason.UselessPeer)]);
+  });
+
+  it('a full server answers TooManyPeers', async () => {
+    const full = await startServer({ maxPeers: 1, noDial: true });
+    const first = await startServer();
+    await link(first, full);
+
+    const late = await startServer();
+    const failed = nextEvent(late.events, 'connection:failed');
+    late.addPeer(full.self());
+    expect(await failed).toMatchObject({
+      reason: DiscReason.TooManyPeers,
+      remoteRequested: true,
+      inbound: false,
+    });
+
+    const outcome = await rawDial(port(full), full.self().publicKey, generatePrivateKey());
+    expect(outcome).toMatchObject({ ok: false, error: { reason: DiscReason.TooManyPeers } });
+    expect(full.peerCount()).toBe(1);
+  });
+
+  it('refuses inbound peers over the inbound share', async () => {
+    // dialRatio 1: every slot is for dialed peers, none for inbound.
+    const a = await startServer({ maxPeers: 2, dialRatio: 1 });
+    const outcome = await rawDial(port(a), a.self().publicKey, generatePrivateKey());
+    expect(outcome).toMatchObject({ ok: false, error: { reason: DiscReason.TooManyPeers } });
+  });
+
+  it('closes inbound connections beyond the pending-handshake limit', async () => {
+    const a = await startServer({ maxPendingPeers: 1 });
+    // A TCP connection that never starts its handshake holds the only slot.
+    const idle = tcpConnect({ host: '127.0.0.1', port: port(a) });
+    idle.on('error', () => {});
+    await once(idle, 'connect');
+    await expect(rawDial(port(a), a.self().publicKey, generatePrivateKey())).rejects.toMatchObject({
+      name: 'RlpxError',
+    });
+    idle.destroy();
+  });
+
+  it('admits a trusted peer beyond maxPeers', async () => {
+    const full = await startServer({ maxPeers: 1, noDial: true });
+    await link(await startServer(), full);
+    const trusted = await startServer();
+    full.addTrustedPeer(trusted.self());
+    await link(trusted, full);
+    expect(full.peerCount()).toBe(2);
+    const info = full.peersInfo().find((p) => p.id === trusted.nodeInfo().id);
+    expect(info?.network.trusted).toBe(true);
+
+    // Trust from the options works the same way.
+    const third = await startServer();
+    const full2 = await startServer({ maxPeers: 0, trustedNodes: [third.self()] });
+    await link(third, full2);
+    expect(full2.peerCount()).toBe(1);
+  });
+
+  it('removePeer disconnects with Requested', async () => {
+    const a = await startServer();
+    const b = await startServer();
+    await link(a, b);
+    const removedA = nextEvent(a.events, 'peer:removed');
+    const removedB = nextEvent(b.events, 'peer:removed');
+    a.removePeer(b.self());
+    expect(await removedA).toMatchObject({ reason: DiscReason.Requested, remoteRequested: false });
+    expect(await removedB).toMatchObject({ reason: DiscReason.Requested, remoteRequested: true });
+    expect(a.peerCount()).toBe(0);
+    expect(b.peerCount()).toBe(0);
+  });
+
+  it('emits peer:msg only with enableMsgEvents', async () => {
+    const greeter = (): Protocol => ({
+      name: 'test',
+      version: 1,
+      length: 2,
+      async run(_peer, rw, { signal }) {
+        await rw.writeMsg(1, RLP.encode('hi'));
+        while (!signal.aborted) await rw.readMsg().catch(() => undefined);
+      },
+    });
+    const a = await startServer({ protocols: [greeter()], enableMsgEvents: true });
+    const b = await startServer({ protocols: [greeter()] });
+    const seen: PeerMessageEvent[] = [];
+    a.events.on('peer:msg', (e) => seen.push(e));
+    let quiet = 0;
+    b.events.on('peer:msg', () => quiet++);
+    a.addPeer(b.self());
+    await until([a.events], ['peer:msg'], () => seen.length >= 2);
+    const strip = ({ peer: _p, ...rest }: PeerMessageEvent) => rest;
+    expect(seen.map(strip)).toEqual(
+      expect.arrayContaining([
+        { direction: 'send', protocol: 'test', version: 1, code: 1, size: 3 },
+        { direction: 'receive', protocol: 'test', version: 1, code: 1, size: 3 },
+      ]),
+    );
+    expect(seen[0]?.peer).toBe(a.peers()[0]);
+    expect(quiet).toBe(0);
+  });
+});

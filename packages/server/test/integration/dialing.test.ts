@@ -1,0 +1,92 @@
+import { generatePrivateKey } from '@ethp2p/crypto';
+import { nodeIdToHex } from '@ethp2p/enode';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ServerOptions } from '../../src/server/config.ts';
+import { Server } from '../../src/server/server.ts';
+import { DiscReason } from '../../src/wire/disc-reason.ts';
+import { nextEvent, SharedNodeSource, testProtocol, until } from './helpers.ts';
+
+const servers: Server[] = [];
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+
+async function startServer(options: Partial<ServerOptions> = {}): Promise<Server> {
+  const server = new Server({
+    privateKey: generatePrivateKey(),
+    listenAddress: '127.0.0.1:0',
+    protocols: [testProtocol()],
+    ...options,
+  });
+  servers.push(server);
+  await server.start();
+  return server;
+}
+
+describe('dialing', () => {
+  it('redials a static peer after it is dropped', async () => {
+    // A short dial history so the redial is not held back for geth's 35 s.
+    const a = await startServer({ dialer: { historyExpirationMs: 200 } });
+    const b = await startServer();
+    const first = nextEvent(b.events, 'peer:added');
+    a.addPeer(b.self());
+    const { peer } = await first;
+
+    const removed = nextEvent(a.events, 'peer:removed');
+    const again = nextEvent(b.events, 'peer:added', (e) => e.peer !== peer);
+    peer.disconnect(DiscReason.Requested);
+    expect(await removed).toMatchObject({ reason: DiscReason.Requested, remoteRequested: true });
+    const second = await again;
+    expect(second.peer.inbound).toBe(true);
+    expect(a.peersInfo()[0]?.network.static).toBe(true);
+    expect(a.dialMetrics.attempts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('does not redial a static node after removePeer', async () => {
+    const a = await startServer({ dialer: { historyExpirationMs: 1 } });
+    const b = await startServer();
+    const added = nextEvent(a.events, 'peer:added');
+    a.addPeer(b.self());
+    await added;
+    const removed = nextEvent(b.events, 'peer:removed');
+    a.removePeer(b.self());
+    await removed;
+    // Another static node is dialed after the removal: if b were still static it would have
+    // been redialed first (its history entry expired long before).
+    const c = await startServer();
+    const cAdded = nextEvent(a.events, 'peer:added');
+    a.addPeer(c.self());
+    await cAdded;
+    expect(a.peers().map((p) => nodeIdToHex(p.id))).toEqual([nodeIdToHex(c.id)]);
+    expect(b.peerCount()).toBe(0);
+  });
+
+  it('10 servers with a shared node source reach their dynamic dial targets', async () => {
+    const source = new SharedNodeSource(7);
+    const mesh: Server[] = [];
+    for (let i = 0; i < 10; i++) {
+      // maxPeers 6 → 2 dialed slots and 4 inbound ones per server.
+      mesh.push(
+        await startServer({
+          maxPeers: 6,
+          nodeSource: source,
+          dialer: { lookupIntervalMs: 50, historyExpirationMs: 500 },
+        }),
+      );
+    }
+    source.add(...mesh.map((s) => s.self()));
+    const dialed = (s: Server): number => s.peers().filter((p) => !p.inbound).length;
+    await until(
+      mesh.map((s) => s.events),
+      ['peer:added', 'peer:removed'],
+      () => mesh.every((s) => dialed(s) >= 2),
+      20_000,
+    );
+    for (const s of mesh) {
+      expect(s.peerCount()).toBeGreaterThanOrEqual(2);
+      expect(s.peerCount()).toBeLessThanOrEqual(6);
+      expect(s.peers().filter((p) => p.inbound).length).toBeLessThanOrEqual(4);
+    }
+  }, 30_000);
+});
