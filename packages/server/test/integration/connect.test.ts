@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { connect as tcpConnect } from 'node:net';
 import { RLP } from '@ethereumjs/rlp';
 import { generatePrivateKey } from '@ethp2p/crypto';
+import { connect, type RlpxConnection } from '@ethp2p/rlpx';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PeerError } from '../../src/errors.ts';
 import type { Protocol } from '../../src/protocol.ts';
@@ -37,6 +38,19 @@ async function link(from: Server, to: Server): Promise<void> {
   ]);
   from.addPeer(to.self());
   await added;
+}
+
+/** Reads until a Disconnect arrives (the server's Hello may come first); returns its payload. */
+async function readUntilDisconnect(conn: RlpxConnection): Promise<Uint8Array> {
+  for (let i = 0; i < 4; i++) {
+    const msg = await conn.readMsg();
+    if (msg.code === 0x01) {
+      conn.close();
+      return msg.data;
+    }
+  }
+  conn.close();
+  throw new Error('no Disconnect');
 }
 
 function port(server: Server): number {
@@ -155,6 +169,31 @@ describe('Server over loopback', () => {
       name: 'RlpxError',
     });
     idle.destroy();
+  });
+
+  it('survives garbage before and after the RLPx handshake', async () => {
+    const a = await startServer();
+    // Garbage instead of an auth message: the handshake fails and the socket is closed.
+    const junk = tcpConnect({ host: '127.0.0.1', port: port(a) });
+    junk.on('error', () => {});
+    await once(junk, 'connect');
+    junk.write(Buffer.alloc(600, 0xab));
+    await once(junk, 'close');
+
+    // A valid RLPx session whose first message is not a Hello: ProtocolError, announced.
+    const failed = nextEvent(a.events, 'connection:failed');
+    const key = generatePrivateKey();
+    const conn = await connect('127.0.0.1', port(a), a.self().publicKey, {
+      privateKey: key,
+      signal: AbortSignal.timeout(10_000),
+    });
+    await conn.writeMsg(0x00, Uint8Array.of(0xc3, 0x01, 0x02, 0x03));
+    const reply = await readUntilDisconnect(conn);
+    expect(reply).toEqual(Uint8Array.of(0xc1, DiscReason.ProtocolError));
+    expect(await failed).toMatchObject({ reason: DiscReason.ProtocolError, inbound: true });
+
+    // The server still takes peers.
+    await link(await startServer(), a);
   });
 
   it('admits a trusted peer beyond maxPeers', async () => {
