@@ -213,6 +213,14 @@ describe('Server over loopback', () => {
     expect(full2.peerCount()).toBe(1);
   });
 
+  it('dials static nodes beyond maxPeers', async () => {
+    const a = await startServer({ maxPeers: 1 });
+    await link(a, await startServer());
+    await link(a, await startServer());
+    expect(a.peerCount()).toBe(2);
+    expect(a.peersInfo().every((p) => p.network.static)).toBe(true);
+  });
+
   it('removePeer disconnects with Requested', async () => {
     const a = await startServer();
     const b = await startServer();
