@@ -11,6 +11,7 @@ import { type LocalNode, Node, type NodeId, nodeIdToHex } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
 import { capsOf } from '../caps.ts';
 import { DialScheduler } from '../dial/scheduler.ts';
+import type { DialMetrics } from '../dial/types.ts';
 import { Peer } from '../peer/peer.ts';
 import type { Protocol } from '../protocol.ts';
 import { BASE_PROTOCOL_VERSION } from '../wire/constants.ts';
@@ -161,7 +162,7 @@ export class Server {
   }
 
   /** The dial scheduler's counters. */
-  get dialMetrics(): DialScheduler['metrics'] {
+  get dialMetrics(): DialMetrics {
     return this.#scheduler.metrics;
   }
 
