@@ -6,9 +6,18 @@ import { generatePrivateKey } from '@ethp2p/crypto';
 import { DiscoveryV4 } from '@ethp2p/discovery';
 import { type Node, nodeIdToHex, silentLogger } from '@ethp2p/enode';
 
-/** Starts a discovery node on 127.0.0.1 with a free port. */
+/**
+ * Starts a discovery node on 127.0.0.1 with a free port. It answers FindNode with every table
+ * node: with geth's liveness check, a node the table has not revalidated yet (a random wait of
+ * about 3 s) would be left out whenever another one was, and the tests would race revalidation.
+ */
 export function startNode(bootnodes: readonly Node[] = []): Promise<DiscoveryV4> {
-  return DiscoveryV4.listen({ privateKey: generatePrivateKey(), bootnodes, logger: silentLogger });
+  return DiscoveryV4.listen({
+    privateKey: generatePrivateKey(),
+    bootnodes,
+    logger: silentLogger,
+    config: { findnodeLivenessCheck: false },
+  });
 }
 
 /** Resolves once `node`'s table holds every one of `ids`; rejects when `signal` aborts. */
