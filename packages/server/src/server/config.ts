@@ -52,7 +52,7 @@ export interface ServerOptions {
   readonly privateKey: Uint8Array;
   /** Client name sent in Hello (default `'ethp2p'`). */
   readonly name?: string;
-  /** Most connected peers, trusted ones not counted against it (default 50). */
+  /** Most connected peers (default 50); trusted peers and our static dials may exceed it. */
   readonly maxPeers?: number;
   /** Most inbound handshakes in progress at once (default 50). */
   readonly maxPendingPeers?: number;
@@ -95,7 +95,7 @@ export interface ServerOptions {
   readonly random?: Random;
   /** Deadline of one dial attempt, connect to added peer, in ms (default 15 s). */
   readonly dialTimeoutMs?: number;
-  /** RLPx handshake timeout in ms (default 5 s). */
+  /** Time allowed for the RLPx handshake, and again for the Hello exchange, in ms (default 5 s). */
   readonly handshakeTimeoutMs?: number;
   /** Time a non-LAN IP waits between inbound attempts in ms (default 30 s). */
   readonly inboundThrottleMs?: number;
