@@ -116,15 +116,15 @@ export {
   STATUS_ERROR_CODE,
   StatusError,
 } from './peer/errors.ts';
+export type { EthPeerEvents } from './peer/eth-peer.ts';
+export { EthPeer } from './peer/eth-peer.ts';
+export type { EthNodeInfo, EthPeerInfo } from './peer/info.ts';
 export type {
   BlockRange,
-  EthPeerEvents,
   HeadersRequestOptions,
   PeerHead,
   RequestOptions,
-} from './peer/eth-peer.ts';
-export { EthPeer } from './peer/eth-peer.ts';
-export type { EthNodeInfo, EthPeerInfo } from './peer/info.ts';
+} from './peer/types.ts';
 export type { BroadcastResult } from './peer-set/broadcast.ts';
 export { broadcastTransactions } from './peer-set/broadcast.ts';
 export type { PeerSetEvents } from './peer-set/peer-set.ts';

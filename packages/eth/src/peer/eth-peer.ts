@@ -12,52 +12,13 @@ import { EventEmitter } from 'eventemitter3';
 import type { TxPool } from '../chain/types.ts';
 import type { BlockAnnouncement, HashOrNumber } from '../messages/blocks.ts';
 import type { Status68, Status69 } from '../messages/status.ts';
-import {
-  MAX_KNOWN_BLOCKS,
-  MAX_KNOWN_TXS,
-  MAX_QUEUED_BLOCK_ANNS,
-  MAX_QUEUED_BLOCKS,
-  MAX_QUEUED_TX_ANNS,
-  MAX_QUEUED_TXS,
-} from './constants.ts';
+import { Broadcaster } from './broadcaster.ts';
+import { MAX_KNOWN_BLOCKS, MAX_KNOWN_TXS } from './constants.ts';
 import { KnownSet } from './known-set.ts';
 import type { MessageWriter } from './message-writer.ts';
 import { RequestTracker, type ResponseItems, type ResponseName } from './request-tracker.ts';
-import { SendQueue } from './send-queue.ts';
-import { sendAnnouncementPack, sendTransactionPack } from './tx-packs.ts';
 import { txFromWire, txHash } from './tx-wire.ts';
-
-/** The blocks a peer serves (eth/69 Status and BlockRangeUpdate). */
-export interface BlockRange {
-  readonly earliest: bigint;
-  readonly latest: bigint;
-  readonly latestHash: Uint8Array;
-}
-
-/** The head an eth/68 peer announced: in its Status, then in NewBlock and NewBlockHashes. */
-export interface PeerHead {
-  readonly hash: Uint8Array;
-  /** The total difficulty (from Status or NewBlock). */
-  readonly td: bigint;
-  /** The block number, once an announcement told it (Status does not). */
-  readonly number?: bigint;
-}
-
-/** Options of every request. */
-export interface RequestOptions {
-  /** Cancels the request: the promise rejects with the signal's reason. */
-  readonly signal?: AbortSignal;
-  /** How long to wait for the response (default: the peer's request timeout). */
-  readonly timeoutMs?: number;
-}
-
-/** Options of a header request. */
-export interface HeadersRequestOptions extends RequestOptions {
-  /** Blocks left out between two headers (default 0). */
-  readonly skip?: number | bigint;
-  /** Towards the genesis block (default false). */
-  readonly reverse?: boolean;
-}
+import type { BlockRange, HeadersRequestOptions, PeerHead, RequestOptions } from './types.ts';
 
 /** Events of {@link EthPeer}; handlers run synchronously inside the peer's read loop. */
 export interface EthPeerEvents {
@@ -134,11 +95,7 @@ export class EthPeer {
   readonly #tracker: RequestTracker;
   readonly #knownTxs = new KnownSet(MAX_KNOWN_TXS);
   readonly #knownBlocks = new KnownSet(MAX_KNOWN_BLOCKS);
-  readonly #txBroadcast: SendQueue<Uint8Array>;
-  readonly #txAnnounce: SendQueue<Uint8Array>;
-  readonly #blockAnnounce: SendQueue<BlockAnnouncement>;
-  readonly #blockBroadcast: SendQueue<{ block: Uint8Array; td: bigint }>;
-  readonly #rangeUpdate: SendQueue<BlockRange>;
+  readonly #broadcaster: Broadcaster;
   #range: BlockRange | undefined;
   #head: PeerHead | undefined;
   #closed = false;
@@ -170,34 +127,7 @@ export class EthPeer {
       this.#head = { hash: status.head, td: status.td };
       this.#knownBlocks.add(status.head);
     }
-    const onError = (err: unknown): void =>
-      this.log.debug('eth send failed', { error: String(err) });
-    this.#txBroadcast = new SendQueue({
-      capacity: MAX_QUEUED_TXS,
-      sendNext: (front) => sendTransactionPack(writer, txPool, front),
-      onError,
-    });
-    this.#txAnnounce = new SendQueue({
-      capacity: MAX_QUEUED_TX_ANNS,
-      sendNext: (front) => sendAnnouncementPack(writer, txPool, front),
-      onError,
-    });
-    this.#blockAnnounce = new SendQueue({
-      capacity: MAX_QUEUED_BLOCK_ANNS,
-      sendNext: (front) => writer.send('NewBlockHashes', takeAll(front)),
-      onError,
-    });
-    this.#blockBroadcast = new SendQueue({
-      capacity: MAX_QUEUED_BLOCKS,
-      sendNext: (front) =>
-        writer.send('NewBlock', front.shift() as { block: Uint8Array; td: bigint }),
-      onError,
-    });
-    this.#rangeUpdate = new SendQueue({
-      capacity: 1,
-      sendNext: (front) => writer.send('BlockRangeUpdate', front.shift() as BlockRange),
-      onError,
-    });
+    this.#broadcaster = new Broadcaster(writer, txPool, this.log);
   }
 
   /** eth/69: the blocks the peer serves, from its Status and latest BlockRangeUpdate. */
@@ -356,13 +286,13 @@ export class EthPeer {
    */
   asyncSendTransactions(hashes: readonly Uint8Array[]): void {
     this.#knownTxs.add(...hashes);
-    this.#txBroadcast.push(...hashes);
+    this.#broadcaster.sendTransactions(hashes);
   }
 
   /** Queues pool transactions for announcement (NewPooledTransactionHashes); see above. */
   asyncAnnounceTransactions(hashes: readonly Uint8Array[]): void {
     this.#knownTxs.add(...hashes);
-    this.#txAnnounce.push(...hashes);
+    this.#broadcaster.announceTransactions(hashes);
   }
 
   /**
@@ -371,21 +301,21 @@ export class EthPeer {
    */
   asyncSendBlockRange(range: BlockRange): void {
     this.#requireVersion(69, 'BlockRangeUpdate');
-    this.#rangeUpdate.push(range);
+    this.#broadcaster.sendBlockRange(range);
   }
 
   /** eth/68: queues a NewBlockHashes entry and marks the block known. @throws {RangeError} on eth/69 */
   asyncAnnounceBlock(hash: Uint8Array, number: bigint): void {
     this.#requireVersion(68, 'NewBlockHashes');
     this.#knownBlocks.add(hash);
-    this.#blockAnnounce.push({ hash, number });
+    this.#broadcaster.announceBlock({ hash, number });
   }
 
   /** eth/68: queues a NewBlock and marks it known. @throws {RangeError} on eth/69 */
   asyncSendNewBlock(block: Uint8Array, hash: Uint8Array, td: bigint): void {
     this.#requireVersion(68, 'NewBlock');
     this.#knownBlocks.add(hash);
-    this.#blockBroadcast.push({ block, td });
+    this.#broadcaster.sendBlock({ block, td });
   }
 
   #requireVersion(version: 68 | 69, what: string): void {
@@ -460,23 +390,9 @@ export class EthPeer {
     if (this.#closed) return;
     this.#closed = true;
     this.#tracker.close();
-    for (const q of [
-      this.#txBroadcast,
-      this.#txAnnounce,
-      this.#blockAnnounce,
-      this.#blockBroadcast,
-      this.#rangeUpdate,
-    ]) {
-      q.close();
-    }
+    this.#broadcaster.close();
     this.#emitter.removeAllListeners();
   }
-}
-
-function takeAll<T>(front: { shift(): T | undefined; readonly size: number }): T[] {
-  const out: T[] = [];
-  while (front.size > 0) out.push(front.shift() as T);
-  return out;
 }
 
 function checkHashes(hashes: readonly Uint8Array[]): void {

@@ -1,0 +1,36 @@
+/**
+ * Plain types of the eth peer API.
+ * @module
+ */
+
+/** The blocks a peer serves (eth/69 Status and BlockRangeUpdate). */
+export interface BlockRange {
+  readonly earliest: bigint;
+  readonly latest: bigint;
+  readonly latestHash: Uint8Array;
+}
+
+/** The head an eth/68 peer announced: in its Status, then in NewBlock and NewBlockHashes. */
+export interface PeerHead {
+  readonly hash: Uint8Array;
+  /** The total difficulty (from Status or NewBlock). */
+  readonly td: bigint;
+  /** The block number, once an announcement told it (Status does not). */
+  readonly number?: bigint;
+}
+
+/** Options of every request. */
+export interface RequestOptions {
+  /** Cancels the request: the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+  /** How long to wait for the response (default: the peer's request timeout). */
+  readonly timeoutMs?: number;
+}
+
+/** Options of a header request. */
+export interface HeadersRequestOptions extends RequestOptions {
+  /** Blocks left out between two headers (default 0). */
+  readonly skip?: number | bigint;
+  /** Towards the genesis block (default false). */
+  readonly reverse?: boolean;
+}
