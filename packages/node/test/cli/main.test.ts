@@ -55,8 +55,10 @@ describe('help', () => {
   });
 
   it('names the environment variable of each flag', async () => {
-    const { stdout } = await run(['key', 'to-enr', '--help']);
-    expect(stdout).toMatch(/--tcp <port> +.*\(default 30303\) \[ETHP2P_TCP\]/);
+    const key = await run(['key', 'to-enr', '--help']);
+    expect(key.stdout).toMatch(/--tcp <port> +.*\(default 30303\) \[ETHP2P_TCP\]/);
+    const crawl = await run(['discv4', 'crawl', '--help']);
+    expect(crawl.stdout).toMatch(/--timeout <duration> +.*\(default 30m\) \[ETHP2P_TIMEOUT\]/);
   });
 });
 
@@ -84,6 +86,10 @@ describe('usage errors', () => {
     [
       ['discv4', 'resolve', 'x', '--timeout', '5'],
       "ethp2p: --timeout: expected a duration such as 500ms, 30s or 2m, got '5' (see 'ethp2p discv4 resolve --help')",
+    ],
+    [
+      ['discv4', 'crawl', '--parallel', '0'],
+      "ethp2p: --parallel: expected an integer in 1-1024, got '0' (see 'ethp2p discv4 crawl --help')",
     ],
   ])('%j exits with 2 and one line', async (argv, line) => {
     const { code, stdout, stderr } = await run(argv);

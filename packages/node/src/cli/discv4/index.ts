@@ -3,6 +3,7 @@
  * @module
  */
 import type { CommandSpec, GroupSpec } from '../command.ts';
+import { CRAWL_COMMAND } from './crawl.ts';
 import { LISTEN_COMMAND } from './listen.ts';
 import { PING_COMMAND } from './ping.ts';
 import { REQUESTENR_COMMAND } from './requestenr.ts';
@@ -25,4 +26,5 @@ export const DISCV4_COMMANDS: readonly CommandSpec[] = [
   REQUESTENR_COMMAND,
   RESOLVE_COMMAND,
   LISTEN_COMMAND,
+  CRAWL_COMMAND,
 ];

@@ -1,0 +1,120 @@
+/**
+ * `ethp2p discv4 crawl [nodes.json]`: walk the DHT and write the nodes that answer as a geth
+ * `devp2p` node set (geth `discv4 crawl`).
+ * @module
+ */
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { systemClock } from '@ethp2p/enode';
+import type { CommandContext, CommandSpec } from '../command.ts';
+import { formatDuration } from '../durations.ts';
+import { failure, usageError } from '../errors.ts';
+import {
+  addrOption,
+  BOOTNODES_OPTION,
+  NODEKEY_OPTION,
+  startDiscovery,
+  timeoutOption,
+} from './common.ts';
+import { crawl } from './crawler.ts';
+import { formatNodeSet, type NodeSet, NodeSetError, parseNodeSet } from './nodeset.ts';
+
+/** `discv4 crawl`. */
+export const CRAWL_COMMAND: CommandSpec = {
+  path: ['discv4', 'crawl'],
+  summary: 'Walk the DHT and write the nodes found as nodes.json (geth devp2p format)',
+  description:
+    'If the file exists, its nodes are re-checked first (and used as bootnodes). Then random\n' +
+    'lookups run until --timeout, and every node found is asked for its record. Nodes that\n' +
+    'answer are kept with a score (+1 per answer, halved per miss). Without a file the set is\n' +
+    'printed. SIGINT ends the crawl early and still writes what was found.',
+  args: [
+    { name: 'nodes.json', required: false, description: 'node set to update (default: print)' },
+  ],
+  options: {
+    addr: addrOption('0.0.0.0:0'),
+    nodekey: NODEKEY_OPTION,
+    bootnodes: BOOTNODES_OPTION,
+    timeout: timeoutOption('30m', 'how long to walk the DHT after the re-check'),
+    parallel: {
+      type: 'string',
+      valueName: 'n',
+      default: '16',
+      description: 'ENR requests in flight at once',
+    },
+  },
+  examples: [
+    'ethp2p discv4 crawl --bootnodes enode://<128 hex>@10.0.0.1:30303 --timeout 10m nodes.json',
+    'ethp2p discv4 crawl --timeout 30s nodes.json',
+  ],
+  async run(ctx) {
+    const [file] = ctx.args;
+    const timeoutMs = ctx.options.duration('timeout') ?? 30 * 60_000;
+    const parallel = ctx.options.integer('parallel', 1, 1024) ?? 16;
+    const input = file === undefined ? new Map() : await loadNodeSet(file);
+    const known = [...input.values()]
+      .map((e) => e.node)
+      .filter((n) => n.ip !== undefined && n.udp !== undefined);
+    if (known.length === 0 && ctx.options.list('bootnodes').length === 0) {
+      throw usageError('nothing to start from: give --bootnodes or a nodes.json file with nodes');
+    }
+    const { disc, close } = await startDiscovery(ctx, { extraBootnodes: known });
+    let result: Awaited<ReturnType<typeof crawl>>;
+    try {
+      result = await crawl({
+        source: disc,
+        input,
+        timeoutMs,
+        parallel,
+        clock: systemClock,
+        signal: ctx.signal,
+        selfId: disc.localNode.id,
+      });
+    } finally {
+      await close();
+    }
+    const { nodes, stats } = result;
+    await output(ctx, file, nodes);
+    const end = ctx.signal.aborted ? 'interrupted' : `walked ${formatDuration(timeoutMs)}`;
+    ctx.err(
+      `crawl ${end}: ${nodes.size} nodes (added ${stats.added}, updated ${stats.updated}, ` +
+        `removed ${stats.removed}, no record ${stats.skipped})`,
+    );
+  },
+};
+
+async function loadNodeSet(file: string): Promise<NodeSet> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw failure(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    return parseNodeSet(text);
+  } catch (err) {
+    if (err instanceof NodeSetError) throw failure(`${file}: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
+/** Writes the set to `file` (replaced atomically) or prints it. */
+async function output(
+  ctx: CommandContext,
+  file: string | undefined,
+  nodes: NodeSet,
+): Promise<void> {
+  const text = formatNodeSet(nodes);
+  if (file === undefined) {
+    ctx.io.stdout.write(text);
+    return;
+  }
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(temp, text, { mode: 0o644 });
+    await rename(temp, file);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw failure(`cannot write ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
