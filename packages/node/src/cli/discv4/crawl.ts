@@ -15,7 +15,7 @@ import {
   startDiscovery,
   timeoutOption,
 } from './common.ts';
-import { crawl } from './crawler.ts';
+import { type CrawlStats, crawl } from './crawler.ts';
 import { formatNodeSet, type NodeSet, NodeSetError, parseNodeSet } from './nodeset.ts';
 
 /** `discv4 crawl`. */
@@ -68,6 +68,7 @@ export const CRAWL_COMMAND: CommandSpec = {
         clock: systemClock,
         signal: ctx.signal,
         selfId: disc.localNode.id,
+        onProgress: progress(ctx),
       });
     } finally {
       await close();
@@ -75,12 +76,30 @@ export const CRAWL_COMMAND: CommandSpec = {
     const { nodes, stats } = result;
     await output(ctx, file, nodes);
     const end = ctx.signal.aborted ? 'interrupted' : `walked ${formatDuration(timeoutMs)}`;
-    ctx.err(
-      `crawl ${end}: ${nodes.size} nodes (added ${stats.added}, updated ${stats.updated}, ` +
-        `removed ${stats.removed}, no record ${stats.skipped})`,
-    );
+    ctx.err(`crawl ${end}: ${summary(stats, nodes.size)}`);
   },
 };
+
+/** Time between progress lines on stderr (geth prints one every 8 s). */
+const PROGRESS_INTERVAL_MS = 10_000;
+
+/** A progress callback that prints at most one line per {@link PROGRESS_INTERVAL_MS}. */
+function progress(ctx: CommandContext): (stats: Readonly<CrawlStats>, size: number) => void {
+  let last = systemClock.now();
+  return (stats, size) => {
+    const now = systemClock.now();
+    if (now - last < PROGRESS_INTERVAL_MS) return;
+    last = now;
+    ctx.err(`crawling: ${summary(stats, size)}`);
+  };
+}
+
+function summary(stats: Readonly<CrawlStats>, size: number): string {
+  return (
+    `${size} nodes (added ${stats.added}, updated ${stats.updated}, ` +
+    `removed ${stats.removed}, no record ${stats.skipped})`
+  );
+}
 
 async function loadNodeSet(file: string): Promise<NodeSet> {
   let text: string;

@@ -29,6 +29,8 @@ export interface CrawlOptions {
   readonly signal: AbortSignal;
   /** Our own node ID, never checked. */
   readonly selfId?: Uint8Array;
+  /** Called after each check with the counts so far and the set's size (for progress lines). */
+  readonly onProgress?: (stats: Readonly<CrawlStats>, size: number) => void;
 }
 
 /** What happened to the nodes during a crawl. */
@@ -72,6 +74,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
       if (checkSignal.aborted) return;
     }
     update(output, stats, id, fresh, now);
+    options.onProgress?.(stats, output.size);
   };
 
   const inputNodes = [...options.input.values()].map((e) => e.node).sort(byId);

@@ -61,6 +61,8 @@ describe('crawl', () => {
     const clock = new SimulatedClock(50_000);
     const source = new FakeSource([live]);
     const signal = new AbortController().signal;
+    const sizes: number[] = [];
+    const onProgress = (_stats: unknown, size: number) => sizes.push(size);
     const { nodes, stats } = await crawl({
       source,
       input,
@@ -68,8 +70,11 @@ describe('crawl', () => {
       parallel: 2,
       clock,
       signal,
+      onProgress,
     });
     expect(source.requests).toHaveLength(4);
+    expect(sizes).toHaveLength(4);
+    expect(sizes.at(-1)).toBe(3);
     expect(nodes.get(nodeIdToHex(live.id))).toEqual({
       node: live,
       score: 2,
