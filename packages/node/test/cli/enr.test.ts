@@ -89,6 +89,21 @@ describe('enr decode', () => {
     expect(entry(out, 'zz')).toBe('0x000102');
   });
 
+  it('shows malformed standard entries as hex instead of failing', async () => {
+    const record = Enr.sign(
+      {
+        seq: 1n,
+        entries: { ip: { rlp: Uint8Array.of(0x83, 1, 2, 3) }, udp: { rlp: Uint8Array.of(0xc0) } },
+      },
+      generatePrivateKey(),
+    ).encodeText();
+    const { code, out } = await run(['enr', 'decode', record]);
+    expect(code).toBe(0);
+    expect(entry(out, 'ip')).toBe('0x83010203 (invalid: ip entry is 3 bytes, want 4)');
+    expect(entry(out, 'udp')).toBe('0xc0 (invalid: udp entry is a list)');
+    expect(field(out, 'enode')).toMatch(/^enode:\/\/[0-9a-f]{128}$/);
+  });
+
   it('decodes an enode URL, saying it has no record', async () => {
     const pub = bytesToHex(publicKey(generatePrivateKey()));
     const { code, out } = await run([
