@@ -1,0 +1,138 @@
+/**
+ * The periodic status line: peers in and out by client name, the discovery table's size, dials
+ * and the eth traffic.
+ * `peers 3 (in 1, out 2) [Geth 2, ethp2p 1] table 57 dials 12 ok 3 traffic in 1.2 MB out 0.8 MB`
+ * @module
+ */
+import type { Clock, Timer } from '@ethp2p/enode';
+
+/** Default time between two status reports: 10 s. */
+export const STATUS_INTERVAL_MS = 10_000;
+
+/** A snapshot of the node for the status line. */
+export interface NodeStatus {
+  /** Connected peers. */
+  readonly peers: number;
+  /** Peers that dialed us. */
+  readonly inbound: number;
+  /** Peers we dialed. */
+  readonly outbound: number;
+  /** Peers by client name (the part of the Hello name before the first `/`), most first. */
+  readonly clients: readonly (readonly [name: string, count: number])[];
+  /** Nodes in the discovery table; undefined when discovery is off. */
+  readonly table: number | undefined;
+  /** Dial attempts so far. */
+  readonly dials: number;
+  /** Dials that became peers. */
+  readonly dialsSucceeded: number;
+  /** Subprotocol payload bytes received and sent (uncompressed). */
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+}
+
+/**
+ * The client name of a Hello name: `Geth/v1.14.0-stable/linux-amd64/go1.22` → `Geth`
+ * (`unknown` when empty).
+ */
+export function clientName(helloName: string): string {
+  const name = helloName.split('/', 1)[0]?.trim() ?? '';
+  return name.length === 0 ? 'unknown' : name.slice(0, 32);
+}
+
+/** Counts peers by client name, most first, then by name. */
+export function countClients(names: Iterable<string>): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const n of names) {
+    const name = clientName(n);
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/** A byte count in decimal units with one decimal: `0 B`, `512 B`, `1.2 kB`, `3.4 MB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 999.95 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The status line of a snapshot. */
+export function formatStatusLine(s: NodeStatus): string {
+  const clients = s.clients.map(([name, n]) => `${name} ${n}`).join(', ');
+  return [
+    `peers ${s.peers} (in ${s.inbound}, out ${s.outbound})`,
+    ...(clients.length > 0 ? [`[${clients}]`] : []),
+    `table ${s.table ?? 'off'}`,
+    `dials ${s.dials} ok ${s.dialsSucceeded}`,
+    `traffic in ${formatBytes(s.bytesIn)} out ${formatBytes(s.bytesOut)}`,
+  ].join(' ');
+}
+
+/** The status as log fields, for the JSON log format. */
+export function statusFields(s: NodeStatus): Record<string, unknown> {
+  return {
+    peers: s.peers,
+    inbound: s.inbound,
+    outbound: s.outbound,
+    clients: Object.fromEntries(s.clients),
+    table: s.table ?? null,
+    dials: s.dials,
+    dialsSucceeded: s.dialsSucceeded,
+    bytesIn: s.bytesIn,
+    bytesOut: s.bytesOut,
+  };
+}
+
+/**
+ * Calls `report` every `intervalMs` on `clock` until stopped; one timer at a time, none after
+ * {@link StatusTicker.stop}. A throwing `report` does not stop the ticker.
+ */
+export class StatusTicker {
+  readonly #clock: Clock;
+  readonly #intervalMs: number;
+  readonly #report: () => void;
+  #timer: Timer | undefined;
+  #stopped = false;
+
+  /** @throws {RangeError} unless `intervalMs` is a positive integer */
+  constructor(clock: Clock, intervalMs: number, report: () => void) {
+    if (!Number.isSafeInteger(intervalMs) || intervalMs <= 0) {
+      throw new RangeError(`intervalMs: expected a positive integer, got ${String(intervalMs)}`);
+    }
+    this.#clock = clock;
+    this.#intervalMs = intervalMs;
+    this.#report = report;
+  }
+
+  /** Schedules the first report one interval from now. */
+  start(): void {
+    if (this.#stopped || this.#timer !== undefined) return;
+    this.#schedule();
+  }
+
+  /** Cancels the pending report. Idempotent. */
+  stop(): void {
+    this.#stopped = true;
+    this.#timer?.cancel();
+    this.#timer = undefined;
+  }
+
+  #schedule(): void {
+    this.#timer = this.#clock.schedule(this.#intervalMs, () => {
+      this.#timer = undefined;
+      if (this.#stopped) return;
+      try {
+        this.#report();
+      } catch {
+        // The reporter logs its own failures; the next report still comes.
+      }
+      if (!this.#stopped) this.#schedule();
+    });
+  }
+}
