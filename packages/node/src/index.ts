@@ -15,3 +15,30 @@ export { CliError, EXIT_CODE } from './cli/errors.ts';
 export type { CliIo, CliOutput } from './cli/io.ts';
 export { defaultRegistry, main, runCli } from './cli/main.ts';
 export { CommandRegistry } from './cli/registry.ts';
+export type { ChainFiles, NetworkName } from './node/chain.ts';
+export {
+  genesisOnlyChain,
+  isNetworkName,
+  loadChainFiles,
+  NETWORK_NAMES,
+  networkChain,
+} from './node/chain.ts';
+export type { FullNodeOptions } from './node/config.ts';
+export {
+  CLIENT_VERSION,
+  DEFAULT_LISTEN_IP,
+  DEFAULT_PORT,
+  defaultClientName,
+} from './node/config.ts';
+export { defaultDatadir, NODEKEY_FILE, NODES_DIR } from './node/datadir.ts';
+export type { DiscoverySource } from './node/dial-source.ts';
+export { EthDialSource, MAX_PARALLEL_ENR_REQUESTS } from './node/dial-source.ts';
+export type { NodeErrorCode } from './node/errors.ts';
+export { NODE_ERROR_CODE, NodeError } from './node/errors.ts';
+export type { FullNodeEvents } from './node/full-node.ts';
+export { FullNode } from './node/full-node.ts';
+export { DatadirLock, LOCK_FILE } from './node/lock.ts';
+export type { LineLoggerOptions, LogFormat } from './node/logger.ts';
+export { createLineLogger, DEFAULT_VERBOSITY, LOG_FORMAT, VERBOSITY } from './node/logger.ts';
+export type { NodeStatus } from './node/status.ts';
+export { formatStatusLine, STATUS_INTERVAL_MS, StatusTicker } from './node/status.ts';

@@ -1,0 +1,144 @@
+/**
+ * The chain the node serves: a built-in network known only by its genesis (no chain data ships
+ * with ethp2p), or a custom chain from a genesis.json and a chain.rlp.
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import { RLP } from '@ethereumjs/rlp';
+import { keccak256 } from '@ethp2p/crypto';
+import {
+  type ChainConfig,
+  ChainError,
+  type ChainHeader,
+  type ChainReader,
+  EthError,
+  type Genesis,
+  MemoryChain,
+  NETWORKS,
+  parseGenesisJson,
+} from '@ethp2p/eth';
+import { NodeError } from './errors.ts';
+
+/** The name of a built-in network. */
+export type NetworkName = keyof typeof NETWORKS;
+
+/** The built-in networks' names, mainnet first. */
+export const NETWORK_NAMES: readonly NetworkName[] = Object.freeze(
+  Object.keys(NETWORKS) as NetworkName[],
+);
+
+/** Whether `name` is a built-in network. */
+export function isNetworkName(name: string): name is NetworkName {
+  return Object.hasOwn(NETWORKS, name);
+}
+
+const EMPTY_ROOT_HASH = keccak256(RLP.encode(new Uint8Array(0)));
+
+/**
+ * A chain that is only its genesis block, known by the hash and time in `config`: the Status it
+ * gives has head = genesis, and the node serves no blocks (it has no header bytes, so every
+ * header, body and receipt lookup misses). Real peers of a live network see such a node as
+ * one that has not synced anything; it still finds peers, connects and agrees on Status.
+ */
+export function genesisOnlyChain(config: ChainConfig): ChainReader {
+  const genesis: ChainHeader = Object.freeze({
+    rlp: new Uint8Array(0),
+    hash: Uint8Array.from(config.genesisHash),
+    parentHash: new Uint8Array(32),
+    number: 0n,
+    time: config.genesisTime,
+    receiptsRoot: EMPTY_ROOT_HASH,
+  });
+  return {
+    config,
+    genesis: () => genesis,
+    head: () => genesis,
+    headerByHash: () => undefined,
+    headerByNumber: () => undefined,
+    bodyByHash: () => undefined,
+    receiptsByHash: () => undefined,
+  };
+}
+
+/**
+ * The built-in network `name` at its genesis (see {@link genesisOnlyChain}), with its network ID
+ * replaced by `networkId` when given.
+ */
+export function networkChain(name: NetworkName, networkId?: bigint): ChainReader {
+  const base = NETWORKS[name];
+  return genesisOnlyChain(networkId === undefined ? base : { ...base, networkId });
+}
+
+/** Where a custom chain comes from. */
+export interface ChainFiles {
+  /** A genesis.json in geth's format. */
+  readonly genesisPath: string;
+  /** A chain.rlp (`geth export` output) continuing that genesis; none: the genesis alone. */
+  readonly chainPath?: string;
+  /** The network ID of Status; default the genesis's chain ID. */
+  readonly networkId?: bigint;
+}
+
+/**
+ * Builds the chain of a genesis.json and optionally a chain.rlp, read only (nothing is written).
+ * @throws {NodeError} `BAD_GENESIS` or `BAD_CHAIN`, saying which file and what is wrong
+ */
+export async function loadChainFiles(files: ChainFiles): Promise<MemoryChain> {
+  const genesis = parseGenesis(files.genesisPath, await readInput(files.genesisPath, 'genesis'));
+  let chain: MemoryChain;
+  try {
+    chain = await MemoryChain.fromGenesis(genesis, {
+      ...(files.networkId === undefined ? {} : { networkId: files.networkId }),
+    });
+  } catch (err) {
+    if (!(err instanceof RangeError || err instanceof EthError)) throw err;
+    throw badGenesis(files.genesisPath, err.message, err);
+  }
+  if (files.chainPath === undefined) return chain;
+  const bytes = await readInput(files.chainPath, 'chain');
+  try {
+    chain.importRlp(bytes);
+  } catch (err) {
+    if (!(err instanceof ChainError)) throw err;
+    const hint =
+      err.code === 'UNLINKED_BLOCK'
+        ? 'it does not continue the genesis of --genesis'
+        : 'it is not a chain.rlp';
+    throw new NodeError(
+      'BAD_CHAIN',
+      `chain ${files.chainPath}: ${err.message} (${hint}); check --chain`,
+      { cause: err },
+    );
+  }
+  return chain;
+}
+
+function parseGenesis(path: string, bytes: Uint8Array): Genesis {
+  try {
+    return parseGenesisJson(new TextDecoder().decode(bytes));
+  } catch (err) {
+    if (!(err instanceof EthError)) throw err;
+    throw badGenesis(path, err.message, err);
+  }
+}
+
+function badGenesis(path: string, what: string, cause: unknown): NodeError {
+  return new NodeError('BAD_GENESIS', `genesis ${path}: ${what}; fix it or check --genesis`, {
+    cause,
+  });
+}
+
+async function readInput(path: string, kind: 'genesis' | 'chain'): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? 'error');
+    throw new NodeError(
+      kind === 'genesis' ? 'BAD_GENESIS' : 'BAD_CHAIN',
+      `cannot read ${kind} file ${path} (${why}); check --${kind}`,
+      { cause: err },
+    );
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The pieces `FullNode` wires together: the discovery service over a bound socket, and the
+ * devp2p server with the eth protocols, the eth dial filter and its event handlers.
+ * @module
+ */
+import { DiscoveryV4 } from '@ethp2p/discovery';
+import { type Clock, type LocalNode, type Logger, NodeDatabase, nodeIdToHex } from '@ethp2p/enode';
+import {
+  broadcastTransactions,
+  compatibleNodeFilter,
+  createEthProtocols,
+  type MemoryTxPool,
+  newForkFilter,
+  type PeerSet,
+} from '@ethp2p/eth';
+import {
+  type PeerAddedEvent,
+  type PeerMessageEvent,
+  type PeerRemovedEvent,
+  Server,
+} from '@ethp2p/server';
+import { defaultClientName, type FullNodeOptions } from './config.ts';
+import { NODES_DIR } from './datadir.ts';
+import { EthDialSource } from './dial-source.ts';
+import { bindDiscoverySocket } from './ports.ts';
+
+/** Subprotocol payload bytes, counted from the server's `peer:msg` events. */
+export interface Traffic {
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/** What the components share. */
+export interface NodeParts {
+  readonly options: FullNodeOptions;
+  readonly privateKey: Uint8Array;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+/** Opens the node database under the datadir. @throws `NodeDatabaseError` */
+export function openNodeDatabase(parts: NodeParts): Promise<NodeDatabase> {
+  return NodeDatabase.open({
+    path: `${parts.options.datadir}/${NODES_DIR}`,
+    clock: parts.clock,
+    logger: parts.log,
+  });
+}
+
+/**
+ * Binds the UDP socket on `ip:port` and builds discovery over it (not started); sets the
+ * record's UDP port. `stop()` on the result closes the socket.
+ * @throws {NodeError} `PORT_IN_USE` or `LISTEN_FAILED`
+ */
+export async function createDiscovery(
+  parts: NodeParts,
+  localNode: LocalNode,
+  db: NodeDatabase,
+  ip: string,
+  port: number,
+): Promise<DiscoveryV4> {
+  const socket = await bindDiscoverySocket(ip, port, parts.log);
+  localNode.setFallbackUdpPort(socket.local.port);
+  const { options } = parts;
+  try {
+    return new DiscoveryV4({
+      privateKey: parts.privateKey,
+      localNode,
+      db,
+      socket,
+      bootnodes: options.bootnodes ?? [],
+      clock: parts.clock,
+      logger: parts.log,
+      ...(options.discoveryConfig === undefined ? {} : { config: options.discoveryConfig }),
+    });
+  } catch (err) {
+    await socket.close();
+    throw err;
+  }
+}
+
+/** What the server of {@link createServer} serves and reports to. */
+export interface ServerParts extends NodeParts {
+  readonly localNode: LocalNode;
+  readonly discovery: DiscoveryV4 | undefined;
+  readonly peerSet: PeerSet;
+  readonly txPool: MemoryTxPool;
+}
+
+/**
+ * The devp2p server on `listenIp:port` with eth/69 and eth/68 over the chain, dialing
+ * discovery's nodes of the same chain (not started).
+ */
+export function createServer(parts: ServerParts, listenIp: string, port: number): Server {
+  const o = parts.options;
+  const { chain } = o;
+  const filter = newForkFilter(chain.config, () => {
+    const head = chain.head();
+    return { number: head.number, time: head.time };
+  });
+  return new Server({
+    privateKey: parts.privateKey,
+    name: o.name ?? defaultClientName(),
+    listenAddress: listenIp.includes(':') ? `[${listenIp}]:${port}` : `${listenIp}:${port}`,
+    localNode: parts.localNode,
+    protocols: createEthProtocols({
+      backend: { chain, txPool: parts.txPool },
+      peerSet: parts.peerSet,
+      forkFilter: filter,
+      ...(o.networkId === undefined ? {} : { networkId: o.networkId }),
+      clock: parts.clock,
+      log: parts.log,
+    }),
+    ...(parts.discovery === undefined
+      ? {}
+      : { nodeSource: new EthDialSource(parts.discovery, compatibleNodeFilter(filter)) }),
+    ...(o.maxPeers === undefined ? {} : { maxPeers: o.maxPeers }),
+    ...(o.noDial === undefined ? {} : { noDial: o.noDial }),
+    ...(o.nat === undefined ? {} : { nat: o.nat }),
+    ...(o.netRestrict === undefined ? {} : { netRestrict: o.netRestrict }),
+    staticNodes: o.staticNodes ?? [],
+    trustedNodes: o.trustedNodes ?? [],
+    enableMsgEvents: true,
+    clock: parts.clock,
+    logger: parts.log,
+  });
+}
+
+/** Counts traffic, logs peers and relays pool transactions; returns the undo. */
+export function wireServer(server: Server, parts: ServerParts, traffic: Traffic): () => void {
+  const { log, peerSet, txPool } = parts;
+  const onMsg = ({ direction, size }: PeerMessageEvent): void => {
+    if (direction === 'receive') traffic.bytesIn += size;
+    else traffic.bytesOut += size;
+  };
+  const onAdded = ({ peer }: PeerAddedEvent): void => {
+    log.debug('peer connected', {
+      id: nodeIdToHex(peer.id),
+      name: peer.name,
+      inbound: peer.inbound,
+    });
+  };
+  const onRemoved = ({ peer, reason }: PeerRemovedEvent): void => {
+    log.debug('peer disconnected', { id: nodeIdToHex(peer.id), reason });
+  };
+  const onTxs = ({ hashes }: { readonly hashes: readonly Uint8Array[] }): void => {
+    broadcastTransactions(peerSet, txPool, hashes);
+  };
+  server.events.on('peer:msg', onMsg);
+  server.events.on('peer:added', onAdded);
+  server.events.on('peer:removed', onRemoved);
+  txPool.events.on('txs:added', onTxs);
+  return () => {
+    server.events.off('peer:msg', onMsg);
+    server.events.off('peer:added', onAdded);
+    server.events.off('peer:removed', onRemoved);
+    txPool.events.off('txs:added', onTxs);
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * The {@link FullNode}'s options and their defaults (geth's node defaults where they apply).
+ * @module
+ */
+import type { DiscoveryConfig } from '@ethp2p/discovery';
+import type { Clock, Logger, Node } from '@ethp2p/enode';
+import type { ChainReader } from '@ethp2p/eth';
+import type { NatOption } from '@ethp2p/server';
+
+/** The devp2p port of Ethereum nodes, TCP and UDP (geth `--port`). */
+export const DEFAULT_PORT = 30303;
+/** Listen on every interface, as geth does (`:30303`). */
+export const DEFAULT_LISTEN_IP = '0.0.0.0';
+/** This package's version, in the client name. */
+export const CLIENT_VERSION = '0.1.0';
+
+/**
+ * The client name sent in Hello:
+ * `ethp2p/v0.1.0/linux-x64/node20.11.0`, in geth's `Name/version/os-arch/runtime` shape.
+ */
+export function defaultClientName(): string {
+  return `ethp2p/v${CLIENT_VERSION}/${process.platform}-${process.arch}/node${process.versions.node}`;
+}
+
+/** Options of {@link FullNode}. `datadir` and `chain` are required. */
+export interface FullNodeOptions {
+  /** Holds `LOCK`, `nodekey` and `nodes/`; created (mode 0700) if missing. */
+  readonly datadir: string;
+  /** The chain served and announced in Status (see `networkChain` and `loadChainFiles`). */
+  readonly chain: ChainReader;
+  /** The network ID of Status; default the chain config's. */
+  readonly networkId?: bigint;
+  /** The IP to listen on, TCP and UDP (default `0.0.0.0`). */
+  readonly listenIp?: string;
+  /**
+   * The RLPx TCP port (default 30303); 0 lets the OS pick one. With 0 and no `discoveryPort`,
+   * TCP takes the port UDP got when it is free, so both match.
+   */
+  readonly port?: number;
+  /** The discovery UDP port (default: `port`); 0 lets the OS pick one. */
+  readonly discoveryPort?: number;
+  /** Run discovery v4 (default true). Without it only static and inbound peers connect. */
+  readonly discovery?: boolean;
+  /** Discovery's starting points (they need an IP and a UDP port). */
+  readonly bootnodes?: readonly Node[];
+  /** Nodes kept connected: dialed and redialed. */
+  readonly staticNodes?: readonly Node[];
+  /** Nodes admitted even when the node is full. */
+  readonly trustedNodes?: readonly Node[];
+  /** CIDR allow-list of peers (`['10.0.0.0/8']`); default any. */
+  readonly netRestrict?: readonly string[];
+  /** `'none'` (default) or `'extip:<ip>'`: the IP to advertise. */
+  readonly nat?: NatOption;
+  /** Most peers (default 50). */
+  readonly maxPeers?: number;
+  /** Never dial; only accept inbound peers (default false). */
+  readonly noDial?: boolean;
+  /** Client name in Hello (default {@link defaultClientName}). */
+  readonly name?: string;
+  /** Time between `status` events in ms (default 10 s); 0 turns them off. */
+  readonly statusIntervalMs?: number;
+  readonly logger?: Logger;
+  /** Runs every timer of the node and its components (default: the system clock). */
+  readonly clock?: Clock;
+  /** Overrides of discovery's defaults (tests shorten the revalidation interval). */
+  readonly discoveryConfig?: Partial<DiscoveryConfig>;
+}

@@ -1,0 +1,291 @@
+/**
+ * `FullNode`: discovery v4, the devp2p server and eth/68 + eth/69 over a datadir, the sample
+ * full node behind `ethp2p node` (geth `node.Node` + `eth.Ethereum`, without sync or EVM).
+ * @module
+ */
+import type { DiscoveryV4 } from '@ethp2p/discovery';
+import {
+  type Clock,
+  LocalNode,
+  type Logger,
+  type Node,
+  nodeIdToHex,
+  silentLogger,
+  systemClock,
+} from '@ethp2p/enode';
+import {
+  type ChainReader,
+  ETH_ENR_KEY,
+  ethEnrEntry,
+  forkId,
+  MemoryTxPool,
+  PeerSet,
+} from '@ethp2p/eth';
+import type { Server } from '@ethp2p/server';
+import { EventEmitter } from 'eventemitter3';
+import {
+  createDiscovery,
+  createServer,
+  type NodeParts,
+  openNodeDatabase,
+  type ServerParts,
+  type Traffic,
+  wireServer,
+} from './components.ts';
+import { DEFAULT_LISTEN_IP, DEFAULT_PORT, type FullNodeOptions } from './config.ts';
+import { datadirNodeKey, ensureDatadir } from './datadir.ts';
+import { NodeError } from './errors.ts';
+import { DatadirLock } from './lock.ts';
+import { listenError } from './ports.ts';
+import { countClients, type NodeStatus, STATUS_INTERVAL_MS, StatusTicker } from './status.ts';
+
+/** Events of {@link FullNode}. */
+export interface FullNodeEvents {
+  /** Every status interval while running. */
+  status: (event: { readonly status: NodeStatus }) => void;
+}
+
+type State = 'new' | 'starting' | 'running' | 'stopped';
+
+/**
+ * The sample full node. `start()` locks the datadir (before writing anything to it), loads or
+ * creates `nodekey`, opens the node database under `nodes/`, binds UDP (discovery) and TCP
+ * (RLPx) and starts discovery and the server with the eth protocols; `stop()` disconnects every
+ * peer with ClientQuitting, stops discovery, closes the database and releases the lock.
+ *
+ * Ownership: the node owns every component it creates; they are reachable for inspection
+ * (`server`, `discovery`, `peerSet`, `txPool`) but must not be stopped by the caller.
+ * @example
+ * ```ts
+ * const node = new FullNode({ datadir, chain: networkChain('sepolia'), bootnodes });
+ * await node.start();
+ * console.log(node.self().enodeUrl());
+ * await node.stop();
+ * ```
+ */
+export class FullNode {
+  /** `status` every status interval. */
+  readonly events: Pick<EventEmitter<FullNodeEvents>, 'on' | 'once' | 'off'>;
+  /** The eth peers that finished their Status. */
+  readonly peerSet: PeerSet = new PeerSet();
+  /** The relay transaction pool. */
+  readonly txPool: MemoryTxPool = new MemoryTxPool();
+  readonly #emitter = new EventEmitter<FullNodeEvents>();
+  readonly #options: FullNodeOptions;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  /** Undo steps of `start()`, run in reverse by `stop()` or a failed start. */
+  readonly #closers: (() => Promise<void> | void)[] = [];
+  #state: State = 'new';
+  #starting: Promise<void> | undefined;
+  #stopping: Promise<void> | undefined;
+  #server: Server | undefined;
+  #discovery: DiscoveryV4 | undefined;
+  readonly #traffic: Traffic = { bytesIn: 0, bytesOut: 0 };
+
+  /** Nothing is opened until {@link FullNode.start}. */
+  constructor(options: FullNodeOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#log = options.logger ?? silentLogger;
+    this.events = this.#emitter;
+  }
+
+  /** The datadir. */
+  get datadir(): string {
+    return this.#options.datadir;
+  }
+
+  /** The chain served. */
+  get chain(): ChainReader {
+    return this.#options.chain;
+  }
+
+  /** The devp2p server, once started. */
+  get server(): Server | undefined {
+    return this.#server;
+  }
+
+  /** Discovery, once started (undefined when it is off). */
+  get discovery(): DiscoveryV4 | undefined {
+    return this.#discovery;
+  }
+
+  /** Whether the node runs (between a successful `start()` and `stop()`). */
+  get running(): boolean {
+    return this.#state === 'running';
+  }
+
+  /**
+   * This node: its signed record with the bound ports.
+   * @throws {NodeError} `CLOSED` before `start()` resolved
+   */
+  self(): Node {
+    if (this.#server === undefined || this.#state !== 'running') {
+      throw new NodeError('CLOSED', 'node is not running');
+    }
+    return this.#server.self();
+  }
+
+  /** A snapshot for the status line. */
+  status(): NodeStatus {
+    const peers = this.#server?.peers() ?? [];
+    const inbound = peers.filter((p) => p.inbound).length;
+    const dials = this.#server?.dialMetrics;
+    return {
+      peers: peers.length,
+      inbound,
+      outbound: peers.length - inbound,
+      clients: countClients(peers.map((p) => p.name)),
+      table: this.#discovery?.nodes().length,
+      dials: dials?.attempts ?? 0,
+      dialsSucceeded: dials?.succeeded ?? 0,
+      bytesIn: this.#traffic.bytesIn,
+      bytesOut: this.#traffic.bytesOut,
+    };
+  }
+
+  /**
+   * Starts the node. Calling it again while starting or running returns the same promise.
+   * @throws {NodeError} `DATADIR_LOCKED`, `DATADIR`, `PORT_IN_USE`, `LISTEN_FAILED`, `CLOSED`;
+   *   whatever was opened is closed again, and the lock released
+   */
+  start(): Promise<void> {
+    if (this.#state === 'stopped') {
+      return Promise.reject(new NodeError('CLOSED', 'node is stopped'));
+    }
+    this.#starting ??= this.#start().catch(async (err: unknown) => {
+      await this.#close();
+      this.#state = 'stopped';
+      throw err;
+    });
+    return this.#starting;
+  }
+
+  /**
+   * Stops the node: peers get Disconnect(ClientQuitting), discovery stops, the database closes
+   * and the lock is released. Idempotent; a stopped node cannot start again.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      const starting = this.#starting;
+      this.#state = 'stopped';
+      await starting?.catch(() => undefined);
+      await this.#close();
+    })();
+    return this.#stopping;
+  }
+
+  async #close(): Promise<void> {
+    while (this.#closers.length > 0) {
+      const close = this.#closers.pop() as () => Promise<void> | void;
+      try {
+        await close();
+      } catch (err) {
+        this.#log.error('shutdown step failed', { err: String(err) });
+      }
+    }
+  }
+
+  #checkStopping(): void {
+    if (this.#state === 'stopped') throw new NodeError('CLOSED', 'node stopped while starting');
+  }
+
+  async #start(): Promise<void> {
+    this.#state = 'starting';
+    const o = this.#options;
+    await ensureDatadir(o.datadir);
+    const lock = await DatadirLock.acquire(o.datadir);
+    this.#closers.push(() => lock.release());
+    this.#checkStopping();
+    const { key: privateKey, created } = await datadirNodeKey(o.datadir);
+    const parts: NodeParts = { options: o, privateKey, clock: this.#clock, log: this.#log };
+    const db = await openNodeDatabase(parts);
+    this.#closers.push(() => db.close());
+    const localNode = await LocalNode.create({
+      privateKey,
+      db,
+      clock: this.#clock,
+      logger: this.#log,
+    });
+    this.#closers.push(() => localNode.close());
+    this.#checkStopping();
+    const listenIp = o.listenIp ?? DEFAULT_LISTEN_IP;
+    const port = o.port ?? DEFAULT_PORT;
+    localNode.setFallbackIp(isUnspecified(listenIp) ? '127.0.0.1' : listenIp);
+    const { chain } = o;
+    const head = chain.head();
+    localNode.set(ETH_ENR_KEY, {
+      rlp: ethEnrEntry(forkId(chain.config, { number: head.number, time: head.time })),
+    });
+    if (o.discovery ?? true) {
+      const disc = await createDiscovery(parts, localNode, db, listenIp, o.discoveryPort ?? port);
+      this.#closers.push(() => disc.stop());
+      this.#discovery = disc;
+    }
+    this.#checkStopping();
+    const serverParts: ServerParts = {
+      ...parts,
+      localNode,
+      discovery: this.#discovery,
+      peerSet: this.peerSet,
+      txPool: this.txPool,
+    };
+    // With port 0, TCP takes the port UDP got when it is free, so the two match.
+    const udpPort = this.#discovery?.localNode.node().udp;
+    const matchUdp = port === 0 && o.discoveryPort === undefined && udpPort !== undefined;
+    this.#server = await this.#startServer(serverParts, listenIp, matchUdp ? udpPort : port).catch(
+      (err: unknown) => {
+        if (!matchUdp || !(err instanceof NodeError) || err.code !== 'PORT_IN_USE') throw err;
+        return this.#startServer(serverParts, listenIp, 0);
+      },
+    );
+    this.#checkStopping();
+    await this.#discovery?.start();
+    this.#startTicker();
+    this.#state = 'running';
+    if (created) this.#log.info('created a new node key', { datadir: o.datadir });
+    this.#log.info('node started', {
+      id: nodeIdToHex(localNode.id),
+      listen: this.#server.listenAddress,
+      network: chain.config.name ?? String(o.networkId ?? chain.config.networkId),
+      head: chain.head().number,
+    });
+  }
+
+  async #startServer(parts: ServerParts, listenIp: string, port: number): Promise<Server> {
+    const server = createServer(parts, listenIp, port);
+    const undo = wireServer(server, parts, this.#traffic);
+    try {
+      await server.start();
+    } catch (err) {
+      // A server whose start failed opened nothing (its listener is the last step).
+      undo();
+      throw listenError(err, 'TCP', listenIp, port);
+    }
+    this.#closers.push(async () => {
+      this.peerSet.close();
+      await server.stop();
+      undo();
+    });
+    return server;
+  }
+
+  #startTicker(): void {
+    const interval = this.#options.statusIntervalMs ?? STATUS_INTERVAL_MS;
+    if (interval === 0) return;
+    const ticker = new StatusTicker(this.#clock, interval, () => {
+      try {
+        this.#emitter.emit('status', { status: this.status() });
+      } catch (err) {
+        this.#log.warn('status listener failed', { err: String(err) });
+      }
+    });
+    ticker.start();
+    this.#closers.push(() => ticker.stop());
+  }
+}
+
+function isUnspecified(ip: string): boolean {
+  return ip === '0.0.0.0' || ip === '::';
+}
