@@ -7,9 +7,11 @@ import type { CommandSpec, GroupSpec } from './command.ts';
 import { DISCV4_COMMANDS, DISCV4_GROUP } from './discv4/index.ts';
 import { ENR_COMMANDS } from './enr.ts';
 import { KEY_COMMANDS, KEY_GROUP } from './key.ts';
+import { NODE_COMMAND } from './node.ts';
 
 /** Every built-in command, in help order. */
 export const COMMANDS: readonly CommandSpec[] = [
+  NODE_COMMAND,
   ...KEY_COMMANDS,
   ...ENR_COMMANDS,
   ...DISCV4_COMMANDS,

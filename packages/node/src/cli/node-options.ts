@@ -1,0 +1,261 @@
+/**
+ * The flags of `ethp2p node` and how they become {@link FullNodeOptions}.
+ * @module
+ */
+import { type Node, normalizeIp } from '@ethp2p/enode';
+import type { ChainReader } from '@ethp2p/eth';
+import { type NatOption, NetRestrict } from '@ethp2p/server';
+import { loadChainFiles, NETWORK_NAMES, type NetworkName, networkChain } from '../node/chain.ts';
+import { DEFAULT_LISTEN_IP, DEFAULT_PORT, type FullNodeOptions } from '../node/config.ts';
+import { defaultDatadir } from '../node/datadir.ts';
+import { DEFAULT_VERBOSITY, LOG_FORMAT, type LogFormat } from '../node/logger.ts';
+import { STATUS_INTERVAL_MS } from '../node/status.ts';
+import type { OptionSpecs, OptionValues } from './args.ts';
+import { formatDuration } from './durations.ts';
+import { failure, usageError } from './errors.ts';
+import { parseNodeList, resolveHostname } from './node-arg.ts';
+
+/** The flags of `ethp2p node`. */
+export const NODE_OPTIONS: OptionSpecs = {
+  network: {
+    type: 'string',
+    valueName: 'name',
+    default: 'mainnet',
+    description: `built-in network: ${NETWORK_NAMES.join(', ')} (bootnodes, network ID, genesis, forks)`,
+  },
+  genesis: {
+    type: 'string',
+    valueName: 'file',
+    description: 'genesis.json of a custom chain (instead of --network)',
+  },
+  chain: {
+    type: 'string',
+    valueName: 'file',
+    description: 'chain.rlp of blocks after --genesis (geth export format)',
+  },
+  networkid: {
+    type: 'string',
+    valueName: 'id',
+    description: "network ID for Status (default: the network's, or the genesis chain ID)",
+  },
+  datadir: {
+    type: 'string',
+    valueName: 'dir',
+    description: 'data directory: nodekey, nodes/ (default ~/.ethp2p/<network>)',
+  },
+  'listen.ip': {
+    type: 'string',
+    valueName: 'ip',
+    default: DEFAULT_LISTEN_IP,
+    description: 'IP address to listen on, TCP and UDP',
+  },
+  port: {
+    type: 'string',
+    valueName: 'port',
+    default: String(DEFAULT_PORT),
+    description: 'RLPx (TCP) port; 0 picks a free one',
+  },
+  'discovery.port': {
+    type: 'string',
+    valueName: 'port',
+    description: 'discovery (UDP) port (default: same as --port)',
+  },
+  maxpeers: {
+    type: 'string',
+    valueName: 'n',
+    default: '50',
+    description: 'most connected peers',
+  },
+  bootnodes: {
+    type: 'string',
+    valueName: 'list',
+    description: "comma-separated enode:// or enr: discovery bootnodes (default: the network's)",
+  },
+  static: {
+    type: 'string',
+    valueName: 'list',
+    description: 'comma-separated nodes to stay connected to',
+  },
+  trusted: {
+    type: 'string',
+    valueName: 'list',
+    description: 'comma-separated nodes admitted even when full',
+  },
+  netrestrict: {
+    type: 'string',
+    valueName: 'cidrs',
+    description: 'comma-separated CIDR masks peers must be in (e.g. 10.0.0.0/8)',
+  },
+  nat: {
+    type: 'string',
+    valueName: 'none|extip:<ip>',
+    default: 'none',
+    description: 'how to advertise our IP: the listen IP, or extip:<ip> (no UPnP/NAT-PMP)',
+  },
+  nodiscover: { type: 'boolean', description: 'no discovery: static and inbound peers only' },
+  nodial: { type: 'boolean', description: 'never dial; only accept inbound peers' },
+  verbosity: {
+    type: 'string',
+    valueName: '0-5',
+    default: String(DEFAULT_VERBOSITY),
+    description: 'log level: 0 silent, 1 error, 2 warn, 3 info, 4 debug, 5 all',
+  },
+  'log.format': {
+    type: 'string',
+    valueName: 'text|json',
+    default: LOG_FORMAT.TEXT,
+    description: 'format of log and status lines',
+  },
+  'status.interval': {
+    type: 'string',
+    valueName: 'duration',
+    default: formatDuration(STATUS_INTERVAL_MS),
+    description: 'time between status lines; 0 for none',
+  },
+};
+
+/** What the flags say besides the node's own options. */
+export interface NodeCommandConfig {
+  readonly node: Omit<FullNodeOptions, 'logger' | 'clock'>;
+  readonly verbosity: number;
+  readonly logFormat: LogFormat;
+}
+
+/**
+ * Reads every flag, loads the chain (read-only) and resolves node lists.
+ * @throws {CliError} `USAGE` for a bad flag value, `FAILED` for a bad node in a list;
+ *   `NodeError` `BAD_GENESIS`/`BAD_CHAIN` for the chain files
+ */
+export async function nodeCommandConfig(o: OptionValues): Promise<NodeCommandConfig> {
+  const network = networkOf(o);
+  const networkId = networkIdOf(o);
+  const genesisPath = o.string('genesis');
+  const chainPath = o.string('chain');
+  if (chainPath !== undefined && genesisPath === undefined) {
+    throw usageError(`${o.origin('chain')} needs --genesis: a chain.rlp continues a genesis.json`);
+  }
+  if (genesisPath !== undefined && o.isSet('network')) {
+    throw usageError(`${o.origin('network')} and ${o.origin('genesis')} exclude each other`);
+  }
+  const chain: ChainReader =
+    genesisPath === undefined
+      ? networkChain(network, networkId)
+      : await loadChainFiles({
+          genesisPath,
+          ...(chainPath === undefined ? {} : { chainPath }),
+          ...(networkId === undefined ? {} : { networkId }),
+        });
+  const datadirName =
+    genesisPath === undefined ? network : `custom-${chain.config.chainId.toString()}`;
+  const discovery = !o.boolean('nodiscover');
+  const listed = o.isSet('bootnodes') ? o.list('bootnodes') : [...(chain.config.bootnodes ?? [])];
+  const bootnodes = discovery ? await nodesOf(o, 'bootnodes', listed, 'udp') : [];
+  const discoveryPort = o.port('discovery.port');
+  const netRestrict = netRestrictOf(o);
+  return {
+    node: {
+      datadir: o.string('datadir') ?? defaultDatadir(datadirName),
+      chain,
+      ...(networkId === undefined ? {} : { networkId }),
+      listenIp: listenIpOf(o),
+      port: o.port('port') ?? DEFAULT_PORT,
+      ...(discoveryPort === undefined ? {} : { discoveryPort }),
+      discovery,
+      bootnodes,
+      staticNodes: await nodesOf(o, 'static', o.list('static'), 'tcp'),
+      trustedNodes: await nodesOf(o, 'trusted', o.list('trusted'), undefined),
+      ...(netRestrict === undefined ? {} : { netRestrict }),
+      nat: natOf(o),
+      maxPeers: o.integer('maxpeers', 0, 100_000) ?? 50,
+      noDial: o.boolean('nodial'),
+      statusIntervalMs: o.duration('status.interval') ?? STATUS_INTERVAL_MS,
+    },
+    verbosity: o.integer('verbosity', 0, 5) ?? DEFAULT_VERBOSITY,
+    logFormat: logFormatOf(o),
+  };
+}
+
+function networkOf(o: OptionValues): NetworkName {
+  const name = o.string('network') ?? 'mainnet';
+  const found = NETWORK_NAMES.find((n) => n === name.toLowerCase());
+  if (found === undefined) {
+    throw usageError(
+      `${o.origin('network')}: expected one of ${NETWORK_NAMES.join(', ')}, got '${name}' (use --genesis for a custom chain)`,
+    );
+  }
+  return found;
+}
+
+function networkIdOf(o: OptionValues): bigint | undefined {
+  const text = o.string('networkid');
+  if (text === undefined) return undefined;
+  const id = /^[0-9]{1,20}$/.test(text) ? BigInt(text) : 0n;
+  if (id < 1n || id >= 2n ** 64n) {
+    throw usageError(`${o.origin('networkid')}: expected an integer in 1-2^64, got '${text}'`);
+  }
+  return id;
+}
+
+function listenIpOf(o: OptionValues): string {
+  const text = o.string('listen.ip') ?? DEFAULT_LISTEN_IP;
+  const ip = normalizeIp(text);
+  if (ip === undefined) {
+    throw usageError(`${o.origin('listen.ip')}: expected an IP address, got '${text}'`);
+  }
+  return ip;
+}
+
+function natOf(o: OptionValues): NatOption {
+  const text = o.string('nat') ?? 'none';
+  if (text === 'none') return 'none';
+  const ip = text.startsWith('extip:') ? normalizeIp(text.slice('extip:'.length)) : undefined;
+  if (ip === undefined) {
+    throw usageError(
+      `${o.origin('nat')}: expected none or extip:<ip> (UPnP and NAT-PMP are not supported), got '${text}'`,
+    );
+  }
+  return `extip:${ip}`;
+}
+
+function netRestrictOf(o: OptionValues): string[] | undefined {
+  const cidrs = o.list('netrestrict');
+  if (cidrs.length === 0) return undefined;
+  try {
+    new NetRestrict(cidrs);
+  } catch (err) {
+    throw usageError(`${o.origin('netrestrict')}: ${(err as Error).message}`);
+  }
+  return cidrs;
+}
+
+function logFormatOf(o: OptionValues): LogFormat {
+  const text = o.string('log.format') ?? LOG_FORMAT.TEXT;
+  if (text !== LOG_FORMAT.TEXT && text !== LOG_FORMAT.JSON) {
+    throw usageError(`${o.origin('log.format')}: expected text or json, got '${text}'`);
+  }
+  return text;
+}
+
+/**
+ * The nodes of a list flag, DNS names resolved; `port` says which port each must have.
+ * @throws {CliError} `FAILED` naming the flag and the bad entry
+ */
+async function nodesOf(
+  o: OptionValues,
+  flag: string,
+  texts: readonly string[],
+  port: 'udp' | 'tcp' | undefined,
+): Promise<Node[]> {
+  const what = `${o.origin(flag)} entry`;
+  const nodes = await Promise.all(parseNodeList(texts, what).map(resolveHostname));
+  if (port === undefined) return nodes;
+  for (const n of nodes) {
+    if (n.ip === undefined || n[port] === undefined || n[port] === 0) {
+      const url = n.enodeUrl();
+      throw failure(
+        `invalid ${what} '${url.slice(0, 40)}...': it needs an IP address and a ${port.toUpperCase()} port`,
+      );
+    }
+  }
+  return nodes;
+}

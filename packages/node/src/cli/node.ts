@@ -1,0 +1,95 @@
+/**
+ * `ethp2p node`: run the full node (discovery v4, the devp2p server, eth/68 and eth/69) until
+ * SIGINT or SIGTERM, printing its enode URL, its record and a status line every 10 s.
+ * @module
+ */
+import { NodeError } from '../node/errors.ts';
+import { FullNode } from '../node/full-node.ts';
+import { createLineLogger, jsonLine, LOG_FORMAT } from '../node/logger.ts';
+import { formatStatusLine, type NodeStatus, statusFields } from '../node/status.ts';
+import type { CommandContext, CommandSpec } from './command.ts';
+import { formatDuration } from './durations.ts';
+import { failure } from './errors.ts';
+import { NODE_OPTIONS, nodeCommandConfig } from './node-options.ts';
+
+const DESCRIPTION = `Prints the node's enode:// URL and its enr: record, one per line, then a status line every
+10 s: peers in and out by client, discovery table size, dials, eth traffic. Logs go to stderr.
+SIGINT or SIGTERM stops it cleanly (peers get Disconnect(ClientQuitting), the node database is
+closed); a second signal exits at once.
+
+The datadir holds LOCK (one node per datadir), nodekey (created with mode 0600 and reused) and
+nodes/ (the node database). Nothing is written to a datadir another node has locked.
+
+Built-in networks run at their genesis block: ethp2p ships no chain data, so the node announces
+head = genesis with the network's genesis hash and fork ID. Live peers accept that Status, but
+the node has no blocks to serve and is stale to them: they may drop it as useless. For a chain
+with blocks, give --genesis and --chain (a geth export).`;
+
+/** `ethp2p node`. */
+export const NODE_COMMAND: CommandSpec = {
+  path: ['node'],
+  summary: 'Run the full node: discovery v4, RLPx server, eth/68 and eth/69',
+  description: DESCRIPTION,
+  args: [],
+  options: NODE_OPTIONS,
+  examples: [
+    'ethp2p node --network sepolia',
+    'ethp2p node --genesis genesis.json --chain chain.rlp --datadir ./n1 --port 30305 --nodiscover',
+    'ethp2p node --datadir ./n2 --port 0 --bootnodes enode://<128 hex>@127.0.0.1:30305',
+  ],
+  run: runNode,
+};
+
+async function runNode(ctx: CommandContext): Promise<void> {
+  const config = await guard(() => nodeCommandConfig(ctx.options));
+  const json = config.logFormat === LOG_FORMAT.JSON;
+  const logger = createLineLogger({
+    write: (line) => ctx.io.stderr.write(`${line}\n`),
+    format: config.logFormat,
+    verbosity: config.verbosity,
+  });
+  const node = new FullNode({ ...config.node, logger });
+  node.events.on('status', ({ status }) => ctx.out(statusText(status, json)));
+  const started = Date.now();
+  await guard(() => node.start());
+  try {
+    const self = node.self();
+    const enr = self.record?.encodeText() ?? '';
+    if (json) {
+      ctx.out(jsonLine(Date.now(), 'info', 'node started', { enode: self.enodeUrl(), enr }));
+    } else {
+      ctx.out(self.enodeUrl());
+      ctx.out(enr);
+    }
+    await aborted(ctx.signal);
+    logger.info('shutting down; a second signal exits at once');
+  } finally {
+    await node.stop();
+  }
+  const uptime = formatDuration(Math.round(Math.max(0, Date.now() - started) / 1000) * 1000);
+  ctx.out(json ? jsonLine(Date.now(), 'info', 'stopped', { uptime }) : `stopped after ${uptime}`);
+}
+
+function statusText(status: NodeStatus, json: boolean): string {
+  return json
+    ? jsonLine(Date.now(), 'info', 'status', statusFields(status))
+    : formatStatusLine(status);
+}
+
+/** Runs `work`, turning a {@link NodeError} into a one-line CLI failure. */
+async function guard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof NodeError) throw failure(err.message, { cause: err });
+    throw err;
+  }
+}
+
+/** Resolves when `signal` aborts. */
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
+}

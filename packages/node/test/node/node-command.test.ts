@@ -1,0 +1,348 @@
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { Enr, Node, nodeIdToHex } from '@ethp2p/enode';
+import type { MemoryChain } from '@ethp2p/eth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { run, testIo } from '../cli/helpers/run.ts';
+import { type ChainFilesOnDisk, loadChain, loopbackNode, tempDir, writeChain } from './helpers.ts';
+
+let dir: string;
+let files: ChainFilesOnDisk;
+let chain: MemoryChain;
+
+beforeAll(async () => {
+  dir = await tempDir();
+  files = await writeChain(dir, 8);
+  chain = await loadChain(files);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The flags of a loopback node on the generated chain, in `datadir`. */
+function loopback(datadir: string): string[] {
+  return [
+    '--genesis',
+    files.genesisPath,
+    '--chain',
+    files.chainPath,
+    '--datadir',
+    datadir,
+    '--listen.ip',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--nat',
+    'extip:127.0.0.1',
+  ];
+}
+
+/** Starts `ethp2p node` in-process and waits for its enode URL and record. */
+async function startNode(args: readonly string[], env: Record<string, string> = {}) {
+  const controller = new AbortController();
+  const io = testIo(env, controller.signal);
+  const exit = main(['node', ...args], io);
+  const ready = io.stdout.waitFor((t) => t.split('\n').length >= 3, AbortSignal.timeout(10_000));
+  await Promise.race([
+    ready,
+    exit.then((code) => Promise.reject(new Error(`exit ${code}: ${io.stderr.text}`))),
+  ]);
+  const [enode = '', enr = ''] = io.stdout.lines;
+  return { io, exit, enode, enr, stop: () => controller.abort(new Error('received SIGINT')) };
+}
+
+/** A one-line failure: exit code and the exact stderr. */
+async function fails(args: readonly string[], env: Record<string, string> = {}) {
+  const result = await run(['node', ...args], { env });
+  expect(result.stdout).toBe('');
+  expect(result.stderr.split('\n')).toHaveLength(2);
+  return { code: result.code, line: result.stderr.trimEnd() };
+}
+
+const STATUS =
+  /^peers (\d+) \(in (\d+), out (\d+)\)(?: \[[^\]]+\])? table (\d+|off) dials (\d+) ok (\d+) traffic in \d+(?:\.\d)? k?M?G?B out \d+(?:\.\d)? k?M?G?B$/;
+
+describe('ethp2p node', () => {
+  it('prints its enode URL and record, status lines, and stops cleanly on the signal', async () => {
+    const datadir = join(dir, 'run');
+    const node = await startNode([
+      ...loopback(datadir),
+      '--nodiscover',
+      '--status.interval',
+      '50ms',
+    ]);
+    const self = Node.parse(node.enode);
+    expect(self.ip).toBe('127.0.0.1');
+    expect(self.tcp).toBeGreaterThan(0);
+    const record = Enr.decodeText(node.enr);
+    expect(nodeIdToHex(record.nodeId)).toBe(nodeIdToHex(self.id));
+    expect(record.get('eth')).toBeDefined();
+    await node.io.stdout.waitFor((t) => t.split('\n').length >= 4, AbortSignal.timeout(10_000));
+    expect(node.io.stdout.lines[2]).toBe(
+      'peers 0 (in 0, out 0) table off dials 0 ok 0 traffic in 0 B out 0 B',
+    );
+    node.stop();
+    expect(await node.exit).toBe(0);
+    expect(node.io.stdout.lines.at(-1)).toMatch(/^stopped after \d/);
+    expect(node.io.stderr.text).toMatch(/node started/);
+    expect(node.io.stderr.text).toMatch(/shutting down/);
+    expect((await stat(join(datadir, 'nodekey'))).mode & 0o777).toBe(0o600);
+    expect(await readdir(datadir)).toEqual(['nodekey', 'nodes']);
+  });
+
+  it('connects to a --static node and shows it in the status line', async () => {
+    const first = await startNode([...loopback(join(dir, 's1')), '--nodiscover']);
+    const second = await startNode(
+      [
+        ...loopback(join(dir, 's2')),
+        '--nodiscover',
+        '--status.interval',
+        '50ms',
+        '--verbosity',
+        '0',
+      ],
+      { ETHP2P_STATIC: first.enode },
+    );
+    try {
+      await second.io.stdout.waitFor(
+        (t) => t.includes('peers 1 (in 0, out 1) [ethp2p 1]'),
+        AbortSignal.timeout(10_000),
+      );
+      const line = second.io.stdout.lines.find((l) => l.startsWith('peers 1')) ?? '';
+      expect(line).toMatch(STATUS);
+      expect(line).toMatch(/dials 1 ok 1/);
+      expect(second.io.stderr.text).toBe('');
+    } finally {
+      second.stop();
+      first.stop();
+    }
+    expect(await second.exit).toBe(0);
+    expect(await first.exit).toBe(0);
+  });
+
+  it('finds a --bootnodes node through discovery', async () => {
+    const boot = await startNode([...loopback(join(dir, 'd1'))]);
+    const node = await startNode([
+      ...loopback(join(dir, 'd2')),
+      '--bootnodes',
+      boot.enode,
+      '--status.interval',
+      '50ms',
+    ]);
+    try {
+      await node.io.stdout.waitFor(
+        (t) => /peers 1 \(in [01], out [01]\) \[ethp2p 1\] table [1-9]/.test(t),
+        AbortSignal.timeout(15_000),
+      );
+    } finally {
+      node.stop();
+      boot.stop();
+    }
+    expect(await node.exit).toBe(0);
+    expect(await boot.exit).toBe(0);
+  });
+
+  it('writes JSON log and status lines with --log.format json', async () => {
+    const node = await startNode([
+      ...loopback(join(dir, 'json')),
+      '--nodiscover',
+      '--log.format',
+      'json',
+      '--status.interval',
+      '50ms',
+    ]);
+    await node.io.stdout.waitFor((t) => t.split('\n').length >= 3, AbortSignal.timeout(10_000));
+    node.stop();
+    expect(await node.exit).toBe(0);
+    const [started, status] = node.io.stdout.lines.map((l) => JSON.parse(l));
+    expect(started).toMatchObject({ lvl: 'info', msg: 'node started' });
+    expect(Node.parse(started.enode).tcp).toBeGreaterThan(0);
+    expect(status).toMatchObject({ msg: 'status', peers: 0, table: null, bytesIn: 0 });
+    for (const line of node.io.stderr.lines) expect(JSON.parse(line)).toHaveProperty('msg');
+  });
+
+  it('refuses a datadir another node has locked, writing nothing to it', async () => {
+    const datadir = join(dir, 'locked');
+    const holder = loopbackNode({ datadir, chain, discovery: false });
+    await holder.start();
+    try {
+      const before = (await readdir(datadir)).sort();
+      const { code, line } = await fails(loopback(datadir));
+      expect(code).toBe(1);
+      expect(line).toBe(
+        `ethp2p: datadir ${datadir} is in use by another ethp2p (pid ${process.pid}); stop it or pick another --datadir`,
+      );
+      expect((await readdir(datadir)).sort()).toEqual(before);
+    } finally {
+      await holder.stop();
+    }
+  });
+
+  it('refuses a datadir locked by another running process', async () => {
+    const datadir = join(dir, 'locked-other');
+    await mkdir(datadir);
+    await writeFile(join(datadir, 'LOCK'), `${process.ppid}\n`);
+    const { code, line } = await fails(loopback(datadir));
+    expect(code).toBe(1);
+    expect(line).toBe(
+      `ethp2p: datadir ${datadir} is in use by another ethp2p (pid ${process.ppid}); stop it or pick another --datadir`,
+    );
+    expect(await readdir(datadir)).toEqual(['LOCK']);
+  });
+
+  it('takes over a lock left by a process that is gone', async () => {
+    const datadir = join(dir, 'stale');
+    await mkdir(datadir);
+    await writeFile(join(datadir, 'LOCK'), '999999999\n');
+    const node = await startNode([...loopback(datadir), '--nodiscover']);
+    node.stop();
+    expect(await node.exit).toBe(0);
+    expect((await readdir(datadir)).sort()).toEqual(['nodekey', 'nodes']);
+  });
+
+  it('says which port is in use: TCP', async () => {
+    const blocker = createServer();
+    blocker.listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const datadir = join(dir, 'tcp-busy');
+      const args = [...loopback(datadir), '--port', String(port), '--nodiscover'];
+      const { code, line } = await fails(args);
+      expect(code).toBe(1);
+      expect(line).toBe(`ethp2p: TCP port ${port} is in use; pick another with --port`);
+      expect(await readdir(datadir)).not.toContain('LOCK');
+    } finally {
+      await close(blocker);
+    }
+  });
+
+  it('says which port is in use: UDP', async () => {
+    const blocker = createSocket('udp4');
+    blocker.bind(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const port = blocker.address().port;
+    try {
+      const args = [...loopback(join(dir, 'udp-busy')), '--discovery.port', String(port)];
+      const { code, line } = await fails(args);
+      expect(code).toBe(1);
+      expect(line).toBe(`ethp2p: UDP port ${port} is in use; pick another with --discovery.port`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('reports a missing or invalid genesis in one line, creating no datadir', async () => {
+    const datadir = join(dir, 'never');
+    const missing = join(dir, 'missing.json');
+    const one = await fails(['--genesis', missing, '--datadir', datadir]);
+    expect(one).toEqual({
+      code: 1,
+      line: `ethp2p: cannot read genesis file ${missing} (no such file); check --genesis`,
+    });
+    const bad = join(dir, 'bad-genesis.json');
+    await writeFile(bad, '{"config": {}, "alloc": {}}');
+    const two = await fails(['--genesis', bad, '--datadir', datadir]);
+    expect(two.code).toBe(1);
+    expect(two.line).toMatch(new RegExp(`^ethp2p: genesis ${bad}: .+; fix it or check --genesis$`));
+    await expect(stat(datadir)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('reports a chain file that does not continue the genesis', async () => {
+    const other = await tempDir();
+    try {
+      const wrong = join(other, 'wrong.rlp');
+      await writeFile(wrong, Uint8Array.of(0xc1, 0x80));
+      const { code, line } = await fails([
+        '--genesis',
+        files.genesisPath,
+        '--chain',
+        wrong,
+        '--datadir',
+        join(other, 'd'),
+      ]);
+      expect(code).toBe(1);
+      expect(line).toMatch(new RegExp(`^ethp2p: chain ${wrong}: .+; check --chain$`));
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+
+  it('names the flag or variable of a bad enode in a node list', async () => {
+    const datadir = join(dir, 'bad-enode');
+    const flag = await fails([...loopback(datadir), '--bootnodes', 'enode://1234@127.0.0.1:30303']);
+    expect(flag.code).toBe(1);
+    expect(flag.line).toMatch(
+      /^ethp2p: invalid --bootnodes entry 'enode:\/\/1234@127\.0\.0\.1:30303': /,
+    );
+    const env = await fails(loopback(datadir), { ETHP2P_STATIC: 'enode://nope' });
+    expect(env.line).toMatch(/^ethp2p: invalid ETHP2P_STATIC entry 'enode:\/\/nope': /);
+    await expect(stat(datadir)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it.each([
+    [
+      ['--network', 'goerli'],
+      /--network: expected one of mainnet, sepolia, holesky, hoodi, got 'goerli'/,
+    ],
+    [['--chain', 'chain.rlp'], /--chain needs --genesis/],
+    [['--network', 'sepolia', '--genesis', 'g.json'], /--network and --genesis exclude each other/],
+    [['--nat', 'upnp'], /--nat: expected none or extip:<ip>/],
+    [['--port', '70000'], /--port: expected a port number in 0-65535, got '70000'/],
+    [['--verbosity', '9'], /--verbosity: expected an integer in 0-5, got '9'/],
+    [['--log.format', 'xml'], /--log.format: expected text or json, got 'xml'/],
+    [['--netrestrict', '10.0.0.0/99'], /--netrestrict: /],
+    [['--networkid', '0'], /--networkid: expected an integer/],
+  ])('refuses %j as a usage error', async (args, message) => {
+    const { code, line } = await fails([...args, '--datadir', join(dir, 'usage')]);
+    expect(code).toBe(2);
+    expect(line).toMatch(message);
+    expect(line).toMatch(/\(see 'ethp2p node --help'\)$/);
+  });
+
+  it('reads flags from ETHP2P_* variables', async () => {
+    const { code, line } = await fails(['--datadir', join(dir, 'env')], { ETHP2P_PORT: 'abc' });
+    expect(code).toBe(2);
+    expect(line).toMatch(/^ethp2p: ETHP2P_PORT: expected a port number/);
+  });
+
+  it('documents every flag with its variable, and the genesis-only networks', async () => {
+    const { code, stdout } = await run(['node', '--help']);
+    expect(code).toBe(0);
+    for (const flag of [
+      '--network',
+      '--genesis',
+      '--chain',
+      '--networkid',
+      '--datadir',
+      '--port',
+      '--discovery.port',
+      '--maxpeers',
+      '--bootnodes',
+      '--static',
+      '--trusted',
+      '--netrestrict',
+      '--nat',
+      '--nodiscover',
+      '--nodial',
+      '--verbosity',
+      '--log.format',
+    ]) {
+      expect(stdout).toContain(flag);
+    }
+    expect(stdout).toContain('[ETHP2P_DISCOVERY_PORT]');
+    expect(stdout).toContain('[ETHP2P_LOG_FORMAT]');
+    expect(stdout).toMatch(/genesis block/);
+    const root = await run(['--help']);
+    expect(root.stdout).toMatch(/^ {2}node +Run the full node/m);
+  });
+});
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
