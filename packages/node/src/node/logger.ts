@@ -77,8 +77,11 @@ export function textLine(timeMs: number, level: string, msg: string, fields?: Lo
 
 /** `{"t":"<ISO time>","lvl":"info","msg":"...",...fields}`. */
 export function jsonLine(timeMs: number, level: string, msg: string, fields?: LogFields): string {
-  const t = new Date(timeMs).toISOString();
-  return JSON.stringify({ ...fields, t, lvl: level, msg }, jsonValue);
+  const line: Record<string, unknown> = { t: new Date(timeMs).toISOString(), lvl: level, msg };
+  for (const [key, value] of Object.entries(fields ?? {})) {
+    if (!Object.hasOwn(line, key)) line[key] = value;
+  }
+  return JSON.stringify(line, jsonValue);
 }
 
 function textTime(timeMs: number): string {

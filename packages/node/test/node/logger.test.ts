@@ -49,6 +49,7 @@ describe('line logger', () => {
       big: '1180591620717411303424',
       err: 'boom',
     });
+    expect(Object.keys(parsed).slice(0, 3)).toEqual(['t', 'lvl', 'msg']);
     // Fields never override the line's own keys.
     expect(JSON.parse(jsonLine(T, 'info', 'real', { msg: 'fake' })).msg).toBe('real');
   });
