@@ -30,6 +30,27 @@ export const systemClock: Clock = {
 };
 
 /**
+ * Resolves after `ms` on `clock` (at once when `ms` ≤ 0). Aborting `signal` cancels the timer and
+ * rejects with `signal.reason`; an already aborted signal rejects at once. (`timers/promises`
+ * cannot follow a simulated clock.)
+ */
+export function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  if (ms <= 0) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      timer.cancel();
+      reject(signal.reason);
+    };
+    const timer = clock.schedule(ms, () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
  * A clock that moves only when told to. Timers due at or before the new time run in due order,
  * and a timer scheduled by a running timer runs in the same `advance` call if it falls due.
  */

@@ -4,7 +4,7 @@
  */
 
 export type { Clock, Random, Timer } from './clock.ts';
-export { SimulatedClock, seededRandom, systemClock, systemRandom } from './clock.ts';
+export { SimulatedClock, seededRandom, sleep, systemClock, systemRandom } from './clock.ts';
 export { DB_CLEANUP_CYCLE_MS, DB_VERSION, NODE_EXPIRATION_MS } from './db/constants.ts';
 export type { NodeDatabaseErrorCode } from './db/errors.ts';
 export { NODE_DATABASE_ERROR_CODE, NodeDatabaseError } from './db/errors.ts';

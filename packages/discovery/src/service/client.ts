@@ -6,9 +6,8 @@
  */
 import { equalBytes } from '@ethp2p/crypto';
 import type { Enr } from '@ethp2p/enode';
-import { Node, nodeIdToHex } from '@ethp2p/enode';
+import { Node, nodeIdToHex, sleep } from '@ethp2p/enode';
 import { checkRelayIp, relayIpChecker } from '../netutil.ts';
-import { sleep } from '../sleep.ts';
 import { MAX_FINDNODE_FAILURES } from '../table/constants.ts';
 import type { Revalidator } from '../table/revalidation.ts';
 import { TransportError } from '../transport/errors.ts';

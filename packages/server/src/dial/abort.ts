@@ -1,30 +1,9 @@
 /**
- * Waiting on the injected clock and bounding waits with abort signals. `timers/promises` cannot
- * follow a simulated clock, and `AbortSignal.any` keeps every child of a long-lived signal alive
- * on Node 20, so these are small and explicit.
+ * Bounding waits with abort signals. `AbortSignal.any` keeps every child of a long-lived signal
+ * alive on Node 20, so these are small and explicit.
  * @module
  */
 import type { Clock } from '@ethp2p/enode';
-
-/**
- * Resolves after `ms` on `clock` (at once when `ms` ≤ 0). Aborting `signal` cancels the timer
- * and rejects with `signal.reason`.
- */
-export function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  if (ms <= 0) return Promise.resolve();
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      timer.cancel();
-      reject(signal.reason);
-    };
-    const timer = clock.schedule(ms, () => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** A signal that aborts with its parent or after a deadline; `dispose()` releases both. */
 export interface DeadlineSignal {

@@ -8,9 +8,9 @@
  * and a task only calls back into it between awaits.
  * @module
  */
-import type { Clock, Logger, Node } from '@ethp2p/enode';
+import { type Clock, type Logger, type Node, sleep } from '@ethp2p/enode';
 import type { NetRestrict } from '../netrestrict.ts';
-import { deadlineSignal, sleep, untilAborted } from './abort.ts';
+import { deadlineSignal, untilAborted } from './abort.ts';
 import { checkEndpoint } from './check.ts';
 import { MAX_USELESS_CANDIDATES } from './constants.ts';
 import { DialError } from './errors.ts';

@@ -1,6 +1,5 @@
-import { SimulatedClock } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
-import { sleep } from '../src/sleep.ts';
+import { SimulatedClock, sleep } from '../src/clock.ts';
 
 describe('sleep', () => {
   it('resolves after ms on the clock, or at once for ms <= 0', async () => {
