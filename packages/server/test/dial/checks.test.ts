@@ -1,21 +1,9 @@
 import { Node } from '@ethp2p/enode';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NetRestrict } from '../../src/netrestrict.ts';
-import { DialEnv, runRounds, testKey, testNode, testNodes } from './harness.ts';
+import { dialEnvs, runRounds, testKey, testNode, testNodes } from './harness.ts';
 
-const envs: DialEnv[] = [];
-function env(options: ConstructorParameters<typeof DialEnv>[0] = {}): DialEnv {
-  const e = new DialEnv(options);
-  envs.push(e);
-  return e;
-}
-
-afterEach(async () => {
-  for (const e of envs.splice(0)) {
-    await e.scheduler.stop();
-    expect(e.clock.pending, 'timers left after stop').toBe(0);
-  }
-});
+const env = dialEnvs();
 
 describe('DialScheduler: what is never dialed', () => {
   it('skips self, nodes without a TCP endpoint, connected, dialing and outside NetRestrict', async () => {

@@ -6,7 +6,7 @@
 import { bytesToHex, publicKey } from '@ethp2p/crypto';
 import type { NodeEndpoint } from '@ethp2p/enode';
 import { Node, nodeIdToHex, SimulatedClock, seededRandom } from '@ethp2p/enode';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { DialScheduler } from '../../src/dial/scheduler.ts';
 import type {
   DialDoneEvent,
@@ -219,4 +219,23 @@ export async function runRounds(env: DialEnv, rounds: readonly DialRound[]): Pro
     const want = round.wantNewDials.map(nodeName);
     expect(got.sort(), `round ${i}: new dials`).toEqual([...want].sort());
   }
+}
+
+/**
+ * A factory of {@link DialEnv}s for one test file: after each test it stops every env it made
+ * and checks that no timer is left on its clock.
+ */
+export function dialEnvs(): (options?: ConstructorParameters<typeof DialEnv>[0]) => DialEnv {
+  const envs: DialEnv[] = [];
+  afterEach(async () => {
+    for (const e of envs.splice(0)) {
+      await e.scheduler.stop();
+      expect(e.clock.pending, 'timers left after stop').toBe(0);
+    }
+  });
+  return (options = {}) => {
+    const e = new DialEnv(options);
+    envs.push(e);
+    return e;
+  };
 }

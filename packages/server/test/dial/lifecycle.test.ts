@@ -1,23 +1,11 @@
 import type { Node } from '@ethp2p/enode';
 import { MemoryLogger } from '@ethp2p/enode';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DialError } from '../../src/dial/errors.ts';
 import { DialScheduler } from '../../src/dial/scheduler.ts';
-import { DialEnv, runRounds, testNode, testNodes } from './harness.ts';
+import { dialEnvs, runRounds, testNode, testNodes } from './harness.ts';
 
-const envs: DialEnv[] = [];
-function env(options: ConstructorParameters<typeof DialEnv>[0] = {}): DialEnv {
-  const e = new DialEnv(options);
-  envs.push(e);
-  return e;
-}
-
-afterEach(async () => {
-  for (const e of envs.splice(0)) {
-    await e.scheduler.stop();
-    expect(e.clock.pending, 'timers left after stop').toBe(0);
-  }
-});
+const env = dialEnvs();
 
 describe('DialScheduler: discovery-to-dial latency', () => {
   it('starts the dial in the same clock tick as the lookup yields the node', async () => {

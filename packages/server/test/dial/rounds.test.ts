@@ -1,20 +1,8 @@
 import type { Node } from '@ethp2p/enode';
-import { afterEach, describe, expect, it } from 'vitest';
-import { DialEnv, runRounds, testNode, testNodes } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { dialEnvs, runRounds, testNode, testNodes } from './harness.ts';
 
-const envs: DialEnv[] = [];
-function env(options: ConstructorParameters<typeof DialEnv>[0] = {}): DialEnv {
-  const e = new DialEnv(options);
-  envs.push(e);
-  return e;
-}
-
-afterEach(async () => {
-  for (const e of envs.splice(0)) {
-    await e.scheduler.stop();
-    expect(e.clock.pending, 'timers left after stop').toBe(0);
-  }
-});
+const env = dialEnvs();
 
 describe('DialScheduler rounds: dynamic dials', () => {
   it('fills the dynamic slots, half from random nodes and half from lookups', async () => {
