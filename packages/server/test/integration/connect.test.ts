@@ -3,32 +3,15 @@ import { connect as tcpConnect } from 'node:net';
 import { RLP } from '@ethereumjs/rlp';
 import { generatePrivateKey } from '@ethp2p/crypto';
 import { connect, type RlpxConnection } from '@ethp2p/rlpx';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PeerError } from '../../src/errors.ts';
 import type { Protocol } from '../../src/protocol.ts';
-import type { ServerOptions } from '../../src/server/config.ts';
 import type { PeerMessageEvent } from '../../src/server/events.ts';
-import { Server } from '../../src/server/server.ts';
+import type { Server } from '../../src/server/server.ts';
 import { DiscReason } from '../../src/wire/disc-reason.ts';
-import { nextEvent, rawDial, testProtocol, until } from './helpers.ts';
+import { nextEvent, rawDial, serverStarter, testProtocol, until } from './helpers.ts';
 
-const servers: Server[] = [];
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-
-async function startServer(options: Partial<ServerOptions> = {}): Promise<Server> {
-  const server = new Server({
-    privateKey: generatePrivateKey(),
-    listenAddress: '127.0.0.1:0',
-    protocols: [testProtocol()],
-    ...options,
-  });
-  servers.push(server);
-  await server.start();
-  return server;
-}
+const startServer = serverStarter();
 
 /** Has `from` dial `to` as a static node and waits until both see the peer. */
 async function link(from: Server, to: Server): Promise<void> {

@@ -1,28 +1,10 @@
-import { generatePrivateKey } from '@ethp2p/crypto';
 import { nodeIdToHex } from '@ethp2p/enode';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ServerOptions } from '../../src/server/config.ts';
-import { Server } from '../../src/server/server.ts';
+import { describe, expect, it } from 'vitest';
+import type { Server } from '../../src/server/server.ts';
 import { DiscReason } from '../../src/wire/disc-reason.ts';
-import { nextEvent, SharedNodeSource, testProtocol, until } from './helpers.ts';
+import { nextEvent, SharedNodeSource, serverStarter, until } from './helpers.ts';
 
-const servers: Server[] = [];
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-
-async function startServer(options: Partial<ServerOptions> = {}): Promise<Server> {
-  const server = new Server({
-    privateKey: generatePrivateKey(),
-    listenAddress: '127.0.0.1:0',
-    protocols: [testProtocol()],
-    ...options,
-  });
-  servers.push(server);
-  await server.start();
-  return server;
-}
+const startServer = serverStarter();
 
 describe('dialing', () => {
   it('redials a static peer after it is dropped', async () => {

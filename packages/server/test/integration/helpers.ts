@@ -4,7 +4,7 @@
  * `stop()`.
  * @module
  */
-import { equalBytes, publicKey } from '@ethp2p/crypto';
+import { equalBytes, generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import {
   type Clock,
   type Node,
@@ -14,11 +14,13 @@ import {
   type Timer,
 } from '@ethp2p/enode';
 import { connect, type RlpxConnection } from '@ethp2p/rlpx';
+import { afterEach } from 'vitest';
 import type { NodeSource, SignalOptions } from '../../src/node-source.ts';
 import { exchangeHello } from '../../src/peer/hello-exchange.ts';
 import type { Cap, MsgReadWriter, Protocol, ProtocolPeer, RunOptions } from '../../src/protocol.ts';
+import type { ServerOptions } from '../../src/server/config.ts';
 import type { ServerEvents } from '../../src/server/events.ts';
-import type { Server } from '../../src/server/server.ts';
+import { Server } from '../../src/server/server.ts';
 import type { Hello } from '../../src/wire/hello.ts';
 
 /** Bounded waits in these tests: long enough for a loaded CI machine, short enough to fail. */
@@ -214,4 +216,26 @@ export class SharedNodeSource implements NodeSource {
       yield node;
     }
   }
+}
+
+/**
+ * For one test file: returns `startServer(options)`, which starts a server on 127.0.0.1:0 with a
+ * {@link testProtocol} (unless `options` say otherwise), and stops every one after each test.
+ */
+export function serverStarter(): (options?: Partial<ServerOptions>) => Promise<Server> {
+  const servers: Server[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.stop()));
+  });
+  return async (options = {}) => {
+    const server = new Server({
+      privateKey: generatePrivateKey(),
+      listenAddress: '127.0.0.1:0',
+      protocols: [testProtocol()],
+      ...options,
+    });
+    servers.push(server);
+    await server.start();
+    return server;
+  };
 }
