@@ -8,6 +8,7 @@ import { DISCV4_COMMANDS, DISCV4_GROUP } from './discv4/index.ts';
 import { ENR_COMMANDS } from './enr.ts';
 import { KEY_COMMANDS, KEY_GROUP } from './key.ts';
 import { NODE_COMMAND } from './node.ts';
+import { RLPX_COMMANDS, RLPX_GROUP } from './rlpx/ping.ts';
 
 /** Every built-in command, in help order. */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -15,6 +16,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...KEY_COMMANDS,
   ...ENR_COMMANDS,
   ...DISCV4_COMMANDS,
+  ...RLPX_COMMANDS,
 ];
 
 /** The groups' help texts; the root group (`[]`) is the program itself. */
@@ -35,4 +37,5 @@ export const GROUPS: readonly GroupSpec[] = [
     examples: ['ethp2p enr decode "$(ethp2p key to-enr nodekey)"'],
   },
   DISCV4_GROUP,
+  RLPX_GROUP,
 ];

@@ -1,0 +1,83 @@
+import { bytesToHex, generatePrivateKey } from '@ethp2p/crypto';
+import { silentLogger } from '@ethp2p/enode';
+import { type Protocol, Server } from '@ethp2p/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { run } from '../cli/helpers/run.ts';
+
+const idle: Protocol = {
+  name: 'idle',
+  version: 1,
+  length: 1,
+  run: (_peer, rw) =>
+    new Promise<void>((resolve) => {
+      rw.readMsg().then(
+        () => resolve(),
+        () => resolve(),
+      );
+    }),
+};
+
+const servers: Server[] = [];
+
+async function startServer(maxPeers: number): Promise<Server> {
+  const server = new Server({
+    privateKey: generatePrivateKey(),
+    listenAddress: '127.0.0.1:0',
+    maxPeers,
+    noDial: true,
+    protocols: [idle],
+    logger: silentLogger,
+  });
+  servers.push(server);
+  await server.start();
+  return server;
+}
+
+function enodeOf(server: Server): string {
+  return `enode://${bytesToHex(server.publicKey)}@127.0.0.1:${server.listenPort}`;
+}
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+
+describe('rlpx ping', () => {
+  it('prints the remote hello: name, version, caps, port, id and rtt', async () => {
+    const server = await startServer(10);
+    const r = await run(['rlpx', 'ping', enodeOf(server)]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^name +ethp2p/m);
+    expect(r.stdout).toMatch(/^p2p version +5$/m);
+    expect(r.stdout).toMatch(/^caps +idle\/1$/m);
+    expect(r.stdout).toMatch(/^listen port +\d+$/m);
+    expect(r.stdout).toContain(`id           ${bytesToHex(server.publicKey)}`);
+    expect(r.stdout).toMatch(/^rtt +\d+\.\d\d ms$/m);
+  });
+
+  it('prints the disconnect reason of a full server and exits with 1', async () => {
+    const server = await startServer(0);
+    const r = await run(['rlpx', 'ping', enodeOf(server)]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/disconnected: too many peers \(0x04\)/);
+  });
+
+  it('fails on a closed port and on a node without a TCP port', async () => {
+    const server = await startServer(1);
+    const url = enodeOf(server);
+    await server.stop();
+    const closed = await run(['rlpx', 'ping', url, '--timeout', '5s']);
+    expect(closed.code).toBe(1);
+    expect(closed.stderr).toMatch(/^ethp2p: /);
+    const noTcp = await run(['rlpx', 'ping', url.replace(/:\d+$/, ':0')]);
+    expect(noTcp.code).toBe(1);
+    expect(noTcp.stderr).toMatch(/no IP address or TCP port/);
+  });
+
+  it('rejects a malformed node and a bad timeout', async () => {
+    expect((await run(['rlpx', 'ping', 'enode://zz'])).code).toBe(1);
+    const server = await startServer(1);
+    expect((await run(['rlpx', 'ping', enodeOf(server), '--timeout', 'x'])).code).toBe(2);
+  });
+});
