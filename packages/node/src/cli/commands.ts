@@ -9,6 +9,7 @@ import { ENR_COMMANDS } from './enr.ts';
 import { KEY_COMMANDS, KEY_GROUP } from './key.ts';
 import { NODE_COMMAND } from './node.ts';
 import { RLPX_COMMANDS, RLPX_GROUP } from './rlpx/ping.ts';
+import { TESTNET_COMMAND } from './testnet.ts';
 
 /** Every built-in command, in help order. */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -17,6 +18,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...ENR_COMMANDS,
   ...DISCV4_COMMANDS,
   ...RLPX_COMMANDS,
+  TESTNET_COMMAND,
 ];
 
 /** The groups' help texts; the root group (`[]`) is the program itself. */

@@ -1,0 +1,228 @@
+/**
+ * A local testnet: N `ethp2p node` processes on 127.0.0.1 … 127.0.0.N that find each other
+ * through discovery from one bootnode, until each has its peer target or the time is up.
+ * @module
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_DIAL_RATIO } from '@ethp2p/server';
+import { NodeProcess } from './child.ts';
+import { testnetGenesisJson } from './genesis.ts';
+
+/** Default number of nodes: fits a 2-core machine. */
+export const DEFAULT_TESTNET_NODES = 4;
+/** Most nodes (one loopback address each, 127.0.0.1 … 127.0.0.64). */
+export const MAX_TESTNET_NODES = 64;
+/** Default time to converge: 60 s. */
+export const DEFAULT_TESTNET_TIMEOUT_MS = 60_000;
+
+/** The `ethp2p` script that each child runs. */
+export const ETHP2P_SCRIPT: string = fileURLToPath(new URL('../../bin/ethp2p.js', import.meta.url));
+
+/** One node's row in the live table and the summary. */
+export interface TestnetNodeState {
+  /** 1-based. */
+  readonly index: number;
+  readonly ip: string;
+  readonly pid: number | undefined;
+  readonly peers: number;
+  /** Discovery table size; `null` before its first status line. */
+  readonly table: number | null;
+  /** Milliseconds from the start until it first had its peer target; undefined if never. */
+  readonly reachedMs: number | undefined;
+  readonly running: boolean;
+}
+
+/** How a testnet run ended. */
+export type TestnetOutcome = 'converged' | 'timeout' | 'interrupted' | 'failed';
+
+/** The result of {@link runTestnet}. */
+export interface TestnetResult {
+  readonly outcome: TestnetOutcome;
+  /** Milliseconds from the start to the end (to convergence when converged). */
+  readonly elapsedMs: number;
+  /** Peers each node should reach. */
+  readonly target: number;
+  readonly nodes: readonly TestnetNodeState[];
+  /** What went wrong when `outcome` is `failed`. */
+  readonly error?: string;
+}
+
+/** Options of {@link runTestnet}. */
+export interface TestnetOptions {
+  /** Number of nodes, 2 … {@link MAX_TESTNET_NODES}. */
+  readonly nodes: number;
+  /** Give up after this long (default {@link DEFAULT_TESTNET_TIMEOUT_MS}). */
+  readonly timeoutMs?: number;
+  /** Stops the run (outcome `interrupted`). */
+  readonly signal?: AbortSignal;
+  /** Called with every node's state whenever a status line arrives. */
+  readonly onUpdate?: (nodes: readonly TestnetNodeState[], elapsedMs: number) => void;
+  /** The script to run (default {@link ETHP2P_SCRIPT}). */
+  readonly script?: string;
+}
+
+/** The `--maxpeers` each node gets: enough that its dial target covers every other node. */
+export function testnetMaxPeers(nodes: number): number {
+  return DEFAULT_DIAL_RATIO * (nodes - 1);
+}
+
+/**
+ * The peers a node should reach: min(N − 1, its dynamic dial target), the dial target being
+ * max(1, ⌊maxPeers / dialRatio⌋) as in the server.
+ */
+export function testnetPeerTarget(
+  nodes: number,
+  maxPeers: number = testnetMaxPeers(nodes),
+): number {
+  const dialTarget = Math.max(1, Math.floor(maxPeers / DEFAULT_DIAL_RATIO));
+  return Math.min(nodes - 1, dialTarget);
+}
+
+/**
+ * Runs a testnet until every node has {@link testnetPeerTarget} peers, the timeout passes, or
+ * `signal` aborts. Every child process is stopped and awaited, and the temporary directory
+ * removed, before it resolves; a process `exit` handler kills the children if the parent dies
+ * first.
+ * @throws {RangeError} for a node count outside 2 … {@link MAX_TESTNET_NODES}
+ */
+export async function runTestnet(options: TestnetOptions): Promise<TestnetResult> {
+  const count = options.nodes;
+  if (!Number.isSafeInteger(count) || count < 2 || count > MAX_TESTNET_NODES) {
+    throw new RangeError(`nodes: expected 2-${MAX_TESTNET_NODES}, got ${String(count)}`);
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TESTNET_TIMEOUT_MS;
+  const maxPeers = testnetMaxPeers(count);
+  const target = testnetPeerTarget(count, maxPeers);
+  const script = options.script ?? ETHP2P_SCRIPT;
+  const start = Date.now();
+  const dir = await mkdtemp(join(tmpdir(), 'ethp2p-testnet-'));
+  const genesis = join(dir, 'genesis.json');
+  await writeFile(genesis, testnetGenesisJson());
+
+  const children: NodeProcess[] = [];
+  const reached: (number | undefined)[] = [];
+  const killAll = (): void => {
+    for (const c of children) c.killNow();
+  };
+  process.on('exit', killAll);
+
+  const controller = new AbortController();
+  const timeout = setTimeout(() => controller.abort(new Error('timeout')), Math.max(0, timeoutMs));
+  const onAbort = (): void => controller.abort(new Error('interrupted'));
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+  const signal = controller.signal;
+
+  const states = (): TestnetNodeState[] =>
+    children.map((c, i) => ({
+      index: i + 1,
+      ip: ipOf(i),
+      pid: c.pid,
+      peers: c.peers,
+      table: c.table,
+      reachedMs: reached[i],
+      running: c.running,
+    }));
+
+  let outcome: TestnetOutcome = 'failed';
+  let error: string | undefined;
+  let endMs: number | undefined;
+  let final: TestnetNodeState[] = [];
+  try {
+    const spawnNode = async (i: number, bootnode: string | undefined): Promise<NodeProcess> => {
+      const datadir = join(dir, `node${i + 1}`);
+      await mkdir(datadir);
+      const ip = ipOf(i);
+      const args = [
+        'node',
+        '--genesis',
+        genesis,
+        '--datadir',
+        datadir,
+        '--listen.ip',
+        ip,
+        '--port',
+        '0',
+        '--nat',
+        `extip:${ip}`,
+        '--log.format',
+        'json',
+        '--status.interval',
+        '1s',
+        '--maxpeers',
+        String(maxPeers),
+        ...(bootnode === undefined ? [] : ['--bootnodes', bootnode]),
+      ];
+      const child = new NodeProcess({ script, args });
+      children.push(child);
+      return child;
+    };
+
+    const converged = new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        const now = Date.now() - start;
+        children.forEach((c, idx) => {
+          if (reached[idx] === undefined && c.peers >= target) reached[idx] = now;
+        });
+        options.onUpdate?.(states(), now);
+        if (children.length === count && reached.filter((r) => r !== undefined).length === count) {
+          endMs = now;
+          resolve();
+        }
+      };
+      const watch = (c: NodeProcess, i: number): void => {
+        c.events.on('status', check);
+        c.events.on('exit', ({ code, signal: sig }) => {
+          if (!signal.aborted && endMs === undefined) {
+            const tail = c.stderrTail.join(' | ');
+            reject(
+              new Error(
+                `node ${i + 1} exited (${sig ?? `code ${code}`})${tail === '' ? '' : `: ${tail}`}`,
+              ),
+            );
+          }
+        });
+      };
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      (async () => {
+        const boot = await spawnNode(0, undefined);
+        watch(boot, 0);
+        const enode = await boot.waitForEnode(signal);
+        for (let i = 1; i < count; i++) watch(await spawnNode(i, enode), i);
+      })().catch(reject);
+    });
+    try {
+      await converged;
+      outcome = 'converged';
+    } catch (err) {
+      if (signal.aborted) {
+        outcome = (signal.reason as Error)?.message === 'timeout' ? 'timeout' : 'interrupted';
+      } else {
+        outcome = 'failed';
+        error = err instanceof Error ? err.message : String(err);
+      }
+    }
+  } finally {
+    clearTimeout(timeout);
+    options.signal?.removeEventListener('abort', onAbort);
+    final = states();
+    await Promise.all(children.map((c) => c.stop()));
+    process.off('exit', killAll);
+    await rm(dir, { recursive: true, force: true });
+  }
+  return {
+    outcome,
+    elapsedMs: endMs ?? Date.now() - start,
+    target,
+    nodes: final.map((s) => ({ ...s, running: false })),
+    ...(error === undefined ? {} : { error }),
+  };
+}
+
+/** The loopback address of node `i` (0-based): 127.0.0.(i + 1). */
+export function ipOf(i: number): string {
+  return `127.0.0.${i + 1}`;
+}
