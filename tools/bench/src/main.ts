@@ -6,12 +6,14 @@
 import { runCryptoBench } from './crypto.ts';
 import { runDiscv4Bench } from './discv4.ts';
 import { runRlpxBench } from './rlpx.ts';
+import { runServerBench } from './server.ts';
 
 /** Every suite by name, in the order `pnpm bench` runs them. */
 const SUITES: Readonly<Record<string, () => Promise<unknown>>> = {
   crypto: () => runCryptoBench(),
   discv4: () => runDiscv4Bench(),
   rlpx: () => runRlpxBench(),
+  server: () => runServerBench(),
 };
 
 async function main(args: readonly string[]): Promise<number> {
