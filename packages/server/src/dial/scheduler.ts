@@ -281,7 +281,9 @@ export class DialScheduler {
     return countSlots({
       peers: this.#peers.values(),
       dialing: this.#dialing.values(),
-      isPeer: (key) => this.#peers.has(key),
+      // A dial counts as its peer only when that peer holds a dynamic slot: an inbound peer that
+      // appears while we dial it must not free the dial's slot early.
+      isPeer: (key) => this.#peers.get(key)?.flag === 'dynamic',
       maxDialedPeers: this.#config.maxDialedPeers,
       randomSlots: this.#config.randomSlots,
       maxActiveDials: this.#config.maxActiveDials,

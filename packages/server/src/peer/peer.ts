@@ -146,7 +146,8 @@ export class Peer implements ProtocolPeer {
     if (this.#end === null) {
       this.#spawn(this.#readLoop());
       for (const rw of this.#rws) this.#spawn(this.#runProtocol(rw));
-      this.#schedulePing();
+      // A protocol whose run() throws synchronously has already ended the peer: no ping then.
+      if (this.#end === null) this.#schedulePing();
     }
     await this.#endedPromise;
     const end = this.#end as PeerEnd;
@@ -242,7 +243,7 @@ export class Peer implements ProtocolPeer {
       if (this.#end !== null) return;
       this.#spawn(
         this.#writeBase(BaseMsgCode.Ping).then(() => {
-          if (this.#end === null) this.#schedulePing();
+          this.#schedulePing();
         }),
       );
     });

@@ -90,7 +90,9 @@ export async function acceptInbound(
  * The dial scheduler's dial function: TCP connect and the RLPx handshake as initiator (both
  * bounded by `signal`, which the scheduler aborts after the dial timeout), then
  * {@link setupConnection}.
- * @throws {DialError} `NOT_DIALABLE` for a node without an IP and TCP port; the connect or
+ * A node known by hostname only (an enode URL with a DNS name) is dialed by that name: the TCP
+ * connect resolves it.
+ * @throws {DialError} `NOT_DIALABLE` for a node without an address and TCP port; the connect or
  * handshake error (an `RlpxError`, or `signal.reason`); the {@link PeerError} of a refusal
  */
 export async function dialNode(
@@ -99,10 +101,11 @@ export async function dialNode(
   flags: DialFlags,
   signal: AbortSignal,
 ): Promise<void> {
-  if (node.ip === undefined || node.tcp === undefined) {
+  const host = node.ip ?? node.hostname;
+  if (host === undefined || node.tcp === undefined) {
     throw new DialError('NOT_DIALABLE', 'node has no TCP endpoint');
   }
-  const conn = await connect(node.ip, node.tcp, node.publicKey, {
+  const conn = await connect(host, node.tcp, node.publicKey, {
     privateKey: ctx.privateKey,
     signal,
     clock: ctx.clock,

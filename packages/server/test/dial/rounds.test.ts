@@ -5,6 +5,16 @@ import { dialEnvs, runRounds, testNode, testNodes } from './harness.ts';
 const env = dialEnvs();
 
 describe('DialScheduler rounds: dynamic dials', () => {
+  it('keeps counting a dial whose node connected to us inbound meanwhile', async () => {
+    const e = env({ maxDialedPeers: 1 });
+    const [a, b] = testNodes(300, 2) as [Node, Node];
+    await runRounds(e, [
+      { discovered: [a, b], wantNewDials: [a] },
+      // a dials us while our dial to a runs: the one dynamic slot is still taken by that dial.
+      { peersAdded: [a], wantNewDials: [] },
+    ]);
+  });
+
   it('fills the dynamic slots, half from random nodes and half from lookups', async () => {
     const e = env({ maxDialedPeers: 10 });
     const table = testNodes(100, 20) as [Node, Node, Node, Node, Node, Node, Node, ...Node[]];

@@ -1,4 +1,4 @@
-import { nodeIdToHex } from '@ethp2p/enode';
+import { Node, nodeIdToHex } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
 import type { Server } from '../../src/server/server.ts';
 import { DiscReason } from '../../src/wire/disc-reason.ts';
@@ -23,6 +23,21 @@ describe('dialing', () => {
     expect(second.peer.inbound).toBe(true);
     expect(a.peersInfo()[0]?.network.static).toBe(true);
     expect(a.dialMetrics.attempts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('dials a static node given by hostname', async () => {
+    const a = await startServer();
+    const b = await startServer();
+    const byName = Node.fromEnodeUrl(
+      b
+        .self()
+        .enodeUrl()
+        .replace(/@127\.0\.0\.1:/, '@localhost:'),
+    );
+    expect(byName.hostname).toBe('localhost');
+    const added = nextEvent(b.events, 'peer:added');
+    a.addPeer(byName);
+    expect(nodeIdToHex((await added).peer.id)).toBe(nodeIdToHex(a.id));
   });
 
   it('does not redial a static node after removePeer', async () => {

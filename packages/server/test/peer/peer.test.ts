@@ -218,6 +218,21 @@ describe('Peer over loopback RLPx', () => {
     expect(await remoteDisconnect(remote)).toBe(DiscReason.ClientQuitting);
   });
 
+  it('leaves no ping timer when a protocol run() throws synchronously', async () => {
+    const clock = new SimulatedClock();
+    const { run, remote } = await setup(
+      [
+        proto('sync', 1, () => {
+          throw new Error('thrown before any await');
+        }),
+      ],
+      { clock },
+    );
+    expect((await run).reason).toBe(DiscReason.SubprotocolError);
+    expect(await remoteDisconnect(remote)).toBe(DiscReason.SubprotocolError);
+    expect(clock.pending).toBe(0);
+  });
+
   it('ends with SubprotocolError when a protocol throws, and keeps a PeerError reason', async () => {
     const boom = new Error('boom');
     const first = await setup([
