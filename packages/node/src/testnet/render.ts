@@ -4,7 +4,7 @@
  */
 import type { TestnetNodeState, TestnetResult } from './testnet.ts';
 
-/** `node  ip          peers  table  reached` rows, one per node. */
+/** `node  ip  peers  table  pid  reached` rows, one per node. */
 export function tableLines(
   nodes: readonly TestnetNodeState[],
   target: number,
@@ -13,7 +13,7 @@ export function tableLines(
   const head = `t=${(elapsedMs / 1000).toFixed(1)}s  target ${target} peers`;
   const rows = nodes.map(
     (n) =>
-      `node ${String(n.index).padStart(2)}  ${n.ip.padEnd(11)}  peers ${String(n.peers).padStart(2)}/${target}  table ${String(n.table ?? '-').padStart(3)}${n.reachedMs === undefined ? '' : `  reached at ${(n.reachedMs / 1000).toFixed(1)}s`}`,
+      `node ${String(n.index).padStart(2)}  ${n.ip.padEnd(11)}  peers ${String(n.peers).padStart(2)}/${target}  table ${String(n.table ?? '-').padStart(3)}  pid ${n.pid ?? '-'}${n.reachedMs === undefined ? '' : `  reached at ${(n.reachedMs / 1000).toFixed(1)}s`}`,
   );
   return [head, ...rows];
 }

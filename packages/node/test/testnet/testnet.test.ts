@@ -57,8 +57,10 @@ describe('testnet rendering', () => {
   it('shows peers, table and when each node reached its target', () => {
     const lines = tableLines(nodes, 2, 2000);
     expect(lines[0]).toBe('t=2.0s  target 2 peers');
-    expect(lines[1]).toMatch(/node +1 +127\.0\.0\.1 +peers +2\/2 +table +2 +reached at 1\.5s/);
-    expect(lines[2]).toMatch(/node +2 +127\.0\.0\.2 +peers +1\/2 +table +-$/);
+    expect(lines[1]).toMatch(
+      /node +1 +127\.0\.0\.1 +peers +2\/2 +table +2 +pid 1 +reached at 1\.5s/,
+    );
+    expect(lines[2]).toMatch(/node +2 +127\.0\.0\.2 +peers +1\/2 +table +- +pid 2$/);
   });
 
   it('summarizes each outcome with peers per node', () => {
