@@ -1,0 +1,211 @@
+/**
+ * End-to-end helpers: the real `ethp2p` binary as a child process, with waits on its output.
+ * @module
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The `ethp2p` script. */
+export const BIN: string = fileURLToPath(new URL('../../bin/ethp2p.js', import.meta.url));
+const DIST = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+/** Throws unless the package is built (the root verify runs `tsc -b` before the tests). */
+export function assertBuilt(): void {
+  if (!existsSync(DIST)) {
+    throw new Error(`${DIST} is missing: run \`tsc -b\` before the end-to-end tests`);
+  }
+}
+
+/** A running `ethp2p` process with its output recorded. */
+export class Ethp2p {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  #waiters: (() => void)[] = [];
+
+  constructor(args: readonly string[]) {
+    this.child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stdout += chunk;
+      this.#notify();
+    });
+    this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stderr += chunk;
+    });
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        this.#notify();
+        resolve({ code, signal });
+      });
+    });
+  }
+
+  /** The process ID. */
+  get pid(): number {
+    const pid = this.child.pid;
+    if (pid === undefined) throw new Error('ethp2p did not start');
+    return pid;
+  }
+
+  /** Whether the process is still running. */
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The stdout lines parsed as JSON (other lines skipped). */
+  json(): Record<string, unknown>[] {
+    const out: Record<string, unknown>[] = [];
+    for (const line of this.stdout.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      try {
+        out.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {}
+    }
+    return out;
+  }
+
+  /**
+   * Resolves with the first match of `pattern` on stdout (searched from `from`), or rejects
+   * after `timeoutMs` or when the process exits without it.
+   */
+  waitFor(pattern: RegExp, timeoutMs = 20_000, from = 0): Promise<RegExpMatchArray> {
+    return this.waitUntil(
+      () => this.stdout.slice(from).match(pattern) ?? undefined,
+      timeoutMs,
+      String(pattern),
+    );
+  }
+
+  /** Resolves with the first value `test` returns, re-checked on every output. */
+  waitUntil<T>(test: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const v = test();
+        if (v !== undefined) {
+          done();
+          resolve(v);
+          return true;
+        }
+        if (!this.running) {
+          done();
+          reject(
+            new Error(
+              `ethp2p exited waiting for ${what}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`,
+            ),
+          );
+          return true;
+        }
+        return false;
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(
+          new Error(
+            `timed out waiting for ${what}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`,
+          ),
+        );
+      }, timeoutMs);
+      const waiter = (): void => {
+        check();
+      };
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#waiters = this.#waiters.filter((w) => w !== waiter);
+      };
+      if (!check()) this.#waiters.push(waiter);
+    });
+  }
+
+  /** Sends `signal` and waits (at most `timeoutMs`, then SIGKILL) for the exit. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10_000): Promise<number | null> {
+    if (this.running) this.child.kill(signal);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        if (this.running) this.child.kill('SIGKILL');
+        resolve();
+      }, timeoutMs);
+    });
+    await Promise.race([this.exited, late]);
+    clearTimeout(timer);
+    return (await this.exited).code;
+  }
+
+  #notify(): void {
+    for (const w of [...this.#waiters]) w();
+  }
+}
+
+/** Processes started by a test, stopped by {@link stopAll} in `afterEach`. */
+const started: Ethp2p[] = [];
+
+/** Starts `ethp2p <args>` and tracks it for {@link stopAll}. */
+export function ethp2p(args: readonly string[]): Ethp2p {
+  assertBuilt();
+  const p = new Ethp2p(args);
+  started.push(p);
+  return p;
+}
+
+/** Temporary directories made by {@link e2eDir}, removed by {@link stopAll}. */
+const dirs: string[] = [];
+
+/** A new temporary directory, removed by {@link stopAll}. */
+export async function e2eDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'ethp2p-e2e-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** Stops every process started by {@link ethp2p}, then removes the {@link e2eDir}s. */
+export async function stopAll(): Promise<void> {
+  await Promise.all(started.splice(0).map((p) => p.stop('SIGKILL')));
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+}
+
+/** Whether process `pid` is gone (`kill(pid, 0)` fails with ESRCH). */
+export function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** The enode URL in a node's `node started` JSON line. */
+export async function enodeOf(p: Ethp2p): Promise<string> {
+  const m = await p.waitFor(/"enode":"(enode:\/\/[0-9a-f]{128}@[0-9.]+:\d+[^"]*)"/);
+  return m[1] as string;
+}
+
+/** The args of a loopback `ethp2p node` with JSON logs and a 1 s status line. */
+export function nodeArgs(
+  datadir: string,
+  genesis: string,
+  extra: readonly string[] = [],
+): string[] {
+  return [
+    'node',
+    '--datadir',
+    datadir,
+    '--genesis',
+    genesis,
+    '--listen.ip',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--nat',
+    'extip:127.0.0.1',
+    '--log.format',
+    'json',
+    '--status.interval',
+    '1s',
+    ...extra,
+  ];
+}
