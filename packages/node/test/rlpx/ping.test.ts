@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { bytesToHex, generatePrivateKey } from '@ethp2p/crypto';
 import { silentLogger } from '@ethp2p/enode';
 import { type Protocol, Server } from '@ethp2p/server';
@@ -19,9 +22,9 @@ const idle: Protocol = {
 
 const servers: Server[] = [];
 
-async function startServer(maxPeers: number): Promise<Server> {
+async function startServer(maxPeers: number, privateKey = generatePrivateKey()): Promise<Server> {
   const server = new Server({
-    privateKey: generatePrivateKey(),
+    privateKey,
     listenAddress: '127.0.0.1:0',
     maxPeers,
     noDial: true,
@@ -61,6 +64,21 @@ describe('rlpx ping', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/disconnected: too many peers \(0x04\)/);
+  });
+
+  it('prints the Disconnect of a server that refuses its own key', async () => {
+    const key = generatePrivateKey();
+    const server = await startServer(10, key);
+    const dir = await mkdtemp(join(tmpdir(), 'ethp2p-rlpx-'));
+    try {
+      const file = join(dir, 'nodekey');
+      await writeFile(file, bytesToHex(key));
+      const r = await run(['rlpx', 'ping', enodeOf(server), '--nodekey', file]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/disconnected: .+ \(0x0a\)/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails on a closed port and on a node without a TCP port', async () => {
