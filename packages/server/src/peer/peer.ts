@@ -146,8 +146,7 @@ export class Peer implements ProtocolPeer {
     if (this.#end === null) {
       this.#spawn(this.#readLoop());
       for (const rw of this.#rws) this.#spawn(this.#runProtocol(rw));
-      // A protocol whose run() throws synchronously has already ended the peer: no ping then.
-      if (this.#end === null) this.#schedulePing();
+      this.#schedulePing();
     }
     await this.#endedPromise;
     const end = this.#end as PeerEnd;
@@ -238,6 +237,9 @@ export class Peer implements ProtocolPeer {
   }
 
   #schedulePing(): void {
+    // The peer may have ended meanwhile: a protocol's run() that threw synchronously, or a read
+    // timeout while the last Ping was being written. No timer then.
+    if (this.#end !== null) return;
     this.#pingTimer = this.#clock.schedule(PING_INTERVAL_MS, () => {
       this.#pingTimer = null;
       if (this.#end !== null) return;
