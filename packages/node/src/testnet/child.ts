@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { EventEmitter } from 'eventemitter3';
+import { childEnv } from './child-env.ts';
 
 /** What a child reports. */
 export interface NodeProcessEvents {
@@ -47,6 +48,7 @@ export class NodeProcess {
   constructor(options: NodeProcessOptions) {
     this.#child = spawn(options.execPath ?? process.execPath, [options.script, ...options.args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: childEnv(process.env),
     });
     this.#exited = new Promise((resolve) => {
       this.#child.once('exit', (code, signal) => {
