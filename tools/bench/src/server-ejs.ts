@@ -5,10 +5,10 @@
  * ethereumjs drops a peer that has not exchanged one within 5 s.
  * @module
  */
-import { DISCONNECT_REASON, type Peer, type RLPx } from '@ethereumjs/devp2p';
+import { DISCONNECT_REASON, type Peer } from '@ethereumjs/devp2p';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { createEjsNode, ethOf, listenEjs } from './ejs-node.ts';
-import { within } from './rlpx-target.ts';
+import { untilPeers } from './peer-wait.ts';
 
 /** One ethereumjs mesh to form. */
 export interface EjsMeshConfig {
@@ -35,31 +35,6 @@ const STATUS = {
   bestHash: new Uint8Array(32).fill(0x11),
   genesisHash: new Uint8Array(32).fill(0x22),
 };
-
-/** Resolves once `condition()` holds, re-checked at every peer change of any node. */
-function untilPeers(
-  nodes: readonly RLPx[],
-  condition: () => boolean,
-  signal: AbortSignal,
-): Promise<void> {
-  let check = (): void => {};
-  const done = new Promise<void>((resolve) => {
-    check = () => {
-      if (condition()) resolve();
-    };
-    for (const n of nodes) {
-      n.events.on('peer:added', check);
-      n.events.on('peer:removed', check);
-    }
-    check();
-  });
-  return within(done, signal).finally(() => {
-    for (const n of nodes) {
-      n.events.off('peer:added', check);
-      n.events.off('peer:removed', check);
-    }
-  });
-}
 
 /** Edges still being set up when timing ends may take this long to finish before teardown. */
 const SETTLE_TIMEOUT_MS = 10_000;

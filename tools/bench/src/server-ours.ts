@@ -7,7 +7,7 @@
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { Node, seededRandom } from '@ethp2p/enode';
 import { type Protocol, Server } from '@ethp2p/server';
-import { within } from './rlpx-target.ts';
+import { untilPeers } from './peer-wait.ts';
 import { MemoryNetwork } from './server-source.ts';
 
 /** One mesh to form. */
@@ -51,31 +51,6 @@ const IDLE_PROTOCOL: Protocol = {
     while (!signal.aborted) await rw.readMsg().catch(() => undefined);
   },
 };
-
-/** Resolves once `condition()` holds, re-checked at every peer change of any server. */
-function untilPeers(
-  servers: readonly Server[],
-  condition: () => boolean,
-  signal: AbortSignal,
-): Promise<void> {
-  let check = (): void => {};
-  const done = new Promise<void>((resolve) => {
-    check = () => {
-      if (condition()) resolve();
-    };
-    for (const s of servers) {
-      s.events.on('peer:added', check);
-      s.events.on('peer:removed', check);
-    }
-    check();
-  });
-  return within(done, signal).finally(() => {
-    for (const s of servers) {
-      s.events.off('peer:added', check);
-      s.events.off('peer:removed', check);
-    }
-  });
-}
 
 /** Forms one mesh of ethp2p servers; every server is stopped before it resolves. */
 export async function formOurMesh(
