@@ -32,7 +32,7 @@ export {
   hexToBytes,
 } from './bytes.ts';
 export type { CryptoErrorCode } from './errors.ts';
-export { CodedError, CryptoError } from './errors.ts';
+export { CryptoError } from './errors.ts';
 export type { Aes256Block, AesCtr } from './symmetric.ts';
 export { createAes256Block, createAesCtr, hmacSha256, sha256 } from './symmetric.ts';
 export type { BackendName, CryptoBackend, KeccakState } from './types.ts';

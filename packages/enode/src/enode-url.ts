@@ -6,9 +6,10 @@
  * @see https://github.com/ethereum/devp2p/blob/master/enode.md
  * @module
  */
+import { checkPort } from '@ethp2p/base';
 import { assertBytes, bytesToHex, hexToBytes, isValidPublicKey } from '@ethp2p/crypto';
 import { EnodeUrlError } from './errors.ts';
-import { checkPort, normalizeIp } from './ip.ts';
+import { normalizeIp } from './ip.ts';
 
 /** Prefix of an enode URL. */
 export const ENODE_URL_PREFIX = 'enode://';

@@ -3,7 +3,7 @@
  * Argument misuse (wrong types, out-of-range numbers) throws `TypeError` or `RangeError` instead.
  * @module
  */
-import { CodedError } from '@ethp2p/crypto';
+import { CodedError } from '@ethp2p/base';
 
 /** What is wrong with an ENR, for code that branches on it. */
 export type EnrErrorCode =

@@ -3,8 +3,6 @@
  * @module
  */
 
-export type { Clock, Random, Timer } from './clock.ts';
-export { SimulatedClock, seededRandom, sleep, systemClock, systemRandom } from './clock.ts';
 export { DB_CLEANUP_CYCLE_MS, DB_VERSION, NODE_EXPIRATION_MS } from './db/constants.ts';
 export type { NodeDatabaseErrorCode } from './db/errors.ts';
 export { NODE_DATABASE_ERROR_CODE, NodeDatabaseError } from './db/errors.ts';
@@ -18,7 +16,7 @@ export type { EnrInit } from './enr/record.ts';
 export { Enr } from './enr/record.ts';
 export type { EnodeUrlErrorCode, EnrErrorCode, NodeKeyErrorCode } from './errors.ts';
 export { EnodeUrlError, EnrError, NodeKeyError } from './errors.ts';
-export { bytesToIp, checkPort, ipToBytes, normalizeIp } from './ip.ts';
+export { bytesToIp, ipToBytes, normalizeIp } from './ip.ts';
 export type { Endpoint, IpTrackerOptions } from './ip-tracker.ts';
 export {
   IPTRACK_CONTACT_WINDOW_MS,
@@ -29,8 +27,6 @@ export {
 } from './ip-tracker.ts';
 export type { LocalNodeOptions, LocalSeqStore } from './local-node.ts';
 export { LocalNode } from './local-node.ts';
-export type { LogFields, Logger } from './logger.ts';
-export { defaultLogger, MemoryLogger, silentLogger } from './logger.ts';
 export type { NodeEndpoint } from './node.ts';
 export { Node } from './node.ts';
 export type { NodeId } from './node-id.ts';

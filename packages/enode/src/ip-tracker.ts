@@ -3,7 +3,7 @@
  * their discv4 Pongs), after go-ethereum's `p2p/netutil/iptrack.go`.
  * @module
  */
-import { type Clock, systemClock } from './clock.ts';
+import { type Clock, systemClock } from '@ethp2p/base';
 
 /** How long a peer's statement about our endpoint counts (geth `iptrackWindow`). */
 export const IPTRACK_WINDOW_MS: number = 5 * 60_000;

@@ -53,17 +53,6 @@ export function normalizeIp(text: string): string | undefined {
 }
 
 /**
- * `port` if it is an integer port number in 0–65535.
- * @throws {RangeError} `"<field>: expected a port number in 0-65535, got X"` otherwise
- */
-export function checkPort(field: string, port: unknown): number {
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 0xffff) {
-    throw new RangeError(`${field}: expected a port number in 0-65535, got ${String(port)}`);
-  }
-  return port;
-}
-
-/**
  * How "global" an address is: 0 unspecified, 1 loopback, 2 link-local, 3 private (RFC 1918,
  * fc00::/7), 4 anything else (geth `enode.localityScore`). Higher is more global.
  */

@@ -4,15 +4,15 @@
  * after go-ethereum's `p2p/enode/localnode.go`.
  * @module
  */
+
+import { type Clock, checkPort, defaultLogger, type Logger, systemClock } from '@ethp2p/base';
 import { publicKey as derivePublicKey, equalBytes } from '@ethp2p/crypto';
-import { type Clock, systemClock } from './clock.ts';
 import { MAX_SEQ } from './enr/codec.ts';
 import { type EnrValue, encodeEntry } from './enr/entries.ts';
 import { Enr } from './enr/record.ts';
 import { EnrError } from './errors.ts';
-import { checkPort, ipToBytes, normalizeIp } from './ip.ts';
+import { ipToBytes, normalizeIp } from './ip.ts';
 import { type Endpoint, IpTracker, type IpTrackerOptions } from './ip-tracker.ts';
-import { defaultLogger, type Logger } from './logger.ts';
 import { Node } from './node.ts';
 import { type NodeId, nodeIdFromPublicKey } from './node-id.ts';
 

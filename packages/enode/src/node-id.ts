@@ -4,9 +4,10 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md
  * @module
  */
+
+import type { Random } from '@ethp2p/base';
+import { systemRandom } from '@ethp2p/base';
 import { assertBytes, bytesToHex, hexToBytes, keccak256 } from '@ethp2p/crypto';
-import type { Random } from './clock.ts';
-import { systemRandom } from './clock.ts';
 
 /** Length of a node ID in bytes. */
 export const NODE_ID_BYTES = 32;

@@ -3,7 +3,9 @@
  * source such as an enode URL or a discv4 Neighbors entry (geth's "v4compat" nodes).
  * @module
  */
+
 import { isIPv4 } from 'node:net';
+import { checkPort } from '@ethp2p/base';
 import { assertBytes, isValidPublicKey, keccak256 } from '@ethp2p/crypto';
 import { ENODE_URL_PREFIX, formatEnodeUrl, parseEnodeUrl } from './enode-url.ts';
 import type { EnrPair } from './enr/codec.ts';
@@ -13,7 +15,7 @@ import { Enr, enrFromDecoded } from './enr/record.ts';
 import { ENR_TEXT_PREFIX } from './enr/text.ts';
 import { findPair, secp256k1Key, secp256k1Pair } from './enr/v4-scheme.ts';
 import { EnodeUrlError, EnrError } from './errors.ts';
-import { checkPort, ipLocality, ipToBytes, normalizeIp } from './ip.ts';
+import { ipLocality, ipToBytes, normalizeIp } from './ip.ts';
 
 /** An IP endpoint as given to {@link Node.fromPublicKey}. */
 export interface NodeEndpoint {

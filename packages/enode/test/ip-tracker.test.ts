@@ -1,5 +1,5 @@
+import { SimulatedClock } from '@ethp2p/base';
 import { describe, expect, it } from 'vitest';
-import { SimulatedClock } from '../src/clock.ts';
 import { IPTRACK_MIN_STATEMENTS, IPTRACK_WINDOW_MS, IpTracker } from '../src/ip-tracker.ts';
 
 const A = { ip: '203.0.113.7', port: 30303 };

@@ -1,12 +1,11 @@
+import { MemoryLogger, SimulatedClock, silentLogger } from '@ethp2p/base';
 import { generatePrivateKey } from '@ethp2p/crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatedClock } from '../src/clock.ts';
 import { NodeDatabase } from '../src/db/node-db.ts';
 import { Enr } from '../src/enr/record.ts';
 import { EnrError } from '../src/errors.ts';
 import { IPTRACK_MIN_STATEMENTS } from '../src/ip-tracker.ts';
 import { LocalNode, type LocalSeqStore } from '../src/local-node.ts';
-import { MemoryLogger, silentLogger } from '../src/logger.ts';
 
 const T0 = 1_700_000_000_000; // ms
 const open: { close(): Promise<void> }[] = [];

@@ -1,7 +1,7 @@
+import { seededRandom } from '@ethp2p/base';
 import { bytesToHex, hexToBytes } from '@ethp2p/crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../src/clock.ts';
 import {
   distance,
   distCmp,

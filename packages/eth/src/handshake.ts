@@ -15,8 +15,9 @@
  * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md#status-0x00
  * @module
  */
+
+import { type Clock, systemClock, type Timer } from '@ethp2p/base';
 import { bytesToHex, equalBytes } from '@ethp2p/crypto';
-import { type Clock, systemClock, type Timer } from '@ethp2p/enode';
 import { DiscReason, type MsgReadWriter, PeerError } from '@ethp2p/server';
 import type { ChainReader } from './chain/types.ts';
 import type { ForkFilter } from './forkid/filter.ts';

@@ -10,12 +10,12 @@
 import {
   type Clock,
   type Logger,
-  type NodeId,
   type Random,
   silentLogger,
   systemClock,
   systemRandom,
-} from '@ethp2p/enode';
+} from '@ethp2p/base';
+import type { NodeId } from '@ethp2p/enode';
 import {
   DiscReason,
   type MsgReadWriter,

@@ -4,7 +4,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md
  * @module
  */
-import { CodedError } from '@ethp2p/crypto';
+import { CodedError } from '@ethp2p/base';
 
 /**
  * What went wrong.

@@ -4,7 +4,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#disconnect-0x01
  * @module
  */
-import { CodedError } from '@ethp2p/crypto';
+import { CodedError } from '@ethp2p/base';
 import { RlpxError } from '@ethp2p/rlpx';
 import {
   DiscReason,

@@ -3,7 +3,7 @@
  * sockets and no crypto (geth `p2p.MsgPipe`).
  * @module
  */
-import { type Clock, systemClock } from '@ethp2p/enode';
+import { type Clock, systemClock } from '@ethp2p/base';
 import { MsgError } from './errors.ts';
 import { MsgChannel } from './msg-channel.ts';
 import type { Msg, MsgReadWriter } from './protocol.ts';

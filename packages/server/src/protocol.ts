@@ -4,7 +4,8 @@
  * at 0; the server adds the offset that capability matching assigned.
  * @module
  */
-import type { Logger, NodeId } from '@ethp2p/enode';
+import type { Logger } from '@ethp2p/base';
+import type { NodeId } from '@ethp2p/enode';
 
 /** A capability as announced in Hello: a protocol name and version. */
 export interface Cap {

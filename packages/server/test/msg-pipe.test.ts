@@ -1,4 +1,4 @@
-import { SimulatedClock } from '@ethp2p/enode';
+import { SimulatedClock } from '@ethp2p/base';
 import { describe, expect, it } from 'vitest';
 import { MsgError, msgPipe } from '../src/index.ts';
 

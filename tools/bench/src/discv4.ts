@@ -8,14 +8,16 @@
  *   target verifies, checks the bond and answers with a signed Neighbors.
  * @module
  */
+
 import type { Socket } from 'node:dgram';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { DPT } from '@ethereumjs/devp2p';
+import { silentLogger } from '@ethp2p/base';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { DiscoveryV4 } from '@ethp2p/discovery';
 import { encodePacket } from '@ethp2p/discovery/wire';
-import { NodeDatabase, silentLogger } from '@ethp2p/enode';
+import { NodeDatabase } from '@ethp2p/enode';
 import { bindFlooder, type Endpoint, type FloodResult, flood } from './flood.ts';
 import { formatTable } from './timing.ts';
 

@@ -4,8 +4,9 @@
  * lookups), timed until every one of them holds its target number of peers.
  * @module
  */
+import { seededRandom } from '@ethp2p/base';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
-import { Node, seededRandom } from '@ethp2p/enode';
+import { Node } from '@ethp2p/enode';
 import { type Protocol, Server } from '@ethp2p/server';
 import { untilPeers } from './peer-wait.ts';
 import { MemoryNetwork } from './server-source.ts';

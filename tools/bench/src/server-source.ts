@@ -6,8 +6,9 @@
  * `RandomNodes` iterator over a table.
  * @module
  */
+import type { Random } from '@ethp2p/base';
 import { equalBytes } from '@ethp2p/crypto';
-import type { Node, Random } from '@ethp2p/enode';
+import type { Node } from '@ethp2p/enode';
 import type { NodeSource, SignalOptions } from '@ethp2p/server';
 
 /** The registry every server's view reads. */

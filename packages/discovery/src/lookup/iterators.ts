@@ -4,7 +4,8 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md#recursive-lookup
  * @module
  */
-import { type Clock, type Node, type Random, sleep } from '@ethp2p/enode';
+import { type Clock, type Random, sleep } from '@ethp2p/base';
+import type { Node } from '@ethp2p/enode';
 
 /** Minimum time between the starts of two lookups of one iterator (geth `lookupIterator`). */
 export const LOOKUP_MIN_INTERVAL_MS = 1000;

@@ -4,9 +4,10 @@
  * the receive path in `handlers.ts`, which also records the bond when a Pong matches.
  * @module
  */
+import { sleep } from '@ethp2p/base';
 import { equalBytes } from '@ethp2p/crypto';
 import type { Enr } from '@ethp2p/enode';
-import { Node, nodeIdToHex, sleep } from '@ethp2p/enode';
+import { Node, nodeIdToHex } from '@ethp2p/enode';
 import { checkRelayIp, relayIpChecker } from '../netutil.ts';
 import { MAX_FINDNODE_FAILURES } from '../table/constants.ts';
 import type { Revalidator } from '../table/revalidation.ts';

@@ -3,7 +3,8 @@
  * plus the one send path. Built once by {@link DiscoveryV4}; the parts never own any of it.
  * @module
  */
-import type { Clock, LocalNode, Logger, NodeDatabase, Random } from '@ethp2p/enode';
+import type { Clock, Logger, Random } from '@ethp2p/base';
+import type { LocalNode, NodeDatabase } from '@ethp2p/enode';
 import type { Table } from '../table/table.ts';
 import type { DatagramAddress, DatagramSocket } from '../transport/datagram.ts';
 import type { ReplyMatcher } from '../transport/reply-matcher.ts';

@@ -4,9 +4,17 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md
  * @module
  */
+import {
+  type Clock,
+  defaultLogger,
+  type Logger,
+  type Random,
+  systemClock,
+  systemRandom,
+} from '@ethp2p/base';
 import { assertBytes, publicKey as derivePublicKey, equalBytes } from '@ethp2p/crypto';
-import type { Clock, LocalNode, Logger, NodeDatabase, Random } from '@ethp2p/enode';
-import { defaultLogger, Node, systemClock, systemRandom } from '@ethp2p/enode';
+import type { LocalNode, NodeDatabase } from '@ethp2p/enode';
+import { Node } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
 import { Table } from '../table/table.ts';
 import type { TableEvents } from '../table/types.ts';

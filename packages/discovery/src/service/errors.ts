@@ -4,7 +4,7 @@
  * `signal.reason`. Bad inbound packets never surface as errors: they are counted and dropped.
  * @module
  */
-import { CodedError } from '@ethp2p/crypto';
+import { CodedError } from '@ethp2p/base';
 
 /** Why a {@link DiscoveryError} was raised. */
 export const DISCOVERY_ERROR_CODE = {

@@ -3,7 +3,8 @@
  * database unless one is given, and the local node record.
  * @module
  */
-import type { Clock, Logger, Node, Random } from '@ethp2p/enode';
+import type { Clock, Logger, Random } from '@ethp2p/base';
+import type { Node } from '@ethp2p/enode';
 import { LocalNode, NodeDatabase } from '@ethp2p/enode';
 import { isUnspecified } from '../netutil.ts';
 import type { UdpSocket } from '../transport/udp-socket.ts';

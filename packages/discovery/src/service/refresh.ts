@@ -5,7 +5,8 @@
  * table's init done, after which nodes that ping us may enter the table.
  * @module
  */
-import type { Clock, Logger, Node, NodeDatabase, Random } from '@ethp2p/enode';
+import type { Clock, Logger, Random } from '@ethp2p/base';
+import type { Node, NodeDatabase } from '@ethp2p/enode';
 import type { Table } from '../table/table.ts';
 import type { DiscoveryConfig } from './config.ts';
 import { REFRESH_RANDOM_LOOKUPS } from './config.ts';

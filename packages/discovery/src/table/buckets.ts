@@ -5,8 +5,9 @@
  * changes are reported through `onChange` once each one is complete.
  * @module
  */
+import type { Clock, Random } from '@ethp2p/base';
 import { bytesToHex } from '@ethp2p/crypto';
-import type { Clock, Node, Random } from '@ethp2p/enode';
+import type { Node } from '@ethp2p/enode';
 import {
   Bucket,
   bucketIndex,

@@ -5,7 +5,8 @@
  * database they live on the table entry, so they exist only for nodes in the table.
  * @module
  */
-import type { Logger, Node } from '@ethp2p/enode';
+import type { Logger } from '@ethp2p/base';
+import type { Node } from '@ethp2p/enode';
 import type { TableEntry } from './bucket.ts';
 import type { TableDatabase } from './types.ts';
 

@@ -11,8 +11,9 @@
  * synchronous call when it arrives; the table ignores it if the entry left the table meanwhile.
  * @module
  */
+import type { Clock, Logger, Random, Timer } from '@ethp2p/base';
 import { equalBytes } from '@ethp2p/crypto';
-import type { Clock, Logger, Node, Random, Timer } from '@ethp2p/enode';
+import type { Node } from '@ethp2p/enode';
 import { trackTask } from '../tasks.ts';
 import type { TableEntry } from './bucket.ts';
 

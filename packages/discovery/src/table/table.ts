@@ -6,9 +6,17 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md#kademlia-table
  * @module
  */
+
+import {
+  type Clock,
+  defaultLogger,
+  type Logger,
+  type Random,
+  systemClock,
+  systemRandom,
+} from '@ethp2p/base';
 import { assertBytes, equalBytes } from '@ethp2p/crypto';
-import type { Clock, Logger, Random } from '@ethp2p/enode';
-import { defaultLogger, Node, systemClock, systemRandom } from '@ethp2p/enode';
+import { Node } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
 import { NodesByDistance } from '../lookup/nodes-by-distance.ts';
 import { trackTask } from '../tasks.ts';

@@ -2,7 +2,8 @@
  * Public types of the node table: its events, options and diagnostic snapshots.
  * @module
  */
-import type { Clock, Logger, Node, NodeDatabase, Random } from '@ethp2p/enode';
+import type { Clock, Logger, Random } from '@ethp2p/base';
+import type { Node, NodeDatabase } from '@ethp2p/enode';
 import type { RevalidationListName } from './revalidation.ts';
 
 /** Why a node left the table. */

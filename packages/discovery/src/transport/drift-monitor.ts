@@ -3,7 +3,7 @@
  * clock is far off, peers drop our packets as expired and every request times out.
  * @module
  */
-import type { Logger } from '@ethp2p/enode';
+import type { Logger } from '@ethp2p/base';
 import { NTP_FAILURE_THRESHOLD, NTP_WARNING_COOLDOWN_MS } from './constants.ts';
 
 /** Passed to the `onClockDriftSuspected` hook of the reply matcher. */

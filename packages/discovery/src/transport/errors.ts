@@ -4,7 +4,7 @@
  * `RangeError` instead.
  * @module
  */
-import { CodedError } from '@ethp2p/crypto';
+import { CodedError } from '@ethp2p/base';
 
 /** Why a {@link TransportError} was raised, for code that branches on it. */
 export const TRANSPORT_ERROR_CODE = {

@@ -4,7 +4,7 @@
  * lookup, so the cost per packet does not grow with the number of sockets.
  * @module
  */
-import { type Clock, systemClock } from '@ethp2p/enode';
+import { type Clock, systemClock } from '@ethp2p/base';
 import {
   checkDestination,
   type DatagramAddress,

@@ -5,7 +5,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md
  * @module
  */
-import { type Clock, defaultLogger, type Logger, systemClock, type Timer } from '@ethp2p/enode';
+import { type Clock, defaultLogger, type Logger, systemClock, type Timer } from '@ethp2p/base';
 import { MAX_PENDING_REPLIES, RESPONSE_TIMEOUT_MS } from './constants.ts';
 import { unmapAddress } from './datagram.ts';
 import { type Deadlined, DeadlineQueue } from './deadline-queue.ts';

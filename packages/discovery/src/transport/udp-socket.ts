@@ -5,7 +5,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { setImmediate } from 'node:timers/promises';
-import { defaultLogger, type Logger } from '@ethp2p/enode';
+import { defaultLogger, type Logger } from '@ethp2p/base';
 import { MAX_DATAGRAM_SIZE_BYTES } from './constants.ts';
 import {
   checkDestination,

@@ -4,7 +4,7 @@
  * `RangeError` instead.
  * @module
  */
-import { CodedError } from '@ethp2p/crypto';
+import { CodedError } from '@ethp2p/base';
 
 /** Why a {@link WireError} was raised. */
 export const WIRE_ERROR_CODE = {

@@ -3,8 +3,9 @@
  * tables, and any node's `resolve` finds any other from its key alone. Real clock, bounded by
  * `AbortSignal.timeout`; waits are on events and refresh completion, never on sleeps.
  */
+import { seededRandom, silentLogger } from '@ethp2p/base';
 import { generatePrivateKey } from '@ethp2p/crypto';
-import { Node, seededRandom, silentLogger } from '@ethp2p/enode';
+import { Node } from '@ethp2p/enode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscoveryV4 } from '../../src/service/discovery.ts';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';

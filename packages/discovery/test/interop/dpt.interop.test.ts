@@ -2,11 +2,13 @@
  * Interop with @ethereumjs/devp2p's DPT (discv4) on loopback, in both directions (issue 3 §5).
  * Everything waits on events under `AbortSignal.timeout`; nothing sleeps.
  */
+
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { DPT } from '@ethereumjs/devp2p';
+import { silentLogger } from '@ethp2p/base';
 import { bytesToHex, generatePrivateKey, publicKey } from '@ethp2p/crypto';
-import { Node, NodeDatabase, nodeIdFromPublicKey, silentLogger } from '@ethp2p/enode';
+import { Node, NodeDatabase, nodeIdFromPublicKey } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DiscoveryV4 } from '../../src/service/discovery.ts';
 

@@ -3,8 +3,9 @@
  * closest nodes to the target among those the queried node knows, in a seeded-random order, one
  * answer per macrotask. Instrumented: calls, signals, in-flight count and its maximum.
  */
+
+import type { Random } from '@ethp2p/base';
 import { generatePrivateKey, keccak256, publicKey } from '@ethp2p/crypto';
-import type { Random } from '@ethp2p/enode';
 import { distCmp, logDistance, Node, nodeIdToHex } from '@ethp2p/enode';
 import type { LookupDeps } from '../../src/lookup/lookup.ts';
 

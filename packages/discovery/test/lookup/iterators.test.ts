@@ -1,5 +1,5 @@
+import { SimulatedClock, seededRandom } from '@ethp2p/base';
 import type { Node } from '@ethp2p/enode';
-import { SimulatedClock, seededRandom } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
 import { LOOKUP_MIN_INTERVAL_MS, randomNodes } from '../../src/lookup/iterators.ts';
 import { lookupBatches } from '../../src/lookup/lookup.ts';

@@ -1,6 +1,7 @@
+import { seededRandom } from '@ethp2p/base';
 import { generatePrivateKey, keccak256, publicKey } from '@ethp2p/crypto';
 import type { Node } from '@ethp2p/enode';
-import { logDistance, nodeIdToHex, seededRandom } from '@ethp2p/enode';
+import { logDistance, nodeIdToHex } from '@ethp2p/enode';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ALPHA, LOOKUP_RESULT_SIZE, lookupBatches, runLookup } from '../../src/lookup/lookup.ts';
 import {

@@ -1,5 +1,6 @@
+import { seededRandom } from '@ethp2p/base';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
-import { distCmp, Node, nodeIdToHex, seededRandom } from '@ethp2p/enode';
+import { distCmp, Node, nodeIdToHex } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
 import { NodesByDistance } from '../../src/lookup/nodes-by-distance.ts';
 

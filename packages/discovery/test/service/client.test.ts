@@ -3,8 +3,9 @@
  * Neighbors validation, and the ENR request a higher Pong seq triggers (geth `v4_udp.go`,
  * `table_reval.go`).
  */
+import { SimulatedClock } from '@ethp2p/base';
 import { generatePrivateKey } from '@ethp2p/crypto';
-import { Enr, Node, SimulatedClock } from '@ethp2p/enode';
+import { Enr, Node } from '@ethp2p/enode';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DiscoveryError } from '../../src/service/errors.ts';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';

@@ -2,7 +2,7 @@
  * Endpoint statements (geth `LocalNode.UDPEndpointStatement`): the `To` of each Ping and each
  * Pong we receive tells us how the sender sees us; ten agreeing hosts move our record.
  */
-import { SimulatedClock } from '@ethp2p/enode';
+import { SimulatedClock } from '@ethp2p/base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
 import { expirationFromNow } from '../../src/wire/index.ts';

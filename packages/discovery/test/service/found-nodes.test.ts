@@ -3,8 +3,9 @@
  * see the README's deviations). What keeps unverified nodes out of our answers is FindNode's
  * liveness preference: while validated-live nodes exist, only those are served.
  */
+
+import { SimulatedClock } from '@ethp2p/base';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
-import { SimulatedClock } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
 import type { NeighborNode } from '../../src/wire/index.ts';

@@ -3,9 +3,10 @@
  * sends hand-made packets and records what comes back (geth `v4_udp_test.go` `udpTest`, and the
  * v4test suite's framework).
  */
+
+import { type Clock, type Logger, type SimulatedClock, silentLogger } from '@ethp2p/base';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
-import type { Clock, Logger, SimulatedClock } from '@ethp2p/enode';
-import { LocalNode, Node, NodeDatabase, nodeIdFromPublicKey, silentLogger } from '@ethp2p/enode';
+import { LocalNode, Node, NodeDatabase, nodeIdFromPublicKey } from '@ethp2p/enode';
 import type { DiscoveryConfig } from '../../src/service/config.ts';
 import { DiscoveryV4 } from '../../src/service/discovery.ts';
 import type { DatagramAddress, DatagramSocket } from '../../src/transport/datagram.ts';

@@ -2,8 +2,9 @@
  * Start and stop: `stop()` is idempotent and leaves no socket, timer or pending promise; the
  * `listen` convenience over real UDP on 127.0.0.1.
  */
+
+import { SimulatedClock, silentLogger } from '@ethp2p/base';
 import { generatePrivateKey } from '@ethp2p/crypto';
-import { SimulatedClock, silentLogger } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
 import { DiscoveryV4 } from '../../src/service/discovery.ts';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';

@@ -2,7 +2,7 @@
  * Ping-backs under a Ping flood: one pending ping-back per (ID, IP), a cap on all of them, and
  * our own requests keep their room in the reply matcher.
  */
-import { SimulatedClock } from '@ethp2p/enode';
+import { SimulatedClock } from '@ethp2p/base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/service/config.ts';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';

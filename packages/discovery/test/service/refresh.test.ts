@@ -2,7 +2,7 @@
  * The refresh (geth `table.go` `doRefresh`): seeds and bootnodes, a self lookup and 3 random
  * ones on start and every 15 to 30 minutes; inbound nodes only after the first refresh.
  */
-import { SimulatedClock } from '@ethp2p/enode';
+import { SimulatedClock } from '@ethp2p/base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
 import type { DecodedPacket } from '../../src/wire/index.ts';

@@ -2,8 +2,9 @@
  * The server side of discv4, one test per behaviour of issue §3 (geth `v4_udp.go` handlers and
  * the `devp2p discv4 test` suite: Ping/*, Findnode/*, ENRRequest, Amplification/*).
  */
+
+import { SimulatedClock } from '@ethp2p/base';
 import { concatBytes, keccak256, signRecoverable } from '@ethp2p/crypto';
-import { SimulatedClock } from '@ethp2p/enode';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
 import { expirationFromNow, isExpired } from '../../src/wire/index.ts';

@@ -3,8 +3,9 @@
  * sources we cannot answer are dropped as `bad-source`, and an unexpected throw while handling is
  * counted and swallowed.
  */
+import { SimulatedClock, silentLogger } from '@ethp2p/base';
 import { generatePrivateKey } from '@ethp2p/crypto';
-import { LocalNode, NodeDatabase, SimulatedClock, silentLogger } from '@ethp2p/enode';
+import { LocalNode, NodeDatabase } from '@ethp2p/enode';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DiscoveryV4 } from '../../src/service/discovery.ts';
 import type {

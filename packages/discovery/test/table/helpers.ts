@@ -3,8 +3,9 @@
  * ID, node builders, a scripted random source and a recording revalidator (geth
  * `table_util_test.go` `pingRecorder`).
  */
+
+import type { Random } from '@ethp2p/base';
 import { bytesToHex, generatePrivateKey, publicKey } from '@ethp2p/crypto';
-import type { Random } from '@ethp2p/enode';
 import { Enr, logDistance, Node, nodeIdFromPublicKey } from '@ethp2p/enode';
 import type { Revalidator } from '../../src/table/revalidation.ts';
 

@@ -1,5 +1,6 @@
+import { SimulatedClock, seededRandom } from '@ethp2p/base';
 import { bytesToHex } from '@ethp2p/crypto';
-import { Node, SimulatedClock, seededRandom } from '@ethp2p/enode';
+import { Node } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   BUCKET_SIZE,

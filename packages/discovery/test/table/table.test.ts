@@ -1,12 +1,7 @@
+import { SimulatedClock, seededRandom } from '@ethp2p/base';
 import { bytesToHex } from '@ethp2p/crypto';
 import type { Node } from '@ethp2p/enode';
-import {
-  distance,
-  Node as EnodeNode,
-  randomIdAtDistance,
-  SimulatedClock,
-  seededRandom,
-} from '@ethp2p/enode';
+import { distance, Node as EnodeNode, randomIdAtDistance } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
 import { bucketIndex } from '../../src/table/bucket.ts';
 import {

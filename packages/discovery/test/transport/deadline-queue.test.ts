@@ -1,4 +1,4 @@
-import { seededRandom } from '@ethp2p/enode';
+import { seededRandom } from '@ethp2p/base';
 import { describe, expect, it } from 'vitest';
 import { DeadlineQueue } from '../../src/transport/deadline-queue.ts';
 

@@ -1,4 +1,4 @@
-import { MemoryLogger, SimulatedClock } from '@ethp2p/enode';
+import { MemoryLogger, SimulatedClock } from '@ethp2p/base';
 import { describe, expect, it } from 'vitest';
 import {
   NTP_FAILURE_THRESHOLD,

@@ -1,4 +1,4 @@
-import { type Clock, MemoryLogger, SimulatedClock, seededRandom, type Timer } from '@ethp2p/enode';
+import { type Clock, MemoryLogger, SimulatedClock, seededRandom, type Timer } from '@ethp2p/base';
 import { describe, expect, it } from 'vitest';
 import { RESPONSE_TIMEOUT_MS } from '../../src/transport/constants.ts';
 import { TransportError } from '../../src/transport/errors.ts';

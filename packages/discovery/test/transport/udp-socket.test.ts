@@ -1,4 +1,4 @@
-import { MemoryLogger } from '@ethp2p/enode';
+import { MemoryLogger } from '@ethp2p/base';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DatagramAddress, DatagramSocket } from '../../src/transport/datagram.ts';
 import { TransportError } from '../../src/transport/errors.ts';

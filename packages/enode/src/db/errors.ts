@@ -2,7 +2,7 @@
  * Errors raised by the node database.
  * @module
  */
-import { CodedError } from '@ethp2p/crypto';
+import { CodedError } from '@ethp2p/base';
 
 /** Why a {@link NodeDatabaseError} was raised. */
 export const NODE_DATABASE_ERROR_CODE = {

@@ -3,8 +3,7 @@
  * armed when a tick fires, and a tick that finds the previous run still going skips its run.
  * @module
  */
-import type { Clock, Timer } from '../clock.ts';
-import type { Logger } from '../logger.ts';
+import type { Clock, Logger, Timer } from '@ethp2p/base';
 import { describe } from './open.ts';
 
 /** Options for {@link PeriodicTask}. */

@@ -4,9 +4,16 @@
  * semantics (`p2p/enode/nodedb.go`). Key layout: see `keys.ts`.
  * @module
  */
+
+import {
+  type Clock,
+  defaultLogger,
+  type Logger,
+  type Random,
+  systemClock,
+  systemRandom,
+} from '@ethp2p/base';
 import { assertBytes, bytesToHex, equalBytes } from '@ethp2p/crypto';
-import { type Clock, type Random, systemClock, systemRandom } from '../clock.ts';
-import { defaultLogger, type Logger } from '../logger.ts';
 import { Node } from '../node.ts';
 import { DB_CLEANUP_CYCLE_MS } from './constants.ts';
 import { NodeDatabaseError } from './errors.ts';

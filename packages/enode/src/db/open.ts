@@ -4,11 +4,11 @@
  * @module
  */
 import { rename, stat } from 'node:fs/promises';
+import type { Logger } from '@ethp2p/base';
 import { bytesToHex, equalBytes } from '@ethp2p/crypto';
 import type { AbstractLevel } from 'abstract-level';
 import { ClassicLevel } from 'classic-level';
 import { MemoryLevel } from 'memory-level';
-import type { Logger } from '../logger.ts';
 import { DB_VERSION } from './constants.ts';
 import { NodeDatabaseError } from './errors.ts';
 import { VERSION_KEY } from './keys.ts';

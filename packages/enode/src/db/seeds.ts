@@ -2,9 +2,10 @@
  * Random-seek sampling of live nodes for table seeding (go-ethereum `QuerySeeds`).
  * @module
  */
+
+import type { Random } from '@ethp2p/base';
 import { equalBytes } from '@ethp2p/crypto';
 import type { AbstractIterator } from 'abstract-level';
-import type { Random } from '../clock.ts';
 import { SEEDS_SEEKS_PER_NODE } from './constants.ts';
 import { isRecordKey, NODE_PREFIX, nodeKey, prefixRange } from './keys.ts';
 import type { Level } from './open.ts';

@@ -3,9 +3,11 @@
  * and reading the standard keys back (`ip`, `ip6`, `tcp`, `udp`, `tcp6`, `udp6`).
  * @module
  */
+
 import { RLP } from '@ethereumjs/rlp';
+import { checkPort } from '@ethp2p/base';
 import { EnrError } from '../errors.ts';
-import { bytesToIp, checkPort, ipToBytes } from '../ip.ts';
+import { bytesToIp, ipToBytes } from '../ip.ts';
 import { decodeRlpValue, encodeList } from './codec.ts';
 
 /**

@@ -1,9 +1,8 @@
+import { MemoryLogger, SimulatedClock } from '@ethp2p/base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatedClock } from '../../src/clock.ts';
 import { DB_CLEANUP_CYCLE_MS, NODE_EXPIRATION_MS } from '../../src/db/constants.ts';
 import { PeriodicTask } from '../../src/db/expirer.ts';
 import { NodeDatabase } from '../../src/db/node-db.ts';
-import { MemoryLogger } from '../../src/logger.ts';
 import { signedNode } from './helpers/nodes.ts';
 
 const HOUR = DB_CLEANUP_CYCLE_MS;

@@ -1,14 +1,13 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MemoryLogger, SimulatedClock } from '@ethp2p/base';
 import { bytesToHex, generatePrivateKey } from '@ethp2p/crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatedClock } from '../../src/clock.ts';
 import { NodeDatabaseError } from '../../src/db/errors.ts';
 import { ipTo16 } from '../../src/db/ip.ts';
 import { nodeItemKey, nodeKey } from '../../src/db/keys.ts';
 import { NodeDatabase } from '../../src/db/node-db.ts';
 import { openStore } from '../../src/db/open.ts';
-import { MemoryLogger } from '../../src/logger.ts';
 import { plainNode, signedNode } from './helpers/nodes.ts';
 import { useTempDirs } from './helpers/temp-dir.ts';
 

@@ -3,13 +3,13 @@ import { once } from 'node:events';
 import { mkdir, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MemoryLogger } from '@ethp2p/base';
 import { bytesToHex } from '@ethp2p/crypto';
 import { describe, expect, it } from 'vitest';
 import { NodeDatabaseError } from '../../src/db/errors.ts';
 import { VERSION_KEY } from '../../src/db/keys.ts';
 import { ensureVersion, type Level, openStore } from '../../src/db/open.ts';
 import { encodeVarint } from '../../src/db/varint.ts';
-import { MemoryLogger } from '../../src/logger.ts';
 import { useTempDirs } from './helpers/temp-dir.ts';
 
 const tempDir = useTempDirs();

@@ -1,11 +1,10 @@
+import { MemoryLogger, SimulatedClock, seededRandom } from '@ethp2p/base';
 import { bytesToHex } from '@ethp2p/crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatedClock, seededRandom } from '../../src/clock.ts';
 import { nodeKey } from '../../src/db/keys.ts';
 import { NodeDatabase } from '../../src/db/node-db.ts';
 import { openStore } from '../../src/db/open.ts';
 import { sampleNodes } from '../../src/db/seeds.ts';
-import { MemoryLogger } from '../../src/logger.ts';
 import type { Node } from '../../src/node.ts';
 import { plainNode, signedNode, testKey } from './helpers/nodes.ts';
 

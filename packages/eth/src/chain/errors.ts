@@ -2,7 +2,7 @@
  * Errors raised while importing blocks into a chain (chain.rlp).
  * @module
  */
-import { CodedError } from '@ethp2p/crypto';
+import { CodedError } from '@ethp2p/base';
 
 /**
  * What went wrong.

@@ -5,7 +5,7 @@
  * its oldest entries.
  * @module
  */
-import type { Logger } from '@ethp2p/enode';
+import type { Logger } from '@ethp2p/base';
 import type { TxPool } from '../chain/types.ts';
 import type { BlockAnnouncement, NewBlock } from '../messages/blocks.ts';
 import {

@@ -5,7 +5,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md
  * @module
  */
-import { CodedError } from '@ethp2p/crypto';
+import { CodedError } from '@ethp2p/base';
 import { DiscReason, PeerError } from '@ethp2p/server';
 import { EthError } from '../errors.ts';
 

@@ -5,7 +5,8 @@
  * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md
  * @module
  */
-import type { Clock, Logger, NodeId, Random } from '@ethp2p/enode';
+import type { Clock, Logger, Random } from '@ethp2p/base';
+import type { NodeId } from '@ethp2p/enode';
 import { nodeIdToHex } from '@ethp2p/enode';
 import type { DiscReason, ProtocolPeer } from '@ethp2p/server';
 import { EventEmitter } from 'eventemitter3';

@@ -11,7 +11,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md
  * @module
  */
-import type { Logger } from '@ethp2p/enode';
+import type { Logger } from '@ethp2p/base';
 import { DiscReason, type Msg, type MsgReader, PeerError } from '@ethp2p/server';
 import { blockFromItem } from '../chain/block.ts';
 import type { Backend } from '../chain/types.ts';

@@ -6,7 +6,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md#request-ids
  * @module
  */
-import type { Clock, Random, Timer } from '@ethp2p/enode';
+import type { Clock, Random, Timer } from '@ethp2p/base';
 import { MAX_EXPIRED_REQUESTS, MAX_PENDING_REQUESTS, REQUEST_TIMEOUT_MS } from './constants.ts';
 import { RequestError } from './errors.ts';
 

@@ -1,5 +1,5 @@
 import { RLP } from '@ethereumjs/rlp';
-import { SimulatedClock } from '@ethp2p/enode';
+import { SimulatedClock } from '@ethp2p/base';
 import { DiscReason, expectMsg, type MsgPipeEnd, msgPipe, PeerError } from '@ethp2p/server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MemoryChain } from '../../src/chain/memory-chain.ts';

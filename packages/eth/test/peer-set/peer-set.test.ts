@@ -1,5 +1,6 @@
+import { SimulatedClock, seededRandom } from '@ethp2p/base';
 import { keccak256 } from '@ethp2p/crypto';
-import { nodeIdToHex, SimulatedClock, seededRandom } from '@ethp2p/enode';
+import { nodeIdToHex } from '@ethp2p/enode';
 import { DiscReason, msgPipe } from '@ethp2p/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryTxPool } from '../../src/chain/memory-tx-pool.ts';

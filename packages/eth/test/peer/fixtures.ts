@@ -3,8 +3,8 @@
  * ProtocolPeer that records its disconnects, message helpers and transactions.
  */
 import { RLP } from '@ethereumjs/rlp';
+import { silentLogger } from '@ethp2p/base';
 import { keccak256 } from '@ethp2p/crypto';
-import { silentLogger } from '@ethp2p/enode';
 import { expectMsg, type Msg, type MsgPipeEnd, type ProtocolPeer } from '@ethp2p/server';
 import { MemoryChain } from '../../src/chain/memory-chain.ts';
 import type { Status } from '../../src/handshake.ts';

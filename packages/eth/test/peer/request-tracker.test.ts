@@ -1,4 +1,4 @@
-import { SimulatedClock, seededRandom } from '@ethp2p/enode';
+import { SimulatedClock, seededRandom } from '@ethp2p/base';
 import { describe, expect, it } from 'vitest';
 import { MAX_PENDING_REQUESTS, REQUEST_TIMEOUT_MS } from '../../src/peer/constants.ts';
 import { RequestError } from '../../src/peer/errors.ts';

@@ -1,7 +1,7 @@
 /**
  * A harness that runs one eth protocol over a msgPipe, with the test playing the remote end.
  */
-import { type Clock, type Random, SimulatedClock, seededRandom } from '@ethp2p/enode';
+import { type Clock, type Random, SimulatedClock, seededRandom } from '@ethp2p/base';
 import { expectMsg, type MsgPipeEnd, msgPipe } from '@ethp2p/server';
 import type { MemoryChain } from '../../src/chain/memory-chain.ts';
 import { MemoryTxPool } from '../../src/chain/memory-tx-pool.ts';

@@ -1,5 +1,5 @@
+import { seededRandom } from '@ethp2p/base';
 import { keccak256 } from '@ethp2p/crypto';
-import { seededRandom } from '@ethp2p/enode';
 import { DiscReason, PeerError } from '@ethp2p/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REQUEST_TIMEOUT_MS } from '../../src/peer/constants.ts';

@@ -1,4 +1,4 @@
-import { SimulatedClock, seededRandom } from '@ethp2p/enode';
+import { SimulatedClock, seededRandom } from '@ethp2p/base';
 import { capsOf, DiscReason, matchProtocols, msgPipe } from '@ethp2p/server';
 import { describe, expect, it } from 'vitest';
 import { MemoryTxPool } from '../../src/chain/memory-tx-pool.ts';

@@ -8,8 +8,9 @@
  *   snappy, capability matching and pings underneath.
  * @module
  */
+
+import { seededRandom } from '@ethp2p/base';
 import { generatePrivateKey } from '@ethp2p/crypto';
-import { seededRandom } from '@ethp2p/enode';
 import {
   type MsgReadWriter,
   msgPipe,

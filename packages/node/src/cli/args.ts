@@ -8,7 +8,7 @@
  * @module
  */
 import { parseArgs } from 'node:util';
-import { checkPort } from '@ethp2p/enode';
+import { checkPort } from '@ethp2p/base';
 import { parseDuration } from './durations.ts';
 import { usageError } from './errors.ts';
 

@@ -3,7 +3,7 @@
  * Commands are plain objects collected in a list (`commands.ts`); groups are the path prefixes.
  * @module
  */
-import type { Logger } from '@ethp2p/enode';
+import type { Logger } from '@ethp2p/base';
 import type { OptionSpecs, OptionValues } from './args.ts';
 import type { CliIo } from './io.ts';
 

@@ -2,7 +2,7 @@
  * The CLI's error and exit codes.
  * @module
  */
-import { CodedError } from '@ethp2p/crypto';
+import { CodedError } from '@ethp2p/base';
 
 /** Process exit codes of `ethp2p`. */
 export const EXIT_CODE = {

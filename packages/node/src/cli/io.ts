@@ -3,7 +3,7 @@
  * ends long-running commands. `main` takes it as a parameter so commands run in-process in tests.
  * @module
  */
-import type { LogFields, Logger } from '@ethp2p/enode';
+import type { LogFields, Logger } from '@ethp2p/base';
 
 /** Where text goes: `process.stdout` and `process.stderr` fit, and so does a test's recorder. */
 export interface CliOutput {

@@ -3,8 +3,9 @@
  * devp2p server with the eth protocols, the eth dial filter and its event handlers.
  * @module
  */
+import type { Clock, Logger } from '@ethp2p/base';
 import { DiscoveryV4 } from '@ethp2p/discovery';
-import { type Clock, type LocalNode, type Logger, NodeDatabase, nodeIdToHex } from '@ethp2p/enode';
+import { type LocalNode, NodeDatabase, nodeIdToHex } from '@ethp2p/enode';
 import {
   broadcastTransactions,
   compatibleNodeFilter,

@@ -2,8 +2,9 @@
  * The {@link FullNode}'s options and their defaults (geth's node defaults where they apply).
  * @module
  */
+import type { Clock, Logger } from '@ethp2p/base';
 import type { DiscoveryConfig } from '@ethp2p/discovery';
-import type { Clock, Logger, Node } from '@ethp2p/enode';
+import type { Node } from '@ethp2p/enode';
 import type { ChainReader } from '@ethp2p/eth';
 import type { NatOption } from '@ethp2p/server';
 

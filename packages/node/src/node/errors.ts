@@ -2,7 +2,7 @@
  * Why the full node could not start: each message is one line that says what to fix.
  * @module
  */
-import { CodedError } from '@ethp2p/crypto';
+import { CodedError } from '@ethp2p/base';
 
 /** Why a {@link NodeError} was raised. */
 export const NODE_ERROR_CODE = {

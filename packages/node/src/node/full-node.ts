@@ -3,16 +3,9 @@
  * full node behind `ethp2p node` (geth `node.Node` + `eth.Ethereum`, without sync or EVM).
  * @module
  */
+import { type Clock, type Logger, silentLogger, systemClock } from '@ethp2p/base';
 import type { DiscoveryV4 } from '@ethp2p/discovery';
-import {
-  type Clock,
-  LocalNode,
-  type Logger,
-  type Node,
-  nodeIdToHex,
-  silentLogger,
-  systemClock,
-} from '@ethp2p/enode';
+import { LocalNode, type Node, nodeIdToHex } from '@ethp2p/enode';
 import {
   type ChainReader,
   ETH_ENR_KEY,

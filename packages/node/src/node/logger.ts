@@ -5,8 +5,9 @@
  * geth-style verbosity.
  * @module
  */
+
+import type { LogFields, Logger } from '@ethp2p/base';
 import { bytesToHex } from '@ethp2p/crypto';
-import type { LogFields, Logger } from '@ethp2p/enode';
 
 /** The log line formats. */
 export const LOG_FORMAT = { TEXT: 'text', JSON: 'json' } as const;

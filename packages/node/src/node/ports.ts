@@ -3,8 +3,9 @@
  * to change.
  * @module
  */
+
+import type { Logger } from '@ethp2p/base';
 import { bindUdpSocket, type UdpSocket } from '@ethp2p/discovery';
-import type { Logger } from '@ethp2p/enode';
 import { NodeError } from './errors.ts';
 
 /**

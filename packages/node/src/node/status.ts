@@ -4,7 +4,7 @@
  * `peers 3 (in 1, out 2) [Geth 2, ethp2p 1] table 57 dials 12 ok 3 traffic in 1.2 MB out 0.8 MB`
  * @module
  */
-import type { Clock, Timer } from '@ethp2p/enode';
+import type { Clock, Timer } from '@ethp2p/base';
 
 /** Default time between two status reports: 10 s. */
 export const STATUS_INTERVAL_MS = 10_000;

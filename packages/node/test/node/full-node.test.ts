@@ -1,7 +1,8 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { silentLogger } from '@ethp2p/base';
 import { bytesToHex } from '@ethp2p/crypto';
-import { NodeDatabase, nodeIdToHex, silentLogger } from '@ethp2p/enode';
+import { NodeDatabase, nodeIdToHex } from '@ethp2p/enode';
 import type { MemoryChain } from '@ethp2p/eth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeError } from '../../src/node/errors.ts';

@@ -1,8 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { silentLogger } from '@ethp2p/base';
 import { bytesToHex, generatePrivateKey } from '@ethp2p/crypto';
-import { silentLogger } from '@ethp2p/enode';
 import { type Protocol, Server } from '@ethp2p/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../cli/helpers/run.ts';

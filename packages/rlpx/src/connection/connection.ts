@@ -4,8 +4,10 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#framing
  * @module
  */
+
 import type { Socket } from 'node:net';
-import { type Clock, nodeIdFromPublicKey, systemClock, type Timer } from '@ethp2p/enode';
+import { type Clock, systemClock, type Timer } from '@ethp2p/base';
+import { nodeIdFromPublicKey } from '@ethp2p/enode';
 import { RlpxError } from '../errors.ts';
 import { FrameCodec } from '../frame/codec.ts';
 import type { FrameMessage } from '../frame/reader.ts';

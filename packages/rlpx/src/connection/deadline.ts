@@ -5,7 +5,7 @@
  * finished or failed operation leaves nothing behind.
  * @module
  */
-import { type Clock, systemClock } from '@ethp2p/enode';
+import { type Clock, systemClock } from '@ethp2p/base';
 import { RlpxError } from '../errors.ts';
 
 /** A running deadline; call {@link Deadline.clear} in a `finally`. */

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Socket } from 'node:net';
-import type { Clock } from '@ethp2p/enode';
+import type { Clock } from '@ethp2p/base';
 import { RlpxError } from '../errors.ts';
 import { createAck, readAck } from '../handshake/ack.ts';
 import { createAuth, readAuth } from '../handshake/auth.ts';

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { type Socket, connect as tcpConnect } from 'node:net';
 import { RLP } from '@ethereumjs/rlp';
+import { SimulatedClock } from '@ethp2p/base';
 import { generatePrivateKey, publicKey, randomBytes } from '@ethp2p/crypto';
-import { SimulatedClock } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sealEip8 } from '../../src/handshake/packet.ts';
 import { accept, connect, createAuth, type RlpxConnection } from '../../src/index.ts';

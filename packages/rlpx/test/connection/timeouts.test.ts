@@ -5,8 +5,9 @@
  * read idle timeout is covered in rejections.test.ts.
  * @module
  */
+
+import { SimulatedClock } from '@ethp2p/base';
 import { equalBytes } from '@ethp2p/crypto';
-import { SimulatedClock } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RlpxConnection, RlpxError, WRITE_TIMEOUT_MS } from '../../src/index.ts';
 import { pair, pattern } from './loopback.ts';

@@ -3,7 +3,7 @@
  * alive on Node 20, so these are small and explicit.
  * @module
  */
-import type { Clock } from '@ethp2p/enode';
+import type { Clock } from '@ethp2p/base';
 
 /** A signal that aborts with its parent or after a deadline; `dispose()` releases both. */
 export interface DeadlineSignal {

@@ -2,7 +2,7 @@
  * Errors of the dial scheduler. Argument misuse throws `TypeError` or `RangeError`.
  * @module
  */
-import { CodedError } from '@ethp2p/crypto';
+import { CodedError } from '@ethp2p/base';
 
 /** Why a {@link DialError} was raised. */
 export const DIAL_ERROR_CODE = {

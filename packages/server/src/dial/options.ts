@@ -2,8 +2,16 @@
  * The dial scheduler's options checked, with the defaults filled in.
  * @module
  */
-import type { Clock, Logger, Node, Random } from '@ethp2p/enode';
-import { nodeIdToHex, silentLogger, systemClock, systemRandom } from '@ethp2p/enode';
+import {
+  type Clock,
+  type Logger,
+  type Random,
+  silentLogger,
+  systemClock,
+  systemRandom,
+} from '@ethp2p/base';
+import type { Node } from '@ethp2p/enode';
+import { nodeIdToHex } from '@ethp2p/enode';
 import type { NetRestrict } from '../netrestrict.ts';
 import type { NodeSource } from '../node-source.ts';
 import {

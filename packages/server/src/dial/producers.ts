@@ -4,7 +4,8 @@
  * `randomNodes()` stream.
  * @module
  */
-import type { Clock, Logger, Node } from '@ethp2p/enode';
+import type { Clock, Logger } from '@ethp2p/base';
+import type { Node } from '@ethp2p/enode';
 import type { NodeSource } from '../node-source.ts';
 import type { LookupHost, RandomHost } from './tasks.ts';
 import { close, discoverTask, readRandomTask } from './tasks.ts';

@@ -3,8 +3,9 @@
  * backoff (`dialTask.resolve` in `p2p/dial.go`).
  * @module
  */
+
+import type { Clock, Logger } from '@ethp2p/base';
 import { equalBytes } from '@ethp2p/crypto';
-import type { Clock, Logger } from '@ethp2p/enode';
 import { Node } from '@ethp2p/enode';
 import type { NodeSource } from '../node-source.ts';
 import { deadlineSignal, untilAborted } from './abort.ts';

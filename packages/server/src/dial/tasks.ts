@@ -8,7 +8,8 @@
  * and a task only calls back into it between awaits.
  * @module
  */
-import { type Clock, type Logger, type Node, sleep } from '@ethp2p/enode';
+import { type Clock, type Logger, sleep } from '@ethp2p/base';
+import type { Node } from '@ethp2p/enode';
 import type { NetRestrict } from '../netrestrict.ts';
 import { deadlineSignal, untilAborted } from './abort.ts';
 import { checkEndpoint } from './check.ts';

@@ -3,7 +3,8 @@
  * metrics.
  * @module
  */
-import type { Clock, Logger, Node, NodeId, Random } from '@ethp2p/enode';
+import type { Clock, Logger, Random } from '@ethp2p/base';
+import type { Node, NodeId } from '@ethp2p/enode';
 import type { NetRestrict } from '../netrestrict.ts';
 import type { NodeSource } from '../node-source.ts';
 import type { DialSkipReason } from './check.ts';

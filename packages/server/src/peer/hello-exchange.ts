@@ -4,8 +4,9 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#hello-0x00
  * @module
  */
+
+import { type Clock, systemClock, type Timer } from '@ethp2p/base';
 import { equalBytes } from '@ethp2p/crypto';
-import { type Clock, systemClock, type Timer } from '@ethp2p/enode';
 import type { RlpxConnection, RlpxMessage } from '@ethp2p/rlpx';
 import { PeerError } from '../errors.ts';
 import {

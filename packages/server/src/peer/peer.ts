@@ -4,14 +4,8 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#p2p-capability
  * @module
  */
-import {
-  type Clock,
-  type Logger,
-  type NodeId,
-  silentLogger,
-  systemClock,
-  type Timer,
-} from '@ethp2p/enode';
+import { type Clock, type Logger, silentLogger, systemClock, type Timer } from '@ethp2p/base';
+import type { NodeId } from '@ethp2p/enode';
 import { type RlpxConnection, RlpxError, type RlpxMessage } from '@ethp2p/rlpx';
 import type { MatchedProtocol } from '../caps.ts';
 import { discReasonForError, PeerError } from '../errors.ts';

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Socket } from 'node:net';
-import { type Clock, systemClock, type Timer } from '@ethp2p/enode';
+import { type Clock, systemClock, type Timer } from '@ethp2p/base';
 import type { RlpxConnection } from '@ethp2p/rlpx';
 import { BaseMsgCode, DISCONNECT_WRITE_TIMEOUT_MS } from '../wire/constants.ts';
 import { DiscReason } from '../wire/disc-reason.ts';

@@ -4,20 +4,16 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md
  * @module
  */
-import { publicKey as derivePublicKey, isValidPrivateKey } from '@ethp2p/crypto';
 import {
   type Clock,
-  type LocalNode,
   type Logger,
-  Node,
-  type NodeId,
-  nodeIdFromPublicKey,
-  normalizeIp,
   type Random,
   silentLogger,
   systemClock,
   systemRandom,
-} from '@ethp2p/enode';
+} from '@ethp2p/base';
+import { publicKey as derivePublicKey, isValidPrivateKey } from '@ethp2p/crypto';
+import { type LocalNode, Node, type NodeId, nodeIdFromPublicKey, normalizeIp } from '@ethp2p/enode';
 import { HANDSHAKE_TIMEOUT_MS } from '@ethp2p/rlpx';
 import { DEFAULT_DIAL_TIMEOUT_MS } from '../dial/constants.ts';
 import { NetRestrict } from '../netrestrict.ts';

@@ -5,8 +5,10 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#hello-0x00
  * @module
  */
+
 import type { Socket } from 'node:net';
-import { type Clock, type Logger, Node, nodeIdToHex, normalizeIp } from '@ethp2p/enode';
+import type { Clock, Logger } from '@ethp2p/base';
+import { Node, nodeIdToHex, normalizeIp } from '@ethp2p/enode';
 import { accept, connect, type RlpxConnection } from '@ethp2p/rlpx';
 import { type MatchedProtocol, matchProtocols } from '../caps.ts';
 import { DialError } from '../dial/errors.ts';

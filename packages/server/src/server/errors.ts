@@ -2,7 +2,7 @@
  * Errors of the {@link Server} lifecycle.
  * @module
  */
-import { CodedError } from '@ethp2p/crypto';
+import { CodedError } from '@ethp2p/base';
 
 /** Why a {@link ServerError} was raised. */
 export const SERVER_ERROR_CODE = {

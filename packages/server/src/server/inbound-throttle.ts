@@ -3,7 +3,8 @@
  * (geth `Server.checkInboundConn`, `inboundThrottleTime` = 30 s). LAN addresses are exempt.
  * @module
  */
-import { type Clock, ipToBytes, normalizeIp } from '@ethp2p/enode';
+import type { Clock } from '@ethp2p/base';
+import { ipToBytes, normalizeIp } from '@ethp2p/enode';
 
 /** Default number of IPs remembered; past it the oldest entry is forgotten early. */
 export const INBOUND_THROTTLE_MAX_ENTRIES = 10_000;

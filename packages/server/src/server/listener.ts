@@ -4,9 +4,11 @@
  * other socket is closed at once, before any handshake (geth `listenLoop`, `checkInboundConn`).
  * @module
  */
+
 import { once } from 'node:events';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
-import { type Logger, normalizeIp } from '@ethp2p/enode';
+import type { Logger } from '@ethp2p/base';
+import { normalizeIp } from '@ethp2p/enode';
 import type { InboundThrottle } from './inbound-throttle.ts';
 
 /** Options of {@link Listener.open}. */

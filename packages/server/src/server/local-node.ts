@@ -2,7 +2,7 @@
  * The server's own record: what `nodeInfo()` and the enode URL advertise.
  * @module
  */
-import type { Clock, Logger } from '@ethp2p/enode';
+import type { Clock, Logger } from '@ethp2p/base';
 import { LocalNode, type LocalSeqStore } from '@ethp2p/enode';
 
 /** The IP advertised when listening on an unspecified address and no external IP is set (geth). */

@@ -3,9 +3,10 @@
  * calls the test settles one by one, and geth-style rounds (`p2p/dial_test.go` `dialTestRound`)
  * on a simulated clock.
  */
+import { SimulatedClock, seededRandom } from '@ethp2p/base';
 import { bytesToHex, publicKey } from '@ethp2p/crypto';
 import type { NodeEndpoint } from '@ethp2p/enode';
-import { Node, nodeIdToHex, SimulatedClock, seededRandom } from '@ethp2p/enode';
+import { Node, nodeIdToHex } from '@ethp2p/enode';
 import { afterEach, expect } from 'vitest';
 import { DialScheduler } from '../../src/dial/scheduler.ts';
 import type {

@@ -1,5 +1,5 @@
+import { MemoryLogger } from '@ethp2p/base';
 import type { Node } from '@ethp2p/enode';
-import { MemoryLogger } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
 import { DialError } from '../../src/dial/errors.ts';
 import { DialScheduler } from '../../src/dial/scheduler.ts';

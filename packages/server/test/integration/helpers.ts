@@ -4,15 +4,9 @@
  * `stop()`.
  * @module
  */
+import { type Clock, type Random, seededRandom, systemClock, type Timer } from '@ethp2p/base';
 import { equalBytes, generatePrivateKey, publicKey } from '@ethp2p/crypto';
-import {
-  type Clock,
-  type Node,
-  type Random,
-  seededRandom,
-  systemClock,
-  type Timer,
-} from '@ethp2p/enode';
+import type { Node } from '@ethp2p/enode';
 import { connect, type RlpxConnection } from '@ethp2p/rlpx';
 import { afterEach } from 'vitest';
 import type { NodeSource, SignalOptions } from '../../src/node-source.ts';

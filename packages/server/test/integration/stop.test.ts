@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { connect as tcpConnect } from 'node:net';
+import { SimulatedClock } from '@ethp2p/base';
 import { generatePrivateKey } from '@ethp2p/crypto';
-import { SimulatedClock } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
 import type { ServerOptions } from '../../src/server/config.ts';
 import type { PeerRemovedEvent } from '../../src/server/events.ts';

@@ -4,10 +4,12 @@
  * cross both ways, including the refusals of a full server and of a peer with no shared
  * capability.
  */
+
 import { DISCONNECT_REASON, SNAP } from '@ethereumjs/devp2p';
 import { RLP } from '@ethereumjs/rlp';
+import { SimulatedClock } from '@ethp2p/base';
 import { generatePrivateKey } from '@ethp2p/crypto';
-import { nodeIdFromPublicKey, SimulatedClock } from '@ethp2p/enode';
+import { nodeIdFromPublicKey } from '@ethp2p/enode';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DiscReason, PING_INTERVAL_MS, Server, type ServerOptions } from '../../src/index.ts';
 import { nextEvent, WAIT_MS } from '../integration/helpers.ts';

@@ -1,5 +1,6 @@
+import { SimulatedClock } from '@ethp2p/base';
 import { publicKey } from '@ethp2p/crypto';
-import { nodeIdFromPublicKey, SimulatedClock } from '@ethp2p/enode';
+import { nodeIdFromPublicKey } from '@ethp2p/enode';
 import type { RlpxConnection } from '@ethp2p/rlpx';
 import { afterEach, describe, expect, it } from 'vitest';
 import {

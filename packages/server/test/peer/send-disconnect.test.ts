@@ -1,4 +1,4 @@
-import { SimulatedClock } from '@ethp2p/enode';
+import { SimulatedClock } from '@ethp2p/base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DiscReason, decodeDisconnect, sendDisconnect } from '../../src/index.ts';
 import { closePairs, rlpxPair, until } from '../helpers/rlpx-pair.ts';

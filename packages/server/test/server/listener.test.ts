@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { silentLogger } from '@ethp2p/enode';
+import { silentLogger } from '@ethp2p/base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Listener, type ListenerOptions } from '../../src/server/listener.ts';
 

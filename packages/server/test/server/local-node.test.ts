@@ -1,5 +1,6 @@
+import { SimulatedClock, silentLogger } from '@ethp2p/base';
 import { generatePrivateKey } from '@ethp2p/crypto';
-import { LocalNode, SimulatedClock, silentLogger } from '@ethp2p/enode';
+import { LocalNode } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
 import { prepareLocalNode } from '../../src/server/local-node.ts';
 

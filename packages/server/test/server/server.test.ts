@@ -1,5 +1,6 @@
+import { SimulatedClock } from '@ethp2p/base';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
-import { LocalNode, Node, nodeIdToHex, SimulatedClock } from '@ethp2p/enode';
+import { LocalNode, Node, nodeIdToHex } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerOptions } from '../../src/server/config.ts';
 import { ServerError } from '../../src/server/errors.ts';

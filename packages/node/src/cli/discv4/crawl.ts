@@ -4,7 +4,7 @@
  * @module
  */
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { systemClock } from '@ethp2p/enode';
+import { systemClock } from '@ethp2p/base';
 import type { CommandContext, CommandSpec } from '../command.ts';
 import { formatDuration } from '../durations.ts';
 import { failure, usageError } from '../errors.ts';

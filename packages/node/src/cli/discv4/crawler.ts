@@ -4,7 +4,8 @@
  * each node as geth does (+1 per answer, halved per miss, dropped at 0).
  * @module
  */
-import type { Clock, Node } from '@ethp2p/enode';
+import type { Clock } from '@ethp2p/base';
+import type { Node } from '@ethp2p/enode';
 import { nodeIdToHex } from '@ethp2p/enode';
 import type { NodeSet, NodeSetEntry } from './nodeset.ts';
 

@@ -4,7 +4,7 @@
  * lastCheck }`, with times in RFC 3339. Pure: no I/O.
  * @module
  */
-import { CodedError } from '@ethp2p/crypto';
+import { CodedError } from '@ethp2p/base';
 import { Node, nodeIdToHex } from '@ethp2p/enode';
 
 /** One node of a set. Times are Unix milliseconds; `undefined` is Go's zero time. */

@@ -1,5 +1,6 @@
+import { SimulatedClock } from '@ethp2p/base';
 import { generatePrivateKey } from '@ethp2p/crypto';
-import { Enr, Node, nodeIdToHex, SimulatedClock } from '@ethp2p/enode';
+import { Enr, Node, nodeIdToHex } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
 import { type CrawlSource, crawl } from '../../../src/cli/discv4/crawler.ts';
 import type { NodeSet } from '../../../src/cli/discv4/nodeset.ts';

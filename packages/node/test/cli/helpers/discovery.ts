@@ -2,9 +2,10 @@
  * In-process discovery v4 nodes on 127.0.0.1 for the CLI tests.
  * @module
  */
+import { silentLogger } from '@ethp2p/base';
 import { generatePrivateKey } from '@ethp2p/crypto';
 import { DiscoveryV4 } from '@ethp2p/discovery';
-import { type Node, nodeIdToHex, silentLogger } from '@ethp2p/enode';
+import { type Node, nodeIdToHex } from '@ethp2p/enode';
 
 /**
  * Starts a discovery node on 127.0.0.1 with a free port. It answers FindNode with every table

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SimulatedClock, sleep } from '../src/clock.ts';
+import { SimulatedClock, sleep } from '../src/index.ts';
 
 describe('sleep', () => {
   it('resolves after ms on the clock, or at once for ms <= 0', async () => {

@@ -1,0 +1,27 @@
+/**
+ * @ethp2p/base/rlp: the one strict RLP codec of ethp2p. Every package decodes through it, so
+ * canonical-form checks, size limits and errors are the same everywhere.
+ * @see https://ethereum.org/en/developers/docs/data-structures-and-encoding/rlp/
+ * @module
+ */
+
+export type { RlpErrorCode } from './errors.ts';
+export { RlpError } from './errors.ts';
+export type { RlpDecoded, RlpItem, RootOptions } from './reader.ts';
+export {
+  decodeRlp,
+  fields,
+  itemValue,
+  listItems,
+  minFields,
+  readBigUint,
+  readBool,
+  readFixed,
+  readItem,
+  readRoot,
+  readU64,
+  readUint,
+  stringPayload,
+} from './reader.ts';
+export type { RlpInput } from './writer.ts';
+export { encodeBool, encodeBytes, encodeList, encodeRlp, encodeUint } from './writer.ts';

@@ -1,0 +1,192 @@
+/**
+ * The strict RLP reader: one level at a time, returning views into its input (no copies), so a
+ * decoder can keep an opaque element (a header, a transaction) as the exact bytes it came in.
+ * It enforces go-ethereum's canonical rules (`rlp/decode.go`): a single byte below 0x80 is never
+ * wrapped, the long form is only for 56 bytes and more, lengths and integers have no leading
+ * zeros. So every item it accepts re-encodes to the same bytes.
+ * @see https://ethereum.org/en/developers/docs/data-structures-and-encoding/rlp/
+ * @module
+ */
+import { RlpError } from './errors.ts';
+
+/** One RLP item: `raw` is its full encoding, `payload` its content (both views of the input). */
+export interface RlpItem {
+  readonly list: boolean;
+  readonly raw: Uint8Array;
+  readonly payload: Uint8Array;
+}
+
+/** What a byte string or list decodes to when the shape is not known in advance. */
+export type RlpDecoded = Uint8Array | RlpDecoded[];
+
+/** Options of {@link readRoot} and {@link decodeRlp}. */
+export interface RootOptions {
+  /** Accept bytes after the item (EIP-8 handshake padding). Default false. */
+  trailing?: boolean;
+}
+
+/**
+ * Reads the item that starts at `pos` of `buf`.
+ * @throws {RlpError} TRUNCATED or NON_CANONICAL
+ */
+export function readItem(buf: Uint8Array, pos: number): RlpItem {
+  const first = buf[pos];
+  if (first === undefined) throw new RlpError('TRUNCATED', 'rlp: unexpected end of input');
+  if (first < 0x80) return item(false, buf, pos, pos, 1);
+  if (first <= 0xb7) {
+    const size = first - 0x80;
+    if (size === 1) {
+      const only = buf[pos + 1];
+      if (only === undefined) throw new RlpError('TRUNCATED', 'rlp: item longer than input');
+      if (only < 0x80) throw new RlpError('NON_CANONICAL', 'rlp: non-canonical size');
+    }
+    return item(false, buf, pos, pos + 1, size);
+  }
+  if (first < 0xc0) return longItem(false, buf, pos, first - 0xb7);
+  if (first <= 0xf7) return item(true, buf, pos, pos + 1, first - 0xc0);
+  return longItem(true, buf, pos, first - 0xf7);
+}
+
+function longItem(list: boolean, buf: Uint8Array, pos: number, lenOfLen: number): RlpItem {
+  if (pos + 1 + lenOfLen > buf.length) throw new RlpError('TRUNCATED', 'rlp: truncated length');
+  if (buf[pos + 1] === 0) throw new RlpError('NON_CANONICAL', 'rlp: non-canonical size');
+  let size = 0;
+  for (let i = 1; i <= lenOfLen; i++) {
+    size = size * 256 + (buf[pos + i] as number);
+    if (size > buf.length) throw new RlpError('TRUNCATED', 'rlp: item longer than input');
+  }
+  if (size < 56) throw new RlpError('NON_CANONICAL', 'rlp: non-canonical size');
+  return item(list, buf, pos, pos + 1 + lenOfLen, size);
+}
+
+function item(list: boolean, buf: Uint8Array, pos: number, start: number, size: number): RlpItem {
+  const end = start + size;
+  if (end > buf.length) throw new RlpError('TRUNCATED', 'rlp: item longer than input');
+  return { list, raw: buf.subarray(pos, end), payload: buf.subarray(start, end) };
+}
+
+/**
+ * The single item that makes up `data` (or starts it, with `trailing`).
+ * @throws {RlpError} TRAILING_BYTES, or what {@link readItem} throws
+ */
+export function readRoot(data: Uint8Array, what: string, options: RootOptions = {}): RlpItem {
+  const root = readItem(data, 0);
+  if (options.trailing !== true && root.raw.length !== data.length) {
+    throw new RlpError('TRAILING_BYTES', `${what}: trailing bytes after the payload`);
+  }
+  return root;
+}
+
+/**
+ * The elements of a list item, in order.
+ * @throws {RlpError} UNEXPECTED if it is missing or not a list; what {@link readItem} throws
+ */
+export function listItems(it: RlpItem | undefined, what: string): RlpItem[] {
+  if (it === undefined) throw new RlpError('UNEXPECTED', `${what}: missing`);
+  if (!it.list) throw new RlpError('UNEXPECTED', `${what}: expected a list`);
+  const out: RlpItem[] = [];
+  const p = it.payload;
+  for (let pos = 0; pos < p.length; ) {
+    const next = readItem(p, pos);
+    out.push(next);
+    pos += next.raw.length;
+  }
+  return out;
+}
+
+/** The elements of a list item, which must number exactly `n`. @throws {RlpError} */
+export function fields(it: RlpItem | undefined, n: number, what: string): RlpItem[] {
+  const items = listItems(it, what);
+  if (items.length !== n) {
+    throw new RlpError('UNEXPECTED', `${what}: expected ${n} elements, got ${items.length}`);
+  }
+  return items;
+}
+
+/**
+ * The elements of a list item, which must number at least `n`: the extra elements a newer
+ * version may append are allowed (EIP-8 forward compatibility). @throws {RlpError}
+ */
+export function minFields(it: RlpItem | undefined, n: number, what: string): RlpItem[] {
+  const items = listItems(it, what);
+  if (items.length < n) {
+    throw new RlpError(
+      'UNEXPECTED',
+      `${what}: expected at least ${n} elements, got ${items.length}`,
+    );
+  }
+  return items;
+}
+
+/** The bytes of a string item (a view). @throws {RlpError} UNEXPECTED if missing or a list */
+export function stringPayload(it: RlpItem | undefined, what: string): Uint8Array {
+  if (it === undefined) throw new RlpError('UNEXPECTED', `${what}: missing`);
+  if (it.list) throw new RlpError('UNEXPECTED', `${what}: expected a byte string, got a list`);
+  return it.payload;
+}
+
+/** A copy of a byte string of exactly `n` bytes. @throws {RlpError} UNEXPECTED */
+export function readFixed(it: RlpItem | undefined, n: number, what: string): Uint8Array {
+  const b = stringPayload(it, what);
+  if (b.length !== n) {
+    throw new RlpError('UNEXPECTED', `${what}: expected ${n} bytes, got ${b.length}`);
+  }
+  return b.slice();
+}
+
+/** A canonical unsigned integer of at most `maxBytes` bytes. @throws {RlpError} */
+export function readBigUint(it: RlpItem | undefined, maxBytes: number, what: string): bigint {
+  const b = uintBytes(it, maxBytes, what);
+  let v = 0n;
+  for (const x of b) v = (v << 8n) | BigInt(x);
+  return v;
+}
+
+/** A canonical u64 (request ids, block numbers, sequence numbers). @throws {RlpError} */
+export function readU64(it: RlpItem | undefined, what: string): bigint {
+  return readBigUint(it, 8, what);
+}
+
+/**
+ * A canonical unsigned integer of at most `maxBytes` (≤ 6) bytes, as a number.
+ * @throws {RlpError}
+ */
+export function readUint(it: RlpItem | undefined, maxBytes: number, what: string): number {
+  if (maxBytes > 6) throw new RangeError(`maxBytes: expected at most 6, got ${maxBytes}`);
+  const b = uintBytes(it, maxBytes, what);
+  let v = 0;
+  for (const x of b) v = v * 256 + x;
+  return v;
+}
+
+function uintBytes(it: RlpItem | undefined, maxBytes: number, what: string): Uint8Array {
+  const b = stringPayload(it, what);
+  if (b.length > maxBytes) {
+    throw new RlpError('UNEXPECTED', `${what}: integer longer than ${maxBytes} bytes`);
+  }
+  if (b[0] === 0) throw new RlpError('NON_CANONICAL', `${what}: integer has leading zeros`);
+  return b;
+}
+
+/** A boolean as go-ethereum encodes it: 0x80 (false) or 0x01 (true). @throws {RlpError} */
+export function readBool(it: RlpItem | undefined, what: string): boolean {
+  const b = stringPayload(it, what);
+  if (b.length === 0) return false;
+  if (b.length === 1 && b[0] === 1) return true;
+  throw new RlpError('UNEXPECTED', `${what}: expected a boolean (0 or 1)`);
+}
+
+/** The value of an item: its bytes (a view), or its elements decoded recursively. */
+export function itemValue(it: RlpItem): RlpDecoded {
+  if (!it.list) return it.payload;
+  return listItems(it, 'list').map(itemValue);
+}
+
+/**
+ * Decodes `data` into nested byte strings and lists (views of `data`), strictly: one canonical
+ * item and, unless `trailing` is set, nothing after it.
+ * @throws {RlpError}
+ */
+export function decodeRlp(data: Uint8Array, options: RootOptions = {}): RlpDecoded {
+  return itemValue(readRoot(data, 'rlp', options));
+}

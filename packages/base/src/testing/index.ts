@@ -1,0 +1,7 @@
+/**
+ * @ethp2p/base/testing: helpers for tests of ethp2p components and of code built on them.
+ * @module
+ */
+
+export type { Subscribable, WaitForOptions } from './wait-for.ts';
+export { nextTurn, waitFor } from './wait-for.ts';

@@ -1,0 +1,236 @@
+// The strict RLP codec, checked against @ethereumjs/rlp (an independent implementation) and
+// against go-ethereum's canonical-form rules (rlp/decode_test.go: "non-canonical size",
+// "non-canonical integer (leading zero bytes)").
+import { RLP } from '@ethereumjs/rlp';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  decodeRlp,
+  encodeBool,
+  encodeBytes,
+  encodeList,
+  encodeRlp,
+  encodeUint,
+  fields,
+  itemValue,
+  listItems,
+  minFields,
+  RlpError,
+  type RlpErrorCode,
+  type RlpItem,
+  readBigUint,
+  readBool,
+  readFixed,
+  readItem,
+  readRoot,
+  readU64,
+  readUint,
+  stringPayload,
+} from '../src/rlp/index.ts';
+
+type Nested = Uint8Array | Nested[];
+const nested: fc.Arbitrary<Nested> = fc.letrec<{ item: Nested }>((tie) => ({
+  item: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.uint8Array({ maxLength: 80 }),
+    fc.array(tie('item'), { maxLength: 5 }),
+  ),
+})).item;
+
+const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
+const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+function expectRlpError(fn: () => unknown, code: RlpErrorCode): void {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught).toBeInstanceOf(RlpError);
+  expect((caught as RlpError).code).toBe(code);
+}
+
+/** Re-encodes a tree of items read by our reader, with our writer. */
+function reencode(it: RlpItem): Uint8Array {
+  if (!it.list) return encodeBytes(it.payload);
+  return encodeList(listItems(it, 'x').map(reencode));
+}
+
+describe('rlp reader', () => {
+  it('reads what @ethereumjs/rlp writes, and writes the same bytes back', () => {
+    fc.assert(
+      fc.property(nested, (n) => {
+        const enc = RLP.encode(n);
+        const root = readRoot(enc, 'x');
+        expect(root.raw.length).toBe(enc.length);
+        expect(reencode(root)).toEqual(enc);
+        expect(itemValue(root)).toEqual(RLP.decode(enc));
+        expect(decodeRlp(enc)).toEqual(RLP.decode(enc));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it.each([
+    ['8100', 'NON_CANONICAL', 'a single byte below 0x80 wrapped in a string header'],
+    ['817f', 'NON_CANONICAL', 'a single byte below 0x80 wrapped in a string header'],
+    ['b800', 'NON_CANONICAL', 'long form for a short string'],
+    [`b837${'00'.repeat(55)}`, 'NON_CANONICAL', 'long form for a 55-byte string'],
+    [`b90038${'00'.repeat(56)}`, 'NON_CANONICAL', 'a length with a leading zero'],
+    ['f800', 'NON_CANONICAL', 'long form for a short list'],
+    ['83aabb', 'TRUNCATED', 'a string longer than the input'],
+    ['81', 'TRUNCATED', 'a one-byte string with no byte'],
+    ['c3aabb', 'TRUNCATED', 'a list longer than the input'],
+    ['b9', 'TRUNCATED', 'a truncated length'],
+    ['bbffffffff', 'TRUNCATED', 'a length far beyond the input'],
+    ['', 'TRUNCATED', 'empty input'],
+  ] as const)('rejects %s with %s (%s)', (input, code, _why) => {
+    expectRlpError(() => readRoot(hex(input), 'x'), code);
+    expectRlpError(() => decodeRlp(hex(input)), code);
+  });
+
+  it('rejects trailing bytes after the root item unless asked to keep them', () => {
+    expectRlpError(() => readRoot(hex('8001'), 'x'), 'TRAILING_BYTES');
+    expectRlpError(() => decodeRlp(hex('c0ff')), 'TRAILING_BYTES');
+    expect(readRoot(hex('8001'), 'x', { trailing: true }).raw).toEqual(hex('80'));
+    expect(decodeRlp(hex('c10102'), { trailing: true })).toEqual([hex('01')]);
+  });
+
+  it('rejects list elements that overrun the list', () => {
+    // A list of 2 payload bytes whose element claims 3.
+    const it = readItem(hex('c2830102'), 0);
+    expectRlpError(() => listItems(it, 'x'), 'TRUNCATED');
+  });
+
+  it('returns views into the input, not copies, except readFixed', () => {
+    const input = hex('c3820102ff').subarray(0, 4);
+    const [el] = listItems(readRoot(input, 'x'), 'x');
+    const view = stringPayload(el, 'x');
+    expect(view.buffer).toBe(input.buffer);
+    const copy = readFixed(el, 2, 'x');
+    expect(copy).toEqual(hex('0102'));
+    expect(copy.buffer).not.toBe(input.buffer);
+  });
+
+  it('checks shapes and names the field in the message', () => {
+    const list = readRoot(hex('c3010203'), 'x');
+    expect(fields(list, 3, 'x')).toHaveLength(3);
+    expect(minFields(list, 2, 'x')).toHaveLength(3);
+    expectRlpError(() => fields(list, 2, 'x'), 'UNEXPECTED');
+    expect(() => fields(list, 2, 'status')).toThrow('status: expected 2 elements, got 3');
+    expectRlpError(() => minFields(list, 4, 'x'), 'UNEXPECTED');
+    expectRlpError(() => listItems(readRoot(hex('01'), 'x'), 'x'), 'UNEXPECTED');
+    expectRlpError(() => listItems(undefined, 'x'), 'UNEXPECTED');
+    expectRlpError(() => stringPayload(list, 'x'), 'UNEXPECTED');
+    expectRlpError(() => stringPayload(undefined, 'x'), 'UNEXPECTED');
+    expectRlpError(() => readFixed(readRoot(hex('820102'), 'x'), 3, 'hash'), 'UNEXPECTED');
+  });
+
+  it('never throws anything but RlpError on arbitrary bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        try {
+          decodeRlp(bytes);
+        } catch (err) {
+          expect(err).toBeInstanceOf(RlpError);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('rlp integers', () => {
+  const u64 = (h: string): bigint => readU64(readRoot(hex(h), 'x'), 'x');
+
+  it('reads canonical u64 values', () => {
+    expect(u64('80')).toBe(0n);
+    expect(u64('01')).toBe(1n);
+    expect(u64('7f')).toBe(0x7fn);
+    expect(u64('8180')).toBe(0x80n);
+    expect(u64('88ffffffffffffffff')).toBe(2n ** 64n - 1n);
+  });
+
+  it.each([
+    ['00', 'NON_CANONICAL', 'the byte 0x00 (zero is the empty string)'],
+    ['820001', 'NON_CANONICAL', 'a leading zero'],
+    ['89010000000000000000', 'UNEXPECTED', 'nine bytes'],
+    ['c0', 'UNEXPECTED', 'a list'],
+  ] as const)('rejects %s as a u64 with %s (%s)', (input, code, _why) => {
+    expectRlpError(() => u64(input), code);
+  });
+
+  it('limits number and big integers to their byte width', () => {
+    expect(readUint(readRoot(hex('84ffffffff'), 'x'), 4, 'x')).toBe(0xffffffff);
+    expect(readUint(readRoot(hex('86ffffffffffff'), 'x'), 6, 'x')).toBe(2 ** 48 - 1);
+    expectRlpError(() => readUint(readRoot(hex('850100000000'), 'x'), 4, 'x'), 'UNEXPECTED');
+    expect(() => readUint(readRoot(hex('01'), 'x'), 7, 'x')).toThrow(RangeError);
+    const big = readRoot(encodeUint(2n ** 256n - 1n), 'x');
+    expect(readBigUint(big, 32, 'x')).toBe(2n ** 256n - 1n);
+    expectRlpError(() => readBigUint(readRoot(encodeUint(2n ** 256n), 'x'), 32, 'x'), 'UNEXPECTED');
+  });
+
+  it('round-trips unsigned integers like @ethereumjs/rlp', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }), (v) => {
+        const enc = encodeUint(v);
+        expect(enc).toEqual(RLP.encode(v));
+        expect(readBigUint(readRoot(enc, 'x'), 32, 'x')).toBe(v);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (v) => {
+        expect(encodeUint(v)).toEqual(RLP.encode(v));
+      }),
+    );
+  });
+
+  it('refuses to encode negative or fractional numbers', () => {
+    expect(() => encodeUint(-1)).toThrow(RangeError);
+    expect(() => encodeUint(1.5)).toThrow(RangeError);
+    expect(() => encodeUint(-1n)).toThrow(RangeError);
+  });
+
+  it('reads booleans as geth writes them', () => {
+    expect(toHex(encodeBool(true))).toBe('01');
+    expect(toHex(encodeBool(false))).toBe('80');
+    expect(readBool(readRoot(encodeBool(true), 'x'), 'x')).toBe(true);
+    expect(readBool(readRoot(encodeBool(false), 'x'), 'x')).toBe(false);
+    expectRlpError(() => readBool(readRoot(hex('02'), 'x'), 'x'), 'UNEXPECTED');
+    expectRlpError(() => readBool(readRoot(hex('820001'), 'x'), 'x'), 'UNEXPECTED');
+  });
+});
+
+describe('rlp writer', () => {
+  it('writes what @ethereumjs/rlp writes', () => {
+    const encodeNested = (n: Nested): Uint8Array =>
+      Array.isArray(n) ? encodeList(n.map(encodeNested)) : encodeBytes(n);
+    fc.assert(
+      fc.property(nested, (n) => {
+        expect(encodeNested(n)).toEqual(RLP.encode(n));
+        expect(encodeRlp(n)).toEqual(RLP.encode(n));
+      }),
+    );
+  });
+
+  it('encodes strings as UTF-8 (never as hex) and numbers as integers', () => {
+    expect(encodeRlp('dog')).toEqual(hex('83646f67'));
+    expect(encodeRlp('0x01')).toEqual(hex('8430783031'));
+    expect(encodeRlp(['cat', 1024, 0n, []])).toEqual(RLP.encode(['cat', 1024, 0n, []]));
+  });
+
+  it('never aliases its input', () => {
+    const one = hex('01');
+    const enc = encodeBytes(one);
+    enc[0] = 2;
+    expect(one).toEqual(hex('01'));
+  });
+
+  it('writes list headers around the reserved prefix', () => {
+    const big = new Uint8Array(300);
+    const out = encodeList([encodeBytes(big)], 5);
+    expect(out.subarray(5)).toEqual(RLP.encode([big]));
+    expect(out.subarray(0, 5)).toEqual(new Uint8Array(5));
+  });
+});
