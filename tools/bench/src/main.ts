@@ -5,6 +5,7 @@
  */
 import { runCryptoBench } from './crypto.ts';
 import { runDiscv4Bench } from './discv4.ts';
+import { runRlpBench } from './rlp.ts';
 import { runRlpxBench } from './rlpx.ts';
 import { runServerBench } from './server.ts';
 
@@ -12,6 +13,7 @@ import { runServerBench } from './server.ts';
 const SUITES: Readonly<Record<string, () => Promise<unknown>>> = {
   crypto: () => runCryptoBench(),
   discv4: () => runDiscv4Bench(),
+  rlp: () => runRlpBench(),
   rlpx: () => runRlpxBench(),
   server: () => runServerBench(),
 };

@@ -26,16 +26,33 @@ export function encodeBytes(b: Uint8Array): Uint8Array {
  * @throws {RangeError} for a negative or non-integer value
  */
 export function encodeUint(v: bigint | number): Uint8Array {
-  if (typeof v === 'number' && (!Number.isSafeInteger(v) || v < 0)) {
-    throw new RangeError(`rlp: expected a non-negative safe integer, got ${v}`);
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v) || v < 0) {
+      throw new RangeError(`rlp: expected a non-negative safe integer, got ${v}`);
+    }
+    return encodeSafeUint(v);
   }
-  let n = BigInt(v);
-  if (n < 0n) throw new RangeError(`rlp: expected a non-negative integer, got ${n}`);
-  if (n === 0n) return Uint8Array.of(0x80);
-  if (n < 0x80n) return Uint8Array.of(Number(n));
-  const bytes: number[] = [];
-  for (; n > 0n; n >>= 8n) bytes.unshift(Number(n & 0xffn));
-  return encodeBytes(Uint8Array.from(bytes));
+  if (v < 0n) throw new RangeError(`rlp: expected a non-negative integer, got ${v}`);
+  if (v <= 0x1f_ffff_ffff_ffffn) return encodeSafeUint(Number(v));
+  let hex = v.toString(16);
+  if (hex.length % 2 === 1) hex = `0${hex}`;
+  const size = hex.length / 2;
+  const out = new Uint8Array(headerSize(size) + size);
+  const start = writeHeader(out, 0, 0x80, size);
+  for (let i = 0; i < size; i++) out[start + i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** A safe non-negative integer: at most 7 bytes, so the header is one byte. */
+function encodeSafeUint(v: number): Uint8Array {
+  if (v === 0) return Uint8Array.of(0x80);
+  if (v < 0x80) return Uint8Array.of(v);
+  let size = 0;
+  for (let s = v; s > 0; s = Math.floor(s / 256)) size++;
+  const out = new Uint8Array(1 + size);
+  out[0] = 0x80 + size;
+  for (let i = size, s = v; i >= 1; i--, s = Math.floor(s / 256)) out[i] = s % 256;
+  return out;
 }
 
 /** The RLP of a boolean as go-ethereum writes it (0x01 or 0x80). */
