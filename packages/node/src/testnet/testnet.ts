@@ -109,9 +109,11 @@ export async function runTestnet(options: TestnetOptions): Promise<TestnetResult
   };
   process.on('exit', killAll);
 
+  // The abort reason tells the two apart by identity, never by its message.
+  const timedOut = new Error('testnet timed out');
   const controller = new AbortController();
-  const timeout = setTimeout(() => controller.abort(new Error('timeout')), Math.max(0, timeoutMs));
-  const onAbort = (): void => controller.abort(new Error('interrupted'));
+  const timeout = setTimeout(() => controller.abort(timedOut), Math.max(0, timeoutMs));
+  const onAbort = (): void => controller.abort(new Error('testnet interrupted'));
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
   const signal = controller.signal;
@@ -199,7 +201,7 @@ export async function runTestnet(options: TestnetOptions): Promise<TestnetResult
       outcome = 'converged';
     } catch (err) {
       if (signal.aborted) {
-        outcome = (signal.reason as Error)?.message === 'timeout' ? 'timeout' : 'interrupted';
+        outcome = signal.reason === timedOut ? 'timeout' : 'interrupted';
       } else {
         outcome = 'failed';
         error = err instanceof Error ? err.message : String(err);

@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summaryLines, tableLines } from '../../src/testnet/render.ts';
 import {
   runTestnet,
@@ -75,6 +78,38 @@ describe('testnet rendering', () => {
     expect(summaryLines({ ...base, outcome: 'failed', error: 'boom' })[0]).toBe(
       'failed after 3.0s: boom',
     );
+  });
+});
+
+describe('testnet outcomes', () => {
+  // A child that never prints its enode: the run can only time out or be interrupted.
+  let dir: string;
+  let script: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ethp2p-testnet-test-'));
+    script = join(dir, 'idle.js');
+    await writeFile(script, 'setInterval(() => {}, 1000);\n');
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('ends with timeout when the time is up first', async () => {
+    const result = await runTestnet({ nodes: 2, timeoutMs: 1, script });
+    expect(result.outcome).toBe('timeout');
+    expect(result.error).toBeUndefined();
+    for (const n of result.nodes) expect(gone(n.pid)).toBe(true);
+  });
+
+  it('ends with interrupted when the signal aborts first', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('timeout'));
+    const result = await runTestnet({
+      nodes: 2,
+      timeoutMs: 45_000,
+      script,
+      signal: controller.signal,
+    });
+    expect(result.outcome).toBe('interrupted');
+    for (const n of result.nodes) expect(gone(n.pid)).toBe(true);
   });
 });
 
