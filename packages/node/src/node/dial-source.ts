@@ -4,6 +4,7 @@
  * `eth/backend.go`: `enode.AsyncFilter(RandomNodes, RequestENR)` then `eth.NewNodeFilter`).
  * @module
  */
+import { checkPositiveInt } from '@ethp2p/base';
 import type { Node } from '@ethp2p/enode';
 import { ETH_ENR_KEY } from '@ethp2p/eth';
 import type { NodeSource, SignalOptions } from '@ethp2p/server';
@@ -35,12 +36,9 @@ export class EthDialSource implements NodeSource {
     accept: (node: Node) => boolean,
     parallel: number = MAX_PARALLEL_ENR_REQUESTS,
   ) {
-    if (!Number.isSafeInteger(parallel) || parallel < 1) {
-      throw new RangeError(`parallel: expected a positive integer, got ${String(parallel)}`);
-    }
     this.#disc = disc;
     this.#accept = accept;
-    this.#parallel = parallel;
+    this.#parallel = checkPositiveInt('parallel', parallel);
   }
 
   randomNodes(options: SignalOptions = {}): AsyncIterable<Node> {

@@ -3,7 +3,7 @@
  * full node behind `ethp2p node` (geth `node.Node` + `eth.Ethereum`, without sync or EVM).
  * @module
  */
-import { type Clock, type Logger, silentLogger, systemClock } from '@ethp2p/base';
+import { type Clock, type Logger, safeEmit, silentLogger, systemClock } from '@ethp2p/base';
 import type { DiscoveryV4 } from '@ethp2p/discovery';
 import { LocalNode, type Node, nodeIdToHex } from '@ethp2p/enode';
 import {
@@ -268,11 +268,9 @@ export class FullNode {
     const interval = this.#options.statusIntervalMs ?? STATUS_INTERVAL_MS;
     if (interval === 0) return;
     const ticker = new StatusTicker(this.#clock, interval, () => {
-      try {
-        this.#emitter.emit('status', { status: this.status() });
-      } catch (err) {
+      safeEmit(this.#emitter, 'status', { status: this.status() }, (err) => {
         this.#log.warn('status listener failed', { err: String(err) });
-      }
+      });
     });
     ticker.start();
     this.#closers.push(() => ticker.stop());

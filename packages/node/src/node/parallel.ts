@@ -2,6 +2,7 @@
  * A bounded-parallel async filter over an async iterable (geth `enode.AsyncFilter`).
  * @module
  */
+import { checkPositiveInt, TaskGroup } from '@ethp2p/base';
 
 /**
  * Yields `check(item)` for the items of `open(signal)` whose check gives a value, running at
@@ -17,57 +18,64 @@ export async function* filterParallel<T, R>(
   parallel: number,
   signal?: AbortSignal,
 ): AsyncGenerator<R> {
-  if (!Number.isSafeInteger(parallel) || parallel < 1) {
-    throw new RangeError(`parallel: expected a positive integer, got ${String(parallel)}`);
-  }
+  checkPositiveInt('parallel', parallel);
   const controller = new AbortController();
   const inner =
     signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
   const source = open(inner)[Symbol.asyncIterator]();
-  const running = new Set<Promise<void>>();
+  // The checks in flight and the pending pull; none of them rejects.
+  const tasks = new TaskGroup();
   const ready: R[] = [];
-  let pulling: Promise<void> | undefined;
+  let pulling = false;
   let done = false;
   let failure: { error: unknown } | undefined;
+  // Called once a task has left the group, so `tasks.size` is current when the loop wakes.
+  let wake: () => void = () => undefined;
+  const spawn = (task: Promise<void>): void => {
+    void tasks.spawn(task).then(() => wake());
+  };
   const start = (item: T): void => {
-    const task: Promise<void> = check(item, inner)
-      .then(
+    spawn(
+      check(item, inner).then(
         (result) => {
           if (result !== undefined) ready.push(result);
         },
         () => undefined,
-      )
-      .then(() => {
-        running.delete(task);
-      });
-    running.add(task);
+      ),
+    );
   };
   try {
     for (;;) {
       while (ready.length > 0) yield ready.shift() as R;
-      if (!done && pulling === undefined && running.size < parallel) {
-        pulling = source.next().then(
-          (next) => {
-            pulling = undefined;
-            if (next.done === true) done = true;
-            else start(next.value);
-          },
-          (error: unknown) => {
-            pulling = undefined;
-            done = true;
-            failure = { error };
-          },
+      const checks = tasks.size - (pulling ? 1 : 0);
+      if (!done && !pulling && checks < parallel) {
+        pulling = true;
+        spawn(
+          source.next().then(
+            (next) => {
+              pulling = false;
+              if (next.done === true) done = true;
+              else start(next.value);
+            },
+            (error: unknown) => {
+              pulling = false;
+              done = true;
+              failure = { error };
+            },
+          ),
         );
       }
-      if (done && pulling === undefined && running.size === 0) {
+      if (done && !pulling && tasks.size === 0) {
         if (failure !== undefined) throw failure.error;
         return;
       }
-      await Promise.race([...running, ...(pulling === undefined ? [] : [pulling])]);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
     }
   } finally {
     controller.abort();
-    await Promise.allSettled([...running, ...(pulling === undefined ? [] : [pulling])]);
+    await tasks.wait();
     if (!done) await source.return?.();
   }
 }

@@ -4,7 +4,7 @@
  * `peers 3 (in 1, out 2) [Geth 2, ethp2p 1] table 57 dials 12 ok 3 traffic in 1.2 MB out 0.8 MB`
  * @module
  */
-import type { Clock, Timer } from '@ethp2p/base';
+import { type Clock, checkPositiveInt, type Timer } from '@ethp2p/base';
 
 /** Default time between two status reports: 10 s. */
 export const STATUS_INTERVAL_MS = 10_000;
@@ -102,11 +102,8 @@ export class StatusTicker {
 
   /** @throws {RangeError} unless `intervalMs` is a positive integer */
   constructor(clock: Clock, intervalMs: number, report: () => void) {
-    if (!Number.isSafeInteger(intervalMs) || intervalMs <= 0) {
-      throw new RangeError(`intervalMs: expected a positive integer, got ${String(intervalMs)}`);
-    }
     this.#clock = clock;
-    this.#intervalMs = intervalMs;
+    this.#intervalMs = checkPositiveInt('intervalMs', intervalMs);
     this.#report = report;
   }
 

@@ -4,7 +4,7 @@
  * each node as geth does (+1 per answer, halved per miss, dropped at 0).
  * @module
  */
-import type { Clock } from '@ethp2p/base';
+import { type Clock, TaskGroup } from '@ethp2p/base';
 import type { Node } from '@ethp2p/enode';
 import { nodeIdToHex } from '@ethp2p/enode';
 import type { NodeSet, NodeSetEntry } from './nodeset.ts';
@@ -131,7 +131,8 @@ function update(
 
 /**
  * Runs `work` on each item of `items` with at most `limit` at once, until the items end or
- * `signal` aborts; waits for the started work before returning.
+ * `signal` aborts; waits for the started work before returning, and then throws the first
+ * error of any work that failed.
  */
 async function runPool<T>(
   items: Iterable<T> | AsyncIterable<T>,
@@ -139,17 +140,32 @@ async function runPool<T>(
   signal: AbortSignal,
   work: (item: T, signal: AbortSignal) => Promise<void>,
 ): Promise<void> {
-  const running = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  const tasks = new TaskGroup({
+    onError: (error) => {
+      failure ??= { error };
+    },
+  });
+  // Called once a task has left the group, so `tasks.size` is current when the loop wakes.
+  let freed: () => void = () => undefined;
   try {
     for await (const item of items) {
-      if (signal.aborted) break;
-      const task = work(item, signal).finally(() => running.delete(task));
-      running.add(task);
-      if (running.size >= limit) await Promise.race(running);
+      if (signal.aborted || failure !== undefined) break;
+      const task = tasks.spawn(work(item, signal));
+      task.then(
+        () => freed(),
+        () => freed(),
+      );
+      while (tasks.size >= limit) {
+        await new Promise<void>((resolve) => {
+          freed = resolve;
+        });
+      }
     }
   } finally {
-    await Promise.allSettled(running);
+    await tasks.wait();
   }
+  if (failure !== undefined) throw failure.error;
 }
 
 function byId(a: Node, b: Node): number {

@@ -1,4 +1,5 @@
 import { SimulatedClock } from '@ethp2p/base';
+import { nextTurn } from '@ethp2p/base/testing';
 import { generatePrivateKey } from '@ethp2p/crypto';
 import { Enr, Node, nodeIdToHex } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
@@ -167,5 +168,52 @@ describe('crawl', () => {
     });
     expect(nodes.get(nodeIdToHex(slow.id))).toEqual(entry(slow, 1));
     expect(stats).toEqual({ added: 0, updated: 0, removed: 0, skipped: 0 });
+  });
+
+  it('runs at most `parallel` ENR requests at once and checks every input node', async () => {
+    const nodes = Array.from({ length: 7 }, signed);
+    const input: NodeSet = new Map(nodes.map((n) => [nodeIdToHex(n.id), entry(n, 1)]));
+    let inFlight = 0;
+    let most = 0;
+    const source: CrawlSource = {
+      requestEnr: async (node) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await nextTurn();
+        inFlight--;
+        return node;
+      },
+      randomNodes: () => [] as unknown as AsyncIterable<Node>,
+    };
+    const { stats } = await crawl({
+      source,
+      input,
+      timeoutMs: 0,
+      parallel: 3,
+      clock: new SimulatedClock(),
+      signal: new AbortController().signal,
+    });
+    expect(most).toBe(3);
+    expect(stats.updated).toBe(7);
+  });
+
+  it('fails with the error of a failing progress callback once its checks have settled', async () => {
+    const nodes = Array.from({ length: 4 }, signed);
+    const input: NodeSet = new Map(nodes.map((n) => [nodeIdToHex(n.id), entry(n, 1)]));
+    const source = new FakeSource(nodes);
+    const boom = new Error('boom');
+    const crawled = crawl({
+      source,
+      input,
+      timeoutMs: 0,
+      parallel: 2,
+      clock: new SimulatedClock(),
+      signal: new AbortController().signal,
+      onProgress: () => {
+        throw boom;
+      },
+    });
+    await expect(crawled).rejects.toBe(boom);
+    expect(source.requests.length).toBeLessThan(4);
   });
 });
