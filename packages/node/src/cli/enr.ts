@@ -4,7 +4,7 @@
  * @see https://eips.ethereum.org/EIPS/eip-778
  * @module
  */
-import { RLP } from '@ethereumjs/rlp';
+import { decodeRlp, type RlpDecoded, RlpError } from '@ethp2p/base/rlp';
 import { bytesToHex, hexToBytes } from '@ethp2p/crypto';
 import { Enr, EnrError, Node, nodeIdToHex } from '@ethp2p/enode';
 import type { CommandSpec } from './command.ts';
@@ -48,7 +48,10 @@ export function describeNode(node: Node): string[] {
   return lines;
 }
 
-/** One entry's value, readable: text, IP address, port, key, or the RLP as hex. */
+/**
+ * One entry's value, readable: text, IP address, port, key, or the RLP as hex; an entry that is
+ * not valid for its key (or not canonical RLP) as its raw hex and why.
+ */
 export function describeEntry(record: Enr, key: string, raw: Uint8Array): string {
   try {
     if (key === 'ip') return record.ip ?? '';
@@ -56,11 +59,11 @@ export function describeEntry(record: Enr, key: string, raw: Uint8Array): string
     if (PORT_KEYS.has(key)) return String(readPortEntry(record, key));
     if (key === 'secp256k1') return `${bytesToHex(record.secp256k1)} (compressed public key)`;
     if (TEXT_KEYS.has(key)) return JSON.stringify(new TextDecoder().decode(record.getBytes(key)));
+    return describeRlp(decodeRlp(raw));
   } catch (err) {
-    if (!(err instanceof EnrError)) throw err;
+    if (!(err instanceof EnrError || err instanceof RlpError)) throw err;
     return `0x${bytesToHex(raw)} (invalid: ${err.message})`;
   }
-  return describeRlp(RLP.decode(raw));
 }
 
 function readPortEntry(record: Enr, key: string): number | undefined {
@@ -82,10 +85,8 @@ function readPortEntry(record: Enr, key: string): number | undefined {
   }
 }
 
-type Rlp = Uint8Array | Rlp[];
-
 /** RLP as text: byte strings as 0x-hex (plus the text when printable), lists in brackets. */
-function describeRlp(item: Rlp): string {
+function describeRlp(item: RlpDecoded): string {
   if (Array.isArray(item)) return `[${item.map(describeRlp).join(', ')}]`;
   const hex = `0x${bytesToHex(item)}`;
   const printable = item.length > 0 && item.every((b) => b >= 0x20 && b < 0x7f);

@@ -4,7 +4,7 @@
  * @module
  */
 import { readFile } from 'node:fs/promises';
-import { RLP } from '@ethereumjs/rlp';
+import { encodeBytes } from '@ethp2p/base/rlp';
 import { keccak256 } from '@ethp2p/crypto';
 import {
   type ChainConfig,
@@ -32,7 +32,7 @@ export function isNetworkName(name: string): name is NetworkName {
   return Object.hasOwn(NETWORKS, name);
 }
 
-const EMPTY_ROOT_HASH = keccak256(RLP.encode(new Uint8Array(0)));
+const EMPTY_ROOT_HASH = keccak256(encodeBytes(new Uint8Array(0)));
 
 /**
  * A chain that is only its genesis block, known by the hash and time in `config`: the Status it

@@ -1,6 +1,7 @@
 import { bytesToHex, generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { Enr } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
+import { describeEntry } from '../../src/cli/enr.ts';
 import { run } from './helpers/run.ts';
 
 // The EIP-778 example record: devp2p `enr.md` "Test Vectors" (also `pyRecord` in go-ethereum
@@ -102,6 +103,16 @@ describe('enr decode', () => {
     expect(entry(out, 'ip')).toBe('0x83010203 (invalid: ip entry is 3 bytes, want 4)');
     expect(entry(out, 'udp')).toBe('0xc0 (invalid: udp entry is a list)');
     expect(field(out, 'enode')).toMatch(/^enode:\/\/[0-9a-f]{128}$/);
+  });
+
+  it('shows an entry holding non-canonical RLP as hex with the reason', () => {
+    // Records verify their entries, so this takes the raw value directly: a list wrapping the
+    // single byte 0x05 as 0x8105, which a strict reader refuses.
+    const record = Enr.sign({ seq: 1n, entries: {} }, generatePrivateKey());
+    expect(describeEntry(record, 'odd', Uint8Array.of(0xc2, 0x81, 0x05))).toMatch(
+      /^0xc28105 \(invalid: .+\)$/,
+    );
+    expect(describeEntry(record, 'odd', Uint8Array.of(0xc2, 0x05, 0x80))).toBe('[0x05, 0x]');
   });
 
   it('decodes an enode URL, saying it has no record', async () => {
