@@ -8,6 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '@ethp2p/base/testing';
+import { EventEmitter } from 'eventemitter3';
 
 /** The `ethp2p` script. */
 export const BIN: string = fileURLToPath(new URL('../../bin/ethp2p.js', import.meta.url));
@@ -26,20 +28,21 @@ export class Ethp2p {
   stdout = '';
   stderr = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  #waiters: (() => void)[] = [];
+  /** `output` on every chunk of stdout and on exit. */
+  readonly #events = new EventEmitter<{ output: () => void }>();
 
   constructor(args: readonly string[]) {
     this.child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       this.stdout += chunk;
-      this.#notify();
+      this.#events.emit('output');
     });
     this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       this.stderr += chunk;
     });
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
-        this.#notify();
+        this.#events.emit('output');
         resolve({ code, signal });
       });
     });
@@ -81,63 +84,46 @@ export class Ethp2p {
     );
   }
 
-  /** Resolves with the first value `test` returns, re-checked on every output. */
-  waitUntil<T>(test: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const v = test();
-        if (v !== undefined) {
-          done();
-          resolve(v);
-          return true;
-        }
-        if (!this.running) {
-          done();
-          reject(
-            new Error(
-              `ethp2p exited waiting for ${what}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`,
-            ),
-          );
-          return true;
-        }
-        return false;
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(
-          new Error(
-            `timed out waiting for ${what}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`,
-          ),
-        );
-      }, timeoutMs);
-      const waiter = (): void => {
-        check();
-      };
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#waiters = this.#waiters.filter((w) => w !== waiter);
-      };
-      if (!check()) this.#waiters.push(waiter);
-    });
+  /**
+   * Resolves with the first value `test` returns, re-checked on every output; rejects after
+   * `timeoutMs` or when the process exits without it.
+   */
+  async waitUntil<T>(test: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+    let value: T | undefined;
+    let exited: Error | undefined;
+    const report = (why: string): Error =>
+      new Error(`${why} waiting for ${what}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
+    try {
+      await waitFor(
+        () => {
+          value = test();
+          if (value !== undefined) return true;
+          if (this.running) return false;
+          exited = report('ethp2p exited');
+          throw exited;
+        },
+        {
+          on: { emitters: [this.#events], events: ['output'] },
+          what,
+          signal: AbortSignal.timeout(timeoutMs),
+        },
+      );
+    } catch {
+      throw exited ?? report('timed out');
+    }
+    return value as T;
   }
 
   /** Sends `signal` and waits (at most `timeoutMs`, then SIGKILL) for the exit. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10_000): Promise<number | null> {
     if (this.running) this.child.kill(signal);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        if (this.running) this.child.kill('SIGKILL');
-        resolve();
-      }, timeoutMs);
-    });
-    await Promise.race([this.exited, late]);
-    clearTimeout(timer);
+    const late = AbortSignal.timeout(timeoutMs);
+    const gaveUp = new Promise<void>((resolve) =>
+      late.addEventListener('abort', () => resolve(), { once: true }),
+    );
+    await Promise.race([this.exited, gaveUp]);
+    if (this.running) this.child.kill('SIGKILL');
     return (await this.exited).code;
-  }
-
-  #notify(): void {
-    for (const w of [...this.#waiters]) w();
   }
 }
 

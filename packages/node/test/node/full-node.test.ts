@@ -1,13 +1,14 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger } from '@ethp2p/base';
+import { waitFor } from '@ethp2p/base/testing';
 import { bytesToHex } from '@ethp2p/crypto';
 import { NodeDatabase, nodeIdToHex } from '@ethp2p/enode';
 import type { MemoryChain } from '@ethp2p/eth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeError } from '../../src/node/errors.ts';
 import type { FullNode } from '../../src/node/full-node.ts';
-import { loadChain, loopbackNode, tempDir, until, writeChain } from './helpers.ts';
+import { loadChain, loopbackNode, tempDir, writeChain } from './helpers.ts';
 
 let dir: string;
 let chain: MemoryChain;
@@ -23,13 +24,11 @@ afterAll(async () => {
 
 /** Waits until both nodes have one eth peer, the other one. */
 async function connected(a: FullNode, b: FullNode): Promise<void> {
-  await until(
-    [a.peerSet.events, b.peerSet.events],
-    'peer:registered',
-    () => a.peerSet.len === 1 && b.peerSet.len === 1,
-    'both nodes have an eth peer',
-    AbortSignal.timeout(15_000),
-  );
+  await waitFor(() => a.peerSet.len === 1 && b.peerSet.len === 1, {
+    on: { emitters: [a.peerSet.events, b.peerSet.events], events: ['peer:registered'] },
+    what: 'both nodes have an eth peer',
+    signal: AbortSignal.timeout(15_000),
+  });
 }
 
 describe('FullNode', () => {
@@ -90,12 +89,13 @@ describe('FullNode', () => {
     expect((await stat(join(bDir, 'nodekey'))).mode & 0o777).toBe(0o600);
     try {
       await connected(a, b);
-      // A node becomes a seed after a few answered revalidation pings (50 ms apart here).
+      // A node becomes a seed after a few answered revalidation pings (50 ms apart here). No
+      // event tells of a pong, so this re-checks the count after each turn of the event loop.
       const disc = b.discovery;
       if (disc === undefined) throw new Error('discovery is off');
-      for (let i = 0; i < 200 && disc.metrics.packetsIn.pong < 12; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+      await waitFor(() => disc.metrics.packetsIn.pong >= 12, {
+        what: 'b has a dozen pongs from a',
+      });
     } finally {
       await b.stop();
     }
@@ -114,13 +114,10 @@ describe('FullNode', () => {
       expect(await readFile(join(bDir, 'nodekey'), 'utf8')).toBe(key);
       const disc = b.discovery;
       if (disc === undefined) throw new Error('discovery is off');
-      await until(
-        [disc.events],
-        'node:added',
-        () => disc.nodes().some((n) => nodeIdToHex(n.id) === aId),
-        'the restarted node has its seed in the table',
-        AbortSignal.timeout(10_000),
-      );
+      await waitFor(() => disc.nodes().some((n) => nodeIdToHex(n.id) === aId), {
+        on: { emitters: [disc.events], events: ['node:added'] },
+        what: 'the restarted node has its seed in the table',
+      });
       await connected(a, b);
     } finally {
       await b.stop();

@@ -1,6 +1,6 @@
 /**
  * Test helpers for the full node: temporary datadirs, a generated chain written as
- * genesis.json + chain.rlp, loopback nodes and event waits.
+ * genesis.json + chain.rlp and loopback nodes.
  * @module
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -58,42 +58,5 @@ export function loopbackNode(
       pingIntervalMs: 50,
       ...options.discoveryConfig,
     },
-  });
-}
-
-/** Something with `on`/`off` for `event`. */
-interface Emitter<E extends string> {
-  on(event: E, fn: () => void): unknown;
-  off(event: E, fn: () => void): unknown;
-}
-
-/**
- * Resolves once `done()` holds, checking now and after each `event` of each emitter; rejects
- * with `what` when `signal` aborts first.
- */
-export function until<E extends string>(
-  emitters: readonly Emitter<E>[],
-  event: E,
-  done: () => boolean,
-  what: string,
-  signal: AbortSignal,
-): Promise<void> {
-  if (done()) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      if (!done()) return;
-      cleanup();
-      resolve();
-    };
-    const onAbort = (): void => {
-      cleanup();
-      reject(new Error(`timed out waiting until ${what}`));
-    };
-    const cleanup = (): void => {
-      for (const e of emitters) e.off(event, check);
-      signal.removeEventListener('abort', onAbort);
-    };
-    for (const e of emitters) e.on(event, check);
-    signal.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -1,11 +1,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '@ethp2p/base/testing';
 import type { DiscoveryV4 } from '@ethp2p/discovery';
 import { nodeIdToHex } from '@ethp2p/enode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseNodeSet } from '../../../src/cli/discv4/nodeset.ts';
-import { startNode, waitForTable } from '../helpers/discovery.ts';
+import { onTableAdded, startNode, tableHolds } from '../helpers/discovery.ts';
 import { run } from '../helpers/run.ts';
 
 const LOCAL = ['--addr', '127.0.0.1:0'];
@@ -20,10 +21,12 @@ beforeAll(async () => {
   const rest = await Promise.all([1, 2, 3].map(() => startNode([first.self()])));
   nodes = [first, ...rest];
   // The bootnode must know the others before a crawl can learn them from it.
-  await waitForTable(
-    first,
-    rest.map((n) => n.localNode.id),
-    AbortSignal.timeout(10_000),
+  await waitFor(
+    tableHolds(
+      first,
+      rest.map((n) => n.localNode.id),
+    ),
+    { on: onTableAdded(first), what: 'the bootnode knows the other nodes' },
   );
 });
 

@@ -1,8 +1,9 @@
+import { waitFor } from '@ethp2p/base/testing';
 import { bytesToHex, generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import type { DiscoveryV4 } from '@ethp2p/discovery';
 import { Enr, nodeIdToHex } from '@ethp2p/enode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNode, waitForTable } from '../helpers/discovery.ts';
+import { onTableAdded, startNode, tableHolds } from '../helpers/discovery.ts';
 import { run } from '../helpers/run.ts';
 
 const LOCAL = ['--addr', '127.0.0.1:0'];
@@ -13,7 +14,10 @@ let helper: DiscoveryV4;
 beforeAll(async () => {
   target = await startNode();
   helper = await startNode([target.self()]);
-  await waitForTable(helper, [target.localNode.id], AbortSignal.timeout(10_000));
+  await waitFor(tableHolds(helper, [target.localNode.id]), {
+    on: onTableAdded(helper),
+    what: 'the helper knows the target',
+  });
 });
 
 afterAll(async () => {

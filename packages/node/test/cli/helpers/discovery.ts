@@ -3,6 +3,7 @@
  * @module
  */
 import { silentLogger } from '@ethp2p/base';
+import type { WaitForOptions } from '@ethp2p/base/testing';
 import { generatePrivateKey } from '@ethp2p/crypto';
 import { DiscoveryV4 } from '@ethp2p/discovery';
 import { type Node, nodeIdToHex } from '@ethp2p/enode';
@@ -21,33 +22,19 @@ export function startNode(bootnodes: readonly Node[] = []): Promise<DiscoveryV4>
   });
 }
 
-/** Resolves once `node`'s table holds every one of `ids`; rejects when `signal` aborts. */
-export function waitForTable(
-  node: DiscoveryV4,
-  ids: readonly Uint8Array[],
-  signal: AbortSignal,
-): Promise<void> {
-  const want = new Set(ids.map(nodeIdToHex));
-  const done = (): boolean => {
+/**
+ * Whether `node`'s table holds every one of `ids`: a condition for `waitFor`, re-checked on the
+ * table's `node:added` (see {@link onTableAdded}).
+ */
+export function tableHolds(node: DiscoveryV4, ids: readonly Uint8Array[]): () => boolean {
+  const want = ids.map(nodeIdToHex);
+  return () => {
     const have = new Set(node.nodes().map((n) => nodeIdToHex(n.id)));
-    return [...want].every((id) => have.has(id));
+    return want.every((id) => have.has(id));
   };
-  if (done()) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAdded = (): void => {
-      if (!done()) return;
-      cleanup();
-      resolve();
-    };
-    const onAbort = (): void => {
-      cleanup();
-      reject(new Error(`table has ${node.nodes().length} nodes, want ${want.size}`));
-    };
-    const cleanup = (): void => {
-      node.events.off('node:added', onAdded);
-      signal.removeEventListener('abort', onAbort);
-    };
-    node.events.on('node:added', onAdded);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+}
+
+/** `waitFor`'s `on` for a change of `node`'s table. */
+export function onTableAdded(node: DiscoveryV4): NonNullable<WaitForOptions['on']> {
+  return { emitters: [node.events], events: ['node:added'] };
 }

@@ -2,23 +2,20 @@
  * Runs the CLI in-process with recorded output.
  * @module
  */
-
+import { waitFor } from '@ethp2p/base/testing';
+import { EventEmitter } from 'eventemitter3';
 import type { CliIo } from '../../../src/cli/io.ts';
 import { main } from '../../../src/cli/main.ts';
 
 /** A stream that records what is written and lets a test wait for some text. */
 export class Recorder {
   text = '';
-  readonly #waiters: { test: (text: string) => boolean; resolve: () => void }[] = [];
+  /** `write` after each chunk. */
+  readonly events: EventEmitter<{ write: () => void }> = new EventEmitter();
 
   write(chunk: string): boolean {
     this.text += chunk;
-    for (const w of [...this.#waiters]) {
-      if (w.test(this.text)) {
-        this.#waiters.splice(this.#waiters.indexOf(w), 1);
-        w.resolve();
-      }
-    }
+    this.events.emit('write');
     return true;
   }
 
@@ -28,21 +25,15 @@ export class Recorder {
   }
 
   /** Resolves once the recorded text satisfies `test`; rejects when `signal` aborts first. */
-  waitFor(test: (text: string) => boolean, signal: AbortSignal): Promise<void> {
-    if (test(this.text)) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const waiter = { test, resolve };
-      this.#waiters.push(waiter);
-      signal.addEventListener(
-        'abort',
-        () => {
-          const i = this.#waiters.indexOf(waiter);
-          if (i >= 0) this.#waiters.splice(i, 1);
-          reject(new Error(`timed out waiting for output; got:\n${this.text}`));
-        },
-        { once: true },
-      );
-    });
+  async waitFor(test: (text: string) => boolean, signal: AbortSignal): Promise<void> {
+    try {
+      await waitFor(() => test(this.text), {
+        on: { emitters: [this.events], events: ['write'] },
+        signal,
+      });
+    } catch (err) {
+      throw new Error(`timed out waiting for output; got:\n${this.text}`, { cause: err });
+    }
   }
 }
 
