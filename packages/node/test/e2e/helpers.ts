@@ -15,10 +15,13 @@ import { EventEmitter } from 'eventemitter3';
 export const BIN: string = fileURLToPath(new URL('../../bin/ethp2p.js', import.meta.url));
 const DIST = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
-/** Throws unless the package is built (the root verify runs `tsc -b` before the tests). */
+/**
+ * Throws unless the package is built: the tests of real `ethp2p` processes fail rather than
+ * skip (CI runs `pnpm build` before `pnpm test`).
+ */
 export function assertBuilt(): void {
   if (!existsSync(DIST)) {
-    throw new Error(`${DIST} is missing: run \`tsc -b\` before the end-to-end tests`);
+    throw new Error(`${DIST} is missing: run pnpm build first (the tests run the built ethp2p)`);
   }
 }
 

@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summaryLines, tableLines } from '../../src/testnet/render.ts';
 import {
@@ -12,8 +10,7 @@ import {
   testnetPeerTarget,
 } from '../../src/testnet/testnet.ts';
 import { run } from '../cli/helpers/run.ts';
-
-const DIST = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+import { assertBuilt } from '../e2e/helpers.ts';
 
 function gone(pid: number | undefined): boolean {
   if (pid === undefined) return true;
@@ -113,7 +110,9 @@ describe('testnet outcomes', () => {
   });
 });
 
-describe.skipIf(!existsSync(DIST))('testnet processes', () => {
+describe('testnet processes', () => {
+  beforeAll(() => assertBuilt());
+
   it('converges with 3 nodes, prints the summary and leaves no child running', async () => {
     const result = await runTestnet({ nodes: 3, timeoutMs: 45_000 });
     expect(result.outcome).toBe('converged');
