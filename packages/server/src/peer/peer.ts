@@ -4,7 +4,14 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#p2p-capability
  * @module
  */
-import { type Clock, type Logger, silentLogger, systemClock, type Timer } from '@ethp2p/base';
+import {
+  type Clock,
+  type Logger,
+  silentLogger,
+  systemClock,
+  TaskGroup,
+  type Timer,
+} from '@ethp2p/base';
 import type { NodeId } from '@ethp2p/enode';
 import { type RlpxConnection, RlpxError, type RlpxMessage } from '@ethp2p/rlpx';
 import type { MatchedProtocol } from '../caps.ts';
@@ -85,7 +92,8 @@ export class Peer implements ProtocolPeer {
   readonly #onMsg: ((event: PeerMsgEvent) => void) | undefined;
   readonly #rws: ProtoRw[];
   readonly #controller = new AbortController();
-  readonly #tasks = new Set<Promise<void>>();
+  /** The read loop, the protocol tasks and the ping writes. */
+  readonly #tasks: TaskGroup;
   #end: PeerEnd | null = null;
   #ended: () => void = () => {};
   readonly #endedPromise: Promise<void>;
@@ -102,7 +110,11 @@ export class Peer implements ProtocolPeer {
     this.inbound = options.inbound;
     this.remoteAddress = formatAddress(conn.socket.remoteAddress, conn.socket.remotePort);
     this.localAddress = formatAddress(conn.socket.localAddress, conn.socket.localPort);
-    this.log = options.log ?? silentLogger;
+    const log = options.log ?? silentLogger;
+    this.log = log;
+    this.#tasks = new TaskGroup({
+      onError: (err) => log.error('peer task failed', { error: String(err) }),
+    });
     this.matched = options.matched;
     this.#clock = options.clock ?? systemClock;
     this.#onMsg = options.onMsg;
@@ -138,15 +150,15 @@ export class Peer implements ProtocolPeer {
     if (this.#started) throw new TypeError('peer: run() called twice');
     this.#started = true;
     if (this.#end === null) {
-      this.#spawn(this.#readLoop());
-      for (const rw of this.#rws) this.#spawn(this.#runProtocol(rw));
+      void this.#tasks.spawn(this.#readLoop());
+      for (const rw of this.#rws) void this.#tasks.spawn(this.#runProtocol(rw));
       this.#schedulePing();
     }
     await this.#endedPromise;
     const end = this.#end as PeerEnd;
     if (end.remoteRequested) this.#conn.close();
     else await sendDisconnect(this.#conn, end.reason, { clock: this.#clock });
-    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
+    await this.#tasks.wait();
     return end;
   }
 
@@ -165,14 +177,6 @@ export class Peer implements ProtocolPeer {
     const { reason, remoteRequested, error } = end;
     this.#controller.abort(new PeerError(reason, undefined, { remoteRequested, cause: error }));
     this.#ended();
-  }
-
-  /** Tracks a background task until it settles (tasks handle their own errors). */
-  #spawn(task: Promise<void>): void {
-    const tracked = task
-      .catch((err: unknown) => this.log.error('peer task failed', { error: String(err) }))
-      .finally(() => this.#tasks.delete(tracked));
-    this.#tasks.add(tracked);
   }
 
   async #readLoop(): Promise<void> {
@@ -237,7 +241,7 @@ export class Peer implements ProtocolPeer {
     this.#pingTimer = this.#clock.schedule(PING_INTERVAL_MS, () => {
       this.#pingTimer = null;
       if (this.#end !== null) return;
-      this.#spawn(
+      void this.#tasks.spawn(
         this.#writeBase(BaseMsgCode.Ping).then(() => {
           this.#schedulePing();
         }),

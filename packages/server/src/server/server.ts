@@ -6,6 +6,7 @@
  * @module
  */
 import type { Socket } from 'node:net';
+import { safeEmit, TaskGroup } from '@ethp2p/base';
 import { equalBytes } from '@ethp2p/crypto';
 import { type LocalNode, Node, type NodeId, nodeIdToHex } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
@@ -68,7 +69,8 @@ export class Server {
   readonly #controller = new AbortController();
   readonly #table: PeerTable;
   readonly #trusted = new Set<string>();
-  readonly #tasks = new Set<Promise<unknown>>();
+  /** Every connection and peer task: nobody awaits them but `stop()`. */
+  readonly #tasks: TaskGroup;
   readonly #scheduler: DialScheduler;
   readonly #hello: Hello;
   readonly #setup: SetupContext;
@@ -86,6 +88,9 @@ export class Server {
   constructor(options: ServerOptions) {
     const config = resolveServerConfig(options);
     this.#config = config;
+    this.#tasks = new TaskGroup({
+      onError: (err) => config.logger.error('server task failed', { err: String(err) }),
+    });
     this.events = this.#emitter;
     this.#table = new PeerTable({
       selfId: nodeIdToHex(config.id),
@@ -108,7 +113,12 @@ export class Server {
       ...(config.netRestrict === undefined ? {} : { netRestrict: config.netRestrict }),
       ...(config.nodeSource === undefined ? {} : { source: config.nodeSource }),
       staticNodes: config.staticNodes,
-      dial: (node, flags, signal) => this.#track(dialNode(this.#setup, node, flags, signal)),
+      dial: (node, flags, signal) => {
+        const dialing = dialNode(this.#setup, node, flags, signal);
+        // Tracked for stop(); a failed dial is the scheduler's to report, not a task failure.
+        void this.#tasks.spawn(dialing.catch(() => {}));
+        return dialing;
+      },
       clock: config.clock,
       random: config.random,
       logger: config.logger,
@@ -246,7 +256,7 @@ export class Server {
     const scheduler = this.#scheduler.stop();
     for (const entry of this.#table.entries()) entry.peer.disconnect(DiscReason.ClientQuitting);
     await Promise.allSettled([listener, scheduler]);
-    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
+    await this.#tasks.wait();
     await this.#listener?.closed();
     if (this.#ownsLocalNode) await this.#localNode?.close();
     this.#config.logger.info('server stopped');
@@ -356,7 +366,7 @@ export class Server {
       throttle: new InboundThrottle({ clock: config.clock, windowMs: config.inboundThrottleMs }),
       ...(restrict === undefined ? {} : { allowIp: (ip: string) => restrict.contains(ip) }),
       logger: config.logger,
-      onConnection: (socket) => this.#track(acceptInbound(this.#setup, socket, this.#signal)),
+      onConnection: (socket) => this.#tasks.spawn(acceptInbound(this.#setup, socket, this.#signal)),
     }).catch((err: unknown) => {
       throw new ServerError('LISTEN_FAILED', `cannot listen on ${listen.host}:${listen.port}`, {
         cause: err,
@@ -408,7 +418,7 @@ export class Server {
     this.#table.add(idHex, entry);
     const dialed = flags.inbound ? 'inbound' : flags.static ? 'static' : 'dynamic';
     this.#scheduler.peerAdded(accepted.node, { dialed });
-    this.#spawn(this.#runPeer(idHex, entry, conn.socket));
+    void this.#tasks.spawn(this.#runPeer(idHex, entry, conn.socket));
     config.logger.debug('peer added', { id: idHex, name: peer.name, dialed });
     this.#emit('peer:added', { peer });
   }
@@ -422,29 +432,11 @@ export class Server {
     this.#emit('peer:removed', { peer: entry.peer, ...end });
   }
 
-  /** Tracks a task nobody awaits but `stop()`. */
-  #spawn(task: Promise<void>): void {
-    this.#track(task).catch((err: unknown) => {
-      this.#config.logger.error('server task failed', { err: String(err) });
-    });
-  }
-
-  /** Tracks `task` until it settles; `stop()` waits for every tracked task. */
-  #track<T>(task: Promise<T>): Promise<T> {
-    const tracked = task.finally(() => this.#tasks.delete(tracked));
-    this.#tasks.add(tracked);
-    tracked.catch(() => {});
-    return tracked;
-  }
-
   /** Emits to listeners; a listener that throws is logged and does not disturb the server. */
   #emit<K extends keyof ServerEvents>(name: K, payload: Parameters<ServerEvents[K]>[0]): void {
-    try {
-      const emit = this.#emitter.emit as (this: unknown, n: K, p: unknown) => boolean;
-      emit.call(this.#emitter, name, payload);
-    } catch (err) {
-      this.#config.logger.warn('event listener failed', { event: name, err: String(err) });
-    }
+    safeEmit(this.#emitter, name, payload, (err) =>
+      this.#config.logger.warn('event listener failed', { event: name, err: String(err) }),
+    );
   }
 }
 
