@@ -4,7 +4,7 @@
  * `randomNodes()` stream.
  * @module
  */
-import type { Clock, Logger } from '@ethp2p/base';
+import type { Clock, Logger, TaskGroup } from '@ethp2p/base';
 import type { Node } from '@ethp2p/enode';
 import type { NodeSource } from '../node-source.ts';
 import type { LookupHost, RandomHost } from './tasks.ts';
@@ -23,8 +23,8 @@ export interface ProducerDeps {
   candidate(node: Node, origin: 'random' | 'lookup'): boolean;
   /** Something changed: run a scheduling pass. */
   changed(): void;
-  /** Tracks a background task so that `stop()` awaits it. */
-  track(task: Promise<unknown>): void;
+  /** The scheduler's background tasks, which `stop()` awaits. */
+  readonly tasks: TaskGroup;
 }
 
 /** Runs one `discoverTask` at a time, lookups starting at least `intervalMs` apart. */
@@ -63,7 +63,7 @@ export class LookupRunner {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#deps.track(discoverTask(this.#host, this.#deps.signal));
+    void this.#deps.tasks.spawn(discoverTask(this.#host, this.#deps.signal));
   }
 }
 
@@ -118,13 +118,13 @@ export class RandomReader {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#deps.track(readRandomTask(this.#host, this.#deps.signal));
+    void this.#deps.tasks.spawn(readRandomTask(this.#host, this.#deps.signal));
   }
 
   /** Closes the stream, if open. */
   close(): void {
     const iterator = this.#iterator;
     this.#iterator = undefined;
-    if (iterator !== undefined) this.#deps.track(close(iterator, this.#deps.signal));
+    if (iterator !== undefined) void this.#deps.tasks.spawn(close(iterator, this.#deps.signal));
   }
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { setMaxListeners } from 'node:events';
+import { safeEmit, TaskGroup } from '@ethp2p/base';
 import { Node, nodeIdToHex } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
 import type { DialCheckState } from './check.ts';
@@ -31,9 +32,6 @@ import type {
 
 type Dynamic = 'random' | 'lookup';
 
-/** Bound on the passes one `#schedule` call makes when listeners ask for more meanwhile. */
-const MAX_SCHEDULE_PASSES = 8;
-
 /**
  * Keeps the dialed peers topped up: static nodes always, and up to `maxDialedPeers` dynamic
  * ones, half of them (rounded down) from the source's random nodes and the rest from lookups.
@@ -57,8 +55,12 @@ const MAX_SCHEDULE_PASSES = 8;
  * source (at most once a minute, backing off to once an hour while it is not found) and dials
  * once more if its endpoint changed.
  *
- * Ownership: the scheduler owns its state. Public methods change it synchronously and schedule
- * a pass in a microtask, so the dial function is never called re-entrantly from them. The
+ * Ownership: the scheduler owns its state. Public methods change it synchronously; every reason
+ * to look again (a peer added or removed, a dial done, a candidate, a history expiry, a static
+ * node added, a producer done) is one request for a scheduling pass. Passes run in a microtask,
+ * so the dial function is never called re-entrantly from a public method, and run in a loop
+ * until no request is pending: a request made during a pass (by an event listener, the dial
+ * function or a task) is served by the next pass of the same loop, never lost. The
  * server reports every peer, dialed or inbound, with `peerAdded` and `peerRemoved`. `stop()`
  * aborts every task and awaits them; afterwards no timer is left.
  *
@@ -84,7 +86,7 @@ export class DialScheduler {
   readonly #peers = new Map<string, { flag: PeerDialFlag; origin: Dynamic | undefined }>();
   readonly #pendingInbound = new Set<string>();
   readonly #buffers: Record<Dynamic, Candidate[]> = { random: [], lookup: [] };
-  readonly #tasks = new Set<Promise<unknown>>();
+  readonly #tasks: TaskGroup;
   readonly #counters = new DialMetricsCounters();
   readonly #controller = new AbortController();
   readonly #dialHost: DialTaskHost;
@@ -92,15 +94,19 @@ export class DialScheduler {
   readonly #randoms: RandomReader | undefined;
   #state: 'new' | 'running' | 'stopped' = 'new';
   #stopping: Promise<void> | undefined;
-  #queued = false;
-  #scheduling = false;
-  #again = false;
+  /** A pass was requested and has not started yet. */
+  #passRequested = false;
+  /** The pass loop is queued or running: a request only has to be marked. */
+  #passLoopActive = false;
   #expiryRunning = false;
 
   /** @throws {TypeError} or {RangeError} on invalid options */
   constructor(options: DialSchedulerOptions) {
     const config = resolveDialConfig(options);
     this.#config = config;
+    this.#tasks = new TaskGroup({
+      onError: (err) => config.logger.error('dial: task failed', { err: String(err) }),
+    });
     this.#check = {
       selfKey: config.selfKey,
       netRestrict: config.netRestrict,
@@ -125,8 +131,8 @@ export class DialScheduler {
         intervalMs: config.lookupIntervalMs,
         signal: this.#controller.signal,
         candidate: (node, origin) => this.#candidate(node, origin),
-        changed: () => this.#schedule(),
-        track: (task) => this.#track(task),
+        changed: () => this.#requestPass(),
+        tasks: this.#tasks,
       };
       const wantsLookup = (): boolean =>
         this.#state === 'running' && this.#buffers.lookup.length < config.maxDialedPeers;
@@ -163,7 +169,7 @@ export class DialScheduler {
     if (this.#state === 'running') return;
     if (this.#state === 'stopped') throw new DialError('CLOSED', 'dial scheduler stopped');
     this.#state = 'running';
-    this.#requestSchedule();
+    this.#requestPass();
   }
 
   /**
@@ -181,7 +187,7 @@ export class DialScheduler {
     this.#buffers.random.length = 0;
     this.#buffers.lookup.length = 0;
     this.#randoms?.close();
-    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
+    await this.#tasks.wait();
   }
 
   /** Adds a static node, or moves a known one to `node`'s endpoint. */
@@ -189,7 +195,7 @@ export class DialScheduler {
     const key = nodeKey(node);
     if (key === this.#check.selfKey) this.#config.logger.warn('dial: static node is ourselves');
     this.#static.set(key, node);
-    this.#requestSchedule();
+    this.#requestPass();
   }
 
   /** Removes a static node. A dial in progress goes on but is not retried. */
@@ -208,12 +214,12 @@ export class DialScheduler {
     const origin = flag !== 'dynamic' ? undefined : task?.origin === 'random' ? 'random' : 'lookup';
     this.#peers.set(key, { flag, origin });
     this.#pendingInbound.delete(key);
-    this.#requestSchedule();
+    this.#requestPass();
   }
 
   /** Reports a peer that left: its slot is refilled, and a static node is redialed. */
   peerRemoved(node: Node): void {
-    if (this.#peers.delete(nodeKey(node))) this.#requestSchedule();
+    if (this.#peers.delete(nodeKey(node))) this.#requestPass();
   }
 
   /**
@@ -226,33 +232,30 @@ export class DialScheduler {
 
   /** Reports the end of an inbound handshake announced with {@link inboundPending}. */
   inboundDone(id: Uint8Array): void {
-    if (this.#pendingInbound.delete(nodeIdToHex(id))) this.#requestSchedule();
+    if (this.#pendingInbound.delete(nodeIdToHex(id))) this.#requestPass();
   }
 
-  #requestSchedule(): void {
-    if (this.#queued || this.#state !== 'running') return;
-    this.#queued = true;
-    queueMicrotask(() => {
-      this.#queued = false;
-      this.#schedule();
-    });
+  /**
+   * The one way to ask for a scheduling pass. Outside the pass loop it queues the loop in a
+   * microtask; during it, the loop runs one more pass once the current one returns.
+   */
+  #requestPass(): void {
+    if (this.#state !== 'running') return;
+    this.#passRequested = true;
+    if (this.#passLoopActive) return;
+    this.#passLoopActive = true;
+    queueMicrotask(() => this.#runPasses());
   }
 
-  /** Scheduling (the 2019 `newTasks`); a call from inside a pass runs as one more pass. */
-  #schedule(): void {
-    if (this.#scheduling) {
-      this.#again = true;
-      return;
-    }
-    this.#scheduling = true;
+  /** Runs passes (the 2019 `newTasks`) until no request is pending. */
+  #runPasses(): void {
     try {
-      for (let pass = 0; pass < MAX_SCHEDULE_PASSES && this.#state === 'running'; pass++) {
-        this.#again = false;
+      while (this.#passRequested && this.#state === 'running') {
+        this.#passRequested = false;
         this.#schedulePass();
-        if (!this.#again) break;
       }
     } finally {
-      this.#scheduling = false;
+      this.#passLoopActive = false;
     }
   }
 
@@ -268,10 +271,10 @@ export class DialScheduler {
     if (!this.#expiryRunning && expiry !== undefined) {
       this.#expiryRunning = true;
       const waiting = waitExpireTask(this.#config.clock, expiry, this.#controller.signal);
-      this.#track(
+      void this.#tasks.spawn(
         waiting.then(() => {
           this.#expiryRunning = false;
-          this.#schedule();
+          this.#requestPass();
         }),
       );
     }
@@ -335,7 +338,7 @@ export class DialScheduler {
     const task: DialTask = { key, node, origin, discoveredAt, startedAt: now };
     this.#dialing.set(key, task);
     if (discoveredAt !== undefined) this.#counters.latency(now - discoveredAt);
-    this.#track(dialTask(this.#dialHost, task, this.#controller.signal));
+    void this.#tasks.spawn(dialTask(this.#dialHost, task, this.#controller.signal));
   }
 
   /** A candidate from the source: dialed now if a slot is free, buffered otherwise. */
@@ -356,7 +359,7 @@ export class DialScheduler {
     const cap = origin === 'random' ? this.#config.randomSlots : this.#config.maxDialedPeers;
     const discoveredAt = this.#config.clock.now();
     pushCandidate(this.#buffers[origin], { node, key, discoveredAt }, cap);
-    this.#schedule();
+    this.#requestPass();
     return true;
   }
 
@@ -396,7 +399,7 @@ export class DialScheduler {
           startedAt: task.startedAt,
           endedAt: clock.now(),
         });
-        this.#schedule();
+        this.#requestPass();
       },
     };
   }
@@ -405,19 +408,9 @@ export class DialScheduler {
     event: E,
     payload: Parameters<DialSchedulerEvents[E]>[0],
   ): void {
-    try {
-      (this.#emitter.emit as (e: E, p: typeof payload) => boolean)(event, payload);
-    } catch (err) {
-      this.#config.logger.error('dial: event listener threw', { event, err: String(err) });
-    }
-  }
-
-  #track(task: Promise<unknown>): void {
-    this.#tasks.add(task);
-    const remove = (): void => {
-      this.#tasks.delete(task);
-    };
-    task.then(remove, remove);
+    safeEmit(this.#emitter, event, payload, (err) =>
+      this.#config.logger.error('dial: event listener threw', { event, err: String(err) }),
+    );
   }
 }
 

@@ -72,6 +72,8 @@ export interface DialCall {
 export class FakeDialer {
   readonly calls: DialCall[] = [];
   ignoreAbort = false;
+  /** Resolve every call as soon as it is made (a dial that completes at once). */
+  succeedAtOnce = false;
   readonly #clock: SimulatedClock;
 
   constructor(clock: SimulatedClock) {
@@ -96,6 +98,7 @@ export class FakeDialer {
         },
       };
       this.calls.push(call);
+      if (this.succeedAtOnce) call.resolve();
       signal.addEventListener('abort', () => {
         if (!this.ignoreAbort && !call.settled) call.reject(signal.reason);
       });
