@@ -58,18 +58,28 @@ export interface RlpxMessage {
  * ```
  */
 export class RlpxConnection {
-  /** The underlying socket (for addresses); do not read from or write to it. */
-  readonly socket: Socket;
   /** The peer's 64-byte static public key. */
   readonly remotePublicKey: Uint8Array;
   /** The peer's node ID, keccak256 of {@link RlpxConnection.remotePublicKey}. */
   readonly remoteId: Uint8Array;
+  /** The remote IP of the TCP connection (as the socket reports it), if known. */
+  readonly remoteAddress: string | undefined;
+  /** The remote TCP port, if known. */
+  readonly remotePort: number | undefined;
+  /** Our IP of the TCP connection, if known. */
+  readonly localAddress: string | undefined;
+  /** Our TCP port, if known. */
+  readonly localPort: number | undefined;
+  readonly #socket: Socket;
+  readonly #socketClosed: Promise<void>;
   readonly #codec: FrameCodec;
   readonly #clock: Clock;
   readonly #readTimeoutMs: number;
   readonly #writeTimeoutMs: number;
   #frames: Generator<FrameMessage, void, undefined>;
   #failure: RlpxError | null = null;
+  /** Which timeout closed the connection, if one did. */
+  #timedOut: 'read' | 'write' | null = null;
   #ended = false;
   #readChain: Promise<unknown> = Promise.resolve();
   #draining: Promise<void> | null = null;
@@ -80,7 +90,14 @@ export class RlpxConnection {
    * @throws {RangeError} for invalid options
    */
   constructor(socket: Socket, handshake: HandshakeResult, options: RlpxConnectionOptions = {}) {
-    this.socket = socket;
+    this.#socket = socket;
+    this.remoteAddress = socket.remoteAddress;
+    this.remotePort = socket.remotePort;
+    this.localAddress = socket.localAddress;
+    this.localPort = socket.localPort;
+    this.#socketClosed = socket.closed
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => socket.once('close', () => resolve()));
     this.remotePublicKey = handshake.remotePublicKey;
     this.remoteId = nodeIdFromPublicKey(handshake.remotePublicKey);
     this.#clock = options.clock ?? systemClock;
@@ -101,12 +118,54 @@ export class RlpxConnection {
 
   /** Whether the connection is closed (by {@link RlpxConnection.close}, the peer or an error). */
   get closed(): boolean {
-    return this.#failure !== null || this.socket.destroyed;
+    return this.#failure !== null || this.#socket.destroyed;
+  }
+
+  /**
+   * Resolves once the socket has fully closed (its `'close'` event), after
+   * {@link RlpxConnection.close} or a failure; never rejects. A caller that must not outlive
+   * the socket (a server's `stop()`) awaits it.
+   */
+  whenClosed(): Promise<void> {
+    return this.#socketClosed;
+  }
+
+  /**
+   * Half-closes the connection once every written frame is out (TCP FIN after the data), so a
+   * {@link RlpxConnection.close} that follows does not drop a last message (a Disconnect) still
+   * queued. Resolves when the socket has finished writing or closed; it may wait as long as the
+   * peer does not read, so callers bound it with a deadline and close afterwards.
+   */
+  async end(): Promise<void> {
+    const socket = this.#socket;
+    let done: () => void = () => {};
+    const finished = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    socket.once('finish', done);
+    socket.once('close', done);
+    try {
+      socket.end();
+      if (socket.writableFinished || socket.destroyed) return;
+      await finished;
+    } finally {
+      socket.off('finish', done);
+      socket.off('close', done);
+    }
   }
 
   /** Why the connection closed, or null while it is open. */
   get closeReason(): RlpxError | null {
     return this.#failure;
+  }
+
+  /**
+   * Whether a read idle timeout closed the connection: a `readMsg` waited longer than the read
+   * timeout (the `TIMEOUT` in {@link RlpxConnection.closeReason} is then a read's, not a
+   * write's). A peer reports this end as "read timeout".
+   */
+  get readTimedOut(): boolean {
+    return this.#timedOut === 'read';
   }
 
   /** Whether snappy is on. */
@@ -161,7 +220,7 @@ export class RlpxConnection {
     }
     this.#throwIfWriteClosed();
     const frame = this.#codec.encode(code, payload);
-    if (this.socket.write(frame)) return;
+    if (this.#socket.write(frame)) return;
     const draining = this.#waitDrain();
     this.#draining = draining;
     try {
@@ -186,7 +245,7 @@ export class RlpxConnection {
         this.#throwIfClosed();
         const msg = this.#nextFrame();
         if (msg !== null) return msg;
-        timer ??= this.#startTimer(this.#readTimeoutMs, 'rlpx read');
+        timer ??= this.#startTimer(this.#readTimeoutMs, 'read');
         await this.#sleep();
       }
     } finally {
@@ -207,7 +266,7 @@ export class RlpxConnection {
       }
       if (!next.done)
         return { code: next.value.code, data: next.value.data, size: next.value.wireSize };
-      const chunk = this.socket.read() as Buffer | null;
+      const chunk = this.#socket.read() as Buffer | null;
       if (chunk === null) {
         if (this.#ended) throw this.#fail(new RlpxError('CLOSED', 'connection closed by the peer'));
         return null;
@@ -217,9 +276,9 @@ export class RlpxConnection {
   }
 
   async #waitDrain(): Promise<void> {
-    const timer = this.#startTimer(this.#writeTimeoutMs, 'rlpx write');
+    const timer = this.#startTimer(this.#writeTimeoutMs, 'write');
     try {
-      while (this.socket.writableNeedDrain) {
+      while (this.#socket.writableNeedDrain) {
         this.#throwIfWriteClosed();
         await this.#sleep();
       }
@@ -242,9 +301,10 @@ export class RlpxConnection {
     for (const wake of wakers) wake();
   };
 
-  #startTimer(ms: number, what: string): Timer {
+  #startTimer(ms: number, kind: 'read' | 'write'): Timer {
     return this.#clock.schedule(ms, () => {
-      this.#fail(new RlpxError('TIMEOUT', `${what} timed out after ${ms} ms`));
+      if (this.#failure === null) this.#timedOut = kind;
+      this.#fail(new RlpxError('TIMEOUT', `rlpx ${kind} timed out after ${ms} ms`));
     });
   }
 
@@ -255,7 +315,7 @@ export class RlpxConnection {
   /** Like `#throwIfClosed`, also once the peer closed and only buffered messages remain. */
   #throwIfWriteClosed(): void {
     this.#throwIfClosed();
-    if (this.socket.destroyed || !this.socket.writable) {
+    if (this.#socket.destroyed || !this.#socket.writable) {
       throw new RlpxError('CLOSED', 'connection closed by the peer');
     }
   }
@@ -264,7 +324,7 @@ export class RlpxConnection {
   #fail(err: RlpxError): RlpxError {
     if (this.#failure === null) {
       this.#failure = err;
-      this.socket.destroy();
+      this.#socket.destroy();
     }
     this.#wake();
     return this.#failure;

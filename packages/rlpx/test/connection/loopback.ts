@@ -52,6 +52,8 @@ export async function listen(): Promise<Listener> {
 export interface Pair {
   readonly initiator: RlpxConnection;
   readonly recipient: RlpxConnection;
+  /** The raw socket under `recipient`, for tests that write to or inspect the wire. */
+  readonly recipientSocket: Socket;
   readonly initiatorKey: Uint8Array;
   readonly recipientKey: Uint8Array;
 }
@@ -65,18 +67,21 @@ export async function pair(
   const initiatorKey = generatePrivateKey();
   const recipientKey = generatePrivateKey();
   const signal = AbortSignal.timeout(10_000);
+  let recipientSocket: Socket | undefined;
   const [initiator, recipient] = await Promise.all([
     connect('127.0.0.1', listener.port, publicKey(recipientKey), {
       ...initiatorOptions,
       privateKey: initiatorKey,
       signal,
     }),
-    listener
-      .next()
-      .then((s) => accept(s, { ...recipientOptions, privateKey: recipientKey, signal })),
+    listener.next().then((s) => {
+      recipientSocket = s;
+      return accept(s, { ...recipientOptions, privateKey: recipientKey, signal });
+    }),
   ]);
   listener.close();
-  return { initiator, recipient, initiatorKey, recipientKey };
+  if (recipientSocket === undefined) throw new Error('no inbound socket');
+  return { initiator, recipient, recipientSocket, initiatorKey, recipientKey };
 }
 
 /**

@@ -3,7 +3,7 @@ import { nodeIdFromPublicKey } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RlpxConnection, RlpxError } from '../../src/index.ts';
 import { decodeHello, encodeHello, HELLO_CODE } from '../helpers/hello.ts';
-import { closed, type Pair, pair, pattern } from './loopback.ts';
+import { type Pair, pair, pattern } from './loopback.ts';
 
 const open: RlpxConnection[] = [];
 async function track(p: Promise<Pair>): Promise<Pair> {
@@ -24,7 +24,9 @@ describe('RlpxConnection over loopback', () => {
     expect(initiator.remotePublicKey).toEqual(publicKey(recipientKey));
     expect(recipient.remotePublicKey).toEqual(publicKey(initiatorKey));
     expect(recipient.remoteId).toEqual(nodeIdFromPublicKey(publicKey(initiatorKey)));
-    expect(initiator.socket.remotePort).toBe(recipient.socket.localPort);
+    expect(initiator.remoteAddress).toBe('127.0.0.1');
+    expect(initiator.remotePort).toBe(recipient.localPort);
+    expect(recipient.remotePort).toBe(initiator.localPort);
   });
 
   it.each([false, true])(
@@ -95,7 +97,8 @@ describe('RlpxConnection over loopback', () => {
   });
 
   it('survives a 16 MiB burst into a paused reader; writeMsg resolves after drain', async () => {
-    const { initiator, recipient } = await track(pair());
+    // The recipient writes, so the test can look at the raw socket under the writer.
+    const { initiator: reader, recipient: writerConn, recipientSocket } = await track(pair());
     const count = 16;
     let written = 0;
     let firstWritten: () => void = () => {};
@@ -104,15 +107,15 @@ describe('RlpxConnection over loopback', () => {
     });
     const writer = (async () => {
       for (let i = 0; i < count; i++) {
-        await initiator.writeMsg(0x11, pattern(1024 * 1024, i));
-        expect(initiator.socket.writableNeedDrain).toBe(false);
+        await writerConn.writeMsg(0x11, pattern(1024 * 1024, i));
+        expect(recipientSocket.writableNeedDrain).toBe(false);
         written++;
         firstWritten();
       }
     })();
     await first;
     for (let i = 0; i < count; i++) {
-      const msg = await recipient.readMsg();
+      const msg = await reader.readMsg();
       expect(equalBytes(msg.data as Uint8Array, pattern(1024 * 1024, i))).toBe(true);
     }
     await writer;
@@ -129,6 +132,17 @@ describe('RlpxConnection over loopback', () => {
     expect(recipient.closed).toBe(true);
   });
 
+  it('end() sends every written frame before the FIN; the peer reads them, then the close', async () => {
+    const { initiator, recipient } = await track(pair());
+    for (let i = 0; i < 3; i++) await initiator.writeMsg(0x10 + i, pattern(64 * 1024, i));
+    await initiator.end();
+    initiator.close();
+    const codes: number[] = [];
+    for await (const msg of recipient) codes.push(msg.code);
+    expect(codes).toEqual([0x10, 0x11, 0x12]);
+    await Promise.all([initiator.whenClosed(), recipient.whenClosed()]);
+  });
+
   it('close is idempotent, rejects pending reads and later writes with CLOSED', async () => {
     const { initiator, recipient } = await track(pair());
     const pending = initiator.readMsg();
@@ -136,9 +150,9 @@ describe('RlpxConnection over loopback', () => {
     initiator.close();
     await expect(pending).rejects.toMatchObject({ name: 'RlpxError', code: 'CLOSED' });
     await expect(initiator.writeMsg(0x10, new Uint8Array(1))).rejects.toBeInstanceOf(RlpxError);
-    await closed(initiator.socket);
-    expect(initiator.socket.destroyed).toBe(true);
+    await initiator.whenClosed();
+    expect(initiator.closed).toBe(true);
     await expect(recipient.readMsg()).rejects.toMatchObject({ code: 'CLOSED' });
-    await closed(recipient.socket);
+    await recipient.whenClosed();
   });
 });

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { type Socket, connect as tcpConnect } from 'node:net';
 import { RLP } from '@ethereumjs/rlp';
 import { SimulatedClock } from '@ethp2p/base';
+import { waitFor } from '@ethp2p/base/testing';
 import { generatePrivateKey, publicKey, randomBytes } from '@ethp2p/crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sealEip8 } from '../../src/handshake/packet.ts';
@@ -169,16 +170,17 @@ describe('handshake rejections (the socket is destroyed every time)', () => {
 
 describe('frame rejections after the handshake (the connection closes)', () => {
   it('garbage in place of a frame header: BAD_HEADER_MAC', async () => {
-    const { initiator, recipient } = await pair();
+    // The recipient's raw socket sends the garbage; the initiator reads it.
+    const { initiator, recipient, recipientSocket } = await pair();
     track(initiator, recipient);
-    await initiator.writeMsg(0x10, new Uint8Array(5));
-    await recipient.readMsg();
-    initiator.socket.write(randomBytes(64));
-    await expect(recipient.readMsg()).rejects.toMatchObject({ code: 'BAD_HEADER_MAC' });
-    expect(recipient.closeReason?.code).toBe('BAD_HEADER_MAC');
-    await closed(recipient.socket);
-    await expect(recipient.readMsg()).rejects.toMatchObject({ code: 'BAD_HEADER_MAC' });
-    await expect(initiator.readMsg()).rejects.toMatchObject({ code: 'CLOSED' });
+    await recipient.writeMsg(0x10, new Uint8Array(5));
+    await initiator.readMsg();
+    recipientSocket.write(randomBytes(64));
+    await expect(initiator.readMsg()).rejects.toMatchObject({ code: 'BAD_HEADER_MAC' });
+    expect(initiator.closeReason?.code).toBe('BAD_HEADER_MAC');
+    await initiator.whenClosed();
+    await expect(initiator.readMsg()).rejects.toMatchObject({ code: 'BAD_HEADER_MAC' });
+    await expect(recipient.readMsg()).rejects.toMatchObject({ code: 'CLOSED' });
   });
 
   it('an authenticated header announcing an oversize frame: FRAME_TOO_LARGE', async () => {
@@ -186,7 +188,7 @@ describe('frame rejections after the handshake (the connection closes)', () => {
     track(initiator, recipient);
     await initiator.writeMsg(0x10, new Uint8Array(4096));
     await expect(recipient.readMsg()).rejects.toMatchObject({ code: 'FRAME_TOO_LARGE' });
-    await closed(recipient.socket);
+    await recipient.whenClosed();
   });
 
   it('a payload that is not snappy once snappy is on: SNAPPY', async () => {
@@ -195,14 +197,15 @@ describe('frame rejections after the handshake (the connection closes)', () => {
     recipient.enableSnappy();
     await initiator.writeMsg(0x10, new Uint8Array(64).fill(0xff));
     await expect(recipient.readMsg()).rejects.toMatchObject({ code: 'SNAPPY' });
-    await closed(recipient.socket);
+    await recipient.whenClosed();
   });
 
   it('an idle reader: TIMEOUT after the injected read timeout', async () => {
     const { initiator, recipient } = await pair({}, { readTimeoutMs: 200 });
     track(initiator, recipient);
     await expect(recipient.readMsg()).rejects.toMatchObject({ code: 'TIMEOUT' });
-    await closed(recipient.socket);
+    expect(recipient.readTimedOut).toBe(true);
+    await recipient.whenClosed();
     await expect(initiator.readMsg()).rejects.toMatchObject({ code: 'CLOSED' });
   });
 
@@ -211,7 +214,7 @@ describe('frame rejections after the handshake (the connection closes)', () => {
     const { initiator, recipient } = await pair({}, { clock, readTimeoutMs: 30_000 });
     track(initiator, recipient);
     const read = recipient.readMsg();
-    await until(() => clock.pending === 1);
+    await waitFor(() => clock.pending === 1, { what: 'the read timer is set' });
     clock.advance(29_999);
     expect(recipient.closed).toBe(false);
     clock.advance(1);
@@ -219,11 +222,3 @@ describe('frame rejections after the handshake (the connection closes)', () => {
     expect(clock.pending).toBe(0);
   });
 });
-
-/** Waits, turn by turn of the event loop, until `predicate` holds (bounded by a timeout). */
-async function until(predicate: () => boolean, signal = AbortSignal.timeout(5000)): Promise<void> {
-  while (!predicate()) {
-    signal.throwIfAborted();
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-}

@@ -80,7 +80,8 @@ describe('write timeout', () => {
       clock.advance(1);
       expect(initiator.closed).toBe(true);
       expect(initiator.closeReason?.code).toBe('TIMEOUT');
-      expect(initiator.socket.destroyed).toBe(true);
+      expect(initiator.readTimedOut).toBe(false);
+      await initiator.whenClosed();
       expect(clock.pending).toBe(0);
 
       await expect(stuck).rejects.toBeInstanceOf(RlpxError);

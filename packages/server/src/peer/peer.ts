@@ -108,8 +108,8 @@ export class Peer implements ProtocolPeer {
     this.name = remoteHello.name;
     this.caps = remoteHello.caps;
     this.inbound = options.inbound;
-    this.remoteAddress = formatAddress(conn.socket.remoteAddress, conn.socket.remotePort);
-    this.localAddress = formatAddress(conn.socket.localAddress, conn.socket.localPort);
+    this.remoteAddress = formatAddress(conn.remoteAddress, conn.remotePort);
+    this.localAddress = formatAddress(conn.localAddress, conn.localPort);
     const log = options.log ?? silentLogger;
     this.log = log;
     this.#tasks = new TaskGroup({
@@ -278,7 +278,7 @@ export class Peer implements ProtocolPeer {
    */
   #connFailure(err: unknown): PeerEnd {
     const cause = this.#conn.closeReason ?? err;
-    const reason = isReadTimeout(cause) ? DiscReason.ReadTimeout : DiscReason.NetworkError;
+    const reason = this.#conn.readTimedOut ? DiscReason.ReadTimeout : DiscReason.NetworkError;
     return { reason, remoteRequested: false, error: cause };
   }
 
@@ -287,11 +287,6 @@ export class Peer implements ProtocolPeer {
     const { name: protocol, version } = rw.protocol;
     this.#onMsg({ direction, protocol, version, code, size });
   }
-}
-
-/** RlpxConnection fails a read that waited too long with TIMEOUT "rlpx read timed out ...". */
-function isReadTimeout(err: unknown): boolean {
-  return err instanceof RlpxError && err.code === 'TIMEOUT' && err.message.startsWith('rlpx read');
 }
 
 function formatAddress(ip: string | undefined, port: number | undefined): string {

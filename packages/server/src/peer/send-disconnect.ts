@@ -4,7 +4,6 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#disconnect-0x01
  * @module
  */
-import type { Socket } from 'node:net';
 import { type Clock, systemClock, type Timer } from '@ethp2p/base';
 import type { RlpxConnection } from '@ethp2p/rlpx';
 import { BaseMsgCode, DISCONNECT_WRITE_TIMEOUT_MS } from '../wire/constants.ts';
@@ -50,33 +49,14 @@ export async function sendDisconnect(
       () => true,
       () => false,
     );
-    if (await Promise.race([write, deadline])) await flushed(conn.socket, deadline);
+    // Half-close once the Disconnect (and what was queued before it) is out, so close does not
+    // drop it.
+    if (await Promise.race([write, deadline])) await Promise.race([conn.end(), deadline]);
   } catch {
     // An invalid reason: close without a message.
   } finally {
     timer?.cancel();
     conn.close();
     await write;
-  }
-}
-
-/**
- * Half-closes `socket` once its buffered writes are out (so close does not drop the
- * Disconnect still queued behind other frames) and resolves on `finish`, `close` or `deadline`.
- */
-async function flushed(socket: Socket, deadline: Promise<false>): Promise<void> {
-  let done: () => void = () => {};
-  const finished = new Promise<void>((resolve) => {
-    done = resolve;
-  });
-  socket.once('finish', done);
-  socket.once('close', done);
-  try {
-    socket.end();
-    if (socket.writableFinished || socket.destroyed) return;
-    await Promise.race([finished, deadline]);
-  } finally {
-    socket.off('finish', done);
-    socket.off('close', done);
   }
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import type { Clock, Logger } from '@ethp2p/base';
 import { Node, nodeIdToHex, normalizeIp } from '@ethp2p/enode';
@@ -84,7 +85,7 @@ export async function acceptInbound(
   } catch (err) {
     ctx.logger.debug('inbound connection failed', { err: String(err) });
     socket.destroy();
-    await socketClosed(socket);
+    if (!socket.closed) await once(socket, 'close');
   }
 }
 
@@ -185,12 +186,12 @@ async function refuse(
       ? DiscReason.ClientQuitting
       : discReasonForError(err);
   const remoteAddress = formatHostPort(
-    normalizeIp(conn.socket.remoteAddress ?? '') ?? '?',
-    conn.socket.remotePort ?? 0,
+    normalizeIp(conn.remoteAddress ?? '') ?? '?',
+    conn.remotePort ?? 0,
   );
   if (remoteRequested) conn.close();
   else await sendDisconnect(conn, reason, { clock: ctx.clock });
-  await socketClosed(conn.socket);
+  await conn.whenClosed();
   ctx.logger.debug('connection refused', { remoteAddress, inbound, reason, remoteRequested });
   ctx.failed({ id: conn.remoteId, inbound, remoteAddress, reason, remoteRequested, error: err });
   return err instanceof PeerError ? err : new PeerError(reason, undefined, { cause: err });
@@ -198,16 +199,10 @@ async function refuse(
 
 /** An inbound remote as a node: its key and its TCP source address (geth does the same). */
 function inboundNode(conn: RlpxConnection): Node {
-  const ip = normalizeIp(conn.socket.remoteAddress ?? '');
-  const port = conn.socket.remotePort;
+  const ip = normalizeIp(conn.remoteAddress ?? '');
+  const port = conn.remotePort;
   return Node.fromPublicKey(conn.remotePublicKey, {
     ...(ip === undefined ? {} : { ip }),
     ...(port === undefined ? {} : { tcp: port }),
   });
-}
-
-/** Resolves once `socket` has emitted `close` (at once if it already has). */
-export function socketClosed(socket: Socket): Promise<void> {
-  if (socket.closed) return Promise.resolve();
-  return new Promise((resolve) => socket.once('close', () => resolve()));
 }

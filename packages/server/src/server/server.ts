@@ -5,10 +5,10 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md
  * @module
  */
-import type { Socket } from 'node:net';
 import { safeEmit, TaskGroup } from '@ethp2p/base';
 import { equalBytes } from '@ethp2p/crypto';
 import { type LocalNode, Node, type NodeId, nodeIdToHex } from '@ethp2p/enode';
+import type { RlpxConnection } from '@ethp2p/rlpx';
 import { EventEmitter } from 'eventemitter3';
 import { capsOf } from '../caps.ts';
 import { DialScheduler } from '../dial/scheduler.ts';
@@ -24,7 +24,6 @@ import {
   acceptInbound,
   dialNode,
   type SetupContext,
-  socketClosed,
 } from './connection-setup.ts';
 import { ServerError } from './errors.ts';
 import type { ServerEvents } from './events.ts';
@@ -418,14 +417,14 @@ export class Server {
     this.#table.add(idHex, entry);
     const dialed = flags.inbound ? 'inbound' : flags.static ? 'static' : 'dynamic';
     this.#scheduler.peerAdded(accepted.node, { dialed });
-    void this.#tasks.spawn(this.#runPeer(idHex, entry, conn.socket));
+    void this.#tasks.spawn(this.#runPeer(idHex, entry, conn));
     config.logger.debug('peer added', { id: idHex, name: peer.name, dialed });
     this.#emit('peer:added', { peer });
   }
 
-  async #runPeer(idHex: string, entry: PeerEntry, socket: Socket): Promise<void> {
+  async #runPeer(idHex: string, entry: PeerEntry, conn: RlpxConnection): Promise<void> {
     const end = await entry.peer.run();
-    await socketClosed(socket);
+    await conn.whenClosed();
     this.#table.remove(idHex, entry);
     this.#scheduler.peerRemoved(entry.node);
     this.#config.logger.debug('peer removed', { id: idHex, reason: end.reason });

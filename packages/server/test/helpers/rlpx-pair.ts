@@ -1,6 +1,6 @@
 /**
  * Test fixtures shared by the server tests: a pair of connected RlpxConnections over loopback
- * (127.0.0.1, port 0), a Hello for either side, and a bounded wait for a condition.
+ * (127.0.0.1, port 0) and a Hello for either side.
  * @module
  */
 import { once } from 'node:events';
@@ -14,6 +14,8 @@ import type { Hello } from '../../src/wire/hello.ts';
 export interface RlpxPair {
   readonly initiator: RlpxConnection;
   readonly recipient: RlpxConnection;
+  /** The raw socket under `recipient`, for tests that look at the wire. */
+  readonly recipientSocket: Socket;
   readonly initiatorKey: Uint8Array;
   readonly recipientKey: Uint8Array;
 }
@@ -50,7 +52,7 @@ export async function rlpxPair(options: RlpxPairOptions = {}): Promise<RlpxPair>
       inbound.then((s) => accept(s, { ...options.recipient, privateKey: recipientKey, signal })),
     ]);
     opened.push(initiator, recipient);
-    return { initiator, recipient, initiatorKey, recipientKey };
+    return { initiator, recipient, recipientSocket: await inbound, initiatorKey, recipientKey };
   } finally {
     server.close();
   }
@@ -64,16 +66,4 @@ export function closePairs(): void {
 /** A p2p v5 Hello from the holder of `privateKey`. */
 export function helloFrom(privateKey: Uint8Array, caps: readonly Cap[] = [], name = 'test'): Hello {
   return { version: 5, name, caps, listenPort: 0, id: publicKey(privateKey) };
-}
-
-/**
- * Resolves once `cond()` is true, checking every millisecond of real time; rejects after
- * `timeoutMs`, a failsafe for a broken test rather than a wait the test relies on.
- */
-export async function until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
 }

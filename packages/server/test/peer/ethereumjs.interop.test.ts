@@ -4,6 +4,7 @@
  * snappy is on (the quirk packages/rlpx's frame reader tolerates), reaching us with its reason.
  */
 import { DISCONNECT_REASON } from '@ethereumjs/devp2p';
+import { waitFor } from '@ethp2p/base/testing';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { connect } from '@ethp2p/rlpx';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ import {
   Peer,
   type Protocol,
 } from '../../src/index.ts';
-import { closePairs, helloFrom, until } from '../helpers/rlpx-pair.ts';
+import { closePairs, helloFrom } from '../helpers/rlpx-pair.ts';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -63,7 +64,7 @@ describe('Peer with an @ethereumjs/devp2p node', () => {
       bestHash: new Uint8Array(32).fill(0x11),
       genesisHash: new Uint8Array(32).fill(0x22),
     });
-    await until(() => got.length > 0, 'its Status');
+    await waitFor(() => got.length > 0, { what: 'its Status' });
     expect(got[0]?.code).toBe(0);
     ejsPeer.disconnect(DISCONNECT_REASON.TOO_MANY_PEERS);
     const end = await run;

@@ -1,4 +1,5 @@
 import { SimulatedClock } from '@ethp2p/base';
+import { waitFor } from '@ethp2p/base/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DiscReason,
@@ -8,7 +9,7 @@ import {
   type Hello,
   PeerError,
 } from '../../src/index.ts';
-import { closePairs, helloFrom, rlpxPair, until } from '../helpers/rlpx-pair.ts';
+import { closePairs, helloFrom, rlpxPair } from '../helpers/rlpx-pair.ts';
 
 afterEach(closePairs);
 
@@ -54,9 +55,17 @@ describe('exchangeHello over loopback RLPx', () => {
         first === 'initiator'
           ? [pair.initiatorKey, pair.recipientKey]
           : [pair.recipientKey, pair.initiatorKey];
+      const raw = pair.recipientSocket;
+      const sentBefore = raw.bytesWritten;
       const early = exchangeHello(a, helloFrom(aKey, eth68, 'early'));
-      // b's socket has a's Hello before b even starts.
-      await until(() => b.socket.readableLength > 0, 'the early Hello');
+      // b's socket has a's Hello before b even starts: in its buffer (b is the recipient), or
+      // out of a's socket over loopback (a is the recipient).
+      await waitFor(
+        first === 'initiator'
+          ? () => raw.readableLength > 0
+          : () => raw.bytesWritten > sentBefore && raw.writableLength === 0,
+        { what: 'the early Hello arrived' },
+      );
       const late = await exchangeHello(b, helloFrom(bKey, eth68, 'late'));
       expect(late.name).toBe('early');
       expect((await early).name).toBe('late');
@@ -146,7 +155,7 @@ describe('exchangeHello over loopback RLPx', () => {
     const err = await rejection(exchange);
     expect(err.reason).toBe(DiscReason.ReadTimeout);
     initiator.close();
-    await until(() => clock.pending === 0, 'no timers');
+    await waitFor(() => clock.pending === 0, { what: 'no timers' });
   });
 
   it('rejects with the signal reason on abort', async () => {

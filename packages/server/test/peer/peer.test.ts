@@ -1,4 +1,5 @@
 import { SimulatedClock } from '@ethp2p/base';
+import { waitFor } from '@ethp2p/base/testing';
 import { publicKey } from '@ethp2p/crypto';
 import { nodeIdFromPublicKey } from '@ethp2p/enode';
 import type { RlpxConnection } from '@ethp2p/rlpx';
@@ -21,7 +22,7 @@ import {
   type ProtocolPeer,
   type RunOptions,
 } from '../../src/index.ts';
-import { closePairs, helloFrom, rlpxPair, until } from '../helpers/rlpx-pair.ts';
+import { closePairs, helloFrom, rlpxPair } from '../helpers/rlpx-pair.ts';
 
 afterEach(closePairs);
 
@@ -109,8 +110,8 @@ describe('Peer over loopback RLPx', () => {
     expect(peer.name).toBe('test');
     expect(peer.caps).toEqual([]);
     expect(peer.inbound).toBe(false);
-    expect(peer.remoteAddress).toBe(`127.0.0.1:${remote.socket.localPort}`);
-    expect(peer.localAddress).toBe(`127.0.0.1:${remote.socket.remotePort}`);
+    expect(peer.remoteAddress).toBe(`127.0.0.1:${remote.localPort}`);
+    expect(peer.localAddress).toBe(`127.0.0.1:${remote.remotePort}`);
     peer.disconnect(DiscReason.Requested);
     await run;
   });
@@ -148,7 +149,7 @@ describe('Peer over loopback RLPx', () => {
     await remote.writeMsg(0x12, Uint8Array.of(0x01));
     await remote.writeMsg(0x13, Uint8Array.of(0x02));
     await remote.writeMsg(0x17, Uint8Array.of(0x03));
-    await until(() => a.got.length === 1 && b.got.length === 2, 'three messages');
+    await waitFor(() => a.got.length === 1 && b.got.length === 2, { what: 'three messages' });
     expect(a.got.map((m) => [m.code, m.data[0]])).toEqual([[2, 1]]);
     expect(b.got.map((m) => [m.code, m.data[0]])).toEqual([
       [0, 2],
@@ -175,7 +176,7 @@ describe('Peer over loopback RLPx', () => {
     const { peer, run, remote } = await setup([a.protocol]);
     for (const code of [3, 0, 4, 0x0f]) await remote.writeMsg(code, EMPTY);
     await remote.writeMsg(0x10, EMPTY);
-    await until(() => a.got.length === 1, 'the subprotocol message');
+    await waitFor(() => a.got.length === 1, { what: 'the subprotocol message' });
     expect(peer.end).toBeNull();
     peer.disconnect(DiscReason.Requested);
     await run;
@@ -194,13 +195,16 @@ describe('Peer over loopback RLPx', () => {
   it('rejects a protocol write beyond its length without dropping the peer', async () => {
     const a = recorder('aaa', 3);
     const { peer, run } = await setup([a.protocol]);
-    await until(() => {
-      try {
-        return a.rw() !== undefined;
-      } catch {
-        return false;
-      }
-    }, 'the protocol to start');
+    await waitFor(
+      () => {
+        try {
+          return a.rw() !== undefined;
+        } catch {
+          return false;
+        }
+      },
+      { what: 'the protocol to start' },
+    );
     await expect(a.rw().writeMsg(3, EMPTY)).rejects.toMatchObject({
       name: 'MsgError',
       code: 'INVALID_CODE',
@@ -306,15 +310,15 @@ describe('Peer over loopback RLPx', () => {
     const { peer, run, remote, events } = await setup([lazy], { clock });
     await remote.writeMsg(0x10, EMPTY);
     await remote.writeMsg(0x11, EMPTY);
-    await until(() => events.length === 1, 'the first message handed over');
+    await waitFor(() => events.length === 1, { what: 'the first message handed over' });
     // Nothing is read while the protocol holds back: no read timer, so no read timeout.
-    await until(() => clock.pending === 1, 'only the ping timer');
+    await waitFor(() => clock.pending === 1, { what: 'only the ping timer' });
     clock.advance(60_000);
     expect((await remote.readMsg()).code).toBe(2); // our pings still go out
     expect(events).toHaveLength(1);
     expect(peer.end).toBeNull();
     release();
-    await until(() => got.length === 2, 'both messages read');
+    await waitFor(() => got.length === 2, { what: 'both messages read' });
     expect(got).toEqual([0, 1]);
     peer.disconnect(DiscReason.Requested);
     await run;
@@ -324,7 +328,7 @@ describe('Peer over loopback RLPx', () => {
   it('pings every 15 s on the injected clock', async () => {
     const clock = new SimulatedClock();
     const { peer, run, remote } = await setup([], { clock });
-    await until(() => clock.pending === 2, 'the ping and read timers');
+    await waitFor(() => clock.pending === 2, { what: 'the ping and read timers' });
     clock.advance(14_999);
     clock.advance(1);
     const ping = await remote.readMsg();
@@ -344,10 +348,10 @@ describe('Peer over loopback RLPx', () => {
   it('drops a peer silent for 30 s with ReadTimeout, announcing nothing, leaving no timer', async () => {
     const clock = new SimulatedClock();
     const { run, remote } = await setup([], { clock });
-    await until(() => clock.pending === 2, 'the ping and read timers');
+    await waitFor(() => clock.pending === 2, { what: 'the ping and read timers' });
     clock.advance(15_000);
     expect((await remote.readMsg()).code).toBe(2); // ping sent, never answered
-    await until(() => clock.pending === 2, 'the next ping');
+    await waitFor(() => clock.pending === 2, { what: 'the next ping' });
     let ended = false;
     void run.then(() => {
       ended = true;

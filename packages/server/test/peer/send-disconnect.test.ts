@@ -1,7 +1,8 @@
 import { SimulatedClock } from '@ethp2p/base';
+import { waitFor } from '@ethp2p/base/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DiscReason, decodeDisconnect, sendDisconnect } from '../../src/index.ts';
-import { closePairs, rlpxPair, until } from '../helpers/rlpx-pair.ts';
+import { closePairs, rlpxPair } from '../helpers/rlpx-pair.ts';
 
 afterEach(closePairs);
 
@@ -45,13 +46,14 @@ describe('sendDisconnect', () => {
 
   it('gives up after 1 s on the injected clock when the write cannot drain', async () => {
     const clock = new SimulatedClock();
-    const { initiator } = await rlpxPair({ initiator: { clock } });
-    // The recipient never reads: 16 MiB cannot all leave, so the next write waits for drain.
-    const stuck = initiator.writeMsg(0x10, new Uint8Array(16 * 1024 * 1024 - 64));
+    // The recipient writes (its raw socket is at hand); the initiator never reads: 16 MiB
+    // cannot all leave, so the next write waits for drain.
+    const { recipient: writer, recipientSocket } = await rlpxPair({ recipient: { clock } });
+    const stuck = writer.writeMsg(0x10, new Uint8Array(16 * 1024 * 1024 - 64));
     stuck.catch(() => {});
-    await until(() => initiator.socket.writableNeedDrain, 'a full socket buffer');
+    await waitFor(() => recipientSocket.writableNeedDrain, { what: 'the socket buffer is full' });
     let done = false;
-    const sent = sendDisconnect(initiator, DiscReason.Requested, { clock }).then(() => {
+    const sent = sendDisconnect(writer, DiscReason.Requested, { clock }).then(() => {
       done = true;
     });
     clock.advance(999);
@@ -59,7 +61,7 @@ describe('sendDisconnect', () => {
     expect(done).toBe(false);
     clock.advance(1);
     await sent;
-    expect(initiator.closed).toBe(true);
+    expect(writer.closed).toBe(true);
     await expect(stuck).rejects.toMatchObject({ code: 'CLOSED' });
     expect(clock.pending).toBe(0);
   });
