@@ -15,8 +15,6 @@ export interface PeerEntry {
   readonly inbound: boolean;
   /** We dialed it as a static node. */
   readonly static: boolean;
-  /** In the trusted set (changes with `addTrustedPeer`/`removeTrustedPeer`). */
-  trusted: boolean;
 }
 
 /** Limits the checkpoints compare against. */

@@ -67,6 +67,10 @@ export class Server {
   readonly #emitter = new EventEmitter<ServerEvents>();
   readonly #controller = new AbortController();
   readonly #table: PeerTable;
+  /**
+   * Hex IDs of the trusted nodes: the one record of trust. The checkpoints and `peersInfo` ask
+   * it when they need to know, so nothing else holds a copy to keep in sync.
+   */
   readonly #trusted = new Set<string>();
   /** Every connection and peer task: nobody awaits them but `stop()`. */
   readonly #tasks: TaskGroup;
@@ -297,10 +301,7 @@ export class Server {
    */
   addTrustedPeer(node: Node): void {
     checkNode(node);
-    const idHex = nodeIdToHex(node.id);
-    this.#trusted.add(idHex);
-    const entry = this.#table.get(idHex);
-    if (entry !== undefined) entry.trusted = true;
+    this.#trusted.add(nodeIdToHex(node.id));
   }
 
   /**
@@ -309,10 +310,7 @@ export class Server {
    */
   removeTrustedPeer(node: Node): void {
     checkNode(node);
-    const idHex = nodeIdToHex(node.id);
-    this.#trusted.delete(idHex);
-    const entry = this.#table.get(idHex);
-    if (entry !== undefined) entry.trusted = false;
+    this.#trusted.delete(nodeIdToHex(node.id));
   }
 
   /** This node: its signed record once started, else a key-only node with the planned endpoint. */
@@ -348,7 +346,7 @@ export class Server {
         localAddress: e.peer.localAddress,
         remoteAddress: e.peer.remoteAddress,
         inbound: e.inbound,
-        trusted: e.trusted,
+        trusted: this.#trusted.has(nodeIdToHex(e.peer.id)),
         static: e.static,
         protocols: e.peer.matched.map((m) => m.protocol),
       }),
@@ -412,7 +410,6 @@ export class Server {
       node: accepted.node,
       inbound: flags.inbound,
       static: flags.static,
-      trusted: flags.trusted,
     };
     this.#table.add(idHex, entry);
     const dialed = flags.inbound ? 'inbound' : flags.static ? 'static' : 'dynamic';

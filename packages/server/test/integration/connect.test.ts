@@ -186,8 +186,15 @@ describe('Server over loopback', () => {
     full.addTrustedPeer(trusted.self());
     await link(trusted, full);
     expect(full.peerCount()).toBe(2);
-    const info = full.peersInfo().find((p) => p.id === trusted.nodeInfo().id);
-    expect(info?.network.trusted).toBe(true);
+    const trustOf = (): boolean | undefined =>
+      full.peersInfo().find((p) => p.id === trusted.nodeInfo().id)?.network.trusted;
+    expect(trustOf()).toBe(true);
+    // Trust changes show at once on the connected peer, which stays connected.
+    full.removeTrustedPeer(trusted.self());
+    expect(trustOf()).toBe(false);
+    full.addTrustedPeer(trusted.self());
+    expect(trustOf()).toBe(true);
+    expect(full.peerCount()).toBe(2);
 
     // Trust from the options works the same way.
     const third = await startServer();
