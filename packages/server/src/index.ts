@@ -31,7 +31,7 @@ export type {
 } from './dial/types.ts';
 export type { MsgErrorCode, PeerErrorOptions } from './errors.ts';
 export { discReasonForError, MSG_ERROR_CODE, MsgError, PeerError } from './errors.ts';
-export type { RlpDecoded, RlpValue } from './msg.ts';
+export type { RlpDecoded, RlpInput } from './msg.ts';
 export { decodeMsg, expectMsg, sendItems, sendMsg } from './msg.ts';
 export type { MsgPipeEnd, MsgPipeOptions } from './msg-pipe.ts';
 export { msgPipe } from './msg-pipe.ts';

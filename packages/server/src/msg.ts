@@ -4,43 +4,40 @@
  * @module
  */
 
-import { type Input, type NestedUint8Array, RLP } from '@ethereumjs/rlp';
+import { decodeRlp, encodeRlp, type RlpDecoded, RlpError, type RlpInput } from '@ethp2p/base/rlp';
 import { bytesToHex, equalBytes } from '@ethp2p/crypto';
 import { MsgError, PeerError } from './errors.ts';
 import type { Msg, MsgReader, MsgWriter } from './protocol.ts';
 import { DiscReason } from './wire/disc-reason.ts';
 
-/** A value RLP can encode: bytes, a string (UTF-8), a number or bigint (unsigned), or a list. */
-export type RlpValue = Input;
-
-/** What RLP decodes to: bytes, or a (nested) list of bytes. */
-export type RlpDecoded = Uint8Array | NestedUint8Array;
+export type { RlpDecoded, RlpInput };
 
 /**
- * Sends `value` RLP-encoded as message `code`.
- * @throws whatever `w.writeMsg` throws; {Error} from the RLP encoder for a negative number
+ * Sends `value` RLP-encoded as message `code`. A string is sent as its UTF-8 bytes (never read
+ * as hex); pass bytes for binary data.
+ * @throws whatever `w.writeMsg` throws; {RangeError} for a negative or non-integer number
  */
-export function sendMsg(w: MsgWriter, code: number, value: RlpValue): Promise<void> {
-  return w.writeMsg(code, RLP.encode(value));
+export function sendMsg(w: MsgWriter, code: number, value: RlpInput): Promise<void> {
+  return w.writeMsg(code, encodeRlp(value));
 }
 
 /** Sends the list `[...items]` as message `code` (`sendItems(w, PING)` sends `0xc0`). */
-export function sendItems(w: MsgWriter, code: number, ...items: RlpValue[]): Promise<void> {
+export function sendItems(w: MsgWriter, code: number, ...items: RlpInput[]): Promise<void> {
   return sendMsg(w, code, items);
 }
 
 /**
- * Decodes the RLP payload of `msg` (or of raw bytes).
- * @throws {PeerError} `ProtocolError` if it is not exactly one RLP item, so a protocol that
- * lets it propagate drops the peer with "breach of protocol"
+ * Decodes the RLP payload of `msg` (or of raw bytes), strictly (canonical sizes, nothing after
+ * the item). The byte strings are views of the payload.
+ * @throws {PeerError} `ProtocolError` if it is not exactly one canonical RLP item, so a protocol
+ * that lets it propagate drops the peer with "breach of protocol"
  */
 export function decodeMsg(msg: Msg | Uint8Array): RlpDecoded {
   const data = msg instanceof Uint8Array ? msg : msg.data;
   try {
-    // @ethereumjs/rlp decodes no bytes as the empty string; geth (rightly) says EOF.
-    if (data.length === 0) throw new RangeError('rlp: empty input');
-    return RLP.decode(data);
+    return decodeRlp(data);
   } catch (err) {
+    if (!(err instanceof RlpError)) throw err;
     const what = msg instanceof Uint8Array ? 'message' : `message 0x${msg.code.toString(16)}`;
     throw new PeerError(DiscReason.ProtocolError, `invalid ${what}: bad RLP`, { cause: err });
   }
@@ -48,16 +45,16 @@ export function decodeMsg(msg: Msg | Uint8Array): RlpDecoded {
 
 /**
  * Reads one message and checks its code and, if `content` is given, that its payload is
- * exactly `RLP.encode(content)`. For tests of protocols over a `msgPipe`.
+ * exactly the RLP of `content`. For tests of protocols over a `msgPipe`.
  * @throws {MsgError} `UNEXPECTED_MSG` on a mismatch; whatever `r.readMsg` throws
  */
-export async function expectMsg(r: MsgReader, code: number, content?: RlpValue): Promise<Msg> {
+export async function expectMsg(r: MsgReader, code: number, content?: RlpInput): Promise<Msg> {
   const msg = await r.readMsg();
   if (msg.code !== code) {
     throw new MsgError('UNEXPECTED_MSG', `expected message code ${code}, got ${msg.code}`);
   }
   if (content !== undefined) {
-    const want = RLP.encode(content);
+    const want = encodeRlp(content);
     if (!equalBytes(want, msg.data)) {
       throw new MsgError(
         'UNEXPECTED_MSG',

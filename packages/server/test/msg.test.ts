@@ -30,6 +30,15 @@ describe('send helpers', () => {
   });
 });
 
+describe('send helpers: strings', () => {
+  it('sends a string as UTF-8, even one that looks like hex', async () => {
+    const [a, b] = msgPipe();
+    const sent = sendItems(a, 0x01, '0x01');
+    expect(hex((await b.readMsg()).data)).toBe('c58430783031');
+    await sent;
+  });
+});
+
 describe('decodeMsg', () => {
   it('decodes the payload', () => {
     const msg = { code: 1, data: RLP.encode([1, [2]]), size: 4, receivedAt: 0 };
@@ -41,6 +50,8 @@ describe('decodeMsg', () => {
     ['truncated', '82ff'],
     ['trailing bytes', 'c00c'],
     ['empty', ''],
+    ['non-canonical (a single byte wrapped)', '8105'],
+    ['non-canonical (long form for a short string)', 'b80161'],
   ])('throws PeerError(ProtocolError) on %s RLP', (_what, payload) => {
     const msg = { code: 0x11, data: Buffer.from(payload, 'hex'), size: 0, receivedAt: 0 };
     let caught: unknown;

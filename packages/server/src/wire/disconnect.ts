@@ -3,7 +3,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#disconnect-0x01
  * @module
  */
-import { RLP } from '@ethereumjs/rlp';
+import { encodeList, encodeUint, RlpError, readItem } from '@ethp2p/base/rlp';
 import { DiscReason, isDiscReason } from './disc-reason.ts';
 
 /**
@@ -14,36 +14,40 @@ export function encodeDisconnect(reason: DiscReason): Uint8Array {
   if (!isDiscReason(reason)) {
     throw new RangeError(`reason: expected a disconnect reason, got ${String(reason)}`);
   }
-  return RLP.encode([reason]);
+  return encodeList([encodeUint(reason)]);
 }
 
 /**
- * The reason in a Disconnect payload. Accepts the list `[reason]` (extra list elements are
- * ignored) and a bare `reason` (sent by old geth versions). Never throws: a payload that does
- * not decode, or a code that is not in the {@link DiscReason} table, gives `Invalid` (0xff).
+ * The reason in a Disconnect payload. Accepts the list `[reason]` (extra list elements and bytes
+ * after the list are ignored) and a bare `reason` (sent by old geth versions), and, as other
+ * clients do, a reason written as a one-byte string even below 0x80 (`81 10`) or as the byte
+ * `00`. Never throws: a payload that does not decode, or a code that is not in the
+ * {@link DiscReason} table, gives `Invalid` (0xff).
  */
 export function decodeDisconnect(data: Uint8Array): DiscReason {
-  let pos = 0;
-  let end = data.length;
-  const first = data[0];
-  if (first === undefined) return DiscReason.Invalid;
-  if (first >= 0xc0) {
-    // Only the short list form fits a reason; a long list is not a Disconnect.
-    if (first > 0xf7) return DiscReason.Invalid;
-    end = 1 + (first - 0xc0);
-    if (end > data.length) return DiscReason.Invalid;
-    pos = 1;
+  let code: number | undefined;
+  try {
+    code = reasonCode(data);
+  } catch (err) {
+    if (!(err instanceof RlpError)) throw err;
   }
-  const code = readSmallUint(data, pos, end);
   return isDiscReason(code) ? code : DiscReason.Invalid;
 }
 
-/** A one-byte unsigned integer item at `pos` (before `end`), or -1. */
-function readSmallUint(data: Uint8Array, pos: number, end: number): number {
-  if (pos >= end) return -1;
-  const b = data[pos] as number;
-  if (b < 0x80) return b;
-  if (b === 0x80) return 0;
-  if (b === 0x81 && pos + 1 < end) return data[pos + 1] as number;
-  return -1;
+/** The reason code of `[reason, ...]` or of a bare `reason`. @throws {RlpError} */
+function reasonCode(data: Uint8Array): number | undefined {
+  const root = readItem(data, 0);
+  if (!root.list) return smallUint(data);
+  // Only the short list form fits a reason; a long list is not a Disconnect.
+  if (root.payload.length >= 56) return undefined;
+  return smallUint(root.payload);
+}
+
+/** The one-byte unsigned integer that starts `b`, read leniently (see decodeDisconnect). */
+function smallUint(b: Uint8Array): number | undefined {
+  // The strict reader refuses a byte below 0x80 wrapped in a string header; tolerated here.
+  if (b[0] === 0x81 && b.length >= 2) return b[1];
+  const it = readItem(b, 0);
+  if (it.list || it.payload.length > 1) return undefined;
+  return it.payload[0] ?? 0;
 }

@@ -5,7 +5,18 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#hello-0x00
  * @module
  */
-import { RLP } from '@ethereumjs/rlp';
+import {
+  encodeBytes,
+  encodeList,
+  encodeUint,
+  listItems,
+  minFields,
+  RlpError,
+  type RlpItem,
+  readRoot,
+  readU64,
+  stringPayload,
+} from '@ethp2p/base/rlp';
 import { compareCaps } from '../caps.ts';
 import { PeerError } from '../errors.ts';
 import type { Cap } from '../protocol.ts';
@@ -14,8 +25,6 @@ import { DiscReason } from './disc-reason.ts';
 
 /** Length of the node ID (the uncompressed secp256k1 public key without its 0x04 prefix). */
 const ID_BYTES = 64;
-/** Integers in Hello are uint64 on the wire (geth); longer ones are malformed. */
-const MAX_UINT_BYTES = 8;
 
 /** A Hello: what each side announces right after the RLPx handshake. */
 export interface Hello {
@@ -47,9 +56,15 @@ export function encodeHello(hello: Hello): Uint8Array {
   }
   const caps = [...hello.caps].sort(compareCaps).map((cap) => {
     checkUint('cap version', cap.version);
-    return [encoder.encode(cap.name), cap.version];
+    return encodeList([encodeBytes(encoder.encode(cap.name)), encodeUint(cap.version)]);
   });
-  return RLP.encode([hello.version, encoder.encode(hello.name), caps, hello.listenPort, hello.id]);
+  return encodeList([
+    encodeUint(hello.version),
+    encodeBytes(encoder.encode(hello.name)),
+    encodeList(caps),
+    encodeUint(hello.listenPort),
+    encodeBytes(hello.id),
+  ]);
 }
 
 /**
@@ -66,22 +81,13 @@ export function decodeHello(data: Uint8Array): Hello {
       `message too big: hello of ${data.length} bytes (limit ${BASE_PROTOCOL_MAX_MSG_SIZE})`,
     );
   }
-  let items: unknown;
+  let hello: Hello;
   try {
-    items = RLP.decode(data);
+    hello = readHello(data);
   } catch (err) {
-    throw malformed('bad RLP', err);
+    if (err instanceof RlpError) throw malformed(err.message, err);
+    throw err;
   }
-  if (!Array.isArray(items) || items.length < 5) throw malformed('expected a list of 5 or more');
-  const [version, name, caps, listenPort, id] = items as unknown[];
-  if (!Array.isArray(caps)) throw malformed('caps: expected a list');
-  const hello: Hello = {
-    version: readUint(version, 'version'),
-    name: decoder.decode(readBytes(name, 'name')),
-    caps: caps.map(readCap),
-    listenPort: readUint(listenPort, 'listenPort'),
-    id: readBytes(id, 'id'),
-  };
   if (hello.id.length !== ID_BYTES || hello.id.every((b) => b === 0)) {
     throw new PeerError(
       DiscReason.InvalidIdentity,
@@ -91,27 +97,31 @@ export function decodeHello(data: Uint8Array): Hello {
   return hello;
 }
 
-function readCap(item: unknown): Cap {
-  if (!Array.isArray(item) || item.length < 2) throw malformed('cap: expected [name, version]');
+/** The fields of a Hello, strictly decoded (trailing list elements ignored). @throws {RlpError} */
+function readHello(data: Uint8Array): Hello {
+  const [version, name, caps, listenPort, id] = minFields(readRoot(data, 'hello'), 5, 'hello');
   return {
-    name: decoder.decode(readBytes(item[0], 'cap name')),
-    version: readUint(item[1], 'cap version'),
+    version: readUint64(version, 'version'),
+    name: decoder.decode(stringPayload(name, 'name')),
+    caps: listItems(caps, 'caps').map(readCap),
+    listenPort: readUint64(listenPort, 'listenPort'),
+    id: stringPayload(id, 'id').slice(),
   };
 }
 
-function readBytes(item: unknown, what: string): Uint8Array {
-  if (!(item instanceof Uint8Array)) throw malformed(`${what}: expected a byte string`);
-  return item;
+function readCap(item: RlpItem): Cap {
+  const [name, version] = minFields(item, 2, 'cap');
+  return {
+    name: decoder.decode(stringPayload(name, 'cap name')),
+    version: readUint64(version, 'cap version'),
+  };
 }
 
-/** A canonical uint64 (no leading zeros); values above 2^53 lose precision. */
-function readUint(item: unknown, what: string): number {
-  const b = readBytes(item, what);
-  if (b.length > MAX_UINT_BYTES) throw malformed(`${what}: integer longer than 8 bytes`);
-  if (b[0] === 0) throw malformed(`${what}: integer has leading zeros`);
-  let v = 0;
-  for (const x of b) v = v * 256 + x;
-  return v;
+/**
+ * A canonical uint64 (geth's type for Hello's integers; no leading zeros, at most 8 bytes), as a
+ * number; values above 2^53 lose precision. */
+function readUint64(item: RlpItem | undefined, what: string): number {
+  return Number(readU64(item, what));
 }
 
 function malformed(what: string, cause?: unknown): PeerError {
