@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { capsOf, matchProtocols, type Protocol } from '../src/index.ts';
+import type { Protocol } from '../src/index.ts';
+import { capsOf, matchProtocols } from '../src/wire/index.ts';
 
 function proto(name: string, version: number, length: number): Protocol {
   return { name, version, length, run: async () => {} };

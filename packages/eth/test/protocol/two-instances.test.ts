@@ -1,5 +1,6 @@
 import { SimulatedClock, seededRandom } from '@ethp2p/base';
-import { capsOf, DiscReason, matchProtocols, msgPipe } from '@ethp2p/server';
+import { DiscReason, msgPipe } from '@ethp2p/server';
+import { capsOf, matchProtocols } from '@ethp2p/server/wire';
 import { describe, expect, it } from 'vitest';
 import { MemoryTxPool } from '../../src/chain/memory-tx-pool.ts';
 import type { EthPeer } from '../../src/peer/eth-peer.ts';

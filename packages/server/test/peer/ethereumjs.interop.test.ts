@@ -10,14 +10,9 @@ import { connect } from '@ethp2p/rlpx';
 import { afterEach, describe, expect, it } from 'vitest';
 // The ethereumjs driver of the rlpx interop tests (test-only, read as is).
 import { createEjsNode, ethOf, listenEjs } from '../../../rlpx/test/helpers/ethereumjs.ts';
-import {
-  DiscReason,
-  exchangeHello,
-  type Msg,
-  matchProtocols,
-  Peer,
-  type Protocol,
-} from '../../src/index.ts';
+import { DiscReason, type Msg, type Protocol } from '../../src/index.ts';
+import { Peer } from '../../src/peer/peer.ts';
+import { exchangeHello, matchProtocols } from '../../src/wire/index.ts';
 import { closePairs, helloFrom } from '../helpers/rlpx-pair.ts';
 
 const cleanups: (() => void)[] = [];

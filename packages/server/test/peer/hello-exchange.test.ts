@@ -1,14 +1,8 @@
 import { SimulatedClock } from '@ethp2p/base';
 import { waitFor } from '@ethp2p/base/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  DiscReason,
-  encodeDisconnect,
-  encodeHello,
-  exchangeHello,
-  type Hello,
-  PeerError,
-} from '../../src/index.ts';
+import { DiscReason, PeerError } from '../../src/index.ts';
+import { encodeDisconnect, encodeHello, exchangeHello, type Hello } from '../../src/wire/index.ts';
 import { closePairs, helloFrom, rlpxPair } from '../helpers/rlpx-pair.ts';
 
 afterEach(closePairs);

@@ -6,22 +6,23 @@ import type { RlpxConnection } from '@ethp2p/rlpx';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type Cap,
-  capsOf,
   DiscReason,
-  decodeDisconnect,
-  encodeDisconnect,
-  exchangeHello,
   type Msg,
   type MsgReadWriter,
-  matchProtocols,
-  Peer,
   type PeerEnd,
   PeerError,
-  type PeerMsgEvent,
   type Protocol,
   type ProtocolPeer,
   type RunOptions,
 } from '../../src/index.ts';
+import { Peer, type PeerMsgEvent } from '../../src/peer/peer.ts';
+import {
+  capsOf,
+  decodeDisconnect,
+  encodeDisconnect,
+  exchangeHello,
+  matchProtocols,
+} from '../../src/wire/index.ts';
 import { closePairs, helloFrom, rlpxPair } from '../helpers/rlpx-pair.ts';
 
 afterEach(closePairs);

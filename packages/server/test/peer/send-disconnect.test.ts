@@ -1,7 +1,8 @@
 import { SimulatedClock } from '@ethp2p/base';
 import { waitFor } from '@ethp2p/base/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DiscReason, decodeDisconnect, sendDisconnect } from '../../src/index.ts';
+import { DiscReason } from '../../src/index.ts';
+import { decodeDisconnect, sendDisconnect } from '../../src/wire/index.ts';
 import { closePairs, rlpxPair } from '../helpers/rlpx-pair.ts';
 
 afterEach(closePairs);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DiscReason, decodeDisconnect, discReasonText, encodeDisconnect } from '../../src/index.ts';
+import { DiscReason, discReasonText } from '../../src/index.ts';
+import { decodeDisconnect, encodeDisconnect } from '../../src/wire/index.ts';
 
 /** geth's table (p2p/peer_error.go), as data. */
 const TABLE: [number, keyof typeof DiscReason, string][] = [

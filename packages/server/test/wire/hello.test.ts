@@ -1,7 +1,8 @@
 import { RLP } from '@ethereumjs/rlp';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DiscReason, decodeHello, encodeHello, type Hello, PeerError } from '../../src/index.ts';
+import { DiscReason, PeerError } from '../../src/index.ts';
+import { decodeHello, encodeHello, type Hello } from '../../src/wire/index.ts';
 
 const id = Uint8Array.from({ length: 64 }, (_, i) => i + 1);
 const hello: Hello = {

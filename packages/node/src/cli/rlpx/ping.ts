@@ -7,14 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { bytesToHex, generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { loadNodeKey } from '@ethp2p/enode';
 import { connect } from '@ethp2p/rlpx';
-import {
-  BASE_PROTOCOL_VERSION,
-  DEFAULT_NAME,
-  discReasonText,
-  exchangeHello,
-  type Hello,
-  PeerError,
-} from '@ethp2p/server';
+import { DEFAULT_NAME, discReasonText, PeerError } from '@ethp2p/server';
+import { BASE_PROTOCOL_VERSION, exchangeHello, type Hello } from '@ethp2p/server/wire';
 import type { CommandContext, CommandSpec, GroupSpec } from '../command.ts';
 import { NODEKEY_OPTION, timeoutOption, withTimeout } from '../discv4/common.ts';
 import { failure } from '../errors.ts';
