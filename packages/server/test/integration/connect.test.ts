@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { connect as tcpConnect } from 'node:net';
 import { RLP } from '@ethereumjs/rlp';
+import { waitFor } from '@ethp2p/base/testing';
 import { generatePrivateKey } from '@ethp2p/crypto';
 import { connect, type RlpxConnection } from '@ethp2p/rlpx';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import type { Protocol } from '../../src/protocol.ts';
 import type { PeerMessageEvent } from '../../src/server/events.ts';
 import type { Server } from '../../src/server/server.ts';
 import { DiscReason } from '../../src/wire/disc-reason.ts';
-import { nextEvent, rawDial, serverStarter, testProtocol, until } from './helpers.ts';
+import { nextEvent, rawDial, serverStarter, testProtocol } from './helpers.ts';
 
 const startServer = serverStarter();
 
@@ -241,7 +242,10 @@ describe('Server over loopback', () => {
     let quiet = 0;
     b.events.on('peer:msg', () => quiet++);
     a.addPeer(b.self());
-    await until([a.events], ['peer:msg'], () => seen.length >= 2);
+    await waitFor(() => seen.length >= 2, {
+      what: 'two message events',
+      on: { emitters: [a.events], events: ['peer:msg'] },
+    });
     const strip = ({ peer: _p, ...rest }: PeerMessageEvent) => rest;
     expect(seen.map(strip)).toEqual(
       expect.arrayContaining([

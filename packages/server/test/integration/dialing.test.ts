@@ -1,8 +1,9 @@
+import { waitFor } from '@ethp2p/base/testing';
 import { Node, nodeIdToHex } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
 import type { Server } from '../../src/server/server.ts';
 import { DiscReason } from '../../src/wire/disc-reason.ts';
-import { nextEvent, SharedNodeSource, serverStarter, until } from './helpers.ts';
+import { nextEvent, SharedNodeSource, serverStarter } from './helpers.ts';
 
 const startServer = serverStarter();
 
@@ -74,12 +75,11 @@ describe('dialing', () => {
     }
     source.add(...mesh.map((s) => s.self()));
     const dialed = (s: Server): number => s.peers().filter((p) => !p.inbound).length;
-    await until(
-      mesh.map((s) => s.events),
-      ['peer:added', 'peer:removed'],
-      () => mesh.every((s) => dialed(s) >= 2),
-      20_000,
-    );
+    await waitFor(() => mesh.every((s) => dialed(s) >= 2), {
+      what: 'every server dialed 2 peers',
+      on: { emitters: mesh.map((s) => s.events), events: ['peer:added', 'peer:removed'] },
+      signal: AbortSignal.timeout(20_000),
+    });
     for (const s of mesh) {
       expect(s.peerCount()).toBeGreaterThanOrEqual(2);
       expect(s.peerCount()).toBeLessThanOrEqual(6);

@@ -77,35 +77,6 @@ export function nextEvent<K extends keyof ServerEvents>(
   });
 }
 
-/**
- * Resolves once `condition()` holds, re-checking whenever one of the `names` events fires on
- * one of `emitters`; rejects after `timeoutMs`.
- */
-export function until(
-  emitters: readonly Events[],
-  names: readonly (keyof ServerEvents)[],
-  condition: () => boolean,
-  timeoutMs = WAIT_MS,
-): Promise<void> {
-  if (condition()) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      if (!condition()) return;
-      done();
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for a condition`));
-    }, timeoutMs);
-    const done = (): void => {
-      clearTimeout(timer);
-      for (const e of emitters) for (const n of names) e.off(n, check);
-    };
-    for (const e of emitters) for (const n of names) e.on(n, check);
-  });
-}
-
 /** The system clock, counting timers that are scheduled and neither ran nor were cancelled. */
 export class TrackingClock implements Clock {
   readonly #live = new Set<object>();

@@ -1,20 +1,14 @@
 import { once } from 'node:events';
 import { connect as tcpConnect } from 'node:net';
 import { SimulatedClock } from '@ethp2p/base';
+import { waitFor } from '@ethp2p/base/testing';
 import { generatePrivateKey } from '@ethp2p/crypto';
 import { describe, expect, it } from 'vitest';
 import type { ServerOptions } from '../../src/server/config.ts';
 import type { PeerRemovedEvent } from '../../src/server/events.ts';
 import { Server } from '../../src/server/server.ts';
 import { DiscReason } from '../../src/wire/disc-reason.ts';
-import {
-  activeResources,
-  nextEvent,
-  rawDial,
-  TrackingClock,
-  testProtocol,
-  until,
-} from './helpers.ts';
+import { activeResources, nextEvent, rawDial, TrackingClock, testProtocol } from './helpers.ts';
 
 /** Handle kinds counted; the server's timers are counted by the TrackingClock instead. */
 const KINDS = ['TCPSocketWrap', 'TCPServerWrap'] as const;
@@ -50,16 +44,18 @@ describe('Server.stop', () => {
     await hub.start();
     for (const s of spokes) await s.start();
     // Two spokes dial the hub, the hub dials the third: peers in both directions.
-    const hubAdded = until([hub.events], ['peer:added'], () => hub.peerCount() === 3);
+    const hubAdded = waitFor(() => hub.peerCount() === 3, {
+      what: 'the hub has 3 peers',
+      on: { emitters: [hub.events], events: ['peer:added'] },
+    });
     spokes[0]?.addPeer(hub.self());
     spokes[1]?.addPeer(hub.self());
     if (spokes[2] !== undefined) hub.addPeer(spokes[2].self());
     await hubAdded;
-    await until(
-      spokes.map((s) => s.events),
-      ['peer:added'],
-      () => spokes.every((s) => s.peerCount() === 1),
-    );
+    await waitFor(() => spokes.every((s) => s.peerCount() === 1), {
+      what: 'every spoke has its peer',
+      on: { emitters: spokes.map((s) => s.events), events: ['peer:added'] },
+    });
 
     // A pending inbound handshake: a bare TCP socket that never speaks.
     const idle = tcpConnect({ host: '127.0.0.1', port: hub.listenPort as number });
@@ -78,11 +74,10 @@ describe('Server.stop', () => {
     for (const e of hubRemoved) {
       expect(e).toMatchObject({ reason: DiscReason.ClientQuitting, remoteRequested: false });
     }
-    await until(
-      spokes.map((s) => s.events),
-      ['peer:removed'],
-      () => seen.length === 3,
-    );
+    await waitFor(() => seen.length === 3, {
+      what: 'every spoke lost the hub',
+      on: { emitters: spokes.map((s) => s.events), events: ['peer:removed'] },
+    });
     for (const e of seen) {
       expect(e).toMatchObject({ reason: DiscReason.ClientQuitting, remoteRequested: true });
     }
