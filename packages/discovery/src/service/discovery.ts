@@ -11,6 +11,7 @@ import {
   type Random,
   systemClock,
   systemRandom,
+  TaskGroup,
 } from '@ethp2p/base';
 import { assertBytes, publicKey as derivePublicKey, equalBytes } from '@ethp2p/crypto';
 import type { LocalNode, NodeDatabase } from '@ethp2p/enode';
@@ -18,7 +19,6 @@ import { Node } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
 import { Table } from '../table/table.ts';
 import type { TableEvents } from '../table/types.ts';
-import { trackTask } from '../tasks.ts';
 import type { DatagramSocket } from '../transport/datagram.ts';
 import { ReplyMatcher } from '../transport/reply-matcher.ts';
 import type { DecodedPacket } from '../wire/index.ts';
@@ -97,7 +97,7 @@ export class DiscoveryV4 {
   readonly localNode: LocalNode;
   readonly #emitter = new EventEmitter<DiscoveryEvents>();
   readonly #controller = new AbortController();
-  readonly #tasks = new Set<Promise<unknown>>();
+  readonly #tasks = new TaskGroup();
   readonly #ctx: ServiceContext;
   readonly #refresher: Refresher;
   readonly #counters = new MetricsCounters();
@@ -152,7 +152,7 @@ export class DiscoveryV4 {
       pingBacks: new Set(),
       bonds: new BondCache(),
       signal: this.#controller.signal,
-      track: (task) => trackTask(this.#tasks, task),
+      track: (task) => void this.#tasks.spawn(task),
     };
   }
 
@@ -221,7 +221,7 @@ export class DiscoveryV4 {
     this.#ctx.matcher.close();
     this.#controller.abort(new DiscoveryError('CLOSED', 'discovery stopped'));
     await Promise.allSettled([this.#refresher.stop(), this.#ctx.table.stop()]);
-    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
+    await this.#tasks.wait();
     await this.#ctx.socket.close();
     for (const close of this.#onStop) await close();
   }

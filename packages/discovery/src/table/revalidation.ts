@@ -11,10 +11,9 @@
  * synchronous call when it arrives; the table ignores it if the entry left the table meanwhile.
  * @module
  */
-import type { Clock, Logger, Random, Timer } from '@ethp2p/base';
+import { type Clock, type Logger, type Random, TaskGroup, type Timer } from '@ethp2p/base';
 import { equalBytes } from '@ethp2p/crypto';
 import type { Node } from '@ethp2p/enode';
-import { trackTask } from '../tasks.ts';
 import type { TableEntry } from './bucket.ts';
 
 /**
@@ -87,7 +86,7 @@ export class Revalidation {
   readonly #opts: RevalidationOptions;
   /** Entries with a check in flight: a subset of the table, so bounded by it. */
   readonly #active = new Set<TableEntry>();
-  readonly #tasks = new Set<Promise<unknown>>();
+  readonly #checks = new TaskGroup();
   #running: { revalidator: Revalidator; controller: AbortController } | undefined;
   #timer: { at: number; handle: Timer } | undefined;
 
@@ -145,7 +144,7 @@ export class Revalidation {
     this.#timer = undefined;
     this.#active.clear();
     running?.controller.abort(new Error('table stopped'));
-    await Promise.allSettled([...this.#tasks]);
+    await this.#checks.wait();
   }
 
   #reschedule(): void {
@@ -175,7 +174,7 @@ export class Revalidation {
     const running = this.#running;
     if (running === undefined) return;
     this.#active.add(entry);
-    trackTask(this.#tasks, this.#check(entry, running.revalidator, running.controller.signal));
+    void this.#checks.spawn(this.#check(entry, running.revalidator, running.controller.signal));
   }
 
   async #check(entry: TableEntry, revalidator: Revalidator, signal: AbortSignal): Promise<void> {

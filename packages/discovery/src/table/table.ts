@@ -12,14 +12,15 @@ import {
   defaultLogger,
   type Logger,
   type Random,
+  safeEmit,
   systemClock,
   systemRandom,
+  TaskGroup,
 } from '@ethp2p/base';
 import { assertBytes, equalBytes } from '@ethp2p/crypto';
 import { Node } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
 import { NodesByDistance } from '../lookup/nodes-by-distance.ts';
-import { trackTask } from '../tasks.ts';
 import type { TableEntry } from './bucket.ts';
 import type { TableChange } from './buckets.ts';
 import { Buckets } from './buckets.ts';
@@ -69,7 +70,7 @@ export class Table {
   readonly #buckets: Buckets;
   readonly #reval: Revalidation;
   readonly #findFails: FindFails;
-  readonly #writes = new Set<Promise<unknown>>();
+  readonly #writes = new TaskGroup();
   #initDone = false;
 
   /** @throws {RangeError} unless `selfId` is 32 bytes or `pingIntervalMs` a positive integer */
@@ -239,7 +240,7 @@ export class Table {
    */
   async stop(): Promise<void> {
     await this.#reval.stop();
-    await Promise.allSettled([...this.#writes, this.#findFails.idle()]);
+    await Promise.all([this.#writes.wait(), this.#findFails.idle()]);
   }
 
   /** geth `tableRevalidation.handleResponse`. */
@@ -269,7 +270,7 @@ export class Table {
     const write = db.updateNode(node).catch((err: unknown) => {
       this.#logger.debug('storing a seed node failed', { err });
     });
-    trackTask(this.#writes, write);
+    void this.#writes.spawn(write);
   }
 
   /** geth `handleAddNode`: self and, before init, inbound nodes are rejected up front. */
@@ -281,15 +282,13 @@ export class Table {
 
   /** Emits a completed change; a throwing listener never breaks the table. */
   #emit(change: TableChange): void {
-    try {
-      if (change.kind === 'added') {
-        this.#emitter.emit('node:added', { node: change.node, bucket: change.bucket });
-      } else {
-        const { node, bucket, reason } = change;
-        this.#emitter.emit('node:removed', { node, bucket, reason });
-      }
-    } catch (err) {
+    const onError = (err: unknown): void =>
       this.#logger.error('table event listener threw', { err });
+    if (change.kind === 'added') {
+      safeEmit(this.#emitter, 'node:added', { node: change.node, bucket: change.bucket }, onError);
+    } else {
+      const { node, bucket, reason } = change;
+      safeEmit(this.#emitter, 'node:removed', { node, bucket, reason }, onError);
     }
   }
 }
