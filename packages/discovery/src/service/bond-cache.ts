@@ -5,21 +5,22 @@
  * the source of truth: a miss falls back to it.
  * @module
  */
+import { checkPositiveInt } from '@ethp2p/base';
 
 /** Bonds the cache remembers; the least recently written is forgotten first. */
 export const BOND_CACHE_SIZE = 4096;
 
-/** `id|ip` → last pong time, at most `limit` entries. Owned by the service; synchronous. */
+/**
+ * `id|ip` → last pong time, at most `limit` entries. Owned by the service: written only by the
+ * receive path when a Pong matches; synchronous.
+ */
 export class BondCache {
   readonly #limit: number;
   readonly #times = new Map<string, number>();
 
   /** @throws {RangeError} unless `limit` is a positive integer */
   constructor(limit: number = BOND_CACHE_SIZE) {
-    if (!Number.isSafeInteger(limit) || limit < 1) {
-      throw new RangeError(`limit: expected a positive integer, got ${limit}`);
-    }
-    this.#limit = limit;
+    this.#limit = checkPositiveInt('limit', limit);
   }
 
   /** How many bonds are cached. */

@@ -101,13 +101,13 @@ export async function tryPing(
   );
   ctx.localNode.udpContact(to.ip);
   ctx.socket.send(bytes, { address: to.ip, port: to.udp });
-  ctx.metrics.packetsOut.ping++;
+  ctx.metrics.countOut('ping');
   try {
     await reply;
   } catch (err) {
     if (!(err instanceof TransportError) || err.code !== 'TIMEOUT')
       throw mapError(ctx, err, 'ping');
-    ctx.metrics.timeouts++;
+    ctx.metrics.countTimeout();
   }
   return pong === undefined ? undefined : { seq: pong.enrSeq, rttMs: ctx.clock.now() - start };
 }
@@ -144,7 +144,7 @@ export async function findnode(
         const n = nodeFromNeighbor(entry, relay, ctx.localNode.id);
         if (typeof n !== 'string') found.push(n);
         else {
-          ctx.metrics.neighborsRejected++;
+          ctx.metrics.countNeighborRejected();
           ctx.logger.debug('dropping neighbors entry', { from: to.ip, reason: n });
         }
       }
@@ -194,7 +194,7 @@ export async function requestEnr(
     requestOptions(signal),
   );
   ctx.socket.send(bytes, address(to));
-  ctx.metrics.packetsOut['enr-request']++;
+  ctx.metrics.countOut('enr-request');
   await settle(ctx, reply, 'enr request');
   if (record === undefined) throw new DiscoveryError('TIMEOUT', 'enr request: no reply');
   const got = Node.fromEnr(record);
@@ -251,7 +251,7 @@ async function settle(ctx: ServiceContext, reply: Promise<void>, what: string): 
 function mapError(ctx: ServiceContext, err: unknown, what: string): unknown {
   if (!(err instanceof TransportError)) return err;
   if (err.code === 'TIMEOUT') {
-    ctx.metrics.timeouts++;
+    ctx.metrics.countTimeout();
     return new DiscoveryError('TIMEOUT', `${what}: no reply`, { cause: err });
   }
   if (err.code === 'CLOSED')

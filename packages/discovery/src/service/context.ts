@@ -1,9 +1,12 @@
 /**
- * What every part of the service shares: keys, socket, reply matcher, table, clock and counters,
- * plus the one send path. Built once by {@link DiscoveryV4}; the parts never own any of it.
+ * What every part of the service shares: read-only dependencies (keys, socket, clock, config)
+ * and references to the owners of the service's state (reply matcher, table, counters, bond
+ * cache, ping-back limiter, task group), plus the one send path. Built once by
+ * {@link DiscoveryV4}. The context itself holds no mutable state: every change goes through a
+ * method of the object that owns it.
  * @module
  */
-import type { Clock, Logger, Random } from '@ethp2p/base';
+import type { Clock, Logger, Random, TaskGroup } from '@ethp2p/base';
 import type { LocalNode, NodeDatabase } from '@ethp2p/enode';
 import type { Table } from '../table/table.ts';
 import type { DatagramAddress, DatagramSocket } from '../transport/datagram.ts';
@@ -13,8 +16,9 @@ import { encodePacket } from '../wire/index.ts';
 import type { BondCache } from './bond-cache.ts';
 import type { DiscoveryConfig } from './config.ts';
 import type { MetricsCounters } from './metrics.ts';
+import type { PingBackLimiter } from './ping-backs.ts';
 
-/** The shared state of one running service. */
+/** The dependencies and state owners of one running service; every field is read-only. */
 export interface ServiceContext {
   readonly privateKey: Uint8Array;
   readonly localNode: LocalNode;
@@ -27,18 +31,19 @@ export interface ServiceContext {
   readonly random: Random;
   readonly logger: Logger;
   readonly config: DiscoveryConfig;
+  /** The owner of the packet counters. */
   readonly metrics: MetricsCounters;
   /** Aborted when the service stops. */
   readonly signal: AbortSignal;
   /**
-   * `id|ip` of the unbonded pingers we are pinging back, until that ping settles: one ping-back
-   * per pinger at a time, at most `config.maxPingBacks`.
+   * The unbonded pingers we are pinging back, until that ping settles: one ping-back per pinger
+   * at a time, at most `config.maxPingBacks`.
    */
-  readonly pingBacks: Set<string>;
+  readonly pingBacks: PingBackLimiter;
   /** Recent bonds, written when a Pong matches; checked before the node database. */
   readonly bonds: BondCache;
-  /** Registers background work that `stop()` must wait for. */
-  track(task: Promise<unknown>): void;
+  /** Background work that `stop()` waits for. */
+  readonly tasks: TaskGroup;
 }
 
 /** Signs and sends one packet; returns its hash (the reply token a Pong or ENRResponse echoes). */
@@ -49,7 +54,7 @@ export function sendPacket(
 ): Uint8Array {
   const { bytes, hash } = encodePacket(packet, ctx.privateKey);
   ctx.socket.send(bytes, to);
-  ctx.metrics.packetsOut[packet.type]++;
+  ctx.metrics.countOut(packet.type);
   return hash;
 }
 

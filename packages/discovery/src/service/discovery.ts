@@ -42,6 +42,7 @@ import {
   serviceRandomNodes,
   waitForTable,
 } from './node-source.ts';
+import { PingBackLimiter } from './ping-backs.ts';
 import { Refresher } from './refresh.ts';
 
 /** Options of {@link DiscoveryV4}. */
@@ -149,10 +150,10 @@ export class DiscoveryV4 {
       }),
       config,
       metrics: this.#counters,
-      pingBacks: new Set(),
+      pingBacks: new PingBackLimiter(config.maxPingBacks),
       bonds: new BondCache(),
       signal: this.#controller.signal,
-      track: (task) => void this.#tasks.spawn(task),
+      tasks: this.#tasks,
     };
   }
 

@@ -32,7 +32,7 @@ import { isBondFresh, sendPacket } from './context.ts';
  */
 export function handleDatagram(ctx: ServiceContext, data: Uint8Array, from: DatagramAddress): void {
   if (from.port === 0 || parseIp(from.address) === undefined) {
-    ctx.metrics.dropped['bad-source']++;
+    ctx.metrics.countDropped('bad-source');
     ctx.logger.debug('dropping discv4 datagram from unusable source', {
       from: `${from.address}:${from.port}`,
     });
@@ -41,7 +41,7 @@ export function handleDatagram(ctx: ServiceContext, data: Uint8Array, from: Data
   try {
     receive(ctx, data, from);
   } catch (err) {
-    ctx.metrics.handlerErrors++;
+    ctx.metrics.countHandlerError();
     ctx.logger.debug('handling discv4 packet failed', { from: from.address, err: String(err) });
   }
 }
@@ -52,13 +52,13 @@ function receive(ctx: ServiceContext, data: Uint8Array, from: DatagramAddress): 
     decoded = decodePacket(data);
   } catch (err) {
     if (!(err instanceof WireError)) throw err;
-    ctx.metrics.dropped[err.code === 'UNKNOWN_TYPE' ? 'unknown-type' : 'bad-packet']++;
+    ctx.metrics.countDropped(err.code === 'UNKNOWN_TYPE' ? 'unknown-type' : 'bad-packet');
     ctx.logger.debug('bad discv4 packet', { from: from.address, code: err.code, err: err.message });
     return;
   }
-  ctx.metrics.packetsIn[decoded.packet.type]++;
+  ctx.metrics.countIn(decoded.packet.type);
   if (equalBytes(decoded.nodeId, ctx.localNode.id)) {
-    ctx.metrics.dropped.self++;
+    ctx.metrics.countDropped('self');
     return;
   }
   handlePacket(ctx, decoded, from);
@@ -110,7 +110,7 @@ function handlePing(
     },
     from,
   );
-  ctx.track(bondBack(ctx, decoded, from, packet.from.tcp, now));
+  void ctx.tasks.spawn(bondBack(ctx, decoded, from, packet.from.tcp, now));
   if (packet.to.ip !== undefined) {
     ctx.localNode.udpEndpointStatement(from.address, { ip: packet.to.ip, port: packet.to.udp });
   }
@@ -141,16 +141,15 @@ async function bondBack(
       return;
     }
     const key = bondKey(nodeIdToHex(decoded.nodeId), ip);
-    if (ctx.pingBacks.has(key) || ctx.pingBacks.size >= ctx.config.maxPingBacks) {
-      ctx.metrics.pingBacksSkipped++;
+    if (!ctx.pingBacks.tryAcquire(key)) {
+      ctx.metrics.countPingBackSkipped();
       return;
     }
     const node = pinger();
-    ctx.pingBacks.add(key);
     try {
       if ((await tryPing(ctx, node)) !== undefined) ctx.table.addInboundNode(node);
     } finally {
-      ctx.pingBacks.delete(key);
+      ctx.pingBacks.release(key);
     }
   } catch (err) {
     if (!ctx.signal.aborted) ctx.logger.debug('bonding back failed', { ip, err: String(err) });
@@ -181,7 +180,7 @@ function whenBonded(
   answer: () => void,
 ): void {
   if (bondedInCache(ctx, nodeIdToHex(decoded.nodeId), from.address)) answer();
-  else ctx.track(whenBondedInDb(ctx, decoded, from, answer));
+  else void ctx.tasks.spawn(whenBondedInDb(ctx, decoded, from, answer));
 }
 
 async function whenBondedInDb(
@@ -253,7 +252,7 @@ function handleReply(ctx: ServiceContext, decoded: DecodedPacket, from: Datagram
   const now = ctx.clock.now();
   ctx.bonds.set(bondKey(idHex, from.address), now);
   const write = ctx.db.updateLastPongReceived(decoded.nodeId, from.address, now);
-  ctx.track(
+  void ctx.tasks.spawn(
     write.catch((err: unknown) =>
       ctx.logger.debug('storing pong time failed', { err: String(err) }),
     ),
@@ -266,7 +265,7 @@ function drop(
   decoded: DecodedPacket,
   from: DatagramAddress,
 ): void {
-  ctx.metrics.dropped[reason]++;
+  ctx.metrics.countDropped(reason);
   ctx.logger.debug('dropping discv4 packet', {
     reason,
     type: decoded.packet.type,

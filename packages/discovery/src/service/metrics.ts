@@ -50,11 +50,14 @@ function packetCounts(): PacketCounts {
   return { ping: 0, pong: 0, findnode: 0, neighbors: 0, 'enr-request': 0, 'enr-response': 0 };
 }
 
-/** The live counters; owned by the service, which hands out snapshots. */
+/**
+ * The live counters of one service: the only place they change. The receive path, the client
+ * and the send path report through its `count...` methods; the service hands out snapshots.
+ */
 export class MetricsCounters {
-  readonly packetsIn: PacketCounts = packetCounts();
-  readonly packetsOut: PacketCounts = packetCounts();
-  readonly dropped: Record<DropReason, number> = {
+  readonly #packetsIn: PacketCounts = packetCounts();
+  readonly #packetsOut: PacketCounts = packetCounts();
+  readonly #dropped: Record<DropReason, number> = {
     'bad-packet': 0,
     'unknown-type': 0,
     expired: 0,
@@ -63,21 +66,56 @@ export class MetricsCounters {
     self: 0,
     'bad-source': 0,
   };
-  timeouts = 0;
-  neighborsRejected = 0;
-  handlerErrors = 0;
-  pingBacksSkipped = 0;
+  #timeouts = 0;
+  #neighborsRejected = 0;
+  #handlerErrors = 0;
+  #pingBacksSkipped = 0;
+
+  /** A decoded packet of `type` arrived. */
+  countIn(type: PacketName): void {
+    this.#packetsIn[type]++;
+  }
+
+  /** A packet of `type` was sent. */
+  countOut(type: PacketName): void {
+    this.#packetsOut[type]++;
+  }
+
+  /** An inbound datagram was dropped for `reason`. */
+  countDropped(reason: DropReason): void {
+    this.#dropped[reason]++;
+  }
+
+  /** A request got no complete reply in time. */
+  countTimeout(): void {
+    this.#timeouts++;
+  }
+
+  /** A Neighbors entry was discarded. */
+  countNeighborRejected(): void {
+    this.#neighborsRejected++;
+  }
+
+  /** Handling a datagram threw unexpectedly. */
+  countHandlerError(): void {
+    this.#handlerErrors++;
+  }
+
+  /** A ping-back was not sent. */
+  countPingBackSkipped(): void {
+    this.#pingBacksSkipped++;
+  }
 
   /** A copy that later counting does not change. */
   snapshot(): DiscoveryMetrics {
     return {
-      packetsIn: { ...this.packetsIn },
-      packetsOut: { ...this.packetsOut },
-      dropped: { ...this.dropped },
-      timeouts: this.timeouts,
-      neighborsRejected: this.neighborsRejected,
-      handlerErrors: this.handlerErrors,
-      pingBacksSkipped: this.pingBacksSkipped,
+      packetsIn: { ...this.#packetsIn },
+      packetsOut: { ...this.#packetsOut },
+      dropped: { ...this.#dropped },
+      timeouts: this.#timeouts,
+      neighborsRejected: this.#neighborsRejected,
+      handlerErrors: this.#handlerErrors,
+      pingBacksSkipped: this.#pingBacksSkipped,
     };
   }
 }

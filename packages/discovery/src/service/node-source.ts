@@ -19,7 +19,7 @@ export function lookupDeps(ctx: ServiceContext): LookupDeps {
     closest: (targetId, n) => ctx.table.closest(targetId, n, false),
     findnode: (node, target, signal) => findnode(ctx, node, target, signal),
     trackRequest: (node, success, found) => {
-      ctx.track(ctx.table.trackRequest(node, success, found));
+      void ctx.tasks.spawn(ctx.table.trackRequest(node, success, found));
     },
   };
 }
