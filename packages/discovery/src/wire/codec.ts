@@ -9,6 +9,19 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md#wire-protocol
  * @module
  */
+import type { RlpItem } from '@ethp2p/base/rlp';
+import {
+  encodeBytes,
+  encodeList,
+  encodeUint,
+  listItems,
+  minFields,
+  RlpError,
+  readFixed,
+  readItem,
+  readRoot,
+  readU64,
+} from '@ethp2p/base/rlp';
 import { Enr } from '@ethp2p/enode';
 import type { PacketName } from './constants.ts';
 import { MAX_UINT64, PACKET_TYPE } from './constants.ts';
@@ -21,16 +34,6 @@ import {
 } from './endpoint.ts';
 import { WireError } from './errors.ts';
 import type { Packet, PacketInput } from './packets.ts';
-import type { RlpItem } from './rlp.ts';
-import {
-  encodeBytes,
-  encodeList,
-  encodeUint,
-  listItems,
-  readBigUint,
-  readItem,
-  stringPayload,
-} from './rlp.ts';
 
 const NAMES: readonly (PacketName | undefined)[] = [
   undefined,
@@ -131,69 +134,74 @@ function checkRaw(raw: Uint8Array, field: string): Uint8Array {
 
 /**
  * Decodes the body of a packet of type `name`. Bytes after the RLP list are ignored.
- * @throws {WireError} MALFORMED, or BAD_RECORD for an ENRResponse with an invalid record
+ * @throws {WireError} MALFORMED (with the {@link RlpError} as `cause` for bad RLP), or
+ *   BAD_RECORD for an ENRResponse with an invalid record
  */
 export function decodeBody(name: PacketName, data: Uint8Array): Packet {
-  const f = listItems(readItem(data, 0), name);
+  try {
+    return decodeFields(name, readRoot(data, name, { trailing: true }));
+  } catch (err) {
+    if (err instanceof RlpError) throw new WireError('MALFORMED', err.message, { cause: err });
+    throw err;
+  }
+}
+
+function decodeFields(name: PacketName, root: RlpItem): Packet {
   switch (name) {
-    case 'ping':
-      need(f, 4, name);
+    case 'ping': {
+      const f = minFields(root, 4, name);
       return {
         type: name,
-        version: readBigUint(f[0], 8, 'version'),
+        version: readU64(f[0], 'version'),
         from: decodeEndpoint(f[1], 'from'),
         to: decodeEndpoint(f[2], 'to'),
         ...seqAndRest(f, 3),
       };
-    case 'pong':
-      need(f, 3, name);
+    }
+    case 'pong': {
+      const f = minFields(root, 3, name);
       return {
         type: name,
         to: decodeEndpoint(f[0], 'to'),
-        pingHash: hash32(f[1], 'pingHash'),
+        pingHash: readFixed(f[1], 32, 'pingHash'),
         ...seqAndRest(f, 2),
       };
+    }
     default:
-      return decodeOther(name, f);
+      return decodeOther(name, root);
   }
 }
 
-function decodeOther(name: Exclude<PacketName, 'ping' | 'pong'>, f: RlpItem[]): Packet {
+function decodeOther(name: Exclude<PacketName, 'ping' | 'pong'>, root: RlpItem): Packet {
   switch (name) {
     case 'findnode': {
-      need(f, 2, name);
-      const target = stringPayload(f[0], 'target');
-      if (target.length !== 64) throw new WireError('MALFORMED', 'target: expected 64 bytes');
-      return { type: name, target: target.slice(), expiration: exp(f[1]), rest: rest(f, 2) };
+      const f = minFields(root, 2, name);
+      const target = readFixed(f[0], 64, 'target');
+      return { type: name, target, expiration: exp(f[1]), rest: rest(f, 2) };
     }
     case 'neighbors': {
-      need(f, 2, name);
-      const nodes = listItems(f[0] as RlpItem, 'nodes').map((n, i) =>
-        decodeNeighbor(n, `nodes[${i}]`),
-      );
+      const f = minFields(root, 2, name);
+      const nodes = listItems(f[0], 'nodes').map((n, i) => decodeNeighbor(n, `nodes[${i}]`));
       return { type: name, nodes, expiration: exp(f[1]), rest: rest(f, 2) };
     }
-    case 'enr-request':
-      need(f, 1, name);
+    case 'enr-request': {
+      const f = minFields(root, 1, name);
       return { type: name, expiration: exp(f[0]), rest: rest(f, 1) };
-    case 'enr-response':
-      need(f, 2, name);
+    }
+    case 'enr-response': {
+      const f = minFields(root, 2, name);
       return {
         type: name,
-        requestHash: hash32(f[0], 'requestHash'),
+        requestHash: readFixed(f[0], 32, 'requestHash'),
         record: record(f[1]),
         rest: rest(f, 2),
       };
+    }
   }
 }
 
-function need(f: RlpItem[], n: number, name: PacketName): void {
-  if (f.length < n)
-    throw new WireError('MALFORMED', `${name}: expected at least ${n} elements, got ${f.length}`);
-}
-
 function exp(it: RlpItem | undefined): bigint {
-  return readBigUint(it, 8, 'expiration');
+  return readU64(it, 'expiration');
 }
 
 /** Expiration at `at`, then an optional integer enr-seq, then the rest. */
@@ -203,20 +211,13 @@ function seqAndRest(
 ): { expiration: bigint; enrSeq?: bigint; rest: Uint8Array[] } {
   const expiration = exp(f[at]);
   if (f.length === at + 1) return { expiration, rest: [] };
-  return { expiration, enrSeq: readBigUint(f[at + 1], 8, 'enrSeq'), rest: rest(f, at + 2) };
+  return { expiration, enrSeq: readU64(f[at + 1], 'enrSeq'), rest: rest(f, at + 2) };
 }
 
 function rest(f: RlpItem[], from: number): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let i = from; i < f.length; i++) out.push((f[i] as RlpItem).raw.slice());
   return out;
-}
-
-function hash32(it: RlpItem | undefined, what: string): Uint8Array {
-  const b = stringPayload(it, what);
-  if (b.length !== 32)
-    throw new WireError('MALFORMED', `${what}: expected 32 bytes, got ${b.length}`);
-  return b.slice();
 }
 
 function record(it: RlpItem | undefined): Enr {

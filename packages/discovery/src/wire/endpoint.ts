@@ -4,11 +4,18 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md#wire-protocol
  * @module
  */
-
+import type { RlpItem } from '@ethp2p/base/rlp';
+import {
+  encodeBytes,
+  encodeList,
+  encodeUint,
+  fields,
+  readFixed,
+  readUint,
+  stringPayload,
+} from '@ethp2p/base/rlp';
 import { bytesToIp, ipToBytes } from '@ethp2p/enode';
 import { WireError } from './errors.ts';
-import type { RlpItem } from './rlp.ts';
-import { encodeBytes, encodeList, encodeUint, listItems, readUint, stringPayload } from './rlp.ts';
 
 /**
  * A UDP/TCP endpoint as carried in Ping and Pong. `ip` is canonical text (IPv4-mapped IPv6 reads
@@ -66,33 +73,31 @@ function encodePort(port: number, field: string): Uint8Array {
   return encodeUint(port);
 }
 
-/** Decodes `[ip, udp, tcp]`. @throws {WireError} MALFORMED */
+/** Decodes `[ip, udp, tcp]`. @throws {RlpError} for bad RLP; {WireError} MALFORMED for a bad IP */
 export function decodeEndpoint(it: RlpItem | undefined, what: string): Endpoint {
-  if (it === undefined) throw new WireError('MALFORMED', `${what}: missing`);
-  const fields = listItems(it, what);
-  if (fields.length !== 3) throw new WireError('MALFORMED', `${what}: expected 3 elements`);
-  return decodeAddress(fields, what);
+  return decodeAddress(fields(it, 3, what), what);
 }
 
-/** Decodes `[ip, udp, tcp, pubkey]`. @throws {WireError} MALFORMED */
+/**
+ * Decodes `[ip, udp, tcp, pubkey]`.
+ * @throws {RlpError} for bad RLP; {WireError} MALFORMED for a bad IP
+ */
 export function decodeNeighbor(it: RlpItem, what: string): NeighborNode {
-  const fields = listItems(it, what);
-  if (fields.length !== 4) throw new WireError('MALFORMED', `${what}: expected 4 elements`);
-  const key = stringPayload(fields[3], `${what}.publicKey`);
-  if (key.length !== 64) throw new WireError('MALFORMED', `${what}.publicKey: expected 64 bytes`);
-  const { ip, udp, tcp } = decodeAddress(fields, what);
-  return { ip, udp, tcp, publicKey: key.slice() };
+  const items = fields(it, 4, what);
+  const publicKey = readFixed(items[3], 64, `${what}.publicKey`);
+  const { ip, udp, tcp } = decodeAddress(items, what);
+  return { ip, udp, tcp, publicKey };
 }
 
-function decodeAddress(fields: RlpItem[], what: string): Endpoint {
-  const raw = stringPayload(fields[0], `${what}.ip`);
+function decodeAddress(items: RlpItem[], what: string): Endpoint {
+  const raw = stringPayload(items[0], `${what}.ip`);
   if (raw.length !== 0 && raw.length !== 4 && raw.length !== 16) {
     throw new WireError('MALFORMED', `${what}.ip: expected 0, 4 or 16 bytes, got ${raw.length}`);
   }
   return {
     ip: raw.length === 0 ? undefined : bytesToIp(raw),
-    udp: readUint(fields[1], 2, `${what}.udp`),
-    tcp: readUint(fields[2], 2, `${what}.tcp`),
+    udp: readUint(items[1], 2, `${what}.udp`),
+    tcp: readUint(items[2], 2, `${what}.tcp`),
   };
 }
 

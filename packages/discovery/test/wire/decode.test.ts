@@ -1,9 +1,15 @@
 import { RLP } from '@ethereumjs/rlp';
+import { RlpError } from '@ethp2p/base/rlp';
 import { concatBytes, hexToBytes } from '@ethp2p/crypto';
 import { Enr } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
 import type { NeighborNode } from '../../src/wire/index.ts';
-import { decodePacket, MAX_DATAGRAM_SIZE, MAX_PACKET_SIZE } from '../../src/wire/index.ts';
+import {
+  decodePacket,
+  MAX_DATAGRAM_SIZE,
+  MAX_PACKET_SIZE,
+  WireError,
+} from '../../src/wire/index.ts';
 import { expectWireError, PRIV_B, seal } from './helpers.ts';
 import { KEY_B, PING_HEX } from './vectors.ts';
 
@@ -129,6 +135,24 @@ describe('decodePacket rejects malformed bodies', () => {
   ];
   it.each(cases)('%s', (_name, type, data) => {
     expectWireError(() => decodePacket(seal(type, data)), 'MALFORMED');
+  });
+
+  it.each([
+    ['non-canonical single byte (81 05)', 5, h('c28105'), 'NON_CANONICAL'],
+    ['list longer than the input', 5, h('c58443b9a3'), 'TRUNCATED'],
+    ['ping with 3 elements', 1, body([4, EP, EP]), 'UNEXPECTED'],
+  ] as const)('keeps the RLP error of a %s as the cause', (_name, type, data, code) => {
+    let caught: unknown;
+    try {
+      decodePacket(seal(type, data));
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(WireError);
+    expect((caught as WireError).code).toBe('MALFORMED');
+    const cause = (caught as WireError).cause;
+    expect(cause).toBeInstanceOf(RlpError);
+    expect((cause as RlpError).code).toBe(code);
   });
 });
 
