@@ -5,6 +5,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md#recursive-lookup
  * @module
  */
+import { checkPositiveInt } from '@ethp2p/base';
 import { assertBytes } from '@ethp2p/crypto';
 import type { Node } from '@ethp2p/enode';
 import { NODE_ID_BYTES, nodeIdFromPublicKey, nodeIdToHex } from '@ethp2p/enode';
@@ -78,8 +79,8 @@ export function lookupBatches(
 ): AsyncGenerator<Node[], Node[]> {
   assertBytes('targetPublicKey', targetPublicKey, 64);
   assertBytes('deps.selfId', deps.selfId, NODE_ID_BYTES);
-  const alpha = positiveInteger('options.alpha', options.alpha ?? ALPHA);
-  const resultSize = positiveInteger(
+  const alpha = checkPositiveInt('options.alpha', options.alpha ?? ALPHA);
+  const resultSize = checkPositiveInt(
     'options.resultSize',
     options.resultSize ?? LOOKUP_RESULT_SIZE,
   );
@@ -179,11 +180,4 @@ class LookupState {
   result(): Node[] {
     return [...this.#result.entries];
   }
-}
-
-function positiveInteger(field: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`${field}: expected a positive integer, got ${value}`);
-  }
-  return value;
 }

@@ -4,6 +4,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md
  * @module
  */
+import { checkPositiveInt } from '@ethp2p/base';
 import { BUCKET_SIZE, PING_INTERVAL_MS } from '../table/constants.ts';
 import { MAX_PENDING_REPLIES, RESPONSE_TIMEOUT_MS } from '../transport/constants.ts';
 
@@ -84,12 +85,7 @@ export const DEFAULT_DISCOVERY_CONFIG: DiscoveryConfig = Object.freeze({
 export function resolveConfig(partial: Partial<DiscoveryConfig> = {}): DiscoveryConfig {
   const config = { ...DEFAULT_DISCOVERY_CONFIG, ...partial };
   const positive = ['responseTimeoutMs', 'refreshIntervalMs', 'pingIntervalMs'] as const;
-  for (const key of positive) {
-    const v = config[key];
-    if (!Number.isSafeInteger(v) || v <= 0) {
-      throw new RangeError(`config.${key}: expected a positive integer, got ${v}`);
-    }
-  }
+  for (const key of positive) checkPositiveInt(`config.${key}`, config[key]);
   const nonNegative = ['bondExpirationMs', 'bondWaitMs', 'seedCount', 'seedMaxAgeMs'] as const;
   for (const key of nonNegative) {
     const v = config[key];

@@ -9,6 +9,7 @@
 
 import {
   type Clock,
+  checkPositiveInt,
   defaultLogger,
   type Logger,
   type Random,
@@ -76,10 +77,7 @@ export class Table {
   /** @throws {RangeError} unless `selfId` is 32 bytes or `pingIntervalMs` a positive integer */
   constructor(options: TableOptions) {
     assertBytes('selfId', options.selfId, 32);
-    const pingMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
-    if (!Number.isSafeInteger(pingMs) || pingMs <= 0) {
-      throw new RangeError(`pingIntervalMs: expected a positive integer, got ${pingMs}`);
-    }
+    const pingMs = checkPositiveInt('pingIntervalMs', options.pingIntervalMs ?? PING_INTERVAL_MS);
     this.#selfId = Uint8Array.from(options.selfId);
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? systemRandom;

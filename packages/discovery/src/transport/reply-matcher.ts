@@ -5,7 +5,15 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md
  * @module
  */
-import { type Clock, defaultLogger, type Logger, systemClock, type Timer } from '@ethp2p/base';
+import {
+  type Clock,
+  checkPositiveInt,
+  checkPositiveMs,
+  defaultLogger,
+  type Logger,
+  systemClock,
+  type Timer,
+} from '@ethp2p/base';
 import { MAX_PENDING_REPLIES, RESPONSE_TIMEOUT_MS } from './constants.ts';
 import { unmapAddress } from './datagram.ts';
 import { type Deadlined, DeadlineQueue } from './deadline-queue.ts';
@@ -112,10 +120,8 @@ export class ReplyMatcher<Packet = unknown> {
 
   constructor(options: ReplyMatcherOptions = {}) {
     const { timeoutMs = RESPONSE_TIMEOUT_MS, maxPending = MAX_PENDING_REPLIES } = options;
-    checkTimeout('timeoutMs', timeoutMs);
-    if (!Number.isInteger(maxPending) || maxPending < 1) {
-      throw new RangeError(`maxPending: expected a positive integer, got ${maxPending}`);
-    }
+    checkPositiveMs('timeoutMs', timeoutMs);
+    checkPositiveInt('maxPending', maxPending);
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? defaultLogger;
     this.#timeoutMs = timeoutMs;
@@ -165,7 +171,7 @@ export class ReplyMatcher<Packet = unknown> {
   ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const { signal, timeoutMs = this.#timeoutMs } = options;
-      checkTimeout('timeoutMs', timeoutMs);
+      checkPositiveMs('timeoutMs', timeoutMs);
       signal?.throwIfAborted();
       if (this.#closed) throw new TransportError('CLOSED', 'reply matcher closed');
       if (this.#stats.pending >= this.#maxPending) {
@@ -311,10 +317,4 @@ export class ReplyMatcher<Packet = unknown> {
 
 function keyString(key: ReplyKey): string {
   return `${key.type}|${unmapAddress(key.ip)}|${key.from.toLowerCase()}`;
-}
-
-function checkTimeout(field: string, ms: number): void {
-  if (!Number.isFinite(ms) || ms <= 0) {
-    throw new RangeError(`${field}: expected a positive number of milliseconds, got ${ms}`);
-  }
 }

@@ -5,7 +5,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { setImmediate } from 'node:timers/promises';
-import { defaultLogger, type Logger } from '@ethp2p/base';
+import { checkPort, checkPositiveInt, defaultLogger, type Logger } from '@ethp2p/base';
 import { MAX_DATAGRAM_SIZE_BYTES } from './constants.ts';
 import {
   checkDestination,
@@ -62,12 +62,8 @@ export interface UdpSocket extends DatagramSocket {
  */
 export async function bindUdpSocket(options: UdpSocketOptions = {}): Promise<UdpSocket> {
   const { address = '0.0.0.0', port = 0, maxDatagramSize = MAX_DATAGRAM_SIZE_BYTES } = options;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(`port: expected an integer in 0-65535, got ${port}`);
-  }
-  if (!Number.isInteger(maxDatagramSize) || maxDatagramSize < 1) {
-    throw new RangeError(`maxDatagramSize: expected a positive integer, got ${maxDatagramSize}`);
-  }
+  checkPort('port', port);
+  checkPositiveInt('maxDatagramSize', maxDatagramSize);
   const family = isIP(address);
   if (family === 0) {
     // Never resolve names: binding is local and tests must not touch DNS.

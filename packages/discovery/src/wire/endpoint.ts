@@ -4,6 +4,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md#wire-protocol
  * @module
  */
+import { checkPort } from '@ethp2p/base';
 import type { RlpItem } from '@ethp2p/base/rlp';
 import {
   encodeBytes,
@@ -67,10 +68,7 @@ function endpointItems(ep: Endpoint, field: string): Uint8Array[] {
 }
 
 function encodePort(port: number, field: string): Uint8Array {
-  if (!Number.isInteger(port) || port < 0 || port > 0xffff) {
-    throw new RangeError(`${field}: expected an integer from 0 to 65535, got ${port}`);
-  }
-  return encodeUint(port);
+  return encodeUint(checkPort(field, port));
 }
 
 /** Decodes `[ip, udp, tcp]`. @throws {RlpError} for bad RLP; {WireError} MALFORMED for a bad IP */

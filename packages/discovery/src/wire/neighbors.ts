@@ -2,6 +2,7 @@
  * Splitting a FindNode answer into Neighbors packets that fit in 1280 bytes.
  * @module
  */
+import { checkPositiveInt } from '@ethp2p/base';
 import { MAX_NEIGHBORS_PER_PACKET } from './constants.ts';
 
 /**
@@ -13,8 +14,7 @@ export function chunkNeighbors<T>(
   nodes: readonly T[],
   size: number = MAX_NEIGHBORS_PER_PACKET,
 ): T[][] {
-  if (!Number.isInteger(size) || size < 1)
-    throw new RangeError(`size: expected a positive integer, got ${size}`);
+  checkPositiveInt('size', size);
   if (nodes.length === 0) return [[]];
   const out: T[][] = [];
   for (let i = 0; i < nodes.length; i += size) out.push(nodes.slice(i, i + size));
