@@ -22,12 +22,24 @@ export type DatagramHandler = (data: Uint8Array, from: DatagramAddress) => void;
  * A bound datagram socket. It has one owner (the discovery service), which installs a single
  * handler with {@link DatagramSocket.onMessage}. Nothing is ever thrown asynchronously: send
  * failures, socket errors and handler exceptions are counted and logged.
+ *
+ * Every implementation keeps this contract (checked by the shared compliance suite,
+ * `test/transport/datagram-compliance.ts`):
+ * - delivery is asynchronous (never inside `send`), as a copy of the bytes, with the sender's
+ *   `local` address as the source; datagrams from one socket to another arrive in send order
+ *   (UDP on loopback; UDP elsewhere may lose or reorder them)
+ * - datagrams longer than `MAX_DATAGRAM_SIZE_BYTES` (2048, or `bindUdpSocket`'s
+ *   `maxDatagramSize`) never reach the handler
+ * - a handler that throws does not stop the datagrams after it
+ * - after `close()` is called the handler is never called again, even for datagrams already in
+ *   flight, and `send` does nothing (a bad destination still throws)
  */
 export interface DatagramSocket {
   /** The bound address; the port is the one assigned when binding to port 0. */
   readonly local: DatagramAddress;
   /**
    * Sends one datagram, fire and forget. The bytes are not retained after the call returns.
+   * Does nothing once the socket is closed.
    * @throws {TypeError} if `to.address` is not an IP address
    * @throws {RangeError} if `to.port` is not an integer in 1–65535
    */

@@ -5,6 +5,7 @@
  * @module
  */
 import { type Clock, systemClock } from '@ethp2p/base';
+import { MAX_DATAGRAM_SIZE_BYTES } from './constants.ts';
 import {
   checkDestination,
   type DatagramAddress,
@@ -41,7 +42,10 @@ export interface MemoryNetworkStats {
   sent: number;
   /** Datagrams passed to a handler. */
   delivered: number;
-  /** Datagrams lost: the loss hook, no socket at the destination, or no handler installed. */
+  /**
+   * Datagrams lost: longer than `MAX_DATAGRAM_SIZE_BYTES`, the loss hook, no socket at the
+   * destination, or no handler installed.
+   */
   dropped: number;
   /** Exceptions thrown by handlers (caught, never rethrown). */
   handlerErrors: number;
@@ -54,7 +58,8 @@ const FIRST_EPHEMERAL_PORT = 49152;
  * compared in canonical form (IPv4-mapped IPv6 as IPv4, IPv6 per RFC 5952). There is no wildcard
  * address: a socket bound to `0.0.0.0` receives only datagrams sent to `0.0.0.0`. Datagrams are
  * copied on send, delivered asynchronously and in send order (for equal latency), and silently
- * dropped if nothing is bound at the destination when they arrive. Not thread-safe; one event
+ * dropped if nothing is bound at the destination when they arrive or if they are longer than
+ * `MAX_DATAGRAM_SIZE_BYTES` (as a UDP socket drops them). Not thread-safe; one event
  * loop owns it.
  * @example
  * const net = new MemoryNetwork();
@@ -118,7 +123,7 @@ export class MemoryNetwork {
   #transmit(from: DatagramAddress, data: Uint8Array, to: DatagramAddress): void {
     this.#stats.sent++;
     const dest = { address: unmapAddress(to.address), port: to.port };
-    if (this.#loss?.(from, dest, data) === true) {
+    if (data.length > MAX_DATAGRAM_SIZE_BYTES || this.#loss?.(from, dest, data) === true) {
       this.#stats.dropped++;
       return;
     }
