@@ -7,6 +7,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { DPT } from '@ethereumjs/devp2p';
 import { silentLogger } from '@ethp2p/base';
+import { waitFor } from '@ethp2p/base/testing';
 import { bytesToHex, generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { Node, NodeDatabase, nodeIdFromPublicKey } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -74,56 +75,26 @@ async function startOurs(bootnodes: readonly Node[] = [], db?: NodeDatabase): Pr
   return node;
 }
 
-/**
- * Resolves once `holds()` is true: checked now and again on every event that `subscribe` reports
- * (it returns its unsubscribe function). Rejects with the signal's reason on abort.
- */
-function waitUntil(
-  holds: () => boolean,
-  subscribe: (onEvent: () => void) => () => void,
-  signal: AbortSignal,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (holds()) return resolve();
-    const finish = (settle: () => void): void => {
-      unsubscribe();
-      signal.removeEventListener('abort', onAbort);
-      settle();
-    };
-    const onAbort = (): void => finish(() => reject(signal.reason));
-    const unsubscribe = subscribe(() => {
-      if (holds()) finish(resolve);
-    });
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** Resolves when `dpt` has a peer whose 64-byte ID is `pub`. */
 function ejsKnows(dpt: DPT, pub: Uint8Array, signal: AbortSignal): Promise<void> {
   const want = bytesToHex(pub);
   const holds = (): boolean => dpt.getPeers().some((p) => p.id && bytesToHex(p.id) === want);
-  return waitUntil(
-    holds,
-    (onEvent) => {
-      dpt.events.on('peer:added', onEvent);
-      return () => dpt.events.off('peer:added', onEvent);
-    },
+  return waitFor(holds, {
+    what: `ethereumjs knows ${want.slice(0, 8)}`,
+    on: { emitters: [dpt.events], events: ['peer:added'] },
     signal,
-  );
+  });
 }
 
 /** Resolves when our node's table holds the node with public key `pub`. */
 function oursKnows(node: DiscoveryV4, pub: Uint8Array, signal: AbortSignal): Promise<void> {
   const want = bytesToHex(pub);
   const holds = (): boolean => node.nodes().some((n) => bytesToHex(n.publicKey) === want);
-  return waitUntil(
-    holds,
-    (onEvent) => {
-      node.events.on('node:added', onEvent);
-      return () => node.events.off('node:added', onEvent);
-    },
+  return waitFor(holds, {
+    what: `our table holds ${want.slice(0, 8)}`,
+    on: { emitters: [node.events], events: ['node:added'] },
     signal,
-  );
+  });
 }
 
 describe('ethp2p discovery with an @ethereumjs/devp2p DPT', () => {

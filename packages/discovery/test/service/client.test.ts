@@ -3,7 +3,9 @@
  * Neighbors validation, and the ENR request a higher Pong seq triggers (geth `v4_udp.go`,
  * `table_reval.go`).
  */
+
 import { SimulatedClock } from '@ethp2p/base';
+import { waitFor } from '@ethp2p/base/testing';
 import { generatePrivateKey } from '@ethp2p/crypto';
 import { Enr, Node } from '@ethp2p/enode';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -12,15 +14,7 @@ import { MemoryNetwork } from '../../src/transport/memory-network.ts';
 import type { DecodedPacket, NeighborNode } from '../../src/wire/index.ts';
 import { expirationFromNow } from '../../src/wire/index.ts';
 import type { ServiceOptions, TestService } from './helpers.ts';
-import {
-  advanceUntil,
-  RawPeer,
-  START_MS,
-  settle,
-  startService,
-  until,
-  untilAsync,
-} from './helpers.ts';
+import { RawPeer, START_MS, settle, startService } from './helpers.ts';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -98,7 +92,7 @@ describe('bonding before requests', () => {
     answerEnr(raw, recordOf(raw, 3n));
     raw.ping(svc.address, clock.now());
     await raw.next('ping'); // the service pings back once
-    await untilAsync(async () => (await svc.db.lastPingReceived(raw.id, '10.0.0.2')) > 0);
+    await waitFor(async () => (await svc.db.lastPingReceived(raw.id, '10.0.0.2')) > 0);
     await svc.service.requestEnr(raw.node());
     expect(raw.ofType('ping')).toHaveLength(1);
   });
@@ -145,7 +139,7 @@ describe('requestEnr', () => {
     const given = raw.node();
     const result = svc.service.requestEnr(given).catch((e: unknown) => e);
     await raw.next('enr-request');
-    await until(() => svc.service.metrics.dropped.unsolicited === 1);
+    await waitFor(() => svc.service.metrics.dropped.unsolicited === 1);
     clock.advance(500);
     expect(await result).toMatchObject({ code: 'TIMEOUT' });
     expect(svc.service.nodes().some((n) => n.seq === 7n)).toBe(false);
@@ -202,8 +196,8 @@ describe('neighbors from a lookup', () => {
         from,
       );
     })(raw.respond);
-    await until(() => svc.service.metrics.neighborsRejected >= 6);
-    await until(() => svc.service.nodes().some((n) => n.ip === '1.2.3.50'));
+    await waitFor(() => svc.service.metrics.neighborsRejected >= 6);
+    await waitFor(() => svc.service.nodes().some((n) => n.ip === '1.2.3.50'));
     const ips = svc.service.nodes().map((n) => `${n.ip}:${n.udp}`);
     expect(ips.sort()).toEqual([`1.2.3.4:${raw.address.port}`, `1.2.3.50:${good.address.port}`]);
   });
@@ -235,7 +229,7 @@ describe('findnode completion', () => {
     });
     // Every findnode of the refresh is answered by one short packet: it all ends well before the
     // 500 ms deadline a findnode waiting for 16 entries would need.
-    await advanceUntil(clock, () => refreshed, 10, 40);
+    await waitFor(() => refreshed, { clock: { clock, stepMs: 10, maxMs: 400 } });
     expect(svc.service.nodes().some((n) => n.ip === '1.2.3.50')).toBe(true);
   });
 });
@@ -246,11 +240,13 @@ describe('pong seq', () => {
     raw.autoPong(clock, 7n);
     answerEnr(raw, recordOf(raw, 7n));
     raw.ping(svc.address, clock.now());
-    await until(() => svc.service.nodes().length === 1);
+    await waitFor(() => svc.service.nodes().length === 1);
     await settle();
     expect(raw.ofType('enr-request')).toHaveLength(0); // a pong outside revalidation: no request
     // The fast revalidation list comes due within 3 s: ping, pong with seq 7, enr request.
-    await advanceUntil(clock, () => svc.service.nodes()[0]?.seq === 7n);
+    await waitFor(() => svc.service.nodes()[0]?.seq === 7n, {
+      clock: { clock, stepMs: 100, maxMs: 10_000 },
+    });
     expect(raw.ofType('enr-request')).toHaveLength(1);
   });
 
@@ -258,8 +254,10 @@ describe('pong seq', () => {
     const { svc, raw, clock } = await setup();
     raw.autoPong(clock);
     raw.ping(svc.address, clock.now());
-    await until(() => svc.service.nodes().length === 1);
-    await advanceUntil(clock, () => svc.service.metrics.packetsIn.pong === 2);
+    await waitFor(() => svc.service.nodes().length === 1);
+    await waitFor(() => svc.service.metrics.packetsIn.pong === 2, {
+      clock: { clock, stepMs: 100, maxMs: 10_000 },
+    });
     await settle();
     expect(svc.service.nodes()).toHaveLength(1);
     expect(raw.ofType('enr-request')).toHaveLength(0);
@@ -276,6 +274,6 @@ describe('findnode failures', () => {
     closers.push(svc.close);
     await raw.next('findnode');
     clock.advance(500);
-    await untilAsync(async () => (await svc.db.findFails(raw.id, '10.0.0.2')) === 1);
+    await waitFor(async () => (await svc.db.findFails(raw.id, '10.0.0.2')) === 1);
   });
 });

@@ -3,11 +3,12 @@
  * Pong we receive tells us how the sender sees us; ten agreeing hosts move our record.
  */
 import { SimulatedClock } from '@ethp2p/base';
+import { waitFor } from '@ethp2p/base/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
 import { expirationFromNow } from '../../src/wire/index.ts';
 import type { TestService } from './helpers.ts';
-import { RawPeer, START_MS, startService, until } from './helpers.ts';
+import { RawPeer, START_MS, startService } from './helpers.ts';
 
 let svc: TestService | undefined;
 afterEach(async () => {
@@ -23,7 +24,7 @@ describe('endpoint statements', () => {
     for (const p of peers) {
       p.ping(svc.address, clock.now(), { to: { ip: '203.0.113.9', udp: 30399, tcp: 0 } });
     }
-    await until(() => svc?.service.metrics.packetsIn.ping === 10);
+    await waitFor(() => svc?.service.metrics.packetsIn.ping === 10);
     const self = svc.service.self();
     expect([self.ip, self.udp]).toEqual(['203.0.113.9', 30399]);
   });

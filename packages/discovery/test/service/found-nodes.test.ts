@@ -5,13 +5,14 @@
  */
 
 import { SimulatedClock } from '@ethp2p/base';
+import { waitFor } from '@ethp2p/base/testing';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
 import type { NeighborNode } from '../../src/wire/index.ts';
 import { chunkNeighbors, expirationFromNow } from '../../src/wire/index.ts';
 import type { TestService } from './helpers.ts';
-import { advanceUntil, bond, RawPeer, START_MS, settle, startService, until } from './helpers.ts';
+import { bond, RawPeer, START_MS, settle, startService } from './helpers.ts';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -30,7 +31,10 @@ describe('found nodes', () => {
     const live = new RawPeer(net, '10.0.0.2');
     await bond(live, svc, clock);
     const pings = live.ofType('ping').length;
-    await advanceUntil(clock, () => live.ofType('ping').length > pings);
+    await waitFor(() => live.ofType('ping').length > pings, {
+      what: 'a revalidation ping reached live',
+      clock: { clock, stepMs: 100, maxMs: 10_000 },
+    });
     await settle();
 
     // A lookup asks `live`, which names 16 nodes nobody has verified (a full answer, so no
@@ -58,7 +62,7 @@ describe('found nodes', () => {
       controller.abort();
       await lookup;
     });
-    await until(() => svc.service.nodes().length === 17);
+    await waitFor(() => svc.service.nodes().length === 17);
 
     const asker = new RawPeer(net, '10.0.0.4');
     await svc.db.updateLastPongReceived(asker.id, '10.0.0.4', clock.now());

@@ -4,9 +4,11 @@
  * v4test suite's framework).
  */
 
-import { type Clock, type Logger, type SimulatedClock, silentLogger } from '@ethp2p/base';
+import { type Clock, type Logger, silentLogger } from '@ethp2p/base';
+import { nextTurn, waitFor } from '@ethp2p/base/testing';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { LocalNode, Node, NodeDatabase, nodeIdFromPublicKey } from '@ethp2p/enode';
+import { EventEmitter } from 'eventemitter3';
 import type { DiscoveryConfig } from '../../src/service/config.ts';
 import { DiscoveryV4 } from '../../src/service/discovery.ts';
 import type { DatagramAddress, DatagramSocket } from '../../src/transport/datagram.ts';
@@ -86,7 +88,8 @@ export class RawPeer {
   readonly id: Uint8Array = nodeIdFromPublicKey(this.publicKey);
   readonly socket: DatagramSocket;
   readonly received: { decoded: DecodedPacket; from: DatagramAddress }[] = [];
-  readonly #waiters = new Set<() => void>();
+  /** `packet` after each received packet was queued, for `waitFor({ on })`. */
+  readonly events: EventEmitter<{ packet: [] }> = new EventEmitter();
   /** Called for every packet received, after it was queued: a place for automatic answers. */
   respond: ((decoded: DecodedPacket, from: DatagramAddress) => void) | undefined;
 
@@ -101,7 +104,7 @@ export class RawPeer {
       const decoded = decodePacket(data);
       this.received.push({ decoded, from });
       this.respond?.(decoded, from);
-      for (const wake of [...this.#waiters]) wake();
+      this.events.emit('packet');
     });
   }
 
@@ -142,30 +145,17 @@ export class RawPeer {
       .filter((d): d is DecodedPacket & { packet: { type: T } } => d.packet.type === type);
   }
 
-  /** Waits until `predicate` holds over the received packets (checked after each arrival). */
-  async waitFor(predicate: () => boolean, signal: AbortSignal = AbortSignal.timeout(5000)) {
-    while (!predicate()) {
-      signal.throwIfAborted();
-      await new Promise<void>((resolve, reject) => {
-        const wake = (): void => {
-          this.#waiters.delete(wake);
-          signal.removeEventListener('abort', wake);
-          if (signal.aborted) reject(signal.reason);
-          else resolve();
-        };
-        this.#waiters.add(wake);
-        signal.addEventListener('abort', wake, { once: true });
-      });
-    }
-  }
-
   /** Waits for the next packet of `type` after the first `skip` of that type. */
   async next<T extends PacketName>(
     type: T,
     skip = 0,
     signal?: AbortSignal,
   ): Promise<DecodedPacket & { packet: { type: T } }> {
-    await this.waitFor(() => this.ofType(type).length > skip, signal);
+    await waitFor(() => this.ofType(type).length > skip, {
+      what: `${skip + 1} ${type} packets arrived`,
+      on: { emitters: [this.events], events: ['packet'] },
+      ...(signal === undefined ? {} : { signal }),
+    });
     const got = this.ofType(type)[skip];
     if (got === undefined) throw new Error('unreachable');
     return got;
@@ -208,49 +198,15 @@ export async function bond(peer: RawPeer, svc: TestService, clock: Clock): Promi
   peer.autoPong(clock);
   peer.ping(svc.address, clock.now());
   const ip = peer.address.address;
-  await untilAsync(async () => (await svc.db.lastPongReceived(peer.id, ip)) > 0);
-}
-
-/** Like {@link until} with an asynchronous predicate. */
-export async function untilAsync(
-  predicate: () => Promise<boolean>,
-  signal: AbortSignal = AbortSignal.timeout(5000),
-): Promise<void> {
-  while (!(await predicate())) {
-    signal.throwIfAborted();
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-}
-
-/** Resolves once `predicate` holds, checking after every macrotask turn; bounded by `signal`. */
-export async function until(
-  predicate: () => boolean,
-  signal: AbortSignal = AbortSignal.timeout(5000),
-): Promise<void> {
-  while (!predicate()) {
-    signal.throwIfAborted();
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-}
-
-/** Lets pending I/O callbacks and promise chains run (several macrotask turns). */
-export async function settle(turns = 20): Promise<void> {
-  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  await waitFor(async () => (await svc.db.lastPongReceived(peer.id, ip)) > 0, {
+    what: 'the service stored the bond',
+  });
 }
 
 /**
- * Advances `clock` in `stepMs` steps, letting I/O run after each, until `predicate` holds; so
- * that replies arrive before the next timers fire. Throws after `maxSteps`.
+ * Lets pending I/O callbacks and promise chains run (several macrotask turns), before asserting
+ * that something did *not* happen. Waiting for something that should happen is `waitFor`.
  */
-export async function advanceUntil(
-  clock: SimulatedClock,
-  predicate: () => boolean,
-  stepMs = 100,
-  maxSteps = 100,
-): Promise<void> {
-  for (let i = 0; !predicate(); i++) {
-    if (i >= maxSteps) throw new Error(`condition not met after ${maxSteps * stepMs} ms`);
-    clock.advance(stepMs);
-    await settle();
-  }
+export async function settle(turns = 20): Promise<void> {
+  for (let i = 0; i < turns; i++) await nextTurn();
 }

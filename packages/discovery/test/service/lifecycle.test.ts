@@ -4,11 +4,12 @@
  */
 
 import { SimulatedClock, silentLogger } from '@ethp2p/base';
+import { waitFor } from '@ethp2p/base/testing';
 import { generatePrivateKey } from '@ethp2p/crypto';
 import { describe, expect, it } from 'vitest';
 import { DiscoveryV4 } from '../../src/service/discovery.ts';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
-import { RawPeer, START_MS, startService, until } from './helpers.ts';
+import { RawPeer, START_MS, startService } from './helpers.ts';
 
 function udpHandles(): number {
   return process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length;
@@ -51,7 +52,7 @@ describe('stop', () => {
         // keep pulling
       }
     })().catch((e: unknown) => e);
-    await until(() => raw.ofType('findnode').length > 1);
+    await waitFor(() => raw.ofType('findnode').length > 1);
     await svc.close();
     expect(await running).toBe('ended');
     expect(await lookup).toMatchObject({ name: 'DiscoveryError', code: 'CLOSED' });

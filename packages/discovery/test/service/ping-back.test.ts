@@ -3,12 +3,13 @@
  * our own requests keep their room in the reply matcher.
  */
 import { SimulatedClock } from '@ethp2p/base';
+import { waitFor } from '@ethp2p/base/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/service/config.ts';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
 import { encodePacket, expirationFromNow } from '../../src/wire/index.ts';
 import type { ServiceOptions, TestService } from './helpers.ts';
-import { RawPeer, START_MS, settle, startService, until } from './helpers.ts';
+import { RawPeer, START_MS, settle, startService } from './helpers.ts';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -40,7 +41,7 @@ describe('ping-back', () => {
     );
     const replays = 5000;
     for (let i = 0; i < replays; i++) raw.socket.send(bytes, svc.address);
-    await until(() => svc.service.metrics.pingBacksSkipped === replays - 1);
+    await waitFor(() => svc.service.metrics.pingBacksSkipped === replays - 1);
     await settle();
     expect(svc.service.metrics.packetsIn.ping).toBe(replays);
     expect(raw.ofType('pong')).toHaveLength(replays);
@@ -63,8 +64,8 @@ describe('ping-back', () => {
     const { net, clock, svc } = await setup({ config: { maxPingBacks: 2 } });
     const peers = [1, 2, 3].map((i) => new RawPeer(net, `10.0.0.${10 + i}`));
     for (const p of peers) p.ping(svc.address, clock.now());
-    await until(() => svc.service.metrics.packetsIn.ping === 3);
-    await until(() => svc.service.metrics.pingBacksSkipped === 1);
+    await waitFor(() => svc.service.metrics.packetsIn.ping === 3);
+    await waitFor(() => svc.service.metrics.pingBacksSkipped === 1);
     await settle();
     expect(peers.map((p) => p.ofType('pong').length)).toEqual([1, 1, 1]);
     expect(svc.service.metrics.packetsOut.ping).toBe(2);

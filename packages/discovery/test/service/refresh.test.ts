@@ -2,13 +2,15 @@
  * The refresh (geth `table.go` `doRefresh`): seeds and bootnodes, a self lookup and 3 random
  * ones on start and every 15 to 30 minutes; inbound nodes only after the first refresh.
  */
+
 import { SimulatedClock } from '@ethp2p/base';
+import { waitFor } from '@ethp2p/base/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
 import type { DecodedPacket } from '../../src/wire/index.ts';
 import { expirationFromNow } from '../../src/wire/index.ts';
 import type { TestService } from './helpers.ts';
-import { advanceUntil, RawPeer, START_MS, settle, startService, until } from './helpers.ts';
+import { RawPeer, START_MS, settle, startService } from './helpers.ts';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -47,7 +49,7 @@ describe('refresh', () => {
     const done = svc.service.refresh().then(() => {
       finished = true;
     });
-    await advanceUntil(clock, () => finished);
+    await waitFor(() => finished, { clock: { clock, stepMs: 100, maxMs: 10_000 } });
     await done;
     expect(boot.ofType('findnode')).toHaveLength(4);
     expect(seed.ofType('findnode')).toHaveLength(4);
@@ -67,12 +69,14 @@ describe('refresh', () => {
     const first = svc.service.refresh().then(() => {
       finished = true;
     });
-    await advanceUntil(clock, () => finished);
+    await waitFor(() => finished, { clock: { clock, stepMs: 100, maxMs: 10_000 } });
     await first;
     clock.advance(15 * 60_000 - 5_000);
     await settle();
     expect(boot.ofType('findnode')).toHaveLength(4);
-    await advanceUntil(clock, () => boot.ofType('findnode').length > 4, 60_000, 16);
+    await waitFor(() => boot.ofType('findnode').length > 4, {
+      clock: { clock, stepMs: 60_000, maxMs: 960_000 },
+    });
   });
 
   it('accepts nodes that ping us into the table only after the first refresh', async () => {
@@ -86,14 +90,16 @@ describe('refresh', () => {
     const pinger = new RawPeer(net, '10.0.0.3');
     pinger.autoPong(clock);
     pinger.ping(svc.address, clock.now());
-    await until(() => svc.service.metrics.packetsIn.pong === 2); // boot's and pinger's pongs
+    await waitFor(() => svc.service.metrics.packetsIn.pong === 2); // boot's and pinger's pongs
     await settle();
     expect(svc.service.nodes().map((n) => n.ip)).toEqual(['10.0.0.2']);
     const refreshed = svc.service.refresh();
-    await advanceUntil(clock, () => boot.ofType('findnode').length === 4);
+    await waitFor(() => boot.ofType('findnode').length === 4, {
+      clock: { clock, stepMs: 100, maxMs: 10_000 },
+    });
     clock.advance(500);
     await refreshed;
     pinger.ping(svc.address, clock.now());
-    await until(() => svc.service.nodes().some((n) => n.ip === '10.0.0.3'));
+    await waitFor(() => svc.service.nodes().some((n) => n.ip === '10.0.0.3'));
   });
 });

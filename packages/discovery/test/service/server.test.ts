@@ -4,12 +4,13 @@
  */
 
 import { SimulatedClock } from '@ethp2p/base';
+import { waitFor } from '@ethp2p/base/testing';
 import { concatBytes, keccak256, signRecoverable } from '@ethp2p/crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
 import { expirationFromNow, isExpired } from '../../src/wire/index.ts';
 import type { TestService } from './helpers.ts';
-import { bond, RawPeer, START_MS, settle, startService, until, untilAsync } from './helpers.ts';
+import { bond, RawPeer, START_MS, settle, startService } from './helpers.ts';
 
 let net: MemoryNetwork;
 let clock: SimulatedClock;
@@ -61,7 +62,7 @@ describe('ping', () => {
       },
       svc.address,
     );
-    await until(() => svc.service.nodes().length === 1);
+    await waitFor(() => svc.service.nodes().length === 1);
     expect(added).toEqual(['10.0.0.2']);
     expect(svc.service.nodes()[0]?.udp).toBe(raw.address.port);
   });
@@ -69,7 +70,7 @@ describe('ping', () => {
   it('adds a bonded pinger at once, without pinging it back', async () => {
     await svc.db.updateLastPongReceived(raw.id, raw.address.address, clock.now());
     raw.ping(svc.address, clock.now());
-    await until(() => svc.service.nodes().length === 1);
+    await waitFor(() => svc.service.nodes().length === 1);
     await settle();
     expect(raw.ofType('pong')).toHaveLength(1);
     expect(raw.ofType('ping')).toHaveLength(0);
@@ -78,7 +79,7 @@ describe('ping', () => {
   it('drops expired pings silently, including expirations of 2^63 and more', async () => {
     raw.ping(svc.address, clock.now(), { expiration: BigInt(Math.floor(START_MS / 1000)) - 1n });
     raw.ping(svc.address, clock.now(), { expiration: 2n ** 64n - exp() });
-    await until(() => svc.service.metrics.dropped.expired === 2);
+    await waitFor(() => svc.service.metrics.dropped.expired === 2);
     await settle();
     expect(raw.received).toHaveLength(0);
   });
@@ -97,9 +98,9 @@ describe('bond', () => {
     await raw.next('ping');
     const to = { ip: '10.0.0.1', udp: 1, tcp: 0 };
     raw.send({ type: 'pong', to, pingHash: new Uint8Array(32), expiration: exp() }, svc.address);
-    await until(() => svc.service.metrics.dropped.unsolicited === 1);
+    await waitFor(() => svc.service.metrics.dropped.unsolicited === 1);
     raw.send({ type: 'findnode', target: raw.publicKey, expiration: exp() }, svc.address);
-    await until(() => svc.service.metrics.dropped.unbonded === 1);
+    await waitFor(() => svc.service.metrics.dropped.unbonded === 1);
     await settle();
     expect(await svc.db.lastPongReceived(raw.id, raw.address.address)).toBe(0);
     expect(raw.ofType('neighbors')).toHaveLength(0);
@@ -129,7 +130,7 @@ describe('bond', () => {
       release();
       spy.mockRestore();
     }
-    await untilAsync(async () => (await svc.db.lastPongReceived(raw.id, raw.address.address)) > 0);
+    await waitFor(async () => (await svc.db.lastPongReceived(raw.id, raw.address.address)) > 0);
   });
 
   it('lasts 24 hours', async () => {
@@ -137,7 +138,7 @@ describe('bond', () => {
     const day = 24 * 3600_000;
     await svc.db.updateLastPongReceived(raw.id, ip, clock.now() - day - 5000);
     raw.send({ type: 'findnode', target: raw.publicKey, expiration: exp() }, svc.address);
-    await until(() => svc.service.metrics.dropped.unbonded === 1);
+    await waitFor(() => svc.service.metrics.dropped.unbonded === 1);
     await svc.db.updateLastPongReceived(raw.id, ip, clock.now() - day + 5000);
     raw.send({ type: 'findnode', target: raw.publicKey, expiration: exp() }, svc.address);
     await raw.next('neighbors');
@@ -148,14 +149,14 @@ describe('bond', () => {
 describe('requests without a bond', () => {
   it('findnode gets no reply at all', async () => {
     raw.send({ type: 'findnode', target: raw.publicKey, expiration: exp() }, svc.address);
-    await until(() => svc.service.metrics.dropped.unbonded === 1);
+    await waitFor(() => svc.service.metrics.dropped.unbonded === 1);
     await settle();
     expect(raw.received).toHaveLength(0);
   });
 
   it('enr request gets no reply at all', async () => {
     raw.send({ type: 'enr-request', expiration: exp() }, svc.address);
-    await until(() => svc.service.metrics.dropped.unbonded === 1);
+    await waitFor(() => svc.service.metrics.dropped.unbonded === 1);
     await settle();
     expect(raw.received).toHaveLength(0);
   });
@@ -165,7 +166,7 @@ describe('requests without a bond', () => {
     const other = new RawPeer(net, '10.0.0.3', raw.privateKey);
     other.send({ type: 'findnode', target: raw.publicKey, expiration: exp() }, svc.address);
     other.send({ type: 'enr-request', expiration: exp() }, svc.address);
-    await until(() => svc.service.metrics.dropped.unbonded === 2);
+    await waitFor(() => svc.service.metrics.dropped.unbonded === 2);
     await settle();
     expect(other.received).toHaveLength(0);
   });
@@ -175,7 +176,7 @@ describe('findnode', () => {
   it('returns the 16 closest as 12 + 4 nodes', async () => {
     const peers = Array.from({ length: 20 }, (_, i) => new RawPeer(net, `10.0.1.${i + 1}`));
     for (const p of peers) await bond(p, svc, clock);
-    await until(() => svc.service.nodes().length === 20);
+    await waitFor(() => svc.service.nodes().length === 20);
     const target = raw.publicKey;
     await svc.db.updateLastPongReceived(raw.id, raw.address.address, clock.now());
     raw.send({ type: 'findnode', target, expiration: exp() }, svc.address);
@@ -200,7 +201,7 @@ describe('findnode', () => {
     const lan = [new RawPeer(net, '10.0.2.1'), new RawPeer(net, '10.0.2.2')];
     const wan = [new RawPeer(net, '1.2.3.4'), new RawPeer(net, '5.6.7.8')];
     for (const p of [...lan, ...wan]) await bond(p, svc, clock);
-    await until(() => svc.service.nodes().length === 4);
+    await waitFor(() => svc.service.nodes().length === 4);
     const asker = new RawPeer(net, '9.9.9.9');
     await svc.db.updateLastPongReceived(asker.id, '9.9.9.9', clock.now());
     asker.send({ type: 'findnode', target: asker.publicKey, expiration: exp() }, svc.address);
@@ -214,7 +215,7 @@ describe('findnode', () => {
       { type: 'findnode', target: raw.publicKey, expiration: 2n ** 64n - exp() },
       svc.address,
     );
-    await until(() => svc.service.metrics.dropped.expired === 1);
+    await waitFor(() => svc.service.metrics.dropped.expired === 1);
     await settle();
     expect(raw.ofType('neighbors')).toHaveLength(0);
   });
@@ -226,7 +227,7 @@ describe('unsolicited replies and bad packets', () => {
     const fake = new RawPeer(net, '10.0.9.9');
     const entry = { ip: '10.0.9.9', udp: 30303, tcp: 30303, publicKey: fake.publicKey };
     raw.send({ type: 'neighbors', nodes: [entry], expiration: exp() }, svc.address);
-    await until(() => svc.service.metrics.dropped.unsolicited === 1);
+    await waitFor(() => svc.service.metrics.dropped.unsolicited === 1);
     raw.send({ type: 'findnode', target: fake.publicKey, expiration: exp() }, svc.address);
     const reply = await raw.next('neighbors');
     expect(reply.packet.nodes.map((n) => n.ip)).not.toContain('10.0.9.9');
@@ -238,7 +239,7 @@ describe('unsolicited replies and bad packets', () => {
     raw.send({ type: 'pong', to, pingHash: new Uint8Array(32), expiration: exp() }, svc.address);
     const record = svc.localNode.record(); // any valid record
     raw.send({ type: 'enr-response', requestHash: new Uint8Array(32), record }, svc.address);
-    await until(() => svc.service.metrics.dropped.unsolicited === 2);
+    await waitFor(() => svc.service.metrics.dropped.unsolicited === 2);
     expect(await svc.db.lastPongReceived(raw.id, raw.address.address)).toBe(0);
     expect(svc.service.nodes()).toHaveLength(0);
   });
@@ -249,7 +250,7 @@ describe('unsolicited replies and bad packets', () => {
     const sig = signRecoverable(keccak256(concatBytes(type, body)), raw.privateKey);
     const rest = concatBytes(sig, type, body);
     raw.socket.send(concatBytes(keccak256(rest), rest), svc.address);
-    await until(() => svc.service.metrics.dropped['unknown-type'] === 1);
+    await waitFor(() => svc.service.metrics.dropped['unknown-type'] === 1);
     await settle();
     expect(raw.received).toHaveLength(0);
   });
@@ -257,7 +258,7 @@ describe('unsolicited replies and bad packets', () => {
   it('counts bad packets, never throws out of the socket handler, and keeps working', async () => {
     raw.socket.send(new Uint8Array(10), svc.address);
     raw.socket.send(new Uint8Array(300).fill(7), svc.address);
-    await until(() => svc.service.metrics.dropped['bad-packet'] === 2);
+    await waitFor(() => svc.service.metrics.dropped['bad-packet'] === 2);
     expect(net.stats.handlerErrors).toBe(0);
     raw.ping(svc.address, clock.now());
     await raw.next('pong');

@@ -1,4 +1,5 @@
 import { SimulatedClock, seededRandom } from '@ethp2p/base';
+import { waitFor } from '@ethp2p/base/testing';
 import { bytesToHex } from '@ethp2p/crypto';
 import { Node } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -70,17 +71,17 @@ async function run(r: Rig, totalMs: number, stepMs = 500): Promise<void> {
 }
 
 /** Advances in 100 ms steps until `id` has received `count` pings and their results arrived. */
-async function untilPinged(
-  r: Rig,
-  id: Uint8Array,
-  count = 1,
-  limitMs = 10 * SLOW_MS,
-): Promise<void> {
-  for (let t = 0; t < limitMs && r.rec.pingCount(id) < count; t += 100) {
-    r.clock.advance(100);
-    await flush();
-  }
+async function untilPinged(r: Rig, id: Uint8Array, count = 1): Promise<void> {
+  await waitFor(() => r.rec.pingCount(id) >= count, {
+    what: `${count} pings arrived`,
+    clock: { clock: r.clock, stepMs: 100, maxMs: 10 * SLOW_MS },
+  });
   expect(r.rec.pingCount(id)).toBe(count);
+}
+
+/** Advances in 500 ms steps until `done` holds. */
+function advanceUntil(r: Rig, done: () => boolean, what: string, maxMs: number): Promise<void> {
+  return waitFor(done, { what, clock: { clock: r.clock, stepMs: 500, maxMs } });
 }
 
 function one(d = 256): Node {
@@ -152,19 +153,22 @@ describe('revalidation (fast and slow lists, geth HEAD design)', () => {
     r.table.start(r.rec);
     const victim = entries[5] as Node;
     // Let the victim pass a few checks (livenessChecks ≥ 3), then make it dead.
-    for (let i = 0; i < 5000 && (r.table.info(victim.id)?.livenessChecks ?? 0) < 3; i++)
-      await run(r, 1000);
+    const checks = (): number => r.table.info(victim.id)?.livenessChecks ?? 0;
+    await advanceUntil(r, () => checks() >= 3, 'the victim passed 3 checks', 5_000_000);
     expect(r.table.info(victim.id)?.livenessChecks).toBeGreaterThanOrEqual(3);
     r.rec.set(victim.id, { alive: false });
     const seen: { checks: number; list: string }[] = [];
-    for (let i = 0; i < 5000 && r.table.has(victim.id); i++) {
-      const before = r.rec.pingCount(victim.id);
-      await run(r, 500);
+    let before = r.rec.pingCount(victim.id);
+    const deleted = (): boolean => {
       const info = r.table.info(victim.id);
-      if (info !== undefined && r.rec.pingCount(victim.id) > before) {
+      const pings = r.rec.pingCount(victim.id);
+      if (info !== undefined && pings > before) {
         seen.push({ checks: info.livenessChecks, list: info.revalidation });
       }
-    }
+      before = pings;
+      return info === undefined;
+    };
+    await advanceUntil(r, deleted, 'the victim was deleted', 2_500_000);
     expect(r.table.has(victim.id)).toBe(false);
     expect(seen.length).toBeGreaterThan(0); // demoted at least once before deletion
     for (const s of seen) expect(s).toMatchObject({ list: 'fast' });
@@ -272,11 +276,10 @@ describe('revalidation (fast and slow lists, geth HEAD design)', () => {
     const node = one();
     r.table.addFoundNode(node);
     r.table.start(r.rec);
-    for (let i = 0; i < 400 && (r.table.info(node.id)?.livenessChecks ?? 0) < 5; i++)
-      await run(r, 1000);
+    const checks = (): number => r.table.info(node.id)?.livenessChecks ?? 0;
+    await advanceUntil(r, () => checks() >= 5, '5 successful checks', 400_000);
     expect(r.seeds).toEqual([]);
-    for (let i = 0; i < 400 && (r.table.info(node.id)?.livenessChecks ?? 0) < 6; i++)
-      await run(r, 1000);
+    await advanceUntil(r, () => checks() >= 6, '6 successful checks', 400_000);
     await flush();
     expect(r.seeds.map((n) => bytesToHex(n.id))).toEqual([bytesToHex(node.id)]);
   });
