@@ -107,7 +107,7 @@ export async function tryPing(
   } catch (err) {
     if (!(err instanceof TransportError) || err.code !== 'TIMEOUT')
       throw mapError(ctx, err, 'ping');
-    ctx.metrics.countTimeout();
+    ctx.metrics.count('timeouts');
   }
   return pong === undefined ? undefined : { seq: pong.enrSeq, rttMs: ctx.clock.now() - start };
 }
@@ -144,7 +144,7 @@ export async function findnode(
         const n = nodeFromNeighbor(entry, relay, ctx.localNode.id);
         if (typeof n !== 'string') found.push(n);
         else {
-          ctx.metrics.countNeighborRejected();
+          ctx.metrics.count('neighborsRejected');
           ctx.logger.debug('dropping neighbors entry', { from: to.ip, reason: n });
         }
       }
@@ -251,7 +251,7 @@ async function settle(ctx: ServiceContext, reply: Promise<void>, what: string): 
 function mapError(ctx: ServiceContext, err: unknown, what: string): unknown {
   if (!(err instanceof TransportError)) return err;
   if (err.code === 'TIMEOUT') {
-    ctx.metrics.countTimeout();
+    ctx.metrics.count('timeouts');
     return new DiscoveryError('TIMEOUT', `${what}: no reply`, { cause: err });
   }
   if (err.code === 'CLOSED')

@@ -41,7 +41,7 @@ export function handleDatagram(ctx: ServiceContext, data: Uint8Array, from: Data
   try {
     receive(ctx, data, from);
   } catch (err) {
-    ctx.metrics.countHandlerError();
+    ctx.metrics.count('handlerErrors');
     ctx.logger.debug('handling discv4 packet failed', { from: from.address, err: String(err) });
   }
 }
@@ -142,7 +142,7 @@ async function bondBack(
     }
     const key = bondKey(nodeIdToHex(decoded.nodeId), ip);
     if (!ctx.pingBacks.tryAcquire(key)) {
-      ctx.metrics.countPingBackSkipped();
+      ctx.metrics.count('pingBacksSkipped');
       return;
     }
     const node = pinger();

@@ -50,6 +50,9 @@ function packetCounts(): PacketCounts {
   return { ping: 0, pong: 0, findnode: 0, neighbors: 0, 'enr-request': 0, 'enr-response': 0 };
 }
 
+/** The counters of {@link DiscoveryMetrics} that are single numbers. */
+export type CountedEvent = 'timeouts' | 'neighborsRejected' | 'handlerErrors' | 'pingBacksSkipped';
+
 /**
  * The live counters of one service: the only place they change. The receive path, the client
  * and the send path report through its `count...` methods; the service hands out snapshots.
@@ -66,10 +69,12 @@ export class MetricsCounters {
     self: 0,
     'bad-source': 0,
   };
-  #timeouts = 0;
-  #neighborsRejected = 0;
-  #handlerErrors = 0;
-  #pingBacksSkipped = 0;
+  readonly #events: Record<CountedEvent, number> = {
+    timeouts: 0,
+    neighborsRejected: 0,
+    handlerErrors: 0,
+    pingBacksSkipped: 0,
+  };
 
   /** A decoded packet of `type` arrived. */
   countIn(type: PacketName): void {
@@ -86,24 +91,12 @@ export class MetricsCounters {
     this.#dropped[reason]++;
   }
 
-  /** A request got no complete reply in time. */
-  countTimeout(): void {
-    this.#timeouts++;
-  }
-
-  /** A Neighbors entry was discarded. */
-  countNeighborRejected(): void {
-    this.#neighborsRejected++;
-  }
-
-  /** Handling a datagram threw unexpectedly. */
-  countHandlerError(): void {
-    this.#handlerErrors++;
-  }
-
-  /** A ping-back was not sent. */
-  countPingBackSkipped(): void {
-    this.#pingBacksSkipped++;
+  /**
+   * One more of `event`: a request timed out, a Neighbors entry was discarded, handling a
+   * datagram threw, a ping-back was skipped.
+   */
+  count(event: CountedEvent): void {
+    this.#events[event]++;
   }
 
   /** A copy that later counting does not change. */
@@ -112,10 +105,7 @@ export class MetricsCounters {
       packetsIn: { ...this.#packetsIn },
       packetsOut: { ...this.#packetsOut },
       dropped: { ...this.#dropped },
-      timeouts: this.#timeouts,
-      neighborsRejected: this.#neighborsRejected,
-      handlerErrors: this.#handlerErrors,
-      pingBacksSkipped: this.#pingBacksSkipped,
+      ...this.#events,
     };
   }
 }

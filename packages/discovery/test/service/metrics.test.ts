@@ -8,10 +8,10 @@ describe('MetricsCounters', () => {
     counters.countOut('pong');
     counters.countOut('pong');
     counters.countDropped('expired');
-    counters.countTimeout();
-    counters.countNeighborRejected();
-    counters.countHandlerError();
-    counters.countPingBackSkipped();
+    counters.count('timeouts');
+    counters.count('neighborsRejected');
+    counters.count('handlerErrors');
+    counters.count('pingBacksSkipped');
     const snap = counters.snapshot();
     counters.countIn('ping');
     counters.countDropped('expired');

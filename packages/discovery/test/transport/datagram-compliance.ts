@@ -48,14 +48,17 @@ export function datagramSocketCompliance(name: string, factory: () => DatagramSo
       opened.push(socket);
       return socket;
     };
+    const pair = async (): Promise<[DatagramSocket, DatagramSocket]> => [
+      await bind(),
+      await bind(),
+    ];
     afterEach(async () => {
       await Promise.all(opened.splice(0).map((s) => s.close()));
       net = undefined;
     });
 
     it('reports a bound address with the port assigned for port 0', async () => {
-      const a = await bind();
-      const b = await bind();
+      const [a, b] = await pair();
       for (const s of [a, b]) {
         expect(s.local.port).toBeGreaterThan(0);
         expect(s.local.port).toBeLessThanOrEqual(65535);
@@ -64,8 +67,7 @@ export function datagramSocketCompliance(name: string, factory: () => DatagramSo
     });
 
     it('delivers a copy asynchronously with the sender address as the source', async () => {
-      const a = await bind();
-      const b = await bind();
+      const [a, b] = await pair();
       const got = inbox(b);
       const buf = new Uint8Array([1, 2, 3]);
       a.send(buf, b.local);
@@ -76,8 +78,7 @@ export function datagramSocketCompliance(name: string, factory: () => DatagramSo
     });
 
     it('lets the receiver answer the source it saw', async () => {
-      const a = await bind();
-      const b = await bind();
+      const [a, b] = await pair();
       const atA = inbox(a);
       b.onMessage((data, from) => b.send(Uint8Array.of(...data, 0xff), from));
       a.send(Uint8Array.of(7), b.local);
@@ -86,8 +87,7 @@ export function datagramSocketCompliance(name: string, factory: () => DatagramSo
     });
 
     it('delivers datagrams from one socket to another in send order', async () => {
-      const a = await bind();
-      const b = await bind();
+      const [a, b] = await pair();
       const got = inbox(b);
       for (let i = 0; i < 32; i++) a.send(Uint8Array.of(i), b.local);
       await received(got, 32);
@@ -95,8 +95,7 @@ export function datagramSocketCompliance(name: string, factory: () => DatagramSo
     });
 
     it('carries a datagram of MAX_DATAGRAM_SIZE_BYTES and drops a longer one', async () => {
-      const a = await bind();
-      const b = await bind();
+      const [a, b] = await pair();
       const got = inbox(b);
       a.send(new Uint8Array(MAX_DATAGRAM_SIZE_BYTES + 1).fill(1), b.local);
       a.send(new Uint8Array(MAX_DATAGRAM_SIZE_BYTES).fill(2), b.local);
@@ -109,8 +108,7 @@ export function datagramSocketCompliance(name: string, factory: () => DatagramSo
     });
 
     it('replaces the handler on a second onMessage', async () => {
-      const a = await bind();
-      const b = await bind();
+      const [a, b] = await pair();
       const first = inbox(b);
       const second = inbox(b);
       a.send(Uint8Array.of(1), b.local);
@@ -119,8 +117,7 @@ export function datagramSocketCompliance(name: string, factory: () => DatagramSo
     });
 
     it('keeps delivering after a handler throws', async () => {
-      const a = await bind();
-      const b = await bind();
+      const [a, b] = await pair();
       const got: number[] = [];
       b.onMessage((data) => {
         got.push(data[0] as number);
@@ -142,8 +139,7 @@ export function datagramSocketCompliance(name: string, factory: () => DatagramSo
     });
 
     it('never calls the handler after close, even for a datagram in flight', async () => {
-      const a = await bind();
-      const b = await bind();
+      const [a, b] = await pair();
       const c = await bind();
       const atB = inbox(b);
       const atC = inbox(c);
@@ -159,8 +155,7 @@ export function datagramSocketCompliance(name: string, factory: () => DatagramSo
     });
 
     it('does nothing on send after close, except validating the destination', async () => {
-      const a = await bind();
-      const b = await bind();
+      const [a, b] = await pair();
       const atB = inbox(b);
       await a.close();
       expect(() => a.send(Uint8Array.of(1), b.local)).not.toThrow();
