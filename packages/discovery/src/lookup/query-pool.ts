@@ -3,6 +3,7 @@
  * order, reports each to the table, and cancels and drains them when the lookup ends.
  * @module
  */
+import { TaskGroup } from '@ethp2p/base';
 import type { Node } from '@ethp2p/enode';
 
 /** What the pool needs from the lookup's dependencies (a subset of `LookupDeps`). */
@@ -32,7 +33,7 @@ export class QueryPool {
   readonly #external: AbortSignal | undefined;
   readonly #controller = new AbortController();
   readonly #settled: Settled[] = [];
-  readonly #running = new Set<Promise<void>>();
+  readonly #running = new TaskGroup();
   #inFlight = 0;
   #wake: (() => void) | undefined;
   readonly #onAbort = (): void => {
@@ -57,12 +58,12 @@ export class QueryPool {
   /** Starts a FINDNODE query to `node`. */
   start(node: Node): void {
     this.#inFlight++;
-    const run = this.#query(node).then((outcome) => {
-      this.#running.delete(run);
-      this.#settled.push(outcome);
-      this.#notify();
-    });
-    this.#running.add(run);
+    void this.#running.spawn(
+      this.#query(node).then((outcome) => {
+        this.#settled.push(outcome);
+        this.#notify();
+      }),
+    );
   }
 
   /**
@@ -92,7 +93,7 @@ export class QueryPool {
   async close(): Promise<void> {
     this.#external?.removeEventListener('abort', this.#onAbort);
     this.#controller.abort(this.#external?.reason);
-    await Promise.all(this.#running);
+    await this.#running.wait();
   }
 
   async #query(node: Node): Promise<Settled> {
