@@ -7,6 +7,7 @@
  */
 
 import { SimulatedClock } from '@ethp2p/base';
+import { nextTurn } from '@ethp2p/base/testing';
 import { equalBytes } from '@ethp2p/crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RlpxConnection, RlpxError, WRITE_TIMEOUT_MS } from '../../src/index.ts';
@@ -31,7 +32,7 @@ async function settles(p: Promise<unknown>, turns = DRAIN_TURNS): Promise<boolea
   };
   p.then(mark, mark);
   for (let i = 0; i < turns && !done; i++) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
   return done;
 }
