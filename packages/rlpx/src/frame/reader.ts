@@ -4,8 +4,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#framing
  * @module
  */
-
-import { RLP } from '@ethereumjs/rlp';
+import { decodeRlp, RlpError } from '@ethp2p/base/rlp';
 import { type AesCtr, constantTimeEqual } from '@ethp2p/crypto';
 import { RlpxError } from '../errors.ts';
 import { HEADER_SIZE, HEADER_WITH_MAC_SIZE, MAC_SIZE, roundUp16 } from './constants.ts';
@@ -164,9 +163,10 @@ export class FrameReader {
 function isSmallRlp(data: Uint8Array): boolean {
   if (data.length === 0 || data.length > MAX_RAW_DISCONNECT_SIZE) return false;
   try {
-    RLP.decode(data);
+    decodeRlp(data);
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    if (err instanceof RlpError) return false;
+    throw err;
   }
 }

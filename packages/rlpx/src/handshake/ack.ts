@@ -4,19 +4,11 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#initial-handshake
  * @module
  */
-import { RLP } from '@ethereumjs/rlp';
+import { encodeBytes, encodeList, encodeUint, readFixed, readUint } from '@ethp2p/base/rlp';
 import { concatBytes, generatePrivateKey, isValidPublicKey, publicKey } from '@ethp2p/crypto';
 import { RlpxError } from '../errors.ts';
 import { HANDSHAKE_VERSION, LEGACY_ACK_SIZE } from './constants.ts';
-import {
-  bytesField,
-  decodeBody,
-  nonceOrRandom,
-  openPacket,
-  sealEip8,
-  sealLegacy,
-  uintField,
-} from './packet.ts';
+import { nonceOrRandom, openPacket, readBody, sealEip8, sealLegacy } from './packet.ts';
 
 /** Options of {@link createAck}. Randomness is injectable so tests can be deterministic. */
 export interface CreateAckOptions {
@@ -69,7 +61,7 @@ export function createAck(options: CreateAckOptions): CreatedAck {
     ? sealLegacy(options.remotePublicKey, concatBytes(ephemeralPub, nonce, new Uint8Array(1)))
     : sealEip8(
         options.remotePublicKey,
-        RLP.encode([ephemeralPub, nonce, HANDSHAKE_VERSION]),
+        encodeList([encodeBytes(ephemeralPub), encodeBytes(nonce), encodeUint(HANDSHAKE_VERSION)]),
         options.padding,
       );
   return { packet, ephemeralKey, nonce };
@@ -83,23 +75,17 @@ export function createAck(options: CreateAckOptions): CreatedAck {
  */
 export function readAck(privateKey: Uint8Array, packet: Uint8Array): AckFields {
   const { plaintext, eip8 } = openPacket(privateKey, packet, LEGACY_ACK_SIZE);
-  let ephemeral: Uint8Array;
-  let nonce: Uint8Array;
-  let version = HANDSHAKE_VERSION;
-  if (eip8) {
-    const items = decodeBody(plaintext);
-    ephemeral = bytesField(items, 0, 64, 'ack ephemeral key');
-    nonce = bytesField(items, 1, 32, 'ack nonce');
-    version = uintField(items, 2, 'ack version');
-  } else {
-    ephemeral = plaintext.subarray(0, 64);
-    nonce = plaintext.subarray(64, 96);
-  }
+  const { ephemeral, nonce, version } = eip8
+    ? readBody(plaintext, 'ack', 3, (items) => ({
+        ephemeral: readFixed(items[0], 64, 'ack ephemeral key'),
+        nonce: readFixed(items[1], 32, 'ack nonce'),
+        version: readUint(items[2], 6, 'ack version'),
+      }))
+    : {
+        ephemeral: plaintext.slice(0, 64),
+        nonce: plaintext.slice(64, 96),
+        version: HANDSHAKE_VERSION,
+      };
   if (!isValidPublicKey(ephemeral)) throw new RlpxError('BAD_KEY', 'invalid ack ephemeral key');
-  return {
-    remoteEphemeralPublicKey: ephemeral.slice(),
-    recipientNonce: nonce.slice(),
-    version,
-    eip8,
-  };
+  return { remoteEphemeralPublicKey: ephemeral, recipientNonce: nonce, version, eip8 };
 }

@@ -3,7 +3,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#initial-handshake
  * @module
  */
-import { RLP } from '@ethereumjs/rlp';
+import { encodeBytes, encodeList, encodeUint, readFixed, readUint } from '@ethp2p/base/rlp';
 import {
   CryptoError,
   constantTimeEqual,
@@ -16,15 +16,7 @@ import {
 import { sharedX } from '../ecies.ts';
 import { RlpxError } from '../errors.ts';
 import { HANDSHAKE_VERSION, LEGACY_AUTH_SIZE } from './constants.ts';
-import {
-  bytesField,
-  decodeBody,
-  nonceOrRandom,
-  openPacket,
-  sealEip8,
-  uintField,
-  xor32,
-} from './packet.ts';
+import { nonceOrRandom, openPacket, readBody, sealEip8, xor32 } from './packet.ts';
 
 /** Options of {@link createAuth}. Randomness is injectable so tests can be deterministic. */
 export interface CreateAuthOptions {
@@ -79,7 +71,12 @@ export function createAuth(options: CreateAuthOptions): CreatedAuth {
   const nonce = nonceOrRandom(options.nonce);
   const token = xor32(sharedX(privateKey, remotePublicKey), nonce);
   const signature = signRecoverable(token, ephemeralKey);
-  const body = RLP.encode([signature, publicKey(privateKey), nonce, HANDSHAKE_VERSION]);
+  const body = encodeList([
+    encodeBytes(signature),
+    encodeBytes(publicKey(privateKey)),
+    encodeBytes(nonce),
+    encodeUint(HANDSHAKE_VERSION),
+  ]);
   const packet = sealEip8(remotePublicKey, body, options.padding);
   return { packet, ephemeralKey, nonce };
 }
@@ -94,13 +91,12 @@ interface RawAuth {
 
 /** EIP-8 body: [sig, pubk, nonce, version, ...ignored]. */
 function parseEip8(plaintext: Uint8Array): RawAuth {
-  const items = decodeBody(plaintext);
-  return {
-    signature: bytesField(items, 0, 65, 'auth signature'),
-    initiatorPublicKey: bytesField(items, 1, 64, 'auth public key'),
-    nonce: bytesField(items, 2, 32, 'auth nonce'),
-    version: uintField(items, 3, 'auth version'),
-  };
+  return readBody(plaintext, 'auth', 4, (items) => ({
+    signature: readFixed(items[0], 65, 'auth signature'),
+    initiatorPublicKey: readFixed(items[1], 64, 'auth public key'),
+    nonce: readFixed(items[2], 32, 'auth nonce'),
+    version: readUint(items[3], 6, 'auth version'),
+  }));
 }
 
 /** Pre-EIP-8 body: sig(65) ‖ keccak(ephemeral-pubk)(32) ‖ pubk(64) ‖ nonce(32) ‖ 0x00. */

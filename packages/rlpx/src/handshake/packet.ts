@@ -4,16 +4,13 @@
  * @see https://eips.ethereum.org/EIPS/eip-8
  * @module
  */
-import { RLP } from '@ethereumjs/rlp';
+import { minFields, RlpError, type RlpItem, readRoot } from '@ethp2p/base/rlp';
 import { concatBytes, randomBytes } from '@ethp2p/crypto';
 import { ECIES_OVERHEAD, eciesDecrypt, eciesEncrypt } from '../ecies.ts';
 import { RlpxError } from '../errors.ts';
 import { MAX_HANDSHAKE_SIZE, MAX_PADDING_BYTES, MIN_PADDING_BYTES } from './constants.ts';
 
 const EMPTY = new Uint8Array(0);
-
-/** A decoded RLP item: bytes or a nested list. */
-type RlpItem = Uint8Array | RlpItem[];
 
 /**
  * The total length (prefix included) of an EIP-8 handshake packet, from its first two bytes.
@@ -106,43 +103,26 @@ export function openPacket(
 }
 
 /**
- * The items of the RLP list at the start of an EIP-8 plaintext; trailing padding is ignored.
- * @throws {RlpxError} `BAD_HANDSHAKE` for invalid RLP or a non-list
+ * Reads the RLP list at the start of an EIP-8 plaintext with `parse`, which gets at least
+ * `minCount` elements: the padding after the list and any extra elements a newer version
+ * appends are ignored (EIP-8 forward compatibility).
+ * @throws {RlpxError} `BAD_HANDSHAKE` for invalid RLP, a non-list, too few elements, or an
+ * `RlpError` thrown by `parse` (a field of the wrong shape)
  */
-export function decodeBody(plaintext: Uint8Array): RlpItem[] {
-  let data: RlpItem;
+export function readBody<T>(
+  plaintext: Uint8Array,
+  what: string,
+  minCount: number,
+  parse: (items: RlpItem[]) => T,
+): T {
   try {
-    data = RLP.decode(plaintext, true).data;
+    return parse(minFields(readRoot(plaintext, what, { trailing: true }), minCount, what));
   } catch (err) {
-    throw new RlpxError('BAD_HANDSHAKE', 'invalid rlp in handshake body', { cause: err });
+    if (err instanceof RlpError) {
+      throw new RlpxError('BAD_HANDSHAKE', `invalid ${what} body`, { cause: err });
+    }
+    throw err;
   }
-  if (!Array.isArray(data)) throw new RlpxError('BAD_HANDSHAKE', 'handshake body is not a list');
-  return data;
-}
-
-/** Item `index` as a byte string of exactly `length` bytes. @throws {RlpxError} `BAD_HANDSHAKE` */
-export function bytesField(
-  items: RlpItem[],
-  index: number,
-  length: number,
-  name: string,
-): Uint8Array {
-  const item = items[index];
-  if (!(item instanceof Uint8Array) || item.length !== length) {
-    throw new RlpxError('BAD_HANDSHAKE', `${name}: expected ${length} bytes`);
-  }
-  return item;
-}
-
-/** Item `index` as a canonical unsigned integer of up to 6 bytes. @throws {RlpxError} `BAD_HANDSHAKE` */
-export function uintField(items: RlpItem[], index: number, name: string): number {
-  const item = items[index];
-  if (!(item instanceof Uint8Array) || item.length > 6 || item[0] === 0) {
-    throw new RlpxError('BAD_HANDSHAKE', `${name}: expected a canonical integer`);
-  }
-  let value = 0;
-  for (const b of item) value = value * 256 + b;
-  return value;
 }
 
 /** `a XOR b` for two 32-byte values. */

@@ -41,6 +41,7 @@ describe('uncompressed Disconnect after snappy is on (@ethereumjs/devp2p)', () =
   it.each([
     ['another code with the same payload', 0x10, 'c110'],
     ['a Disconnect that is not RLP', 0x01, 'c2'],
+    ['a Disconnect with a non-canonical element', 0x01, 'c28105'],
     ['a Disconnect over 16 bytes', 0x01, `d1${'01'.repeat(17)}`],
   ])('rejects %s with SNAPPY', (_what, code, payload) => {
     const { sender, receiver } = pairWithSnappyOnlyOnReceiver();

@@ -1,6 +1,8 @@
+import { encodeBytes, encodeList, encodeUint, RlpError } from '@ethp2p/base/rlp';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sealEip8 } from '../../src/handshake/packet.ts';
 import {
   createAck,
   createAuth,
@@ -231,5 +233,59 @@ describe('garbage only ever throws RlpxError', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('EIP-8 body decoding', () => {
+  const recipient = publicKey(v.keyB);
+  const fieldsOk = [
+    encodeBytes(new Uint8Array(65)),
+    encodeBytes(publicKey(v.keyA)),
+    encodeBytes(v.nonceA),
+  ];
+
+  it.each([
+    ['a body that is not a list', encodeBytes(new Uint8Array(8))],
+    ['a list with too few elements', encodeList(fieldsOk)],
+    [
+      'a signature of the wrong size',
+      encodeList([encodeBytes(new Uint8Array(64)), ...fieldsOk.slice(1), encodeUint(4)]),
+    ],
+    ['a version with leading zeros', encodeList([...fieldsOk, Uint8Array.of(0x82, 0, 4)])],
+    ['a non-canonical length', Uint8Array.of(0xf8, 0x01, 0x80)],
+    ['a truncated list', Uint8Array.of(0xc5, 0x80)],
+  ])('rejects %s with BAD_HANDSHAKE, the RlpError as cause', (_what, body) => {
+    const packet = sealEip8(recipient, body, new Uint8Array(100));
+    let caught: unknown;
+    try {
+      readAuth(v.keyB, packet);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(RlpxError);
+    expect((caught as RlpxError).code).toBe('BAD_HANDSHAKE');
+    expect((caught as RlpxError).cause).toBeInstanceOf(RlpError);
+  });
+
+  it('rejects an ack body with too few elements with BAD_HANDSHAKE', () => {
+    const body = encodeList([encodeBytes(publicKey(v.ephB))]);
+    const packet = sealEip8(publicKey(v.keyA), body);
+    expect(codeOf(() => readAck(v.keyA, packet))).toBe('BAD_HANDSHAKE');
+  });
+
+  it('ignores extra elements and the padding after the list', () => {
+    const ack = encodeList([
+      encodeBytes(publicKey(v.ephB)),
+      encodeBytes(v.nonceB),
+      encodeUint(5),
+      encodeList([encodeUint(1)]),
+    ]);
+    const read = readAck(v.keyA, sealEip8(publicKey(v.keyA), ack, new Uint8Array(150).fill(7)));
+    expect(read).toEqual({
+      remoteEphemeralPublicKey: publicKey(v.ephB),
+      recipientNonce: v.nonceB,
+      version: 5,
+      eip8: true,
+    });
   });
 });
