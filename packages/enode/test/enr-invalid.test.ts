@@ -1,4 +1,5 @@
 import { RLP } from '@ethereumjs/rlp';
+import { RlpError } from '@ethp2p/base/rlp';
 import { hexToBytes, keccak256, verify } from '@ethp2p/crypto';
 import { describe, expect, it } from 'vitest';
 import { Enr } from '../src/enr/record.ts';
@@ -105,6 +106,35 @@ describe('Enr.decode rejects hand-built bad records', () => {
     expectEnrError(() => Enr.decode(listKey), 'MALFORMED');
     expectEnrError(() => Enr.decode(RLP.encode(new Uint8Array(10))), 'MALFORMED');
     expectEnrError(() => Enr.decode(new Uint8Array(0)), 'MALFORMED');
+  });
+
+  it('rejects a non-canonical item nested in a value, with the RlpError as cause', () => {
+    const nested = Uint8Array.of(0xc3, 0xc2, 0x81, 0x05); // [[0x05 wrapped in a string header]]
+    const bytes = signedRecord([['eth', nested], ID, SECP]);
+    let caught: unknown;
+    try {
+      Enr.decode(bytes);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toMatchObject({ name: 'EnrError', code: 'MALFORMED' });
+    expect((caught as Error).cause).toBeInstanceOf(RlpError);
+  });
+
+  it('gives TRAILING_BYTES only for a record that is canonical RLP', () => {
+    expectEnrError(() => Enr.decode(Uint8Array.of(0xc2, 0x81, 0x05, 0x00)), 'MALFORMED');
+    expectEnrError(() => Enr.decode(Uint8Array.of(0x80, 0x00)), 'TRAILING_BYTES');
+  });
+
+  it('copies values out of the input: changing it later changes nothing', () => {
+    const input = Uint8Array.from(example);
+    const enr = Enr.decode(input);
+    const before = enr.entries();
+    const signature = Uint8Array.from(enr.signature);
+    input.fill(0);
+    expect(enr.entries()).toEqual(before);
+    expect(enr.signature).toEqual(signature);
+    expect(enr.encode()).toEqual(example);
   });
 
   it('keeps the largest seq', () => {

@@ -7,8 +7,20 @@
  * @module
  */
 
-import { RLP } from '@ethereumjs/rlp';
-import { concatBytes, equalBytes } from '@ethp2p/crypto';
+import {
+  decodeRlp,
+  encodeBytes,
+  encodeList,
+  encodeUint,
+  itemValue,
+  listItems,
+  type RlpDecoded,
+  RlpError,
+  type RlpItem,
+  readRoot,
+  readU64,
+  stringPayload,
+} from '@ethp2p/base/rlp';
 import { EnrError } from '../errors.ts';
 
 /** Maximum size of an encoded record in bytes (EIP-778; geth `enr.SizeLimit`). */
@@ -28,30 +40,40 @@ export interface EnrParts {
   readonly pairs: readonly EnrPair[];
 }
 
-/** A decoded RLP item: a byte string or a list of items. */
-export type RlpItem = Uint8Array | RlpItem[];
-
 /**
- * Decodes and structurally checks record bytes: size, canonical RLP, no trailing bytes, seq,
- * even k/v count, sorted unique keys. Never throws anything but {@link EnrError}.
+ * Decodes and structurally checks record bytes: size, canonical RLP (every value included), no
+ * trailing bytes, seq, even k/v count, sorted unique keys. Values are copied out of `bytes`.
+ * Never throws anything but {@link EnrError}.
  */
 export function decodeEnrParts(bytes: Uint8Array): EnrParts {
   if (bytes.length > ENR_MAX_SIZE_BYTES) {
     throw new EnrError('TOO_LARGE', `record bigger than ${ENR_MAX_SIZE_BYTES} bytes`);
   }
-  const list = decodeList(bytes);
+  const parts = malformedOnRlpError(() => readParts(bytes));
+  checkKeyOrder(parts.pairs);
+  return parts;
+}
+
+function readParts(bytes: Uint8Array): EnrParts {
+  const root = readRoot(bytes, 'record', { trailing: true });
+  itemValue(root); // every nested item must be canonical, before any other check
+  if (root.raw.length !== bytes.length) {
+    throw new EnrError(
+      'TRAILING_BYTES',
+      `${bytes.length - root.raw.length} bytes after the record`,
+    );
+  }
+  if (!root.list) throw new EnrError('MALFORMED', 'record is not an RLP list');
+  const list = listItems(root, 'record');
   if (list.length < 2) throw new EnrError('MALFORMED', 'record has fewer than 2 elements');
   if (list.length % 2 !== 0) throw new EnrError('MALFORMED', 'odd number of elements in record');
-  const [signature, seqBytes] = list;
-  if (!(signature instanceof Uint8Array)) throw new EnrError('MALFORMED', 'signature is a list');
-  const seq = decodeSeq(seqBytes);
+  const signature = stringPayload(list[0], 'record signature').slice();
+  const seq = readU64(list[1], 'record seq');
   const pairs: EnrPair[] = [];
   for (let i = 2; i < list.length; i += 2) {
-    const key = list[i];
-    if (!(key instanceof Uint8Array)) throw new EnrError('MALFORMED', 'record key is a list');
-    pairs.push([bytesToKey(key), RLP.encode(list[i + 1] as RlpItem)]);
+    const key = stringPayload(list[i], 'record key');
+    pairs.push([bytesToKey(key), (list[i + 1] as RlpItem).raw.slice()]);
   }
-  checkKeyOrder(pairs);
   return { signature, seq, pairs };
 }
 
@@ -74,22 +96,16 @@ export function sortPairs(pairs: EnrPair[]): EnrPair[] {
 
 /** The RLP of `[seq, k1, v1, ...]`: the bytes that the identity scheme signs. */
 export function encodeContent(seq: bigint, pairs: readonly EnrPair[]): Uint8Array {
-  return encodeList([RLP.encode(seq), ...flatPairs(pairs)]);
+  return encodeList([encodeUint(seq), ...flatPairs(pairs)]);
 }
 
 /** The RLP of the full record `[signature, seq, k1, v1, ...]`. */
 export function encodeEnrParts(parts: EnrParts): Uint8Array {
   return encodeList([
-    RLP.encode(parts.signature),
-    RLP.encode(parts.seq),
+    encodeBytes(parts.signature),
+    encodeUint(parts.seq),
     ...flatPairs(parts.pairs),
   ]);
-}
-
-/** An RLP list from already-encoded items. */
-export function encodeList(items: readonly Uint8Array[]): Uint8Array {
-  const body = concatBytes(...items);
-  return concatBytes(listHeader(body.length), body);
 }
 
 /** Key bytes as a Latin-1 string: byte order and string order agree. */
@@ -113,58 +129,22 @@ export function keyToBytes(key: string): Uint8Array {
  * Decodes one raw RLP value (as kept in a record) into bytes or nested lists.
  * @throws {EnrError} MALFORMED if it is not exactly one canonical item
  */
-export function decodeRlpValue(raw: Uint8Array): RlpItem {
-  const { data, remainder } = strictDecode(raw);
-  if (remainder.length !== 0) throw new EnrError('MALFORMED', 'value has trailing bytes');
-  return data;
+export function decodeRlpValue(raw: Uint8Array): RlpDecoded {
+  return malformedOnRlpError(() => decodeRlp(raw));
 }
 
-function decodeList(bytes: Uint8Array): RlpItem[] {
-  if (bytes.length === 0) throw new EnrError('MALFORMED', 'empty record');
-  const { data, remainder } = strictDecode(bytes);
-  if (remainder.length !== 0) {
-    throw new EnrError('TRAILING_BYTES', `${remainder.length} bytes after the record`);
-  }
-  if (!Array.isArray(data)) throw new EnrError('MALFORMED', 'record is not an RLP list');
-  return data;
-}
-
-/** RLP.decode in stream mode, canonical only, with its plain Errors turned into EnrError. */
-function strictDecode(bytes: Uint8Array): { data: RlpItem; remainder: Uint8Array } {
-  let data: RlpItem;
-  let remainder: Uint8Array;
+/** Runs `decode`, turning an {@link RlpError} into {@link EnrError} MALFORMED. */
+function malformedOnRlpError<T>(decode: () => T): T {
   try {
-    if (bytes.length === 0) throw new Error('empty input');
-    ({ data, remainder } = RLP.decode(bytes, true) as { data: RlpItem; remainder: Uint8Array });
+    return decode();
   } catch (err) {
-    throw new EnrError('MALFORMED', 'invalid RLP', { cause: err });
+    if (err instanceof RlpError) throw new EnrError('MALFORMED', err.message, { cause: err });
+    throw err;
   }
-  // The decoder tolerates some non-canonical forms; re-encoding catches them all.
-  const consumed = bytes.subarray(0, bytes.length - remainder.length);
-  if (!equalBytes(RLP.encode(data), consumed)) {
-    throw new EnrError('MALFORMED', 'non-canonical RLP');
-  }
-  return { data, remainder };
-}
-
-function decodeSeq(item: RlpItem | undefined): bigint {
-  if (!(item instanceof Uint8Array)) throw new EnrError('MALFORMED', 'seq is not a byte string');
-  if (item.length > 8) throw new EnrError('MALFORMED', 'seq larger than 64 bits');
-  if (item.length > 0 && item[0] === 0) throw new EnrError('MALFORMED', 'seq has leading zeros');
-  let seq = 0n;
-  for (const b of item) seq = (seq << 8n) | BigInt(b);
-  return seq;
 }
 
 function flatPairs(pairs: readonly EnrPair[]): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (const [key, raw] of pairs) out.push(RLP.encode(keyToBytes(key)), raw);
+  for (const [key, raw] of pairs) out.push(encodeBytes(keyToBytes(key)), raw);
   return out;
-}
-
-function listHeader(length: number): Uint8Array {
-  if (length < 56) return Uint8Array.of(0xc0 + length);
-  const len: number[] = [];
-  for (let n = length; n > 0; n = Math.floor(n / 256)) len.unshift(n % 256);
-  return Uint8Array.of(0xf7 + len.length, ...len);
 }

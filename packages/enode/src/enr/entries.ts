@@ -4,11 +4,11 @@
  * @module
  */
 
-import { RLP } from '@ethereumjs/rlp';
 import { checkPort } from '@ethp2p/base';
+import { encodeBytes, encodeList, encodeUint } from '@ethp2p/base/rlp';
 import { EnrError } from '../errors.ts';
 import { bytesToIp, ipToBytes } from '../ip.ts';
-import { decodeRlpValue, encodeList } from './codec.ts';
+import { decodeRlpValue } from './codec.ts';
 
 /**
  * A value for {@link Enr.sign}: bytes, a UTF-8 string, an unsigned integer, a list of values,
@@ -33,8 +33,8 @@ const PORT_KEYS: ReadonlySet<string> = new Set(['tcp', 'udp', 'tcp6', 'udp6', 'q
 export function encodeEntry(key: string, value: EnrValue): Uint8Array {
   const field = `entries.${key}`;
   if (isRaw(value)) return encodeAny(field, value);
-  if (key === 'ip' || key === 'ip6') return RLP.encode(ipEntryBytes(field, key, value));
-  if (PORT_KEYS.has(key)) return RLP.encode(checkPort(field, value));
+  if (key === 'ip' || key === 'ip6') return encodeBytes(ipEntryBytes(field, key, value));
+  if (PORT_KEYS.has(key)) return encodeUint(checkPort(field, value));
   return encodeAny(field, value);
 }
 
@@ -53,14 +53,14 @@ function ipEntryBytes(field: string, key: 'ip' | 'ip6', value: EnrValue): Uint8A
 }
 
 function encodeAny(field: string, value: EnrValue): Uint8Array {
-  if (value instanceof Uint8Array) return RLP.encode(value);
-  if (typeof value === 'string') return RLP.encode(new TextEncoder().encode(value));
+  if (value instanceof Uint8Array) return encodeBytes(value);
+  if (typeof value === 'string') return encodeBytes(new TextEncoder().encode(value));
   if (typeof value === 'number' || typeof value === 'bigint') {
     const n = BigInt(value);
     if (n < 0n || (typeof value === 'number' && !Number.isSafeInteger(value))) {
       throw new RangeError(`${field}: expected an unsigned integer, got ${String(value)}`);
     }
-    return RLP.encode(n);
+    return encodeUint(n);
   }
   if (Array.isArray(value)) {
     const items = value.map((v: EnrValue, i: number) => encodeAny(`${field}[${i}]`, v));

@@ -5,7 +5,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/enr.md
  * @module
  */
-import { RLP } from '@ethereumjs/rlp';
+import { encodeBytes } from '@ethp2p/base/rlp';
 import {
   compressPublicKey,
   decompressPublicKey,
@@ -89,7 +89,7 @@ export function signV4(seq: bigint, pairs: readonly EnrPair[], privateKey: Uint8
 
 /** The `secp256k1` pair for a 64-byte public key: the RLP of its 33-byte compressed form. */
 export function secp256k1Pair(pub64: Uint8Array): EnrPair {
-  return ['secp256k1', RLP.encode(compressPublicKey(pub64))];
+  return ['secp256k1', encodeBytes(compressPublicKey(pub64))];
 }
 
 /** The `id` and `secp256k1` pairs for a 64-byte public key. */

@@ -1,10 +1,11 @@
 /** Helpers for ENR tests: typed-error assertions and hand-built (possibly invalid) records. */
 
 import { RLP } from '@ethereumjs/rlp';
+import { encodeList } from '@ethp2p/base/rlp';
 import { hexToBytes, publicKey } from '@ethp2p/crypto';
 import { expect } from 'vitest';
 import type { EnrPair } from '../../src/enr/codec.ts';
-import { encodeEnrParts, encodeList } from '../../src/enr/codec.ts';
+import { encodeEnrParts } from '../../src/enr/codec.ts';
 import { signV4, v4IdentityPairs } from '../../src/enr/v4-scheme.ts';
 import { EnrError } from '../../src/errors.ts';
 import { KEY_B } from '../vectors/enr-vectors.ts';
