@@ -1,7 +1,7 @@
 // An RLPx handshake between an initiator and a recipient, purely in memory: auth, ack, and the
 // session secrets both sides derive from them.
 import { equalBytes, generatePrivateKey, publicKey } from '@ethp2p/crypto';
-import { createAck, createAuth, deriveSecrets, readAck, readAuth } from '@ethp2p/rlpx';
+import { createAck, createAuth, deriveSecrets, readAck, readAuth } from '@ethp2p/rlpx/handshake';
 
 const initiatorKey = generatePrivateKey();
 const recipientKey = generatePrivateKey();

@@ -7,7 +7,7 @@
  * @module
  */
 import { setMaxListeners } from 'node:events';
-import { napiSnappyAvailable } from '@ethp2p/rlpx';
+import { napiSnappyAvailable } from '@ethp2p/rlpx/frame';
 import { startEjs } from './ejs-rlpx.ts';
 import { startOurs } from './rlpx-ours.ts';
 import { HELLO_SIZE, REQUEST_SIZE, RESPONSE_SIZE, type RlpxTarget } from './rlpx-target.ts';

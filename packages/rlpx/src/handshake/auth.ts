@@ -13,9 +13,9 @@ import {
   recover,
   signRecoverable,
 } from '@ethp2p/crypto';
-import { sharedX } from '../ecies.ts';
 import { RlpxError } from '../errors.ts';
 import { HANDSHAKE_VERSION, LEGACY_AUTH_SIZE } from './constants.ts';
+import { sharedX } from './ecies.ts';
 import { nonceOrRandom, openPacket, readBody, sealEip8, xor32 } from './packet.ts';
 
 /** Options of {@link createAuth}. Randomness is injectable so tests can be deterministic. */

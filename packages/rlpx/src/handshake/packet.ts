@@ -6,9 +6,9 @@
  */
 import { minFields, RlpError, type RlpItem, readRoot } from '@ethp2p/base/rlp';
 import { concatBytes, randomBytes } from '@ethp2p/crypto';
-import { ECIES_OVERHEAD, eciesDecrypt, eciesEncrypt } from '../ecies.ts';
 import { RlpxError } from '../errors.ts';
 import { MAX_HANDSHAKE_SIZE, MAX_PADDING_BYTES, MIN_PADDING_BYTES } from './constants.ts';
+import { ECIES_OVERHEAD, eciesDecrypt, eciesEncrypt } from './ecies.ts';
 
 const EMPTY = new Uint8Array(0);
 

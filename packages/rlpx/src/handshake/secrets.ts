@@ -5,7 +5,7 @@
  */
 import type { KeccakState } from '@ethp2p/crypto';
 import { concatBytes, createKeccak256, keccak256 } from '@ethp2p/crypto';
-import { sharedX } from '../ecies.ts';
+import { sharedX } from './ecies.ts';
 import { xor32 } from './packet.ts';
 
 /** Inputs of {@link deriveSecrets}; each side passes the same packets and nonces. */

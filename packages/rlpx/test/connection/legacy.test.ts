@@ -20,19 +20,16 @@ import {
   signRecoverable,
 } from '@ethp2p/crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FrameCodec, type FrameMessage } from '../../src/frame/index.ts';
 import {
-  accept,
-  connect,
   deriveSecrets,
   eciesDecrypt,
   eciesEncrypt,
-  FrameCodec,
-  type FrameMessage,
   LEGACY_ACK_SIZE,
   LEGACY_AUTH_SIZE,
-  type RlpxConnection,
   readAuth,
-} from '../../src/index.ts';
+} from '../../src/handshake/index.ts';
+import { accept, connect, type RlpxConnection } from '../../src/index.ts';
 import * as v from '../handshake/vectors.ts';
 import { listen, pattern } from './loopback.ts';
 

@@ -5,8 +5,9 @@ import { SimulatedClock } from '@ethp2p/base';
 import { waitFor } from '@ethp2p/base/testing';
 import { generatePrivateKey, publicKey, randomBytes } from '@ethp2p/crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createAuth } from '../../src/handshake/index.ts';
 import { sealEip8 } from '../../src/handshake/packet.ts';
-import { accept, connect, createAuth, type RlpxConnection } from '../../src/index.ts';
+import { accept, connect, type RlpxConnection } from '../../src/index.ts';
 import { closed, type Listener, listen, pair } from './loopback.ts';
 
 const cleanup: (() => void)[] = [];

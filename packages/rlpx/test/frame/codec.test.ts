@@ -1,7 +1,9 @@
 import { RLP } from '@ethereumjs/rlp';
 import { generatePrivateKey, publicKey, randomBytes } from '@ethp2p/crypto';
 import { describe, expect, it } from 'vitest';
-import { deriveSecrets, FrameCodec, MAX_FRAME_SIZE } from '../../src/index.ts';
+import { FrameCodec } from '../../src/frame/index.ts';
+import { deriveSecrets } from '../../src/handshake/index.ts';
+import { MAX_FRAME_SIZE } from '../../src/index.ts';
 import { codecPair, hex, readFrame, secretsFor, testBytes } from './helpers.ts';
 
 const SIZES = [0, 1, 15, 16, 17, 1024, 1 << 20];

@@ -8,7 +8,7 @@ import {
   type FrameCodecOptions,
   type FrameMessage,
   type FrameSecrets,
-} from '../../src/index.ts';
+} from '../../src/frame/index.ts';
 
 /** The fake hash of geth's TestFrameReadWrite: digest always 32 × 0x01, update a no-op. */
 export function fakeKeccak(): KeccakState {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameCodec } from '../../src/index.ts';
+import { FrameCodec } from '../../src/frame/index.ts';
 import { hex, readFrame, secretsFor, testBytes } from './helpers.ts';
 import { referenceInitiator } from './reference.ts';
 

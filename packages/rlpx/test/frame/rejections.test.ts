@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createSnappy,
-  FrameCodec,
-  type FrameCodecOptions,
-  RlpxError,
-  type RlpxErrorCode,
-} from '../../src/index.ts';
+import { createSnappy, FrameCodec, type FrameCodecOptions } from '../../src/frame/index.ts';
+import { RlpxError, type RlpxErrorCode } from '../../src/index.ts';
 import { codecPair, readFrame, secretsFor, testBytes } from './helpers.ts';
 import { referenceInitiator } from './reference.ts';
 

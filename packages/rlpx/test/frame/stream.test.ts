@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createSnappy, type FrameMessage, RlpxError } from '../../src/index.ts';
+import { createSnappy, type FrameMessage } from '../../src/frame/index.ts';
+import { RlpxError } from '../../src/index.ts';
 import { codecPair, hex, testBytes } from './helpers.ts';
 
 function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {

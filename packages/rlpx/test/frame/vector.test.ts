@@ -1,6 +1,6 @@
 import { hexToBytes, keccak256 } from '@ethp2p/crypto';
 import { describe, expect, it } from 'vitest';
-import { FrameCodec } from '../../src/index.ts';
+import { FrameCodec } from '../../src/frame/index.ts';
 import { fakeKeccak, readFrame } from './helpers.ts';
 
 // go-ethereum p2p/rlpx/rlpx_test.go TestFrameReadWrite (copied into ethp2p's spec-vectors §4):

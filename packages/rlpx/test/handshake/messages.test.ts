@@ -2,7 +2,6 @@ import { encodeBytes, encodeList, encodeUint, RlpError } from '@ethp2p/base/rlp'
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sealEip8 } from '../../src/handshake/packet.ts';
 import {
   createAck,
   createAuth,
@@ -13,10 +12,11 @@ import {
   LEGACY_ACK_SIZE,
   MAX_HANDSHAKE_SIZE,
   mayBeLegacyHandshake,
-  RlpxError,
   readAck,
   readAuth,
-} from '../../src/index.ts';
+} from '../../src/handshake/index.ts';
+import { sealEip8 } from '../../src/handshake/packet.ts';
+import { RlpxError } from '../../src/index.ts';
 import * as v from './vectors.ts';
 
 function codeOf(fn: () => unknown): string {

@@ -1,6 +1,6 @@
 import { bytesToHex } from '@ethp2p/crypto';
 import { describe, expect, it } from 'vitest';
-import { deriveSecrets, readAck, readAuth } from '../../src/index.ts';
+import { deriveSecrets, readAck, readAuth } from '../../src/handshake/index.ts';
 import * as v from './vectors.ts';
 
 describe('auth vectors (decrypted with keyB)', () => {

@@ -8,7 +8,13 @@ import {
 } from '@ethp2p/crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { concatKdf, ECIES_OVERHEAD, eciesDecrypt, eciesEncrypt, RlpxError } from '../src/index.ts';
+import {
+  concatKdf,
+  ECIES_OVERHEAD,
+  eciesDecrypt,
+  eciesEncrypt,
+} from '../../src/handshake/index.ts';
+import { RlpxError } from '../../src/index.ts';
 
 // Vectors from go-ethereum crypto/ecies/ecies_test.go (TestKDF, TestSharedKeyStatic) @02b73d4e.
 const KDF_OUTPUT =

@@ -17,7 +17,7 @@ import {
   randomBytes,
   sha256,
 } from '@ethp2p/crypto';
-import { RlpxError } from './errors.ts';
+import { RlpxError } from '../errors.ts';
 
 /** Bytes ECIES adds to a plaintext: R (65, uncompressed) + IV (16) + HMAC-SHA256 tag (32). */
 export const ECIES_OVERHEAD = 113;
