@@ -12,6 +12,7 @@ import {
   type Random,
   systemClock,
   systemRandom,
+  TaskGroup,
 } from '@ethp2p/base';
 import { assertBytes, bytesToHex, equalBytes } from '@ethp2p/crypto';
 import { Node } from '../node.ts';
@@ -93,7 +94,8 @@ export class NodeDatabase {
   readonly #random: Random;
   readonly #logger: Logger;
   readonly #expirer: PeriodicTask;
-  readonly #pending = new Set<Promise<unknown>>();
+  /** The calls in progress, which `close()` waits for; their errors go to their callers. */
+  readonly #calls = new TaskGroup();
   /** The tail of the record-write queue (see {@link updateNode}). */
   #recordWrites: Promise<void> = Promise.resolve();
   #closing: Promise<void> | undefined;
@@ -280,19 +282,13 @@ export class NodeDatabase {
 
   async #close(): Promise<void> {
     await this.#expirer.stop();
-    await Promise.allSettled([...this.#pending]);
+    await this.#calls.wait();
     await this.#db.close();
   }
 
   async #op<T>(fn: () => Promise<T>): Promise<T> {
     if (this.#closing !== undefined) throw new NodeDatabaseError('CLOSED', 'node database: closed');
-    const work = fn();
-    this.#pending.add(work);
-    try {
-      return await work;
-    } finally {
-      this.#pending.delete(work);
-    }
+    return this.#calls.spawn(fn());
   }
 
   /** Decodes a stored record; a bad one is deleted (record and seq) and reads as absent. */
