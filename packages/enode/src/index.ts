@@ -3,9 +3,8 @@
  * @module
  */
 
-export { DB_CLEANUP_CYCLE_MS, DB_VERSION, NODE_EXPIRATION_MS } from './db/constants.ts';
 export type { NodeDatabaseErrorCode } from './db/errors.ts';
-export { NODE_DATABASE_ERROR_CODE, NodeDatabaseError } from './db/errors.ts';
+export { NodeDatabaseError } from './db/errors.ts';
 export type { NodeDatabaseOptions, QuerySeedsOptions } from './db/node-db.ts';
 export { NodeDatabase } from './db/node-db.ts';
 export type { EnodeUrl } from './enode-url.ts';
@@ -18,13 +17,6 @@ export type { EnodeUrlErrorCode, EnrErrorCode, NodeKeyErrorCode } from './errors
 export { EnodeUrlError, EnrError, NodeKeyError } from './errors.ts';
 export { bytesToIp, ipToBytes, normalizeIp } from './ip.ts';
 export type { Endpoint, IpTrackerOptions } from './ip-tracker.ts';
-export {
-  IPTRACK_CONTACT_WINDOW_MS,
-  IPTRACK_MAX_HOSTS,
-  IPTRACK_MIN_STATEMENTS,
-  IPTRACK_WINDOW_MS,
-  IpTracker,
-} from './ip-tracker.ts';
 export type { LocalNodeOptions, LocalSeqStore } from './local-node.ts';
 export { LocalNode } from './local-node.ts';
 export type { NodeEndpoint } from './node.ts';
