@@ -1,5 +1,4 @@
 import {
-  activeBackend,
   ecdhX,
   equalBytes,
   generatePrivateKey,
@@ -9,6 +8,7 @@ import {
   signRecoverable,
   verify,
 } from '@ethp2p/crypto';
+import { activeBackend } from '@ethp2p/crypto/backends';
 
 const alice = generatePrivateKey();
 const bob = generatePrivateKey();

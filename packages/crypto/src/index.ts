@@ -2,11 +2,11 @@
  * @ethp2p/crypto: secp256k1, keccak, AES and HMAC for ethp2p behind one small interface.
  *
  * The functions use the active backend, chosen once at import: `ETHP2P_CRYPTO=native|wasm|noble`
- * forces one, otherwise the fastest that loads is used.
+ * forces one, otherwise the fastest that loads is used. The backends themselves are in
+ * `@ethp2p/crypto/backends`.
  * @module
  */
 export {
-  activeBackend,
   compressPublicKey,
   createKeccak256,
   decompressPublicKey,
@@ -21,7 +21,6 @@ export {
   signRecoverable,
   verify,
 } from './active.ts';
-export { loadBackend } from './backend.ts';
 export { isLowS } from './backends/shared.ts';
 export {
   assertBytes,
@@ -35,5 +34,4 @@ export type { CryptoErrorCode } from './errors.ts';
 export { CryptoError } from './errors.ts';
 export type { Aes256Block, AesCtr } from './symmetric.ts';
 export { createAes256Block, createAesCtr, hmacSha256, sha256 } from './symmetric.ts';
-export type { BackendName, CryptoBackend, KeccakState } from './types.ts';
-export { BACKEND_NAMES } from './types.ts';
+export type { KeccakState } from './types.ts';

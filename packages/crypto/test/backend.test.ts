@@ -1,8 +1,8 @@
 /** Backend loading and selection, including the ETHP2P_CRYPTO override at import. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { selectBackend } from '../src/backend.ts';
-import type { BackendName } from '../src/index.ts';
-import { type CryptoError, loadBackend } from '../src/index.ts';
+import { type BackendName, loadBackend } from '../src/backends/index.ts';
+import type { CryptoError } from '../src/index.ts';
 
 // The secp256k1 addon ships prebuilt binaries for these platforms only; elsewhere the native
 // backend cannot load and selection must fall to wasm.
@@ -79,7 +79,8 @@ describe('ETHP2P_CRYPTO at import', () => {
     vi.resetModules();
     vi.stubEnv('ETHP2P_CRYPTO', name);
     const crypto = await import('../src/index.ts');
-    expect(crypto.activeBackend().name).toBe(name);
+    const { activeBackend } = await import('../src/backends/index.ts');
+    expect(activeBackend().name).toBe(name);
     const priv = crypto.generatePrivateKey();
     const hash = crypto.keccak256(priv);
     expect(crypto.recover(hash, crypto.signRecoverable(hash, priv))).toEqual(
@@ -90,8 +91,9 @@ describe('ETHP2P_CRYPTO at import', () => {
   it(`unset selects ${FASTEST}`, async () => {
     vi.resetModules();
     vi.stubEnv('ETHP2P_CRYPTO', undefined);
-    const crypto = await import('../src/index.ts');
-    expect(crypto.activeBackend().name).toBe(FASTEST);
+    await import('../src/index.ts');
+    const { activeBackend } = await import('../src/backends/index.ts');
+    expect(activeBackend().name).toBe(FASTEST);
   });
 
   it('with an invalid value makes the import fail', async () => {

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CryptoBackend } from '../src/index.ts';
+import type { CryptoBackend } from '../src/backends/index.ts';
 import { backends, noble, toHex } from './helpers/backends.ts';
 
 const RUNS = 40;

@@ -1,6 +1,6 @@
 /** Every backend rejects the same bad keys and signatures with the same typed errors. */
 import { describe, expect, it } from 'vitest';
-import type { CryptoBackend } from '../src/index.ts';
+import type { CryptoBackend } from '../src/backends/index.ts';
 import { backendRows, expectCryptoError, hex, noble } from './helpers/backends.ts';
 
 const N = 'fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141';

@@ -3,7 +3,12 @@
  * speedup over noble (the pure-JS reference).
  * @module
  */
-import { BACKEND_NAMES, type BackendName, type CryptoBackend, loadBackend } from '@ethp2p/crypto';
+import {
+  BACKEND_NAMES,
+  type BackendName,
+  type CryptoBackend,
+  loadBackend,
+} from '@ethp2p/crypto/backends';
 import { formatMicros, formatTable, microsPerOp, type TimingOptions } from './timing.ts';
 
 /** Distinct inputs per operation, cycled, so no backend benefits from a repeated input. */

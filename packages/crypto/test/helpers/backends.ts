@@ -3,13 +3,8 @@
  * the suite: the tests exist to prove all three agree.
  */
 import { expect } from 'vitest';
-import {
-  BACKEND_NAMES,
-  type CryptoBackend,
-  CryptoError,
-  type CryptoErrorCode,
-  loadBackend,
-} from '../../src/index.ts';
+import { BACKEND_NAMES, type CryptoBackend, loadBackend } from '../../src/backends/index.ts';
+import { CryptoError, type CryptoErrorCode } from '../../src/index.ts';
 
 /** All backends, fastest first. */
 export const backends: readonly CryptoBackend[] = await Promise.all(BACKEND_NAMES.map(loadBackend));
