@@ -6,7 +6,7 @@
 import type { AesCtr } from '@ethp2p/crypto';
 import { HEADER_DATA, HEADER_SIZE, MAC_SIZE, MAX_FRAME_SIZE, roundUp16 } from './constants.ts';
 import type { FrameMac } from './mac.ts';
-import { msgCodeLength, writeMsgCode } from './msg-code.ts';
+import { encodeMsgCode } from './msg-code.ts';
 import type { SnappyCodec } from './snappy.ts';
 
 /**
@@ -51,8 +51,9 @@ export class FrameWriter {
         `payload: expected at most ${MAX_FRAME_SIZE} bytes, got ${payload.length}`,
       );
     }
+    const codeRlp = encodeMsgCode(code);
     const body = this.#snappy === null ? payload : this.#snappy.compress(payload);
-    const size = msgCodeLength(code) + body.length;
+    const size = codeRlp.length + body.length;
     if (size > MAX_FRAME_SIZE) {
       throw new RangeError(`frame-size: expected at most ${MAX_FRAME_SIZE} bytes, got ${size}`);
     }
@@ -66,8 +67,8 @@ export class FrameWriter {
     out[plainStart + 2] = size & 0xff;
     out.set(HEADER_DATA, plainStart + 3);
     const bodyStart = HEADER_SIZE + MAC_SIZE;
-    const codeLen = writeMsgCode(code, out, bodyStart);
-    out.set(body, bodyStart + codeLen);
+    out.set(codeRlp, bodyStart);
+    out.set(body, bodyStart + codeRlp.length);
     const ct = this.#ctr.update(out.subarray(plainStart, bodyStart + padded));
     out.set(ct.subarray(0, HEADER_SIZE), 0);
     out.set(ct.subarray(HEADER_SIZE), bodyStart);
