@@ -5,7 +5,7 @@
  * finished or failed operation leaves nothing behind.
  * @module
  */
-import { type Clock, systemClock } from '@ethp2p/base';
+import { type Clock, checkPositiveMs, systemClock } from '@ethp2p/base';
 import { RlpxError } from '../errors.ts';
 
 /** A running deadline; call {@link Deadline.clear} in a `finally`. */
@@ -26,9 +26,7 @@ export function startDeadline(
   parent?: AbortSignal,
   clock: Clock = systemClock,
 ): Deadline {
-  if (!Number.isFinite(ms) || ms <= 0) {
-    throw new RangeError(`timeout: expected a positive number of milliseconds, got ${ms}`);
-  }
+  checkPositiveMs('timeout', ms);
   const controller = new AbortController();
   const onParentAbort = (): void => controller.abort(parent?.reason);
   const timer = clock.schedule(ms, () => {

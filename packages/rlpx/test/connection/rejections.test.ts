@@ -1,11 +1,11 @@
 import { once } from 'node:events';
-import { type Socket, connect as tcpConnect } from 'node:net';
+import { Socket, connect as tcpConnect } from 'node:net';
 import { RLP } from '@ethereumjs/rlp';
 import { SimulatedClock } from '@ethp2p/base';
 import { waitFor } from '@ethp2p/base/testing';
 import { generatePrivateKey, publicKey, randomBytes } from '@ethp2p/crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAuth } from '../../src/handshake/index.ts';
+import { createAuth, recipientHandshake } from '../../src/handshake/index.ts';
 import { sealEip8 } from '../../src/handshake/packet.ts';
 import { accept, connect, type RlpxConnection } from '../../src/index.ts';
 import { closed, type Listener, listen, pair } from './loopback.ts';
@@ -166,6 +166,15 @@ describe('handshake rejections (the socket is destroyed every time)', () => {
     await expect(
       accept(server, { privateKey: generatePrivateKey(), signal }),
     ).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+});
+
+describe('handshake options', () => {
+  it.each([0, -1, Number.NaN])('rejects handshakeTimeoutMs %s with a RangeError', async (ms) => {
+    const socket = new Socket();
+    const options = { privateKey: generatePrivateKey(), handshakeTimeoutMs: ms };
+    await expect(recipientHandshake(socket, options)).rejects.toThrow(RangeError);
+    await expect(recipientHandshake(socket, options)).rejects.toThrow(/^timeout: expected/);
   });
 });
 
