@@ -4,7 +4,8 @@
  * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md#block-encoding-and-validity
  * @module
  */
-import { encodeList, listItems, malformed, type RlpItem } from '../messages/rlp.ts';
+import { encodeList, listItems, type RlpItem } from '@ethp2p/base/rlp';
+import { decoding, malformed } from '../decoding.ts';
 import { headerFromItem } from './header.ts';
 import type { ChainHeader } from './types.ts';
 
@@ -21,6 +22,10 @@ export interface DecodedBlock {
  * @throws {EthError} MALFORMED when the item is not a block
  */
 export function blockFromItem(item: RlpItem): DecodedBlock {
+  return decoding(() => splitBlock(item));
+}
+
+function splitBlock(item: RlpItem): DecodedBlock {
   const parts = listItems(item, 'block');
   if (parts.length < 3 || parts.length > 4) {
     throw malformed(`block: expected 3 or 4 elements, got ${parts.length}`);

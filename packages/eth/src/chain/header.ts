@@ -4,19 +4,20 @@
  * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md#block-encoding-and-validity
  * @module
  */
-import { keccak256 } from '@ethp2p/crypto';
+
 import {
   encodeBytes,
   encodeList,
   encodeUint,
   listItems,
-  malformed,
   type RlpItem,
   readBigUint,
   readFixed,
   readRoot,
   readU64,
-} from '../messages/rlp.ts';
+} from '@ethp2p/base/rlp';
+import { keccak256 } from '@ethp2p/crypto';
+import { decoding, malformed } from '../decoding.ts';
 import type { ChainHeader } from './types.ts';
 
 /** The fields every header has, up to and including the nonce (the pre-London header). */
@@ -61,10 +62,13 @@ const LAYOUT: readonly (readonly [name: string, kind: 'fixed' | 'uint' | 'bytes'
  *   the right kind and size (15 to 23 fields, as in geth's `types.Header`)
  */
 export function decodeHeader(rlp: Uint8Array): ChainHeader {
-  return headerFromItem(readRoot(rlp, 'header'));
+  return decoding(() => headerFromItem(readRoot(rlp, 'header')));
 }
 
-/** Like {@link decodeHeader}, for a header that is an item of a larger RLP structure. */
+/**
+ * Like {@link decodeHeader}, for a header that is an item of a larger RLP structure.
+ * @throws {RlpError|EthError} when the item is not a header
+ */
 export function headerFromItem(item: RlpItem): ChainHeader {
   const fields = listItems(item, 'header');
   if (fields.length < BASE_FIELDS || fields.length > LAYOUT.length) {

@@ -4,6 +4,8 @@
  * protocol; it executes nothing, so it knows receipts only for blocks without transactions.
  * @module
  */
+
+import { readItem } from '@ethp2p/base/rlp';
 import { bytesToHex, equalBytes } from '@ethp2p/crypto';
 import type { ChainConfig } from '../chain-config/chain-config.ts';
 import {
@@ -11,8 +13,8 @@ import {
   chainConfigFromGenesis,
   type Genesis,
 } from '../chain-config/genesis.ts';
+import { decoding } from '../decoding.ts';
 import { EthError } from '../errors.ts';
-import { readItem } from '../messages/rlp.ts';
 import { blockFromItem, type DecodedBlock } from './block.ts';
 import { EMPTY_ROOT_HASH } from './constants.ts';
 import { ChainError } from './errors.ts';
@@ -150,9 +152,10 @@ export class MemoryChain implements ChainReader {
   }
 }
 
+/** Runs a block reader: bad RLP or a bad block is ChainError MALFORMED_BLOCK at `where`. */
 function guard<T>(where: string, read: () => T): T {
   try {
-    return read();
+    return decoding(read);
   } catch (err) {
     if (err instanceof EthError) {
       throw new ChainError('MALFORMED_BLOCK', `${where}: ${err.message}`, { cause: err });

@@ -8,8 +8,10 @@
  * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md#transactions-0x02
  * @module
  */
+
+import { readRoot } from '@ethp2p/base/rlp';
 import { keccak256 } from '@ethp2p/crypto';
-import { malformed, readRoot } from '../messages/rlp.ts';
+import { decoding, malformed } from '../decoding.ts';
 
 /** A relayed transaction's identity, as announced in NewPooledTransactionHashes (eth/68). */
 export interface TransactionInfo {
@@ -27,6 +29,10 @@ export interface TransactionInfo {
  *   by one RLP list
  */
 export function canonicalTransactionInfo(tx: Uint8Array): TransactionInfo {
+  return decoding(() => canonicalInfo(tx));
+}
+
+function canonicalInfo(tx: Uint8Array): TransactionInfo {
   const type = tx[0];
   if (type === undefined) throw malformed('transaction: empty');
   if (type >= 0x80 && type < 0xc0) throw malformed('transaction: neither a list nor typed');
@@ -41,9 +47,11 @@ export function canonicalTransactionInfo(tx: Uint8Array): TransactionInfo {
  * @throws {EthError} MALFORMED when it is neither
  */
 export function transactionInfo(tx: Uint8Array): TransactionInfo {
-  const item = readRoot(tx, 'transaction');
-  if (item.list) return canonicalTransactionInfo(tx);
-  const type = item.payload[0];
-  if (type === undefined || type >= 0x80) throw malformed('transaction: invalid type');
-  return canonicalTransactionInfo(item.payload);
+  return decoding(() => {
+    const item = readRoot(tx, 'transaction');
+    if (item.list) return canonicalInfo(tx);
+    const type = item.payload[0];
+    if (type === undefined || type >= 0x80) throw malformed('transaction: invalid type');
+    return canonicalInfo(item.payload);
+  });
 }

@@ -7,17 +7,24 @@
  * @module
  */
 
-import type { NestedUint8Array } from '@ethereumjs/rlp';
-import { RLP } from '@ethereumjs/rlp';
+import {
+  encodeBytes,
+  encodeList,
+  encodeUint,
+  fields,
+  minFields,
+  type RlpItem,
+  readFixed,
+  readRoot,
+  readU64,
+} from '@ethp2p/base/rlp';
 import { assertBytes } from '@ethp2p/crypto';
-import { EthError } from '../errors.ts';
+import { decoding } from '../decoding.ts';
 import type { ForkId } from './fork-id.ts';
 import { MAX_FORK_VALUE } from './fork-id.ts';
 
 /** The ENR key under which a node advertises the eth protocol and its fork ID. */
 export const ETH_ENR_KEY = 'eth';
-
-type Item = Uint8Array | NestedUint8Array;
 
 /**
  * The RLP encoding of `id`: `[hash, next]`.
@@ -25,7 +32,8 @@ type Item = Uint8Array | NestedUint8Array;
  * @example `encodeForkId({ hash: hexToBytes('deadbeef'), next: 0xbaddcafen }) // ca84deadbeef84baddcafe`
  */
 export function encodeForkId(id: ForkId): Uint8Array {
-  return RLP.encode(forkIdFields(id));
+  checkForkId(id);
+  return encodeList([encodeBytes(id.hash), encodeUint(id.next)]);
 }
 
 /**
@@ -34,7 +42,7 @@ export function encodeForkId(id: ForkId): Uint8Array {
  */
 export function decodeForkId(bytes: Uint8Array): ForkId {
   assertBytes('bytes', bytes);
-  return forkIdFromItem(decodeRlp(bytes, 'fork ID'), 'fork ID');
+  return decoding(() => forkIdFromItem(readRoot(bytes, 'fork ID'), 'fork ID'));
 }
 
 /**
@@ -43,7 +51,7 @@ export function decodeForkId(bytes: Uint8Array): ForkId {
  * @throws {TypeError|RangeError} unless the hash is 4 bytes and `next` a u64
  */
 export function ethEnrEntry(id: ForkId): Uint8Array {
-  return RLP.encode([forkIdFields(id)]);
+  return encodeList([encodeForkId(id)]);
 }
 
 /**
@@ -53,43 +61,26 @@ export function ethEnrEntry(id: ForkId): Uint8Array {
  */
 export function decodeEthEnrEntry(raw: Uint8Array): ForkId {
   assertBytes('raw', raw);
-  const entry = decodeRlp(raw, 'eth ENR entry');
-  if (!Array.isArray(entry) || entry.length === 0) {
-    throw new EthError('MALFORMED', 'eth ENR entry: expected a list holding a fork ID');
-  }
-  return forkIdFromItem(entry[0] as Item, 'eth ENR entry fork ID');
+  return decoding(() => {
+    const [first] = minFields(readRoot(raw, 'eth ENR entry'), 1, 'eth ENR entry');
+    return forkIdFromItem(first, 'eth ENR entry fork ID');
+  });
 }
 
-function forkIdFields(id: ForkId): [Uint8Array, bigint] {
+/**
+ * The fork ID `[hash: B_4, next: u64]` in an item of a larger RLP structure (a copy).
+ * @throws {RlpError} UNEXPECTED or NON_CANONICAL unless it is exactly that
+ */
+export function forkIdFromItem(item: RlpItem | undefined, what: string): ForkId {
+  const [hash, next] = fields(item, 2, what);
+  return { hash: readFixed(hash, 4, `${what} hash`), next: readU64(next, `${what} next`) };
+}
+
+function checkForkId(id: ForkId): void {
   assertBytes('id.hash', id?.hash, 4);
   const next = id.next;
   if (typeof next !== 'bigint') throw new TypeError(`id.next: expected bigint, got ${typeof next}`);
   if (next < 0n || next > MAX_FORK_VALUE) {
     throw new RangeError(`id.next: expected 0 to 2^64-1, got ${next}`);
   }
-  return [id.hash, next];
-}
-
-function decodeRlp(bytes: Uint8Array, what: string): Item {
-  try {
-    return RLP.decode(bytes);
-  } catch (err) {
-    throw new EthError('MALFORMED', `${what}: invalid RLP`, { cause: err });
-  }
-}
-
-function forkIdFromItem(item: Item, what: string): ForkId {
-  if (!Array.isArray(item) || item.length !== 2) {
-    throw new EthError('MALFORMED', `${what}: expected a list of 2 elements`);
-  }
-  const [hash, next] = item;
-  if (!(hash instanceof Uint8Array) || hash.length !== 4) {
-    throw new EthError('MALFORMED', `${what}: hash is not 4 bytes`);
-  }
-  if (!(next instanceof Uint8Array) || next.length > 8 || next[0] === 0) {
-    throw new EthError('MALFORMED', `${what}: next is not a canonical u64`);
-  }
-  let value = 0n;
-  for (const byte of next) value = (value << 8n) | BigInt(byte);
-  return { hash: Uint8Array.from(hash), next: value };
 }

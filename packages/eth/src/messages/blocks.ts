@@ -6,6 +6,22 @@
  * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md#protocol-messages
  * @module
  */
+
+import {
+  encodeBool,
+  encodeBytes,
+  encodeList,
+  encodeUint,
+  fields,
+  listItems,
+  type RlpItem,
+  readBigUint,
+  readBool,
+  readFixed,
+  readU64,
+  stringPayload,
+} from '@ethp2p/base/rlp';
+import { malformed } from '../decoding.ts';
 import {
   checkArray,
   checkFixed,
@@ -23,21 +39,6 @@ import {
   readRawList,
   readRequest,
 } from './codec.ts';
-import {
-  encodeBool,
-  encodeBytes,
-  encodeList,
-  encodeUint,
-  fields,
-  listItems,
-  malformed,
-  type RlpItem,
-  readBigUint,
-  readBool,
-  readFixed,
-  readU64,
-  stringPayload,
-} from './rlp.ts';
 import { MAX_TD } from './status.ts';
 
 /** One entry of NewBlockHashes. */
@@ -201,7 +202,7 @@ function checkBodyParts(parts: readonly RlpItem[], what: string): void {
   if (parts[2] !== undefined) checkList(parts[2], `${what} withdrawals`);
 }
 
-/** Checks `[transactions, ommers, withdrawals?]`. @throws {EthError} MALFORMED */
+/** Checks `[transactions, ommers, withdrawals?]`. @throws {RlpError|EthError} */
 function checkBody(it: RlpItem, what: string): void {
   const parts = listItems(it, what);
   if (parts.length < 2 || parts.length > 3)
@@ -225,7 +226,7 @@ export const blockBodies: MessageCodec<'BlockBodies', BlockBodies> = defineCodec
   },
 );
 
-/** Checks `[header, transactions, ommers, withdrawals?]`. @throws {EthError} MALFORMED */
+/** Checks `[header, transactions, ommers, withdrawals?]`. @throws {RlpError|EthError} */
 function checkBlock(it: RlpItem | undefined, what: string): RlpItem {
   const parts = listItems(it, what);
   if (parts.length < 3 || parts.length > 4)

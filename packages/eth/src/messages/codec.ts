@@ -1,22 +1,25 @@
 /**
  * The shape every eth message codec shares, and the field helpers the codecs are built from:
- * argument checks for encoding (TypeError/RangeError) and strict readers for decoding
- * (EthError MALFORMED). Decoded values never alias the input buffer.
+ * argument checks for encoding (TypeError/RangeError) and strict readers for decoding (the
+ * `@ethp2p/base/rlp` reader's `RlpError` or `EthError` MALFORMED, which the codec's `decode` turns
+ * into `EthError` MALFORMED). Decoded values never alias the input buffer.
  * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md
  * @module
  */
-import { EthError } from '../errors.ts';
+
 import {
   encodeBytes,
   encodeList,
   encodeUint,
   listItems,
-  malformed,
+  RlpError,
   type RlpItem,
   readFixed,
   readRoot,
   readU64,
-} from './rlp.ts';
+} from '@ethp2p/base/rlp';
+import { decoding, malformed } from '../decoding.ts';
+import { EthError } from '../errors.ts';
 
 /**
  * One message of one eth version: its name, its code (relative to the protocol, 0 = Status) and
@@ -35,7 +38,11 @@ export interface MessageCodec<N extends string = string, T = unknown> {
 /** The largest unsigned 64-bit integer. */
 export const MAX_U64: bigint = 2n ** 64n - 1n;
 
-/** Builds a codec whose decoder turns anything unexpected into `EthError` MALFORMED. */
+/**
+ * Builds a codec from an encoder and a reader of the payload's root item. Its decoder turns
+ * anything unexpected into `EthError` MALFORMED (an `RlpError` keeps its message and becomes the
+ * `cause`).
+ */
 export function defineCodec<N extends string, T>(
   name: N,
   code: number,
@@ -49,7 +56,7 @@ export function defineCodec<N extends string, T>(
     decode(data: Uint8Array): T {
       if (!(data instanceof Uint8Array)) throw new TypeError(`${name}: expected bytes`);
       try {
-        return decode(readRoot(data, name));
+        return decoding(() => decode(readRoot(data, name)));
       } catch (err) {
         if (err instanceof EthError) throw err;
         throw new EthError('MALFORMED', `${name}: undecodable payload`, { cause: err });
@@ -101,7 +108,7 @@ export function checkRawItem(
     const it = readRoot(raw, field);
     check?.(it, field);
   } catch (err) {
-    if (!(err instanceof EthError)) throw err;
+    if (!(err instanceof RlpError || err instanceof EthError)) throw err;
     throw new RangeError(`${field}: ${err.message}`, { cause: err });
   }
   return raw;
@@ -131,12 +138,12 @@ export function encodeRawList(
 
 // ---- decoding helpers ---------------------------------------------------------------------------
 
-/** Reads a list of 32-byte hashes. @throws {EthError} MALFORMED */
+/** Reads a list of 32-byte hashes. @throws {RlpError|EthError} */
 export function readHashes(it: RlpItem | undefined, what: string): Uint8Array[] {
   return listItems(it, what).map((h) => readFixed(h, 32, `${what} item`));
 }
 
-/** Reads a list and keeps a copy of each element's full encoding. @throws {EthError} MALFORMED */
+/** Reads a list and keeps a copy of each element's full encoding. @throws {RlpError|EthError} */
 export function readRawList(
   it: RlpItem | undefined,
   what: string,
@@ -148,7 +155,7 @@ export function readRawList(
   });
 }
 
-/** A request-id wrapper `[request-id, inner]` read from `root`. @throws {EthError} MALFORMED */
+/** A request-id wrapper `[request-id, inner]` read from `root`. @throws {RlpError|EthError} */
 export function readRequest(root: RlpItem, what: string): { requestId: bigint; inner: RlpItem } {
   const items = listItems(root, what);
   if (items.length !== 2) throw malformed(`${what}: expected [request-id, payload]`);
@@ -163,7 +170,7 @@ export function encodeRequest(requestId: unknown, inner: Uint8Array, what: strin
 /**
  * Checks a transaction as it travels in a list: a legacy transaction is an RLP list, a typed one
  * (EIP-2718) is a byte string `tx-type ‖ tx-data` whose type byte is below 0x80 and which has
- * data after it. The contents are opaque here. @throws {EthError} MALFORMED
+ * data after it. The contents are opaque here. @throws {RlpError|EthError}
  */
 export function checkTransaction(it: RlpItem, what: string): void {
   if (it.list) return;
@@ -172,7 +179,7 @@ export function checkTransaction(it: RlpItem, what: string): void {
   if ((p[0] as number) >= 0x80) throw malformed(`${what}: invalid transaction type`);
 }
 
-/** Checks that an item is a list (a header, or a block). @throws {EthError} MALFORMED */
+/** Checks that an item is a list (a header, or a block). @throws {RlpError|EthError} */
 export function checkList(it: RlpItem, what: string): void {
   if (!it.list) throw malformed(`${what}: expected a list`);
 }

@@ -11,6 +11,19 @@
  * @see https://eips.ethereum.org/EIPS/eip-7642
  * @module
  */
+
+import {
+  encodeList,
+  fields,
+  listItems,
+  type RlpItem,
+  readFixed,
+  readRoot,
+  readU64,
+  readUint,
+  stringPayload,
+} from '@ethp2p/base/rlp';
+import { malformed } from '../decoding.ts';
 import {
   checkArray,
   defineCodec,
@@ -22,18 +35,6 @@ import {
   readRawList,
   readRequest,
 } from './codec.ts';
-import {
-  encodeList,
-  fields,
-  listItems,
-  malformed,
-  type RlpItem,
-  readFixed,
-  readRoot,
-  readU32,
-  readU64,
-  stringPayload,
-} from './rlp.ts';
 
 /** GetReceipts (0x0f) up to eth/69: `[request-id, [blockhash, ...]]`. */
 export type GetReceipts = HashesRequest;
@@ -75,7 +76,7 @@ function checkConsensusFields(it: RlpItem, what: string): void {
 
 /**
  * Checks an eth/68 receipt: a legacy receipt list, or a byte string `tx-type ‖ receipt-list`.
- * @throws {EthError} MALFORMED
+ * @throws {RlpError|EthError}
  */
 export function checkReceipt68(it: RlpItem, what: string): void {
   if (it.list) {
@@ -88,10 +89,11 @@ export function checkReceipt68(it: RlpItem, what: string): void {
   checkConsensusFields(readRoot(p.subarray(1), what), what);
 }
 
-/** Checks an eth/69 receipt `[tx-type, status, cumulative-gas, logs]`. @throws {EthError} */
+/** Checks an eth/69 receipt `[tx-type, status, cumulative-gas, logs]`. @throws {RlpError|EthError} */
 export function checkReceipt69(it: RlpItem, what: string): void {
   const f = fields(it, 4, what);
-  if (readU32(f[0], `${what} tx-type`) > MAX_TX_TYPE) throw malformed(`${what}: invalid tx-type`);
+  if (readUint(f[0], 4, `${what} tx-type`) > MAX_TX_TYPE)
+    throw malformed(`${what}: invalid tx-type`);
   checkStatus(f[1], `${what} status`);
   readU64(f[2], `${what} cumulative-gas`);
   checkLogs(f[3], `${what} logs`);

@@ -7,7 +7,18 @@
  * @see https://eips.ethereum.org/EIPS/eip-7642
  * @module
  */
-import { decodeForkId, encodeForkId } from '../forkid/codec.ts';
+
+import {
+  encodeBytes,
+  encodeList,
+  encodeUint,
+  fields,
+  readBigUint,
+  readFixed,
+  readU64,
+  readUint,
+} from '@ethp2p/base/rlp';
+import { encodeForkId, forkIdFromItem } from '../forkid/codec.ts';
 import type { ForkId } from '../forkid/fork-id.ts';
 import {
   checkFixed,
@@ -17,17 +28,6 @@ import {
   encodeU64,
   type MessageCodec,
 } from './codec.ts';
-import {
-  encodeBytes,
-  encodeList,
-  encodeUint,
-  fields,
-  type RlpItem,
-  readBigUint,
-  readFixed,
-  readU32,
-  readU64,
-} from './rlp.ts';
 
 /** Status in eth/68: `[version, networkid, td, blockhash, genesis, forkid]`. */
 export interface Status68 {
@@ -73,12 +73,12 @@ export const status68: MessageCodec<'Status', Status68> = defineCodec(
   (root) => {
     const f = fields(root, 6, 'Status');
     return {
-      version: readU32(f[0], 'Status version'),
+      version: readUint(f[0], 4, 'Status version'),
       networkId: readU64(f[1], 'Status networkid'),
       td: readBigUint(f[2], 32, 'Status td'),
       head: readFixed(f[3], 32, 'Status blockhash'),
       genesis: readFixed(f[4], 32, 'Status genesis'),
-      forkId: readForkId(f[5]),
+      forkId: forkIdFromItem(f[5], 'Status forkid'),
     };
   },
 );
@@ -100,10 +100,10 @@ export const status69: MessageCodec<'Status', Status69> = defineCodec(
   (root) => {
     const f = fields(root, 7, 'Status');
     return {
-      version: readU32(f[0], 'Status version'),
+      version: readUint(f[0], 4, 'Status version'),
       networkId: readU64(f[1], 'Status networkid'),
       genesis: readFixed(f[2], 32, 'Status genesis'),
-      forkId: readForkId(f[3]),
+      forkId: forkIdFromItem(f[3], 'Status forkid'),
       earliest: readU64(f[4], 'Status earliest'),
       latest: readU64(f[5], 'Status latest'),
       latestHash: readFixed(f[6], 32, 'Status latestHash'),
@@ -114,10 +114,4 @@ export const status69: MessageCodec<'Status', Status69> = defineCodec(
 function checkForkId(id: ForkId): ForkId {
   if (id === null || typeof id !== 'object') throw new TypeError('Status.forkId: expected object');
   return id;
-}
-
-/** Reads the fork ID element of Status. @throws {EthError} MALFORMED */
-function readForkId(it: RlpItem | undefined): ForkId {
-  fields(it, 2, 'Status forkid');
-  return decodeForkId((it as RlpItem).raw);
 }

@@ -9,6 +9,16 @@
  * @see https://eips.ethereum.org/EIPS/eip-5793
  * @module
  */
+
+import {
+  encodeBytes,
+  encodeList,
+  fields,
+  listItems,
+  readUint,
+  stringPayload,
+} from '@ethp2p/base/rlp';
+import { malformed } from '../decoding.ts';
 import {
   checkArray,
   checkFixed,
@@ -24,15 +34,6 @@ import {
   readRawList,
   readRequest,
 } from './codec.ts';
-import {
-  encodeBytes,
-  encodeList,
-  fields,
-  listItems,
-  malformed,
-  readU32,
-  stringPayload,
-} from './rlp.ts';
 
 /** Transactions (0x02): `[tx, ...]`. */
 export type Transactions = readonly Uint8Array[];
@@ -90,7 +91,7 @@ export const newPooledTransactionHashes: MessageCodec<
     const what = 'NewPooledTransactionHashes';
     const [types, sizes, hashes] = fields(root, 3, what);
     const t = stringPayload(types, `${what} types`).slice();
-    const s = listItems(sizes, `${what} sizes`).map((it) => readU32(it, `${what} size`));
+    const s = listItems(sizes, `${what} sizes`).map((it) => readUint(it, 4, `${what} size`));
     const h = readHashes(hashes, `${what} hashes`);
     if (s.length !== t.length || h.length !== t.length)
       throw malformed(`${what}: ${t.length} types, ${s.length} sizes and ${h.length} hashes`);

@@ -12,11 +12,12 @@
  * @module
  */
 import type { Logger } from '@ethp2p/base';
+import { encodeList, encodeUint, readRoot } from '@ethp2p/base/rlp';
 import { DiscReason, type Msg, type MsgReader, PeerError } from '@ethp2p/server';
 import { blockFromItem } from '../chain/block.ts';
 import type { Backend } from '../chain/types.ts';
+import { decoding } from '../decoding.ts';
 import type { BlockRangeUpdate, NewBlock } from '../messages/blocks.ts';
-import { encodeList, encodeUint, readRoot } from '../messages/rlp.ts';
 import { serveBodies } from '../serve/bodies.ts';
 import { serveHeaders } from '../serve/headers.ts';
 import { serveReceipts } from '../serve/receipts.ts';
@@ -153,6 +154,6 @@ function checkRange(u: BlockRangeUpdate): BlockRangeUpdate {
 }
 
 function handleNewBlock(peer: EthPeer, m: NewBlock): void {
-  const { header } = blockFromItem(readRoot(m.block, 'NewBlock block'));
+  const { header } = decoding(() => blockFromItem(readRoot(m.block, 'NewBlock block')));
   peer.receivedBlock(m.block, header.hash, header.number, m.td);
 }

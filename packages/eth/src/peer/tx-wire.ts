@@ -5,8 +5,10 @@
  * @see https://eips.ethereum.org/EIPS/eip-2718
  * @module
  */
+
+import { encodeBytes, readRoot } from '@ethp2p/base/rlp';
 import { keccak256 } from '@ethp2p/crypto';
-import { encodeBytes, readRoot } from '../messages/rlp.ts';
+import { decoding } from '../decoding.ts';
 
 /**
  * The canonical encoding of a transaction as a message carried it. The codecs have checked its
@@ -15,7 +17,7 @@ import { encodeBytes, readRoot } from '../messages/rlp.ts';
  */
 export function txFromWire(element: Uint8Array): Uint8Array {
   if ((element[0] ?? 0) >= 0xc0) return element;
-  return readRoot(element, 'transaction').payload;
+  return decoding(() => readRoot(element, 'transaction')).payload;
 }
 
 /** The message list element of a canonical transaction. */

@@ -5,18 +5,19 @@
  * @see https://github.com/ethereum/go-ethereum/blob/master/core/types/bloom9.go
  * @module
  */
-import { keccak256 } from '@ethp2p/crypto';
+
 import {
   encodeBytes,
   encodeList,
   fields,
   listItems,
-  malformed,
   type RlpItem,
   readRoot,
-  readU32,
+  readUint,
   stringPayload,
-} from '../messages/rlp.ts';
+} from '@ethp2p/base/rlp';
+import { keccak256 } from '@ethp2p/crypto';
+import { decoding, malformed } from '../decoding.ts';
 
 /** Size of a logs bloom filter (2048 bits). */
 const BLOOM_BYTES = 256;
@@ -27,13 +28,17 @@ const BLOOM_BYTES = 256;
  * @throws {EthError} MALFORMED when the receipt is not in the eth/69 shape
  */
 export function receiptToEth68(receipt69: Uint8Array): Uint8Array {
+  return decoding(() => convertReceipt(receipt69));
+}
+
+function convertReceipt(receipt69: Uint8Array): Uint8Array {
   const [type, status, gas, logs] = fields(readRoot(receipt69, 'receipt'), 4, 'receipt') as [
     RlpItem,
     RlpItem,
     RlpItem,
     RlpItem,
   ];
-  const txType = readU32(type, 'receipt.type');
+  const txType = readUint(type, 4, 'receipt.type');
   if (txType > 0x7f) throw malformed(`receipt.type: expected at most 0x7f, got ${txType}`);
   stringPayload(status, 'receipt.status');
   stringPayload(gas, 'receipt.gas');

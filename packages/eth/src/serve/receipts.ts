@@ -6,9 +6,10 @@
  * @see https://github.com/ethereum/go-ethereum/blob/master/eth/protocols/eth/handlers.go
  * @module
  */
+
+import { encodeList, listItems, RlpError, readRoot } from '@ethp2p/base/rlp';
 import type { ChainReader } from '../chain/types.ts';
 import { EthError } from '../errors.ts';
-import { encodeList, listItems, readRoot } from '../messages/rlp.ts';
 import { MAX_MESSAGE_SIZE_BYTES, MAX_RECEIPTS_SERVE, SOFT_RESPONSE_LIMIT_BYTES } from './limits.ts';
 import { receiptToEth68 } from './receipt-eth68.ts';
 
@@ -67,7 +68,8 @@ function convert(
     if (options.version <= 68)
       return { list: encodeList(items.map(receiptToEth68)), incomplete: false };
   } catch (err) {
-    if (err instanceof EthError) return undefined; // the chain supplied bad receipts: stop here
+    // the chain supplied bad receipts: stop here
+    if (err instanceof RlpError || err instanceof EthError) return undefined;
     throw err;
   }
   return cutReceipts(items, first ? (options.firstBlockReceiptIndex ?? 0n) : 0n, room);

@@ -1,10 +1,10 @@
 import { RLP } from '@ethereumjs/rlp';
+import { encodeList, readItem } from '@ethp2p/base/rlp';
 import { bytesToHex, keccak256 } from '@ethp2p/crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { blockFromItem } from '../../src/chain/block.ts';
 import { decodeHeader, encodeHeader, type HeaderFields } from '../../src/chain/header.ts';
 import { EthError } from '../../src/errors.ts';
-import { encodeList, readItem } from '../../src/messages/rlp.ts';
 import { type GeneratedChain, generateChain } from '../helpers/chain-generator.ts';
 
 let gen: GeneratedChain;
