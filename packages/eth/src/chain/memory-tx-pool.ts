@@ -6,6 +6,7 @@
  * @see https://eips.ethereum.org/EIPS/eip-2718
  * @module
  */
+import { checkPositiveInt } from '@ethp2p/base';
 import { bytesToHex } from '@ethp2p/crypto';
 import { EventEmitter } from 'eventemitter3';
 import { EthError } from '../errors.ts';
@@ -50,8 +51,8 @@ export class MemoryTxPool implements TxPool {
 
   /** @throws {RangeError} unless the limits are positive integers */
   constructor(options: MemoryTxPoolOptions = {}) {
-    this.#maxTxs = positive('maxTxs', options.maxTxs ?? MAX_POOL_TXS);
-    this.#maxTxBytes = positive('maxTxBytes', options.maxTxBytes ?? MAX_POOL_TX_BYTES);
+    this.#maxTxs = checkPositiveInt('maxTxs', options.maxTxs ?? MAX_POOL_TXS);
+    this.#maxTxBytes = checkPositiveInt('maxTxBytes', options.maxTxBytes ?? MAX_POOL_TX_BYTES);
     this.events = this.#emitter;
   }
 
@@ -112,11 +113,4 @@ export class MemoryTxPool implements TxPool {
       throw err;
     }
   }
-}
-
-function positive(field: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new RangeError(`${field}: expected a positive integer, got ${value}`);
-  }
-  return value;
 }

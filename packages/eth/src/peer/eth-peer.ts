@@ -5,7 +5,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md
  * @module
  */
-import type { Clock, Logger, Random } from '@ethp2p/base';
+import { type Clock, checkPositiveInt, type Logger, type Random } from '@ethp2p/base';
 import type { NodeId } from '@ethp2p/enode';
 import { nodeIdToHex } from '@ethp2p/enode';
 import type { DiscReason, ProtocolPeer } from '@ethp2p/server';
@@ -225,9 +225,7 @@ export class EthPeer {
     amount: number,
     options: HeadersRequestOptions,
   ): Promise<Uint8Array[]> {
-    if (!Number.isSafeInteger(amount) || amount <= 0) {
-      throw new RangeError(`amount: expected a positive integer, got ${String(amount)}`);
-    }
+    checkPositiveInt('amount', amount);
     const skip = BigInt(options.skip ?? 0);
     const reverse = options.reverse ?? false;
     return this.#request('BlockHeaders', amount, options, (requestId) =>

@@ -3,6 +3,7 @@
  * `knownCache`). Full, it forgets its oldest entries first.
  * @module
  */
+import { checkPositiveInt } from '@ethp2p/base';
 import { bytesToHex } from '@ethp2p/crypto';
 
 /** A set of 32-byte hashes holding at most `capacity` of them, oldest evicted first. */
@@ -13,10 +14,7 @@ export class KnownSet {
 
   /** @throws {RangeError} unless `capacity` is a positive integer */
   constructor(capacity: number) {
-    if (!Number.isSafeInteger(capacity) || capacity <= 0) {
-      throw new RangeError(`capacity: expected a positive integer, got ${String(capacity)}`);
-    }
-    this.capacity = capacity;
+    this.capacity = checkPositiveInt('capacity', capacity);
   }
 
   /** How many hashes the set holds. */

@@ -6,7 +6,13 @@
  * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md#request-ids
  * @module
  */
-import type { Clock, Random, Timer } from '@ethp2p/base';
+import {
+  type Clock,
+  checkPositiveInt,
+  checkPositiveMs,
+  type Random,
+  type Timer,
+} from '@ethp2p/base';
 import { MAX_EXPIRED_REQUESTS, MAX_PENDING_REQUESTS, REQUEST_TIMEOUT_MS } from './constants.ts';
 import { RequestError } from './errors.ts';
 
@@ -68,12 +74,12 @@ export class RequestTracker {
   readonly #expired = new Set<bigint>();
   #closed: Error | null = null;
 
-  /** @throws {RangeError} for a timeout or limit that is not a positive integer */
+  /** @throws {RangeError} for a timeout that is not a positive number of ms or a limit that is not a positive integer */
   constructor(options: RequestTrackerOptions) {
     this.#clock = options.clock;
     this.#random = options.random;
-    this.#timeoutMs = positive('timeoutMs', options.timeoutMs ?? REQUEST_TIMEOUT_MS);
-    this.#maxPending = positive('maxPending', options.maxPending ?? MAX_PENDING_REQUESTS);
+    this.#timeoutMs = checkPositiveMs('timeoutMs', options.timeoutMs ?? REQUEST_TIMEOUT_MS);
+    this.#maxPending = checkPositiveInt('maxPending', options.maxPending ?? MAX_PENDING_REQUESTS);
   }
 
   /** How many requests wait for their response. */
@@ -101,7 +107,7 @@ export class RequestTracker {
         `${this.#pending.size} requests already in flight`,
       );
     }
-    const timeoutMs = positive('timeoutMs', options.timeoutMs ?? this.#timeoutMs);
+    const timeoutMs = checkPositiveMs('timeoutMs', options.timeoutMs ?? this.#timeoutMs);
     const id = this.#freshId();
     let timer: Timer | null = null;
     const onAbort = (): void => this.#expire(id, signal?.reason);
@@ -206,11 +212,4 @@ export class RequestTracker {
     }
     throw new Error('request id: the random source keeps repeating itself');
   }
-}
-
-function positive(field: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new RangeError(`${field}: expected a positive integer, got ${String(value)}`);
-  }
-  return value;
 }

@@ -4,6 +4,7 @@
  * full the oldest entries are dropped, so a slow peer costs bounded memory.
  * @module
  */
+import { checkPositiveInt } from '@ethp2p/base';
 
 /** The front of a {@link SendQueue}, as its `sendNext` callback sees it. */
 export interface QueueFront<T> {
@@ -47,10 +48,7 @@ export class SendQueue<T> {
   /** @throws {RangeError} unless `capacity` is a positive integer */
   constructor(options: SendQueueOptions<T>) {
     const { capacity } = options;
-    if (!Number.isSafeInteger(capacity) || capacity <= 0) {
-      throw new RangeError(`capacity: expected a positive integer, got ${String(capacity)}`);
-    }
-    this.capacity = capacity;
+    this.capacity = checkPositiveInt('capacity', capacity);
     this.#sendNext = options.sendNext;
     this.#onError = options.onError;
     const self = this;

@@ -130,4 +130,17 @@ describe('RequestTracker', () => {
     expect(clock.pending).toBe(0);
     expect(() => t.track('BlockHeaders', 1)).toThrow(expect.objectContaining({ code: 'CLOSED' }));
   });
+
+  it('checks its timeout (milliseconds) and its limit (an integer)', () => {
+    const base = { clock: new SimulatedClock(), random: seededRandom(1) };
+    expect(() => new RequestTracker({ ...base, timeoutMs: 0 })).toThrow(RangeError);
+    expect(() => new RequestTracker({ ...base, timeoutMs: Number.NaN })).toThrow(RangeError);
+    expect(() => new RequestTracker({ ...base, maxPending: 1.5 })).toThrow(RangeError);
+    expect(() => tracker().track('BlockHeaders', 1, { timeoutMs: -1 })).toThrow(RangeError);
+    const clock = new SimulatedClock();
+    const t = new RequestTracker({ ...base, clock, timeoutMs: 1.5 });
+    const { response } = t.track('BlockHeaders', 1);
+    clock.advance(2);
+    return expect(response).rejects.toMatchObject({ code: 'TIMEOUT' });
+  });
 });
