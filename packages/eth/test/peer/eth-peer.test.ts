@@ -1,3 +1,4 @@
+import { waitFor } from '@ethp2p/base/testing';
 import { keccak256 } from '@ethp2p/crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryTxPool } from '../../src/chain/memory-tx-pool.ts';
@@ -9,7 +10,7 @@ import {
 } from '../../src/peer/constants.ts';
 import { txFromWire } from '../../src/peer/tx-wire.ts';
 import { type Harness, startPeer } from '../protocol/harness.ts';
-import { expectEth, flush, hashOf, legacyTx, memoryChain, send } from './fixtures.ts';
+import { expectEth, hashOf, legacyTx, memoryChain, send } from './fixtures.ts';
 
 let h: Harness | undefined;
 
@@ -128,7 +129,10 @@ describe('block announcements', () => {
     const seen: bigint[] = [];
     h.peer.events.on('block:received', ({ td }) => seen.push(td));
     await send(h.remote, 68, 'NewBlock', { block: h.gen.blocks[0] as Uint8Array, td: 5n });
-    await flush();
+    await waitFor(() => seen.length > 0, {
+      what: 'the block arrives',
+      on: { emitters: [h.peer.events], events: ['block:received'] },
+    });
     expect(h.peer.head).toEqual({ hash: h.gen.hashes[1], td: 5n, number: 1n });
     expect(seen).toEqual([5n]);
   });

@@ -117,9 +117,3 @@ export function hashOf(n: number): Uint8Array {
   new DataView(h.buffer).setUint32(28, n);
   return h;
 }
-
-/** Lets pending promise callbacks run (bounded). */
-export async function flush(rounds = 10): Promise<void> {
-  for (let i = 0; i < rounds; i++) await Promise.resolve();
-  await new Promise((resolve) => setImmediate(resolve));
-}

@@ -1,3 +1,4 @@
+import { waitFor } from '@ethp2p/base/testing';
 import { describe, expect, it } from 'vitest';
 import { SendQueue } from '../../src/peer/send-queue.ts';
 
@@ -22,10 +23,6 @@ function gatedSender(pack: number) {
   };
 }
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await Promise.resolve();
-}
-
 describe('SendQueue', () => {
   it('sends at once and never more than one pack at a time', async () => {
     const s = gatedSender(2);
@@ -35,7 +32,7 @@ describe('SendQueue', () => {
     q.push(4);
     expect(s.waiting).toBe(1);
     s.release();
-    await settle();
+    await waitFor(() => s.sent.length === 2, { what: 'the second pack is sent' });
     expect(s.sent).toEqual([
       [1, 2],
       [3, 4],
@@ -53,7 +50,7 @@ describe('SendQueue', () => {
     expect(q.size).toBe(4);
     expect(q.dropped).toBe(2);
     s.release();
-    await settle();
+    await waitFor(() => s.sent.length === 2, { what: 'the second pack is sent' });
     expect(s.sent).toEqual([[0], [3, 4, 5, 6]]);
     s.release();
     await q.idle();

@@ -1,4 +1,5 @@
 import { RLP } from '@ethereumjs/rlp';
+import { waitFor } from '@ethp2p/base/testing';
 import { keccak256 } from '@ethp2p/crypto';
 import { DiscReason, expectMsg, msgPipe, PeerError } from '@ethp2p/server';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,7 +12,6 @@ import { createEthProtocols } from '../../src/protocol.ts';
 import {
   expectEth,
   fakePeer,
-  flush,
   hashOf,
   legacyTx,
   memoryChain,
@@ -197,7 +197,10 @@ describe('transactions', () => {
     const seen: Uint8Array[][] = [];
     h.peer.events.on('txs:received', ({ txs }) => seen.push([...txs]));
     await send(h.remote, 69, 'Transactions', txs.map(txToWire));
-    await flush();
+    await waitFor(() => seen.length > 0, {
+      what: 'the transactions arrive',
+      on: { emitters: [h.peer.events], events: ['txs:received'] },
+    });
     expect(seen).toEqual([txs]);
     for (const tx of txs) {
       expect(h.backend.txPool.has(keccak256(tx))).toBe(true);
@@ -231,8 +234,12 @@ describe('transactions', () => {
       requestId: req.requestId,
       transactions: txs.slice(1),
     });
-    await flush();
-    expect(h.backend.txPool.size).toBe(50);
+    const pool = h.backend.txPool;
+    await waitFor(() => pool.size === 50, {
+      what: 'the pool holds the fetched transactions',
+      on: { emitters: [pool.events], events: ['txs:added'] },
+    });
+    expect(pool.size).toBe(50);
   });
 
   it('drops a peer whose delivered transaction differs from its announcement', async () => {
@@ -271,7 +278,10 @@ describe('block ranges', () => {
     h.peer.events.on('block-range:updated', ({ range }) => updates.push(range));
     const range = { earliest: 60n, latest: 100n, latestHash: hashOf(100) };
     await send(h.remote, 69, 'BlockRangeUpdate', range);
-    await flush();
+    await waitFor(() => updates.length > 0, {
+      what: 'the range update arrives',
+      on: { emitters: [h.peer.events], events: ['block-range:updated'] },
+    });
     expect(h.peer.blockRange).toEqual(range);
     expect(updates).toEqual([range]);
     expect(h.peer.knowsBlock(range.latestHash)).toBe(true);
@@ -293,7 +303,11 @@ describe('block ranges', () => {
       { hash: hashOf(20), number: 20n },
       { hash: hashOf(21), number: 21n },
     ]);
-    await flush();
+    const peer = h.peer;
+    await waitFor(() => peer.head?.number === 21n, {
+      what: 'the announcement arrives',
+      on: { emitters: [peer.events], events: ['blocks:announced'] },
+    });
     expect(h.peer.head?.number).toBe(21n);
     expect(h.peer.head?.hash).toEqual(hashOf(21));
     expect(h.peer.knowsBlock(hashOf(20))).toBe(true);

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { REQUEST_TIMEOUT_MS } from '../../src/peer/constants.ts';
 import { RequestError } from '../../src/peer/errors.ts';
 import { txToWire } from '../../src/peer/tx-wire.ts';
-import { expectEth, flush, hashOf, legacyTx, send, typedTx } from '../peer/fixtures.ts';
+import { expectEth, hashOf, legacyTx, send, typedTx } from '../peer/fixtures.ts';
 import { type Harness, startPeer } from './harness.ts';
 
 let h: Harness | undefined;
@@ -182,7 +182,10 @@ describe('request lifetime', () => {
     expect(await rejection(res)).toBe(reason);
     expect(h.peer.pendingRequests).toBe(0);
     await send(h.remote, 69, 'Receipts', { requestId: req.requestId, receipts: [] });
-    await flush();
+    // Messages are handled in order: once a later request is answered, the late response was read.
+    const later = { origin: { number: 0n }, amount: 1n, skip: 0n, reverse: false };
+    await send(h.remote, 69, 'GetBlockHeaders', { requestId: 1n, ...later });
+    await expectEth(h.remote, 69, 'BlockHeaders');
     expect(h.fake.disconnects).toEqual([]);
   });
 
