@@ -9,11 +9,10 @@ import {
   createEthProtocols,
   type EthPeer,
   forkId,
-  MemoryChain,
-  MemoryTxPool,
   PeerSet,
   parseGenesisJson,
 } from '@ethp2p/eth';
+import { MemoryChain, MemoryTxPool } from '@ethp2p/eth/chain';
 import { Server } from '@ethp2p/server';
 
 // Proof of stake from genesis, every fork up to Prague active at block 0, Osaka scheduled.

@@ -1,21 +1,14 @@
 /**
- * @ethp2p/eth: the eth wire protocol (eth/68 and eth/69) on top of @ethp2p/server: Status and
- * fork ID (EIP-2124), request tracking, EthPeer and PeerSet.
+ * @ethp2p/eth: the eth wire protocol (eth/68 and eth/69) on top of @ethp2p/server: the
+ * protocols to register, EthPeer and PeerSet, the Status exchange, fork IDs (EIP-2124), the
+ * network configurations and the Backend a node implements.
+ *
+ * Subpaths: `@ethp2p/eth/messages` (message codecs and version tables) and `@ethp2p/eth/chain`
+ * (a sample in-memory Backend and the pure serve functions).
  * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md
  * @module
  */
 
-export type { DecodedBlock } from './chain/block.ts';
-export type { ChainErrorCode } from './chain/errors.ts';
-export { ChainError } from './chain/errors.ts';
-export { genesisBlock, genesisStateRoot } from './chain/genesis.ts';
-export { decodeHeader } from './chain/header.ts';
-export type { ImportOptions } from './chain/memory-chain.ts';
-export { MAX_IMPORT_BLOCK_BYTES, MemoryChain } from './chain/memory-chain.ts';
-export type { MemoryTxPoolEvents, MemoryTxPoolOptions } from './chain/memory-tx-pool.ts';
-export { MAX_POOL_TX_BYTES, MAX_POOL_TXS, MemoryTxPool } from './chain/memory-tx-pool.ts';
-export type { TransactionInfo } from './chain/transaction.ts';
-export { transactionInfo } from './chain/transaction.ts';
 export type { Backend, ChainHeader, ChainReader, TxPool } from './chain/types.ts';
 export {
   HOLESKY_BOOTNODES,
@@ -31,7 +24,6 @@ export type {
   ForkValue,
   TimeForkName,
 } from './chain-config/chain-config.ts';
-export { BLOCK_FORKS, TIME_FORKS } from './chain-config/chain-config.ts';
 export type {
   ChainConfigFromGenesisOptions,
   Genesis,
@@ -41,17 +33,11 @@ export { chainConfigFromGenesis, parseGenesisJson, readGenesis } from './chain-c
 export { HOLESKY, HOODI, MAINNET, NETWORKS, SEPOLIA } from './chain-config/networks.ts';
 export type { EthErrorCode } from './errors.ts';
 export { EthError } from './errors.ts';
-export {
-  decodeEthEnrEntry,
-  decodeForkId,
-  ETH_ENR_KEY,
-  encodeForkId,
-  ethEnrEntry,
-} from './forkid/codec.ts';
+export { ETH_ENR_KEY, ethEnrEntry } from './forkid/codec.ts';
 export type { ForkFilter, ForkIdRejection } from './forkid/filter.ts';
-export { FORK_ID_REJECTION, FORK_TIMESTAMP_THRESHOLD, newForkFilter } from './forkid/filter.ts';
-export type { ForkHead, ForkId, ForkList } from './forkid/fork-id.ts';
-export { forkId, gatherForks } from './forkid/fork-id.ts';
+export { FORK_ID_REJECTION, newForkFilter } from './forkid/filter.ts';
+export type { ForkHead, ForkId } from './forkid/fork-id.ts';
+export { forkId } from './forkid/fork-id.ts';
 export { compatibleNodeFilter } from './forkid/node-filter.ts';
 export type {
   ExchangeStatusOptions,
@@ -59,51 +45,11 @@ export type {
   Status,
   StatusRules,
 } from './handshake.ts';
-export { checkStatus, exchangeStatus, localStatus } from './handshake.ts';
-export type {
-  BlockAnnouncement,
-  BlockBodies,
-  BlockHeaders,
-  BlockRangeUpdate,
-  GetBlockBodies,
-  GetBlockHeaders,
-  HashOrNumber,
-  NewBlock,
-  NewBlockHashes,
-} from './messages/blocks.ts';
-export type { HashesRequest, MessageCodec } from './messages/codec.ts';
-export type { GetReceipts, Receipts } from './messages/receipts.ts';
+export { exchangeStatus, localStatus } from './handshake.ts';
+export type { BlockAnnouncement } from './messages/blocks.ts';
 export type { Status68, Status69 } from './messages/status.ts';
-export type {
-  GetPooledTransactions,
-  NewPooledTransactionHashes,
-  PooledTransactions,
-  Transactions,
-} from './messages/transactions.ts';
-export type {
-  Codecs,
-  Eth68Types,
-  Eth69Types,
-  EthMessage,
-  EthVersion,
-  RawMessage,
-} from './messages/versions.ts';
 export {
-  decodeMessage,
-  defineVersion,
-  ETH_VERSIONS,
-  ETH68,
-  ETH69,
-  encodeMessage,
-  MAX_MESSAGE_SIZE,
-} from './messages/versions.ts';
-export {
-  MAX_KNOWN_BLOCKS,
-  MAX_KNOWN_TXS,
   MAX_PENDING_REQUESTS,
-  MAX_QUEUED_TX_ANNS,
-  MAX_QUEUED_TXS,
-  MAX_TX_PACKET_SIZE_BYTES,
   REQUEST_TIMEOUT_MS,
   STATUS_TIMEOUT_MS,
 } from './peer/constants.ts';
@@ -131,14 +77,3 @@ export type { PeerSetEvents } from './peer-set/peer-set.ts';
 export { PeerSet } from './peer-set/peer-set.ts';
 export type { EthProtocolOptions } from './protocol.ts';
 export { createEthProtocols, ETH_PROTOCOL_VERSIONS } from './protocol.ts';
-export { serveBodies } from './serve/bodies.ts';
-export type { HeaderQuery } from './serve/headers.ts';
-export { serveHeaders } from './serve/headers.ts';
-export {
-  MAX_BODIES_SERVE,
-  MAX_HEADERS_SERVE,
-  MAX_RECEIPTS_SERVE,
-  SOFT_RESPONSE_LIMIT_BYTES,
-} from './serve/limits.ts';
-export type { ReceiptsOptions, ServedReceipts } from './serve/receipts.ts';
-export { serveReceipts } from './serve/receipts.ts';

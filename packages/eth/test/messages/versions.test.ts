@@ -2,18 +2,19 @@ import { RLP } from '@ethereumjs/rlp';
 import { describe, expect, it } from 'vitest';
 import { EthError } from '../../src/errors.ts';
 import { blockRangeUpdate, newBlockHashes } from '../../src/messages/blocks.ts';
-import { defineCodec } from '../../src/messages/codec.ts';
-import { receipts68, receipts69 } from '../../src/messages/receipts.ts';
-import { status68, status69 } from '../../src/messages/status.ts';
+// The public `@ethp2p/eth/messages` entry: a new version is built from it alone.
 import {
   decodeMessage,
+  defineCodec,
   defineVersion,
   ETH_VERSIONS,
   ETH68,
   ETH69,
   encodeMessage,
   MAX_MESSAGE_SIZE,
-} from '../../src/messages/versions.ts';
+} from '../../src/messages/index.ts';
+import { receipts68, receipts69 } from '../../src/messages/receipts.ts';
+import { status68, status69 } from '../../src/messages/status.ts';
 import { expectEthError } from './helpers.ts';
 
 const codes = (v: { messages: Readonly<Record<number, unknown>> }): number[] =>

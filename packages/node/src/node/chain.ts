@@ -8,15 +8,14 @@ import { encodeBytes } from '@ethp2p/base/rlp';
 import { keccak256 } from '@ethp2p/crypto';
 import {
   type ChainConfig,
-  ChainError,
   type ChainHeader,
   type ChainReader,
   EthError,
   type Genesis,
-  MemoryChain,
   NETWORKS,
   parseGenesisJson,
 } from '@ethp2p/eth';
+import { ChainError, MemoryChain } from '@ethp2p/eth/chain';
 import { NodeError } from './errors.ts';
 
 /** The name of a built-in network. */

@@ -10,10 +10,10 @@ import {
   broadcastTransactions,
   compatibleNodeFilter,
   createEthProtocols,
-  type MemoryTxPool,
   newForkFilter,
   type PeerSet,
 } from '@ethp2p/eth';
+import type { MemoryTxPool } from '@ethp2p/eth/chain';
 import {
   type PeerAddedEvent,
   type PeerMessageEvent,

@@ -6,14 +6,8 @@
 import { type Clock, type Logger, safeEmit, silentLogger, systemClock } from '@ethp2p/base';
 import type { DiscoveryV4 } from '@ethp2p/discovery';
 import { LocalNode, type Node, nodeIdToHex } from '@ethp2p/enode';
-import {
-  type ChainReader,
-  ETH_ENR_KEY,
-  ethEnrEntry,
-  forkId,
-  MemoryTxPool,
-  PeerSet,
-} from '@ethp2p/eth';
+import { type ChainReader, ETH_ENR_KEY, ethEnrEntry, forkId, PeerSet } from '@ethp2p/eth';
+import { MemoryTxPool } from '@ethp2p/eth/chain';
 import type { Server } from '@ethp2p/server';
 import { EventEmitter } from 'eventemitter3';
 import {

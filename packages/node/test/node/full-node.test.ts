@@ -4,7 +4,7 @@ import { silentLogger } from '@ethp2p/base';
 import { waitFor } from '@ethp2p/base/testing';
 import { bytesToHex } from '@ethp2p/crypto';
 import { NodeDatabase, nodeIdToHex } from '@ethp2p/enode';
-import type { MemoryChain } from '@ethp2p/eth';
+import type { MemoryChain } from '@ethp2p/eth/chain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeError } from '../../src/node/errors.ts';
 import type { FullNode } from '../../src/node/full-node.ts';

@@ -7,7 +7,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@ethp2p/base';
-import type { MemoryChain } from '@ethp2p/eth';
+import type { MemoryChain } from '@ethp2p/eth/chain';
 import { generateChain } from '../../../eth/test/helpers/chain-generator.ts';
 import { loadChainFiles } from '../../src/node/chain.ts';
 import type { FullNodeOptions } from '../../src/node/config.ts';

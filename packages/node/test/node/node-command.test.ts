@@ -4,7 +4,7 @@ import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { Enr, Node, nodeIdToHex } from '@ethp2p/enode';
-import type { MemoryChain } from '@ethp2p/eth';
+import type { MemoryChain } from '@ethp2p/eth/chain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { run, testIo } from '../cli/helpers/run.ts';

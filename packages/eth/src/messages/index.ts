@@ -1,0 +1,49 @@
+/**
+ * @ethp2p/eth/messages: the eth wire codecs, for tools, tests and new versions. One
+ * `MessageCodec` per message, the version tables (`ETH68`, `ETH69`: code → codec) with
+ * `decodeMessage`/`encodeMessage`, `defineVersion`/`defineCodec` to build a new table, and the
+ * fork ID codecs. Decoders take untrusted bytes and throw only `EthError` (`MALFORMED`, with the
+ * `RlpError` of `@ethp2p/base/rlp` as `cause` for bad RLP; `UNKNOWN_CODE`, `TOO_LARGE`).
+ * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md
+ * @module
+ */
+
+export { decodeEthEnrEntry, decodeForkId, encodeForkId } from '../forkid/codec.ts';
+export type {
+  BlockAnnouncement,
+  BlockBodies,
+  BlockHeaders,
+  BlockRangeUpdate,
+  GetBlockBodies,
+  GetBlockHeaders,
+  HashOrNumber,
+  NewBlock,
+  NewBlockHashes,
+} from './blocks.ts';
+export type { HashesRequest, MessageCodec } from './codec.ts';
+export { defineCodec } from './codec.ts';
+export type { GetReceipts, Receipts } from './receipts.ts';
+export type { Status68, Status69 } from './status.ts';
+export type {
+  GetPooledTransactions,
+  NewPooledTransactionHashes,
+  PooledTransactions,
+  Transactions,
+} from './transactions.ts';
+export type {
+  Codecs,
+  Eth68Types,
+  Eth69Types,
+  EthMessage,
+  EthVersion,
+  RawMessage,
+} from './versions.ts';
+export {
+  decodeMessage,
+  defineVersion,
+  ETH_VERSIONS,
+  ETH68,
+  ETH69,
+  encodeMessage,
+  MAX_MESSAGE_SIZE,
+} from './versions.ts';
