@@ -3,7 +3,7 @@
  * (geth `Server.checkInboundConn`, `inboundThrottleTime` = 30 s). LAN addresses are exempt.
  * @module
  */
-import type { Clock } from '@ethp2p/base';
+import { type Clock, checkPositiveInt } from '@ethp2p/base';
 import { ipToBytes, normalizeIp } from '@ethp2p/enode';
 
 /** Default number of IPs remembered; past it the oldest entry is forgotten early. */
@@ -59,9 +59,7 @@ export class InboundThrottle {
     if (!Number.isFinite(windowMs) || windowMs < 0) {
       throw new RangeError(`windowMs: expected a non-negative number, got ${windowMs}`);
     }
-    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
-      throw new RangeError(`maxEntries: expected a positive integer, got ${maxEntries}`);
-    }
+    checkPositiveInt('maxEntries', maxEntries);
     this.#clock = options.clock;
     this.#windowMs = windowMs;
     this.#maxEntries = maxEntries;

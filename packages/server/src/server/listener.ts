@@ -7,7 +7,7 @@
 
 import { once } from 'node:events';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
-import type { Logger } from '@ethp2p/base';
+import { type Logger, TaskGroup } from '@ethp2p/base';
 import { normalizeIp } from '@ethp2p/enode';
 import type { InboundThrottle } from './inbound-throttle.ts';
 
@@ -41,7 +41,7 @@ export type InboundRejection = 'pending limit' | 'netrestrict' | 'throttled' | '
 export class Listener {
   readonly #server: NetServer;
   readonly #options: ListenerOptions;
-  readonly #handlers = new Set<Promise<void>>();
+  readonly #handlers = new TaskGroup();
   #closed = false;
   #serverClosed: Promise<void> | undefined;
 
@@ -99,7 +99,7 @@ export class Listener {
       this.#closed = true;
       this.#serverClosed = new Promise((resolve) => this.#server.close(() => resolve()));
     }
-    await Promise.allSettled([...this.#handlers]);
+    await this.#handlers.wait();
   }
 
   /**
@@ -131,14 +131,12 @@ export class Listener {
       this.#reject(socket, verdict.rejected);
       return;
     }
-    const handler = this.#options
-      .onConnection(socket, verdict.ip)
-      .catch((err: unknown) => {
+    void this.#handlers.spawn(
+      this.#options.onConnection(socket, verdict.ip).catch((err: unknown) => {
         socket.destroy();
         this.#options.logger.warn('inbound handler failed', { err: String(err) });
-      })
-      .finally(() => this.#handlers.delete(handler));
-    this.#handlers.add(handler);
+      }),
+    );
   }
 
   #reject(socket: Socket, why: InboundRejection): void {
