@@ -6,7 +6,7 @@
  */
 
 import type { Socket } from 'node:net';
-import { type Clock, systemClock, type Timer } from '@ethp2p/base';
+import { type Clock, checkPositiveMs, systemClock, type Timer } from '@ethp2p/base';
 import { nodeIdFromPublicKey } from '@ethp2p/enode';
 import { RlpxError } from '../errors.ts';
 import { FrameCodec } from '../frame/codec.ts';
@@ -101,8 +101,11 @@ export class RlpxConnection {
     this.remotePublicKey = handshake.remotePublicKey;
     this.remoteId = nodeIdFromPublicKey(handshake.remotePublicKey);
     this.#clock = options.clock ?? systemClock;
-    this.#readTimeoutMs = checkTimeout('readTimeoutMs', options.readTimeoutMs ?? READ_TIMEOUT_MS);
-    this.#writeTimeoutMs = checkTimeout(
+    this.#readTimeoutMs = checkPositiveMs(
+      'readTimeoutMs',
+      options.readTimeoutMs ?? READ_TIMEOUT_MS,
+    );
+    this.#writeTimeoutMs = checkPositiveMs(
       'writeTimeoutMs',
       options.writeTimeoutMs ?? WRITE_TIMEOUT_MS,
     );
@@ -344,11 +347,4 @@ export class RlpxConnection {
   readonly #onError = (err: Error): void => {
     this.#fail(new RlpxError('CLOSED', `socket error: ${err.message}`, { cause: err }));
   };
-}
-
-function checkTimeout(field: string, ms: number): number {
-  if (!Number.isFinite(ms) || ms <= 0) {
-    throw new RangeError(`${field}: expected a positive number of milliseconds, got ${ms}`);
-  }
-  return ms;
 }
