@@ -35,6 +35,9 @@ export interface DecodedMsgCode {
  * truncated, non-canonical or above `Number.MAX_SAFE_INTEGER`
  */
 export function readMsgCode(body: Uint8Array): DecodedMsgCode {
+  // Every code in use is one byte (1–0x7f) or 0x80 (code 0): read those without the reader.
+  const first = body[0];
+  if (first !== undefined && first !== 0 && first <= 0x80) return { code: first & 0x7f, length: 1 };
   let item: RlpItem;
   let code: bigint;
   try {
