@@ -27,6 +27,7 @@ import {
   readUint,
   stringPayload,
 } from '../src/rlp/index.ts';
+import { thrownError } from '../src/testing/index.ts';
 
 type Nested = Uint8Array | Nested[];
 const nested: fc.Arbitrary<Nested> = fc.letrec<{ item: Nested }>((tie) => ({
@@ -41,14 +42,7 @@ const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 function expectRlpError(fn: () => unknown, code: RlpErrorCode): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(RlpError);
-  expect((caught as RlpError).code).toBe(code);
+  thrownError(fn, RlpError, code);
 }
 
 /** Re-encodes a tree of items read by our reader, with our writer. */

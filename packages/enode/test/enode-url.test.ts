@@ -1,3 +1,4 @@
+import { thrownError } from '@ethp2p/base/testing';
 import { bytesToHex, generatePrivateKey, hexToBytes, publicKey } from '@ethp2p/crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -7,15 +8,8 @@ import { Node } from '../src/node.ts';
 import { INVALID_URLS, URL_ID, VALID_URLS } from './vectors/enode-url-vectors.ts';
 
 function expectUrlError(fn: () => unknown, code: string, message?: string): void {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(EnodeUrlError);
-    expect((err as EnodeUrlError).code).toBe(code);
-    if (message !== undefined) expect((err as EnodeUrlError).message).toBe(message);
-    return;
-  }
-  expect.unreachable('expected an EnodeUrlError');
+  const err = thrownError(fn, EnodeUrlError, code);
+  if (message !== undefined) expect(err.message).toBe(message);
 }
 
 describe('enode URL vectors (spec-vectors §8)', () => {

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rejectedError } from '@ethp2p/base/testing';
 import { bytesToHex, generatePrivateKey } from '@ethp2p/crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NodeKeyError } from '../src/errors.ts';
@@ -19,12 +20,7 @@ afterEach(async () => {
 });
 
 async function expectKeyError(promise: Promise<unknown>, code: NodeKeyError['code']) {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(NodeKeyError);
-  expect((err as NodeKeyError).code).toBe(code);
+  await rejectedError(promise, NodeKeyError, code);
 }
 
 describe('node key files', () => {

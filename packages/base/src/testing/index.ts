@@ -3,5 +3,7 @@
  * @module
  */
 
+export type { ErrorClass } from './errors.ts';
+export { rejectedError, thrownError } from './errors.ts';
 export type { Subscribable, WaitForOptions } from './wait-for.ts';
 export { nextTurn, waitFor } from './wait-for.ts';

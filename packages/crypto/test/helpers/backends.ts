@@ -2,7 +2,8 @@
  * Every backend, loaded once per test file, for `describe.each`. A backend that cannot load fails
  * the suite: the tests exist to prove all three agree.
  */
-import { expect } from 'vitest';
+
+import { thrownError } from '@ethp2p/base/testing';
 import { BACKEND_NAMES, type CryptoBackend, loadBackend } from '../../src/backends/index.ts';
 import { CryptoError, type CryptoErrorCode } from '../../src/index.ts';
 
@@ -32,12 +33,5 @@ export function utf8(s: string): Uint8Array {
 
 /** Asserts that `fn` throws a CryptoError with `code`. */
 export function expectCryptoError(fn: () => unknown, code: CryptoErrorCode): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown).toBeInstanceOf(CryptoError);
-  expect((thrown as CryptoError).code).toBe(code);
+  thrownError(fn, CryptoError, code);
 }

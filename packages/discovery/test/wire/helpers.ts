@@ -1,6 +1,7 @@
 /** Helpers for the wire tests: typed-error assertions and keyB. */
+
+import { thrownError } from '@ethp2p/base/testing';
 import { concatBytes, hexToBytes, keccak256, signRecoverable } from '@ethp2p/crypto';
-import { expect } from 'vitest';
 import { WireError } from '../../src/wire/index.ts';
 import { KEY_B } from './vectors.ts';
 
@@ -9,14 +10,7 @@ export const PRIV_B: Uint8Array = hexToBytes(KEY_B.priv);
 
 /** Asserts that `fn` throws a WireError with `code`. */
 export function expectWireError(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WireError);
-    expect((err as WireError).code).toBe(code);
-    return;
-  }
-  expect.unreachable(`expected a WireError ${code}`);
+  thrownError(fn, WireError, code);
 }
 
 /** Runs `fn`; any throw other than a WireError fails the test. Returns whether it threw. */

@@ -2,8 +2,8 @@
 
 import { RLP } from '@ethereumjs/rlp';
 import { encodeList } from '@ethp2p/base/rlp';
+import { thrownError } from '@ethp2p/base/testing';
 import { hexToBytes, publicKey } from '@ethp2p/crypto';
-import { expect } from 'vitest';
 import type { EnrPair } from '../../src/enr/codec.ts';
 import { encodeEnrParts } from '../../src/enr/codec.ts';
 import { signV4, v4IdentityPairs } from '../../src/enr/v4-scheme.ts';
@@ -12,14 +12,7 @@ import { KEY_B } from '../vectors/enr-vectors.ts';
 
 /** Asserts that `fn` throws an EnrError with `code`. */
 export function expectEnrError(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(EnrError);
-    expect((err as EnrError).code).toBe(code);
-    return;
-  }
-  expect.unreachable(`expected an EnrError ${code}`);
+  thrownError(fn, EnrError, code);
 }
 
 export const PRIV_B: Uint8Array = hexToBytes(KEY_B.priv);

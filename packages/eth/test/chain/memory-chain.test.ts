@@ -1,4 +1,5 @@
 import { RLP } from '@ethereumjs/rlp';
+import { thrownError } from '@ethp2p/base/testing';
 import { concatBytes } from '@ethp2p/crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ChainError } from '../../src/chain/errors.ts';
@@ -18,14 +19,7 @@ async function freshChain(): Promise<MemoryChain> {
 }
 
 function expectChainError(fn: () => unknown, code: ChainError['code']): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(ChainError);
-  expect((caught as ChainError).code).toBe(code);
+  thrownError(fn, ChainError, code);
 }
 
 describe('MemoryChain.fromGenesis', () => {

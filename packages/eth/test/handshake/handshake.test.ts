@@ -1,5 +1,6 @@
 import { RLP } from '@ethereumjs/rlp';
 import { SimulatedClock } from '@ethp2p/base';
+import { rejectedError } from '@ethp2p/base/testing';
 import { DiscReason, expectMsg, type MsgPipeEnd, msgPipe, PeerError } from '@ethp2p/server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MemoryChain } from '../../src/chain/memory-chain.ts';
@@ -62,13 +63,9 @@ function track<T>(p: Promise<T>): { readonly settled: boolean; readonly result: 
 }
 
 async function expectPeerError(p: Promise<unknown>, reason: DiscReason): Promise<PeerError> {
-  const err = await p.then(
-    () => expect.unreachable('expected a PeerError'),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(PeerError);
-  expect((err as PeerError).reason).toBe(reason);
-  return err as PeerError;
+  const err = await rejectedError(p, PeerError);
+  expect(err.reason).toBe(reason);
+  return err;
 }
 
 /** Runs our side against a remote that reads our Status and sends `remote` (concurrently). */

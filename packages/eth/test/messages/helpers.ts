@@ -1,20 +1,13 @@
 /** Helpers for the message tests: typed-error assertions and fast-check arbitraries. */
 import { RLP } from '@ethereumjs/rlp';
 import { RlpError } from '@ethp2p/base/rlp';
+import { thrownError } from '@ethp2p/base/testing';
 import fc from 'fast-check';
-import { expect } from 'vitest';
 import { EthError } from '../../src/errors.ts';
 
 /** Asserts that `fn` throws an EthError with `code`. */
 export function expectEthError(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(EthError);
-    expect((err as EthError).code).toBe(code);
-    return;
-  }
-  expect.unreachable(`expected an EthError ${code}`);
+  thrownError(fn, EthError, code);
 }
 
 /**

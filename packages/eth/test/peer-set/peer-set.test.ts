@@ -1,4 +1,5 @@
 import { SimulatedClock, seededRandom } from '@ethp2p/base';
+import { thrownError } from '@ethp2p/base/testing';
 import { keccak256 } from '@ethp2p/crypto';
 import { nodeIdToHex } from '@ethp2p/enode';
 import { DiscReason, msgPipe } from '@ethp2p/server';
@@ -60,14 +61,7 @@ function ethPeer(
 }
 
 function expectSetError(fn: () => unknown, code: string): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown).toBeInstanceOf(PeerSetError);
-  expect((thrown as PeerSetError).code).toBe(code);
+  thrownError(fn, PeerSetError, code);
 }
 
 describe('PeerSet', () => {

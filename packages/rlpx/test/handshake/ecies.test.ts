@@ -1,3 +1,4 @@
+import { thrownError } from '@ethp2p/base/testing';
 import {
   bytesToHex,
   ecdhX,
@@ -27,14 +28,7 @@ const SHARED = '167ccc13ac5e8a26b131c3446030c60fbfac6aa8e31149d0869f93626a4cdf62
 const empty = new Uint8Array(0);
 
 function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(RlpxError);
-    expect((err as RlpxError).code).toBe(code);
-    return;
-  }
-  expect.unreachable('expected a throw');
+  thrownError(fn, RlpxError, code);
 }
 
 describe('concatKdf', () => {

@@ -1,4 +1,5 @@
 import { RLP } from '@ethereumjs/rlp';
+import { thrownError } from '@ethp2p/base/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DiscReason, PeerError } from '../../src/index.ts';
@@ -18,15 +19,10 @@ const hello: Hello = {
 };
 
 function expectPeerError(fn: () => unknown, reason: DiscReason): PeerError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(PeerError);
-    expect((err as PeerError).reason).toBe(reason);
-    expect((err as PeerError).remoteRequested).toBe(false);
-    return err as PeerError;
-  }
-  throw new Error('expected a PeerError');
+  const err = thrownError(fn, PeerError);
+  expect(err.reason).toBe(reason);
+  expect(err.remoteRequested).toBe(false);
+  return err;
 }
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
