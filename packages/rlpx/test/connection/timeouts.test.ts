@@ -82,14 +82,16 @@ describe('write timeout', () => {
       expect(initiator.closed).toBe(true);
       expect(initiator.closeReason?.code).toBe('TIMEOUT');
       expect(initiator.readTimedOut).toBe(false);
-      await initiator.whenClosed();
       expect(clock.pending).toBe(0);
 
+      // The failed writes are awaited before anything else yields to I/O, so their rejections
+      // are handled at once.
       await expect(stuck).rejects.toBeInstanceOf(RlpxError);
       await expect(stuck).rejects.toMatchObject({ code: 'TIMEOUT' });
       await expect(queued).rejects.toMatchObject({ code: 'TIMEOUT' });
       await expect(initiator.writeMsg(0x12, new Uint8Array(1))).rejects.toBe(initiator.closeReason);
       await expect(initiator.readMsg()).rejects.toBe(initiator.closeReason);
+      await initiator.whenClosed();
 
       // The peer gets every message that drained, intact and in order, then sees the close.
       let received = 0;
