@@ -264,6 +264,8 @@ export class DialScheduler {
     this.#startStaticDials();
     this.#drain('random');
     this.#drain('lookup');
+    // A listener of dial:start (or the dial function) may have stopped the scheduler.
+    if (this.#state !== 'running') return;
     const slots = this.#slots();
     if (this.#wantsRandom(slots)) this.#randoms?.start();
     if (slots.active > 0 && slots.lookup > this.#buffers.lookup.length) this.#lookups?.start();
@@ -309,7 +311,11 @@ export class DialScheduler {
     for (const [key, node] of this.#static.entries()) {
       if (checkDial(this.#check, node, key, resolvable) === undefined) ready.push([key, node]);
     }
-    while (ready.length > 0 && this.#dialing.size < this.#config.maxActiveDials) {
+    while (
+      ready.length > 0 &&
+      this.#state === 'running' &&
+      this.#dialing.size < this.#config.maxActiveDials
+    ) {
       const i = this.#config.random.intn(ready.length);
       const [key, node] = ready[i] as [string, Node];
       ready[i] = ready[ready.length - 1] as [string, Node];
@@ -321,7 +327,7 @@ export class DialScheduler {
   /** Dials buffered candidates while their kind of slot and a dial task are free. */
   #drain(origin: Dynamic): void {
     const buffer = this.#buffers[origin];
-    while (buffer.length > 0) {
+    while (buffer.length > 0 && this.#state === 'running') {
       const slots = this.#slots();
       if (slots.active <= 0 || slots[origin] <= 0) return;
       const c = buffer.shift() as Candidate;

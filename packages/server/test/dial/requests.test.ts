@@ -4,7 +4,11 @@ import { dialEnvs, runRounds, testNodes } from './harness.ts';
 
 const env = dialEnvs();
 
-/** More than the 8 passes the scheduler used to cap a burst of requests at. */
+/**
+ * A burst of requests made during passes, longer than the 8 passes the scheduler used to cap a
+ * burst at. (Every public method then queued its own microtask, so the cap could only bite a
+ * synchronous request from inside a pass; these tests pin the one-loop guarantee itself.)
+ */
 const CHAIN = 20;
 
 describe('DialScheduler: scheduling requests', () => {
@@ -53,5 +57,19 @@ describe('DialScheduler: scheduling requests', () => {
     e.scheduler.addStatic(t);
     await runRounds(e, [{ wantNewDials: [t, s] }]);
     expect(e.starts.slice(-2).map((x) => x.startedAt)).toEqual([60_000, 60_000]);
+  });
+
+  it('starts no more dials in a pass once a listener has stopped the scheduler', async () => {
+    const nodes = testNodes(800, 5);
+    const e = env({ maxDialedPeers: 0, noSource: true, maxActiveDials: 5, staticNodes: nodes });
+    let stopping: Promise<void> | undefined;
+    e.scheduler.events.on('dial:start', () => {
+      stopping ??= e.scheduler.stop();
+    });
+    e.scheduler.start();
+    await e.settle();
+    await stopping;
+    expect(e.starts).toHaveLength(1);
+    expect(e.dialer.calls).toHaveLength(1);
   });
 });
