@@ -15,6 +15,7 @@ import {
   itemValue,
   listItems,
   minFields,
+  type RlpDecoded,
   RlpError,
   type RlpErrorCode,
   type RlpItem,
@@ -132,6 +133,50 @@ describe('rlp reader', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+/** The canonical header of a list whose payload is `size` bytes. */
+function listHeader(size: number): Uint8Array {
+  if (size < 56) return Uint8Array.of(0xc0 + size);
+  const len: number[] = [];
+  for (let s = size; s > 0; s = Math.floor(s / 256)) len.unshift(s % 256);
+  return Uint8Array.of(0xf7 + len.length, ...len);
+}
+
+/** `depth` lists nested in one another around an empty list, in canonical RLP. */
+function deeplyNested(depth: number): Uint8Array {
+  const headers: Uint8Array[] = [];
+  let size = 1; // the innermost c0
+  for (let i = 0; i < depth; i++) {
+    const header = listHeader(size);
+    headers.push(header);
+    size += header.length;
+  }
+  const out = new Uint8Array(size);
+  let pos = 0;
+  for (let i = headers.length - 1; i >= 0; i--) {
+    const h = headers[i] as Uint8Array;
+    out.set(h, pos);
+    pos += h.length;
+  }
+  out[pos] = 0xc0;
+  return out;
+}
+
+describe('rlp nesting', () => {
+  it('decodes nesting far deeper than the call stack allows, and refuses it truncated', () => {
+    const depth = 50_000;
+    const data = deeplyNested(depth);
+    let level = decodeRlp(data);
+    let seen = 0;
+    while (Array.isArray(level) && level.length === 1) {
+      level = level[0] as RlpDecoded;
+      seen++;
+    }
+    expect(seen).toBe(depth);
+    expect(level).toEqual([]);
+    expectRlpError(() => decodeRlp(data.subarray(0, -1)), 'TRUNCATED');
   });
 });
 

@@ -176,10 +176,33 @@ export function readBool(it: RlpItem | undefined, what: string): boolean {
   throw new RlpError('UNEXPECTED', `${what}: expected a boolean (0 or 1)`);
 }
 
-/** The value of an item: its bytes (a view), or its elements decoded recursively. */
+/**
+ * The value of an item: its bytes (a view), or its elements decoded all the way down. It walks
+ * with its own stack, not by recursion, so no nesting depth an attacker can send overflows the
+ * call stack. @throws {RlpError}
+ */
 export function itemValue(it: RlpItem): RlpDecoded {
   if (!it.list) return it.payload;
-  return listItems(it, 'list').map(itemValue);
+  const root: RlpDecoded[] = [];
+  const stack: { out: RlpDecoded[]; payload: Uint8Array; pos: number }[] = [
+    { out: root, payload: it.payload, pos: 0 },
+  ];
+  for (let top = stack[0]; top !== undefined; top = stack[stack.length - 1]) {
+    if (top.pos >= top.payload.length) {
+      stack.pop();
+      continue;
+    }
+    const next = readItem(top.payload, top.pos);
+    top.pos += next.raw.length;
+    if (!next.list) {
+      top.out.push(next.payload);
+      continue;
+    }
+    const child: RlpDecoded[] = [];
+    top.out.push(child);
+    stack.push({ out: child, payload: next.payload, pos: 0 });
+  }
+  return root;
 }
 
 /**
