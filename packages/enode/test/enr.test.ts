@@ -31,6 +31,15 @@ describe('Enr vectors (spec-vectors §7)', () => {
     expect(bytesToHex(enr.getBytes('ip') ?? new Uint8Array())).toBe('7f000001');
   });
 
+  it('hands out copies: changing what get or getBytes returned leaves the record as signed', () => {
+    const enr = Enr.decode(hexToBytes(EIP778_EXAMPLE.rlp));
+    (enr.getBytes('ip') as Uint8Array)[0] = 99;
+    (enr.get('ip') as Uint8Array)[1] = 99;
+    expect(enr.ip).toBe('127.0.0.1');
+    expect(bytesToHex(enr.getBytes('ip') ?? new Uint8Array())).toBe('7f000001');
+    expect(bytesToHex(enr.encode())).toBe(EIP778_EXAMPLE.rlp);
+  });
+
   it('re-signs the EIP-778 example to the same bytes (deterministic signatures)', () => {
     const enr = Enr.sign(
       { seq: 1n, entries: { ip: '127.0.0.1', udp: 30303 } },

@@ -154,9 +154,12 @@ export class Enr {
     return raw === undefined ? undefined : Uint8Array.from(raw);
   }
 
-  /** The bytes of a byte-string value under `key`. @throws {EnrError} INVALID_ENTRY if it is a list */
+  /**
+   * The bytes of a byte-string value under `key` (a copy: the record stays immutable).
+   * @throws {EnrError} INVALID_ENTRY if it is a list
+   */
   getBytes(key: string): Uint8Array | undefined {
-    return this.#read(key, (raw) => valueBytes(key, raw));
+    return this.#read(key, (raw) => valueBytes(key, raw).slice());
   }
 
   /** Whether the record has an entry under `key`. */
