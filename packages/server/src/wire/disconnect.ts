@@ -36,8 +36,8 @@ export function decodeDisconnect(data: Uint8Array): DiscReason {
 
 /** The reason code of `[reason, ...]` or of a bare `reason`. @throws {RlpError} */
 function reasonCode(data: Uint8Array): number | undefined {
+  if (data[0] !== undefined && data[0] < 0xc0) return smallUint(data);
   const root = readItem(data, 0);
-  if (!root.list) return smallUint(data);
   // Only the short list form fits a reason; a long list is not a Disconnect.
   if (root.payload.length >= 56) return undefined;
   return smallUint(root.payload);

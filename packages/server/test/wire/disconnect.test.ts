@@ -61,6 +61,7 @@ describe('Disconnect codec', () => {
     ['bare zero byte', '00', DiscReason.Requested],
     ['list, extra elements ignored', 'c3100102', DiscReason.SubprotocolError],
     ['list, one-byte string form', 'c28110', DiscReason.SubprotocolError],
+    ['bare, one-byte string form', '8110', DiscReason.SubprotocolError],
   ])('decodes the %s form', (_what, payload, reason) => {
     expect(decodeDisconnect(Buffer.from(payload, 'hex'))).toBe(reason);
   });
