@@ -140,12 +140,12 @@ async function bondBack(
       ctx.table.addInboundNode(pinger());
       return;
     }
+    const node = pinger();
     const key = bondKey(nodeIdToHex(decoded.nodeId), ip);
     if (!ctx.pingBacks.tryAcquire(key)) {
       ctx.metrics.count('pingBacksSkipped');
       return;
     }
-    const node = pinger();
     try {
       if ((await tryPing(ctx, node)) !== undefined) ctx.table.addInboundNode(node);
     } finally {
