@@ -1,13 +1,15 @@
 /**
- * Emitting typed events so that a throwing listener never disturbs the component that emits.
+ * Emitting typed events so that a throwing listener never disturbs the component that emits,
+ * nor the listeners after it.
  * @module
  */
 import type { EventEmitter } from 'eventemitter3';
 
 /**
- * Emits `event` with its one payload object on `emitter`. A listener that throws is reported to
- * `onError` (a component logs it) instead of unwinding into the emitter's own state changes.
- * This is the one place the emitter's generic `emit` signature is narrowed to a single payload.
+ * Emits `event` with its one payload object on `emitter`: every listener runs, in order, each in
+ * its own `try`. A listener that throws is reported to `onError` (a component logs it) instead of
+ * unwinding into the emitter's state changes or keeping later listeners from running. A `once`
+ * listener is removed before it runs, as `emit` would.
  */
 export function safeEmit<
   Events extends EventEmitter.ValidEventTypes,
@@ -18,10 +20,14 @@ export function safeEmit<
   payload: EventEmitter.EventArgs<Events, K>[0],
   onError: (err: unknown, event: K) => void,
 ): void {
-  try {
-    const emit = emitter.emit as unknown as (this: unknown, e: K, p: unknown) => boolean;
-    emit.call(emitter, event, payload);
-  } catch (err) {
-    onError(err, event);
+  const listeners = emitter.listeners(event) as unknown as ((p: unknown) => void)[];
+  for (const listener of listeners) {
+    // Removes the listener only if it was added with `once`.
+    emitter.removeListener(event, listener as never, undefined, true);
+    try {
+      listener.call(emitter, payload);
+    } catch (err) {
+      onError(err, event);
+    }
   }
 }

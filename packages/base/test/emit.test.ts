@@ -30,4 +30,23 @@ describe('safeEmit', () => {
     });
     expect(called).toBe(false);
   });
+
+  it('runs the listeners after a throwing one, and a once listener only once', () => {
+    const emitter = new EventEmitter<Events>();
+    const seen: string[] = [];
+    emitter.on('peer:added', () => {
+      throw new Error('first');
+    });
+    emitter.once('peer:added', (e) => seen.push(`once:${e.id}`));
+    emitter.on('peer:added', (e) => seen.push(`on:${e.id}`));
+    const errors: string[] = [];
+    const onError = (err: unknown): void => {
+      errors.push((err as Error).message);
+    };
+    safeEmit(emitter, 'peer:added', { id: '1' }, onError);
+    safeEmit(emitter, 'peer:added', { id: '2' }, onError);
+    expect(seen).toEqual(['once:1', 'on:1', 'on:2']);
+    expect(errors).toEqual(['first', 'first']);
+    expect(emitter.listenerCount('peer:added')).toBe(2);
+  });
 });
