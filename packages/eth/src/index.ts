@@ -73,7 +73,7 @@ export type {
 } from './peer/types.ts';
 export type { BroadcastResult } from './peer-set/broadcast.ts';
 export { broadcastTransactions } from './peer-set/broadcast.ts';
-export type { PeerSetEvents } from './peer-set/peer-set.ts';
+export type { PeerSetEvents, PeerSetOptions } from './peer-set/peer-set.ts';
 export { PeerSet } from './peer-set/peer-set.ts';
 export type { EthProtocolOptions } from './protocol.ts';
 export { createEthProtocols, ETH_PROTOCOL_VERSIONS } from './protocol.ts';

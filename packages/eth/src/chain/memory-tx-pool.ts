@@ -6,7 +6,7 @@
  * @see https://eips.ethereum.org/EIPS/eip-2718
  * @module
  */
-import { checkPositiveInt } from '@ethp2p/base';
+import { checkPositiveInt, defaultLogger, type Logger, safeEmit } from '@ethp2p/base';
 import { bytesToHex } from '@ethp2p/crypto';
 import { EventEmitter } from 'eventemitter3';
 import { EthError } from '../errors.ts';
@@ -25,6 +25,8 @@ export interface MemoryTxPoolOptions {
   readonly maxTxs?: number;
   /** Refuse transactions larger than this (default {@link MAX_POOL_TX_BYTES}). */
   readonly maxTxBytes?: number;
+  /** Where a throwing event listener is reported (default: warnings to stderr). */
+  readonly logger?: Logger;
 }
 
 /** Events of {@link MemoryTxPool}. */
@@ -48,11 +50,13 @@ export class MemoryTxPool implements TxPool {
   readonly #txs = new Map<string, { readonly info: TransactionInfo; readonly tx: Uint8Array }>();
   readonly #maxTxs: number;
   readonly #maxTxBytes: number;
+  readonly #logger: Logger;
 
   /** @throws {RangeError} unless the limits are positive integers */
   constructor(options: MemoryTxPoolOptions = {}) {
     this.#maxTxs = checkPositiveInt('maxTxs', options.maxTxs ?? MAX_POOL_TXS);
     this.#maxTxBytes = checkPositiveInt('maxTxBytes', options.maxTxBytes ?? MAX_POOL_TX_BYTES);
+    this.#logger = options.logger ?? defaultLogger;
     this.events = this.#emitter;
   }
 
@@ -96,7 +100,11 @@ export class MemoryTxPool implements TxPool {
       this.#txs.delete(key);
     }
     const kept = added.filter((hash) => this.has(hash));
-    if (kept.length > 0) this.#emitter.emit('txs:added', { hashes: kept });
+    if (kept.length > 0) {
+      safeEmit(this.#emitter, 'txs:added', { hashes: kept }, (err) =>
+        this.#logger.warn('tx pool listener failed', { event: 'txs:added', err: String(err) }),
+      );
+    }
     return results;
   }
 

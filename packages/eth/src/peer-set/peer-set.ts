@@ -3,13 +3,23 @@
  * registers a peer after its handshake and unregisters it when its run ends.
  * @module
  */
+import { defaultLogger, type Logger, safeEmit } from '@ethp2p/base';
 import { type NodeId, nodeIdToHex } from '@ethp2p/enode';
 import { DiscReason } from '@ethp2p/server';
 import { EventEmitter } from 'eventemitter3';
 import { PeerSetError } from '../peer/errors.ts';
 import type { EthPeer } from '../peer/eth-peer.ts';
 
-/** Events of {@link PeerSet}; handlers run synchronously inside `register` / `unregister`. */
+/** Options of {@link PeerSet}. */
+export interface PeerSetOptions {
+  /** Where a throwing event listener is reported (default: warnings to stderr). */
+  readonly logger?: Logger;
+}
+
+/**
+ * Events of {@link PeerSet}; handlers run synchronously inside `register` / `unregister`. A
+ * handler that throws is logged and changes nothing: the peer is registered (or unregistered).
+ */
 export interface PeerSetEvents {
   /** A peer joined; its messages are handled only after the handlers returned. */
   'peer:registered': (event: { readonly peer: EthPeer }) => void;
@@ -29,10 +39,15 @@ export class PeerSet implements Iterable<EthPeer> {
   readonly events: Pick<EventEmitter<PeerSetEvents>, 'on' | 'once' | 'off'>;
   readonly #emitter = new EventEmitter<PeerSetEvents>();
   readonly #peers = new Map<string, EthPeer>();
+  readonly #logger: Logger;
+  readonly #listenerFailed = (err: unknown, event: string): void => {
+    this.#logger.warn('peer set listener failed', { event, err: String(err) });
+  };
   #closed = false;
 
-  constructor() {
+  constructor(options: PeerSetOptions = {}) {
     this.events = this.#emitter;
+    this.#logger = options.logger ?? defaultLogger;
   }
 
   /** How many peers are registered. */
@@ -58,7 +73,7 @@ export class PeerSet implements Iterable<EthPeer> {
       );
     }
     this.#peers.set(peer.key, peer);
-    this.#emitter.emit('peer:registered', { peer });
+    safeEmit(this.#emitter, 'peer:registered', { peer }, this.#listenerFailed);
   }
 
   /**
@@ -73,7 +88,7 @@ export class PeerSet implements Iterable<EthPeer> {
       throw new PeerSetError('NOT_REGISTERED', `peer ${key.slice(0, 16)} not registered`);
     }
     this.#peers.delete(key);
-    this.#emitter.emit('peer:unregistered', { peer });
+    safeEmit(this.#emitter, 'peer:unregistered', { peer }, this.#listenerFailed);
     return peer;
   }
 

@@ -5,7 +5,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md
  * @module
  */
-import { type Clock, checkPositiveInt, type Logger, type Random } from '@ethp2p/base';
+import { type Clock, checkPositiveInt, type Logger, type Random, safeEmit } from '@ethp2p/base';
 import type { NodeId } from '@ethp2p/enode';
 import { nodeIdToHex } from '@ethp2p/enode';
 import type { DiscReason, ProtocolPeer } from '@ethp2p/server';
@@ -92,6 +92,9 @@ export class EthPeer {
   readonly events: Pick<EventEmitter<EthPeerEvents>, 'on' | 'once' | 'off'>;
   readonly log: Logger;
   readonly #emitter = new EventEmitter<EthPeerEvents>();
+  readonly #listenerFailed = (err: unknown, event: string): void => {
+    this.log.warn('eth peer listener failed', { event, err: String(err) });
+  };
   readonly #writer: MessageWriter;
   readonly #tracker: RequestTracker;
   readonly #knownTxs = new KnownSet(MAX_KNOWN_TXS);
@@ -339,7 +342,7 @@ export class EthPeer {
   /** Records received transactions as known and emits `txs:received` (for the handler). */
   receivedTransactions(txs: readonly Uint8Array[], hashes: readonly Uint8Array[]): void {
     this.#knownTxs.add(...hashes);
-    this.#emitter.emit('txs:received', { peer: this, txs, hashes });
+    safeEmit(this.#emitter, 'txs:received', { peer: this, txs, hashes }, this.#listenerFailed);
   }
 
   /** Records announced hashes as known and emits `txs:announced` (for the handler). */
@@ -349,14 +352,19 @@ export class EthPeer {
     hashes: readonly Uint8Array[],
   ): void {
     this.#knownTxs.add(...hashes);
-    this.#emitter.emit('txs:announced', { peer: this, types, sizes, hashes });
+    safeEmit(
+      this.#emitter,
+      'txs:announced',
+      { peer: this, types, sizes, hashes },
+      this.#listenerFailed,
+    );
   }
 
   /** eth/69: takes a checked BlockRangeUpdate (for the handler). */
   updateBlockRange(range: BlockRange): void {
     this.#range = range;
     this.#knownBlocks.add(range.latestHash);
-    this.#emitter.emit('block-range:updated', { peer: this, range });
+    safeEmit(this.#emitter, 'block-range:updated', { peer: this, range }, this.#listenerFailed);
   }
 
   /** eth/68: takes NewBlockHashes (for the handler). */
@@ -368,7 +376,7 @@ export class EthPeer {
     if (best !== undefined && head !== undefined && best.number > (head.number ?? -1n)) {
       this.#head = { hash: best.hash, td: head.td, number: best.number };
     }
-    this.#emitter.emit('blocks:announced', { peer: this, blocks });
+    safeEmit(this.#emitter, 'blocks:announced', { peer: this, blocks }, this.#listenerFailed);
   }
 
   /** eth/68: takes NewBlock (for the handler). */
@@ -378,7 +386,12 @@ export class EthPeer {
     if (head === undefined || td > head.td || (td === head.td && number > (head.number ?? -1n))) {
       this.#head = { hash, td, number };
     }
-    this.#emitter.emit('block:received', { peer: this, block, hash, td });
+    safeEmit(
+      this.#emitter,
+      'block:received',
+      { peer: this, block, hash, td },
+      this.#listenerFailed,
+    );
   }
 
   /**

@@ -1,4 +1,5 @@
 import { RLP } from '@ethereumjs/rlp';
+import { MemoryLogger } from '@ethp2p/base';
 import { concatBytes, keccak256 } from '@ethp2p/crypto';
 import { describe, expect, it } from 'vitest';
 import { MemoryTxPool } from '../../src/chain/memory-tx-pool.ts';
@@ -87,6 +88,18 @@ describe('MemoryTxPool', () => {
     pool.add([a]);
     pool.add([Uint8Array.of(0x80)]);
     expect(events).toEqual([[keccak256(a), keccak256(b)]]);
+  });
+
+  it('keeps what it accepted when a txs:added listener throws, and logs the listener', () => {
+    const logger = new MemoryLogger();
+    const pool = new MemoryTxPool({ logger });
+    pool.events.on('txs:added', () => {
+      throw new Error('listener bug');
+    });
+    const a = legacyTx(0);
+    pool.add([a]);
+    expect(pool.size).toBe(1);
+    expect(logger.lines.map((l) => l.msg)).toEqual(['tx pool listener failed']);
   });
 
   it('refuses limits that are not positive integers', () => {

@@ -1,4 +1,4 @@
-import { SimulatedClock, seededRandom } from '@ethp2p/base';
+import { MemoryLogger, SimulatedClock, seededRandom } from '@ethp2p/base';
 import { thrownError } from '@ethp2p/base/testing';
 import { keccak256 } from '@ethp2p/crypto';
 import { nodeIdToHex } from '@ethp2p/enode';
@@ -86,6 +86,26 @@ describe('PeerSet', () => {
       `+${a.key.slice(0, 4)}`,
       `+${b.key.slice(0, 4)}`,
       `-${a.key.slice(0, 4)}`,
+    ]);
+  });
+
+  it('registers and unregisters even when a listener throws, and logs the listener', () => {
+    const logger = new MemoryLogger();
+    const set = new PeerSet({ logger });
+    set.events.on('peer:registered', () => {
+      throw new Error('listener bug');
+    });
+    set.events.on('peer:unregistered', () => {
+      throw new Error('listener bug');
+    });
+    const a = ethPeer(11);
+    set.register(a);
+    expect(set.len).toBe(1);
+    expect(set.unregister(a.id)).toBe(a);
+    expect(set.len).toBe(0);
+    expect(logger.lines.map((l) => [l.level, l.msg, l.fields?.event])).toEqual([
+      ['warn', 'peer set listener failed', 'peer:registered'],
+      ['warn', 'peer set listener failed', 'peer:unregistered'],
     ]);
   });
 

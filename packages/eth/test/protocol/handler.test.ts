@@ -208,6 +208,22 @@ describe('transactions', () => {
     }
   });
 
+  it('keeps the peer when a txs:received listener throws', async () => {
+    h = await startPeer();
+    let calls = 0;
+    h.peer.events.on('txs:received', () => {
+      calls++;
+      throw new Error('listener bug');
+    });
+    await send(h.remote, 69, 'Transactions', [txToWire(legacyTx(5))]);
+    await send(h.remote, 69, 'Transactions', [txToWire(legacyTx(6))]);
+    await waitFor(() => calls === 2, {
+      what: 'both broadcasts are handled',
+      on: { emitters: [h.peer.events], events: ['txs:received'] },
+    });
+    expect(h.backend.txPool.has(keccak256(legacyTx(6)))).toBe(true);
+  });
+
   it('ends the peer with SubprotocolError for a broadcast blob transaction', async () => {
     h = await startPeer();
     await send(h.remote, 69, 'Transactions', [txToWire(typedTx(3, 1))]);
