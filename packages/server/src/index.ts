@@ -47,6 +47,7 @@ export type { ServerErrorCode } from './server/errors.ts';
 export { SERVER_ERROR_CODE, ServerError } from './server/errors.ts';
 export type {
   ConnectionFailedEvent,
+  DialFailedEvent,
   PeerAddedEvent,
   PeerMessageEvent,
   PeerRemovedEvent,

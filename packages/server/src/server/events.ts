@@ -2,7 +2,7 @@
  * The {@link Server}'s typed events, one payload object each (geth `p2p.PeerEvent`).
  * @module
  */
-import type { NodeId } from '@ethp2p/enode';
+import type { Node, NodeId } from '@ethp2p/enode';
 import type { Peer } from '../peer/peer.ts';
 import type { DiscReason } from '../wire/disc-reason.ts';
 
@@ -52,6 +52,18 @@ export interface ConnectionFailedEvent {
   readonly error: unknown;
 }
 
+/**
+ * Payload of `dial:failed`: a dial task (dynamic or static) that did not end with a peer, after
+ * its retry if any; dials aborted by `stop()` are not reported.
+ */
+export interface DialFailedEvent {
+  readonly node: Node;
+  /** True for a static node. */
+  readonly static: boolean;
+  /** Why: the dial's error (connect, handshake, Hello, a checkpoint) or a `DialError`. */
+  readonly error: unknown;
+}
+
 /** Events of {@link Server}. */
 export interface ServerEvents {
   /** A peer passed every checkpoint and runs. */
@@ -62,4 +74,6 @@ export interface ServerEvents {
   'peer:msg': (event: PeerMessageEvent) => void;
   /** A handshaken connection was refused before it became a peer. */
   'connection:failed': (event: ConnectionFailedEvent) => void;
+  /** A dial ended without a peer (geth logs these as "Dial error" at trace level). */
+  'dial:failed': (event: DialFailedEvent) => void;
 }

@@ -61,7 +61,10 @@ type State = 'new' | 'starting' | 'running' | 'stopped';
  * ```
  */
 export class Server {
-  /** `peer:added`, `peer:removed`, `peer:msg` (with `enableMsgEvents`) and `connection:failed`. */
+  /**
+   * `peer:added`, `peer:removed`, `peer:msg` (with `enableMsgEvents`), `connection:failed` and
+   * `dial:failed`.
+   */
   readonly events: Pick<EventEmitter<ServerEvents>, 'on' | 'once' | 'off'>;
   readonly #config: ServerConfig;
   readonly #emitter = new EventEmitter<ServerEvents>();
@@ -125,6 +128,10 @@ export class Server {
       clock: config.clock,
       random: config.random,
       logger: config.logger,
+    });
+    this.#scheduler.events.on('dial:done', ({ node, static: isStatic, error }) => {
+      if (error === undefined || this.#signal.aborted) return;
+      this.#emit('dial:failed', { node, static: isStatic, error });
     });
     this.#setup = this.#setupContext();
   }

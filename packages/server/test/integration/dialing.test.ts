@@ -26,6 +26,23 @@ describe('dialing', () => {
     expect(a.dialMetrics.attempts).toBeGreaterThanOrEqual(2);
   });
 
+  it('reports a failed dial with the node and the error, and none at stop', async () => {
+    const a = await startServer();
+    const b = await startServer();
+    const target = b.self();
+    await b.stop();
+    const failed = nextEvent(a.events, 'dial:failed');
+    a.addPeer(target);
+    const e = await failed;
+    expect(e.node.enodeUrl()).toBe(target.enodeUrl());
+    expect(e.static).toBe(true);
+    expect(e.error).toBeInstanceOf(Error);
+    let atStop = 0;
+    a.events.on('dial:failed', () => atStop++);
+    await a.stop();
+    expect(atStop).toBe(0);
+  });
+
   it('dials a static node given by hostname', async () => {
     const a = await startServer();
     const b = await startServer();
