@@ -27,5 +27,5 @@ export type { NodeErrorCode } from './node/errors.ts';
 export { NODE_ERROR_CODE, NodeError } from './node/errors.ts';
 export type { FullNodeEvents } from './node/full-node.ts';
 export { FullNode } from './node/full-node.ts';
-export type { NodeStatus } from './node/status.ts';
+export type { LastDialError, NodeStatus } from './node/status.ts';
 export { formatStatusLine, STATUS_INTERVAL_MS } from './node/status.ts';

@@ -8,7 +8,7 @@ import type { DiscoveryV4 } from '@ethp2p/discovery';
 import { LocalNode, type Node, nodeIdToHex } from '@ethp2p/enode';
 import { type ChainReader, ETH_ENR_KEY, ethEnrEntry, forkId, PeerSet } from '@ethp2p/eth';
 import { MemoryTxPool } from '@ethp2p/eth/chain';
-import type { Server } from '@ethp2p/server';
+import type { DialFailedEvent, Server } from '@ethp2p/server';
 import { EventEmitter } from 'eventemitter3';
 import {
   createDiscovery,
@@ -24,7 +24,13 @@ import { datadirNodeKey, ensureDatadir } from './datadir.ts';
 import { NodeError } from './errors.ts';
 import { DatadirLock } from './lock.ts';
 import { listenError } from './ports.ts';
-import { countClients, type NodeStatus, STATUS_INTERVAL_MS, StatusTicker } from './status.ts';
+import {
+  countClients,
+  type LastDialError,
+  type NodeStatus,
+  STATUS_INTERVAL_MS,
+  StatusTicker,
+} from './status.ts';
 
 /** Events of {@link FullNode}. */
 export interface FullNodeEvents {
@@ -69,6 +75,7 @@ export class FullNode {
   #server: Server | undefined;
   #discovery: DiscoveryV4 | undefined;
   readonly #traffic: Traffic = { bytesIn: 0, bytesOut: 0 };
+  #lastDialError: LastDialError | undefined;
 
   /** Nothing is opened until {@link FullNode.start}. */
   constructor(options: FullNodeOptions) {
@@ -129,6 +136,7 @@ export class FullNode {
       dialsSucceeded: dials?.succeeded ?? 0,
       bytesIn: this.#traffic.bytesIn,
       bytesOut: this.#traffic.bytesOut,
+      lastDialError: this.#lastDialError,
     };
   }
 
@@ -242,7 +250,18 @@ export class FullNode {
 
   async #startServer(parts: ServerParts, listenIp: string, port: number): Promise<Server> {
     const server = createServer(parts, listenIp, port);
-    const undo = wireServer(server, parts, this.#traffic);
+    const unwire = wireServer(server, parts, this.#traffic);
+    const onDialFailed = ({ node, error }: DialFailedEvent): void => {
+      this.#lastDialError = {
+        node: node.enodeUrl(),
+        error: error instanceof Error ? error.message : String(error),
+      };
+    };
+    server.events.on('dial:failed', onDialFailed);
+    const undo = (): void => {
+      server.events.off('dial:failed', onDialFailed);
+      unwire();
+    };
     try {
       await server.start();
     } catch (err) {

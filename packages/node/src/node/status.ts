@@ -1,6 +1,6 @@
 /**
  * The periodic status line: peers in and out by client name, the discovery table's size, dials
- * and the eth traffic.
+ * and the eth traffic; the JSON form also carries the last dial error.
  * `peers 3 (in 1, out 2) [Geth 2, ethp2p 1] table 57 dials 12 ok 3 traffic in 1.2 MB out 0.8 MB`
  * @module
  */
@@ -28,6 +28,16 @@ export interface NodeStatus {
   /** Subprotocol payload bytes received and sent (uncompressed). */
   readonly bytesIn: number;
   readonly bytesOut: number;
+  /** The last dial that did not end with a peer, if any: why a node lacks peers. */
+  readonly lastDialError?: LastDialError | undefined;
+}
+
+/** A failed dial in {@link NodeStatus}. */
+export interface LastDialError {
+  /** The enode URL dialed. */
+  readonly node: string;
+  /** The error's message. */
+  readonly error: string;
 }
 
 /**
@@ -86,6 +96,7 @@ export function statusFields(s: NodeStatus): Record<string, unknown> {
     dialsSucceeded: s.dialsSucceeded,
     bytesIn: s.bytesIn,
     bytesOut: s.bytesOut,
+    lastDialError: s.lastDialError ?? null,
   };
 }
 

@@ -62,6 +62,36 @@ describe('FullNode', () => {
     }
   });
 
+  it('reports its last failed dial in the status', async () => {
+    const gone = loopbackNode({ datadir: join(dir, 'dial-gone'), chain, noDial: true });
+    await gone.start();
+    const target = gone.self();
+    await gone.stop();
+    const node = loopbackNode({
+      datadir: join(dir, 'dial-from'),
+      chain,
+      discovery: false,
+      staticNodes: [target],
+    });
+    await node.start();
+    try {
+      expect(node.status().lastDialError).toBeUndefined();
+      const server = node.server;
+      if (server === undefined) throw new Error('no server');
+      await waitFor(() => node.status().lastDialError !== undefined, {
+        on: { emitters: [server.events], events: ['dial:failed'] },
+        what: 'a failed dial',
+        signal: AbortSignal.timeout(15_000),
+      });
+      expect(node.status().lastDialError).toEqual({
+        node: target.enodeUrl(),
+        error: expect.stringMatching(/ECONNREFUSED/),
+      });
+    } finally {
+      await node.stop();
+    }
+  });
+
   it('advertises the fork ID and the bound ports in its record', async () => {
     const node = loopbackNode({ datadir: join(dir, 'record'), chain });
     await node.start();

@@ -50,7 +50,11 @@ describe('status line', () => {
       dialsSucceeded: 3,
       bytesIn: 1_234_567,
       bytesOut: 800_000,
+      lastDialError: null,
     });
+    const lastDialError = { node: 'enode://ab@127.0.0.2:30303', error: 'connect ECONNREFUSED' };
+    expect(statusFields({ ...STATUS, lastDialError }).lastDialError).toEqual(lastDialError);
+    expect(formatStatusLine({ ...STATUS, lastDialError })).toBe(formatStatusLine(STATUS));
   });
 
   it.each([
