@@ -4,14 +4,18 @@
  * @module
  */
 
-import { summaryLines, tableLines } from '../testnet/render.ts';
+import { liveView, summaryLines, tableLines } from '../testnet/render.ts';
 import {
   DEFAULT_TESTNET_NODES,
   MAX_TESTNET_NODES,
   runTestnet,
+  TESTNET_TIMEOUT_BASE_MS,
+  TESTNET_TIMEOUT_PER_NODE_MS,
   testnetPeerTarget,
+  testnetTimeoutMs,
 } from '../testnet/testnet.ts';
 import type { CommandSpec } from './command.ts';
+import { formatDuration } from './durations.ts';
 import { failure } from './errors.ts';
 
 /** `testnet`. */
@@ -22,8 +26,10 @@ export const TESTNET_COMMAND: CommandSpec = {
     'Starts N `ethp2p node` processes on 127.0.0.1 … 127.0.0.N with a private genesis; node 1 is ' +
     'the bootnode of the others and discovery finds the rest (no static peers). Each node should ' +
     'reach min(N − 1, its dial target) peers: a full mesh for small N. Shows a live table of peers ' +
-    'and table size per node, then exits 0 with a summary once every node has its peers, or 1 ' +
-    'with the same summary when the timeout passes. Every child process is stopped on exit.',
+    'and table size per node (when stdout is not a terminal, one line per change instead), then ' +
+    'the final table and a summary: exit 0 once every node has its peers, 1 when the timeout ' +
+    'passes. A node short of peers shows what it lacks and its last failed dial. Every child ' +
+    'process is stopped on exit.',
   args: [],
   options: {
     nodes: {
@@ -35,37 +41,36 @@ export const TESTNET_COMMAND: CommandSpec = {
     timeout: {
       type: 'string',
       valueName: 'duration',
-      default: '60s',
-      description: 'give up after this long',
+      description: `give up after this long (default ${formatDuration(TESTNET_TIMEOUT_BASE_MS)} + ${formatDuration(TESTNET_TIMEOUT_PER_NODE_MS)} per node: ${formatDuration(testnetTimeoutMs(4))} for 4 nodes, ${formatDuration(testnetTimeoutMs(16))} for 16)`,
     },
   },
   examples: ['ethp2p testnet', 'ethp2p testnet --nodes 8 --timeout 2m'],
   async run(ctx) {
     const nodes = ctx.options.integer('nodes', 2, MAX_TESTNET_NODES) ?? DEFAULT_TESTNET_NODES;
-    const timeoutMs = ctx.options.duration('timeout') ?? 60_000;
-    const tty = (ctx.io.stdout as { isTTY?: boolean }).isTTY === true;
-    let drawn = 0;
-    let lastDraw = -1;
+    const timeoutMs = ctx.options.duration('timeout') ?? testnetTimeoutMs(nodes);
+    const stdout = ctx.io.stdout as { isTTY?: boolean; columns?: number };
+    const view = liveView({
+      tty: stdout.isTTY === true,
+      columns: stdout.columns ?? 80,
+      target: testnetPeerTarget(nodes),
+    });
     const result = await runTestnet({
       nodes,
       timeoutMs,
       signal: ctx.signal,
       onUpdate: (states, elapsedMs) => {
-        const second = Math.floor(elapsedMs / 1000);
-        if (second === lastDraw) return;
-        lastDraw = second;
-        const lines = tableLines(states, testnetPeerTarget(nodes), elapsedMs);
-        if (tty) {
-          const up = drawn > 0 ? `\x1b[${drawn}A` : '';
-          ctx.io.stdout.write(`${up}${lines.map((l) => `\x1b[2K${l}\n`).join('')}`);
-          drawn = lines.length;
-        } else {
-          for (const line of lines) ctx.out(line);
-        }
+        const text = view(states, elapsedMs);
+        if (text !== '') ctx.io.stdout.write(text);
       },
     });
     for (const line of tableLines(result.nodes, result.target, result.elapsedMs)) ctx.out(line);
-    for (const line of summaryLines(result)) ctx.out(line);
-    if (result.outcome !== 'converged') throw failure(summaryLines(result)[0] ?? 'failed');
+    const summary = summaryLines(result);
+    for (const line of summary) ctx.out(line);
+    if (result.outcome === 'timeout') {
+      throw failure(
+        `${summary[0]}; give it longer with --timeout, e.g. --timeout ${formatDuration(2 * timeoutMs)}`,
+      );
+    }
+    if (result.outcome !== 'converged') throw failure(summary[0] ?? 'failed');
   },
 };

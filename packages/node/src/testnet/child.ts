@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { EventEmitter } from 'eventemitter3';
+import type { LastDialError } from '../node/status.ts';
 import { childEnv } from './child-env.ts';
 
 /** What a child reports. */
@@ -40,6 +41,8 @@ export class NodeProcess {
   peers = 0;
   /** Discovery table size in its last status line (`null` when discovery is off). */
   table: number | null = null;
+  /** The last failed dial in its last status line. */
+  lastDialError: LastDialError | undefined;
   readonly #child: ChildProcess;
   readonly #exited: Promise<void>;
   #running = true;
@@ -154,7 +157,15 @@ export class NodeProcess {
     if (fields.msg === 'status' && typeof fields.peers === 'number') {
       this.peers = fields.peers;
       this.table = typeof fields.table === 'number' ? fields.table : null;
+      this.lastDialError = lastDialError(fields.lastDialError);
       this.events.emit('status', { peers: this.peers, table: this.table });
     }
   }
+}
+
+/** The `lastDialError` field of a JSON status line, if well-formed. */
+function lastDialError(value: unknown): LastDialError | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { node, error } = value as Record<string, unknown>;
+  return typeof node === 'string' && typeof error === 'string' ? { node, error } : undefined;
 }

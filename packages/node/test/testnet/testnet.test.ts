@@ -2,12 +2,19 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summaryLines, tableLines } from '../../src/testnet/render.ts';
+import {
+  changeLines,
+  liveView,
+  nodeRow,
+  summaryLines,
+  tableLines,
+} from '../../src/testnet/render.ts';
 import {
   runTestnet,
   type TestnetNodeState,
   testnetMaxPeers,
   testnetPeerTarget,
+  testnetTimeoutMs,
 } from '../../src/testnet/testnet.ts';
 import { run } from '../cli/helpers/run.ts';
 import { assertBuilt } from '../e2e/helpers.ts';
@@ -32,6 +39,20 @@ describe('testnet sizing', () => {
     expect(testnetPeerTarget(10, 1)).toBe(1);
   });
 
+  it('scales the default timeout with the node count: 40 s + 5 s per node', () => {
+    expect(testnetTimeoutMs(2)).toBe(50_000);
+    expect(testnetTimeoutMs(4)).toBe(60_000);
+    expect(testnetTimeoutMs(16)).toBe(120_000);
+    expect(testnetTimeoutMs(64)).toBe(360_000);
+  });
+
+  it('documents the scaled default in --help', async () => {
+    const r = await run(['testnet', '--help']);
+    expect(r.stdout).toMatch(
+      /give up after this long \(default 40s \+ 5s per node: 1m for 4 nodes, 2m for 16\)/,
+    );
+  });
+
   it('rejects node counts outside 2-64', async () => {
     await expect(runTestnet({ nodes: 1 })).rejects.toThrow(RangeError);
     await expect(runTestnet({ nodes: 65 })).rejects.toThrow(RangeError);
@@ -41,18 +62,25 @@ describe('testnet sizing', () => {
 });
 
 describe('testnet rendering', () => {
-  const nodes: TestnetNodeState[] = [
-    { index: 1, ip: '127.0.0.1', pid: 1, peers: 2, table: 2, reachedMs: 1500, running: true },
-    {
-      index: 2,
-      ip: '127.0.0.2',
-      pid: 2,
-      peers: 1,
-      table: null,
-      reachedMs: undefined,
-      running: true,
-    },
-  ];
+  const one: TestnetNodeState = {
+    index: 1,
+    ip: '127.0.0.1',
+    pid: 1,
+    peers: 2,
+    table: 2,
+    reachedMs: 1500,
+    running: true,
+  };
+  const two: TestnetNodeState = {
+    index: 2,
+    ip: '127.0.0.2',
+    pid: 2,
+    peers: 1,
+    table: null,
+    reachedMs: undefined,
+    running: true,
+  };
+  const nodes = [one, two];
 
   it('shows peers, table and when each node reached its target', () => {
     const lines = tableLines(nodes, 2, 2000);
@@ -60,7 +88,72 @@ describe('testnet rendering', () => {
     expect(lines[1]).toMatch(
       /node +1 +127\.0\.0\.1 +peers +2\/2 +table +2 +pid 1 +reached at 1\.5s/,
     );
-    expect(lines[2]).toMatch(/node +2 +127\.0\.0\.2 +peers +1\/2 +table +- +pid 2$/);
+    expect(lines[2]).toMatch(
+      /node +2 +127\.0\.0\.2 +peers +1\/2 +table +- +pid 2 {2}lacks 1, no failed dial$/,
+    );
+  });
+
+  it('shows what a node short of peers lacks and its last failed dial', () => {
+    const short: TestnetNodeState = {
+      index: 2,
+      ip: '127.0.0.2',
+      pid: 2,
+      peers: 1,
+      table: 3,
+      reachedMs: undefined,
+      running: true,
+      lastDialError: {
+        node: `enode://${'ab'.repeat(64)}@127.0.0.3:40123?discport=40124`,
+        error: 'connect ECONNREFUSED\n127.0.0.3:40123',
+      },
+    };
+    expect(nodeRow(short, 3)).toMatch(
+      /pid 2 {2}lacks 2, last dial error: node 3: connect ECONNREFUSED 127\.0\.0\.3:40123$/,
+    );
+    const outside = { node: `enode://${'ab'.repeat(64)}@10.0.0.1:30303`, error: 'timeout' };
+    expect(nodeRow({ ...short, lastDialError: outside }, 3)).toMatch(
+      /lacks 2, last dial error: 10\.0\.0\.1:30303: timeout$/,
+    );
+    expect(nodeRow({ ...short, lastDialError: undefined }, 3)).toMatch(/lacks 2, no failed dial$/);
+    // A node with its peers shows no reason, even with an old dial error.
+    expect(nodeRow({ ...short, peers: 3, reachedMs: 900 }, 3)).toMatch(/reached at 0\.9s$/);
+    expect(tableLines([short], 3, 1000)[1]).toBe(nodeRow(short, 3));
+  });
+
+  it('prints a line per changed, new or exited node', () => {
+    expect(changeLines([], nodes, 2, 1000)).toEqual([
+      `${nodeRow(one, 2)}  t=1.0s`,
+      `${nodeRow(two, 2)}  t=1.0s`,
+    ]);
+    expect(changeLines(nodes, nodes, 2, 2000)).toEqual([]);
+    const grown = { ...two, table: 4 };
+    expect(changeLines(nodes, [one, grown], 2, 2000)).toEqual([`${nodeRow(grown, 2)}  t=2.0s`]);
+    const exited = { ...one, running: false };
+    expect(changeLines(nodes, [exited, two], 2, 3000)).toEqual([
+      `${nodeRow(exited, 2)}  exited  t=3.0s`,
+    ]);
+  });
+
+  it('redraws the whole table on a terminal, once a second, cut to its width', () => {
+    const view = liveView({ tty: true, columns: 30, target: 2 });
+    const first = view(nodes, 1000);
+    expect(first.split('\n')).toEqual([
+      '\x1b[2Kt=1.0s  target 2 peers',
+      `\x1b[2K${nodeRow(one, 2).slice(0, 29)}`,
+      `\x1b[2K${nodeRow(two, 2).slice(0, 29)}`,
+      '',
+    ]);
+    expect(view(nodes, 1500)).toBe('');
+    expect(view(nodes, 2000).startsWith('\x1b[3A\x1b[2Kt=2.0s')).toBe(true);
+  });
+
+  it('prints only the changes when stdout is not a terminal', () => {
+    const view = liveView({ tty: false, columns: 80, target: 2 });
+    expect(view(nodes, 1000)).toBe(`${changeLines([], nodes, 2, 1000).join('\n')}\n`);
+    expect(view(nodes, 1100)).toBe('');
+    const reached = { ...two, peers: 2, reachedMs: 1200 };
+    expect(view([one, reached], 1200)).toBe(`${nodeRow(reached, 2)}  t=1.2s\n`);
+    expect(view([one, { ...reached, table: 1 }], 1300)).not.toContain('\x1b');
   });
 
   it('summarizes each outcome with peers per node', () => {
@@ -96,6 +189,49 @@ describe('testnet outcomes', () => {
     for (const n of result.nodes) expect(gone(n.pid)).toBe(true);
   });
 
+  it("reads each node's last dial error from its JSON status line", async () => {
+    const talker = join(dir, 'status.js');
+    const line = JSON.stringify({
+      msg: 'status',
+      peers: 0,
+      table: 1,
+      lastDialError: { node: 'enode://ab@127.0.0.2:1', error: 'connect ECONNREFUSED' },
+    });
+    await writeFile(
+      talker,
+      `console.log(${JSON.stringify(line)});\nsetInterval(() => {}, 1000);\n`,
+    );
+    const controller = new AbortController();
+    const result = await runTestnet({
+      nodes: 2,
+      timeoutMs: 45_000,
+      script: talker,
+      signal: controller.signal,
+      onUpdate: (states) => {
+        if (states[0]?.lastDialError !== undefined) controller.abort();
+      },
+    });
+    expect(result.outcome).toBe('interrupted');
+    expect(result.nodes[0]?.lastDialError).toEqual({
+      node: 'enode://ab@127.0.0.2:1',
+      error: 'connect ECONNREFUSED',
+    });
+  });
+
+  it('reports a node that exits as an update', async () => {
+    const quitter = join(dir, 'quit.js');
+    await writeFile(quitter, 'process.exit(3);\n');
+    const seen: boolean[] = [];
+    const result = await runTestnet({
+      nodes: 2,
+      timeoutMs: 45_000,
+      script: quitter,
+      onUpdate: (states) => seen.push(states[0]?.running ?? true),
+    });
+    expect(result.outcome).toBe('failed');
+    expect(seen).toContain(false);
+  });
+
   it('ends with interrupted when the signal aborts first', async () => {
     const controller = new AbortController();
     controller.abort(new Error('timeout'));
@@ -123,6 +259,7 @@ describe('testnet processes', () => {
   it('exits 1 with the summary when the timeout passes first', async () => {
     const r = await run(['testnet', '--nodes', '2', '--timeout', '1ms']);
     expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/give it longer with --timeout, e\.g\. --timeout 2ms/);
     expect(r.stdout).toMatch(/^timed out after \d+\.\ds: 0 of \d nodes reached 1 peers$/m);
     expect(r.stdout).toMatch(/^peers per node: /m);
   }, 60_000);
