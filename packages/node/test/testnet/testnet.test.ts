@@ -95,13 +95,8 @@ describe('testnet rendering', () => {
 
   it('shows what a node short of peers lacks and its last failed dial', () => {
     const short: TestnetNodeState = {
-      index: 2,
-      ip: '127.0.0.2',
-      pid: 2,
-      peers: 1,
+      ...two,
       table: 3,
-      reachedMs: undefined,
-      running: true,
       lastDialError: {
         node: `enode://${'ab'.repeat(64)}@127.0.0.3:40123?discport=40124`,
         error: 'connect ECONNREFUSED\n127.0.0.3:40123',
