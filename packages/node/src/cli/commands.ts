@@ -10,6 +10,7 @@ import { KEY_COMMANDS, KEY_GROUP } from './key.ts';
 import { NODE_COMMAND } from './node.ts';
 import { RLPX_COMMANDS, RLPX_GROUP } from './rlpx/ping.ts';
 import { TESTNET_COMMAND } from './testnet.ts';
+import { VERSION_COMMAND } from './version.ts';
 
 /** Every built-in command, in help order. */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -19,6 +20,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...DISCV4_COMMANDS,
   ...RLPX_COMMANDS,
   TESTNET_COMMAND,
+  VERSION_COMMAND,
 ];
 
 /** The groups' help texts; the root group (`[]`) is the program itself. */

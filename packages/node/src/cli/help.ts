@@ -5,6 +5,7 @@
  */
 import { envVarName } from './args.ts';
 import type { CommandSpec } from './command.ts';
+import { usageError } from './errors.ts';
 import type { CommandRegistry } from './registry.ts';
 
 /** The binary's name. */
@@ -68,4 +69,35 @@ function firstExamples(registry: CommandRegistry, path: readonly string[]): stri
 function table(rows: readonly (readonly [string, string])[]): string[] {
   const width = Math.max(0, ...rows.map(([left]) => left.length));
   return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`.trimEnd());
+}
+
+/**
+ * `ethp2p help [command] [subcommand]`: the program's help, a group's or a command's (the same
+ * text as `--help`). `registry` gives the registry the command is in.
+ */
+export function helpCommand(registry: () => CommandRegistry): CommandSpec {
+  return {
+    path: ['help'],
+    summary: 'List the commands, or print the help of one (the same as its --help)',
+    args: [
+      { name: 'command', required: false, description: 'a command or group, e.g. discv4' },
+      { name: 'subcommand', required: false, description: 'a command of that group, e.g. ping' },
+    ],
+    options: {},
+    examples: ['ethp2p help', 'ethp2p help node', 'ethp2p help discv4 crawl'],
+    async run(ctx) {
+      const commands = registry();
+      const resolved = commands.resolve(ctx.args);
+      const [extra] = resolved.rest;
+      if (extra !== undefined) {
+        const path = resolved.kind === 'command' ? resolved.spec.path : resolved.path;
+        throw usageError(`unknown command '${[...path, extra].join(' ')}'`);
+      }
+      ctx.io.stdout.write(
+        resolved.kind === 'command'
+          ? commandHelp(resolved.spec)
+          : groupHelp(commands, resolved.path),
+      );
+    },
+  };
 }

@@ -7,7 +7,7 @@ import { parseCommandArgs } from './args.ts';
 import type { CommandContext, CommandSpec } from './command.ts';
 import { COMMANDS, GROUPS } from './commands.ts';
 import { CliError, EXIT_CODE, type ExitCode, usageError } from './errors.ts';
-import { commandHelp, groupHelp, PROGRAM } from './help.ts';
+import { commandHelp, groupHelp, helpCommand, PROGRAM } from './help.ts';
 import { type CliIo, ioLogger, processIo } from './io.ts';
 import { CommandRegistry } from './registry.ts';
 
@@ -38,7 +38,7 @@ let registry: CommandRegistry | undefined;
 
 /** The registry of every built-in command (`commands.ts`). */
 export function defaultRegistry(): CommandRegistry {
-  registry ??= new CommandRegistry(COMMANDS, GROUPS);
+  registry ??= new CommandRegistry([...COMMANDS, helpCommand(defaultRegistry)], GROUPS);
   return registry;
 }
 
@@ -55,6 +55,9 @@ export async function runCli(
     if (first === '--help' || first === '-h') {
       io.stdout.write(groupHelp(commands, resolved.path));
       return EXIT_CODE.OK;
+    }
+    if (first === '--version' && resolved.path.length === 0 && hasVersion(commands)) {
+      return runCli(commands, ['version', ...resolved.rest.slice(1)], io);
     }
     if (first === undefined) {
       io.stderr.write(groupHelp(commands, resolved.path));
@@ -103,6 +106,11 @@ function context(
     out: (line) => io.stdout.write(`${line}\n`),
     err: (line) => io.stderr.write(`${line}\n`),
   };
+}
+
+/** Whether the registry has a `version` command, which `--version` runs. */
+function hasVersion(commands: CommandRegistry): boolean {
+  return commands.resolve(['version']).kind === 'command';
 }
 
 /** `--help` or `-h` anywhere before a `--` terminator. */

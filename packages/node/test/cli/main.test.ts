@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CommandSpec } from '../../src/cli/command.ts';
 import { defaultRegistry, runCli } from '../../src/cli/main.ts';
 import { CommandRegistry } from '../../src/cli/registry.ts';
+import { CLIENT_VERSION, defaultClientName } from '../../src/node/config.ts';
 import { run, testIo } from './helpers/run.ts';
 
 const commands = defaultRegistry().commands;
@@ -59,6 +60,43 @@ describe('help', () => {
     expect(key.stdout).toMatch(/--tcp <port> +.*\(default 30303\) \[ETHP2P_TCP\]/);
     const crawl = await run(['discv4', 'crawl', '--help']);
     expect(crawl.stdout).toMatch(/--timeout <duration> +.*\(default 30m\) \[ETHP2P_TIMEOUT\]/);
+  });
+});
+
+describe('help and version commands', () => {
+  it('--version and version print the client name and exit 0', async () => {
+    for (const argv of [['--version'], ['version']]) {
+      const { code, stdout, stderr } = await run(argv);
+      expect(code).toBe(0);
+      expect(stderr).toBe('');
+      expect(stdout).toBe(`${defaultClientName()}\n`);
+    }
+    expect(defaultClientName()).toContain(`/v${CLIENT_VERSION}/`);
+  });
+
+  it('help lists the commands, help <command> [sub] prints its --help', async () => {
+    const root = await run(['help']);
+    expect(root.code).toBe(0);
+    expect(root.stdout).toBe((await run(['--help'])).stdout);
+    expect(root.stdout).toMatch(/\n {2}help +/);
+    expect(root.stdout).toMatch(/\n {2}version +/);
+    for (const path of [['node'], ['discv4'], ['discv4', 'crawl'], ['help']]) {
+      const { code, stdout, stderr } = await run(['help', ...path]);
+      expect(code).toBe(0);
+      expect(stderr).toBe('');
+      expect(stdout).toBe((await run([...path, '--help'])).stdout);
+    }
+  });
+
+  it.each([
+    [['help', 'nope'], "unknown command 'nope'"],
+    [['help', 'discv4', 'nope'], "unknown command 'discv4 nope'"],
+    [['help', 'node', 'nope'], "unknown command 'node nope'"],
+  ])('%j exits with 2 and says the command is unknown', async (argv, what) => {
+    const { code, stdout, stderr } = await run(argv);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`ethp2p: ${what} (see 'ethp2p help --help')\n`);
   });
 });
 

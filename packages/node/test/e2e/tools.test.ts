@@ -23,6 +23,11 @@ describe('ethp2p rlpx ping and discv4 ping against a running node (real processe
     expect(rlpx.stdout).toContain(`id           ${id}`);
     expect(rlpx.stdout).toMatch(/^rtt +\d+\.\d\d ms$/m);
 
+    // --version prints the name the node gives its peers.
+    const version = ethp2p(['--version']);
+    expect((await version.exited).code).toBe(0);
+    expect(rlpx.stdout).toContain(`name         ${version.stdout}`);
+
     const disc = ethp2p(['discv4', 'ping', enode, '--addr', '127.0.0.1:0']);
     const { code: discCode } = await disc.exited;
     expect(disc.stderr).toBe('');
