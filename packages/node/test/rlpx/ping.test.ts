@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@ethp2p/base';
-import { bytesToHex, generatePrivateKey } from '@ethp2p/crypto';
+import { bytesToHex, generatePrivateKey, publicKey } from '@ethp2p/crypto';
+import { Enr } from '@ethp2p/enode';
 import { type Protocol, Server } from '@ethp2p/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../cli/helpers/run.ts';
@@ -88,9 +89,29 @@ describe('rlpx ping', () => {
     const closed = await run(['rlpx', 'ping', url, '--timeout', '5s']);
     expect(closed.code).toBe(1);
     expect(closed.stderr).toMatch(/^ethp2p: /);
-    const noTcp = await run(['rlpx', 'ping', url.replace(/:\d+$/, ':0')]);
-    expect(noTcp.code).toBe(1);
-    expect(noTcp.stderr).toMatch(/no IP address or TCP port/);
+  });
+
+  it('says a discovery-only node has no TCP port', async () => {
+    const key = generatePrivateKey();
+    const pub = bytesToHex(publicKey(key));
+    const record = Enr.sign({ seq: 1n, entries: { ip: '127.0.0.1', udp: 30301 } }, key);
+    const noIp = Enr.sign({ seq: 1n, entries: { tcp: 30303 } }, key);
+    const cases: [string, string][] = [
+      [
+        `enode://${pub}@127.0.0.1:0?discport=30301`,
+        "the node's enode URL has no TCP port (a discovery-only node): nothing to connect to",
+      ],
+      [
+        record.encodeText(),
+        "the node's record has no TCP port (a discovery-only node): nothing to connect to",
+      ],
+      [noIp.encodeText(), "the node's record has no IP address: nothing to connect to"],
+    ];
+    for (const [node, line] of cases) {
+      const r = await run(['rlpx', 'ping', node]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`ethp2p: ${line}\n`);
+    }
   });
 
   it('rejects a malformed node and a bad timeout', async () => {

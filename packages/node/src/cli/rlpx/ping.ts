@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { bytesToHex, generatePrivateKey, publicKey } from '@ethp2p/crypto';
-import { loadNodeKey } from '@ethp2p/enode';
+import { loadNodeKey, type Node } from '@ethp2p/enode';
 import { connect } from '@ethp2p/rlpx';
 import { DEFAULT_NAME, discReasonText, PeerError } from '@ethp2p/server';
 import { BASE_PROTOCOL_VERSION, exchangeHello, type Hello } from '@ethp2p/server/wire';
@@ -32,7 +32,7 @@ export const RLPX_PING_COMMAND: CommandSpec = {
   async run(ctx) {
     const node = await resolveHostname(parseNodeArg(ctx.args[0] ?? ''));
     if (node.ip === undefined || node.tcp === undefined || node.tcp === 0) {
-      throw failure('node has no IP address or TCP port; give its enode:// URL or enr: record');
+      throw failure(unreachableMessage(node));
     }
     const timeoutMs = ctx.options.duration('timeout') ?? 10_000;
     const keyFile = ctx.options.string('nodekey');
@@ -66,6 +66,15 @@ export const RLPX_PING_COMMAND: CommandSpec = {
     });
   },
 };
+
+/** Why `node` cannot be dialed over TCP: it lacks an IP address or a TCP port. */
+function unreachableMessage(node: Node): string {
+  const source = node.record === undefined ? 'enode URL' : 'record';
+  const missing = node.ip === undefined ? 'no IP address' : 'no TCP port';
+  const discoveryOnly =
+    node.ip !== undefined && node.udp !== undefined ? ' (a discovery-only node)' : '';
+  return `the node's ${source} has ${missing}${discoveryOnly}: nothing to connect to`;
+}
 
 /** `disconnected: too many peers (0x04)`. */
 export function disconnectLine(reason: number): string {
