@@ -17,10 +17,19 @@ export function parseNodeArg(text: string, what = 'node'): Node {
     return Node.parse(trimmed);
   } catch (err) {
     if (err instanceof EnodeUrlError || err instanceof EnrError) {
-      throw failure(`invalid ${what} '${abbreviate(trimmed)}': ${err.message}`, { cause: err });
+      const reason = err.code === 'MISSING_PREFIX' ? missingPrefix(trimmed) : err.message;
+      throw failure(`invalid ${what} '${abbreviate(trimmed)}': ${reason}`, { cause: err });
     }
     throw err;
   }
+}
+
+/** What a node argument without `enode://` or `enr:` should have been. */
+function missingPrefix(text: string): string {
+  const bareKey = /^[0-9a-fA-F]{128}@/.test(text)
+    ? ' (add enode:// in front of <key>@host:port)'
+    : '';
+  return `expected an enode:// URL or an enr: record${bareKey}`;
 }
 
 /** The nodes of a comma-separated list (empty items are skipped). @throws {CliError} as {@link parseNodeArg} */

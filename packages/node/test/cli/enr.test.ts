@@ -133,7 +133,7 @@ describe('enr decode', () => {
     ['enr:', /^ethp2p: invalid record 'enr:': /],
     ['enr:x', /^ethp2p: invalid record 'enr:x': /],
     [BAD_SIGNATURE_RECORD, /^ethp2p: invalid record 'enr:-EmGZ.*signature/],
-    ['hello', /^ethp2p: invalid record 'hello': missing 'enr:' prefix/],
+    ['hello', /^ethp2p: invalid record 'hello': expected an enode:\/\/ URL or an enr: record\n/],
     [
       'enode://1234@127.0.0.1:1',
       /^ethp2p: invalid record 'enode:\/\/1234@127.0.0.1:1': invalid public key/,

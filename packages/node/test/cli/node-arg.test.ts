@@ -2,6 +2,7 @@ import { bytesToHex, generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../../src/cli/errors.ts';
 import { parseHostPort, parseNodeArg, resolveHostname } from '../../src/cli/node-arg.ts';
+import { run } from './helpers/run.ts';
 
 const PUB = bytesToHex(publicKey(generatePrivateKey()));
 
@@ -24,6 +25,16 @@ describe('parseHostPort', () => {
 });
 
 describe('parseNodeArg', () => {
+  it.each([
+    [`${PUB}@127.0.0.1:30303`, ' (add enode:// in front of <key>@host:port)'],
+    ['127.0.0.1:30303', ''],
+  ])('says %s is neither an enode:// URL nor an enr: record', async (text, hint) => {
+    const { code, stderr } = await run(['rlpx', 'ping', text]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^ethp2p: invalid node '/);
+    expect(stderr).toContain(`': expected an enode:// URL or an enr: record${hint}\n`);
+  });
+
   it('parses enode URLs with whitespace around them', () => {
     const node = parseNodeArg(` enode://${PUB}@127.0.0.1:30303?discport=30301\n`);
     expect([node.ip, node.tcp, node.udp]).toEqual(['127.0.0.1', 30303, 30301]);
