@@ -95,6 +95,8 @@ export interface ParsedArgs {
 /**
  * Parses a command's arguments (everything after the command path) against its flags, then
  * resolves them with {@link resolveOptions}.
+ * A string flag takes the next argument as its value unless that looks like a flag; `-` and
+ * negative numbers are values (`--maxpeers -1` is then refused by the flag's own check).
  * @throws {CliError} `USAGE` for an unknown flag, a missing value or a value on a boolean flag
  */
 export function parseCommandArgs(
@@ -124,12 +126,17 @@ export function parseCommandArgs(
     if (spec.type === 'string') {
       const missing =
         token.value === undefined ||
-        (!token.inlineValue && token.value.startsWith('-') && token.value !== '-');
+        (!token.inlineValue && token.value.startsWith('-') && !isValueWithDash(token.value));
       if (missing) throw usageError(`flag ${token.rawName} needs a value`);
     }
   }
   const flags = values as Record<string, string | boolean | undefined>;
   return { positionals, options: new OptionValues(specs, resolveOptions(specs, flags, env)) };
+}
+
+/** `-` (stdin) or a negative number (`-1`): a flag's value, though it starts with a dash. */
+function isValueWithDash(text: string): boolean {
+  return text === '-' || /^-[0-9]/.test(text);
 }
 
 /**

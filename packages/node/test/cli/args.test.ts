@@ -89,6 +89,17 @@ describe('parseCommandArgs', () => {
     expect(usage(() => parseCommandArgs(argv, SPECS, {}))).toBe(message);
   });
 
+  it('takes a negative number after a flag as its value, and its check names the problem', () => {
+    const { options } = parseCommandArgs(['--max-peers', '-1', '--timeout', '-5s'], SPECS, {});
+    expect(options.string('max-peers')).toBe('-1');
+    expect(usage(() => options.integer('max-peers', 0, 100))).toBe(
+      "--max-peers: expected an integer in 0-100, got '-1'",
+    );
+    expect(usage(() => options.duration('timeout'))).toMatch(
+      /^--timeout: expected a duration.*'-5s'$/,
+    );
+  });
+
   it('names the flag or the variable a bad value came from', () => {
     const flag = parseCommandArgs(['--max-peers', '500'], SPECS, {}).options;
     expect(usage(() => flag.integer('max-peers', 0, 100))).toBe(

@@ -126,6 +126,10 @@ describe('usage errors', () => {
       "ethp2p: --timeout: expected a duration such as 500ms, 30s or 2m, got '5' (see 'ethp2p discv4 resolve --help')",
     ],
     [
+      ['node', '--maxpeers', '-1'],
+      "ethp2p: --maxpeers: expected an integer in 0-100000, got '-1' (see 'ethp2p node --help')",
+    ],
+    [
       ['discv4', 'crawl', '--parallel', '0'],
       "ethp2p: --parallel: expected an integer in 1-1024, got '0' (see 'ethp2p discv4 crawl --help')",
     ],
