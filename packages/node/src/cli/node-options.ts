@@ -2,6 +2,8 @@
  * The flags of `ethp2p node` and how they become {@link FullNodeOptions}.
  * @module
  */
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { type Node, normalizeIp } from '@ethp2p/enode';
 import type { ChainReader } from '@ethp2p/eth';
 import { type NatOption, NetRestrict } from '@ethp2p/server';
@@ -154,7 +156,7 @@ export async function nodeCommandConfig(o: OptionValues): Promise<NodeCommandCon
   const netRestrict = netRestrictOf(o);
   return {
     node: {
-      datadir: o.string('datadir') ?? defaultDatadir(datadirName),
+      datadir: await datadirOf(o, datadirName),
       chain,
       ...(networkId === undefined ? {} : { networkId }),
       listenIp: listenIpOf(o),
@@ -173,6 +175,25 @@ export async function nodeCommandConfig(o: OptionValues): Promise<NodeCommandCon
     verbosity: o.integer('verbosity', 0, 5) ?? DEFAULT_VERBOSITY,
     logFormat: logFormatOf(o),
   };
+}
+
+/**
+ * `--datadir`, or the network's default; refused when it, or the nearest of its parents that
+ * exists, is not a directory (the node would fail with EEXIST or ENOTDIR creating it).
+ * @throws {CliError} `FAILED` naming the flag and the path
+ */
+async function datadirOf(o: OptionValues, network: string): Promise<string> {
+  const datadir = o.string('datadir') ?? defaultDatadir(network);
+  for (let path = resolve(datadir); ; path = dirname(path)) {
+    // Missing, below a file (ENOTDIR) or unreadable: look at the parent; the node reports the rest.
+    const found = await stat(path).catch(() => undefined);
+    if (found?.isDirectory()) return datadir;
+    if (found !== undefined) {
+      const what = path === resolve(datadir) ? 'not a directory' : `${path} is not a directory`;
+      throw failure(`${o.origin('datadir')} ${datadir}: ${what}`);
+    }
+    if (dirname(path) === path) return datadir;
+  }
 }
 
 function networkOf(o: OptionValues): NetworkName {

@@ -273,6 +273,23 @@ describe('ethp2p node', () => {
     }
   });
 
+  it('says a --datadir that is a file, or is below one, is not a directory', async () => {
+    const file = join(dir, 'a-file');
+    await writeFile(file, 'not a datadir\n');
+    expect(await fails(loopback(file))).toEqual({
+      code: 1,
+      line: `ethp2p: --datadir ${file}: not a directory`,
+    });
+    const below = join(file, 'sub', 'dir');
+    expect(await fails(loopback(below))).toEqual({
+      code: 1,
+      line: `ethp2p: --datadir ${below}: ${file} is not a directory`,
+    });
+    const flags = ['--genesis', files.genesisPath, '--chain', files.chainPath, '--nodiscover'];
+    const env = await fails(flags, { ETHP2P_DATADIR: file });
+    expect(env.line).toBe(`ethp2p: ETHP2P_DATADIR ${file}: not a directory`);
+  });
+
   it('names the flag or variable of a bad enode in a node list', async () => {
     const datadir = join(dir, 'bad-enode');
     const flag = await fails([...loopback(datadir), '--bootnodes', 'enode://1234@127.0.0.1:30303']);
