@@ -7,6 +7,8 @@
 import { decodeRlp, type RlpDecoded, RlpError } from '@ethp2p/base/rlp';
 import { bytesToHex, hexToBytes } from '@ethp2p/crypto';
 import { Enr, EnrError, Node, nodeIdToHex } from '@ethp2p/enode';
+import { ETH_ENR_KEY, EthError } from '@ethp2p/eth';
+import { decodeEthEnrEntry } from '@ethp2p/eth/messages';
 import type { CommandSpec } from './command.ts';
 import { failure } from './errors.ts';
 import { parseNodeArg } from './node-arg.ts';
@@ -49,7 +51,8 @@ export function describeNode(node: Node): string[] {
 }
 
 /**
- * One entry's value, readable: text, IP address, port, key, or the RLP as hex; an entry that is
+ * One entry's value, readable: text, IP address, port, key, the `eth` entry's fork ID (EIP-2124;
+ * `next` 0 when no fork is scheduled), or the RLP as hex; an entry that is
  * not valid for its key (or not canonical RLP) as its raw hex and why.
  */
 export function describeEntry(record: Enr, key: string, raw: Uint8Array): string {
@@ -59,9 +62,13 @@ export function describeEntry(record: Enr, key: string, raw: Uint8Array): string
     if (PORT_KEYS.has(key)) return String(readPortEntry(record, key));
     if (key === 'secp256k1') return `${bytesToHex(record.secp256k1)} (compressed public key)`;
     if (TEXT_KEYS.has(key)) return JSON.stringify(new TextDecoder().decode(record.getBytes(key)));
+    if (key === ETH_ENR_KEY) {
+      const { hash, next } = decodeEthEnrEntry(raw);
+      return `fork ID hash 0x${bytesToHex(hash)}, next ${next}`;
+    }
     return describeRlp(decodeRlp(raw));
   } catch (err) {
-    if (!(err instanceof EnrError || err instanceof RlpError)) throw err;
+    if (!(err instanceof EnrError || err instanceof RlpError || err instanceof EthError)) throw err;
     return `0x${bytesToHex(raw)} (invalid: ${err.message})`;
   }
 }

@@ -1,5 +1,8 @@
+import { encodeBytes, encodeList, encodeUint } from '@ethp2p/base/rlp';
 import { bytesToHex, generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { Enr } from '@ethp2p/enode';
+import { ethEnrEntry } from '@ethp2p/eth';
+import { encodeForkId } from '@ethp2p/eth/messages';
 import { describe, expect, it } from 'vitest';
 import { describeEntry } from '../../src/cli/enr.ts';
 import { run } from './helpers/run.ts';
@@ -85,7 +88,7 @@ describe('enr decode', () => {
     expect(entry(out, 'ip6')).toBe('2001:db8::1');
     expect(entry(out, 'tcp')).toBe('30303');
     expect(entry(out, 'udp6')).toBe('30301');
-    expect(entry(out, 'eth')).toBe('[[0xfc64ec04, 0x]]');
+    expect(entry(out, 'eth')).toBe('fork ID hash 0xfc64ec04, next 0');
     expect(entry(out, 'note')).toBe('0x68656c6c6f ("hello")');
     expect(entry(out, 'zz')).toBe('0x000102');
   });
@@ -103,6 +106,22 @@ describe('enr decode', () => {
     expect(entry(out, 'ip')).toBe('0x83010203 (invalid: ip entry is 3 bytes, want 4)');
     expect(entry(out, 'udp')).toBe('0xc0 (invalid: udp entry is a list)');
     expect(field(out, 'enode')).toMatch(/^enode:\/\/[0-9a-f]{128}$/);
+  });
+
+  it('decodes the eth entry as a fork ID, and shows a malformed one as hex', () => {
+    const record = Enr.sign({ seq: 1n, entries: {} }, generatePrivateKey());
+    const id = { hash: Uint8Array.of(0xfc, 0x64, 0xec, 0x04), next: 1_150_000n };
+    expect(describeEntry(record, 'eth', ethEnrEntry(id))).toBe(
+      'fork ID hash 0xfc64ec04, next 1150000',
+    );
+    // geth ignores elements after the fork ID, for forward compatibility.
+    const extra = encodeList([encodeForkId(id), encodeBytes(Uint8Array.of(1))]);
+    expect(describeEntry(record, 'eth', extra)).toBe('fork ID hash 0xfc64ec04, next 1150000');
+    expect(describeEntry(record, 'eth', Uint8Array.of(0xc0))).toMatch(/^0xc0 \(invalid: .+\)$/);
+    const shortHash = encodeList([encodeList([encodeBytes(Uint8Array.of(1, 2)), encodeUint(0n)])]);
+    expect(describeEntry(record, 'eth', shortHash)).toMatch(
+      /^0xc5c482010280 \(invalid: eth ENR entry fork ID hash.*\)$/,
+    );
   });
 
   it('shows an entry holding non-canonical RLP as hex with the reason', () => {
