@@ -10,6 +10,7 @@ import type { Clock, Logger, Random, TaskGroup } from '@ethp2p/base';
 import type { LocalNode, NodeDatabase } from '@ethp2p/enode';
 import type { Table } from '../table/table.ts';
 import type { DatagramAddress, DatagramSocket } from '../transport/datagram.ts';
+import type { DriftMonitor } from '../transport/drift-monitor.ts';
 import type { ReplyMatcher } from '../transport/reply-matcher.ts';
 import type { DecodedPacket, PacketInput } from '../wire/index.ts';
 import { encodePacket } from '../wire/index.ts';
@@ -27,6 +28,8 @@ export interface ServiceContext {
   /** The one owner of pending replies; replies are dispatched to it decoded. */
   readonly matcher: ReplyMatcher<DecodedPacket>;
   readonly table: Table;
+  /** Counts packets that arrive already expired; warns when our clock looks off. */
+  readonly drift: DriftMonitor;
   readonly clock: Clock;
   readonly random: Random;
   readonly logger: Logger;

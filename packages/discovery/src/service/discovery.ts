@@ -20,6 +20,7 @@ import { EventEmitter } from 'eventemitter3';
 import { Table } from '../table/table.ts';
 import type { TableEvents } from '../table/types.ts';
 import type { DatagramSocket } from '../transport/datagram.ts';
+import { DriftMonitor } from '../transport/drift-monitor.ts';
 import { ReplyMatcher } from '../transport/reply-matcher.ts';
 import type { DecodedPacket } from '../wire/index.ts';
 import { BondCache } from './bond-cache.ts';
@@ -141,7 +142,8 @@ export class DiscoveryV4 {
       localNode: options.localNode,
       db: options.db,
       socket: options.socket,
-      matcher: new ReplyMatcher<DecodedPacket>({ ...common, timeoutMs: config.responseTimeoutMs }),
+      matcher: new ReplyMatcher<DecodedPacket>({ clock, timeoutMs: config.responseTimeoutMs }),
+      drift: new DriftMonitor(logger),
       table: new Table({
         ...common,
         selfId: options.localNode.id,

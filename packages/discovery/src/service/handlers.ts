@@ -66,9 +66,14 @@ function receive(ctx: ServiceContext, data: Uint8Array, from: DatagramAddress): 
 
 function handlePacket(ctx: ServiceContext, decoded: DecodedPacket, from: DatagramAddress): void {
   const { packet } = decoded;
-  if (packet.type !== 'enr-response' && isExpired(packet.expiration, ctx.clock.now())) {
-    drop(ctx, 'expired', decoded, from);
-    return;
+  if (packet.type !== 'enr-response') {
+    const now = ctx.clock.now();
+    if (isExpired(packet.expiration, now)) {
+      ctx.drift.expired(now);
+      drop(ctx, 'expired', decoded, from);
+      return;
+    }
+    ctx.drift.fresh();
   }
   switch (packet.type) {
     case 'ping':

@@ -9,15 +9,12 @@ import {
   type Clock,
   checkPositiveInt,
   checkPositiveMs,
-  defaultLogger,
-  type Logger,
   systemClock,
   type Timer,
 } from '@ethp2p/base';
 import { MAX_PENDING_REPLIES, RESPONSE_TIMEOUT_MS } from './constants.ts';
 import { unmapAddress } from './datagram.ts';
 import { type Deadlined, DeadlineQueue } from './deadline-queue.ts';
-import { type ClockDriftInfo, DriftMonitor } from './drift-monitor.ts';
 import { TransportError } from './errors.ts';
 
 /** Who a reply must come from and what it must be: the sender's node ID, its IP and the type. */
@@ -51,17 +48,10 @@ export interface ExpectOptions {
 export interface ReplyMatcherOptions {
   /** Default {@link systemClock}. */
   clock?: Clock;
-  /** Receives the clock-drift warning. Default {@link defaultLogger}. */
-  logger?: Logger;
   /** Deadline of a request, counted from registration. Default {@link RESPONSE_TIMEOUT_MS}. */
   timeoutMs?: number;
   /** Requests beyond this many are rejected with `TOO_MANY_PENDING`. Default 4096. */
   maxPending?: number;
-  /**
-   * Called (besides the warning) when 32 consecutive timeouts suggest our clock is off, at most
-   * once per 10 minutes. A place to hook an NTP check; none is built in.
-   */
-  onClockDriftSuspected?: (info: ClockDriftInfo) => void;
 }
 
 /** Counters of a {@link ReplyMatcher}. */
@@ -94,15 +84,14 @@ interface Pending extends Deadlined {
  * Deadlines are kept in a heap behind a single clock timer for the earliest one, so the number of
  * timers is O(1) whatever the number of requests. If the clock jumps backwards so that a deadline
  * lies more than twice its timeout ahead, the request fails with `CLOCK_WARP` (geth
- * `errClockWarp`). After 32 consecutive timeouts (`NTP_FAILURE_THRESHOLD`) it warns about clock
- * drift, at most once per 10 minutes (`NTP_WARNING_COOLDOWN_MS`).
+ * `errClockWarp`). It counts consecutive timeouts, but does not warn about the clock on them:
+ * timeouts also mean that nobody answers (offline); the clock warning comes from expired packets
+ * (`DriftMonitor`).
  */
 export class ReplyMatcher<Packet = unknown> {
   readonly #clock: Clock;
-  readonly #logger: Logger;
   readonly #timeoutMs: number;
   readonly #maxPending: number;
-  readonly #drift: DriftMonitor;
   readonly #byKey = new Map<string, Set<Pending>>();
   readonly #queue = new DeadlineQueue<Pending>();
   readonly #stats: ReplyMatcherStats = {
@@ -113,6 +102,7 @@ export class ReplyMatcher<Packet = unknown> {
     clockWarps: 0,
   };
   #seq = 0;
+  #consecutiveTimeouts = 0;
   #timer: Timer | undefined;
   #timerAt = 0;
   #lastNow: number;
@@ -123,10 +113,8 @@ export class ReplyMatcher<Packet = unknown> {
     checkPositiveMs('timeoutMs', timeoutMs);
     checkPositiveInt('maxPending', maxPending);
     this.#clock = options.clock ?? systemClock;
-    this.#logger = options.logger ?? defaultLogger;
     this.#timeoutMs = timeoutMs;
     this.#maxPending = maxPending;
-    this.#drift = new DriftMonitor(this.#logger, options.onClockDriftSuspected);
     this.#lastNow = this.#clock.now();
   }
 
@@ -147,7 +135,7 @@ export class ReplyMatcher<Packet = unknown> {
 
   /** Timeouts since the last reply from a node we were waiting for. */
   get consecutiveTimeouts(): number {
-    return this.#drift.consecutiveTimeouts;
+    return this.#consecutiveTimeouts;
   }
 
   /**
@@ -205,7 +193,7 @@ export class ReplyMatcher<Packet = unknown> {
     const waiting = this.#byKey.get(keyString(key));
     let matched = false;
     if (waiting !== undefined) {
-      this.#drift.replied();
+      this.#consecutiveTimeouts = 0;
       for (const entry of [...waiting]) {
         if (!entry.live) continue;
         let verdict: ReplyVerdict;
@@ -307,8 +295,8 @@ export class ReplyMatcher<Packet = unknown> {
       this.#queue.pop();
       this.#stats.timeouts++;
       const error = new TransportError('TIMEOUT', `no reply within ${first.timeoutMs} ms`);
+      this.#consecutiveTimeouts++;
       this.#settle(first, { error });
-      this.#drift.timedOut(now);
       first = this.#queue.peek();
     }
     this.#arm(now);
