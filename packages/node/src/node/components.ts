@@ -4,7 +4,7 @@
  * @module
  */
 import type { Clock, Logger } from '@ethp2p/base';
-import { DiscoveryV4 } from '@ethp2p/discovery';
+import { DiscoveryV4, type UdpSocket } from '@ethp2p/discovery';
 import { type LocalNode, NodeDatabase, nodeIdToHex } from '@ethp2p/enode';
 import {
   broadcastTransactions,
@@ -23,7 +23,6 @@ import {
 import { defaultClientName, type FullNodeOptions } from './config.ts';
 import { NODES_DIR } from './datadir.ts';
 import { EthDialSource } from './dial-source.ts';
-import { bindDiscoverySocket } from './ports.ts';
 
 /** Subprotocol payload bytes, counted from the server's `peer:msg` events. */
 export interface Traffic {
@@ -49,18 +48,15 @@ export function openNodeDatabase(parts: NodeParts): Promise<NodeDatabase> {
 }
 
 /**
- * Binds the UDP socket on `ip:port` and builds discovery over it (not started); sets the
- * record's UDP port. `stop()` on the result closes the socket.
- * @throws {NodeError} `PORT_IN_USE` or `LISTEN_FAILED`
+ * Builds discovery over the bound UDP `socket` (not started); sets the record's UDP port.
+ * `stop()` on the result closes the socket.
  */
 export async function createDiscovery(
   parts: NodeParts,
   localNode: LocalNode,
   db: NodeDatabase,
-  ip: string,
-  port: number,
+  socket: UdpSocket,
 ): Promise<DiscoveryV4> {
-  const socket = await bindDiscoverySocket(ip, port, parts.log);
   localNode.setFallbackUdpPort(socket.local.port);
   const { options } = parts;
   try {

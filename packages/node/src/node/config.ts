@@ -25,7 +25,10 @@ export function defaultClientName(): string {
 
 /** Options of {@link FullNode}. `datadir` and `chain` are required. */
 export interface FullNodeOptions {
-  /** Holds `LOCK`, `nodekey` and `nodes/`; created (mode 0700) if missing. */
+  /**
+   * Holds `LOCK`, `nodekey` and `nodes/`; created (mode 0700) if missing. A failed start removes
+   * what it created, so it leaves the disk as it was.
+   */
   readonly datadir: string;
   /** The chain served and announced in Status (see `networkChain` and `loadChainFiles`). */
   readonly chain: ChainReader;

@@ -3,8 +3,9 @@
  * full node behind `ethp2p node` (geth `node.Node` + `eth.Ethereum`, without sync or EVM).
  * @module
  */
+import { join } from 'node:path';
 import { type Clock, type Logger, safeEmit, silentLogger, systemClock } from '@ethp2p/base';
-import type { DiscoveryV4 } from '@ethp2p/discovery';
+import type { DiscoveryV4, UdpSocket } from '@ethp2p/discovery';
 import { LocalNode, type Node, nodeIdToHex } from '@ethp2p/enode';
 import { type ChainReader, ETH_ENR_KEY, ethEnrEntry, forkId, PeerSet } from '@ethp2p/eth';
 import { MemoryTxPool } from '@ethp2p/eth/chain';
@@ -20,10 +21,16 @@ import {
   wireServer,
 } from './components.ts';
 import { DEFAULT_LISTEN_IP, DEFAULT_PORT, type FullNodeOptions } from './config.ts';
-import { datadirNodeKey, ensureDatadir } from './datadir.ts';
+import {
+  DatadirChanges,
+  datadirNodeKey,
+  ensureDatadir,
+  NODEKEY_FILE,
+  NODES_DIR,
+} from './datadir.ts';
 import { NodeError } from './errors.ts';
 import { DatadirLock } from './lock.ts';
-import { listenError } from './ports.ts';
+import { bindDiscoverySocket, checkTcpPort, listenError } from './ports.ts';
 import {
   countClients,
   type LastDialError,
@@ -143,7 +150,8 @@ export class FullNode {
   /**
    * Starts the node. Calling it again while starting or running returns the same promise.
    * @throws {NodeError} `DATADIR_LOCKED`, `DATADIR`, `PORT_IN_USE`, `LISTEN_FAILED`, `CLOSED`;
-   *   whatever was opened is closed again, and the lock released
+   *   whatever was opened is closed again, the lock released, and whatever this start created
+   *   on disk (the datadir, `nodekey`, `nodes/`) removed again
    */
   start(): Promise<void> {
     if (this.#state === 'stopped') {
@@ -189,13 +197,41 @@ export class FullNode {
   async #start(): Promise<void> {
     this.#state = 'starting';
     const o = this.#options;
-    await ensureDatadir(o.datadir);
-    const lock = await DatadirLock.acquire(o.datadir);
+    // A failed start leaves the disk as it found it: what it created is removed again.
+    const changes = new DatadirChanges();
+    let started = false;
+    changes.created(await ensureDatadir(o.datadir));
+    const lock = await DatadirLock.acquire(o.datadir).catch(async (err: unknown) => {
+      await changes.undo();
+      throw err;
+    });
     this.#closers.push(() => lock.release());
+    this.#closers.push(() => (started ? undefined : changes.undo()));
     this.#checkStopping();
-    const { key: privateKey, created } = await datadirNodeKey(o.datadir);
+    // Bind before the key and the database are touched: a port in use or a bad listen IP
+    // leaves the datadir as it was.
+    const listenIp = o.listenIp ?? DEFAULT_LISTEN_IP;
+    const port = o.port ?? DEFAULT_PORT;
+    let socket: UdpSocket | undefined;
+    if (o.discovery ?? true) {
+      const bound = await bindDiscoverySocket(listenIp, o.discoveryPort ?? port, this.#log);
+      this.#closers.push(() => bound.close());
+      socket = bound;
+    }
+    // With port 0, TCP takes the port UDP got when it is free, so the two match.
+    const matchUdp = port === 0 && o.discoveryPort === undefined && socket !== undefined;
+    const tcpPort = await checkTcpPort(listenIp, matchUdp ? (socket?.local.port ?? 0) : port).catch(
+      (err: unknown) => {
+        if (!matchUdp || !(err instanceof NodeError) || err.code !== 'PORT_IN_USE') throw err;
+        return checkTcpPort(listenIp, 0);
+      },
+    );
+    this.#checkStopping();
+    const { key: privateKey, created } = await changes.create(join(o.datadir, NODEKEY_FILE), () =>
+      datadirNodeKey(o.datadir),
+    );
     const parts: NodeParts = { options: o, privateKey, clock: this.#clock, log: this.#log };
-    const db = await openNodeDatabase(parts);
+    const db = await changes.create(join(o.datadir, NODES_DIR), () => openNodeDatabase(parts));
     this.#closers.push(() => db.close());
     const localNode = await LocalNode.create({
       privateKey,
@@ -205,39 +241,33 @@ export class FullNode {
     });
     this.#closers.push(() => localNode.close());
     this.#checkStopping();
-    const listenIp = o.listenIp ?? DEFAULT_LISTEN_IP;
-    const port = o.port ?? DEFAULT_PORT;
     localNode.setFallbackIp(isUnspecified(listenIp) ? '127.0.0.1' : listenIp);
     const { chain } = o;
     const head = chain.head();
     localNode.set(ETH_ENR_KEY, {
       rlp: ethEnrEntry(forkId(chain.config, { number: head.number, time: head.time })),
     });
-    if (o.discovery ?? true) {
-      const disc = await createDiscovery(parts, localNode, db, listenIp, o.discoveryPort ?? port);
+    if (socket !== undefined) {
+      const disc = await createDiscovery(parts, localNode, db, socket);
       this.#closers.push(() => disc.stop());
       this.#discovery = disc;
     }
     this.#checkStopping();
-    const serverParts: ServerParts = {
-      ...parts,
-      localNode,
-      discovery: this.#discovery,
-      peerSet: this.peerSet,
-      txPool: this.txPool,
-    };
-    // With port 0, TCP takes the port UDP got when it is free, so the two match.
-    const udpPort = this.#discovery?.localNode.node().udp;
-    const matchUdp = port === 0 && o.discoveryPort === undefined && udpPort !== undefined;
-    this.#server = await this.#startServer(serverParts, listenIp, matchUdp ? udpPort : port).catch(
-      (err: unknown) => {
-        if (!matchUdp || !(err instanceof NodeError) || err.code !== 'PORT_IN_USE') throw err;
-        return this.#startServer(serverParts, listenIp, 0);
+    this.#server = await this.#startServer(
+      {
+        ...parts,
+        localNode,
+        discovery: this.#discovery,
+        peerSet: this.peerSet,
+        txPool: this.txPool,
       },
+      listenIp,
+      tcpPort,
     );
     this.#checkStopping();
     await this.#discovery?.start();
     this.#startTicker();
+    started = true;
     this.#state = 'running';
     if (created) this.#log.info('created a new node key', { datadir: o.datadir });
     this.#log.info('node started', {

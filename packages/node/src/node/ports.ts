@@ -4,6 +4,8 @@
  * @module
  */
 
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import type { Logger } from '@ethp2p/base';
 import { bindUdpSocket, type UdpSocket } from '@ethp2p/discovery';
 import { NodeError } from './errors.ts';
@@ -21,6 +23,25 @@ export async function bindDiscoverySocket(
     return await bindUdpSocket({ address: ip, port, logger });
   } catch (err) {
     throw listenError(err, 'UDP', ip, port);
+  }
+}
+
+/**
+ * Checks that TCP `ip:port` can be bound, by binding it and letting it go again; returns the
+ * port bound (the one the OS picked for port 0). Lets a node find a port in use or a bad listen
+ * IP before it writes anything.
+ * @throws {NodeError} `PORT_IN_USE` or `LISTEN_FAILED`
+ */
+export async function checkTcpPort(ip: string, port: number): Promise<number> {
+  const server = createServer();
+  try {
+    server.listen({ host: ip, port, exclusive: true });
+    await once(server, 'listening');
+    return (server.address() as AddressInfo).port;
+  } catch (err) {
+    throw listenError(err, 'TCP', ip, port);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
 

@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { Enr, Node, nodeIdToHex } from '@ethp2p/enode';
@@ -211,12 +211,12 @@ describe('ethp2p node', () => {
     await once(blocker, 'listening');
     const port = (blocker.address() as { port: number }).port;
     try {
-      const datadir = join(dir, 'tcp-busy');
+      const datadir = join(dir, 'tcp-busy', 'fresh');
       const args = [...loopback(datadir), '--port', String(port), '--nodiscover'];
       const { code, line } = await fails(args);
       expect(code).toBe(1);
       expect(line).toBe(`ethp2p: TCP port ${port} is in use; pick another with --port`);
-      expect(await readdir(datadir)).not.toContain('LOCK');
+      await expect(stat(join(dir, 'tcp-busy'))).rejects.toMatchObject({ code: 'ENOENT' });
     } finally {
       await close(blocker);
     }
@@ -228,13 +228,42 @@ describe('ethp2p node', () => {
     await once(blocker, 'listening');
     const port = blocker.address().port;
     try {
-      const args = [...loopback(join(dir, 'udp-busy')), '--discovery.port', String(port)];
+      const datadir = join(dir, 'udp-busy');
+      const args = [...loopback(datadir), '--discovery.port', String(port)];
       const { code, line } = await fails(args);
       expect(code).toBe(1);
       expect(line).toBe(`ethp2p: UDP port ${port} is in use; pick another with --discovery.port`);
+      await expect(stat(datadir)).rejects.toMatchObject({ code: 'ENOENT' });
     } finally {
       blocker.close();
     }
+  });
+
+  it('creates no datadir when the listen IP is not an address of this machine', async () => {
+    const datadir = join(dir, 'bad-ip');
+    const { code, line } = await fails([...loopback(datadir), '--listen.ip', '192.0.2.1']);
+    expect(code).toBe(1);
+    expect(line).toBe(
+      'ethp2p: cannot listen on UDP 192.0.2.1:0 (not an address of this machine); check --listen.ip and --discovery.port',
+    );
+    await expect(stat(datadir)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('leaves an existing datadir unchanged when the start fails', async () => {
+    const used = join(dir, 'used');
+    const first = await startNode([...loopback(used), '--nodiscover']);
+    first.stop();
+    expect(await first.exit).toBe(0);
+    const key = await readFile(join(used, 'nodekey'), 'utf8');
+    const empty = join(dir, 'empty');
+    await mkdir(empty);
+    for (const datadir of [used, empty]) {
+      const before = (await readdir(datadir, { recursive: true })).sort();
+      const { code } = await fails([...loopback(datadir), '--listen.ip', '192.0.2.1']);
+      expect(code).toBe(1);
+      expect((await readdir(datadir, { recursive: true })).sort()).toEqual(before);
+    }
+    expect(await readFile(join(used, 'nodekey'), 'utf8')).toBe(key);
   });
 
   it('reports a missing or invalid genesis in one line, creating no datadir', async () => {
