@@ -5,8 +5,9 @@
  */
 import { join } from 'node:path';
 import { type Clock, type Logger, safeEmit, silentLogger, systemClock } from '@ethp2p/base';
+import { publicKey } from '@ethp2p/crypto';
 import type { DiscoveryV4, UdpSocket } from '@ethp2p/discovery';
-import { LocalNode, type Node, nodeIdToHex } from '@ethp2p/enode';
+import { LocalNode, type Node, nodeIdFromPublicKey, nodeIdToHex } from '@ethp2p/enode';
 import { type ChainReader, ETH_ENR_KEY, ethEnrEntry, forkId, PeerSet } from '@ethp2p/eth';
 import { MemoryTxPool } from '@ethp2p/eth/chain';
 import type { DialFailedEvent, Server } from '@ethp2p/server';
@@ -230,6 +231,9 @@ export class FullNode {
     const { key: privateKey, created } = await changes.create(join(o.datadir, NODEKEY_FILE), () =>
       datadirNodeKey(o.datadir),
     );
+    const nodeId = nodeIdToHex(nodeIdFromPublicKey(publicKey(privateKey)));
+    if (created) this.#log.info('created a new node key', { datadir: o.datadir, nodeId });
+    else this.#log.debug('loaded the node key', { datadir: o.datadir, nodeId });
     const parts: NodeParts = { options: o, privateKey, clock: this.#clock, log: this.#log };
     const db = await changes.create(join(o.datadir, NODES_DIR), () => openNodeDatabase(parts));
     this.#closers.push(() => db.close());
@@ -269,9 +273,8 @@ export class FullNode {
     this.#startTicker();
     started = true;
     this.#state = 'running';
-    if (created) this.#log.info('created a new node key', { datadir: o.datadir });
     this.#log.info('node started', {
-      id: nodeIdToHex(localNode.id),
+      nodeId,
       listen: this.#server.listenAddress,
       network: chain.config.name ?? String(o.networkId ?? chain.config.networkId),
       head: chain.head().number,

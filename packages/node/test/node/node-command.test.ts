@@ -166,6 +166,28 @@ describe('ethp2p node', () => {
     for (const line of node.io.stderr.lines) expect(JSON.parse(line)).toHaveProperty('msg');
   });
 
+  it('logs the new key first, then one node ID everywhere, the one of its enode', async () => {
+    const node = await startNode([
+      ...loopback(join(dir, 'identity')),
+      '--nodiscover',
+      '--log.format',
+      'json',
+      '--status.interval',
+      '50ms',
+    ]);
+    node.stop();
+    expect(await node.exit).toBe(0);
+    const logs = node.io.stderr.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const msgs = logs.map((l) => l.msg);
+    const order = ['created a new node key', 'server started', 'node started'];
+    const at = order.map((msg) => msgs.indexOf(msg));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    const [enode] = node.io.stdout.lines.map((l) => JSON.parse(l).enode as string);
+    const nodeId = nodeIdToHex(Node.parse(enode ?? '').id);
+    for (const i of at) expect(logs[i]?.nodeId).toBe(nodeId);
+  });
+
   it('refuses a datadir another node has locked, writing nothing to it', async () => {
     const datadir = join(dir, 'locked');
     const holder = loopbackNode({ datadir, chain, discovery: false });

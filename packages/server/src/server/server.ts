@@ -235,7 +235,11 @@ export class Server {
     }
     this.#state = 'running';
     if (!config.noDial) this.#scheduler.start();
-    config.logger.info('server started', { listen: this.listenAddress, id: nodeIdToHex(this.id) });
+    // The node ID (keccak256 of the public key), labelled so it is not mistaken for the enode's key.
+    config.logger.info('server started', {
+      listen: this.listenAddress,
+      nodeId: nodeIdToHex(this.id),
+    });
   }
 
   /** A method, so that TypeScript does not narrow the state across awaits. */
