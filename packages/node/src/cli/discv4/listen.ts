@@ -12,8 +12,8 @@ export const LISTEN_COMMAND: CommandSpec = {
   summary: 'Run a discovery v4 node (e.g. a bootnode) until interrupted',
   description:
     'Prints its enode:// URL and its enr: record, one per line, then answers other nodes until\n' +
-    'SIGINT or SIGTERM. On 0.0.0.0 the record says 127.0.0.1 until other nodes tell it its\n' +
-    'external address.',
+    'SIGINT or SIGTERM, and says "stopped" on stderr once it has. On 0.0.0.0 the record says\n' +
+    '127.0.0.1 until other nodes tell it its external address.',
   args: [],
   options: {
     addr: addrOption('0.0.0.0:30301'),
@@ -40,6 +40,7 @@ export const LISTEN_COMMAND: CommandSpec = {
     } finally {
       await close();
     }
+    ctx.err('stopped');
   },
 };
 

@@ -44,10 +44,11 @@ describe('discv4 listen', () => {
     } finally {
       await peer.stop();
     }
+    expect(io.stderr.text).toBe('');
     stop();
     expect(await exit).toBe(0);
     expect(io.stdout.lines).toHaveLength(2);
-    expect(io.stderr.text).toBe('');
+    expect(io.stderr.text).toBe('stopped\n');
   });
 
   it('uses --nodekey and keeps its database in --nodedb', async () => {
