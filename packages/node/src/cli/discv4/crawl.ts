@@ -5,6 +5,7 @@
  */
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { systemClock } from '@ethp2p/base';
+import { StatusTicker } from '../../node/status.ts';
 import type { CommandContext, CommandSpec } from '../command.ts';
 import { formatDuration } from '../durations.ts';
 import { failure, usageError } from '../errors.ts';
@@ -18,6 +19,9 @@ import {
 import { type CrawlStats, crawl } from './crawler.ts';
 import { formatNodeSet, type NodeSet, NodeSetError, parseNodeSet } from './nodeset.ts';
 
+/** Default time between progress lines on stderr (geth prints one every 8 s). */
+const PROGRESS_INTERVAL_MS = 10_000;
+
 /** `discv4 crawl`. */
 export const CRAWL_COMMAND: CommandSpec = {
   path: ['discv4', 'crawl'],
@@ -26,7 +30,8 @@ export const CRAWL_COMMAND: CommandSpec = {
     'If the file exists, its nodes are re-checked first (and used as bootnodes). Then random\n' +
     'lookups run until --timeout, and every node found is asked for its record. Nodes that\n' +
     'answer are kept with a score (+1 per answer, halved per miss). Without a file the set is\n' +
-    'printed. SIGINT ends the crawl early and still writes what was found.',
+    'printed. SIGINT ends the crawl early and still writes what was found. Every --progress\n' +
+    'a line on stderr shows the nodes found so far, the ENR requests made and their rate.',
   args: [
     { name: 'nodes.json', required: false, description: 'node set to update (default: print)' },
   ],
@@ -35,6 +40,12 @@ export const CRAWL_COMMAND: CommandSpec = {
     nodekey: NODEKEY_OPTION,
     bootnodes: BOOTNODES_OPTION,
     timeout: timeoutOption('30m', 'how long to walk the DHT after the re-check'),
+    progress: {
+      type: 'string',
+      valueName: 'duration',
+      default: formatDuration(PROGRESS_INTERVAL_MS),
+      description: 'time between progress lines on stderr; 0 for none',
+    },
     parallel: {
       type: 'string',
       valueName: 'n',
@@ -57,7 +68,9 @@ export const CRAWL_COMMAND: CommandSpec = {
     if (known.length === 0 && ctx.options.list('bootnodes').length === 0) {
       throw usageError('nothing to start from: give --bootnodes or a nodes.json file with nodes');
     }
+    const progressMs = ctx.options.duration('progress') ?? PROGRESS_INTERVAL_MS;
     const { disc, close } = await startDiscovery(ctx, { extraBootnodes: known });
+    const report = progress(ctx, progressMs, input.size);
     let result: Awaited<ReturnType<typeof crawl>>;
     try {
       result = await crawl({
@@ -68,9 +81,10 @@ export const CRAWL_COMMAND: CommandSpec = {
         clock: systemClock,
         signal: ctx.signal,
         selfId: disc.localNode.id,
-        onProgress: progress(ctx),
+        onProgress: report.update,
       });
     } finally {
+      report.stop();
       await close();
     }
     const { nodes, stats } = result;
@@ -80,17 +94,38 @@ export const CRAWL_COMMAND: CommandSpec = {
   },
 };
 
-/** Time between progress lines on stderr (geth prints one every 8 s). */
-const PROGRESS_INTERVAL_MS = 10_000;
-
-/** A progress callback that prints at most one line per {@link PROGRESS_INTERVAL_MS}. */
-function progress(ctx: CommandContext): (stats: Readonly<CrawlStats>, size: number) => void {
-  let last = systemClock.now();
-  return (stats, size) => {
-    const now = systemClock.now();
-    if (now - last < PROGRESS_INTERVAL_MS) return;
-    last = now;
-    ctx.err(`crawling: ${summary(stats, size)}`);
+/**
+ * Prints a progress line every `intervalMs` (none for 0) until stopped, whether or not a node
+ * answered since the last one: time so far, the set, ENR requests made and their rate.
+ */
+function progress(
+  ctx: CommandContext,
+  intervalMs: number,
+  inputSize: number,
+): { update: (stats: Readonly<CrawlStats>, size: number) => void; stop: () => void } {
+  const started = systemClock.now();
+  let latest: { stats: Readonly<CrawlStats>; size: number } = {
+    stats: { added: 0, updated: 0, removed: 0, skipped: 0, queried: 0 },
+    size: inputSize,
+  };
+  const ticker =
+    intervalMs > 0
+      ? new StatusTicker(systemClock, intervalMs, () => {
+          const elapsedMs = Math.max(1, systemClock.now() - started);
+          const { stats, size } = latest;
+          const rate = (stats.queried * 1000) / elapsedMs;
+          ctx.err(
+            `crawling ${formatDuration(Math.round(elapsedMs / 1000) * 1000)}: ` +
+              `${summary(stats, size)}, queried ${stats.queried} (${rate.toFixed(1)}/s)`,
+          );
+        })
+      : undefined;
+  ticker?.start();
+  return {
+    update: (stats, size) => {
+      latest = { stats, size };
+    },
+    stop: () => ticker?.stop(),
   };
 }
 

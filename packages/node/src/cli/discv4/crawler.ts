@@ -44,6 +44,8 @@ export interface CrawlStats {
   removed: number;
   /** New nodes that did not answer an ENR request. */
   skipped: number;
+  /** ENR requests that ended, answered or not (a known node that missed once is only here). */
+  queried: number;
 }
 
 /** The result of {@link crawl}. */
@@ -59,7 +61,7 @@ export interface CrawlResult {
 export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
   const { source, clock, signal } = options;
   const output: NodeSet = new Map(options.input);
-  const stats: CrawlStats = { added: 0, updated: 0, removed: 0, skipped: 0 };
+  const stats: CrawlStats = { added: 0, updated: 0, removed: 0, skipped: 0, queried: 0 };
   const checked = new Set<string>();
   if (options.selfId !== undefined) checked.add(nodeIdToHex(options.selfId));
 
@@ -74,6 +76,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     } catch {
       if (checkSignal.aborted) return;
     }
+    stats.queried++;
     update(output, stats, id, fresh, now);
     options.onProgress?.(stats, output.size);
   };

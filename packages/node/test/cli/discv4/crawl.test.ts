@@ -6,8 +6,9 @@ import type { DiscoveryV4 } from '@ethp2p/discovery';
 import { nodeIdToHex } from '@ethp2p/enode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseNodeSet } from '../../../src/cli/discv4/nodeset.ts';
+import { main } from '../../../src/cli/main.ts';
 import { onTableAdded, startNode, tableHolds } from '../helpers/discovery.ts';
-import { run } from '../helpers/run.ts';
+import { run, testIo } from '../helpers/run.ts';
 
 const LOCAL = ['--addr', '127.0.0.1:0'];
 const RFC3339_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
@@ -34,6 +35,17 @@ afterAll(async () => {
   await Promise.all(nodes.map((n) => n.stop()));
   await rm(dir, { recursive: true, force: true });
 });
+
+const PROGRESS =
+  /^crawling \S+: (\d+) nodes \(added \d+, updated \d+, removed \d+, no record \d+\), queried \d+ \(\d+\.\d\/s\)$/;
+
+/** Runs `discv4 crawl` in-process with progress lines every 50 ms; `stop` is SIGINT. */
+function crawlInProcess(args: readonly string[]) {
+  const controller = new AbortController();
+  const io = testIo({}, controller.signal);
+  const exit = main(['discv4', 'crawl', '--progress', '50ms', ...LOCAL, ...args], io);
+  return { io, exit, stop: () => controller.abort(new Error('received SIGINT')) };
+}
 
 const ids = (list: readonly DiscoveryV4[]): string[] =>
   list.map((n) => nodeIdToHex(n.localNode.id)).sort();
@@ -91,6 +103,31 @@ describe('discv4 crawl', () => {
     ]);
     expect(code).toBe(0);
     expect(stdout).toBe('{}\n');
+  });
+
+  it('shows progress on stderr while it walks: nodes found, queried and the rate', async () => {
+    const bootnodes = ['--bootnodes', nodes[0]?.self().enodeUrl() ?? ''];
+    const { io, exit, stop } = crawlInProcess([...bootnodes, '--timeout', '1h']);
+    await io.stderr.waitFor((t) => /queried [1-9]/.test(t), AbortSignal.timeout(10_000));
+    stop();
+    expect(await exit).toBe(0);
+    const lines = io.stderr.lines;
+    expect(lines.at(-1)).toMatch(/^crawl interrupted: \d+ nodes/);
+    const found = lines.slice(0, -1).map((line) => PROGRESS.exec(line));
+    expect(found.every((m) => m !== null)).toBe(true);
+    expect(Number(found.at(-1)?.[1])).toBeGreaterThan(0);
+  });
+
+  it('shows progress even when nothing answers', async () => {
+    const gone = await startNode();
+    const enode = gone.self().enodeUrl();
+    await gone.stop();
+    const { io, exit, stop } = crawlInProcess(['--bootnodes', enode, '--timeout', '1h']);
+    await io.stderr.waitFor((t) => t.split('\n').length >= 3, AbortSignal.timeout(10_000));
+    stop();
+    expect(await exit).toBe(0);
+    expect(io.stderr.lines[0]).toMatch(PROGRESS);
+    expect(io.stderr.lines[0]).toMatch(/: 0 nodes \(.*\), queried 0 \(0\.0\/s\)$/);
   });
 
   it('needs somewhere to start, and a valid file', async () => {

@@ -91,7 +91,7 @@ describe('crawl', () => {
       lastCheck: 50_000,
     });
     expect(nodes.get(nodeIdToHex(ignored.id))?.score).toBe(0);
-    expect(stats).toEqual({ added: 0, updated: 1, removed: 1, skipped: 1 });
+    expect(stats).toEqual({ added: 0, updated: 1, removed: 1, skipped: 1, queried: 4 });
   });
 
   it('checks each node the walk finds once, skips itself, and stops at the deadline', async () => {
@@ -125,7 +125,7 @@ describe('crawl', () => {
       lastResponse: 7000,
       lastCheck: 7000,
     });
-    expect(stats).toEqual({ added: 2, updated: 0, removed: 0, skipped: 1 });
+    expect(stats).toEqual({ added: 2, updated: 0, removed: 0, skipped: 1, queried: 3 });
   });
 
   it('ends early on its signal, keeping what it found', async () => {
@@ -167,7 +167,7 @@ describe('crawl', () => {
       signal: controller.signal,
     });
     expect(nodes.get(nodeIdToHex(slow.id))).toEqual(entry(slow, 1));
-    expect(stats).toEqual({ added: 0, updated: 0, removed: 0, skipped: 0 });
+    expect(stats).toEqual({ added: 0, updated: 0, removed: 0, skipped: 0, queried: 0 });
   });
 
   it('runs at most `parallel` ENR requests at once and checks every input node', async () => {
