@@ -8,13 +8,19 @@ import { type Node, normalizeIp } from '@ethp2p/enode';
 import type { ChainReader } from '@ethp2p/eth';
 import { type NatOption, NetRestrict } from '@ethp2p/server';
 import { loadChainFiles, NETWORK_NAMES, type NetworkName, networkChain } from '../node/chain.ts';
-import { DEFAULT_LISTEN_IP, DEFAULT_PORT, type FullNodeOptions } from '../node/config.ts';
+import {
+  clientName,
+  DEFAULT_LISTEN_IP,
+  DEFAULT_PORT,
+  type FullNodeOptions,
+} from '../node/config.ts';
 import { defaultDatadir } from '../node/datadir.ts';
 import { DEFAULT_VERBOSITY, LOG_FORMAT, type LogFormat } from '../node/logger.ts';
 import { STATUS_INTERVAL_MS } from '../node/status.ts';
 import type { OptionSpecs, OptionValues } from './args.ts';
 import { formatDuration } from './durations.ts';
 import { failure, usageError } from './errors.ts';
+import { GETH_KEY_OPTIONS, identityOf, nodeKeyOf } from './geth-flags.ts';
 import { parseNodeList, resolveHostname } from './node-arg.ts';
 
 /** The flags of `ethp2p node`. */
@@ -68,6 +74,13 @@ export const NODE_OPTIONS: OptionSpecs = {
     default: '50',
     description: 'most connected peers',
   },
+  maxpendpeers: {
+    type: 'string',
+    valueName: 'n',
+    default: '0',
+    description: 'most connections in their handshake at once; 0 for the default, 50',
+  },
+  ...GETH_KEY_OPTIONS,
   bootnodes: {
     type: 'string',
     valueName: 'list',
@@ -154,6 +167,9 @@ export async function nodeCommandConfig(o: OptionValues): Promise<NodeCommandCon
   const bootnodes = discovery ? await nodesOf(o, 'bootnodes', listed, 'udp') : [];
   const discoveryPort = o.port('discovery.port');
   const netRestrict = netRestrictOf(o);
+  const privateKey = await nodeKeyOf(o);
+  const identity = identityOf(o);
+  const maxPending = o.integer('maxpendpeers', 0, 100_000);
   return {
     node: {
       datadir: await datadirOf(o, datadirName),
@@ -169,6 +185,9 @@ export async function nodeCommandConfig(o: OptionValues): Promise<NodeCommandCon
       ...(netRestrict === undefined ? {} : { netRestrict }),
       nat: natOf(o),
       maxPeers: o.integer('maxpeers', 0, 100_000) ?? 50,
+      ...(maxPending ? { maxPendingPeers: maxPending } : {}),
+      ...(privateKey === undefined ? {} : { privateKey }),
+      ...(identity === undefined ? {} : { name: clientName(identity) }),
       noDial: o.boolean('nodial'),
       statusIntervalMs: o.duration('status.interval') ?? STATUS_INTERVAL_MS,
     },

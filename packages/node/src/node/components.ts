@@ -112,6 +112,7 @@ export function createServer(parts: ServerParts, listenIp: string, port: number)
       ? {}
       : { nodeSource: new EthDialSource(parts.discovery, compatibleNodeFilter(filter)) }),
     ...(o.maxPeers === undefined ? {} : { maxPeers: o.maxPeers }),
+    ...(o.maxPendingPeers === undefined ? {} : { maxPendingPeers: o.maxPendingPeers }),
     ...(o.noDial === undefined ? {} : { noDial: o.noDial }),
     ...(o.nat === undefined ? {} : { nat: o.nat }),
     ...(o.netRestrict === undefined ? {} : { netRestrict: o.netRestrict }),

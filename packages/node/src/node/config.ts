@@ -20,7 +20,16 @@ export const CLIENT_VERSION = '0.1.0';
  * `ethp2p/v0.1.0/linux-x64/node20.11.0`, in geth's `Name/version/os-arch/runtime` shape.
  */
 export function defaultClientName(): string {
-  return `ethp2p/v${CLIENT_VERSION}/${process.platform}-${process.arch}/node${process.versions.node}`;
+  return clientName();
+}
+
+/**
+ * The client name with an optional identity after the client, as geth's `--identity`:
+ * `ethp2p/<identity>/v0.1.0/linux-x64/node20.11.0`.
+ */
+export function clientName(identity?: string): string {
+  const ident = identity === undefined || identity === '' ? '' : `/${identity}`;
+  return `ethp2p${ident}/v${CLIENT_VERSION}/${process.platform}-${process.arch}/node${process.versions.node}`;
 }
 
 /** Options of {@link FullNode}. `datadir` and `chain` are required. */
@@ -57,6 +66,13 @@ export interface FullNodeOptions {
   readonly nat?: NatOption;
   /** Most peers (default 50). */
   readonly maxPeers?: number;
+  /** Most connections in their handshake at once (default the server's, 50). */
+  readonly maxPendingPeers?: number;
+  /**
+   * The node key (geth `--nodekey`/`--nodekeyhex`); default the datadir's `nodekey`, created on
+   * first use. When given, no `nodekey` file is read or written.
+   */
+  readonly privateKey?: Uint8Array;
   /** Never dial; only accept inbound peers (default false). */
   readonly noDial?: boolean;
   /** Client name in Hello (default {@link defaultClientName}). */

@@ -228,9 +228,10 @@ export class FullNode {
       },
     );
     this.#checkStopping();
-    const { key: privateKey, created } = await changes.create(join(o.datadir, NODEKEY_FILE), () =>
-      datadirNodeKey(o.datadir),
-    );
+    const { key: privateKey, created } =
+      o.privateKey === undefined
+        ? await changes.create(join(o.datadir, NODEKEY_FILE), () => datadirNodeKey(o.datadir))
+        : { key: o.privateKey, created: false };
     const nodeId = nodeIdToHex(nodeIdFromPublicKey(publicKey(privateKey)));
     if (created) this.#log.info('created a new node key', { datadir: o.datadir, nodeId });
     else this.#log.debug('loaded the node key', { datadir: o.datadir, nodeId });

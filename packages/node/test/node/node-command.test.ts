@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { Enr, Node, nodeIdToHex } from '@ethp2p/enode';
+import { bytesToHex, generatePrivateKey, publicKey } from '@ethp2p/crypto';
+import { Enr, Node, nodeIdFromPublicKey, nodeIdToHex } from '@ethp2p/enode';
 import type { MemoryChain } from '@ethp2p/eth/chain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
@@ -93,6 +94,23 @@ describe('ethp2p node', () => {
     expect(node.io.stderr.text).toMatch(/shutting down/);
     expect((await stat(join(datadir, 'nodekey'))).mode & 0o777).toBe(0o600);
     expect(await readdir(datadir)).toEqual(['nodekey', 'nodes']);
+  });
+
+  it('runs with the --nodekeyhex identity, writing no nodekey file', async () => {
+    const key = generatePrivateKey();
+    const datadir = join(dir, 'keyhex');
+    const node = await startNode([
+      ...loopback(datadir),
+      '--nodiscover',
+      '--nodekeyhex',
+      bytesToHex(key),
+    ]);
+    expect(nodeIdToHex(Node.parse(node.enode).id)).toBe(
+      nodeIdToHex(nodeIdFromPublicKey(publicKey(key))),
+    );
+    node.stop();
+    expect(await node.exit).toBe(0);
+    expect(await readdir(datadir)).toEqual(['nodes']);
   });
 
   it('connects to a --static node and shows it in the status line', async () => {
@@ -391,6 +409,10 @@ describe('ethp2p node', () => {
       '--port',
       '--discovery.port',
       '--maxpeers',
+      '--maxpendpeers',
+      '--nodekey',
+      '--nodekeyhex',
+      '--identity',
       '--bootnodes',
       '--static',
       '--trusted',

@@ -1,0 +1,99 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rejectedError } from '@ethp2p/base/testing';
+import { bytesToHex, generatePrivateKey } from '@ethp2p/crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCommandArgs } from '../../src/cli/args.ts';
+import { CliError } from '../../src/cli/errors.ts';
+import { NODE_OPTIONS, nodeCommandConfig } from '../../src/cli/node-options.ts';
+import { CLIENT_VERSION } from '../../src/node/config.ts';
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ethp2p-geth-flags-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The resolved config of `ethp2p node <args>` (mainnet, no discovery, a temp datadir). */
+function config(args: readonly string[], env: Record<string, string> = {}) {
+  const argv = ['--nodiscover', '--datadir', join(dir, 'data'), ...args];
+  return nodeCommandConfig(parseCommandArgs(argv, NODE_OPTIONS, env).options);
+}
+
+describe('geth flags of ethp2p node', () => {
+  it('--nodekeyhex gives the key itself', async () => {
+    const key = generatePrivateKey();
+    const { node } = await config(['--nodekeyhex', bytesToHex(key)]);
+    expect(node.privateKey).toEqual(key);
+  });
+
+  it('--nodekey reads the key file and leaves it as it was', async () => {
+    const key = generatePrivateKey();
+    const file = join(dir, 'key-file');
+    await writeFile(file, `${bytesToHex(key)}\n`);
+    const { node } = await config(['--nodekey', file]);
+    expect(node.privateKey).toEqual(key);
+    expect(await readFile(file, 'utf8')).toBe(`${bytesToHex(key)}\n`);
+  });
+
+  it('uses the datadir key without --nodekey or --nodekeyhex', async () => {
+    const { node } = await config([]);
+    expect(node.privateKey).toBeUndefined();
+  });
+
+  it('refuses a missing or invalid --nodekey file', async () => {
+    const missing = join(dir, 'missing');
+    const err = await rejectedError(config(['--nodekey', missing]), CliError);
+    expect(err).toMatchObject({ code: 'FAILED', message: `--nodekey ${missing}: no such file` });
+    const bad = join(dir, 'bad-key');
+    await writeFile(bad, 'zz');
+    const invalid = await rejectedError(config(['--nodekey', bad]), CliError);
+    expect(invalid).toMatchObject({
+      code: 'FAILED',
+      message: `--nodekey ${bad}: expected 64 hex characters`,
+    });
+  });
+
+  it('refuses a bad --nodekeyhex without echoing it, and both key flags', async () => {
+    const err = await rejectedError(config(['--nodekeyhex', '00'.repeat(32)]), CliError);
+    expect(err).toMatchObject({ code: 'USAGE' });
+    expect(err.message).toBe(
+      '--nodekeyhex: expected 64 hex characters of a valid secp256k1 private key',
+    );
+    const both = await rejectedError(
+      config(['--nodekey', 'f', '--nodekeyhex', bytesToHex(generatePrivateKey())]),
+      CliError,
+    );
+    expect(both.message).toBe('--nodekey and --nodekeyhex exclude each other');
+  });
+
+  it('--identity goes into the client name after the client', async () => {
+    const { node } = await config(['--identity', 'my-box']);
+    expect(node.name).toMatch(new RegExp(`^ethp2p/my-box/v${CLIENT_VERSION}/`));
+    expect((await config([])).node.name).toBeUndefined();
+    const err = await rejectedError(config(['--identity', 'two words']), CliError);
+    expect(err.message).toMatch(/^--identity: expected 1-64 printable characters without spaces/);
+  });
+
+  it('--maxpendpeers sets the handshake limit; 0 is the default', async () => {
+    expect((await config(['--maxpendpeers', '7'])).node.maxPendingPeers).toBe(7);
+    expect((await config(['--maxpendpeers', '0'])).node.maxPendingPeers).toBeUndefined();
+    expect((await config([], { ETHP2P_MAXPENDPEERS: '3' })).node.maxPendingPeers).toBe(3);
+    const err = await rejectedError(config(['--maxpendpeers', 'x']), CliError);
+    expect(err.message).toBe("--maxpendpeers: expected an integer in 0-100000, got 'x'");
+  });
+
+  it.each([
+    ['0', 0],
+    ['1', 1],
+    ['3', 3],
+    ['5', 5],
+  ])('--verbosity %s is geth level %i', async (text, level) => {
+    expect((await config(['--verbosity', text])).verbosity).toBe(level);
+  });
+});
