@@ -121,6 +121,11 @@ export const NODE_OPTIONS: OptionSpecs = {
     default: LOG_FORMAT.TEXT,
     description: 'format of log and status lines',
   },
+  'log.file': {
+    type: 'string',
+    valueName: 'path',
+    description: 'write log lines to this file (appended) instead of stderr',
+  },
   'status.interval': {
     type: 'string',
     valueName: 'duration',
@@ -134,6 +139,8 @@ export interface NodeCommandConfig {
   readonly node: Omit<FullNodeOptions, 'logger' | 'clock'>;
   readonly verbosity: number;
   readonly logFormat: LogFormat;
+  /** `--log.file`: where log lines go instead of stderr, and the flag or variable it came from. */
+  readonly logFile?: { readonly path: string; readonly origin: string };
 }
 
 /**
@@ -170,6 +177,7 @@ export async function nodeCommandConfig(o: OptionValues): Promise<NodeCommandCon
   const privateKey = await nodeKeyOf(o);
   const identity = identityOf(o);
   const maxPending = o.integer('maxpendpeers', 0, 100_000);
+  const logFile = o.string('log.file');
   return {
     node: {
       datadir: await datadirOf(o, datadirName),
@@ -193,6 +201,7 @@ export async function nodeCommandConfig(o: OptionValues): Promise<NodeCommandCon
     },
     verbosity: o.integer('verbosity', 0, 5) ?? DEFAULT_VERBOSITY,
     logFormat: logFormatOf(o),
+    ...(logFile === undefined ? {} : { logFile: { path: logFile, origin: o.origin('log.file') } }),
   };
 }
 

@@ -3,6 +3,9 @@
  * SIGINT or SIGTERM, printing its enode URL, its record and a status line every 10 s.
  * @module
  */
+import type { WriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { Logger } from '@ethp2p/base';
 import { NodeError } from '../node/errors.ts';
 import { FullNode } from '../node/full-node.ts';
 import { createLineLogger, jsonLine, LOG_FORMAT } from '../node/logger.ts';
@@ -10,10 +13,10 @@ import { formatStatusLine, type NodeStatus, statusFields } from '../node/status.
 import type { CommandContext, CommandSpec } from './command.ts';
 import { formatDuration } from './durations.ts';
 import { failure } from './errors.ts';
-import { NODE_OPTIONS, nodeCommandConfig } from './node-options.ts';
+import { NODE_OPTIONS, type NodeCommandConfig, nodeCommandConfig } from './node-options.ts';
 
 const DESCRIPTION = `Prints the node's enode:// URL and its enr: record, one per line, then a status line every
-10 s: peers in and out by client, discovery table size, dials, eth traffic. Logs go to stderr.
+10 s: peers in and out by client, discovery table size, dials, eth traffic. Logs go to stderr, or to --log.file.
 SIGINT or SIGTERM stops it cleanly (peers get Disconnect(ClientQuitting), the node database is
 closed); a second signal exits at once.
 
@@ -44,11 +47,26 @@ export const NODE_COMMAND: CommandSpec = {
 async function runNode(ctx: CommandContext): Promise<void> {
   const config = await guard(() => nodeCommandConfig(ctx.options));
   const json = config.logFormat === LOG_FORMAT.JSON;
+  const logFile = config.logFile === undefined ? undefined : await openLogFile(config.logFile);
+  const output = logFile ?? ctx.io.stderr;
   const logger = createLineLogger({
-    write: (line) => ctx.io.stderr.write(`${line}\n`),
+    write: (line) => output.write(`${line}\n`),
     format: config.logFormat,
     verbosity: config.verbosity,
   });
+  try {
+    await runNodeWith(ctx, config, logger, json);
+  } finally {
+    if (logFile !== undefined) await closeLogFile(logFile);
+  }
+}
+
+async function runNodeWith(
+  ctx: CommandContext,
+  config: NodeCommandConfig,
+  logger: Logger,
+  json: boolean,
+): Promise<void> {
   const node = new FullNode({ ...config.node, logger });
   node.events.on('status', ({ status }) => ctx.out(statusText(status, json)));
   const started = Date.now();
@@ -75,6 +93,28 @@ function statusText(status: NodeStatus, json: boolean): string {
   return json
     ? jsonLine(Date.now(), 'info', 'status', statusFields(status))
     : formatStatusLine(status);
+}
+
+/**
+ * Opens `--log.file` for appending (mode 0644 when created).
+ * @throws {CliError} `FAILED` naming the flag, the path and the reason
+ */
+async function openLogFile({
+  path,
+  origin,
+}: NonNullable<NodeCommandConfig['logFile']>): Promise<WriteStream> {
+  try {
+    const handle = await open(path, 'a', 0o644);
+    return handle.createWriteStream();
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw failure(`${origin} ${path}: cannot open (${reason})`, { cause: err });
+  }
+}
+
+/** Flushes and closes the log file. */
+function closeLogFile(stream: WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.end(() => resolve()));
 }
 
 /** Runs `work`, turning a {@link NodeError} into a one-line CLI failure. */

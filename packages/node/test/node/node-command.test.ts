@@ -113,6 +113,31 @@ describe('ethp2p node', () => {
     expect(await readdir(datadir)).toEqual(['nodes']);
   });
 
+  it('writes log lines to --log.file instead of stderr, appending', async () => {
+    const file = join(dir, 'node.log');
+    await writeFile(file, 'earlier\n');
+    const node = await startNode([
+      ...loopback(join(dir, 'logfile')),
+      '--nodiscover',
+      '--log.file',
+      file,
+    ]);
+    node.stop();
+    expect(await node.exit).toBe(0);
+    expect(node.io.stderr.text).toBe('');
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    expect(lines[0]).toBe('earlier');
+    expect(lines.some((l) => /^INFO .*node started/.test(l))).toBe(true);
+    expect(lines.some((l) => /shutting down/.test(l))).toBe(true);
+  });
+
+  it('says why a --log.file cannot be opened', async () => {
+    const file = join(dir, 'no-such-dir', 'node.log');
+    const { code, line } = await fails([...loopback(join(dir, 'logfail')), '--log.file', file]);
+    expect(code).toBe(1);
+    expect(line).toBe(`ethp2p: --log.file ${file}: cannot open (ENOENT)`);
+  });
+
   it('connects to a --static node and shows it in the status line', async () => {
     const first = await startNode([...loopback(join(dir, 's1')), '--nodiscover']);
     const second = await startNode(
@@ -422,6 +447,7 @@ describe('ethp2p node', () => {
       '--nodial',
       '--verbosity',
       '--log.format',
+      '--log.file',
     ]) {
       expect(stdout).toContain(flag);
     }
