@@ -141,7 +141,7 @@ export async function findnode(
       packets++;
       received += packet.nodes.length;
       for (const entry of packet.nodes) {
-        const n = nodeFromNeighbor(entry, relay, ctx.localNode.id);
+        const n = nodeFromNeighbor(entry, relay, ctx.localNode.id, ctx.allowIp);
         if (typeof n !== 'string') found.push(n);
         else {
           ctx.metrics.count('neighborsRejected');

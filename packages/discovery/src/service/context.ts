@@ -34,6 +34,8 @@ export interface ServiceContext {
   readonly random: Random;
   readonly logger: Logger;
   readonly config: DiscoveryConfig;
+  /** Whether discovery may use an IP (the `allowIp` option). */
+  readonly allowIp: (ip: string) => boolean;
   /** The owner of the packet counters. */
   readonly metrics: MetricsCounters;
   /** Aborted when the service stops. */

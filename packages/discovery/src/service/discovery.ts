@@ -63,6 +63,11 @@ export interface DiscoveryOptions {
   readonly logger?: Logger;
   /** Overrides of go-ethereum's defaults. */
   readonly config?: Partial<DiscoveryConfig>;
+  /**
+   * Which IPs discovery may use (geth `Config.NetRestrict`): nodes at other IPs are neither
+   * added to the table nor contacted; their Pings get a Pong but no ping-back. Default: every IP.
+   */
+  readonly allowIp?: (ip: string) => boolean;
 }
 
 /** Events of {@link DiscoveryV4} (the table's), one payload object each. */
@@ -151,6 +156,7 @@ export class DiscoveryV4 {
         pingIntervalMs: config.pingIntervalMs,
       }),
       config,
+      allowIp: options.allowIp ?? (() => true),
       metrics: this.#counters,
       pingBacks: new PingBackLimiter(config.maxPingBacks),
       bonds: new BondCache(),

@@ -115,7 +115,9 @@ function handlePing(
     },
     from,
   );
-  void ctx.tasks.spawn(bondBack(ctx, decoded, from, packet.from.tcp, now));
+  if (ctx.allowIp(from.address)) {
+    void ctx.tasks.spawn(bondBack(ctx, decoded, from, packet.from.tcp, now));
+  }
   if (packet.to.ip !== undefined) {
     ctx.localNode.udpEndpointStatement(from.address, { ip: packet.to.ip, port: packet.to.udp });
   }

@@ -15,20 +15,29 @@ import type { NeighborNode } from '../wire/index.ts';
 export const MIN_NEIGHBOR_UDP_PORT = 1025;
 
 /** Why a Neighbors entry was dropped. */
-export type NeighborRejection = 'low port' | 'no ip' | 'invalid key' | 'self' | RelayIpRejection;
+export type NeighborRejection =
+  | 'low port'
+  | 'no ip'
+  | 'not allowed'
+  | 'invalid key'
+  | 'self'
+  | RelayIpRejection;
 
 /**
  * The node a Neighbors entry describes, or why it cannot be used. `relay` is the relay rule of
  * the packet's UDP source (`relayIpChecker(senderIp)`, made once per packet): LAN and loopback
- * addresses are accepted only from LAN and loopback senders (geth `CheckRelayAddr`).
+ * addresses are accepted only from LAN and loopback senders (geth `CheckRelayAddr`). IPs that
+ * `allowIp` refuses are dropped (geth's netrestrict check).
  */
 export function nodeFromNeighbor(
   entry: NeighborNode,
   relay: (ip: string) => RelayIpRejection | undefined,
   selfId: Uint8Array,
+  allowIp: (ip: string) => boolean = () => true,
 ): Node | NeighborRejection {
   if (entry.udp < MIN_NEIGHBOR_UDP_PORT) return 'low port';
   if (entry.ip === undefined) return 'no ip';
+  if (!allowIp(entry.ip)) return 'not allowed';
   const rejection = relay(entry.ip);
   if (rejection !== undefined) return rejection;
   if (!isValidPublicKey(entry.publicKey)) return 'invalid key';

@@ -22,6 +22,8 @@ export interface RefreshDeps {
   readonly random: Random;
   readonly logger: Logger;
   readonly config: DiscoveryConfig;
+  /** Seeds and bootnodes at other IPs are not added. */
+  readonly allowIp: (ip: string) => boolean;
   /** Runs one lookup to completion; its result is not needed (found nodes enter the table). */
   lookup(targetPublicKey: Uint8Array, signal: AbortSignal): Promise<unknown>;
 }
@@ -101,7 +103,9 @@ export class Refresher {
     const seeds = await d.db.querySeeds(d.config.seedCount, d.config.seedMaxAgeMs, {
       exclude: d.selfId,
     });
-    for (const node of [...seeds, ...d.bootnodes]) d.table.addFoundNode(node);
+    for (const node of [...seeds, ...d.bootnodes]) {
+      if (node.ip !== undefined && d.allowIp(node.ip)) d.table.addFoundNode(node);
+    }
     await this.#lookup(d.selfPublicKey, signal);
     for (let i = 0; i < REFRESH_RANDOM_LOOKUPS && !signal.aborted; i++) {
       await this.#lookup(d.random.bytes(64), signal);

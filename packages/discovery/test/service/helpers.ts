@@ -38,6 +38,7 @@ export interface ServiceOptions {
   logger?: Logger;
   port?: number;
   start?: boolean;
+  allowIp?: (ip: string) => boolean;
 }
 
 /** A service bound to `ip` on `net`, started unless `start: false`. */
@@ -61,6 +62,7 @@ export async function startService(
     logger: options.logger ?? silentLogger,
     ...(clock === undefined ? {} : { clock }),
     ...(options.bootnodes === undefined ? {} : { bootnodes: options.bootnodes }),
+    ...(options.allowIp === undefined ? {} : { allowIp: options.allowIp }),
     config: { bondWaitMs: 0, ...options.config },
   });
   if (options.start !== false) await service.start();

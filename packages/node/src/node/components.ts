@@ -15,6 +15,7 @@ import {
 } from '@ethp2p/eth';
 import type { MemoryTxPool } from '@ethp2p/eth/chain';
 import {
+  NetRestrict,
   type PeerAddedEvent,
   type PeerMessageEvent,
   type PeerRemovedEvent,
@@ -59,6 +60,9 @@ export async function createDiscovery(
 ): Promise<DiscoveryV4> {
   localNode.setFallbackUdpPort(socket.local.port);
   const { options } = parts;
+  // geth applies --netrestrict to discovery too: nodes outside it are neither added nor contacted.
+  const restrict =
+    options.netRestrict === undefined ? undefined : new NetRestrict(options.netRestrict);
   try {
     return new DiscoveryV4({
       privateKey: parts.privateKey,
@@ -66,6 +70,7 @@ export async function createDiscovery(
       db,
       socket,
       bootnodes: options.bootnodes ?? [],
+      ...(restrict === undefined ? {} : { allowIp: (ip: string) => restrict.contains(ip) }),
       clock: parts.clock,
       logger: parts.log,
       ...(options.discoveryConfig === undefined ? {} : { config: options.discoveryConfig }),

@@ -60,7 +60,7 @@ export interface FullNodeOptions {
   readonly staticNodes?: readonly Node[];
   /** Nodes admitted even when the node is full. */
   readonly trustedNodes?: readonly Node[];
-  /** CIDR allow-list of peers (`['10.0.0.0/8']`); default any. */
+  /** CIDR allow-list of peers and of discovery's nodes (`['10.0.0.0/8']`); default any. */
   readonly netRestrict?: readonly string[];
   /** `'none'` (default) or `'extip:<ip>'`: the IP to advertise. */
   readonly nat?: NatOption;
