@@ -99,7 +99,8 @@ export const NODE_OPTIONS: OptionSpecs = {
   netrestrict: {
     type: 'string',
     valueName: 'cidrs',
-    description: 'comma-separated CIDR masks peers must be in (e.g. 10.0.0.0/8)',
+    description:
+      'comma-separated CIDR masks peers and discovery nodes must be in (e.g. 10.0.0.0/8)',
   },
   nat: {
     type: 'string',

@@ -23,6 +23,10 @@ closed); a second signal exits at once.
 The datadir holds LOCK (one node per datadir), nodekey (created with mode 0600 and reused) and
 nodes/ (the node database). Nothing is written to a datadir another node has locked, and a
 start that fails (a port in use, a bad --listen.ip) removes what it created.
+--nodekey <file> (read, never written) or --nodekeyhex <hex> replace the datadir's nodekey.
+
+geth's flag names work where ethp2p has the feature: --nodekey, --nodekeyhex, --identity,
+--maxpendpeers, --netrestrict (peers and discovery), --verbosity, --log.file.
 
 Built-in networks run at their genesis block: ethp2p ships no chain data, so the node announces
 head = genesis with the network's genesis hash and fork ID. Live peers accept that Status, but
