@@ -6,8 +6,7 @@ import { Node } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
 import type { NeighborNode } from '../../src/wire/index.ts';
-import { chunkNeighbors, expirationFromNow } from '../../src/wire/index.ts';
-import { bond, RawPeer, START_MS, settle, startService } from './helpers.ts';
+import { bond, lookupFinding, RawPeer, START_MS, settle, startService } from './helpers.ts';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -32,23 +31,7 @@ describe('allowIp', () => {
     await bond(live, svc, clock);
     const inside = Array.from({ length: 8 }, (_, i) => neighbor(`10.0.0.${100 + i}`));
     const outside = Array.from({ length: 8 }, (_, i) => neighbor(`10.0.6.${i + 1}`));
-    const previous = live.respond;
-    live.respond = (d, from) => {
-      previous?.(d, from);
-      if (d.packet.type !== 'findnode') return;
-      const expiration = expirationFromNow(clock.now());
-      for (const nodes of chunkNeighbors([...outside, ...inside])) {
-        live.send({ type: 'neighbors', nodes, expiration }, from);
-      }
-    };
-    const controller = new AbortController();
-    const lookup = (async () => {
-      for await (const _ of svc.service.lookup(undefined, { signal: controller.signal })) void _;
-    })().catch(() => undefined);
-    closers.unshift(async () => {
-      controller.abort();
-      await lookup;
-    });
+    closers.unshift(lookupFinding(svc, live, clock, [...outside, ...inside]));
     await waitFor(() => svc.service.nodes().length === 9);
     await settle();
     expect(svc.service.nodes().every((n) => allowIp(n.ip ?? ''))).toBe(true);

@@ -10,9 +10,9 @@ import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
 import type { NeighborNode } from '../../src/wire/index.ts';
-import { chunkNeighbors, expirationFromNow } from '../../src/wire/index.ts';
+import { expirationFromNow } from '../../src/wire/index.ts';
 import type { TestService } from './helpers.ts';
-import { bond, RawPeer, START_MS, settle, startService } from './helpers.ts';
+import { bond, lookupFinding, RawPeer, START_MS, settle, startService } from './helpers.ts';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -45,23 +45,7 @@ describe('found nodes', () => {
       tcp: 0,
       publicKey: publicKey(generatePrivateKey()),
     }));
-    const previous = live.respond;
-    live.respond = (d, from) => {
-      previous?.(d, from);
-      if (d.packet.type !== 'findnode') return;
-      const expiration = expirationFromNow(clock.now());
-      for (const nodes of chunkNeighbors(found)) {
-        live.send({ type: 'neighbors', nodes, expiration }, from);
-      }
-    };
-    const controller = new AbortController();
-    const lookup = (async () => {
-      for await (const _ of svc.service.lookup(undefined, { signal: controller.signal })) void _;
-    })().catch(() => undefined);
-    closers.unshift(async () => {
-      controller.abort();
-      await lookup;
-    });
+    closers.unshift(lookupFinding(svc, live, clock, found));
     await waitFor(() => svc.service.nodes().length === 17);
 
     const asker = new RawPeer(net, '10.0.0.4');

@@ -13,8 +13,13 @@ import type { DiscoveryConfig } from '../../src/service/config.ts';
 import { DiscoveryV4 } from '../../src/service/discovery.ts';
 import type { DatagramAddress, DatagramSocket } from '../../src/transport/datagram.ts';
 import type { MemoryNetwork } from '../../src/transport/memory-network.ts';
-import type { DecodedPacket, PacketInput, PacketName } from '../../src/wire/index.ts';
-import { decodePacket, encodePacket, expirationFromNow } from '../../src/wire/index.ts';
+import type { DecodedPacket, NeighborNode, PacketInput, PacketName } from '../../src/wire/index.ts';
+import {
+  chunkNeighbors,
+  decodePacket,
+  encodePacket,
+  expirationFromNow,
+} from '../../src/wire/index.ts';
 
 /** A realistic start time (the database stores whole seconds; 0 would read as "never"). */
 export const START_MS = 1_700_000_000_000;
@@ -211,4 +216,33 @@ export async function bond(peer: RawPeer, svc: TestService, clock: Clock): Promi
  */
 export async function settle(turns = 20): Promise<void> {
   for (let i = 0; i < turns; i++) await nextTurn();
+}
+
+/**
+ * Makes `peer` answer every FindNode with `found`, and runs a lookup of `svc` in the background;
+ * returns what stops it.
+ */
+export function lookupFinding(
+  svc: TestService,
+  peer: RawPeer,
+  clock: Clock,
+  found: readonly NeighborNode[],
+): () => Promise<void> {
+  const previous = peer.respond;
+  peer.respond = (d, from) => {
+    previous?.(d, from);
+    if (d.packet.type !== 'findnode') return;
+    const expiration = expirationFromNow(clock.now());
+    for (const nodes of chunkNeighbors(found)) {
+      peer.send({ type: 'neighbors', nodes, expiration }, from);
+    }
+  };
+  const controller = new AbortController();
+  const lookup = (async () => {
+    for await (const _ of svc.service.lookup(undefined, { signal: controller.signal })) void _;
+  })().catch(() => undefined);
+  return async () => {
+    controller.abort();
+    await lookup;
+  };
 }
