@@ -33,17 +33,46 @@ export interface ProcessIo {
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
- * The process's streams and environment, with a signal that aborts on the first SIGINT or
- * SIGTERM. Each handler is registered with `once`, so a second Ctrl-C kills the process even if
- * the clean stop hangs.
+ * How long after the first stop signal a repeat of it counts as the same signal delivered twice,
+ * not as a second Ctrl-C. A terminal sends SIGINT to its whole process group, and a parent such as
+ * `pnpm` or `npm` also forwards the one it got to its child, so one Ctrl-C can arrive twice.
  */
-export function processIo(): ProcessIo {
+export const DUPLICATE_SIGNAL_MS = 1000;
+
+/** Options of {@link processIo}. */
+export interface ProcessIoOptions {
+  /** The clock that tells a duplicated signal from a second one (default `Date.now`). */
+  readonly now?: () => number;
+}
+
+/**
+ * The process's streams and environment, with a signal that aborts on the first SIGINT or
+ * SIGTERM, so the command stops cleanly and exits 0. The same signal again within
+ * {@link DUPLICATE_SIGNAL_MS} is ignored (one Ctrl-C delivered twice); after that the handlers are
+ * gone, so a second Ctrl-C kills the process (exit 130, or 143 for SIGTERM) even if the clean
+ * stop hangs.
+ */
+export function processIo(options: ProcessIoOptions = {}): ProcessIo {
+  const now = options.now ?? Date.now;
   const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals): void => {
+  let first: { name: NodeJS.Signals; at: number } | undefined;
+  const release = (): void => {
     for (const s of STOP_SIGNALS) process.off(s, onSignal);
-    controller.abort(new Error(`received ${name}`));
   };
-  for (const s of STOP_SIGNALS) process.once(s, onSignal);
+  const onSignal = (name: NodeJS.Signals): void => {
+    if (first === undefined) {
+      first = { name, at: now() };
+      controller.abort(new Error(`received ${name}`));
+      // Node's default handling comes back only when no listener is left: keep this one
+      // briefly for the duplicate, and drop the other signal's now.
+      for (const s of STOP_SIGNALS) if (s !== name) process.off(s, onSignal);
+      return;
+    }
+    release();
+    if (name === first.name && now() - first.at < DUPLICATE_SIGNAL_MS) return;
+    process.kill(process.pid, name);
+  };
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
   return {
     io: {
       stdout: process.stdout,
@@ -51,9 +80,7 @@ export function processIo(): ProcessIo {
       env: process.env,
       signal: controller.signal,
     },
-    dispose: () => {
-      for (const s of STOP_SIGNALS) process.off(s, onSignal);
-    },
+    dispose: release,
   };
 }
 

@@ -1,23 +1,71 @@
-import { describe, expect, it } from 'vitest';
-import { ioLogger, processIo } from '../../src/cli/io.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DUPLICATE_SIGNAL_MS, ioLogger, processIo } from '../../src/cli/io.ts';
 import { testIo } from './helpers/run.ts';
 
 describe('processIo', () => {
-  it.each(['SIGINT', 'SIGTERM'] as const)('aborts on the first %s and then lets go', (name) => {
-    const before = { int: process.listenerCount('SIGINT'), term: process.listenerCount('SIGTERM') };
+  const counts = () => ({
+    int: process.listenerCount('SIGINT'),
+    term: process.listenerCount('SIGTERM'),
+  });
+
+  /** A processIo on a hand-driven clock, with `process.kill` recorded instead of sent. */
+  function driven() {
+    let time = 1000;
+    const kill = vi.spyOn(process, 'kill').mockImplementation(() => true);
+    const proc = processIo({ now: () => time });
+    return { ...proc, kill, advance: (ms: number) => (time += ms) };
+  }
+
+  afterEach(() => vi.restoreAllMocks());
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('aborts on the first %s', (name) => {
+    const before = counts();
     const { io, dispose } = processIo();
     const signal = io.signal as AbortSignal;
     expect(io.stdout).toBe(process.stdout);
     expect(io.env).toBe(process.env);
-    expect(process.listenerCount('SIGINT')).toBe(before.int + 1);
+    expect(counts()).toEqual({ int: before.int + 1, term: before.term + 1 });
     expect(signal.aborted).toBe(false);
     process.emit(name, name);
     expect(signal.aborted).toBe(true);
     expect((signal.reason as Error).message).toBe(`received ${name}`);
-    // A second signal gets Node's default handling: our handlers are gone.
-    expect(process.listenerCount('SIGINT')).toBe(before.int);
-    expect(process.listenerCount('SIGTERM')).toBe(before.term);
     dispose();
+    expect(counts()).toEqual(before);
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('ignores %s delivered twice for one stop', (name) => {
+    const before = counts();
+    const { io, kill, advance } = driven();
+    process.emit(name, name);
+    // Something still catches a duplicate of the first signal, which would otherwise kill us.
+    expect(process.listenerCount(name)).toBe(name === 'SIGINT' ? before.int + 1 : before.term + 1);
+    advance(DUPLICATE_SIGNAL_MS - 1);
+    // The terminal's signal and the one pnpm forwards: still one clean stop, no forced exit.
+    process.emit(name, name);
+    expect(kill).not.toHaveBeenCalled();
+    expect(io.signal?.aborted).toBe(true);
+    // A third one is a second Ctrl-C: Node's default handling (exit 130 or 143) takes it.
+    expect(counts()).toEqual(before);
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('lets a later second %s kill the process', (name) => {
+    const before = counts();
+    const { kill, advance } = driven();
+    process.emit(name, name);
+    advance(DUPLICATE_SIGNAL_MS);
+    process.emit(name, name);
+    expect(counts()).toEqual(before);
+    expect(kill).toHaveBeenCalledWith(process.pid, name);
+  });
+
+  it('leaves the other stop signal to its default handling at once', () => {
+    const before = counts();
+    driven();
+    process.emit('SIGINT', 'SIGINT');
+    // SIGTERM after SIGINT is no duplicate: nothing catches it, so it ends the process (143).
+    expect(counts()).toEqual({ int: before.int + 1, term: before.term });
+    process.emit('SIGINT', 'SIGINT');
+    expect(counts()).toEqual(before);
   });
 
   it('removes its handlers on dispose', () => {

@@ -13,6 +13,8 @@ import { EventEmitter } from 'eventemitter3';
 
 /** The `ethp2p` script. */
 export const BIN: string = fileURLToPath(new URL('../../bin/ethp2p.js', import.meta.url));
+/** The repository root, where the root `package.json` scripts run. */
+export const ROOT: string = fileURLToPath(new URL('../../../../', import.meta.url));
 const DIST = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 /**
@@ -31,17 +33,29 @@ export class Ethp2p {
   stdout = '';
   stderr = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** `output` on every chunk of stdout and on exit. */
+  /** `output` on every chunk of stdout or stderr and on exit. */
   readonly #events = new EventEmitter<{ output: () => void }>();
 
-  constructor(args: readonly string[]) {
-    this.child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  /**
+   * `script`: run `<script> <args>` through `sh -c` from the repository root, in its own process
+   * group, as `pnpm <script name>` does.
+   */
+  constructor(args: readonly string[], script?: string) {
+    this.child =
+      script === undefined
+        ? spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn('sh', ['-c', `${script} "$@"`, 'sh', ...args], {
+            cwd: ROOT,
+            detached: true,
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
     this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       this.stdout += chunk;
       this.#events.emit('output');
     });
     this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       this.stderr += chunk;
+      this.#events.emit('output');
     });
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
@@ -133,10 +147,13 @@ export class Ethp2p {
 /** Processes started by a test, stopped by {@link stopAll} in `afterEach`. */
 const started: Ethp2p[] = [];
 
-/** Starts `ethp2p <args>` and tracks it for {@link stopAll}. */
-export function ethp2p(args: readonly string[]): Ethp2p {
+/**
+ * Starts `ethp2p <args>` (or `<script> <args>` through `sh -c`, see {@link Ethp2p}) and tracks it
+ * for {@link stopAll}.
+ */
+export function ethp2p(args: readonly string[], script?: string): Ethp2p {
   assertBuilt();
-  const p = new Ethp2p(args);
+  const p = new Ethp2p(args, script);
   started.push(p);
   return p;
 }
