@@ -30,12 +30,14 @@ export interface OptionSpec {
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
 /** Where a flag's value came from. */
-export type OptionSource = 'flag' | 'env' | 'default';
+export type OptionSource = 'flag' | 'env' | 'config' | 'default';
 
 /** A flag's resolved value and its origin. */
 export interface ResolvedOption {
   readonly value: string | boolean;
   readonly source: OptionSource;
+  /** For a `config` value, where in the file it stands (`node.toml [Node.P2P] MaxPeers`). */
+  readonly origin?: string;
 }
 
 /** Prefix of the environment variables that stand in for flags. */
@@ -162,10 +164,25 @@ export class OptionValues {
     return this.#values.get(name)?.source;
   }
 
-  /** Whether the flag or its environment variable was given (a default does not count). */
+  /** Whether the flag, its environment variable or a config file gave it (not a default). */
   isSet(name: string): boolean {
     const source = this.source(name);
-    return source === 'flag' || source === 'env';
+    return source !== undefined && source !== 'default';
+  }
+
+  /**
+   * These values with `layer` under the command line and the environment: a layer value is used
+   * where the flag was neither given nor set in the environment (a config file's place).
+   */
+  withLayer(layer: ReadonlyMap<string, ResolvedOption>): OptionValues {
+    const merged = new Map(this.#values);
+    for (const [name, value] of layer) {
+      if (!this.declares(name)) continue;
+      const current = merged.get(name)?.source;
+      if (current === 'flag' || current === 'env') continue;
+      merged.set(name, value);
+    }
+    return new OptionValues(this.#specs, merged);
   }
 
   /** A string flag's value. */
@@ -221,9 +238,12 @@ export class OptionValues {
       .filter((s) => s.length > 0);
   }
 
-  /** `--name` or `ETHP2P_NAME`, whichever the value came from, for messages. */
+  /** `--name`, `ETHP2P_NAME` or the config file entry, whichever the value came from. */
   origin(name: string): string {
-    return this.source(name) === 'env' ? envVarName(name) : `--${name}`;
+    const resolved = this.#values.get(name);
+    if (resolved?.source === 'env') return envVarName(name);
+    if (resolved?.source === 'config' && resolved.origin !== undefined) return resolved.origin;
+    return `--${name}`;
   }
 
   #convert<T>(

@@ -20,11 +20,18 @@ import { STATUS_INTERVAL_MS } from '../node/status.ts';
 import type { OptionSpecs, OptionValues } from './args.ts';
 import { formatDuration } from './durations.ts';
 import { failure, usageError } from './errors.ts';
+import { readGethConfig } from './geth-config.ts';
 import { GETH_KEY_OPTIONS, identityOf, nodeKeyOf } from './geth-flags.ts';
 import { parseNodeList, resolveHostname } from './node-arg.ts';
 
 /** The flags of `ethp2p node`. */
 export const NODE_OPTIONS: OptionSpecs = {
+  config: {
+    type: 'string',
+    valueName: 'file',
+    description:
+      'geth TOML config ([Node] DataDir, UserIdent; [Node.P2P] MaxPeers, ListenAddr, BootstrapNodes, ...; [Eth] NetworkId); flags win',
+  },
   network: {
     type: 'string',
     valueName: 'name',
@@ -149,7 +156,9 @@ export interface NodeCommandConfig {
  * @throws {CliError} `USAGE` for a bad flag value, `FAILED` for a bad node in a list;
  *   `NodeError` `BAD_GENESIS`/`BAD_CHAIN` for the chain files
  */
-export async function nodeCommandConfig(o: OptionValues): Promise<NodeCommandConfig> {
+export async function nodeCommandConfig(given: OptionValues): Promise<NodeCommandConfig> {
+  const configPath = given.string('config');
+  const o = configPath === undefined ? given : given.withLayer(await readGethConfig(configPath));
   const network = networkOf(o);
   const networkId = networkIdOf(o);
   const genesisPath = o.string('genesis');
