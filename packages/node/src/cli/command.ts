@@ -45,6 +45,11 @@ export interface CommandSpec {
   readonly description?: string;
   readonly args: readonly ArgSpec[];
   readonly options: OptionSpecs;
+  /**
+   * Also accept geth's single-dash spelling of the long flags (`-min-age 1h` for `--min-age 1h`),
+   * for commands whose geth counterpart takes its arguments that way.
+   */
+  readonly singleDashFlags?: boolean;
   /** Whole command lines, starting with `ethp2p`. */
   readonly examples: readonly string[];
   /**

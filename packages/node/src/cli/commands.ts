@@ -8,6 +8,7 @@ import { DISCV4_COMMANDS, DISCV4_GROUP } from './discv4/index.ts';
 import { ENR_COMMANDS } from './enr.ts';
 import { KEY_COMMANDS, KEY_GROUP } from './key.ts';
 import { NODE_COMMAND } from './node.ts';
+import { NODESET_COMMANDS, NODESET_GROUP } from './nodeset.ts';
 import { RLPX_COMMANDS, RLPX_GROUP } from './rlpx/ping.ts';
 import { TESTNET_COMMAND } from './testnet.ts';
 import { VERSION_COMMAND } from './version.ts';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...KEY_COMMANDS,
   ...ENR_COMMANDS,
   ...DISCV4_COMMANDS,
+  ...NODESET_COMMANDS,
   ...RLPX_COMMANDS,
   TESTNET_COMMAND,
   VERSION_COMMAND,
@@ -41,5 +43,6 @@ export const GROUPS: readonly GroupSpec[] = [
     examples: ['ethp2p enr decode "$(ethp2p key to-enr nodekey)"'],
   },
   DISCV4_GROUP,
+  NODESET_GROUP,
   RLPX_GROUP,
 ];

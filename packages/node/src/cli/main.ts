@@ -87,7 +87,8 @@ function context(
   io: CliIo,
   signal: AbortSignal,
 ): CommandContext {
-  const { positionals, options } = parseCommandArgs(rest, spec.options, io.env);
+  const argv = spec.singleDashFlags === true ? rest.map((a) => doubleDash(a, spec)) : rest;
+  const { positionals, options } = parseCommandArgs(argv, spec.options, io.env);
   const required = spec.args.filter((a) => a.required).length;
   if (positionals.length < required) {
     const missing = spec.args[positionals.length];
@@ -114,6 +115,17 @@ function hasVersion(commands: CommandRegistry): boolean {
 }
 
 /** `--help` or `-h` anywhere before a `--` terminator. */
+/**
+ * `-name` or `-name=value` as `--name...`.
+ * @throws {CliError} `USAGE` when `name` is not a long flag of `spec`
+ */
+function doubleDash(arg: string, spec: CommandSpec): string {
+  const name = /^-([a-z][a-z0-9.-]+)(=|$)/.exec(arg)?.[1];
+  if (name === undefined) return arg;
+  if (!Object.hasOwn(spec.options, name)) throw usageError(`unknown flag -${name}`);
+  return `-${arg}`;
+}
+
 function wantsHelp(argv: readonly string[]): boolean {
   for (const arg of argv) {
     if (arg === '--') return false;

@@ -3,12 +3,11 @@
  * `devp2p` node set (geth `discv4 crawl`).
  * @module
  */
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { systemClock } from '@ethp2p/base';
 import { StatusTicker } from '../../node/status.ts';
 import type { CommandContext, CommandSpec } from '../command.ts';
 import { formatDuration } from '../durations.ts';
-import { failure, usageError } from '../errors.ts';
+import { usageError } from '../errors.ts';
 import {
   addrOption,
   BOOTNODES_OPTION,
@@ -17,7 +16,7 @@ import {
   timeoutOption,
 } from './common.ts';
 import { type CrawlStats, crawl } from './crawler.ts';
-import { formatNodeSet, type NodeSet, NodeSetError, parseNodeSet } from './nodeset.ts';
+import { loadNodeSet, writeNodeSet } from './nodeset-file.ts';
 
 /** Default time between progress lines on stderr (geth prints one every 8 s). */
 const PROGRESS_INTERVAL_MS = 10_000;
@@ -61,7 +60,7 @@ export const CRAWL_COMMAND: CommandSpec = {
     const [file] = ctx.args;
     const timeoutMs = ctx.options.duration('timeout') ?? 30 * 60_000;
     const parallel = ctx.options.integer('parallel', 1, 1024) ?? 16;
-    const input = file === undefined ? new Map() : await loadNodeSet(file);
+    const input = file === undefined ? new Map() : await loadNodeSet(file, true);
     const known = [...input.values()]
       .map((e) => e.node)
       .filter((n) => n.ip !== undefined && n.udp !== undefined);
@@ -88,7 +87,7 @@ export const CRAWL_COMMAND: CommandSpec = {
       await close();
     }
     const { nodes, stats } = result;
-    await output(ctx, file, nodes);
+    await writeNodeSet(ctx, file, nodes);
     const end = ctx.signal.aborted ? 'interrupted' : `walked ${formatDuration(timeoutMs)}`;
     ctx.err(`crawl ${end}: ${summary(stats, nodes.size)}`);
   },
@@ -134,41 +133,4 @@ function summary(stats: Readonly<CrawlStats>, size: number): string {
     `${size} nodes (added ${stats.added}, updated ${stats.updated}, ` +
     `removed ${stats.removed}, no record ${stats.skipped})`
   );
-}
-
-async function loadNodeSet(file: string): Promise<NodeSet> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-    throw failure(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
-  }
-  try {
-    return parseNodeSet(text);
-  } catch (err) {
-    if (err instanceof NodeSetError) throw failure(`${file}: ${err.message}`, { cause: err });
-    throw err;
-  }
-}
-
-/** Writes the set to `file` (replaced atomically) or prints it. */
-async function output(
-  ctx: CommandContext,
-  file: string | undefined,
-  nodes: NodeSet,
-): Promise<void> {
-  const text = formatNodeSet(nodes);
-  if (file === undefined) {
-    ctx.io.stdout.write(text);
-    return;
-  }
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(temp, text, { mode: 0o644 });
-    await rename(temp, file);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw failure(`cannot write ${file}: ${(err as Error).message}`, { cause: err });
-  }
 }
