@@ -35,6 +35,19 @@ export const BOOTNODES_OPTION: OptionSpec = {
   description: 'comma-separated enode:// URLs or enr: records to start from',
 };
 
+/** `--parallel`: ENR requests in flight at once. */
+export const PARALLEL_OPTION: OptionSpec = {
+  type: 'string',
+  valueName: 'n',
+  default: '16',
+  description: 'ENR requests in flight at once',
+};
+
+/** The `--parallel` value. */
+export function parallelOf(ctx: CommandContext): number {
+  return ctx.options.integer('parallel', 1, 1024) ?? 16;
+}
+
 /** `--timeout` with a command-specific default. */
 export function timeoutOption(fallback: string, what: string): OptionSpec {
   return { type: 'string', valueName: 'duration', default: fallback, description: what };

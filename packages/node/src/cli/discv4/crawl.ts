@@ -12,6 +12,8 @@ import {
   addrOption,
   BOOTNODES_OPTION,
   NODEKEY_OPTION,
+  PARALLEL_OPTION,
+  parallelOf,
   startDiscovery,
   timeoutOption,
 } from './common.ts';
@@ -45,12 +47,7 @@ export const CRAWL_COMMAND: CommandSpec = {
       default: formatDuration(PROGRESS_INTERVAL_MS),
       description: 'time between progress lines on stderr; 0 for none',
     },
-    parallel: {
-      type: 'string',
-      valueName: 'n',
-      default: '16',
-      description: 'ENR requests in flight at once',
-    },
+    parallel: PARALLEL_OPTION,
   },
   examples: [
     'ethp2p discv4 crawl --bootnodes enode://<128 hex>@10.0.0.1:30303 --timeout 10m nodes.json',
@@ -59,7 +56,7 @@ export const CRAWL_COMMAND: CommandSpec = {
   async run(ctx) {
     const [file] = ctx.args;
     const timeoutMs = ctx.options.duration('timeout') ?? 30 * 60_000;
-    const parallel = ctx.options.integer('parallel', 1, 1024) ?? 16;
+    const parallel = parallelOf(ctx);
     const input = file === undefined ? new Map() : await loadNodeSet(file, true);
     const known = [...input.values()]
       .map((e) => e.node)

@@ -5,7 +5,14 @@
  */
 import { systemClock } from '@ethp2p/base';
 import type { CommandSpec } from '../command.ts';
-import { addrOption, NODEKEY_OPTION, startDiscovery, timeoutOption } from './common.ts';
+import {
+  addrOption,
+  NODEKEY_OPTION,
+  PARALLEL_OPTION,
+  parallelOf,
+  startDiscovery,
+  timeoutOption,
+} from './common.ts';
 import { crawl } from './crawler.ts';
 import { loadNodeSet, writeNodeSet } from './nodeset-file.ts';
 
@@ -22,12 +29,7 @@ export const RESOLVE_JSON_COMMAND: CommandSpec = {
     addr: addrOption('0.0.0.0:0'),
     nodekey: NODEKEY_OPTION,
     timeout: timeoutOption('5s', 'how long to wait for one node'),
-    parallel: {
-      type: 'string',
-      valueName: 'n',
-      default: '16',
-      description: 'ENR requests in flight at once',
-    },
+    parallel: PARALLEL_OPTION,
   },
   examples: [
     'ethp2p discv4 resolve-json nodes.json',
@@ -36,7 +38,7 @@ export const RESOLVE_JSON_COMMAND: CommandSpec = {
   async run(ctx) {
     const file = ctx.args[0] ?? '';
     const timeoutMs = ctx.options.duration('timeout') ?? 5000;
-    const parallel = ctx.options.integer('parallel', 1, 1024) ?? 16;
+    const parallel = parallelOf(ctx);
     const input = await loadNodeSet(file, false);
     const { disc, close } = await startDiscovery(ctx);
     let result: Awaited<ReturnType<typeof crawl>>;
