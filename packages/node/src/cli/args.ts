@@ -24,6 +24,11 @@ export interface OptionSpec {
   readonly default?: string;
   /** A one-letter alias (`-t`). */
   readonly short?: string;
+  /**
+   * `false` for a flag with no `ETHP2P_*` variable: a per-invocation choice (a filter, a limit)
+   * that a variable left in the environment must not make silently.
+   */
+  readonly env?: false;
 }
 
 /** A command's flags by long name (without `--`). */
@@ -70,7 +75,7 @@ export function resolveOptions(
       continue;
     }
     const variable = envVarName(name);
-    const fromEnv = env[variable];
+    const fromEnv = spec.env === false ? undefined : env[variable];
     if (fromEnv !== undefined && fromEnv !== '') {
       const value = spec.type === 'boolean' ? envBoolean(variable, fromEnv) : fromEnv;
       out.set(name, { value, source: 'env' });

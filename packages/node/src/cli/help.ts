@@ -12,7 +12,7 @@ import type { CommandRegistry } from './registry.ts';
 export const PROGRAM = 'ethp2p';
 
 const ENV_NOTE =
-  'Every flag can also be set in the environment: --foo.bar-baz as ETHP2P_FOO_BAR_BAZ.\n' +
+  'Flags shown with [ETHP2P_...] can also be set in the environment: --foo.bar-baz as ETHP2P_FOO_BAR_BAZ.\n' +
   'A flag on the command line wins over the environment.';
 
 /** The usage line of a command: `ethp2p key to-enode <file> [options]`. */
@@ -34,7 +34,8 @@ export function commandHelp(spec: CommandSpec): string {
     const short = o.short === undefined ? '' : `-${o.short}, `;
     const value = o.type === 'string' ? ` <${o.valueName ?? 'value'}>` : '';
     const dflt = o.default === undefined ? '' : ` (default ${o.default})`;
-    return [`${short}--${name}${value}`, `${o.description}${dflt} [${envVarName(name)}]`];
+    const variable = o.env === false ? '' : ` [${envVarName(name)}]`;
+    return [`${short}--${name}${value}`, `${o.description}${dflt}${variable}`];
   });
   rows.push(['-h, --help', 'show this help']);
   lines.push('', 'Options:', ...table(rows));

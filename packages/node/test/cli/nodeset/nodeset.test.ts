@@ -138,6 +138,14 @@ describe('nodeset filter', () => {
     expect(await filtered('--snap', '--tcp', '--min-age=100h')).toEqual(['D']);
   });
 
+  it('takes no filter from the environment: a stray ETHP2P_LIMIT or ETHP2P_SNAP filters nothing', async () => {
+    const r = await run(['nodeset', 'filter', file], {
+      env: { ETHP2P_LIMIT: '1', ETHP2P_SNAP: '1', ETHP2P_IP: '8.0.0.0/8', ETHP2P_TCP: 'yes' },
+    });
+    expect(r.code).toBe(0);
+    expect(parseNodeSet(r.stdout).size).toBe(4);
+  });
+
   it('refuses unknown filters and bad values', async () => {
     const cases: [string[], RegExp][] = [
       [['-les-server'], /unknown flag -les-server/],
