@@ -36,6 +36,21 @@ describe('package manifests', () => {
     }
   });
 
+  it.each(packages.map((p) => [p.dir, p.manifest.name] as const))(
+    '%s README says how to install from the registry and from tarballs',
+    (dir, name) => {
+      const readme = readFileSync(join(ROOT, dir, 'README.md'), 'utf8');
+      const install = readme.slice(
+        readme.indexOf('## Install'),
+        readme.indexOf('\n## ', readme.indexOf('## Install') + 1),
+      );
+      expect(install).toContain(`pnpm add ${name}`);
+      expect(install).toContain(`npm install ${name}`);
+      expect(install).toContain('pnpm pack:all');
+      expect(install).toContain('/dist-pack/ethp2p-*.tgz');
+    },
+  );
+
   it('all share the root version and repository', () => {
     expect(checkVersions(ROOT)).toEqual([]);
   });
