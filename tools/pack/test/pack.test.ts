@@ -2,7 +2,7 @@
 // runs a TypeScript program against them: what a client developer does before anything is
 // published. Third-party dependencies come from the npm registry, so this needs the network.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,6 +27,23 @@ async function exec(command: string, args: string[], cwd: string): Promise<strin
     throw new Error(`${basename(command)} ${args.join(' ')} failed in ${cwd}\n${stdout}${stderr}`, {
       cause: err,
     });
+  }
+}
+
+/** Packing may fetch pnpm through npx, and installing fetches the third-party dependencies. */
+async function checkRegistry(cwd: string): Promise<void> {
+  try {
+    await run('npm', ['ping'], { cwd, timeout: 30_000 });
+  } catch (err) {
+    const { stderr = '', killed = false } = err as { stderr?: string; killed?: boolean };
+    const registry = (await run('npm', ['config', 'get', 'registry'], { cwd })).stdout.trim();
+    const why = killed ? 'npm ping timed out after 30 s' : stderr.trim();
+    throw new Error(
+      `npm cannot reach the registry ${registry}, so the tarballs cannot be installed: ${why}`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 
@@ -85,6 +102,7 @@ describe('the packed packages', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ethp2p-pack-'));
+    await checkRegistry(dir);
     await exec(TSC, ['-b'], ROOT);
     const out = await exec(
       process.execPath,
@@ -121,21 +139,10 @@ describe('the packed packages', () => {
   });
 
   it(
-    'install with npm and type-check (NodeNext and bundler) and run a program',
+    'installs with npm, type-checks under NodeNext and bundler, and runs a program',
     async () => {
       const project = join(dir, 'project');
-      await exec('mkdir', ['-p', project], dir);
-      try {
-        await run('npm', ['ping'], { cwd: project, timeout: 30_000 });
-      } catch (err) {
-        const { stderr = '' } = err as { stderr?: string };
-        throw new Error(
-          `npm cannot reach the registry, so the tarballs cannot be installed\n${stderr}`,
-          {
-            cause: err,
-          },
-        );
-      }
+      mkdirSync(project);
       const rootManifest = (await import('../../../package.json', { with: { type: 'json' } }))
         .default;
       writeFileSync(
