@@ -178,6 +178,10 @@ describe('the packed packages', () => {
         keccakEmpty: 'c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470',
         classes: ['function', 'function', 'function', 'function', 'function'],
       });
+
+      // The node package's bin is linked and runs from the installed tree.
+      const version = await exec(join(project, 'node_modules/.bin/ethp2p'), ['--version'], project);
+      expect(version).toContain(rootManifest.version);
     },
     3 * STEP_TIMEOUT_MS,
   );
