@@ -84,3 +84,19 @@ describe.each(backendRows)('%s backend keccak state', (_name, backend) => {
     expect(toHex(a.update(utf8('!')).digest())).toBe(toHex(backend.keccak256(utf8('alpha-one!'))));
   });
 });
+
+// The keccak addon ships prebuilt binaries for these platforms; there the native backend's states
+// must run on it under every Node that CI runs (20 and 24), not silently on the hash-wasm fallback.
+const KECCAK_PREBUILT = ['linux-x64', 'darwin-x64', 'win32-x64'].includes(
+  `${process.platform}-${process.arch}`,
+);
+
+describe.runIf(KECCAK_PREBUILT)('keccak addon', () => {
+  it('loads on this platform and Node', async () => {
+    const { loadNativeKeccakState } = await import('../src/backends/native-keccak.ts');
+    const state = loadNativeKeccakState()();
+    expect(toHex(state.update(utf8('foo')).digest())).toBe(
+      '41b1a0649752af1b28b3dc29a1556eee781e4a4c3a1f7f53f90fa834de098c4d',
+    );
+  });
+});
