@@ -88,8 +88,16 @@ describe(`${NODES} nodes on a memory network with one bootnode`, () => {
 describe('nodes over real UDP on 127.0.0.1', () => {
   it('find each other through one bootnode', async () => {
     const logger = silentLogger;
+    // Real sockets on the real clock: a loaded CI machine (the whole suite in parallel forks) can
+    // delay a reply past 500 ms, which drops a node from a table; every reply here does arrive.
+    const udpConfig = { ...config, responseTimeoutMs: 2000 };
     const listen = (bootnodes: readonly Node[] = []) =>
-      DiscoveryV4.listen({ privateKey: generatePrivateKey(), logger, bootnodes, config });
+      DiscoveryV4.listen({
+        privateKey: generatePrivateKey(),
+        logger,
+        bootnodes,
+        config: udpConfig,
+      });
     const boot = await listen();
     const others = await Promise.all(Array.from({ length: 5 }, () => listen([boot.self()])));
     const all = [boot, ...others];
