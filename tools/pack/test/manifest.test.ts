@@ -20,7 +20,7 @@ describe('package manifests', () => {
     expect(m.version).toBe(rootManifest.version);
     expect(m.license).toBe('MIT');
     expect(m.description).toMatch(/^.{20,}$/);
-    expect(m.engines).toEqual({ node: '>=20' });
+    expect(m.engines).toEqual({ node: '>=20.19.0' }); // the range engines.test.ts derives
     expect(m.repository).toEqual({ ...rootManifest.repository, directory: dir });
     const files = m.files as string[];
     expect(files.filter((f) => f !== 'bin')).toEqual(['dist', 'src', 'README.md', 'LICENSE']);
