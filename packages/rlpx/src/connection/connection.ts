@@ -119,6 +119,19 @@ export class RlpxConnection {
     if (socket.destroyed) this.#onClose();
   }
 
+  /**
+   * Bytes read from the socket so far, the handshake included: what the connection took on the
+   * wire (geth's `meteredConn`). Stays readable after close.
+   */
+  get bytesRead(): number {
+    return this.#socket.bytesRead;
+  }
+
+  /** Bytes written to the socket so far, the handshake included (see {@link RlpxConnection.bytesRead}). */
+  get bytesWritten(): number {
+    return this.#socket.bytesWritten;
+  }
+
   /** Whether the connection is closed (by {@link RlpxConnection.close}, the peer or an error). */
   get closed(): boolean {
     return this.#failure !== null || this.#socket.destroyed;
@@ -210,20 +223,21 @@ export class RlpxConnection {
   }
 
   /**
-   * Sends one message as one frame in one `socket.write`. Resolves once the socket accepted it
-   * (after `drain` if its buffer was full); later calls wait for that drain before writing.
+   * Sends one message as one frame in one `socket.write`. Resolves with the bytes the frame took
+   * on the wire once the socket accepted it (after `drain` if its buffer was full); later calls
+   * wait for that drain before writing.
    * @throws {RlpxError} `CLOSED`, `TIMEOUT` if the drain takes longer than the write timeout
    * (the connection is then closed)
    * @throws {RangeError} for an invalid code or a payload over the frame limit
    */
-  async writeMsg(code: number, payload: Uint8Array): Promise<void> {
+  async writeMsg(code: number, payload: Uint8Array): Promise<number> {
     while (this.#draining !== null) {
       this.#throwIfWriteClosed();
       await this.#draining;
     }
     this.#throwIfWriteClosed();
     const frame = this.#codec.encode(code, payload);
-    if (this.#socket.write(frame)) return;
+    if (this.#socket.write(frame)) return frame.length;
     const draining = this.#waitDrain();
     this.#draining = draining;
     try {
@@ -231,6 +245,7 @@ export class RlpxConnection {
     } finally {
       if (this.#draining === draining) this.#draining = null;
     }
+    return frame.length;
   }
 
   /**

@@ -52,6 +52,27 @@ describe('RlpxConnection over loopback', () => {
     },
   );
 
+  it('reports the wire size of each write and counts the bytes on the wire, handshake included', async () => {
+    const { initiator, recipient } = await track(pair());
+    // The EIP-8 auth and ack went over these sockets already.
+    expect(initiator.bytesWritten).toBeGreaterThan(300);
+    expect(initiator.bytesWritten).toBe(recipient.bytesRead);
+    expect(recipient.bytesWritten).toBe(initiator.bytesRead);
+    const before = { written: initiator.bytesWritten, read: recipient.bytesRead };
+    const [wireSize, got] = await Promise.all([
+      initiator.writeMsg(0x10, pattern(1000, 1)),
+      recipient.readMsg(),
+    ]);
+    // header 16 + header MAC 16 + body (code, payload) padded to 16 + frame MAC 16
+    expect(wireSize).toBe(32 + Math.ceil((1 + 1000) / 16) * 16 + 16);
+    expect(got.size).toBe(wireSize);
+    expect(initiator.bytesWritten - before.written).toBe(wireSize);
+    expect(recipient.bytesRead - before.read).toBe(wireSize);
+    initiator.close();
+    await initiator.whenClosed();
+    expect(initiator.bytesWritten - before.written).toBe(wireSize);
+  });
+
   it('switches snappy on after a Hello exchange', async () => {
     const { initiator, recipient, initiatorKey } = await track(pair());
     const hello = {

@@ -46,7 +46,7 @@ async function settles(p: Promise<unknown>, turns = DRAIN_TURNS): Promise<boolea
 async function fillUntilStuck(
   conn: RlpxConnection,
   clock: SimulatedClock,
-): Promise<{ stuck: Promise<void>; resolved: number }> {
+): Promise<{ stuck: Promise<number>; resolved: number }> {
   for (let i = 0; i < MAX_WRITES; i++) {
     const write = conn.writeMsg(0x10, pattern(MIB, i));
     if (!(await settles(write))) return { stuck: write, resolved: i };
