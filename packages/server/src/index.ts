@@ -23,7 +23,7 @@ export type { MsgPipeEnd, MsgPipeOptions } from './msg-pipe.ts';
 export { msgPipe } from './msg-pipe.ts';
 export { NetRestrict } from './netrestrict.ts';
 export type { NodeSource, SignalOptions } from './node-source.ts';
-export type { Peer, PeerEnd } from './peer/peer.ts';
+export type { Peer, PeerEnd, PeerTraffic } from './peer/peer.ts';
 export type {
   Cap,
   Msg,
@@ -54,6 +54,15 @@ export type {
   ServerEvents,
 } from './server/events.ts';
 export type { NodeInfo, PeerInfo } from './server/info.ts';
+export type {
+  ConnectionCounts,
+  ConnectionErrorClass,
+  DurationHistogram,
+  MessageTraffic,
+  ProtocolTraffic,
+  ServerMetrics,
+} from './server/metrics.ts';
+export { CONNECTION_ERROR, HANDSHAKE_BUCKETS_SECONDS } from './server/metrics.ts';
 export { Server } from './server/server.ts';
 export type { DiscReasonName } from './wire/disc-reason.ts';
 export { DiscReason, discReasonName, discReasonText, isDiscReason } from './wire/disc-reason.ts';

@@ -16,7 +16,8 @@ import type { NodeId } from '@ethp2p/enode';
 import { type RlpxConnection, RlpxError, type RlpxMessage } from '@ethp2p/rlpx';
 import type { MatchedProtocol } from '../caps.ts';
 import { discReasonForError, PeerError } from '../errors.ts';
-import type { Cap, ProtocolPeer } from '../protocol.ts';
+import type { Cap, Protocol, ProtocolPeer } from '../protocol.ts';
+import type { MessageCounters } from '../server/metrics.ts';
 import { BASE_PROTOCOL_LENGTH, BaseMsgCode, PING_INTERVAL_MS } from '../wire/constants.ts';
 import { DiscReason, discReasonText, isDiscReason } from '../wire/disc-reason.ts';
 import { decodeDisconnect } from '../wire/disconnect.ts';
@@ -48,6 +49,18 @@ export interface PeerMsgEvent {
   readonly size: number;
 }
 
+/** What went over one peer's connection. */
+export interface PeerTraffic {
+  /** Bytes read from the socket, RLPx handshake included. */
+  readonly ingressBytes: number;
+  /** Bytes written to the socket, RLPx handshake included. */
+  readonly egressBytes: number;
+  /** Subprotocol messages received. */
+  readonly ingressMessages: number;
+  /** Subprotocol messages sent. */
+  readonly egressMessages: number;
+}
+
 /** Options of {@link Peer}. */
 export interface PeerOptions {
   /** The connection, after the Hello exchange (snappy already set). The peer owns it now. */
@@ -63,6 +76,8 @@ export interface PeerOptions {
   readonly log?: Logger;
   /** Called for every subprotocol message sent or received. */
   readonly onMsg?: (event: PeerMsgEvent) => void;
+  /** The counters each matched protocol's messages go to (the server's; none by default). */
+  readonly counters?: (protocol: Protocol) => MessageCounters | undefined;
 }
 
 /**
@@ -99,6 +114,8 @@ export class Peer implements ProtocolPeer {
   readonly #endedPromise: Promise<void>;
   #pingTimer: Timer | null = null;
   #started = false;
+  #ingressMessages = 0;
+  #egressMessages = 0;
 
   constructor(options: PeerOptions) {
     const { conn, remoteHello } = options;
@@ -118,10 +135,27 @@ export class Peer implements ProtocolPeer {
     this.matched = options.matched;
     this.#clock = options.clock ?? systemClock;
     this.#onMsg = options.onMsg;
-    this.#rws = options.matched.map((m) => new ProtoRw(m, (code, data) => this.#write(code, data)));
+    this.#rws = options.matched.map((m) => {
+      const rw: ProtoRw = new ProtoRw(
+        m,
+        (code, data) => this.#write(code, data, rw),
+        options.counters?.(m.protocol),
+      );
+      return rw;
+    });
     this.#endedPromise = new Promise<void>((resolve) => {
       this.#ended = resolve;
     });
+  }
+
+  /** What went over the connection so far (read at any time, also after the end). */
+  get traffic(): PeerTraffic {
+    return {
+      ingressBytes: this.#conn.bytesRead,
+      egressBytes: this.#conn.bytesWritten,
+      ingressMessages: this.#ingressMessages,
+      egressMessages: this.#egressMessages,
+    };
   }
 
   /** How the peer ended, or null while it runs. */
@@ -196,7 +230,7 @@ export class Peer implements ProtocolPeer {
   }
 
   async #handle(msg: RlpxMessage): Promise<void> {
-    const { code, data } = msg;
+    const { code, data, size } = msg;
     if (code === BaseMsgCode.Ping) {
       await this.#writeBase(BaseMsgCode.Pong);
       return;
@@ -206,7 +240,7 @@ export class Peer implements ProtocolPeer {
       throw new PeerError(reason, undefined, { remoteRequested: true });
     }
     if (code < BASE_PROTOCOL_LENGTH) return; // Pong, a late Hello, reserved codes: ignored
-    const rw = this.#rws.find((r) => r.owns(code));
+    const rw = this.#owner(code);
     if (rw === undefined) {
       throw new PeerError(
         DiscReason.ProtocolError,
@@ -214,6 +248,8 @@ export class Peer implements ProtocolPeer {
       );
     }
     const local = code - rw.offset;
+    this.#ingressMessages++;
+    rw.counters?.ingress(local, size);
     this.#emit('receive', rw, local, data.length);
     await rw.deliver({ code: local, data, size: data.length, receivedAt: this.#clock.now() });
   }
@@ -255,19 +291,30 @@ export class Peer implements ProtocolPeer {
     await this.#write(code, EMPTY_LIST).catch(() => {});
   }
 
-  /** Writes one message; a connection failure ends the peer (NetworkError) and is rethrown. */
-  async #write(code: number, data: Uint8Array): Promise<void> {
+  /** The protocol stream that owns wire code `code`, if any. */
+  #owner(code: number): ProtoRw | undefined {
+    for (const rw of this.#rws) if (rw.owns(code)) return rw;
+    return undefined;
+  }
+
+  /**
+   * Writes one message (of protocol stream `rw`, or of the base protocol); a connection failure
+   * ends the peer (NetworkError) and is rethrown.
+   */
+  async #write(code: number, data: Uint8Array, rw?: ProtoRw): Promise<void> {
+    let wireSize: number;
     try {
-      await this.#conn.writeMsg(code, data);
+      wireSize = await this.#conn.writeMsg(code, data);
     } catch (err) {
       // A RangeError (an oversize payload) is the caller's bug: the connection is fine.
       if (err instanceof RlpxError) this.#finish(this.#connFailure(err));
       throw err;
     }
-    if (code >= BASE_PROTOCOL_LENGTH) {
-      const rw = this.#rws.find((r) => r.owns(code));
-      if (rw !== undefined) this.#emit('send', rw, code - rw.offset, data.length);
-    }
+    if (rw === undefined) return;
+    const local = code - rw.offset;
+    this.#egressMessages++;
+    rw.counters?.egress(local, wireSize);
+    this.#emit('send', rw, local, data.length);
   }
 
   /**

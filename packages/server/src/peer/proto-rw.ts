@@ -8,6 +8,7 @@ import { MsgError } from '../errors.ts';
 import { MsgChannel } from '../msg-channel.ts';
 import { checkMsg } from '../msg-pipe.ts';
 import type { Msg, MsgReadWriter, Protocol } from '../protocol.ts';
+import type { MessageCounters } from '../server/metrics.ts';
 
 /** Writes a message with its wire code; rejects (after ending the peer) if the write fails. */
 export type WireWriter = (wireCode: number, data: Uint8Array) => Promise<void>;
@@ -23,12 +24,15 @@ export class ProtoRw implements MsgReadWriter {
   readonly protocol: Protocol;
   /** The wire code of the protocol's code 0. */
   readonly offset: number;
+  /** The server's counters of this protocol's messages, if it keeps them. */
+  readonly counters: MessageCounters | undefined;
   readonly #inbox = new MsgChannel<Msg>();
   readonly #write: WireWriter;
 
-  constructor(matched: MatchedProtocol, write: WireWriter) {
+  constructor(matched: MatchedProtocol, write: WireWriter, counters?: MessageCounters) {
     this.protocol = matched.protocol;
     this.offset = matched.offset;
+    this.counters = counters;
     this.#write = write;
   }
 

@@ -21,7 +21,9 @@ import type { Protocol } from '../protocol.ts';
 import { DiscReason } from '../wire/disc-reason.ts';
 import type { Hello } from '../wire/hello.ts';
 import { addPeerCheck, type ConnFlags, postHandshakeCheck } from './checkpoints.ts';
+import { connectionErrorClass, type SetupStage } from './connection-errors.ts';
 import { formatHostPort } from './info.ts';
+import type { ServerCounters } from './metrics.ts';
 import type { PeerTable } from './peer-table.ts';
 
 /** A connection that passed every checkpoint, ready to become a peer. */
@@ -32,6 +34,8 @@ export interface AcceptedConnection {
   readonly matched: readonly MatchedProtocol[];
   readonly flags: ConnFlags;
   readonly node: Node;
+  /** Clock time the TCP connection was accepted or the dial started, in ms. */
+  readonly startedAt: number;
 }
 
 /** What {@link setupConnection} reads from the server. */
@@ -44,6 +48,8 @@ export interface SetupContext {
   readonly privateKey: Uint8Array;
   /** Time allowed for the RLPx handshake, and again for Hello. */
   readonly handshakeTimeoutMs: number;
+  /** Counts attempts, failures by class and the bytes of failed connections. */
+  readonly counters: ServerCounters;
   isTrusted(idHex: string): boolean;
   /** True once the server is stopping: new peers are refused with ClientQuitting. */
   stopping(): boolean;
@@ -74,18 +80,24 @@ export async function acceptInbound(
   socket: Socket,
   signal: AbortSignal,
 ): Promise<void> {
+  const startedAt = ctx.clock.now();
+  ctx.counters.attempt(true);
+  let conn: RlpxConnection | undefined;
   try {
-    const conn = await accept(socket, {
+    conn = await accept(socket, {
       privateKey: ctx.privateKey,
       signal,
       clock: ctx.clock,
       handshakeTimeoutMs: ctx.handshakeTimeoutMs,
     });
-    await setupConnection(ctx, conn, undefined, signal);
+    await setupConnection(ctx, conn, undefined, signal, startedAt);
   } catch (err) {
     ctx.logger.debug('inbound connection failed', { err: String(err) });
+    // A failure after the RLPx handshake was counted (bytes included) by setupConnection.
+    if (conn === undefined) ctx.counters.failed(true, connectionErrorClass(err, 'rlpx'));
     socket.destroy();
     if (!socket.closed) await once(socket, 'close');
+    if (conn === undefined) ctx.counters.closed(socket.bytesRead, socket.bytesWritten);
   }
 }
 
@@ -108,18 +120,24 @@ export async function dialNode(
   if (host === undefined || node.tcp === undefined) {
     throw new DialError('NOT_DIALABLE', 'node has no TCP endpoint');
   }
+  const startedAt = ctx.clock.now();
+  ctx.counters.attempt(false);
   const conn = await connect(host, node.tcp, node.publicKey, {
     privateKey: ctx.privateKey,
     signal,
     clock: ctx.clock,
     handshakeTimeoutMs: ctx.handshakeTimeoutMs,
+  }).catch((err: unknown) => {
+    ctx.counters.failed(false, connectionErrorClass(err, 'rlpx'));
+    throw err;
   });
-  await setupConnection(ctx, conn, { dest: node, static: flags.static }, signal);
+  await setupConnection(ctx, conn, { dest: node, static: flags.static }, signal, startedAt);
 }
 
 /**
  * Takes `conn` through the checkpoints and Hello; on success `ctx.launch` has added the peer.
- * `dest` is the node we dialed (undefined for inbound connections).
+ * `dest` is the node we dialed (undefined for inbound connections); `startedAt` the clock time
+ * the TCP connection was accepted or the dial started (for the handshake duration).
  * @throws {PeerError} with the reason the connection was refused (by us or by the remote), or
  * the error that broke it; the connection is closed and its socket gone by then
  */
@@ -128,6 +146,7 @@ export async function setupConnection(
   conn: RlpxConnection,
   dial: { readonly dest: Node; readonly static: boolean } | undefined,
   signal: AbortSignal,
+  startedAt: number,
 ): Promise<void> {
   const inbound = dial === undefined;
   const idHex = nodeIdToHex(conn.remoteId);
@@ -137,6 +156,7 @@ export async function setupConnection(
     static: dial?.static ?? false,
   });
   let pending = false;
+  let stage: SetupStage = 'checks';
   try {
     const early = ctx.stopping()
       ? DiscReason.ClientQuitting
@@ -146,11 +166,13 @@ export async function setupConnection(
       ctx.inboundPending(conn.remoteId, true);
       pending = true;
     }
+    stage = 'hello';
     const remoteHello = await exchangeHello(conn, ctx.hello, {
       clock: ctx.clock,
       timeoutMs: ctx.handshakeTimeoutMs,
       signal,
     });
+    stage = 'checks';
     const matched = matchProtocols(ctx.protocols, remoteHello.caps);
     const late = ctx.stopping()
       ? DiscReason.ClientQuitting
@@ -164,8 +186,10 @@ export async function setupConnection(
       matched,
       flags: flags(),
       node,
+      startedAt,
     });
   } catch (err) {
+    ctx.counters.failed(inbound, connectionErrorClass(err, stage));
     throw await refuse(ctx, conn, inbound, err, signal);
   } finally {
     if (pending) ctx.inboundPending(conn.remoteId, false);
@@ -192,6 +216,7 @@ async function refuse(
   if (remoteRequested) conn.close();
   else await sendDisconnect(conn, reason, { clock: ctx.clock });
   await conn.whenClosed();
+  ctx.counters.closed(conn.bytesRead, conn.bytesWritten);
   ctx.logger.debug('connection refused', { remoteAddress, inbound, reason, remoteRequested });
   ctx.failed({ id: conn.remoteId, inbound, remoteAddress, reason, remoteRequested, error: err });
   return err instanceof PeerError ? err : new PeerError(reason, undefined, { cause: err });

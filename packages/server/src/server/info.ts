@@ -4,6 +4,7 @@
  * @module
  */
 import { type Node, type NodeId, nodeIdToHex } from '@ethp2p/enode';
+import type { PeerTraffic } from '../peer/peer.ts';
 import type { Cap, Protocol } from '../protocol.ts';
 
 /** This node, as `admin_nodeInfo` shows it. */
@@ -54,6 +55,8 @@ export interface PeerInfo {
    * undefined (its handshake is not done), or `'unknown'` when it has no `peerInfo` (geth).
    */
   readonly protocols: Readonly<Record<string, unknown>>;
+  /** Bytes on the wire and subprotocol messages so far (not in geth's `admin_peers`). */
+  readonly traffic: PeerTraffic;
 }
 
 /** What {@link buildNodeInfo} reads. */
@@ -79,6 +82,7 @@ export interface PeerInfoInput {
   readonly static: boolean;
   /** The protocols running with the peer. */
   readonly protocols: readonly Protocol[];
+  readonly traffic: PeerTraffic;
 }
 
 /** The `admin_nodeInfo` view of the local node. */
@@ -122,6 +126,7 @@ export function buildPeerInfo(input: PeerInfoInput): PeerInfo {
       static: input.static,
     },
     protocols,
+    traffic: input.traffic,
   };
 }
 

@@ -4,17 +4,22 @@
  * @module
  */
 import type { Node } from '@ethp2p/enode';
+import type { RlpxConnection } from '@ethp2p/rlpx';
 import type { Peer } from '../peer/peer.ts';
 import type { CheckpointState } from './checkpoints.ts';
 
 /** One connected peer and its connection's flags. */
 export interface PeerEntry {
   readonly peer: Peer;
+  /** The peer's connection (for its byte counts). */
+  readonly conn: RlpxConnection;
   /** The node we dialed, or the remote key and TCP address of an inbound connection. */
   readonly node: Node;
   readonly inbound: boolean;
   /** We dialed it as a static node. */
   readonly static: boolean;
+  /** Clock time it became a peer, in ms. */
+  readonly addedAt: number;
 }
 
 /** Limits the checkpoints compare against. */

@@ -37,6 +37,7 @@ import {
 } from './info.ts';
 import { Listener } from './listener.ts';
 import { FALLBACK_IP, prepareLocalNode } from './local-node.ts';
+import { ServerCounters, type ServerMetrics } from './metrics.ts';
 import { type PeerEntry, PeerTable } from './peer-table.ts';
 
 type State = 'new' | 'starting' | 'running' | 'stopped';
@@ -80,6 +81,8 @@ export class Server {
   readonly #scheduler: DialScheduler;
   readonly #hello: Hello;
   readonly #setup: SetupContext;
+  /** Traffic and connection counters: changed by the connection setup, the peers and #runPeer. */
+  readonly #counters: ServerCounters;
   #state: State = 'new';
   #starting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
@@ -104,6 +107,7 @@ export class Server {
       maxInboundConns: config.maxInboundConns,
     });
     for (const node of config.trustedNodes) this.#trusted.add(nodeIdToHex(node.id));
+    this.#counters = new ServerCounters(config.protocols);
     this.#hello = {
       version: BASE_PROTOCOL_VERSION,
       name: config.name,
@@ -184,6 +188,21 @@ export class Server {
   /** The dial scheduler's counters. */
   get dialMetrics(): DialMetrics {
     return this.#scheduler.metrics;
+  }
+
+  /**
+   * A snapshot of the traffic and connection counters (geth `p2p/metrics.go`): peers in and
+   * out, bytes on the wire, dials and serves with their error classes, handshake durations and
+   * messages per protocol, version and code. Cheap to read; a scrape reads it each time.
+   */
+  get metrics(): ServerMetrics {
+    const live = [...this.#table.entries()].map((e) => ({
+      inbound: e.inbound,
+      addedAt: e.addedAt,
+      bytesRead: e.conn.bytesRead,
+      bytesWritten: e.conn.bytesWritten,
+    }));
+    return this.#counters.snapshot(live, this.#config.clock.now());
   }
 
   /**
@@ -360,6 +379,7 @@ export class Server {
         trusted: this.#trusted.has(nodeIdToHex(e.peer.id)),
         static: e.static,
         protocols: e.peer.matched.map((m) => m.protocol),
+        traffic: e.peer.traffic,
       }),
     );
   }
@@ -392,6 +412,7 @@ export class Server {
       logger: config.logger,
       privateKey: config.privateKey,
       handshakeTimeoutMs: config.handshakeTimeoutMs,
+      counters: this.#counters,
       isTrusted: (idHex) => this.#trusted.has(idHex),
       stopping: () => this.#state !== 'running',
       inboundPending: (id, pending) => {
@@ -414,15 +435,20 @@ export class Server {
       inbound: flags.inbound,
       clock: config.clock,
       log: config.logger,
+      counters: (protocol) => this.#counters.messages(protocol),
       ...(config.enableMsgEvents ? { onMsg: (e) => this.#emit('peer:msg', { peer, ...e }) } : {}),
     });
+    const now = config.clock.now();
     const entry: PeerEntry = {
       peer,
+      conn,
       node: accepted.node,
       inbound: flags.inbound,
       static: flags.static,
+      addedAt: now,
     };
     this.#table.add(idHex, entry);
+    this.#counters.succeeded(flags.inbound, now - accepted.startedAt);
     const dialed = flags.inbound ? 'inbound' : flags.static ? 'static' : 'dynamic';
     this.#scheduler.peerAdded(accepted.node, { dialed });
     void this.#tasks.spawn(this.#runPeer(idHex, entry, conn));
@@ -433,6 +459,9 @@ export class Server {
   async #runPeer(idHex: string, entry: PeerEntry, conn: RlpxConnection): Promise<void> {
     const end = await entry.peer.run();
     await conn.whenClosed();
+    // In the same turn as the removal, so a snapshot counts its bytes exactly once.
+    this.#counters.closed(conn.bytesRead, conn.bytesWritten);
+    this.#counters.peerEnded(entry.inbound, this.#config.clock.now() - entry.addedAt);
     this.#table.remove(idHex, entry);
     this.#scheduler.peerRemoved(entry.node);
     this.#config.logger.debug('peer removed', { id: idHex, reason: end.reason });

@@ -72,6 +72,7 @@ describe('buildPeerInfo', () => {
         proto('snap', 1, { peerInfo: () => undefined }),
         proto('les', 4),
       ],
+      traffic: { ingressBytes: 900, egressBytes: 800, ingressMessages: 3, egressMessages: 2 },
     });
     expect(info).toEqual({
       enode: node.enodeUrl(),
@@ -86,6 +87,7 @@ describe('buildPeerInfo', () => {
         static: false,
       },
       protocols: { eth: { id: nodeIdToHex(node.id) }, snap: 'handshake', les: 'unknown' },
+      traffic: { ingressBytes: 900, egressBytes: 800, ingressMessages: 3, egressMessages: 2 },
     });
   });
 });
