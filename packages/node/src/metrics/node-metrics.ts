@@ -1,0 +1,80 @@
+/**
+ * `NodeMetrics`: the node's Prometheus registry (prom-client): the server's and discovery's
+ * counters under geth's names, and the process metrics of prom-client's
+ * `collectDefaultMetrics`. Values are read from their owners once per scrape.
+ * @module
+ */
+import type { DiscoveryMetrics } from '@ethp2p/discovery';
+import type { Node, NodeId } from '@ethp2p/enode';
+import type { ServerMetrics } from '@ethp2p/server';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { type DiscoverySnapshot, registerDiscoveryMetrics } from './discovery-metrics.ts';
+import { registerNewMessageNames, registerServerMetrics } from './server-metrics.ts';
+
+/** Where {@link NodeMetrics} reads from; each is asked once per scrape. */
+export interface MetricsSources {
+  /** The devp2p server (a `Server`), once it runs. */
+  server(): { readonly metrics: ServerMetrics } | undefined;
+  /** Discovery (a `DiscoveryV4`), once it runs; undefined when it is off. */
+  discovery(): DiscoverySource | undefined;
+}
+
+/** What the metrics read from discovery: a `DiscoveryV4` has it. */
+export interface DiscoverySource {
+  readonly metrics: DiscoveryMetrics;
+  nodes(): Node[];
+  readonly localNode: { readonly id: NodeId };
+}
+
+/** Options of {@link NodeMetrics}. */
+export interface NodeMetricsOptions {
+  readonly sources: MetricsSources;
+  /** Add prom-client's process metrics (CPU, memory, event loop, GC; default true). */
+  readonly processMetrics?: boolean;
+}
+
+/**
+ * The registry of one node. {@link NodeMetrics.scrape} takes one snapshot of every owner and
+ * renders the text exposition from it; the counters stay with their owners (the server,
+ * discovery), so nothing is counted twice and a scrape never changes them.
+ */
+export class NodeMetrics {
+  /** The prom-client registry (for callers that add their own metrics). */
+  readonly registry: Registry = new Registry();
+  readonly #sources: MetricsSources;
+  readonly #messageNames = new Set<string>();
+  #server: ServerMetrics | undefined;
+  #discovery: DiscoverySnapshot | undefined;
+
+  constructor(options: NodeMetricsOptions) {
+    this.#sources = options.sources;
+    registerServerMetrics(this.registry, () => this.#server);
+    registerDiscoveryMetrics(this.registry, () => this.#discovery);
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The `Content-Type` of {@link NodeMetrics.scrape}'s text. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** Every metric in the Prometheus text format, from one snapshot of each owner. */
+  async scrape(): Promise<string> {
+    const server = this.#sources.server();
+    const discovery = this.#sources.discovery();
+    this.#server = server?.metrics;
+    this.#discovery =
+      discovery === undefined
+        ? undefined
+        : { metrics: discovery.metrics, nodes: discovery.nodes(), self: discovery.localNode.id };
+    if (this.#server !== undefined) {
+      registerNewMessageNames(this.registry, this.#server, this.#messageNames, () => this.#server);
+    }
+    try {
+      return await this.registry.metrics();
+    } finally {
+      this.#server = undefined;
+      this.#discovery = undefined;
+    }
+  }
+}
