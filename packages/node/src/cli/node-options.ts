@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { type Node, normalizeIp } from '@ethp2p/enode';
 import type { ChainReader } from '@ethp2p/eth';
 import { type NatOption, NetRestrict } from '@ethp2p/server';
+import { DEFAULT_METRICS_ADDR, DEFAULT_METRICS_PORT } from '../metrics/metrics-server.ts';
 import { loadChainFiles, NETWORK_NAMES, type NetworkName, networkChain } from '../node/chain.ts';
 import {
   clientName,
@@ -134,6 +135,23 @@ export const NODE_OPTIONS: OptionSpecs = {
     valueName: 'path',
     description: 'write log lines to this file (appended) instead of stderr',
   },
+  metrics: {
+    type: 'boolean',
+    description:
+      'serve Prometheus metrics at /debug/metrics/prometheus and /metrics (own HTTP server)',
+  },
+  'metrics.addr': {
+    type: 'string',
+    valueName: 'ip',
+    default: DEFAULT_METRICS_ADDR,
+    description: 'metrics HTTP server listening interface (with --metrics)',
+  },
+  'metrics.port': {
+    type: 'string',
+    valueName: 'port',
+    default: String(DEFAULT_METRICS_PORT),
+    description: 'metrics HTTP server listening port (with --metrics); 0 picks a free one',
+  },
   'status.interval': {
     type: 'string',
     valueName: 'duration',
@@ -208,6 +226,7 @@ export async function nodeCommandConfig(given: OptionValues): Promise<NodeComman
       ...(identity === undefined ? {} : { name: clientName(identity) }),
       noDial: o.boolean('nodial'),
       statusIntervalMs: o.duration('status.interval') ?? STATUS_INTERVAL_MS,
+      ...metricsOf(o),
     },
     verbosity: o.integer('verbosity', 0, 5) ?? DEFAULT_VERBOSITY,
     logFormat: logFormatOf(o),
@@ -285,6 +304,17 @@ function netRestrictOf(o: OptionValues): string[] | undefined {
     throw usageError(`${o.origin('netrestrict')}: ${(err as Error).message}`);
   }
   return cidrs;
+}
+
+/** `--metrics` with its address and port, or nothing when off. */
+function metricsOf(o: OptionValues): Pick<FullNodeOptions, 'metrics'> {
+  if (!o.boolean('metrics')) return {};
+  const text = o.string('metrics.addr') ?? DEFAULT_METRICS_ADDR;
+  const host = normalizeIp(text);
+  if (host === undefined) {
+    throw usageError(`${o.origin('metrics.addr')}: expected an IP address, got '${text}'`);
+  }
+  return { metrics: { host, port: o.port('metrics.port') ?? DEFAULT_METRICS_PORT } };
 }
 
 function logFormatOf(o: OptionValues): LogFormat {

@@ -26,7 +26,11 @@ start that fails (a port in use, a bad --listen.ip) removes what it created.
 --nodekey <file> (read, never written) or --nodekeyhex <hex> replace the datadir's nodekey.
 
 geth's flag names work where ethp2p has the feature: --nodekey, --nodekeyhex, --identity,
---maxpendpeers, --netrestrict (peers and discovery), --verbosity, --log.file.
+--maxpendpeers, --netrestrict (peers and discovery), --verbosity, --log.file, --metrics.
+
+--metrics serves Prometheus metrics (geth's p2p names, discovery, process) on their own HTTP
+server at http://127.0.0.1:6060/debug/metrics/prometheus (geth's path) and /metrics; move it with
+--metrics.addr and --metrics.port.
 
 Built-in networks run at their genesis block: ethp2p ships no chain data, so the node announces
 head = genesis with the network's genesis hash and fork ID. Live peers accept that Status, but
@@ -44,6 +48,7 @@ export const NODE_COMMAND: CommandSpec = {
     'ethp2p node --network sepolia',
     'ethp2p node --genesis genesis.json --chain chain.rlp --datadir ./n1 --port 30305 --nodiscover',
     'ethp2p node --datadir ./n2 --port 0 --bootnodes enode://<128 hex>@127.0.0.1:30305',
+    'ethp2p node --network sepolia --metrics --metrics.port 6060',
   ],
   run: runNode,
 };

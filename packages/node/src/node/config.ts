@@ -82,6 +82,11 @@ export interface FullNodeOptions {
   readonly logger?: Logger;
   /** Runs every timer of the node and its components (default: the system clock). */
   readonly clock?: Clock;
+  /**
+   * Serve Prometheus metrics (geth `--metrics`) on their own HTTP server: host (default
+   * `127.0.0.1`) and port (default 6060; 0 lets the OS pick). Off when undefined.
+   */
+  readonly metrics?: { readonly host?: string; readonly port?: number };
   /** Overrides of discovery's defaults (tests shorten the revalidation interval). */
   readonly discoveryConfig?: Partial<DiscoveryConfig>;
 }

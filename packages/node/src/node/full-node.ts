@@ -12,6 +12,7 @@ import { type ChainReader, ETH_ENR_KEY, ethEnrEntry, forkId, PeerSet } from '@et
 import { MemoryTxPool } from '@ethp2p/eth/chain';
 import type { DialFailedEvent, Server } from '@ethp2p/server';
 import { EventEmitter } from 'eventemitter3';
+import { METRICS_PATHS, type MetricsServer, serveNodeMetrics } from '../metrics/metrics-server.ts';
 import {
   createDiscovery,
   createServer,
@@ -82,6 +83,7 @@ export class FullNode {
   #stopping: Promise<void> | undefined;
   #server: Server | undefined;
   #discovery: DiscoveryV4 | undefined;
+  #metricsServer: MetricsServer | undefined;
   readonly #traffic: Traffic = { bytesIn: 0, bytesOut: 0 };
   #lastDialError: LastDialError | undefined;
 
@@ -111,6 +113,15 @@ export class FullNode {
   /** Discovery, once started (undefined when it is off). */
   get discovery(): DiscoveryV4 | undefined {
     return this.#discovery;
+  }
+
+  /**
+   * The Prometheus endpoint (`http://127.0.0.1:6060/debug/metrics/prometheus`; `/metrics` works
+   * too) once started with the `metrics` option, with the bound port; undefined otherwise.
+   */
+  get metricsUrl(): string | undefined {
+    const m = this.#metricsServer;
+    return m === undefined ? undefined : `${m.url}${METRICS_PATHS[0]}`;
   }
 
   /** Whether the node runs (between a successful `start()` and `stop()`). */
@@ -270,6 +281,8 @@ export class FullNode {
       tcpPort,
     );
     this.#checkStopping();
+    if (o.metrics !== undefined) await this.#startMetrics(o.metrics);
+    this.#checkStopping();
     await this.#discovery?.start();
     this.#startTicker();
     started = true;
@@ -309,6 +322,15 @@ export class FullNode {
       undo();
     });
     return server;
+  }
+
+  /** Serves the metrics of the server and discovery. @throws {NodeError} */
+  async #startMetrics(options: NonNullable<FullNodeOptions['metrics']>): Promise<void> {
+    const sources = { server: () => this.#server, discovery: () => this.#discovery };
+    const server = await serveNodeMetrics(sources, options, this.#log);
+    this.#closers.push(() => server.close());
+    this.#metricsServer = server;
+    this.#log.info('metrics server started', { url: this.metricsUrl });
   }
 
   #startTicker(): void {
