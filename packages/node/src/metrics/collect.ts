@@ -11,48 +11,51 @@ export type Series = readonly [labels: Readonly<Record<string, string>>, value: 
 /** What a metric reads at scrape time: a single value, or labelled series; undefined is none. */
 export type Reader = () => number | readonly Series[] | undefined;
 
-/** Registers a counter (a value that only grows, kept by its owner) read at scrape time. */
-export function counterOf(
+/**
+ * Registers a metric read at scrape time: a `counter` (a count that only grows, kept by its
+ * owner) or a `gauge`.
+ */
+export function scraped(
+  kind: 'counter' | 'gauge',
   registry: Registry,
   name: string,
   help: string,
   read: Reader,
   labelNames: readonly string[] = [],
 ): void {
-  new Counter({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
-    collect(): void {
-      this.reset();
-      const v = read();
-      if (v === undefined) return;
-      if (typeof v === 'number') this.inc(v);
-      else for (const [labels, value] of v) this.inc(labels, value);
-    },
-  });
+  const config = { name, help, labelNames, registers: [registry] };
+  if (kind === 'counter') {
+    new Counter({
+      ...config,
+      collect(): void {
+        this.reset();
+        forEachSeries(read(), (labels, value) => this.inc(labels, value));
+      },
+    });
+  } else {
+    new Gauge({
+      ...config,
+      collect(): void {
+        this.reset();
+        forEachSeries(read(), (labels, value) => this.set(labels, value));
+      },
+    });
+  }
 }
 
-/** Registers a gauge read at scrape time. */
-export function gaugeOf(
-  registry: Registry,
-  name: string,
-  help: string,
-  read: Reader,
-  labelNames: readonly string[] = [],
+/** A reader of one number of an owner's snapshot: 0 while there is none. */
+export function field<T>(snapshot: () => T | undefined, pick: (t: T) => number): () => number {
+  return () => {
+    const s = snapshot();
+    return s === undefined ? 0 : pick(s);
+  };
+}
+
+function forEachSeries(
+  v: ReturnType<Reader>,
+  put: (labels: Readonly<Record<string, string>>, value: number) => void,
 ): void {
-  new Gauge({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
-    collect(): void {
-      this.reset();
-      const v = read();
-      if (v === undefined) return;
-      if (typeof v === 'number') this.set(v);
-      else for (const [labels, value] of v) this.set(labels, value);
-    },
-  });
+  if (v === undefined) return;
+  if (typeof v === 'number') put({}, v);
+  else for (const [labels, value] of v) put(labels, value);
 }

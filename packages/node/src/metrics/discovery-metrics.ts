@@ -7,7 +7,7 @@
 import type { DiscoveryMetrics } from '@ethp2p/discovery';
 import { logDistance, type Node, type NodeId } from '@ethp2p/enode';
 import type { Registry } from 'prom-client';
-import { counterOf, gaugeOf, type Series } from './collect.ts';
+import { type Series, scraped } from './collect.ts';
 import { gethName } from './names.ts';
 
 /** geth's table shape (`p2p/discover/table.go`): 17 buckets; distances up to 239 share bucket 0. */
@@ -46,21 +46,24 @@ export function registerDiscoveryMetrics(
     return counted.buckets;
   };
   for (let i = 0; i < N_BUCKETS; i++) {
-    gaugeOf(
+    scraped(
+      'gauge',
       registry,
       gethName(`discover/bucket/${i}/count`),
       `nodes in discovery table bucket ${i}`,
       () => buckets()[i] ?? 0,
     );
   }
-  gaugeOf(
+  scraped(
+    'gauge',
     registry,
     'ethp2p_discover_table_nodes',
     'nodes in the discovery table',
     () => snap()?.nodes.length ?? 0,
   );
   const m = (): DiscoveryMetrics | undefined => snap()?.metrics;
-  counterOf(
+  scraped(
+    'counter',
     registry,
     'ethp2p_discover_packets_total',
     'discv4 packets by direction and type (received ones counted once decoded)',
@@ -78,7 +81,8 @@ export function registerDiscoveryMetrics(
     },
     ['direction', 'type'],
   );
-  counterOf(
+  scraped(
+    'counter',
     registry,
     'ethp2p_discover_dropped_total',
     'inbound discv4 datagrams dropped, by reason',
@@ -104,5 +108,5 @@ export function registerDiscoveryMetrics(
     ],
   ] as const;
   for (const [name, help, field] of single)
-    counterOf(registry, name, help, () => m()?.[field] ?? 0);
+    scraped('counter', registry, name, help, () => m()?.[field] ?? 0);
 }

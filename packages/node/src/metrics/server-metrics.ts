@@ -5,7 +5,7 @@
  */
 import { CONNECTION_ERROR, type ConnectionCounts, type ServerMetrics } from '@ethp2p/server';
 import type { Registry } from 'prom-client';
-import { counterOf, gaugeOf, type Series } from './collect.ts';
+import { field, type Series, scraped } from './collect.ts';
 import { gethCode, gethMessageName, gethName } from './names.ts';
 import { SnapshotHistogram } from './snapshot-histogram.ts';
 
@@ -19,35 +19,37 @@ const SIDES = [
 
 /** Registers the peer, traffic, dial/serve and handshake metrics. */
 export function registerServerMetrics(registry: Registry, snap: ServerSnapshot): void {
-  const peers = (pick: (m: ServerMetrics) => number) => () => {
-    const m = snap();
-    return m === undefined ? 0 : pick(m);
-  };
-  gaugeOf(
+  const peers = (pick: (m: ServerMetrics) => number) => field(snap, pick);
+  scraped(
+    'gauge',
     registry,
     gethName('p2p/peers'),
     'connected peers',
     peers((m) => m.peers.total),
   );
-  gaugeOf(
+  scraped(
+    'gauge',
     registry,
     gethName('p2p/peers/inbound'),
     'connected peers that dialed us',
     peers((m) => m.peers.inbound),
   );
-  gaugeOf(
+  scraped(
+    'gauge',
     registry,
     gethName('p2p/peers/outbound'),
     'connected peers we dialed',
     peers((m) => m.peers.outbound),
   );
-  counterOf(
+  scraped(
+    'counter',
     registry,
     gethName('p2p/ingress'),
     'bytes read from peer connections, RLPx handshake included',
     peers((m) => m.ingressBytes),
   );
-  counterOf(
+  scraped(
+    'counter',
     registry,
     gethName('p2p/egress'),
     'bytes written to peer connections, RLPx handshake included',
@@ -88,30 +90,31 @@ function registerSide(
   what: string,
   counts: () => ConnectionCounts | undefined,
 ): void {
-  const read = (pick: (c: ConnectionCounts) => number) => () => {
-    const c = counts();
-    return c === undefined ? 0 : pick(c);
-  };
-  counterOf(
+  const read = (pick: (c: ConnectionCounts) => number) => field(counts, pick);
+  scraped(
+    'counter',
     registry,
     gethName(`p2p/${side}`),
     what,
     read((c) => c.attempts),
   );
-  counterOf(
+  scraped(
+    'counter',
     registry,
     gethName(`p2p/${side}/success`),
     `${side} that became peers`,
     read((c) => c.succeeded),
   );
-  counterOf(
+  scraped(
+    'counter',
     registry,
     gethName(`p2p/${side}/success/1min`),
     `${side} whose peer stayed connected at least a minute`,
     read((c) => c.succeededOneMinute),
   );
   for (const kind of Object.values(CONNECTION_ERROR)) {
-    counterOf(
+    scraped(
+      'counter',
       registry,
       gethName(`p2p/${side}/error/${kind}`),
       `${side} that failed: ${kind}`,
@@ -138,14 +141,16 @@ function registerMessages(registry: Registry, snap: ServerSnapshot): void {
     return out;
   };
   const labels = ['direction', 'protocol', 'version', 'code'];
-  counterOf(
+  scraped(
+    'counter',
     registry,
     'ethp2p_p2p_messages_total',
     'subprotocol messages by direction, protocol, version and code',
     series('Packets'),
     labels,
   );
-  counterOf(
+  scraped(
+    'counter',
     registry,
     'ethp2p_p2p_message_bytes_total',
     'wire bytes (frames, compressed when snappy is on) of subprotocol messages',
@@ -172,7 +177,8 @@ export function registerNewMessageNames(
           if (known.has(name)) continue;
           known.add(name);
           const field = `${direction}${packets ? 'Packets' : 'Bytes'}` as const;
-          counterOf(
+          scraped(
+            'counter',
             registry,
             name,
             `${p.protocol}/${p.version} code ${gethCode(code)} ${direction} ${packets ? 'messages' : 'wire bytes'}`,

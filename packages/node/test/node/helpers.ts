@@ -3,11 +3,12 @@
  * genesis.json + chain.rlp and loopback nodes.
  * @module
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@ethp2p/base';
 import type { MemoryChain } from '@ethp2p/eth/chain';
+import { afterAll, beforeAll } from 'vitest';
 import { generateChain } from '../../../eth/test/helpers/chain-generator.ts';
 import { loadChainFiles } from '../../src/node/chain.ts';
 import type { FullNodeOptions } from '../../src/node/config.ts';
@@ -59,4 +60,29 @@ export function loopbackNode(
       ...options.discoveryConfig,
     },
   });
+}
+
+/**
+ * For one test file: a temp dir holding a generated chain of `blocks` blocks, made before all
+ * tests and removed after them. Read `dir` and `chain` inside tests.
+ */
+export function chainFixture(blocks = 16): { readonly dir: string; readonly chain: MemoryChain } {
+  const state: { dir?: string; chain?: MemoryChain } = {};
+  beforeAll(async () => {
+    state.dir = await tempDir();
+    state.chain = await loadChain(await writeChain(state.dir, blocks));
+  });
+  afterAll(async () => {
+    if (state.dir !== undefined) await rm(state.dir, { recursive: true, force: true });
+  });
+  return {
+    get dir(): string {
+      if (state.dir === undefined) throw new Error('chainFixture: read dir inside a test');
+      return state.dir;
+    },
+    get chain(): MemoryChain {
+      if (state.chain === undefined) throw new Error('chainFixture: read chain inside a test');
+      return state.chain;
+    },
+  };
 }
