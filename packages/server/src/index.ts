@@ -24,6 +24,7 @@ export { msgPipe } from './msg-pipe.ts';
 export { NetRestrict } from './netrestrict.ts';
 export type { NodeSource, SignalOptions } from './node-source.ts';
 export type { Peer, PeerEnd, PeerTraffic } from './peer/peer.ts';
+export type { PeerRtt } from './peer/rtt.ts';
 export type {
   Cap,
   Msg,

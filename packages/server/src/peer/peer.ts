@@ -23,6 +23,7 @@ import { DiscReason, discReasonText, isDiscReason } from '../wire/disc-reason.ts
 import { decodeDisconnect } from '../wire/disconnect.ts';
 import type { Hello } from '../wire/hello.ts';
 import { ProtoRw } from './proto-rw.ts';
+import { type PeerRtt, RttTracker } from './rtt.ts';
 import { sendDisconnect } from './send-disconnect.ts';
 
 /** The payload of Ping and Pong: the empty RLP list. */
@@ -82,7 +83,7 @@ export interface PeerOptions {
 
 /**
  * A peer: created by the server after Hello and the addpeer checkpoint, then {@link Peer.run}
- * once. It answers Pings, pings every 15 s, routes each inbound subprotocol message to the
+ * once. It answers Pings, pings every 15 s (timing the Pongs: {@link Peer.rtt}), routes each inbound subprotocol message to the
  * protocol that owns its code (the read loop waits until the protocol reads it), and ends on the
  * first of: a Disconnect from the remote, a read or write failure (including 30 s of silence,
  * the connection's read idle timeout), a protocol returning or throwing, a bad message, or
@@ -113,6 +114,7 @@ export class Peer implements ProtocolPeer {
   #ended: () => void = () => {};
   readonly #endedPromise: Promise<void>;
   #pingTimer: Timer | null = null;
+  readonly #rtt = new RttTracker();
   #started = false;
   #ingressMessages = 0;
   #egressMessages = 0;
@@ -156,6 +158,14 @@ export class Peer implements ProtocolPeer {
       ingressMessages: this.#ingressMessages,
       egressMessages: this.#egressMessages,
     };
+  }
+
+  /**
+   * The round-trip time of our Pings (sent every 15 s) to their Pongs, or undefined before the
+   * first Pong.
+   */
+  get rtt(): PeerRtt | undefined {
+    return this.#rtt.rtt;
   }
 
   /** How the peer ended, or null while it runs. */
@@ -239,7 +249,11 @@ export class Peer implements ProtocolPeer {
       const reason = decodeDisconnect(data);
       throw new PeerError(reason, undefined, { remoteRequested: true });
     }
-    if (code < BASE_PROTOCOL_LENGTH) return; // Pong, a late Hello, reserved codes: ignored
+    if (code === BaseMsgCode.Pong) {
+      this.#rtt.pongReceived(this.#clock.now());
+      return;
+    }
+    if (code < BASE_PROTOCOL_LENGTH) return; // a late Hello, reserved codes: ignored
     const rw = this.#owner(code);
     if (rw === undefined) {
       throw new PeerError(
@@ -277,6 +291,7 @@ export class Peer implements ProtocolPeer {
     this.#pingTimer = this.#clock.schedule(PING_INTERVAL_MS, () => {
       this.#pingTimer = null;
       if (this.#end !== null) return;
+      this.#rtt.pingSent(this.#clock.now());
       void this.#tasks.spawn(
         this.#writeBase(BaseMsgCode.Ping).then(() => {
           this.#schedulePing();

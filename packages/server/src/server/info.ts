@@ -5,6 +5,7 @@
  */
 import { type Node, type NodeId, nodeIdToHex } from '@ethp2p/enode';
 import type { PeerTraffic } from '../peer/peer.ts';
+import type { PeerRtt } from '../peer/rtt.ts';
 import type { Cap, Protocol } from '../protocol.ts';
 
 /** This node, as `admin_nodeInfo` shows it. */
@@ -57,6 +58,11 @@ export interface PeerInfo {
   readonly protocols: Readonly<Record<string, unknown>>;
   /** Bytes on the wire and subprotocol messages so far (not in geth's `admin_peers`). */
   readonly traffic: PeerTraffic;
+  /**
+   * Ping → Pong round trip in ms, once a Pong came back (an ethp2p addition: geth has none):
+   * the last one and the smoothed one.
+   */
+  readonly rtt?: { readonly lastMs: number; readonly smoothedMs: number };
 }
 
 /** What {@link buildNodeInfo} reads. */
@@ -83,6 +89,8 @@ export interface PeerInfoInput {
   /** The protocols running with the peer. */
   readonly protocols: readonly Protocol[];
   readonly traffic: PeerTraffic;
+  /** The peer's round-trip time, if measured. */
+  readonly rtt?: PeerRtt | undefined;
 }
 
 /** The `admin_nodeInfo` view of the local node. */
@@ -127,6 +135,9 @@ export function buildPeerInfo(input: PeerInfoInput): PeerInfo {
     },
     protocols,
     traffic: input.traffic,
+    ...(input.rtt === undefined
+      ? {}
+      : { rtt: { lastMs: input.rtt.lastMs, smoothedMs: input.rtt.smoothedMs } }),
   };
 }
 

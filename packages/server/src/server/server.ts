@@ -380,6 +380,7 @@ export class Server {
         static: e.static,
         protocols: e.peer.matched.map((m) => m.protocol),
         traffic: e.peer.traffic,
+        rtt: e.peer.rtt,
       }),
     );
   }

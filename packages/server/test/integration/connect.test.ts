@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { connect as tcpConnect } from 'node:net';
 import { RLP } from '@ethereumjs/rlp';
+import { SimulatedClock } from '@ethp2p/base';
 import { waitFor } from '@ethp2p/base/testing';
 import { generatePrivateKey } from '@ethp2p/crypto';
 import { connect, type RlpxConnection } from '@ethp2p/rlpx';
@@ -76,6 +77,18 @@ describe('Server over loopback', () => {
     expect(pb?.network).toMatchObject({ inbound: true, static: false, trusted: false });
     expect(pb?.network.remoteAddress).toBe(pa?.network.localAddress);
     expect(pb?.network.localAddress).toBe(pa?.network.remoteAddress);
+  });
+
+  it('shows a peer round trip (Ping → Pong) in peersInfo once the first Pong is back', async () => {
+    const clock = new SimulatedClock(1_700_000_000_000);
+    const a = await startServer({ clock });
+    const b = await startServer();
+    await link(a, b);
+    expect(a.peersInfo()[0]?.rtt).toBeUndefined();
+    clock.advance(15_000); // a's ping timer fires; b answers at once, with no simulated time gone
+    await waitFor(() => a.peersInfo()[0]?.rtt !== undefined, { what: "a Pong to a's Ping" });
+    expect(a.peersInfo()[0]?.rtt).toEqual({ lastMs: 0, smoothedMs: 0 });
+    expect(a.peers()[0]?.rtt?.samples).toBe(1);
   });
 
   it('refuses a connection from itself with Self', async () => {

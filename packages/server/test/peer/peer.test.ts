@@ -346,6 +346,31 @@ describe('Peer over loopback RLPx', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('times the Pongs of its Pings on the injected clock', async () => {
+    const clock = new SimulatedClock();
+    const { peer, run, remote } = await setup([], { clock });
+    await waitFor(() => clock.pending === 2, { what: 'the ping and read timers' });
+    // The remote's own Ping is answered, and its unsolicited Pong is no round trip of ours.
+    await remote.writeMsg(3, EMPTY);
+    await remote.writeMsg(2, EMPTY);
+    expect((await remote.readMsg()).code).toBe(3);
+    expect(peer.rtt).toBeUndefined();
+    clock.advance(15_000);
+    expect((await remote.readMsg()).code).toBe(2);
+    clock.advance(40);
+    await remote.writeMsg(3, EMPTY);
+    await waitFor(() => peer.rtt !== undefined, { what: 'the first round trip' });
+    expect(peer.rtt).toEqual({ lastMs: 40, smoothedMs: 40, samples: 1 });
+    clock.advance(15_000 - 40);
+    expect((await remote.readMsg()).code).toBe(2);
+    clock.advance(8);
+    await remote.writeMsg(3, EMPTY);
+    await waitFor(() => peer.rtt?.samples === 2, { what: 'the second round trip' });
+    expect(peer.rtt).toEqual({ lastMs: 8, smoothedMs: 36, samples: 2 });
+    peer.disconnect(DiscReason.Requested);
+    await run;
+  });
+
   it('drops a peer silent for 30 s with ReadTimeout, announcing nothing, leaving no timer', async () => {
     const clock = new SimulatedClock();
     const { run, remote } = await setup([], { clock });

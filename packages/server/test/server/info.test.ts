@@ -92,6 +92,27 @@ describe('buildPeerInfo', () => {
   });
 });
 
+describe('buildPeerInfo rtt', () => {
+  it('shows the round trip once measured, and no rtt key before', () => {
+    const node = Node.fromPublicKey(publicKey(generatePrivateKey()), { ip: '10.0.0.2', tcp: 1 });
+    const input = {
+      id: node.id,
+      node,
+      name: 'x',
+      caps: [],
+      localAddress: 'a',
+      remoteAddress: 'b',
+      inbound: false,
+      trusted: false,
+      static: false,
+      protocols: [],
+    };
+    expect('rtt' in buildPeerInfo(input)).toBe(false);
+    const rtt = { lastMs: 12, smoothedMs: 30.5, samples: 3 };
+    expect(buildPeerInfo({ ...input, rtt }).rtt).toEqual({ lastMs: 12, smoothedMs: 30.5 });
+  });
+});
+
 describe('formatHostPort', () => {
   it('brackets IPv6', () => {
     expect(formatHostPort('127.0.0.1', 1)).toBe('127.0.0.1:1');
