@@ -129,6 +129,12 @@ describe('the packed packages', () => {
       );
       expect(files, tarball).toContain('package/dist/index.d.ts');
       expect(files, tarball).toContain('package/src/index.ts');
+      if (basename(tarball).startsWith('ethp2p-node-')) {
+        // The dashboard's page is read from src/ at run time, by the sources and the build alike.
+        for (const asset of ['index.html', 'dashboard.js', 'dashboard.css']) {
+          expect(files, tarball).toContain(`package/src/dashboard/assets/${asset}`);
+        }
+      }
       expect(
         files.filter((f) => /^package\/test\/|\.test\.|tsbuildinfo/.test(f)),
         tarball,
