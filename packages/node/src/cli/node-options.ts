@@ -19,6 +19,7 @@ import { defaultDatadir } from '../node/datadir.ts';
 import { DEFAULT_VERBOSITY, LOG_FORMAT, type LogFormat } from '../node/logger.ts';
 import { STATUS_INTERVAL_MS } from '../node/status.ts';
 import type { OptionSpecs, OptionValues } from './args.ts';
+import { DASHBOARD_OPTIONS, type DashboardListen, dashboardListenOf } from './dashboard-options.ts';
 import { formatDuration } from './durations.ts';
 import { failure, usageError } from './errors.ts';
 import { readGethConfig } from './geth-config.ts';
@@ -158,6 +159,7 @@ export const NODE_OPTIONS: OptionSpecs = {
     default: formatDuration(STATUS_INTERVAL_MS),
     description: 'time between status lines; 0 for none',
   },
+  ...DASHBOARD_OPTIONS,
 };
 
 /** What the flags say besides the node's own options. */
@@ -167,6 +169,8 @@ export interface NodeCommandConfig {
   readonly logFormat: LogFormat;
   /** `--log.file`: where log lines go instead of stderr, and the flag or variable it came from. */
   readonly logFile?: { readonly path: string; readonly origin: string };
+  /** `--dashboard`: where its HTTP server listens. */
+  readonly dashboard?: DashboardListen;
 }
 
 /**
@@ -206,6 +210,7 @@ export async function nodeCommandConfig(given: OptionValues): Promise<NodeComman
   const identity = identityOf(o);
   const maxPending = o.integer('maxpendpeers', 0, 100_000);
   const logFile = o.string('log.file');
+  const dashboard = dashboardListenOf(o);
   return {
     node: {
       datadir: await datadirOf(o, datadirName),
@@ -231,6 +236,7 @@ export async function nodeCommandConfig(given: OptionValues): Promise<NodeComman
     verbosity: o.integer('verbosity', 0, 5) ?? DEFAULT_VERBOSITY,
     logFormat: logFormatOf(o),
     ...(logFile === undefined ? {} : { logFile: { path: logFile, origin: o.origin('log.file') } }),
+    ...(dashboard === undefined ? {} : { dashboard }),
   };
 }
 

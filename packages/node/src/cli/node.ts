@@ -6,11 +6,14 @@
 import type { WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Logger } from '@ethp2p/base';
+import { createNodeDashboardRoute } from '../dashboard/route.ts';
+import { startRouteServer } from '../dashboard/standalone.ts';
 import { NodeError } from '../node/errors.ts';
 import { FullNode } from '../node/full-node.ts';
 import { createLineLogger, jsonLine, LOG_FORMAT } from '../node/logger.ts';
 import { formatStatusLine, type NodeStatus, statusFields } from '../node/status.ts';
 import type { CommandContext, CommandSpec } from './command.ts';
+import type { DashboardListen } from './dashboard-options.ts';
 import { formatDuration } from './durations.ts';
 import { failure } from './errors.ts';
 import { NODE_OPTIONS, type NodeCommandConfig, nodeCommandConfig } from './node-options.ts';
@@ -24,6 +27,9 @@ The datadir holds LOCK (one node per datadir), nodekey (created with mode 0600 a
 nodes/ (the node database). Nothing is written to a datadir another node has locked, and a
 start that fails (a port in use, a bad --listen.ip) removes what it created.
 --nodekey <file> (read, never written) or --nodekeyhex <hex> replace the datadir's nodekey.
+
+--http --dashboard serves a live page of the node (peers, discovery table, dial activity, traffic)
+at http://127.0.0.1:8545/ (--http.addr, --http.port).
 
 geth's flag names work where ethp2p has the feature: --nodekey, --nodekeyhex, --identity,
 --maxpendpeers, --netrestrict (peers and discovery), --verbosity, --log.file, --metrics.
@@ -49,6 +55,7 @@ export const NODE_COMMAND: CommandSpec = {
     'ethp2p node --genesis genesis.json --chain chain.rlp --datadir ./n1 --port 30305 --nodiscover',
     'ethp2p node --datadir ./n2 --port 0 --bootnodes enode://<128 hex>@127.0.0.1:30305',
     'ethp2p node --network sepolia --metrics --metrics.port 6060',
+    'ethp2p node --network sepolia --http --dashboard',
   ],
   run: runNode,
 };
@@ -80,7 +87,11 @@ async function runNodeWith(
   node.events.on('status', ({ status }) => ctx.out(statusText(status, json)));
   const started = Date.now();
   await guard(() => node.start());
+  let closeDashboard: (() => Promise<void>) | undefined;
   try {
+    if (config.dashboard !== undefined) {
+      closeDashboard = await startDashboard(node, config.dashboard, logger);
+    }
     const self = node.self();
     const enr = self.record?.encodeText() ?? '';
     if (json) {
@@ -92,10 +103,40 @@ async function runNodeWith(
     await aborted(ctx.signal);
     logger.info('shutting down; a second signal exits at once');
   } finally {
+    await closeDashboard?.();
     await node.stop();
   }
   const uptime = formatDuration(Math.round(Math.max(0, Date.now() - started) / 1000) * 1000);
   ctx.out(json ? jsonLine(Date.now(), 'info', 'stopped', { uptime }) : `stopped after ${uptime}`);
+}
+
+/**
+ * Serves the dashboard of `node` on its own HTTP server and logs its URL; returns the close.
+ * @throws {CliError} `FAILED` when the address cannot be bound
+ */
+async function startDashboard(
+  node: FullNode,
+  listen: DashboardListen,
+  logger: Logger,
+): Promise<() => Promise<void>> {
+  const route = createNodeDashboardRoute(node, { logger });
+  try {
+    const server = await startRouteServer([route], listen);
+    logger.info('dashboard listening', { url: `${server.url}/` });
+    return async () => {
+      route.close();
+      await server.close();
+    };
+  } catch (err) {
+    route.close();
+    const reason = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw failure(
+      `--http.addr/--http.port ${listen.host}:${listen.port}: cannot listen (${reason})`,
+      {
+        cause: err,
+      },
+    );
+  }
 }
 
 function statusText(status: NodeStatus, json: boolean): string {
