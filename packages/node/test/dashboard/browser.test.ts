@@ -2,19 +2,19 @@
 // in-process node with peers on loopback. Without a browser this test fails and says how to
 // install one (CI installs it in .ci/run).
 import { existsSync } from 'node:fs';
-import { copyFile, rm, stat } from 'node:fs/promises';
+import { copyFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SimulatedClock } from '@ethp2p/base';
 import { waitFor } from '@ethp2p/base/testing';
 import { nodeIdToHex } from '@ethp2p/enode';
-import type { MemoryChain } from '@ethp2p/eth/chain';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createNodeDashboardRoute, type DashboardRoute } from '../../src/dashboard/route.ts';
 import { type RouteServer, startRouteServer } from '../../src/dashboard/standalone.ts';
 import type { FullNodeOptions } from '../../src/node/config.ts';
 import type { FullNode } from '../../src/node/full-node.ts';
-import { loadChain, loopbackNode, tempDir, writeChain } from '../node/helpers.ts';
+import { loopbackNode } from '../node/helpers.ts';
+import { chainFixture } from './helpers.ts';
 
 /** Where Debian's chromium package puts the browser; `ETHP2P_CHROMIUM` overrides it. */
 const CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
@@ -35,29 +35,27 @@ function chromiumPath(): string {
   return found;
 }
 
-let dir: string;
-let chain: MemoryChain;
+const fixture = chainFixture('ethp2p-dashboard-browser-', 5);
 const nodes: FullNode[] = [];
 let route: DashboardRoute | undefined;
 let http: RouteServer | undefined;
 let browser: Browser | undefined;
-
-beforeAll(async () => {
-  dir = await tempDir('ethp2p-dashboard-browser-');
-  chain = await loadChain(await writeChain(dir, 5));
-}, STEP_MS);
 
 afterAll(async () => {
   await browser?.close();
   route?.close();
   await http?.close();
   await Promise.all(nodes.map((n) => n.stop()));
-  await rm(dir, { recursive: true, force: true });
 }, STEP_MS);
 
 /** A loopback node named `name` over the test chain, started. */
 async function startNode(name: string, options: Partial<FullNodeOptions> = {}): Promise<FullNode> {
-  const node = loopbackNode({ datadir: join(dir, name), chain, name: `${name}/v1.0`, ...options });
+  const node = loopbackNode({
+    datadir: join(fixture.dir, name),
+    chain: fixture.chain,
+    name: `${name}/v1.0`,
+    ...options,
+  });
   nodes.push(node);
   await node.start();
   return node;
@@ -133,14 +131,14 @@ describe('the dashboard in Chromium', () => {
     }
     expect(await page.textContent('#rate-in')).toMatch(/B\/s$/);
     const totalIn = await page.textContent('#total-in');
-    expect(totalIn).not.toBe('0 B'); // the eth Status exchanges
+    expect(totalIn).toMatch(/^[1-9]/); // the eth Status exchanges
 
     // And a peer that leaves is removed.
     await second.stop();
     await shows(page, peerRow(idSecond), 'the second peer gone', true);
     expect(await rowIds(page)).toEqual([idFirst]);
 
-    const screenshot = join(dir, 'dashboard.png');
+    const screenshot = join(fixture.dir, 'dashboard.png');
     await page.screenshot({ path: screenshot, fullPage: true });
     expect((await stat(screenshot)).size).toBeGreaterThan(10_000);
     // ETHP2P_DASHBOARD_SCREENSHOT=<file> keeps a copy (how docs/ got its picture).

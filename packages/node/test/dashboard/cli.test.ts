@@ -1,25 +1,16 @@
 import { once } from 'node:events';
-import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { run, testIo } from '../cli/helpers/run.ts';
-import { type ChainFilesOnDisk, tempDir, writeChain } from '../node/helpers.ts';
+import { chainFixture } from './helpers.ts';
 
-let dir: string;
-let files: ChainFilesOnDisk;
+const fixture = chainFixture('ethp2p-dashboard-cli-', 2);
 
-beforeAll(async () => {
-  dir = await tempDir('ethp2p-dashboard-cli-');
-  files = await writeChain(dir, 2);
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
+/** `ethp2p node` on the fixture's chain in datadir `name`, loopback, no discovery. */
 function flags(name: string): string[] {
+  const { files, dir } = fixture;
   return [
     'node',
     '--genesis',

@@ -1,31 +1,25 @@
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { waitFor } from '@ethp2p/base/testing';
 import { bytesToHex } from '@ethp2p/crypto';
-import type { MemoryChain } from '@ethp2p/eth/chain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeDashboardRoute } from '../../src/dashboard/route.ts';
 import { DASHBOARD_WS_PATH } from '../../src/dashboard/sockets.ts';
 import { startRouteServer } from '../../src/dashboard/standalone.ts';
 import { NodeError } from '../../src/node/errors.ts';
 import type { FullNode } from '../../src/node/full-node.ts';
-import { loadChain, loopbackNode, tempDir, writeChain } from '../node/helpers.ts';
-import { connectClient } from './helpers.ts';
+import { loopbackNode } from '../node/helpers.ts';
+import { chainFixture, connectClient } from './helpers.ts';
 
-let dir: string;
-let chain: MemoryChain;
+const fixture = chainFixture('ethp2p-dashboard-', 3);
 let node: FullNode;
 
 beforeAll(async () => {
-  dir = await tempDir('ethp2p-dashboard-');
-  chain = await loadChain(await writeChain(dir, 3));
-  node = loopbackNode({ datadir: join(dir, 'node'), chain });
+  node = loopbackNode({ datadir: join(fixture.dir, 'node'), chain: fixture.chain });
   await node.start();
 });
 
 afterAll(async () => {
   await node?.stop();
-  await rm(dir, { recursive: true, force: true });
 });
 
 async function mounted() {
@@ -88,7 +82,7 @@ describe('the dashboard route', () => {
       const client = await connectClient(`${url.replace('http', 'ws')}${DASHBOARD_WS_PATH}`);
       await waitFor(() => client.messages.length >= 1, { what: 'the snapshot' });
       const [snapshot] = client.messages;
-      const head = chain.head();
+      const head = fixture.chain.head();
       expect(snapshot).toMatchObject({
         type: 'snapshot',
         node: { id: bytesToHex(node.self().id), enode: node.self().enodeUrl() },
@@ -104,7 +98,7 @@ describe('the dashboard route', () => {
   });
 
   it('needs a running node', () => {
-    const idle = loopbackNode({ datadir: join(dir, 'idle'), chain });
+    const idle = loopbackNode({ datadir: join(fixture.dir, 'idle'), chain: fixture.chain });
     expect(() => createNodeDashboardRoute(idle)).toThrow(NodeError);
   });
 });

@@ -18,16 +18,17 @@ const state = {
   drawn: 0,
 };
 
+/** Byte counts in the platform's compact form: 170B, 7.7KB, 9.7MB. */
+const bytesFormat = new Intl.NumberFormat('en', {
+  notation: 'compact',
+  maximumFractionDigits: 1,
+  style: 'unit',
+  unit: 'byte',
+  unitDisplay: 'narrow',
+});
+
 function formatBytes(bytes) {
-  if (bytes < 1000) return `${Math.round(bytes)} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 999.95 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
+  return bytesFormat.format(bytes);
 }
 
 function formatRtt(rtt) {
