@@ -115,10 +115,19 @@ describe('the dashboard in Chromium', () => {
     expect(await firstRow.textContent()).toContain('inbound');
 
     // A second peer appears without a reload.
-    const second = await startNode('bob', { bootnodes: [hub.self()], staticNodes: [hub.self()] });
+    // Its client name is markup: the page must show it as text.
+    const markup = '<img src=x onerror=alert(1)>';
+    const second = await startNode('bob', {
+      name: `${markup}/v1`,
+      bootnodes: [hub.self()],
+      staticNodes: [hub.self()],
+    });
     const idSecond = nodeIdToHex(second.self().id);
     await shows(page, peerRow(idSecond), 'the second peer');
     expect((await rowIds(page)).sort()).toEqual([idFirst, idSecond].sort());
+    const secondRow = page.locator(peerRow(idSecond));
+    expect(await secondRow.locator('td').first().textContent()).toBe(markup);
+    expect(await page.locator('img').count()).toBe(0);
     expect(await page.textContent('#peer-count')).toBe('2');
     expect(await page.textContent('#activity')).toContain('peer added');
 

@@ -109,6 +109,15 @@ describe('DashboardSockets', () => {
     await waitFor(() => own.messages.length === 1, { what: 'the snapshot' });
   });
 
+  it('refuses a Host that is not an IP address or localhost (DNS rebinding) with 403', async () => {
+    const { wsUrl, connect, server } = await serve();
+    const port = new URL(server.url).port;
+    const rebound = { Host: `evil.example:${port}`, Origin: `http://evil.example:${port}` };
+    expect(await refusedStatus(wsUrl, rebound)).toBe(403);
+    const local = await connect({ Host: `localhost:${port}`, Origin: `http://localhost:${port}` });
+    await waitFor(() => local.messages.length === 1, { what: 'the snapshot over localhost' });
+  });
+
   it('refuses clients beyond the limit with 503', async () => {
     const { wsUrl, connect } = await serve({ maxClients: 2 });
     await connect();
