@@ -106,6 +106,7 @@ describe('buildPeerInfo rtt', () => {
       trusted: false,
       static: false,
       protocols: [],
+      traffic: { ingressBytes: 0, egressBytes: 0, ingressMessages: 0, egressMessages: 0 },
     };
     expect('rtt' in buildPeerInfo(input)).toBe(false);
     const rtt = { lastMs: 12, smoothedMs: 30.5, samples: 3 };
