@@ -69,6 +69,11 @@ export function ecdhX(priv: Uint8Array, pub: Uint8Array): Uint8Array {
   return active.ecdhX(priv, pub);
 }
 
+/** The 33-byte compressed ECDH shared point (parity byte, then x), as discv5 uses it. */
+export function ecdhCompressed(priv: Uint8Array, pub: Uint8Array): Uint8Array {
+  return active.ecdhCompressed(priv, pub);
+}
+
 /** keccak256 of `data`. */
 export function keccak256(data: Uint8Array): Uint8Array {
   return active.keccak256(data);

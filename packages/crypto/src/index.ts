@@ -10,6 +10,7 @@ export {
   compressPublicKey,
   createKeccak256,
   decompressPublicKey,
+  ecdhCompressed,
   ecdhX,
   generatePrivateKey,
   isValidPrivateKey,
@@ -33,5 +34,14 @@ export {
 export type { CryptoErrorCode } from './errors.ts';
 export { CryptoError } from './errors.ts';
 export type { Aes256Block, AesCtr } from './symmetric.ts';
-export { createAes256Block, createAesCtr, hmacSha256, sha256 } from './symmetric.ts';
+export {
+  AES_GCM_TAG_BYTES,
+  aes128GcmOpen,
+  aes128GcmSeal,
+  createAes256Block,
+  createAesCtr,
+  hkdfSha256,
+  hmacSha256,
+  sha256,
+} from './symmetric.ts';
 export type { KeccakState } from './types.ts';

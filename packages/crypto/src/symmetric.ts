@@ -1,9 +1,9 @@
 /**
- * SHA-256, HMAC-SHA256 and AES from `node:crypto`. These are native in every backend: OpenSSL is
+ * SHA-256, HMAC-SHA256, HKDF-SHA256 and AES (CTR, single block, GCM) from `node:crypto`. These are native in every backend: OpenSSL is
  * always faster than any JS or WASM alternative here.
  * @module
  */
-import { createCipheriv, createHash, createHmac } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync } from 'node:crypto';
 import { assertBytes } from './bytes.ts';
 
 /** SHA-256 of `data`. */
@@ -57,4 +57,83 @@ export function createAes256Block(key: Uint8Array): Aes256Block {
       return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     },
   };
+}
+
+/**
+ * HKDF-SHA256 (RFC 5869): extract with `salt` over `ikm`, then expand with `info` to `length`
+ * bytes (at most 8160).
+ */
+export function hkdfSha256(
+  ikm: Uint8Array,
+  salt: Uint8Array,
+  info: Uint8Array,
+  length: number,
+): Uint8Array {
+  assertBytes('ikm', ikm);
+  assertBytes('salt', salt);
+  assertBytes('info', info);
+  if (!Number.isInteger(length) || length < 1 || length > 255 * 32) {
+    throw new RangeError(`length: expected an integer in 1-8160, got ${length}`);
+  }
+  return new Uint8Array(hkdfSync('sha256', ikm, salt, info, length));
+}
+
+/** Length of the AES-GCM authentication tag appended to every ciphertext. */
+export const AES_GCM_TAG_BYTES = 16;
+
+function checkGcmArgs(key: Uint8Array, nonce: Uint8Array, data: Uint8Array, ad: Uint8Array): void {
+  assertBytes('key', key, 16);
+  assertBytes('nonce', nonce, 12);
+  assertBytes('data', data);
+  assertBytes('ad', ad);
+}
+
+/**
+ * AES-128-GCM encryption of `plaintext` with a 16-byte key and a 12-byte nonce, authenticating
+ * `ad` too: returns the ciphertext followed by the 16-byte tag. A nonce must never be reused
+ * under one key.
+ */
+export function aes128GcmSeal(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  ad: Uint8Array,
+): Uint8Array {
+  checkGcmArgs(key, nonce, plaintext, ad);
+  const cipher = createCipheriv('aes-128-gcm', key, nonce);
+  cipher.setAAD(ad);
+  const body = cipher.update(plaintext);
+  cipher.final();
+  const out = new Uint8Array(body.length + AES_GCM_TAG_BYTES);
+  out.set(body);
+  out.set(cipher.getAuthTag(), body.length);
+  return out;
+}
+
+/**
+ * AES-128-GCM decryption of `sealed` (ciphertext followed by the 16-byte tag), as made by
+ * {@link aes128GcmSeal}. Returns the plaintext, or `undefined` when the input is shorter than a
+ * tag or does not authenticate under this key, nonce and `ad`: the caller decides what that means.
+ */
+export function aes128GcmOpen(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  sealed: Uint8Array,
+  ad: Uint8Array,
+): Uint8Array | undefined {
+  checkGcmArgs(key, nonce, sealed, ad);
+  if (sealed.length < AES_GCM_TAG_BYTES) return undefined;
+  const split = sealed.length - AES_GCM_TAG_BYTES;
+  const decipher = createDecipheriv('aes-128-gcm', key, nonce, {
+    authTagLength: AES_GCM_TAG_BYTES,
+  });
+  decipher.setAAD(ad);
+  decipher.setAuthTag(sealed.subarray(split));
+  const body = decipher.update(sealed.subarray(0, split));
+  try {
+    decipher.final();
+  } catch {
+    return undefined;
+  }
+  return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
 }

@@ -47,6 +47,11 @@ export interface CryptoBackend {
   verify(hash: Uint8Array, sig: Uint8Array, pub: Uint8Array): boolean;
   /** The 32-byte x-coordinate of priv·pub. @throws {CryptoError} INVALID_PUBLIC_KEY or INVALID_PRIVATE_KEY */
   ecdhX(priv: Uint8Array, pub: Uint8Array): Uint8Array;
+  /**
+   * The 33-byte compressed form of priv·pub (parity byte 0x02/0x03, then x), the secret discv5
+   * feeds its key derivation. @throws {CryptoError} INVALID_PUBLIC_KEY or INVALID_PRIVATE_KEY
+   */
+  ecdhCompressed(priv: Uint8Array, pub: Uint8Array): Uint8Array;
   /** keccak256 of `data` in one call. */
   keccak256(data: Uint8Array): Uint8Array;
   /** A fresh incremental keccak-256 state. */

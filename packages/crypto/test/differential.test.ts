@@ -142,6 +142,9 @@ describe('backends agree', () => {
       fc.property(privateKey, privateKey, (a, b) => {
         const ab = agree((x) => x.ecdhX(a, noble.publicKey(b)));
         expect(agree((x) => x.ecdhX(b, noble.publicKey(a)))).toBe(ab);
+        const compressed = agree((x) => x.ecdhCompressed(a, noble.publicKey(b)));
+        expect(agree((x) => x.ecdhCompressed(b, noble.publicKey(a)))).toBe(compressed);
+        expect(compressed.slice(2)).toBe(ab);
       }),
       { numRuns: RUNS },
     );

@@ -73,6 +73,7 @@ describe.each(backendRows)('%s backend rejects', (_name, b: CryptoBackend) => {
     expectCryptoError(() => b.publicKey(priv), 'INVALID_PRIVATE_KEY');
     expectCryptoError(() => b.signRecoverable(HASH, priv), 'INVALID_PRIVATE_KEY');
     expectCryptoError(() => b.ecdhX(priv, PUB), 'INVALID_PRIVATE_KEY');
+    expectCryptoError(() => b.ecdhCompressed(priv, PUB), 'INVALID_PRIVATE_KEY');
   });
 
   it('misused private keys with TypeError or RangeError', () => {
@@ -87,6 +88,7 @@ describe.each(backendRows)('%s backend rejects', (_name, b: CryptoBackend) => {
     expect(b.isValidPublicKey(pub)).toBe(false);
     expectCryptoError(() => b.compressPublicKey(pub), 'INVALID_PUBLIC_KEY');
     expectCryptoError(() => b.ecdhX(PRIV, pub), 'INVALID_PUBLIC_KEY');
+    expectCryptoError(() => b.ecdhCompressed(PRIV, pub), 'INVALID_PUBLIC_KEY');
     expect(b.verify(HASH, SIG.subarray(0, 64), pub)).toBe(false);
   });
 
@@ -95,6 +97,7 @@ describe.each(backendRows)('%s backend rejects', (_name, b: CryptoBackend) => {
     expect(() => b.compressPublicKey(sec1)).toThrow(RangeError);
     expect(() => b.ecdhX(PRIV, sec1)).toThrow(RangeError);
     expect(() => b.ecdhX(PRIV, PUB.subarray(1))).toThrow(RangeError);
+    expect(() => b.ecdhCompressed(PRIV, sec1)).toThrow(RangeError);
     expect(() => b.verify(HASH, SIG.subarray(0, 64), sec1)).toThrow(RangeError);
     expect(() => b.decompressPublicKey(sec1)).toThrow(RangeError);
     const notBytes = Array.from(PUB) as unknown as Uint8Array;

@@ -1,6 +1,14 @@
 /** SHA-256, HMAC-SHA256 and AES against their published vectors. These are backend-independent. */
 import { describe, expect, it } from 'vitest';
-import { createAes256Block, createAesCtr, hmacSha256, sha256 } from '../src/index.ts';
+import {
+  aes128GcmOpen,
+  aes128GcmSeal,
+  createAes256Block,
+  createAesCtr,
+  hkdfSha256,
+  hmacSha256,
+  sha256,
+} from '../src/index.ts';
 import { hex, toHex, utf8 } from './helpers/backends.ts';
 
 // FIPS 180-2 appendix B (and the empty string from NIST's example values).
@@ -134,6 +142,107 @@ describe('createAes256Block', () => {
   it('rejects wrong key and block lengths', () => {
     expect(() => createAes256Block(new Uint8Array(16))).toThrow(RangeError);
     expect(() => createAes256Block(hex(AES256_KEY)).encryptBlock(new Uint8Array(15))).toThrow(
+      RangeError,
+    );
+  });
+});
+
+// RFC 5869 appendix A, test cases 1 and 3 (SHA-256).
+const HKDF = [
+  {
+    tc: 1,
+    ikm: '0b'.repeat(22),
+    salt: '000102030405060708090a0b0c',
+    info: 'f0f1f2f3f4f5f6f7f8f9',
+    okm: '3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865',
+  },
+  {
+    tc: 3,
+    ikm: '0b'.repeat(22),
+    salt: '',
+    info: '',
+    okm: '8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8',
+  },
+];
+
+// The GCM specification (McGrew and Viega), AES-128 test cases 1, 2 and 4; and the discv5 wire
+// test vectors' "Encryption/Decryption" case (devp2p discv5/discv5-wire-test-vectors.md).
+const GCM = [
+  {
+    name: 'GCM spec test case 1',
+    key: '00'.repeat(16),
+    nonce: '00'.repeat(12),
+    pt: '',
+    ad: '',
+    sealed: '58e2fccefa7e3061367f1d57a4e7455a',
+  },
+  {
+    name: 'GCM spec test case 2',
+    key: '00'.repeat(16),
+    nonce: '00'.repeat(12),
+    pt: '00'.repeat(16),
+    ad: '',
+    sealed: '0388dace60b6a392f328c2b971b2fe78ab6e47d42cec13bdf53a67b21257bddf',
+  },
+  {
+    name: 'GCM spec test case 4',
+    key: 'feffe9928665731c6d6a8f9467308308',
+    nonce: 'cafebabefacedbaddecaf888',
+    pt: 'd9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39',
+    ad: 'feedfacedeadbeeffeedfacedeadbeefabaddad2',
+    sealed:
+      '42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e21d514b25466931c7d8f6a5aac84aa051ba30b396a0aac973d58e091' +
+      '5bc94fbc3221a5db94fae95ae7121a47',
+  },
+  {
+    name: 'discv5 encryption vector',
+    key: '9f2d77db7004bf8a1a85107ac686990b',
+    nonce: '27b5af763c446acd2749fe8e',
+    pt: '01c20101',
+    ad: '93a7400fa0d6a694ebc24d5cf570f65d04215b6ac00757875e3f3a5f42107903',
+    sealed: 'a5d12a2d94b8ccb3ba55558229867dc13bfa3648',
+  },
+];
+
+describe('hkdfSha256', () => {
+  it.each(HKDF)('matches RFC 5869 test case $tc', ({ ikm, salt, info, okm }) => {
+    expect(toHex(hkdfSha256(hex(ikm), hex(salt), hex(info), okm.length / 2))).toBe(okm);
+  });
+
+  it('rejects lengths outside 1-8160 and non-byte inputs', () => {
+    const b = new Uint8Array(4);
+    expect(() => hkdfSha256(b, b, b, 0)).toThrow(RangeError);
+    expect(() => hkdfSha256(b, b, b, 8161)).toThrow(RangeError);
+    expect(() => hkdfSha256('ab' as unknown as Uint8Array, b, b, 32)).toThrow(TypeError);
+  });
+});
+
+describe('aes128GcmSeal and aes128GcmOpen', () => {
+  it.each(GCM)('seal and open the $name', ({ key, nonce, pt, ad, sealed }) => {
+    expect(toHex(aes128GcmSeal(hex(key), hex(nonce), hex(pt), hex(ad)))).toBe(sealed);
+    const opened = aes128GcmOpen(hex(key), hex(nonce), hex(sealed), hex(ad));
+    expect(opened && toHex(opened)).toBe(pt);
+  });
+
+  it('open returns undefined for a flipped bit, other data, or input shorter than a tag', () => {
+    const { key, nonce, ad, sealed } = GCM[3] as (typeof GCM)[number];
+    for (let i = 0; i < hex(sealed).length; i++) {
+      const bad = hex(sealed);
+      bad[i] = (bad[i] as number) ^ 1;
+      expect(aes128GcmOpen(hex(key), hex(nonce), bad, hex(ad))).toBeUndefined();
+    }
+    expect(aes128GcmOpen(hex(key), hex(nonce), hex(sealed), hex(`${ad}00`))).toBeUndefined();
+    expect(aes128GcmOpen(hex(key), hex(nonce), hex(sealed).subarray(0, 15), hex(ad))).toBe(
+      undefined,
+    );
+  });
+
+  it('rejects wrong key and nonce lengths', () => {
+    const data = new Uint8Array(20);
+    expect(() => aes128GcmSeal(new Uint8Array(32), new Uint8Array(12), data, data)).toThrow(
+      RangeError,
+    );
+    expect(() => aes128GcmOpen(new Uint8Array(16), new Uint8Array(16), data, data)).toThrow(
       RangeError,
     );
   });

@@ -91,6 +91,13 @@ const KECCAK = [
   ],
 ];
 
+// devp2p discv5/discv5-wire-test-vectors.md, "ECDH".
+const DISCV5_ECDH = {
+  publicKey: '039961e4c2356d61bedb83052c115d311acb3a96f5777296dcf297351130266231',
+  secretKey: 'fb757dc581730490a1d7a00deea65e9b1936924caaea8f44d476014856b68736',
+  shared: '033b11a2a1f214567e1537ce5e509ffd9b21373247f2a3ff6841f4976f53165e7e',
+};
+
 describe.each(backendRows)('%s backend vectors', (_name, backend) => {
   it.each(KEYS)('derives the $name public key', ({ priv, pub }) => {
     expect(toHex(backend.publicKey(hex(priv)))).toBe(pub);
@@ -102,6 +109,22 @@ describe.each(backendRows)('%s backend vectors', (_name, backend) => {
     const [p1, p2] = [hex(ECIES_PRV1), hex(ECIES_PRV2)];
     expect(toHex(backend.ecdhX(p1, backend.publicKey(p2)))).toBe(ECIES_SHARED);
     expect(toHex(backend.ecdhX(p2, backend.publicKey(p1)))).toBe(ECIES_SHARED);
+  });
+
+  it('computes the discv5 ECDH vector as a compressed point', () => {
+    const shared = backend.ecdhCompressed(
+      hex(DISCV5_ECDH.secretKey),
+      backend.decompressPublicKey(hex(DISCV5_ECDH.publicKey)),
+    );
+    expect(toHex(shared)).toBe(DISCV5_ECDH.shared);
+    expect(
+      toHex(
+        backend.ecdhX(
+          hex(DISCV5_ECDH.secretKey),
+          backend.decompressPublicKey(hex(DISCV5_ECDH.publicKey)),
+        ),
+      ),
+    ).toBe(DISCV5_ECDH.shared.slice(2));
   });
 
   it('recovers and verifies the go-ethereum testsig', () => {

@@ -76,6 +76,18 @@ const ECDH_X_ONLY: EcdhOptions = {
   ybuf: new Uint8Array(32),
 };
 
+/** ECDH options whose "hash" is the compressed shared point (parity byte, then x). */
+const ECDH_COMPRESSED: EcdhOptions = {
+  hashfn: (x, y) => {
+    const out = new Uint8Array(33);
+    out[0] = 0x02 | ((y[31] as number) & 1);
+    out.set(x, 1);
+    return out;
+  },
+  xbuf: new Uint8Array(32),
+  ybuf: new Uint8Array(32),
+};
+
 const NO_OPTIONS = {};
 
 /** Loads the addon. @throws {Error} when the prebuilt binary cannot load on this platform */
@@ -116,6 +128,15 @@ function keyMethods(secp: Secp256k1Addon): KeyMethods {
       const sec1 = toSec1(pub);
       try {
         return secp.ecdh(sec1, priv, ECDH_X_ONLY, new Uint8Array(32));
+      } catch (err) {
+        throw notOnCurve(err);
+      }
+    },
+    ecdhCompressed(priv, pub) {
+      checkPrivateKey(priv);
+      const sec1 = toSec1(pub);
+      try {
+        return secp.ecdh(sec1, priv, ECDH_COMPRESSED, new Uint8Array(33));
       } catch (err) {
         throw notOnCurve(err);
       }

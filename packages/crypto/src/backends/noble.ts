@@ -88,9 +88,10 @@ export const nobleBackend: CryptoBackend = {
       return false;
     }
   },
-  ecdhX(priv, pub) {
+  ecdhX: (priv, pub) => nobleBackend.ecdhCompressed(priv, pub).subarray(1),
+  ecdhCompressed(priv, pub) {
     checkPrivateKey(priv);
-    return secp256k1.getSharedSecret(priv, curvePoint(pub), true).subarray(1);
+    return secp256k1.getSharedSecret(priv, curvePoint(pub), true);
   },
   keccak256: (data) => keccak_256(data),
   createKeccak256: () => keccakState(),

@@ -153,6 +153,7 @@ export type KeyMethods = Pick<
   | 'compressPublicKey'
   | 'decompressPublicKey'
   | 'ecdhX'
+  | 'ecdhCompressed'
 >;
 
 /** The signature methods of a backend. */

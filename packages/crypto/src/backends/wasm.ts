@@ -30,6 +30,14 @@ function keyMethods(ecc: TinySecp256k1): KeyMethods {
     if (!ecc.isPoint(sec1)) throw notOnCurve();
     return sec1;
   };
+  /** The compressed shared point priv·pub. */
+  const sharedPoint = (priv: Uint8Array, pub: Uint8Array): Uint8Array => {
+    checkPrivateKey(priv);
+    const shared = ecc.pointMultiply(pointOnCurve(pub), priv, true);
+    // Unreachable for a valid point and key: the curve has prime order and no cofactor.
+    if (shared === null) throw notOnCurve();
+    return shared;
+  };
   return {
     generatePrivateKey: randomPrivateKey,
     isValidPrivateKey: isPrivateKeyBytes,
@@ -45,13 +53,8 @@ function keyMethods(ecc: TinySecp256k1): KeyMethods {
       if (!ecc.isPointCompressed(compressed)) throw badCompressedKey();
       return ecc.pointCompress(compressed, false).subarray(1);
     },
-    ecdhX(priv, pub) {
-      checkPrivateKey(priv);
-      const shared = ecc.pointMultiply(pointOnCurve(pub), priv, true);
-      // Unreachable for a valid point and key: the curve has prime order and no cofactor.
-      if (shared === null) throw notOnCurve();
-      return shared.subarray(1);
-    },
+    ecdhX: (priv, pub) => sharedPoint(priv, pub).subarray(1),
+    ecdhCompressed: sharedPoint,
   };
 }
 
