@@ -46,8 +46,8 @@ export class ChallengeStore {
   }
 
   /**
-   * Whether a challenge to `id` at `endpoint` may be sent now: `pending` if one is already
-   * waiting (geth sends no second WHOAREYOU then), `full` or `ip-limit` past the caps.
+   * Whether a challenge to `id` at `endpoint` may be added now: `pending` if one is already
+   * waiting (take it to replace it), `full` or `ip-limit` past the caps.
    */
   check(id: Uint8Array, endpoint: Endpoint): ChallengeAddResult {
     this.#expire();

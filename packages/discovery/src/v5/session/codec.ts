@@ -96,7 +96,7 @@ export type SessionDecodeResult =
 /** The outcome of {@link SessionCodec.encodeWhoareyou}. */
 export type WhoareyouResult =
   | { readonly kind: 'sent'; readonly packet: Uint8Array }
-  | { readonly kind: 'refused'; readonly reason: 'pending' | 'full' | 'ip-limit' };
+  | { readonly kind: 'refused'; readonly reason: 'full' | 'ip-limit' };
 
 /** A packet to send with the nonce it carries (to match a WHOAREYOU to it). */
 export interface EncodedPacket {
@@ -219,7 +219,8 @@ export class SessionCodec {
   /**
    * A WHOAREYOU to `id` at `endpoint` for its packet with `nonce`, remembering the challenge.
    * `known` is the record we hold of that node (its seq goes into the challenge), if any.
-   * Refused while a challenge to it is pending, or past the total and per-IP caps.
+   * A challenge still pending for that node and endpoint is replaced; refused past the total
+   * and per-IP caps.
    */
   encodeWhoareyou(
     id: Uint8Array,
@@ -228,7 +229,9 @@ export class SessionCodec {
     known: Node | undefined,
   ): WhoareyouResult {
     const check = this.#challenges.check(id, endpoint);
-    if (check !== 'added') return { kind: 'refused', reason: check };
+    // A new packet while a challenge is pending gets a new challenge (discv5-theory.md).
+    if (check === 'pending') this.#challenges.take(id, endpoint);
+    else if (check !== 'added') return { kind: 'refused', reason: check };
     const frame = { destId: id, maskingIv: this.#random.bytes(MASKING_IV_BYTES), nonce };
     const auth = { idNonce: this.#random.bytes(16), enrSeq: known?.seq ?? 0n };
     const { packet, challengeData } = encodeWhoareyouPacket(frame, auth);

@@ -13,9 +13,12 @@ const memorySeqs: LocalSeqStore = {
   storeLocalSeq: async () => {},
 };
 
-/** A fresh local node with a random key whose record says `ip` and `port`. */
-export async function testLocal(ip: string, port: number): Promise<TestLocal> {
-  const privateKey = generatePrivateKey();
+/** A local node (by default with a fresh key) whose record says `ip` and `port`. */
+export async function testLocal(
+  ip: string,
+  port: number,
+  privateKey: Uint8Array = generatePrivateKey(),
+): Promise<TestLocal> {
   const localNode = await LocalNode.create({ privateKey, db: memorySeqs });
   localNode.setStaticIp(ip);
   localNode.setFallbackUdpPort(port);
