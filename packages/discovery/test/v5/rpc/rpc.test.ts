@@ -71,6 +71,19 @@ describe('DiscV5Rpc ping', () => {
     await expect(b2.rpc.ping(a.node())).resolves.toMatchObject({ ip: '10.0.0.2' });
   });
 
+  it('re-does the handshake when the requester lost its sessions but the peer did not', async () => {
+    const net = new MemoryNetwork();
+    const [a, b] = await pair(net);
+    await a.rpc.ping(b.node());
+    const port = a.rpc.local.port;
+    await a.rpc.close();
+    const a2 = await startRpc(net, '10.0.0.1', { port, privateKey: a.privateKey });
+    open.push(a2);
+    await expect(a2.rpc.ping(b.node())).resolves.toMatchObject({ ip: '10.0.0.1', port });
+    expect(b.rpc.metrics.handshakesAccepted).toBe(2);
+    expect(b.rpc.metrics.dropped['unknown-session']).toBe(2);
+  });
+
   it('times out against a silent node, and rejects with the abort reason', async () => {
     const clock = new SimulatedClock(0);
     const net = new MemoryNetwork();
