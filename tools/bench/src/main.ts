@@ -5,6 +5,7 @@
  */
 import { runCryptoBench } from './crypto.ts';
 import { runDiscv4Bench } from './discv4.ts';
+import { runDiscv5Bench } from './discv5.ts';
 import { runRlpBench } from './rlp.ts';
 import { runRlpxBench } from './rlpx.ts';
 import { runServerBench } from './server.ts';
@@ -13,6 +14,7 @@ import { runServerBench } from './server.ts';
 const SUITES: Readonly<Record<string, () => Promise<unknown>>> = {
   crypto: () => runCryptoBench(),
   discv4: () => runDiscv4Bench(),
+  discv5: () => runDiscv5Bench(),
   rlp: () => runRlpBench(),
   rlpx: () => runRlpxBench(),
   server: () => runServerBench(),
