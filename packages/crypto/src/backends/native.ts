@@ -97,6 +97,16 @@ function loadAddon(): Secp256k1Addon {
 
 /** Key derivation, validation, compression and ECDH on a loaded addon. */
 function keyMethods(secp: Secp256k1Addon): KeyMethods {
+  /** priv·pub through the addon's constant-time ECDH, output shaped by `options`. */
+  const ecdh = (priv: Uint8Array, pub: Uint8Array, options: EcdhOptions, size: number) => {
+    checkPrivateKey(priv);
+    const sec1 = toSec1(pub);
+    try {
+      return secp.ecdh(sec1, priv, options, new Uint8Array(size));
+    } catch (err) {
+      throw notOnCurve(err);
+    }
+  };
   return {
     generatePrivateKey: randomPrivateKey,
     isValidPrivateKey: isPrivateKeyBytes,
@@ -123,24 +133,8 @@ function keyMethods(secp: Secp256k1Addon): KeyMethods {
         throw badCompressedKey(err);
       }
     },
-    ecdhX(priv, pub) {
-      checkPrivateKey(priv);
-      const sec1 = toSec1(pub);
-      try {
-        return secp.ecdh(sec1, priv, ECDH_X_ONLY, new Uint8Array(32));
-      } catch (err) {
-        throw notOnCurve(err);
-      }
-    },
-    ecdhCompressed(priv, pub) {
-      checkPrivateKey(priv);
-      const sec1 = toSec1(pub);
-      try {
-        return secp.ecdh(sec1, priv, ECDH_COMPRESSED, new Uint8Array(33));
-      } catch (err) {
-        throw notOnCurve(err);
-      }
-    },
+    ecdhX: (priv, pub) => ecdh(priv, pub, ECDH_X_ONLY, 32),
+    ecdhCompressed: (priv, pub) => ecdh(priv, pub, ECDH_COMPRESSED, 33),
   };
 }
 

@@ -3,11 +3,11 @@
  * endpoint), in an LRU with a cap, an idle expiry and a per-IP limit.
  * @module
  */
-import type { Clock, Random } from '@ethp2p/base';
+import type { Random } from '@ethp2p/base';
 import type { Node } from '@ethp2p/enode';
 import { NONCE_BYTES } from '../wire/constants.ts';
 import { type Endpoint, sessionKey } from './keys.ts';
-import { PerIpCount } from './per-ip.ts';
+import { type BoundedCacheOptions, IpLimitedMap } from './per-ip.ts';
 
 /** One session with a remote node. */
 export interface Session {
@@ -27,14 +27,9 @@ interface Entry {
 }
 
 /** Options of {@link SessionCache}. */
-export interface SessionCacheOptions {
-  readonly clock: Clock;
+export interface SessionCacheOptions extends BoundedCacheOptions {
+  /** Fills the random part of nonces. */
   readonly random: Random;
-  readonly capacity: number;
-  readonly timeoutMs: number;
-  readonly maxPerIp: number;
-  /** IPs the per-IP limit does not apply to. */
-  readonly exemptIp: (ip: string) => boolean;
 }
 
 /** The outcome of {@link SessionCache.store}. */
@@ -46,13 +41,12 @@ export type StoreResult = 'stored' | 'ip-limit';
  * key even if the random source did.
  */
 export class SessionCache {
-  readonly #entries = new Map<string, Entry>();
-  readonly #perIp: PerIpCount;
+  readonly #entries: IpLimitedMap<Entry>;
   readonly #options: SessionCacheOptions;
 
   constructor(options: SessionCacheOptions) {
     this.#options = options;
-    this.#perIp = new PerIpCount(options.maxPerIp, options.exemptIp);
+    this.#entries = new IpLimitedMap(options);
   }
 
   /** How many sessions are cached. */
@@ -63,11 +57,15 @@ export class SessionCache {
   /** The live session with `id` at `endpoint`, refreshed as most recently used. */
   get(id: Uint8Array, endpoint: Endpoint): Session | undefined {
     const key = sessionKey(id, endpoint);
-    const entry = this.#live(key);
+    const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    entry.lastUsed = this.#options.clock.now();
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
+    const now = this.#options.clock.now();
+    if (now - entry.lastUsed >= this.#options.timeoutMs) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    entry.lastUsed = now;
+    this.#entries.set(key, endpoint.ip, entry);
     return entry.session;
   }
 
@@ -77,23 +75,19 @@ export class SessionCache {
    */
   store(session: Session): StoreResult {
     const key = sessionKey(session.node.id, session.endpoint);
-    const old = this.#entries.get(key);
-    if (old === undefined && !this.#perIp.allows(session.endpoint.ip)) return 'ip-limit';
-    if (old !== undefined) this.#delete(key, old);
-    this.#entries.set(key, { session, nonceCounter: 0, lastUsed: this.#options.clock.now() });
-    this.#perIp.add(session.endpoint.ip);
-    while (this.#entries.size > this.#options.capacity) {
-      const [oldestKey, oldest] = this.#entries.entries().next().value as [string, Entry];
-      this.#delete(oldestKey, oldest);
+    const ip = session.endpoint.ip;
+    if (this.#entries.get(key) === undefined && !this.#entries.allows(ip)) return 'ip-limit';
+    this.#entries.set(key, ip, { session, nonceCounter: 0, lastUsed: this.#options.clock.now() });
+    for (const [oldest] of this.#entries.entries()) {
+      if (this.#entries.size <= this.#options.capacity) break;
+      this.#entries.delete(oldest);
     }
     return 'stored';
   }
 
   /** Forgets the session with `id` at `endpoint` (after it failed to decrypt, for example). */
   delete(id: Uint8Array, endpoint: Endpoint): void {
-    const key = sessionKey(id, endpoint);
-    const entry = this.#entries.get(key);
-    if (entry !== undefined) this.#delete(key, entry);
+    this.#entries.delete(sessionKey(id, endpoint));
   }
 
   /** A fresh 12-byte nonce for a message under `session`'s write key. */
@@ -108,20 +102,5 @@ export class SessionCache {
     new DataView(nonce.buffer).setUint32(0, counter);
     nonce.set(this.#options.random.bytes(NONCE_BYTES - 4), 4);
     return nonce;
-  }
-
-  #live(key: string): Entry | undefined {
-    const entry = this.#entries.get(key);
-    if (entry === undefined) return undefined;
-    if (this.#options.clock.now() - entry.lastUsed >= this.#options.timeoutMs) {
-      this.#delete(key, entry);
-      return undefined;
-    }
-    return entry;
-  }
-
-  #delete(key: string, entry: Entry): void {
-    this.#entries.delete(key);
-    this.#perIp.remove(entry.session.endpoint.ip);
   }
 }

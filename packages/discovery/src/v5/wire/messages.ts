@@ -194,6 +194,12 @@ function readReqId(it: RlpItem | undefined): Uint8Array {
   return id.slice();
 }
 
+/** The request ID and then the byte strings named `names`, copied: the whole list. */
+function byteFields(root: RlpItem, name: MessageName, names: readonly string[]): Uint8Array[] {
+  const f = fields(root, names.length + 1, name);
+  return [readReqId(f[0]), ...names.map((n, i) => stringPayload(f[i + 1], n).slice())];
+}
+
 function decodeBody(name: MessageName, root: RlpItem): V5Message {
   switch (name) {
     case 'ping': {
@@ -229,21 +235,16 @@ function decodeBody(name: MessageName, root: RlpItem): V5Message {
       return { type: name, reqId: readReqId(f[0]), total: readUint(f[1], 1, 'total'), records };
     }
     case 'talkreq': {
-      const f = fields(root, 3, name);
-      return {
-        type: name,
-        reqId: readReqId(f[0]),
-        protocol: stringPayload(f[1], 'protocol').slice(),
-        request: stringPayload(f[2], 'request').slice(),
-      };
+      const [reqId, protocol, request] = byteFields(root, name, ['protocol', 'request']) as [
+        Uint8Array,
+        Uint8Array,
+        Uint8Array,
+      ];
+      return { type: name, reqId, protocol, request };
     }
     case 'talkresp': {
-      const f = fields(root, 2, name);
-      return {
-        type: name,
-        reqId: readReqId(f[0]),
-        response: stringPayload(f[1], 'response').slice(),
-      };
+      const [reqId, response] = byteFields(root, name, ['response']) as [Uint8Array, Uint8Array];
+      return { type: name, reqId, response };
     }
   }
 }

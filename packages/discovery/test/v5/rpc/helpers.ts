@@ -6,6 +6,7 @@ import type { DatagramSocket } from '../../../src/transport/datagram.ts';
 import type { MemoryNetwork } from '../../../src/transport/memory-network.ts';
 import type { DiscV5RpcConfig } from '../../../src/v5/rpc/config.ts';
 import { DiscV5Rpc } from '../../../src/v5/rpc/rpc.ts';
+import type { V5RequestHandlers } from '../../../src/v5/rpc/types.ts';
 import { type TestLocal, testLocal } from '../session/local.ts';
 
 /** A running rpc with its local node. */
@@ -58,4 +59,9 @@ export function nodesAtDistance(id: Uint8Array, d: number, count: number, ip: st
     if (logDistance(n.id, id) === d) out.push(n);
   }
   return out;
+}
+
+/** Request handlers: no nodes, empty talk responses, nothing seen, unless overridden. */
+export function handlers(overrides: Partial<V5RequestHandlers>): V5RequestHandlers {
+  return { findNodes: () => [], talk: () => new Uint8Array(0), seen: () => {}, ...overrides };
 }

@@ -6,7 +6,7 @@ import { Node } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryNetwork } from '../../../src/transport/memory-network.ts';
 import { DiscV5RpcError } from '../../../src/v5/rpc/errors.ts';
-import { nodesAtDistance, randomNode, startRpc, type TestRpc } from './helpers.ts';
+import { handlers, nodesAtDistance, randomNode, startRpc, type TestRpc } from './helpers.ts';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const open: TestRpc[] = [];
@@ -18,6 +18,15 @@ async function pair(net = new MemoryNetwork(), config = {}): Promise<[TestRpc, T
   return [a, b];
 }
 
+/** Closes `r` and starts a node with its key at its address: all its sessions are gone. */
+async function restart(net: MemoryNetwork, r: TestRpc): Promise<TestRpc> {
+  const { address, port } = r.rpc.local;
+  await r.rpc.close();
+  const again = await startRpc(net, address, { port, privateKey: r.privateKey });
+  open.push(again);
+  return again;
+}
+
 afterEach(async () => {
   for (const r of open.splice(0)) await r.rpc.close();
 });
@@ -26,11 +35,11 @@ describe('DiscV5Rpc ping', () => {
   it('pings both ways over one handshake, reporting the endpoint the peer saw', async () => {
     const [a, b] = await pair();
     const seen: Node[] = [];
-    b.rpc.setHandlers({
-      findNodes: () => [],
-      talk: () => new Uint8Array(0),
-      seen: (n) => seen.push(n),
-    });
+    b.rpc.setHandlers(
+      handlers({
+        seen: (n) => seen.push(n),
+      }),
+    );
     const pong = await a.rpc.ping(b.node());
     expect(pong).toEqual({ enrSeq: b.localNode.seq, ip: '10.0.0.1', port: a.rpc.local.port });
     expect(seen.map((n) => bytesToHex(n.id))).toEqual([bytesToHex(a.localNode.id)]);
@@ -44,7 +53,7 @@ describe('DiscV5Rpc ping', () => {
 
   it('runs concurrent calls to a new node over a single handshake', async () => {
     const [a, b] = await pair();
-    b.rpc.setHandlers({ findNodes: () => [], talk: (_p, r) => r, seen: () => {} });
+    b.rpc.setHandlers(handlers({ talk: (_p, r) => r }));
     const results = await Promise.all([
       a.rpc.ping(b.node()),
       a.rpc.findNode(b.node(), [0]),
@@ -60,10 +69,7 @@ describe('DiscV5Rpc ping', () => {
     const net = new MemoryNetwork();
     const [a, b] = await pair(net);
     await a.rpc.ping(b.node());
-    const port = b.rpc.local.port;
-    await b.rpc.close();
-    const b2 = await startRpc(net, '10.0.0.2', { port, privateKey: b.privateKey });
-    open.push(b2);
+    const b2 = await restart(net, b);
     await expect(a.rpc.ping(b2.node())).resolves.toMatchObject({ ip: '10.0.0.1' });
     expect(b2.rpc.metrics.dropped['unknown-session']).toBe(1);
     expect(b2.rpc.metrics.handshakesAccepted).toBe(1);
@@ -75,11 +81,8 @@ describe('DiscV5Rpc ping', () => {
     const net = new MemoryNetwork();
     const [a, b] = await pair(net);
     await a.rpc.ping(b.node());
-    const port = a.rpc.local.port;
-    await a.rpc.close();
-    const a2 = await startRpc(net, '10.0.0.1', { port, privateKey: a.privateKey });
-    open.push(a2);
-    await expect(a2.rpc.ping(b.node())).resolves.toMatchObject({ ip: '10.0.0.1', port });
+    const a2 = await restart(net, a);
+    await expect(a2.rpc.ping(b.node())).resolves.toMatchObject({ ip: '10.0.0.1' });
     expect(b.rpc.metrics.handshakesAccepted).toBe(2);
     expect(b.rpc.metrics.dropped['unknown-session']).toBe(2);
   });
@@ -123,11 +126,11 @@ describe('DiscV5Rpc findNode', () => {
     const [a, b] = await pair();
     const far = nodesAtDistance(b.localNode.id, 256, 12, '10.0.1.1');
     const near = nodesAtDistance(b.localNode.id, 255, 6, '10.0.1.1');
-    b.rpc.setHandlers({
-      findNodes: () => [...far, ...near],
-      talk: () => new Uint8Array(0),
-      seen: () => {},
-    });
+    b.rpc.setHandlers(
+      handlers({
+        findNodes: () => [...far, ...near],
+      }),
+    );
     const self = await a.rpc.findNode(b.node(), [0]);
     expect(self.map((n) => n.record?.encodeText())).toEqual([b.localNode.record().encodeText()]);
     const found = await a.rpc.findNode(b.node(), [256, 255]);
@@ -144,11 +147,11 @@ describe('DiscV5Rpc findNode', () => {
     const [a, b] = await pair();
     const good = nodesAtDistance(b.localNode.id, 256, 2, '10.0.1.1');
     const loop = nodesAtDistance(b.localNode.id, 256, 1, '127.0.0.1');
-    b.rpc.setHandlers({
-      findNodes: () => [...good, ...good, ...loop],
-      talk: () => new Uint8Array(0),
-      seen: () => {},
-    });
+    b.rpc.setHandlers(
+      handlers({
+        findNodes: () => [...good, ...good, ...loop],
+      }),
+    );
     const found = await a.rpc.findNode(b.node(), [256]);
     expect(found.map((n) => bytesToHex(n.id)).sort()).toEqual(
       good.map((n) => bytesToHex(n.id)).sort(),
@@ -166,15 +169,17 @@ describe('DiscV5Rpc talkRequest', () => {
   it('reaches the handler, which answers or fails with an empty response', async () => {
     const [a, b] = await pair();
     const calls: string[] = [];
-    b.rpc.setHandlers({
-      findNodes: () => [],
-      talk: async (protocol, request, from) => {
-        calls.push(`${new TextDecoder().decode(protocol)}:${equalBytes(from.id, a.localNode.id)}`);
-        if (protocol[0] === 0x78) throw new Error('handler bug');
-        return protocol.length === 0 ? new Uint8Array(0) : request.slice().reverse();
-      },
-      seen: () => {},
-    });
+    b.rpc.setHandlers(
+      handlers({
+        talk: async (protocol, request, from) => {
+          calls.push(
+            `${new TextDecoder().decode(protocol)}:${equalBytes(from.id, a.localNode.id)}`,
+          );
+          if (protocol[0] === 0x78) throw new Error('handler bug');
+          return protocol.length === 0 ? new Uint8Array(0) : request.slice().reverse();
+        },
+      }),
+    );
     expect(await a.rpc.talkRequest(b.node(), utf8('echo'), Uint8Array.of(1, 2, 3))).toEqual(
       Uint8Array.of(3, 2, 1),
     );

@@ -2,7 +2,7 @@
 import { bytesToHex } from '@ethp2p/crypto';
 import { describe, expect, it } from 'vitest';
 import { bindUdpSocket } from '../../../src/transport/udp-socket.ts';
-import { nodesAtDistance, rpcOn } from './helpers.ts';
+import { handlers, nodesAtDistance, rpcOn } from './helpers.ts';
 
 describe('DiscV5Rpc over UDP loopback', () => {
   it('pings both ways, finds nodes and talks', async () => {
@@ -10,11 +10,12 @@ describe('DiscV5Rpc over UDP loopback', () => {
     const b = await rpcOn(await bindUdpSocket({ address: '127.0.0.1' }));
     try {
       const known = nodesAtDistance(b.localNode.id, 256, 3, '127.0.0.1');
-      b.rpc.setHandlers({
-        findNodes: () => known,
-        talk: (_p, request) => request.slice().reverse(),
-        seen: () => {},
-      });
+      b.rpc.setHandlers(
+        handlers({
+          findNodes: () => known,
+          talk: (_p, request) => request.slice().reverse(),
+        }),
+      );
       const signal = AbortSignal.timeout(5000);
       const pong = await a.rpc.ping(b.node(), { signal });
       expect(pong).toEqual({ enrSeq: b.localNode.seq, ip: '127.0.0.1', port: a.rpc.local.port });

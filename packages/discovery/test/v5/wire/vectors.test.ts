@@ -12,6 +12,7 @@ import {
 import { Enr, nodeIdFromPublicKey } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
 import {
+  type DecodedV5Packet,
   decodeMessage,
   decodePacket,
   deriveSessionKeys,
@@ -32,6 +33,17 @@ const idB = h(V.NODE_B.id);
 const privA = h(V.NODE_A.priv);
 const privB = h(V.NODE_B.priv);
 const ZERO_IV = new Uint8Array(16);
+
+/** Decodes a vector packet as node B and checks its kind, source and nonce. */
+function decodeVector<K extends DecodedV5Packet['kind']>(
+  hex: string,
+  kind: K,
+): Extract<DecodedV5Packet, { kind: K }> {
+  const p = decodePacket(h(hex), idB);
+  expect(p.kind).toBe(kind);
+  if ('srcId' in p) expect(bytesToHex(p.srcId)).toBe(V.NODE_A.id);
+  return p as Extract<DecodedV5Packet, { kind: K }>;
+}
 const PING_REQ_ID = h('00000001');
 
 describe('discv5 wire vectors: node IDs', () => {
@@ -45,10 +57,7 @@ describe('discv5 wire vectors: ping message packet', () => {
   const plaintext = encodeMessage({ type: 'ping', reqId: PING_REQ_ID, enrSeq: 2n });
 
   it('decodes and opens with the zero read-key', () => {
-    const p = decodePacket(h(V.PING_PACKET), idB);
-    expect(p.kind).toBe('message');
-    if (p.kind !== 'message') return;
-    expect(bytesToHex(p.srcId)).toBe(V.NODE_A.id);
+    const p = decodeVector(V.PING_PACKET, 'message');
     expect(bytesToHex(p.nonce)).toBe(V.NONCE);
     const opened = openMessage(p, new Uint8Array(16));
     expect(opened && decodeMessage(opened)).toEqual({
@@ -67,9 +76,7 @@ describe('discv5 wire vectors: ping message packet', () => {
 
 describe('discv5 wire vectors: WHOAREYOU', () => {
   it('decodes to its id-nonce, enr-seq, nonce and challenge-data', () => {
-    const p = decodePacket(h(V.WHOAREYOU_PACKET), idB);
-    expect(p.kind).toBe('whoareyou');
-    if (p.kind !== 'whoareyou') return;
+    const p = decodeVector(V.WHOAREYOU_PACKET, 'whoareyou');
     expect(bytesToHex(p.nonce)).toBe(V.REQUEST_NONCE);
     expect(bytesToHex(p.idNonce)).toBe(V.ID_NONCE);
     expect(p.enrSeq).toBe(0n);
@@ -113,10 +120,7 @@ describe.each(HANDSHAKES)('discv5 wire vectors: $name', (v) => {
   const ping = { type: 'ping', reqId: PING_REQ_ID, enrSeq: 1n } as const;
 
   it('decodes as node B: signature verifies, keys derive to the read-key, message opens', () => {
-    const p = decodePacket(h(v.packet), idB);
-    expect(p.kind).toBe('handshake');
-    if (p.kind !== 'handshake') return;
-    expect(bytesToHex(p.srcId)).toBe(V.NODE_A.id);
+    const p = decodeVector(v.packet, 'handshake');
     expect(bytesToHex(p.nonce)).toBe(V.NONCE);
     expect(bytesToHex(p.ephemeralKey)).toBe(V.EPHEMERAL_PUBKEY);
     const cd = h(v.challengeData);
