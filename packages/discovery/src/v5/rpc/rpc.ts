@@ -255,6 +255,8 @@ export class DiscV5Rpc implements V5Rpc {
     call.timer?.cancel();
     call.timer = undefined;
     const next = this.#calls.remove(call);
+    // A handshake no response confirmed is forgotten with its call, so the set stays bounded.
+    if (!outcome.ok) this.#unconfirmed.delete(call.peerKey);
     call.settle(outcome);
     if (next !== undefined && this.#closed === undefined) this.#send(next);
   }
