@@ -190,6 +190,36 @@ describe('DiscV5Rpc talkRequest', () => {
     expect(b.rpc.metrics.dropped['talk-handler-error']).toBe(1);
   });
 
+  it('counts a response that arrives after its call timed out as unsolicited', async () => {
+    const clock = new SimulatedClock(0);
+    const net = new MemoryNetwork();
+    const a = await startRpc(net, '10.0.0.1', { clock });
+    const b = await startRpc(net, '10.0.0.2', { clock });
+    open.push(a, b);
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let asked = 0;
+    b.rpc.setHandlers(
+      handlers({
+        talk: async (_p, request) => {
+          asked += 1;
+          await held;
+          return request;
+        },
+      }),
+    );
+    const late = a.rpc.talkRequest(b.node(), utf8('slow'), utf8('x'));
+    await waitFor(() => asked === 1, { what: 'the handler was asked' });
+    clock.advance(700);
+    await rejectedError(late, DiscV5RpcError, 'TIMEOUT');
+    release();
+    await waitFor(() => a.rpc.metrics.dropped['unsolicited-response'] === 1, {
+      what: 'the late response was dropped',
+    });
+  });
+
   it('rejects a request too big for a packet without sending it', async () => {
     const [a, b] = await pair();
     await a.rpc.ping(b.node());
