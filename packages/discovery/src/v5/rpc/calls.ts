@@ -97,3 +97,25 @@ export class CallTable {
     return index === 0 ? queue[0] : undefined;
   }
 }
+
+/** The request message of a call. */
+export function requestMessage(
+  kind: 'ping' | 'findnode' | 'talkreq',
+  reqId: Uint8Array,
+  enrSeq: bigint,
+  fields: { distances?: number[]; protocol?: Uint8Array; request?: Uint8Array },
+): V5Message {
+  switch (kind) {
+    case 'ping':
+      return { type: 'ping', reqId, enrSeq };
+    case 'findnode':
+      return { type: 'findnode', reqId, distances: fields.distances ?? [] };
+    case 'talkreq':
+      return {
+        type: 'talkreq',
+        reqId,
+        protocol: fields.protocol ?? new Uint8Array(0),
+        request: fields.request ?? new Uint8Array(0),
+      };
+  }
+}

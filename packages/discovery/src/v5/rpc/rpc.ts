@@ -25,18 +25,13 @@ import { MAX_LOG_DISTANCE, MAX_REQUEST_ID_BYTES } from '../wire/constants.ts';
 import { WireV5Error } from '../wire/errors.ts';
 import type { V5Message } from '../wire/messages.ts';
 import type { DecodedWhoareyouPacket } from '../wire/packet.ts';
-import { type Call, CallTable } from './calls.ts';
+import { type Call, CallTable, requestMessage } from './calls.ts';
 import { type DiscV5RpcConfig, resolveRpcConfig } from './config.ts';
 import { DiscV5RpcError } from './errors.ts';
 import { type DiscV5RpcMetrics, RpcCounters } from './metrics.ts';
-import { NodesCollector, packRecords } from './nodes.ts';
-import type {
-  V5CallOptions,
-  V5PingResult,
-  V5RequestHandlers,
-  V5RequestSource,
-  V5Rpc,
-} from './types.ts';
+import { NodesCollector } from './nodes.ts';
+import { answerRequest, type ResponderContext } from './responder.ts';
+import type { V5CallOptions, V5PingResult, V5RequestHandlers, V5Rpc } from './types.ts';
 
 /** Options of {@link DiscV5Rpc}. */
 export interface DiscV5RpcOptions {
@@ -81,6 +76,7 @@ export class DiscV5Rpc implements V5Rpc {
   readonly #unconfirmed = new Set<string>();
   #handlers: V5RequestHandlers = NO_HANDLERS;
   #closed: Promise<void> | undefined;
+  readonly #responder: ResponderContext;
 
   /** @throws {TypeError|RangeError} on a key that is not `localNode`'s, or a bad config */
   constructor(options: DiscV5RpcOptions) {
@@ -102,6 +98,18 @@ export class DiscV5Rpc implements V5Rpc {
       limits: this.#config,
       exemptIp: this.#config.exemptIp,
     });
+    this.#responder = {
+      localNode: this.#localNode,
+      config: this.#config,
+      counters: this.#counters,
+      logger: this.#logger,
+      handlers: () => this.#handlers,
+      closed: () => this.#closed !== undefined,
+      spawn: (task) => {
+        this.#tasks.spawn(task);
+      },
+      reply: (session, message) => this.#reply(session, message),
+    };
     this.#socket.onMessage((data, from) => this.#onPacket(data, from));
   }
 
@@ -353,7 +361,7 @@ export class DiscV5Rpc implements V5Rpc {
       case 'ping':
       case 'findnode':
       case 'talkreq':
-        this.#onRequest(session, message);
+        answerRequest(this.#responder, session, message);
         return;
       default:
         this.#onResponse(session, message);
@@ -381,79 +389,6 @@ export class DiscV5Rpc implements V5Rpc {
     else this.#arm(call);
   }
 
-  // ---- answering ---------------------------------------------------------------------------
-
-  #onRequest(
-    session: Session,
-    message: Extract<V5Message, { type: 'ping' | 'findnode' | 'talkreq' }>,
-  ): void {
-    const { node, endpoint } = session;
-    const from: V5RequestSource = { id: node.id, ip: endpoint.ip, port: endpoint.port };
-    switch (message.type) {
-      case 'ping':
-        this.#reply(session, {
-          type: 'pong',
-          reqId: message.reqId,
-          enrSeq: this.#localNode.seq,
-          ip: endpoint.ip,
-          port: endpoint.port,
-        });
-        return;
-      case 'findnode': {
-        const groups = packRecords(
-          this.#findNodes(message.distances, from),
-          this.#config.nodesPacketRecordBytes,
-        );
-        for (const records of groups) {
-          this.#reply(session, {
-            type: 'nodes',
-            reqId: message.reqId,
-            total: groups.length,
-            records,
-          });
-        }
-        return;
-      }
-      case 'talkreq':
-        this.#tasks.spawn(this.#talk(session, message, from));
-        return;
-    }
-  }
-
-  /** The nodes answering FINDNODE: our record for distance 0, the handler's for the others. */
-  #findNodes(distances: readonly number[], from: V5RequestSource): Node[] {
-    const unique = [...new Set(distances)];
-    const nodes: Node[] = [];
-    if (unique.includes(0)) nodes.push(this.#localNode.node());
-    const others = unique.filter((d) => d !== 0);
-    if (others.length > 0) {
-      try {
-        nodes.push(...this.#handlers.findNodes(others, from));
-      } catch (err) {
-        this.#logger.warn('discv5 findNodes handler failed', { err });
-      }
-    }
-    return nodes.slice(0, this.#config.findNodeResultLimit);
-  }
-
-  async #talk(
-    session: Session,
-    message: Extract<V5Message, { type: 'talkreq' }>,
-    from: V5RequestSource,
-  ): Promise<void> {
-    let response: Uint8Array;
-    try {
-      response = await this.#handlers.talk(message.protocol, message.request, from);
-      assertBytes('response', response);
-    } catch (err) {
-      this.#counters.drop('talk-handler-error');
-      this.#logger.debug('discv5 talk handler failed', { err });
-      response = new Uint8Array(0);
-    }
-    if (this.#closed !== undefined) return;
-    this.#reply(session, { type: 'talkresp', reqId: message.reqId, response });
-  }
-
   #reply(session: Session, message: V5Message): void {
     try {
       const { packet } = this.#codec.encodeMessage(session.node, session.endpoint, message);
@@ -475,26 +410,5 @@ export class DiscV5Rpc implements V5Rpc {
   #write(packet: Uint8Array, to: Endpoint): void {
     this.#counters.packetsOut += 1;
     this.#socket.send(packet, { address: to.ip, port: to.port });
-  }
-}
-
-function requestMessage(
-  kind: 'ping' | 'findnode' | 'talkreq',
-  reqId: Uint8Array,
-  enrSeq: bigint,
-  fields: { distances?: number[]; protocol?: Uint8Array; request?: Uint8Array },
-): V5Message {
-  switch (kind) {
-    case 'ping':
-      return { type: 'ping', reqId, enrSeq };
-    case 'findnode':
-      return { type: 'findnode', reqId, distances: fields.distances ?? [] };
-    case 'talkreq':
-      return {
-        type: 'talkreq',
-        reqId,
-        protocol: fields.protocol ?? new Uint8Array(0),
-        request: fields.request ?? new Uint8Array(0),
-      };
   }
 }
