@@ -7,6 +7,7 @@ import type { DiscoveryConfig } from '@ethp2p/discovery';
 import type { Node } from '@ethp2p/enode';
 import type { ChainReader } from '@ethp2p/eth';
 import type { NatOption } from '@ethp2p/server';
+import type { HttpRpcOptions, WsRpcOptions } from './rpc-servers.ts';
 
 /** The devp2p port of Ethereum nodes, TCP and UDP (geth `--port`). */
 export const DEFAULT_PORT = 30303;
@@ -89,4 +90,8 @@ export interface FullNodeOptions {
   readonly metrics?: { readonly host?: string; readonly port?: number };
   /** Overrides of discovery's defaults (tests shorten the revalidation interval). */
   readonly discoveryConfig?: Partial<DiscoveryConfig>;
+  /** JSON-RPC over HTTP (geth `--http`); off when undefined. */
+  readonly http?: HttpRpcOptions;
+  /** JSON-RPC over WebSocket (geth `--ws`); off when undefined. */
+  readonly ws?: WsRpcOptions;
 }

@@ -33,6 +33,7 @@ import {
 import { NodeError } from './errors.ts';
 import { DatadirLock } from './lock.ts';
 import { bindDiscoverySocket, checkTcpPort, listenError } from './ports.ts';
+import { type RpcServers, startRpcServers } from './rpc-servers.ts';
 import {
   countClients,
   type LastDialError,
@@ -86,6 +87,7 @@ export class FullNode {
   #metricsServer: MetricsServer | undefined;
   readonly #traffic: Traffic = { bytesIn: 0, bytesOut: 0 };
   #lastDialError: LastDialError | undefined;
+  #rpc: RpcServers | undefined;
 
   /** Nothing is opened until {@link FullNode.start}. */
   constructor(options: FullNodeOptions) {
@@ -122,6 +124,21 @@ export class FullNode {
   get metricsUrl(): string | undefined {
     const m = this.#metricsServer;
     return m === undefined ? undefined : `${m.url}${METRICS_PATHS[0]}`;
+  }
+
+  /** The network ID announced in Status (the option, else the chain's). */
+  get networkId(): bigint {
+    return this.#options.networkId ?? this.#options.chain.config.networkId;
+  }
+
+  /** `http://host:port` of JSON-RPC over HTTP once started with `http`, with the bound port. */
+  get httpUrl(): string | undefined {
+    return this.#rpc?.httpUrl;
+  }
+
+  /** `ws://host:port` of JSON-RPC over WebSocket once started with `ws`, with the bound port. */
+  get wsUrl(): string | undefined {
+    return this.#rpc?.wsUrl;
   }
 
   /** Whether the node runs (between a successful `start()` and `stop()`). */
@@ -284,6 +301,7 @@ export class FullNode {
     if (o.metrics !== undefined) await this.#startMetrics(o.metrics);
     this.#checkStopping();
     await this.#discovery?.start();
+    await this.#startRpc();
     this.#startTicker();
     started = true;
     this.#state = 'running';
@@ -331,6 +349,22 @@ export class FullNode {
     this.#closers.push(() => server.close());
     this.#metricsServer = server;
     this.#log.info('metrics server started', { url: this.metricsUrl });
+  }
+
+  async #startRpc(): Promise<void> {
+    const { http, ws } = this.#options;
+    if (http === undefined && ws === undefined) return;
+    const rpc = await startRpcServers(
+      this,
+      { ...(http === undefined ? {} : { http }), ...(ws === undefined ? {} : { ws }) },
+      this.#log,
+    );
+    this.#rpc = rpc;
+    this.#closers.push(() => {
+      this.#rpc = undefined;
+      return rpc.close();
+    });
+    this.#checkStopping();
   }
 
   #startTicker(): void {

@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { waitFor } from '@ethp2p/base/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,50 +8,7 @@ import { WsRpcEndpoint } from '../../src/http/ws-rpc.ts';
 import { RpcHandler } from '../../src/rpc/handler.ts';
 import { STRING_PARAM } from '../../src/rpc/params.ts';
 import { RpcRegistry, rpcMethod, rpcSubscription } from '../../src/rpc/registry.ts';
-
-interface Reply {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: string;
-}
-
-/** One HTTP request to 127.0.0.1:`port`. */
-function send(
-  port: number,
-  options: {
-    method?: string;
-    path?: string;
-    headers?: Record<string, string>;
-    body?: string | Buffer;
-  },
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: options.method ?? 'POST',
-        path: options.path ?? '/',
-        headers: { 'content-type': 'application/json', ...options.headers },
-        signal: AbortSignal.timeout(10_000),
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+import { openWs, send } from './helpers/clients.ts';
 
 function registry(): RpcRegistry {
   return new RpcRegistry()
@@ -221,28 +177,6 @@ describe('RpcHttpServer over HTTP', () => {
     await expect(send(server.port, { body: ECHO })).rejects.toThrow();
   });
 });
-
-/** Opens a WebSocket and collects its messages. */
-async function openWs(url: string, headers: Record<string, string> = {}) {
-  const ws = new WebSocket(url, { headers });
-  const messages: unknown[] = [];
-  ws.on('message', (data) => messages.push(JSON.parse(String(data))));
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const call = async (body: unknown): Promise<unknown> => {
-    const before = messages.length;
-    ws.send(typeof body === 'string' ? body : JSON.stringify(body));
-    await waitFor(() => messages.length > before, {
-      on: { emitters: [ws], events: ['message'] },
-      what: 'a websocket answer',
-      signal: AbortSignal.timeout(10_000),
-    });
-    return messages[before];
-  };
-  return { ws, messages, call };
-}
 
 describe('RpcHttpServer over WebSocket', () => {
   it('answers calls, bad input and subscriptions on one connection', async () => {
