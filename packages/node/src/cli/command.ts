@@ -12,6 +12,8 @@ export interface ArgSpec {
   /** Its name in the usage line: `<file>` when required, `[file]` when optional. */
   readonly name: string;
   readonly required: boolean;
+  /** The last argument only: it takes every remaining one (`[params...]`). */
+  readonly rest?: boolean;
   /** One line for the help text. */
   readonly description: string;
 }

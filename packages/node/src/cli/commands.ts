@@ -10,6 +10,7 @@ import { KEY_COMMANDS, KEY_GROUP } from './key.ts';
 import { NODE_COMMAND } from './node.ts';
 import { NODESET_COMMANDS, NODESET_GROUP } from './nodeset.ts';
 import { RLPX_COMMANDS, RLPX_GROUP } from './rlpx/ping.ts';
+import { RPC_COMMAND } from './rpc.ts';
 import { TESTNET_COMMAND } from './testnet.ts';
 import { VERSION_COMMAND } from './version.ts';
 
@@ -21,6 +22,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...DISCV4_COMMANDS,
   ...NODESET_COMMANDS,
   ...RLPX_COMMANDS,
+  RPC_COMMAND,
   TESTNET_COMMAND,
   VERSION_COMMAND,
 ];

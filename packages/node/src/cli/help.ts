@@ -17,7 +17,10 @@ const ENV_NOTE =
 
 /** The usage line of a command: `ethp2p key to-enode <file> [options]`. */
 export function usageLine(spec: CommandSpec): string {
-  const args = spec.args.map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`));
+  const args = spec.args.map((a) => {
+    const name = a.rest === true ? `${a.name}...` : a.name;
+    return a.required ? `<${name}>` : `[${name}]`;
+  });
   const options = Object.keys(spec.options).length > 0 ? ['[options]'] : [];
   return [PROGRAM, ...spec.path, ...args, ...options].join(' ');
 }

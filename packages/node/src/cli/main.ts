@@ -94,7 +94,7 @@ function context(
     const missing = spec.args[positionals.length];
     throw usageError(`missing argument <${missing?.name ?? 'argument'}>`);
   }
-  if (positionals.length > spec.args.length) {
+  if (positionals.length > spec.args.length && spec.args.at(-1)?.rest !== true) {
     throw usageError(`unexpected argument '${positionals[spec.args.length]}'`);
   }
   return {

@@ -25,6 +25,7 @@ import { failure, usageError } from './errors.ts';
 import { readGethConfig } from './geth-config.ts';
 import { GETH_KEY_OPTIONS, identityOf, nodeKeyOf } from './geth-flags.ts';
 import { parseNodeList, resolveHostname } from './node-arg.ts';
+import { RPC_NODE_OPTIONS, rpcOptionsOf } from './rpc-options.ts';
 
 /** The flags of `ethp2p node`. */
 export const NODE_OPTIONS: OptionSpecs = {
@@ -160,6 +161,7 @@ export const NODE_OPTIONS: OptionSpecs = {
     description: 'time between status lines; 0 for none',
   },
   ...DASHBOARD_OPTIONS,
+  ...RPC_NODE_OPTIONS,
 };
 
 /** What the flags say besides the node's own options. */
@@ -232,6 +234,7 @@ export async function nodeCommandConfig(given: OptionValues): Promise<NodeComman
       noDial: o.boolean('nodial'),
       statusIntervalMs: o.duration('status.interval') ?? STATUS_INTERVAL_MS,
       ...metricsOf(o),
+      ...rpcOptionsOf(o),
     },
     verbosity: o.integer('verbosity', 0, 5) ?? DEFAULT_VERBOSITY,
     logFormat: logFormatOf(o),

@@ -1,0 +1,149 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OptionValues, parseCommandArgs } from '../../src/cli/args.ts';
+import { main } from '../../src/cli/main.ts';
+import { NODE_OPTIONS, nodeCommandConfig } from '../../src/cli/node-options.ts';
+import { run, testIo } from '../cli/helpers/run.ts';
+import { httpCall, openWs } from '../rpc/helpers/clients.ts';
+import { type ChainFilesOnDisk, tempDir, writeChain } from './helpers.ts';
+
+let dir: string;
+let files: ChainFilesOnDisk;
+
+beforeAll(async () => {
+  dir = await tempDir();
+  files = await writeChain(dir, 2);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function chainFlags(datadir: string): string[] {
+  return ['--genesis', files.genesisPath, '--chain', files.chainPath, '--datadir', datadir];
+}
+
+async function config(args: readonly string[]) {
+  const { options } = parseCommandArgs(args, NODE_OPTIONS, {});
+  return (await nodeCommandConfig(options as OptionValues)).node;
+}
+
+describe('ethp2p node RPC flags', () => {
+  it('are off by default and loopback with geth ports when on', async () => {
+    const off = await config(chainFlags(join(dir, 'off')));
+    expect(off.http).toBeUndefined();
+    expect(off.ws).toBeUndefined();
+    const on = await config([...chainFlags(join(dir, 'on')), '--http', '--ws']);
+    expect(on.http).toEqual({
+      host: '127.0.0.1',
+      port: 8545,
+      api: ['admin', 'eth', 'ethp2p', 'net', 'web3'],
+      vhosts: ['localhost'],
+    });
+    expect(on.ws).toEqual({
+      host: '127.0.0.1',
+      port: 8546,
+      api: ['admin', 'eth', 'ethp2p', 'net', 'web3'],
+    });
+    const custom = await config([
+      ...chainFlags(join(dir, 'custom')),
+      '--http',
+      '--http.addr',
+      '::1',
+      '--http.port',
+      '0',
+      '--http.api',
+      'net,web3',
+      '--http.vhosts',
+      '*',
+      '--http.corsdomain',
+      'http://a.example',
+      '--ws',
+      '--ws.origins',
+      '*',
+    ]);
+    expect(custom.http).toEqual({
+      host: '::1',
+      port: 0,
+      api: ['net', 'web3'],
+      vhosts: ['*'],
+      corsDomains: ['http://a.example'],
+    });
+    expect(custom.ws).toMatchObject({ origins: ['*'] });
+  });
+
+  it('refuses a bad address or port as a usage error', async () => {
+    const badAddr = await run([
+      'node',
+      ...chainFlags(join(dir, 'x')),
+      '--http',
+      '--http.addr',
+      'nope',
+    ]);
+    expect(badAddr.code).toBe(2);
+    expect(badAddr.stderr).toContain("--http.addr: expected an IP address, got 'nope'");
+    const badPort = await run([
+      'node',
+      ...chainFlags(join(dir, 'y')),
+      '--ws',
+      '--ws.port',
+      '70000',
+    ]);
+    expect(badPort.code).toBe(2);
+  });
+
+  it('shows the flags in --help', async () => {
+    const help = await run(['node', '--help']);
+    for (const flag of [
+      '--http ',
+      '--http.addr',
+      '--http.port',
+      '--http.api',
+      '--ws ',
+      '--ws.addr',
+      '--ws.port',
+    ]) {
+      expect(help.stdout).toContain(flag);
+    }
+  });
+
+  it('serves JSON-RPC on the ports it logs (port 0) and stops them on the signal', async () => {
+    const controller = new AbortController();
+    const io = testIo({}, controller.signal);
+    const args = [
+      'node',
+      ...chainFlags(join(dir, 'run')),
+      '--listen.ip',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--nodiscover',
+      '--http',
+      '--http.port',
+      '0',
+      '--ws',
+      '--ws.port',
+      '0',
+    ];
+    const exit = main(args, io);
+    await io.stderr.waitFor((t) => t.includes('WebSocket enabled'), AbortSignal.timeout(15_000));
+    const endpoint = /HTTP server started.*endpoint=(\S+)/.exec(io.stderr.text)?.[1];
+    const wsUrl = /WebSocket enabled.*url=(\S+)/.exec(io.stderr.text)?.[1];
+    expect(endpoint).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(await httpCall(`http://${endpoint}`, 'eth_blockNumber')).toMatchObject({
+      result: '0x2',
+    });
+    const client = await openWs(wsUrl ?? '');
+    expect(await client.call({ jsonrpc: '2.0', id: 7, method: 'net_listening' })).toEqual({
+      jsonrpc: '2.0',
+      id: 7,
+      result: true,
+    });
+    const closed = new Promise<void>((resolve) => client.ws.once('close', () => resolve()));
+    controller.abort(new Error('received SIGINT'));
+    expect(await exit).toBe(0);
+    await closed;
+    await expect(httpCall(`http://${endpoint}`, 'net_version')).rejects.toThrow();
+  });
+});
