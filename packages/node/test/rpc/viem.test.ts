@@ -88,6 +88,7 @@ describe('viem', () => {
       for (const method of [
         'admin_addTrustedPeer',
         'admin_removeTrustedPeer',
+        'admin_addPeer',
         'admin_removePeer',
       ]) {
         expect(await request({ method, params: [other] })).toBe(true);
