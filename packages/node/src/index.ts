@@ -7,6 +7,7 @@
 
 export type { CliIo, CliOutput } from './cli/io.ts';
 export { main } from './cli/main.ts';
+export type { HttpRoute } from './http/route.ts';
 export type { ChainFiles, NetworkName } from './node/chain.ts';
 export {
   genesisOnlyChain,
@@ -27,5 +28,9 @@ export type { NodeErrorCode } from './node/errors.ts';
 export { NODE_ERROR_CODE, NodeError } from './node/errors.ts';
 export type { FullNodeEvents } from './node/full-node.ts';
 export { FullNode } from './node/full-node.ts';
+export type { HttpRpcOptions, WsRpcOptions } from './node/rpc-servers.ts';
+export { DEFAULT_HTTP_PORT, DEFAULT_RPC_HOST, DEFAULT_WS_PORT } from './node/rpc-servers.ts';
 export type { LastDialError, NodeStatus } from './node/status.ts';
 export { formatStatusLine, STATUS_INTERVAL_MS } from './node/status.ts';
+export { NODE_RPC_NAMESPACES } from './rpc/api/index.ts';
+export type { PeerEventJson } from './rpc/api/peer-events.ts';

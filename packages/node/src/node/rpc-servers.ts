@@ -88,6 +88,8 @@ export async function startRpcServers(
     httpAddr.port !== 0 &&
     httpAddr.port === wsAddr.port &&
     httpAddr.host === wsAddr.host;
+  if (http !== undefined) warnExposedAdmin('http', httpAddr.host, http.api, log);
+  if (ws !== undefined) warnExposedAdmin('ws', wsAddr.host, ws.api, log);
   const opened: RpcHttpServer[] = [];
   const close = async (): Promise<void> => {
     await Promise.all(opened.map((s) => s.close()));
@@ -150,6 +152,25 @@ function restrict(
   return registry.restrict(wanted);
 }
 
+/** Whether `api` (default every namespace) serves `admin` on a `host` beyond loopback. */
+export function servesAdminBeyondLoopback(
+  host: string,
+  api: readonly string[] | undefined,
+): boolean {
+  const loopback = host === 'localhost' || host === '::1' || host.startsWith('127.');
+  return !loopback && (api ?? NODE_RPC_NAMESPACES).includes('admin');
+}
+
+function warnExposedAdmin(
+  flag: 'http' | 'ws',
+  host: string,
+  api: readonly string[] | undefined,
+  log: Logger,
+): void {
+  if (servesAdminBeyondLoopback(host, api)) {
+    log.warn(`the admin API is served beyond loopback; narrow it with --${flag}.api`, { host });
+  }
+}
 async function listen(
   flag: string,
   options: Parameters<typeof RpcHttpServer.listen>[0],

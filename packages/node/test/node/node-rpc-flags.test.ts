@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OptionValues, parseCommandArgs } from '../../src/cli/args.ts';
 import { main } from '../../src/cli/main.ts';
 import { NODE_OPTIONS, nodeCommandConfig } from '../../src/cli/node-options.ts';
+import { servesAdminBeyondLoopback } from '../../src/node/rpc-servers.ts';
 import { run, testIo } from '../cli/helpers/run.ts';
 import { httpCall, openWs } from '../rpc/helpers/clients.ts';
 import { type ChainFilesOnDisk, tempDir, writeChain } from './helpers.ts';
@@ -71,6 +72,15 @@ describe('ethp2p node RPC flags', () => {
       corsDomains: ['http://a.example'],
     });
     expect(custom.ws).toMatchObject({ origins: ['*'] });
+  });
+
+  it('knows when the admin API would be served beyond loopback (it logs a warning then)', () => {
+    expect(servesAdminBeyondLoopback('127.0.0.1', undefined)).toBe(false);
+    expect(servesAdminBeyondLoopback('::1', ['admin'])).toBe(false);
+    expect(servesAdminBeyondLoopback('localhost', undefined)).toBe(false);
+    expect(servesAdminBeyondLoopback('0.0.0.0', undefined)).toBe(true);
+    expect(servesAdminBeyondLoopback('10.0.0.1', ['net', 'admin'])).toBe(true);
+    expect(servesAdminBeyondLoopback('0.0.0.0', ['net', 'web3'])).toBe(false);
   });
 
   it('refuses a bad address or port as a usage error', async () => {
