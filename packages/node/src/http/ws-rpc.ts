@@ -84,13 +84,17 @@ export class WsRpcEndpoint {
       const text = rawText(data);
       queued++;
       if (queued >= MAX_QUEUED_REQUESTS) ws.pause();
-      queue = queue.then(async () => {
-        const answer = await this.#handler.handle(text, connection);
-        if (answer !== undefined) this.#send(ws, answer);
-        connection.activate();
-        queued--;
-        if (ws.isPaused && queued < MAX_QUEUED_REQUESTS) ws.resume();
-      });
+      queue = queue
+        .then(async () => {
+          const answer = await this.#handler.handle(text, connection);
+          if (answer !== undefined) this.#send(ws, answer);
+          connection.activate();
+        })
+        .catch((err: unknown) => this.#log.warn('websocket request failed', { err: String(err) }))
+        .finally(() => {
+          queued--;
+          if (ws.isPaused && queued < MAX_QUEUED_REQUESTS) ws.resume();
+        });
     });
     ws.on('error', (err) => this.#log.debug('websocket error', { err: String(err) }));
     ws.on('close', () => {

@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import { waitFor } from '@ethp2p/base/testing';
+import { EventEmitter } from 'eventemitter3';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { RpcHttpServer } from '../../src/http/http-server.ts';
@@ -9,6 +10,10 @@ import { RpcHandler } from '../../src/rpc/handler.ts';
 import { STRING_PARAM } from '../../src/rpc/params.ts';
 import { RpcRegistry, rpcMethod, rpcSubscription } from '../../src/rpc/registry.ts';
 import { openWs, send } from './helpers/clients.ts';
+
+/** Subscriptions of `test_ticks` running now, across servers; `stopped` fires as one stops. */
+let running = 0;
+const ticks = new EventEmitter<{ stopped: () => void }>();
 
 function registry(): RpcRegistry {
   return new RpcRegistry()
@@ -22,7 +27,11 @@ function registry(): RpcRegistry {
       'ticks',
       rpcSubscription([], (emit) => {
         emit('first');
-        return () => {};
+        running++;
+        return () => {
+          running--;
+          ticks.emit('stopped');
+        };
       }),
     );
 }
@@ -203,6 +212,48 @@ describe('RpcHttpServer over WebSocket', () => {
       params: { subscription: sub.result, result: 'first' },
     });
     ws.close();
+  });
+
+  it('answers a burst of requests in order, and a deep or binary message without harm', async () => {
+    const { port } = await start();
+    const client = await openWs(`ws://127.0.0.1:${port}`);
+    for (let id = 0; id < 200; id++) {
+      client.ws.send(
+        JSON.stringify({ jsonrpc: '2.0', id, method: 'test_echo', params: [`${id}`] }),
+      );
+    }
+    client.ws.send(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    client.ws.send(Buffer.from(ECHO));
+    await client.next(
+      (m) => (m as { id?: number }).id === 1 && client.messages.length >= 202,
+      'every answer',
+    );
+    expect(client.messages.slice(0, 200).map((m) => (m as { result: string }).result)).toEqual(
+      Array.from({ length: 200 }, (_, i) => `${i}`),
+    );
+    expect(client.messages[200]).toEqual([
+      { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'invalid request' } },
+    ]);
+    expect(client.messages[201]).toMatchObject({ result: 'hi' });
+    client.ws.close();
+  });
+
+  it('stops the subscriptions of a client that disconnects', async () => {
+    const { port } = await start();
+    const client = await openWs(`ws://127.0.0.1:${port}`);
+    const before = running;
+    await client.call({ jsonrpc: '2.0', id: 1, method: 'test_subscribe', params: ['ticks'] });
+    await client.call({ jsonrpc: '2.0', id: 2, method: 'test_subscribe', params: ['ticks'] });
+    expect(running).toBe(before + 2);
+    const other = await openWs(`ws://127.0.0.1:${port}`);
+    client.ws.close();
+    await waitFor(() => running === before, {
+      what: 'subscriptions stopped',
+      signal: AbortSignal.timeout(10_000),
+      on: { emitters: [ticks], events: ['stopped'] },
+    });
+    expect(await other.call(ECHO)).toMatchObject({ result: 'hi' });
+    other.ws.close();
   });
 
   it('refuses a disallowed Origin with 403 and allows none or a listed one', async () => {
