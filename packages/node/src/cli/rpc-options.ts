@@ -80,28 +80,28 @@ export const RPC_NODE_OPTIONS: OptionSpecs = {
 export function rpcOptionsOf(o: OptionValues): { http?: HttpRpcOptions; ws?: WsRpcOptions } {
   const corsDomains = o.list('http.corsdomain');
   const origins = o.list('ws.origins');
+  const http: HttpRpcOptions = {
+    ...endpointOf(o, 'http', DEFAULT_HTTP_PORT),
+    vhosts: o.list('http.vhosts'),
+    ...(corsDomains.length === 0 ? {} : { corsDomains }),
+  };
+  const ws: WsRpcOptions = {
+    ...endpointOf(o, 'ws', DEFAULT_WS_PORT),
+    ...(origins.length === 0 ? {} : { origins }),
+  };
+  return { ...(o.boolean('http') ? { http } : {}), ...(o.boolean('ws') ? { ws } : {}) };
+}
+
+/** `--<kind>.addr`, `--<kind>.port` and `--<kind>.api`. */
+function endpointOf(
+  o: OptionValues,
+  kind: 'http' | 'ws',
+  defaultPort: number,
+): { host: string; port: number; api: string[] } {
   return {
-    ...(o.boolean('http')
-      ? {
-          http: {
-            host: addrOf(o, 'http.addr'),
-            port: o.port('http.port') ?? DEFAULT_HTTP_PORT,
-            api: o.list('http.api'),
-            vhosts: o.list('http.vhosts'),
-            ...(corsDomains.length === 0 ? {} : { corsDomains }),
-          },
-        }
-      : {}),
-    ...(o.boolean('ws')
-      ? {
-          ws: {
-            host: addrOf(o, 'ws.addr'),
-            port: o.port('ws.port') ?? DEFAULT_WS_PORT,
-            api: o.list('ws.api'),
-            ...(origins.length === 0 ? {} : { origins }),
-          },
-        }
-      : {}),
+    host: addrOf(o, `${kind}.addr`),
+    port: o.port(`${kind}.port`) ?? defaultPort,
+    api: o.list(`${kind}.api`),
   };
 }
 

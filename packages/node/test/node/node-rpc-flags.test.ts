@@ -83,24 +83,14 @@ describe('ethp2p node RPC flags', () => {
     expect(servesAdminBeyondLoopback('0.0.0.0', ['net', 'web3'])).toBe(false);
   });
 
-  it('refuses a bad address or port as a usage error', async () => {
-    const badAddr = await run([
-      'node',
-      ...chainFlags(join(dir, 'x')),
-      '--http',
-      '--http.addr',
-      'nope',
-    ]);
-    expect(badAddr.code).toBe(2);
-    expect(badAddr.stderr).toContain("--http.addr: expected an IP address, got 'nope'");
-    const badPort = await run([
-      'node',
-      ...chainFlags(join(dir, 'y')),
-      '--ws',
-      '--ws.port',
-      '70000',
-    ]);
-    expect(badPort.code).toBe(2);
+  it.each([
+    ['--http', '--http.addr', 'nope', "--http.addr: expected an IP address, got 'nope'"],
+    ['--ws', '--ws.addr', '1.2.3', "--ws.addr: expected an IP address, got '1.2.3'"],
+    ['--ws', '--ws.port', '70000', "--ws.port: expected a port number in 0-65535, got '70000'"],
+  ])('refuses %s %s %s as a usage error', async (on, flag, value, message) => {
+    const result = await run(['node', ...chainFlags(join(dir, 'bad')), on, flag, value]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
   });
 
   it('shows the flags in --help', async () => {

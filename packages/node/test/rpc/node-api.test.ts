@@ -1,28 +1,16 @@
-import { rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { nodeIdToHex } from '@ethp2p/enode';
-import type { MemoryChain } from '@ethp2p/eth/chain';
 import type { PeerInfo } from '@ethp2p/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NodeError } from '../../src/node/errors.ts';
 import type { FullNode } from '../../src/node/full-node.ts';
-import { loadChain, loopbackNode, tempDir, writeChain } from '../node/helpers.ts';
 import { httpCall, openWs, send } from './helpers/clients.ts';
+import { chainFixture, LOOPBACK_RPC, rpcNode, withNode } from './helpers/nodes.ts';
 
-let dir: string;
-let chain: MemoryChain;
-
-beforeAll(async () => {
-  dir = await tempDir();
-  chain = await loadChain(await writeChain(dir, 16));
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-const LOOPBACK = { host: '127.0.0.1', port: 0 };
+const f = chainFixture(16);
+const LOOPBACK = LOOPBACK_RPC;
 
 function url(node: FullNode, kind: 'http' | 'ws'): string {
   const found = kind === 'http' ? node.httpUrl : node.wsUrl;
@@ -56,14 +44,8 @@ const isEvent =
 
 describe('the node API over HTTP and WebSocket', () => {
   it('answers every method with geth-shaped results and streams peer events', async () => {
-    const a = loopbackNode({
-      datadir: join(dir, 'a'),
-      chain,
-      noDial: true,
-      http: LOOPBACK,
-      ws: LOOPBACK,
-    });
-    const b = loopbackNode({ datadir: join(dir, 'b'), chain, discovery: false, http: LOOPBACK });
+    const a = rpcNode(f, 'a', { noDial: true, http: LOOPBACK, ws: LOOPBACK });
+    const b = rpcNode(f, 'b', { discovery: false, http: LOOPBACK });
     await a.start();
     await b.start();
     const client = await openWs(url(a, 'ws'));
@@ -71,11 +53,11 @@ describe('the node API over HTTP and WebSocket', () => {
       expect(url(a, 'http')).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(url(a, 'ws')).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
       expect(b.wsUrl).toBeUndefined();
-      expect(await result(a, 'net_version')).toBe(chain.config.networkId.toString());
+      expect(await result(a, 'net_version')).toBe(f.chain.config.networkId.toString());
       expect(await result(a, 'net_listening')).toBe(true);
       expect(await result(a, 'net_peerCount')).toBe('0x0');
       expect(await result(a, 'web3_clientVersion')).toBe(a.server?.name);
-      expect(await result(a, 'eth_chainId')).toBe(`0x${chain.config.chainId.toString(16)}`);
+      expect(await result(a, 'eth_chainId')).toBe(`0x${f.chain.config.chainId.toString(16)}`);
       expect(await result(a, 'eth_blockNumber')).toBe('0x10');
       const info = (await result(a, 'admin_nodeInfo')) as Record<string, unknown>;
       expect(info).toMatchObject({
@@ -83,7 +65,7 @@ describe('the node API over HTTP and WebSocket', () => {
         enode: a.self().enodeUrl(),
         ip: '127.0.0.1',
         ports: { listener: a.server?.listenPort },
-        protocols: { eth: { network: Number(chain.config.networkId) } },
+        protocols: { eth: { network: Number(f.chain.config.networkId) } },
       });
       expect(await result(a, 'admin_peers')).toEqual([]);
       expect(await result(a, 'ethp2p_dialStats')).toMatchObject({ attempts: 0, activeDials: 0 });
@@ -156,14 +138,8 @@ describe('the node API over HTTP and WebSocket', () => {
   });
 
   it('refuses bad node URLs and params, and peerEvents over HTTP', async () => {
-    const node = loopbackNode({
-      datadir: join(dir, 'bad'),
-      chain,
-      discovery: false,
-      http: LOOPBACK,
-    });
-    await node.start();
-    try {
+    const node = rpcNode(f, 'bad', { discovery: false, http: LOOPBACK });
+    await withNode(node, async () => {
       const http = url(node, 'http');
       for (const method of [
         'admin_addPeer',
@@ -184,40 +160,30 @@ describe('the node API over HTTP and WebSocket', () => {
         error: { code: -32601, message: 'notifications not supported' },
       });
       expect(await httpCall(http, 'admin_peerEvents')).toMatchObject({ error: { code: -32601 } });
-    } finally {
-      await node.stop();
-    }
+    });
   });
 
   it('serves only the namespaces of its api list', async () => {
-    const node = loopbackNode({
-      datadir: join(dir, 'api'),
-      chain,
+    const node = rpcNode(f, 'api', {
       discovery: false,
       http: { ...LOOPBACK, api: ['net', 'nope'] },
     });
-    await node.start();
-    try {
+    await withNode(node, async () => {
       expect(await result(node, 'net_listening')).toBe(true);
       expect(await httpCall(url(node, 'http'), 'admin_peers')).toMatchObject({
         error: { code: -32601, message: 'the method admin_peers does not exist/is not available' },
       });
-    } finally {
-      await node.stop();
-    }
+    });
   });
 
   it('shares one server when HTTP and WebSocket name the same address', async () => {
     const port = await freePort();
-    const node = loopbackNode({
-      datadir: join(dir, 'shared'),
-      chain,
+    const node = rpcNode(f, 'shared', {
       discovery: false,
       http: { host: '127.0.0.1', port },
       ws: { host: '127.0.0.1', port },
     });
-    await node.start();
-    try {
+    await withNode(node, async () => {
       expect(node.httpUrl).toBe(`http://127.0.0.1:${port}`);
       expect(node.wsUrl).toBe(`ws://127.0.0.1:${port}`);
       const client = await openWs(url(node, 'ws'));
@@ -225,19 +191,11 @@ describe('the node API over HTTP and WebSocket', () => {
         result: true,
       });
       client.ws.close();
-    } finally {
-      await node.stop();
-    }
+    });
   });
 
   it('stops its servers with the node, WebSocket clients included', async () => {
-    const node = loopbackNode({
-      datadir: join(dir, 'stop'),
-      chain,
-      discovery: false,
-      http: LOOPBACK,
-      ws: LOOPBACK,
-    });
+    const node = rpcNode(f, 'stop', { discovery: false, http: LOOPBACK, ws: LOOPBACK });
     await node.start();
     const http = url(node, 'http');
     const client = await openWs(url(node, 'ws'));
@@ -252,10 +210,8 @@ describe('the node API over HTTP and WebSocket', () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
-    const datadir = join(dir, 'taken');
-    const node = loopbackNode({
-      datadir,
-      chain,
+    const datadir = join(f.dir, 'taken');
+    const node = rpcNode(f, 'taken', {
       discovery: false,
       http: { host: '127.0.0.1', port },
     });

@@ -4,12 +4,9 @@
  * notifications to its subscribe callbacks, so the `admin_subscription` items of peerEvents
  * are read from the socket of viem's own WebSocket RPC client, after subscribing through it.
  */
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { type Subscribable, waitFor } from '@ethp2p/base/testing';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { Node, nodeIdToHex } from '@ethp2p/enode';
-import type { MemoryChain } from '@ethp2p/eth/chain';
 import {
   createPublicClient,
   http,
@@ -17,31 +14,11 @@ import {
   MethodNotFoundRpcError,
   webSocket,
 } from 'viem';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FullNode } from '../../src/node/full-node.ts';
-import { loadChain, loopbackNode, tempDir, writeChain } from '../node/helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { chainFixture, rpcNode, runningRpcNode } from './helpers/nodes.ts';
 
-let dir: string;
-let chain: MemoryChain;
-let node: FullNode;
-
-beforeAll(async () => {
-  dir = await tempDir();
-  chain = await loadChain(await writeChain(dir, 8));
-  node = loopbackNode({
-    datadir: join(dir, 'a'),
-    chain,
-    noDial: true,
-    http: { host: '127.0.0.1', port: 0 },
-    ws: { host: '127.0.0.1', port: 0 },
-  });
-  await node.start();
-});
-
-afterAll(async () => {
-  await node.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const f = chainFixture(8);
+const running = runningRpcNode(f, 'a', { noDial: true });
 
 /** viem's `request` for methods outside its typed schema. */
 type Request = (args: { method: string; params?: unknown[] }) => Promise<unknown>;
@@ -49,11 +26,11 @@ type Request = (args: { method: string; params?: unknown[] }) => Promise<unknown
 /** viem's public client over `kind`, with a way to close its socket. */
 function client(kind: 'http' | 'webSocket'): { request: Request; close: () => Promise<void> } {
   if (kind === 'http') {
-    const c = createPublicClient({ transport: http(node.httpUrl, { retryCount: 0 }) });
+    const c = createPublicClient({ transport: http(running.node.httpUrl, { retryCount: 0 }) });
     return { request: c.request as Request, close: async () => {} };
   }
   const c = createPublicClient({
-    transport: webSocket(node.wsUrl, { retryCount: 0, reconnect: false }),
+    transport: webSocket(running.node.wsUrl, { retryCount: 0, reconnect: false }),
   });
   return {
     request: c.request as Request,
@@ -65,18 +42,18 @@ describe('viem', () => {
   it.each(['http', 'webSocket'] as const)('calls every method over %s', async (kind) => {
     const { request, close } = client(kind);
     try {
-      const id = nodeIdToHex(node.self().id);
+      const id = nodeIdToHex(running.node.self().id);
       expect(await request({ method: 'admin_nodeInfo' })).toMatchObject({
         id,
-        enode: node.self().enodeUrl(),
+        enode: running.node.self().enodeUrl(),
       });
       expect(await request({ method: 'admin_peers' })).toEqual([]);
-      expect(await request({ method: 'net_version' })).toBe(chain.config.networkId.toString());
+      expect(await request({ method: 'net_version' })).toBe(f.chain.config.networkId.toString());
       expect(await request({ method: 'net_peerCount' })).toBe('0x0');
       expect(await request({ method: 'net_listening' })).toBe(true);
       expect(await request({ method: 'web3_clientVersion' })).toMatch(/^ethp2p\/v/);
       expect(await request({ method: 'eth_chainId' })).toBe(
-        `0x${chain.config.chainId.toString(16)}`,
+        `0x${f.chain.config.chainId.toString(16)}`,
       );
       expect(await request({ method: 'eth_blockNumber' })).toBe('0x8');
       expect(await request({ method: 'ethp2p_discoveryTable' })).toMatchObject({ self: id });
@@ -104,7 +81,7 @@ describe('viem', () => {
 
   it('sees add and drop peer events over its WebSocket client when a second node comes and goes', async () => {
     const transport = createPublicClient({
-      transport: webSocket(node.wsUrl, { reconnect: false }),
+      transport: webSocket(running.node.wsUrl, { reconnect: false }),
     }).transport;
     const rpc = await transport.getRpcClient();
     const events: { type: string; peer: string }[] = [];
@@ -121,12 +98,7 @@ describe('viem', () => {
     rpc.socket.addEventListener('message', onMessage);
     // viem's socket in Node is a \`ws\` WebSocket, an EventEmitter: re-check on each message.
     const onSocket = { emitters: [rpc.socket as unknown as Subscribable], events: ['message'] };
-    const second = loopbackNode({
-      datadir: join(dir, 'b'),
-      chain,
-      discovery: false,
-      staticNodes: [node.self()],
-    });
+    const second = rpcNode(f, 'b', { discovery: false, staticNodes: [running.node.self()] });
     try {
       const answer = await rpc.requestAsync({
         body: { method: 'admin_subscribe', params: ['peerEvents'] },

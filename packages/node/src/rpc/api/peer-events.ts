@@ -14,6 +14,8 @@ import {
   type PeerAddedEvent,
   type PeerMessageEvent,
   type PeerRemovedEvent,
+  type Server,
+  type ServerEvents,
 } from '@ethp2p/server';
 import { type RpcSubscription, rpcSubscription } from '../registry.ts';
 import { type NodeRpcBackend, runningServer } from './backend.ts';
@@ -42,45 +44,62 @@ function dropError({ reason, error }: PeerRemovedEvent): string {
   return error instanceof Error && error.message !== '' ? error.message : discReasonText(reason);
 }
 
+/** `add`. */
+function added({ peer }: PeerAddedEvent): PeerEventJson {
+  return {
+    type: 'add',
+    peer: nodeIdToHex(peer.id),
+    local: peer.localAddress,
+    remote: peer.remoteAddress,
+  };
+}
+
+/** `drop`. */
+function dropped(event: PeerRemovedEvent): PeerEventJson {
+  const { peer } = event;
+  return {
+    type: 'drop',
+    peer: nodeIdToHex(peer.id),
+    error: dropError(event),
+    local: peer.localAddress,
+    remote: peer.remoteAddress,
+  };
+}
+
+/** `msgsend` or `msgrecv`. */
+function message({ peer, direction, protocol, code, size }: PeerMessageEvent): PeerEventJson {
+  return {
+    type: direction === 'send' ? 'msgsend' : 'msgrecv',
+    peer: nodeIdToHex(peer.id),
+    protocol,
+    msg_code: code,
+    msg_size: size,
+    local: peer.localAddress,
+    remote: peer.remoteAddress,
+  };
+}
+
+/** Adds `listener` for `event` and returns its removal. */
+function listen<K extends keyof ServerEvents>(
+  server: Server,
+  event: K,
+  listener: ServerEvents[K],
+): () => void {
+  server.events.on(event, listener as never);
+  return () => server.events.off(event, listener as never);
+}
+
 /** The subscription; every item is a {@link PeerEventJson}. */
 export function peerEventsSubscription(backend: NodeRpcBackend): RpcSubscription {
   return rpcSubscription([], (emit) => {
     const server = runningServer(backend);
-    const onAdded = ({ peer }: PeerAddedEvent): void => {
-      emit({
-        type: 'add',
-        peer: nodeIdToHex(peer.id),
-        local: peer.localAddress,
-        remote: peer.remoteAddress,
-      } satisfies PeerEventJson);
-    };
-    const onRemoved = (event: PeerRemovedEvent): void => {
-      emit({
-        type: 'drop',
-        peer: nodeIdToHex(event.peer.id),
-        error: dropError(event),
-        local: event.peer.localAddress,
-        remote: event.peer.remoteAddress,
-      } satisfies PeerEventJson);
-    };
-    const onMsg = ({ peer, direction, protocol, code, size }: PeerMessageEvent): void => {
-      emit({
-        type: direction === 'send' ? 'msgsend' : 'msgrecv',
-        peer: nodeIdToHex(peer.id),
-        protocol,
-        msg_code: code,
-        msg_size: size,
-        local: peer.localAddress,
-        remote: peer.remoteAddress,
-      } satisfies PeerEventJson);
-    };
-    server.events.on('peer:added', onAdded);
-    server.events.on('peer:removed', onRemoved);
-    server.events.on('peer:msg', onMsg);
+    const removals = [
+      listen(server, 'peer:added', (e) => emit(added(e))),
+      listen(server, 'peer:removed', (e) => emit(dropped(e))),
+      listen(server, 'peer:msg', (e) => emit(message(e))),
+    ];
     return () => {
-      server.events.off('peer:added', onAdded);
-      server.events.off('peer:removed', onRemoved);
-      server.events.off('peer:msg', onMsg);
+      for (const remove of removals) remove();
     };
   });
 }

@@ -1,0 +1,76 @@
+/**
+ * Fixtures of the RPC tests: a temporary dir with a generated chain for a whole file, and full
+ * nodes on loopback serving JSON-RPC on OS-picked ports.
+ * @module
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MemoryChain } from '@ethp2p/eth/chain';
+import { afterAll, beforeAll } from 'vitest';
+import type { FullNodeOptions } from '../../../src/node/config.ts';
+import type { FullNode } from '../../../src/node/full-node.ts';
+import { loadChain, loopbackNode, tempDir, writeChain } from '../../node/helpers.ts';
+
+/** What {@link chainFixture} fills in before the file's tests run. */
+export interface ChainFixture {
+  dir: string;
+  chain: MemoryChain;
+}
+
+/** A temp dir with a chain of `blocks` blocks, made before the file's tests and removed after. */
+export function chainFixture(blocks: number): ChainFixture {
+  const fixture = {} as ChainFixture;
+  beforeAll(async () => {
+    fixture.dir = await tempDir();
+    fixture.chain = await loadChain(await writeChain(fixture.dir, blocks));
+  });
+  afterAll(async () => {
+    await rm(fixture.dir, { recursive: true, force: true });
+  });
+  return fixture;
+}
+
+/** 127.0.0.1 with an OS-picked port, for `http` and `ws`. */
+export const LOOPBACK_RPC = { host: '127.0.0.1', port: 0 } as const;
+
+/** A loopback node in `<dir>/<name>` on the fixture's chain (not started). */
+export function rpcNode(
+  fixture: ChainFixture,
+  name: string,
+  options: Partial<FullNodeOptions> = {},
+): FullNode {
+  return loopbackNode({ datadir: join(fixture.dir, name), chain: fixture.chain, ...options });
+}
+
+/** Starts `node`, runs `work` and stops the node, whatever `work` does. */
+export async function withNode<T>(
+  node: FullNode,
+  work: (node: FullNode) => Promise<T>,
+): Promise<T> {
+  await node.start();
+  try {
+    return await work(node);
+  } finally {
+    await node.stop();
+  }
+}
+
+/**
+ * A node serving HTTP and WebSocket JSON-RPC on loopback, started before the file's tests and
+ * stopped after them (register it after its {@link chainFixture}).
+ */
+export function runningRpcNode(
+  fixture: ChainFixture,
+  name: string,
+  options: Partial<FullNodeOptions> = {},
+): { node: FullNode } {
+  const holder = {} as { node: FullNode };
+  beforeAll(async () => {
+    holder.node = rpcNode(fixture, name, { http: LOOPBACK_RPC, ws: LOOPBACK_RPC, ...options });
+    await holder.node.start();
+  });
+  afterAll(async () => {
+    await holder.node?.stop();
+  });
+  return holder;
+}
