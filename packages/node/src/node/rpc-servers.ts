@@ -80,46 +80,26 @@ export async function startRpcServers(
           origins: ws.origins ?? defaultWsOrigins(hostname()),
           logger: log,
         });
-  const httpAddr = { host: http?.host ?? DEFAULT_RPC_HOST, port: http?.port ?? DEFAULT_HTTP_PORT };
   const wsAddr = { host: ws?.host ?? DEFAULT_RPC_HOST, port: ws?.port ?? DEFAULT_WS_PORT };
-  const shared =
-    http !== undefined &&
-    ws !== undefined &&
-    httpAddr.port !== 0 &&
-    httpAddr.port === wsAddr.port &&
-    httpAddr.host === wsAddr.host;
-  if (http !== undefined) warnExposedAdmin('http', httpAddr.host, http.api, log);
   if (ws !== undefined) warnExposedAdmin('ws', wsAddr.host, ws.api, log);
   const opened: RpcHttpServer[] = [];
   const close = async (): Promise<void> => {
     await Promise.all(opened.map((s) => s.close()));
   };
   try {
-    let httpServer: RpcHttpServer | undefined;
-    let wsServer: RpcHttpServer | undefined;
-    if (http !== undefined) {
-      httpServer = await listen('--http.port', {
-        ...httpAddr,
-        rpc: handler(http.api, 'HTTP'),
-        ...(shared && endpoint !== undefined ? { ws: endpoint } : {}),
-        ...(http.routes === undefined ? {} : { routes: http.routes }),
-        ...(http.vhosts === undefined ? {} : { vhosts: http.vhosts }),
-        ...(http.corsDomains === undefined ? {} : { corsOrigins: http.corsDomains }),
-        logger: log,
-      });
-      opened.push(httpServer);
-      log.info('HTTP server started', {
-        endpoint: httpServer.endpoint,
-        cors: (http.corsDomains ?? []).join(','),
-        vhosts: (http.vhosts ?? ['localhost']).join(','),
-      });
-    }
+    const started =
+      http === undefined
+        ? undefined
+        : await startHttp(http, handler(http.api, 'HTTP'), wsAddr, endpoint, log);
+    const httpServer = started?.server;
+    if (httpServer !== undefined) opened.push(httpServer);
+    let wsServer = started?.sharesWs === true ? httpServer : undefined;
     if (endpoint !== undefined) {
-      wsServer = shared
-        ? httpServer
-        : await listen('--ws.port', { ...wsAddr, ws: endpoint, logger: log });
-      if (wsServer !== undefined && !shared) opened.push(wsServer);
-      log.info('WebSocket enabled', { url: `ws://${wsServer?.endpoint}` });
+      if (wsServer === undefined) {
+        wsServer = await listen('--ws.port', { ...wsAddr, ws: endpoint, logger: log });
+        opened.push(wsServer);
+      }
+      log.info('WebSocket enabled', { url: `ws://${wsServer.endpoint}` });
     }
     return {
       httpUrl: httpServer === undefined ? undefined : `http://${httpServer.endpoint}`,
@@ -131,6 +111,40 @@ export async function startRpcServers(
     await close();
     throw err;
   }
+}
+
+/**
+ * Starts the HTTP server; it also serves the WebSocket endpoint (`sharesWs`) when `ws` names the
+ * same address.
+ */
+async function startHttp(
+  http: HttpRpcOptions,
+  rpc: RpcHandler,
+  wsAddr: { readonly host: string; readonly port: number },
+  endpoint: WsRpcEndpoint | undefined,
+  log: Logger,
+): Promise<{ readonly server: RpcHttpServer; readonly sharesWs: boolean }> {
+  const host = http.host ?? DEFAULT_RPC_HOST;
+  const port = http.port ?? DEFAULT_HTTP_PORT;
+  warnExposedAdmin('http', host, http.api, log);
+  const sharesWs =
+    endpoint !== undefined && port !== 0 && port === wsAddr.port && host === wsAddr.host;
+  const server = await listen('--http.port', {
+    host,
+    port,
+    rpc,
+    ...(sharesWs ? { ws: endpoint } : {}),
+    ...(http.routes === undefined ? {} : { routes: http.routes }),
+    ...(http.vhosts === undefined ? {} : { vhosts: http.vhosts }),
+    ...(http.corsDomains === undefined ? {} : { corsOrigins: http.corsDomains }),
+    logger: log,
+  });
+  log.info('HTTP server started', {
+    endpoint: server.endpoint,
+    cors: (http.corsDomains ?? []).join(','),
+    vhosts: (http.vhosts ?? ['localhost']).join(','),
+  });
+  return { server, sharesWs };
 }
 
 /** The namespaces of `api` that exist; unknown ones are logged and skipped, as geth does. */

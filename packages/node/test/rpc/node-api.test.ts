@@ -206,28 +206,34 @@ describe('the node API over HTTP and WebSocket', () => {
     await expect(send(Number(new URL(http).port), { body: '{}' })).rejects.toThrow();
   });
 
-  it('fails to start when the RPC port is taken, and undoes the start', async () => {
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const port = (blocker.address() as { port: number }).port;
-    const datadir = join(f.dir, 'taken');
-    const node = rpcNode(f, 'taken', {
-      discovery: false,
-      http: { host: '127.0.0.1', port },
-    });
-    try {
-      const err = await node.start().catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(NodeError);
-      expect(err).toMatchObject({ code: 'PORT_IN_USE' });
-      expect((err as Error).message).toContain('--http.port');
-      expect(node.running).toBe(false);
-      expect(node.server?.running).toBe(false);
-      // The start created the datadir, so the failed start removed it again.
-      await expect(stat(datadir)).rejects.toMatchObject({ code: 'ENOENT' });
-    } finally {
-      await new Promise((resolve) => blocker.close(resolve));
-    }
-  });
+  it.each(['http', 'ws'] as const)(
+    'fails to start when the %s port is taken, and undoes the start',
+    async (kind) => {
+      const blocker = createServer();
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+      const port = (blocker.address() as { port: number }).port;
+      const datadir = join(f.dir, `taken-${kind}`);
+      // With ws taken, HTTP has started first and must be closed again.
+      const node = rpcNode(f, `taken-${kind}`, {
+        discovery: false,
+        http: kind === 'http' ? { host: '127.0.0.1', port } : LOOPBACK,
+        ...(kind === 'ws' ? { ws: { host: '127.0.0.1', port } } : {}),
+      });
+      try {
+        const err = await node.start().catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(NodeError);
+        expect(err).toMatchObject({ code: 'PORT_IN_USE' });
+        expect((err as Error).message).toContain(`--${kind}.port`);
+        expect(node.httpUrl).toBeUndefined();
+        expect(node.running).toBe(false);
+        expect(node.server?.running).toBe(false);
+        // The start created the datadir, so the failed start removed it again.
+        await expect(stat(datadir)).rejects.toMatchObject({ code: 'ENOENT' });
+      } finally {
+        await new Promise((resolve) => blocker.close(resolve));
+      }
+    },
+  );
 });
 
 function freePort(): Promise<number> {
