@@ -13,6 +13,7 @@ import {
   encodeUint,
   fields,
   itemValue,
+  iterateItems,
   listItems,
   minFields,
   type RlpDecoded,
@@ -27,6 +28,7 @@ import {
   readU64,
   readUint,
   stringPayload,
+  takeItems,
 } from '../src/rlp/index.ts';
 import { thrownError } from '../src/testing/index.ts';
 
@@ -177,6 +179,92 @@ describe('rlp nesting', () => {
     expect(seen).toBe(depth);
     expect(level).toEqual([]);
     expectRlpError(() => decodeRlp(data.subarray(0, -1)), 'TRUNCATED');
+  });
+});
+
+/** A list of `n` one-byte items, the shape of an RLP bomb; `tail` replaces the last byte. */
+function bomb(n: number, tail?: number): Uint8Array {
+  const body = new Uint8Array(n).fill(0x01);
+  if (tail !== undefined) body[n - 1] = tail;
+  return encodeList([body]);
+}
+
+/** An iterator over the list `it` that counts the elements it has read. */
+function countingIterator(it: RlpItem): { items: IterableIterator<RlpItem>; read: () => number } {
+  let read = 0;
+  const inner = iterateItems(it, 'x');
+  const items: IterableIterator<RlpItem> = {
+    next: () => {
+      const r = inner.next();
+      if (r.done !== true) read++;
+      return r;
+    },
+    [Symbol.iterator]: () => items,
+  };
+  return { items, read: () => read };
+}
+
+describe('rlp limits', () => {
+  const million = bomb(1_000_000);
+  const root = readRoot(million, 'x');
+
+  it('refuses a list longer than its limit at the first element past it', () => {
+    const err = thrownError(() => listItems(root, 'bomb', 1024), RlpError, 'TOO_LARGE');
+    expect(err.message).toBe('bomb: more than 1024 elements');
+    expect(listItems(readRoot(bomb(2000), 'x'), 'bomb', 2000)).toHaveLength(2000);
+    // A bad element past the limit is never reached: the limit is what refuses.
+    const badTail = readRoot(bomb(10_000, 0x81), 'x');
+    expectRlpError(() => listItems(badTail, 'x'), 'TRUNCATED');
+    expectRlpError(() => listItems(badTail, 'x', 100), 'TOO_LARGE');
+  });
+
+  it('iterates lazily: stopping after n elements reads n elements', () => {
+    const counted = countingIterator(root);
+    let seen = 0;
+    for (const item of counted.items) {
+      expect(item.payload).toEqual(Uint8Array.of(1));
+      if (++seen === 3) break;
+    }
+    expect(counted.read()).toBe(3);
+    expect(takeItems(root, 5, 'x').map((it) => it.raw[0])).toEqual([1, 1, 1, 1, 1]);
+    expect(takeItems(readRoot(bomb(3), 'x'), 5, 'x')).toHaveLength(3);
+    expect(takeItems(root, 0, 'x')).toEqual([]);
+    // The bad last byte is past what is taken: never read.
+    expect(takeItems(readRoot(bomb(10_000, 0x81), 'x'), 10, 'x')).toHaveLength(10);
+    expectRlpError(() => takeItems(readRoot(hex('80'), 'x'), 0, 'x'), 'UNEXPECTED');
+    expectRlpError(() => iterateItems(undefined, 'x'), 'UNEXPECTED');
+  });
+
+  it('reads only a few elements past what fields and minFields expect', () => {
+    expect(() => fields(root, 7, 'status')).toThrow(
+      'status: expected 7 elements, got more than 23',
+    );
+    // A bad element far into the list is not reached: the count is what refuses.
+    expectRlpError(() => fields(readRoot(bomb(10_000, 0x81), 'x'), 7, 'x'), 'UNEXPECTED');
+    expectRlpError(() => minFields(root, 5, 'hello', 64), 'TOO_LARGE');
+    expect(minFields(readRoot(bomb(70), 'x'), 5, 'hello', 70)).toHaveLength(70);
+  });
+
+  it('bounds a decoded tree by list length, depth and total items', () => {
+    expectRlpError(() => decodeRlp(million, { maxListItems: 1000 }), 'TOO_LARGE');
+    expectRlpError(() => decodeRlp(million, { maxTotalItems: 999 }), 'TOO_LARGE');
+    expect(decodeRlp(bomb(1000), { maxTotalItems: 1000 })).toHaveLength(1000);
+    const deep = deeplyNested(50_000);
+    const err = thrownError(() => decodeRlp(deep, { maxDepth: 16 }), RlpError, 'TOO_LARGE');
+    expect(err.message).toBe('rlp: nesting deeper than 16');
+    const three = encodeRlp([[['a']]]);
+    expect(decodeRlp(three, { maxDepth: 3 })).toEqual([[[Uint8Array.of(0x61)]]]);
+    expectRlpError(() => decodeRlp(three, { maxDepth: 2 }), 'TOO_LARGE');
+    expectRlpError(() => decodeRlp(encodeRlp([]), { maxDepth: 0 }), 'TOO_LARGE');
+    expect(decodeRlp(encodeRlp('a'), { maxDepth: 0 })).toEqual(Uint8Array.of(0x61));
+    // Two lists of three under a per-list limit of three, but five items in total at most.
+    const wide = encodeRlp([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(decodeRlp(wide, { maxListItems: 3 })).toHaveLength(2);
+    expectRlpError(() => decodeRlp(wide, { maxListItems: 3, maxTotalItems: 5 }), 'TOO_LARGE');
+    expect(itemValue(readRoot(wide, 'x'), { maxTotalItems: 8 })).toHaveLength(2);
   });
 });
 

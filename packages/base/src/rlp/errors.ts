@@ -12,8 +12,15 @@ import { CodedError } from '../errors.ts';
  * - `TRAILING_BYTES`: bytes after the one item the input should hold
  * - `UNEXPECTED`: valid RLP of the wrong shape (a list where a string belongs, the wrong number
  *   of elements or bytes, an integer too wide for its field)
+ * - `TOO_LARGE`: a list with more elements, or nesting deeper, than the caller's limit allows;
+ *   raised at the first element past the limit, before the rest is read
  */
-export type RlpErrorCode = 'TRUNCATED' | 'NON_CANONICAL' | 'TRAILING_BYTES' | 'UNEXPECTED';
+export type RlpErrorCode =
+  | 'TRUNCATED'
+  | 'NON_CANONICAL'
+  | 'TRAILING_BYTES'
+  | 'UNEXPECTED'
+  | 'TOO_LARGE';
 
 /**
  * Bytes that are not the canonical RLP of the expected shape. The message names the field

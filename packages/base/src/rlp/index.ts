@@ -7,11 +7,12 @@
 
 export type { RlpErrorCode } from './errors.ts';
 export { RlpError } from './errors.ts';
-export type { RlpDecoded, RlpItem, RootOptions } from './reader.ts';
+export type { DecodeOptions, RlpDecoded, RlpItem, RlpLimits, RootOptions } from './reader.ts';
 export {
   decodeRlp,
   fields,
   itemValue,
+  iterateItems,
   listItems,
   minFields,
   readBigUint,
@@ -22,6 +23,7 @@ export {
   readU64,
   readUint,
   stringPayload,
+  takeItems,
 } from './reader.ts';
 export type { RlpInput } from './writer.ts';
 export { encodeBool, encodeBytes, encodeList, encodeRlp, encodeUint } from './writer.ts';

@@ -78,37 +78,104 @@ export function readRoot(data: Uint8Array, what: string, options: RootOptions = 
 }
 
 /**
- * The elements of a list item, in order.
- * @throws {RlpError} UNEXPECTED if it is missing or not a list; what {@link readItem} throws
+ * The elements of a list item, in order, read one at a time as the caller asks for them: a
+ * caller that stops early never reads (or checks) the rest of the list.
+ * @throws {RlpError} UNEXPECTED if it is missing or not a list (at once); what
+ *   {@link readItem} throws (when the bad element is reached)
  */
-export function listItems(it: RlpItem | undefined, what: string): RlpItem[] {
+export function iterateItems(it: RlpItem | undefined, what: string): IterableIterator<RlpItem> {
+  const p = listPayload(it, what);
+  let pos = 0;
+  const iterator: IterableIterator<RlpItem> = {
+    next(): IteratorResult<RlpItem> {
+      if (pos >= p.length) return { done: true, value: undefined };
+      const value = readItem(p, pos);
+      pos += value.raw.length;
+      return { done: false, value };
+    },
+    [Symbol.iterator]: () => iterator,
+  };
+  return iterator;
+}
+
+function listPayload(it: RlpItem | undefined, what: string): Uint8Array {
   if (it === undefined) throw new RlpError('UNEXPECTED', `${what}: missing`);
   if (!it.list) throw new RlpError('UNEXPECTED', `${what}: expected a list`);
+  return it.payload;
+}
+
+/**
+ * The elements of a list item, in order, refusing a list of more than `maxItems` elements at
+ * the first element past the limit (nothing after it is read).
+ * @throws {RlpError} TOO_LARGE past `maxItems`; UNEXPECTED if it is missing or not a list; what
+ *   {@link readItem} throws
+ */
+export function listItems(
+  it: RlpItem | undefined,
+  what: string,
+  maxItems: number = Number.POSITIVE_INFINITY,
+): RlpItem[] {
   const out: RlpItem[] = [];
-  const p = it.payload;
-  for (let pos = 0; pos < p.length; ) {
-    const next = readItem(p, pos);
+  for (const next of iterateItems(it, what)) {
+    if (out.length >= maxItems) throw tooLarge(what, maxItems);
     out.push(next);
-    pos += next.raw.length;
   }
   return out;
 }
 
-/** The elements of a list item, which must number exactly `n`. @throws {RlpError} */
-export function fields(it: RlpItem | undefined, n: number, what: string): RlpItem[] {
-  const items = listItems(it, what);
-  if (items.length !== n) {
-    throw new RlpError('UNEXPECTED', `${what}: expected ${n} elements, got ${items.length}`);
+/**
+ * The first `n` elements of a list item (fewer if the list is shorter). The elements after them
+ * are never read: a request of more items than will be served costs no more than `n` items.
+ * @throws {RlpError} UNEXPECTED if it is missing or not a list; what {@link readItem} throws
+ */
+export function takeItems(it: RlpItem | undefined, n: number, what: string): RlpItem[] {
+  const out: RlpItem[] = [];
+  if (n <= 0) {
+    listPayload(it, what);
+    return out;
   }
-  return items;
+  for (const next of iterateItems(it, what)) {
+    out.push(next);
+    if (out.length >= n) break;
+  }
+  return out;
+}
+
+function tooLarge(what: string, maxItems: number): RlpError {
+  return new RlpError('TOO_LARGE', `${what}: more than ${maxItems} elements`);
 }
 
 /**
- * The elements of a list item, which must number at least `n`: the extra elements a newer
- * version may append are allowed (EIP-8 forward compatibility). @throws {RlpError}
+ * How many elements {@link fields} counts past the ones it expects, to name the count in its
+ * message; beyond that it stops reading.
  */
-export function minFields(it: RlpItem | undefined, n: number, what: string): RlpItem[] {
-  const items = listItems(it, what);
+const COUNT_PAST = 16;
+
+/**
+ * The elements of a list item, which must number exactly `n`. It reads at most a few elements
+ * past `n`, so a list of millions costs no more than a short one.
+ * @throws {RlpError}
+ */
+export function fields(it: RlpItem | undefined, n: number, what: string): RlpItem[] {
+  const items = takeItems(it, n + 1 + COUNT_PAST, what);
+  if (items.length === n) return items;
+  const got = items.length > n + COUNT_PAST ? `more than ${n + COUNT_PAST}` : items.length;
+  throw new RlpError('UNEXPECTED', `${what}: expected ${n} elements, got ${got}`);
+}
+
+/**
+ * The elements of a list item, which must number at least `n` and at most `max` (default: no
+ * limit): the extra elements a newer version may append are allowed (EIP-8 forward
+ * compatibility). Past `max` it refuses without reading the rest.
+ * @throws {RlpError} UNEXPECTED for fewer than `n` elements; TOO_LARGE for more than `max`
+ */
+export function minFields(
+  it: RlpItem | undefined,
+  n: number,
+  what: string,
+  max: number = Number.POSITIVE_INFINITY,
+): RlpItem[] {
+  const items = listItems(it, what, max);
   if (items.length < n) {
     throw new RlpError(
       'UNEXPECTED',
@@ -177,26 +244,51 @@ export function readBool(it: RlpItem | undefined, what: string): boolean {
 }
 
 /**
+ * Limits on a tree decoded by {@link itemValue} or {@link decodeRlp}: each is checked while
+ * walking, and the walk stops with RlpError TOO_LARGE at the first item past it. Unset means no
+ * limit (the input's size is then the only bound).
+ */
+export interface RlpLimits {
+  /** Most elements in one list. */
+  readonly maxListItems?: number;
+  /** Deepest nesting: 1 allows a list of byte strings, 0 only a byte string. */
+  readonly maxDepth?: number;
+  /** Most items in the whole tree (byte strings and lists, the root excluded). */
+  readonly maxTotalItems?: number;
+}
+
+/**
  * The value of an item: its bytes (a view), or its elements decoded all the way down. It walks
  * with its own stack, not by recursion, so no nesting depth an attacker can send overflows the
- * call stack. @throws {RlpError}
+ * call stack; `limits` refuse an oversized tree before it is built.
+ * @throws {RlpError} TOO_LARGE past a limit; what {@link readItem} throws
  */
-export function itemValue(it: RlpItem): RlpDecoded {
+export function itemValue(it: RlpItem, limits: RlpLimits = {}): RlpDecoded {
+  const maxList = limits.maxListItems ?? Number.POSITIVE_INFINITY;
+  const maxDepth = limits.maxDepth ?? Number.POSITIVE_INFINITY;
+  const maxTotal = limits.maxTotalItems ?? Number.POSITIVE_INFINITY;
   if (!it.list) return it.payload;
+  if (maxDepth < 1) throw new RlpError('TOO_LARGE', 'rlp: nesting deeper than 0');
   const root: RlpDecoded[] = [];
   const stack: { out: RlpDecoded[]; payload: Uint8Array; pos: number }[] = [
     { out: root, payload: it.payload, pos: 0 },
   ];
+  let total = 0;
   for (let top = stack[0]; top !== undefined; top = stack[stack.length - 1]) {
     if (top.pos >= top.payload.length) {
       stack.pop();
       continue;
     }
+    if (top.out.length >= maxList) throw tooLarge('rlp: list', maxList);
+    if (++total > maxTotal) throw new RlpError('TOO_LARGE', `rlp: more than ${maxTotal} items`);
     const next = readItem(top.payload, top.pos);
     top.pos += next.raw.length;
     if (!next.list) {
       top.out.push(next.payload);
       continue;
+    }
+    if (stack.length >= maxDepth) {
+      throw new RlpError('TOO_LARGE', `rlp: nesting deeper than ${maxDepth}`);
     }
     const child: RlpDecoded[] = [];
     top.out.push(child);
@@ -205,11 +297,14 @@ export function itemValue(it: RlpItem): RlpDecoded {
   return root;
 }
 
+/** Options of {@link decodeRlp}: the root's, and the limits of the tree. */
+export interface DecodeOptions extends RootOptions, RlpLimits {}
+
 /**
  * Decodes `data` into nested byte strings and lists (views of `data`), strictly: one canonical
- * item and, unless `trailing` is set, nothing after it.
+ * item and, unless `trailing` is set, nothing after it; within the limits set in `options`.
  * @throws {RlpError}
  */
-export function decodeRlp(data: Uint8Array, options: RootOptions = {}): RlpDecoded {
-  return itemValue(readRoot(data, 'rlp', options));
+export function decodeRlp(data: Uint8Array, options: DecodeOptions = {}): RlpDecoded {
+  return itemValue(readRoot(data, 'rlp', options), options);
 }
