@@ -13,14 +13,18 @@ export function malformed(message: string): EthError {
 
 /**
  * Runs `decode` at a public decoding boundary: an `RlpError` from the reader becomes `EthError`
- * MALFORMED with the same message and the `RlpError` as `cause`; anything else passes through.
- * @throws {EthError} MALFORMED for bad RLP
+ * MALFORMED (TOO_MANY_ITEMS for a list past its limit) with the same message and the `RlpError`
+ * as `cause`; anything else passes through.
+ * @throws {EthError} MALFORMED for bad RLP, TOO_MANY_ITEMS for a list past its limit
  */
 export function decoding<T>(decode: () => T): T {
   try {
     return decode();
   } catch (err) {
-    if (err instanceof RlpError) throw new EthError('MALFORMED', err.message, { cause: err });
+    if (err instanceof RlpError) {
+      const code = err.code === 'TOO_LARGE' ? 'TOO_MANY_ITEMS' : 'MALFORMED';
+      throw new EthError(code, err.message, { cause: err });
+    }
     throw err;
   }
 }

@@ -16,6 +16,12 @@ export type EthErrorCode =
   | 'MALFORMED'
   | 'UNKNOWN_CODE'
   | 'TOO_LARGE'
+  /**
+   * A list longer than its message allows (more than 5000 transactions, 1024 headers, ...; see
+   * `messages/limits.ts`), refused at the first element past the limit. geth ends the peer with
+   * SubprotocolError (0x10) for too many transactions or response items, and so do we.
+   */
+  | 'TOO_MANY_ITEMS'
   /** A fork ID the local filter rejects (EIP-2124; geth DiscSubprotocolError). */
   | 'LOCAL_INCOMPATIBLE_OR_STALE'
   | 'REMOTE_STALE'

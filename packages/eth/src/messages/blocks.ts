@@ -13,6 +13,7 @@ import {
   encodeList,
   encodeUint,
   fields,
+  iterateItems,
   listItems,
   type RlpItem,
   readBigUint,
@@ -20,6 +21,7 @@ import {
   readFixed,
   readU64,
   stringPayload,
+  takeItems,
 } from '@ethp2p/base/rlp';
 import { malformed } from '../decoding.ts';
 import {
@@ -39,6 +41,11 @@ import {
   readRawList,
   readRequest,
 } from './codec.ts';
+import {
+  MAX_BLOCK_ANNOUNCEMENTS,
+  MAX_BODIES_PER_MESSAGE,
+  MAX_HEADERS_PER_MESSAGE,
+} from './limits.ts';
 import { MAX_TD } from './status.ts';
 
 /** One entry of NewBlockHashes. */
@@ -116,7 +123,7 @@ export const newBlockHashes: MessageCodec<'NewBlockHashes', NewBlockHashes> = de
       ),
     ),
   (root) =>
-    listItems(root, 'NewBlockHashes').map((it) => {
+    listItems(root, 'NewBlockHashes', MAX_BLOCK_ANNOUNCEMENTS).map((it) => {
       const [hash, number] = fields(it, 2, 'NewBlockHashes item');
       return {
         hash: readFixed(hash, 32, 'NewBlockHashes hash'),
@@ -185,7 +192,8 @@ export const blockHeaders: MessageCodec<'BlockHeaders', BlockHeaders> = defineCo
     ),
   (root) => {
     const { requestId, inner } = readRequest(root, 'BlockHeaders');
-    return { requestId, headers: readRawList(inner, 'BlockHeaders headers', checkList) };
+    const headers = readRawList(inner, 'BlockHeaders headers', MAX_HEADERS_PER_MESSAGE, checkList);
+    return { requestId, headers };
   },
 );
 
@@ -193,18 +201,21 @@ export const blockHeaders: MessageCodec<'BlockHeaders', BlockHeaders> = defineCo
 export const getBlockBodies: MessageCodec<'GetBlockBodies', GetBlockBodies> = hashesRequest(
   'GetBlockBodies',
   0x05,
+  MAX_BODIES_PER_MESSAGE,
 );
 
-/** Checks the parts `transactions, ommers, withdrawals?` of a body or block. */
+/** Checks the parts `transactions, ommers, withdrawals?` of a body or block, one at a time. */
 function checkBodyParts(parts: readonly RlpItem[], what: string): void {
-  for (const tx of listItems(parts[0], `${what} transactions`)) checkTransaction(tx, `${what} tx`);
-  for (const h of listItems(parts[1], `${what} ommers`)) checkList(h, `${what} ommer`);
+  for (const tx of iterateItems(parts[0], `${what} transactions`)) {
+    checkTransaction(tx, `${what} tx`);
+  }
+  for (const h of iterateItems(parts[1], `${what} ommers`)) checkList(h, `${what} ommer`);
   if (parts[2] !== undefined) checkList(parts[2], `${what} withdrawals`);
 }
 
 /** Checks `[transactions, ommers, withdrawals?]`. @throws {RlpError|EthError} */
 function checkBody(it: RlpItem, what: string): void {
-  const parts = listItems(it, what);
+  const parts = takeItems(it, 4, what);
   if (parts.length < 2 || parts.length > 3)
     throw malformed(`${what}: expected [transactions, ommers, withdrawals?]`);
   checkBodyParts(parts, what);
@@ -222,13 +233,14 @@ export const blockBodies: MessageCodec<'BlockBodies', BlockBodies> = defineCodec
     ),
   (root) => {
     const { requestId, inner } = readRequest(root, 'BlockBodies');
-    return { requestId, bodies: readRawList(inner, 'BlockBodies bodies', checkBody) };
+    const bodies = readRawList(inner, 'BlockBodies bodies', MAX_BODIES_PER_MESSAGE, checkBody);
+    return { requestId, bodies };
   },
 );
 
 /** Checks `[header, transactions, ommers, withdrawals?]`. @throws {RlpError|EthError} */
 function checkBlock(it: RlpItem | undefined, what: string): RlpItem {
-  const parts = listItems(it, what);
+  const parts = takeItems(it, 5, what);
   if (parts.length < 3 || parts.length > 4)
     throw malformed(`${what}: expected [header, transactions, ommers, withdrawals?]`);
   checkList(parts[0] as RlpItem, `${what} header`);

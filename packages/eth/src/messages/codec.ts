@@ -11,12 +11,14 @@ import {
   encodeBytes,
   encodeList,
   encodeUint,
+  fields,
   listItems,
   RlpError,
   type RlpItem,
   readFixed,
   readRoot,
   readU64,
+  takeItems,
 } from '@ethp2p/base/rlp';
 import { decoding, malformed } from '../decoding.ts';
 import { EthError } from '../errors.ts';
@@ -138,18 +140,25 @@ export function encodeRawList(
 
 // ---- decoding helpers ---------------------------------------------------------------------------
 
-/** Reads a list of 32-byte hashes. @throws {RlpError|EthError} */
-export function readHashes(it: RlpItem | undefined, what: string): Uint8Array[] {
-  return listItems(it, what).map((h) => readFixed(h, 32, `${what} item`));
+/**
+ * Reads a list of at most `max` 32-byte hashes.
+ * @throws {RlpError} TOO_LARGE past `max`; what the reader throws
+ */
+export function readHashes(it: RlpItem | undefined, what: string, max: number): Uint8Array[] {
+  return listItems(it, what, max).map((h) => readFixed(h, 32, `${what} item`));
 }
 
-/** Reads a list and keeps a copy of each element's full encoding. @throws {RlpError|EthError} */
+/**
+ * Reads a list of at most `max` elements and keeps a copy of each element's full encoding.
+ * @throws {RlpError} TOO_LARGE past `max`; what the reader or `check` throws
+ */
 export function readRawList(
   it: RlpItem | undefined,
   what: string,
+  max: number,
   check?: (item: RlpItem, what: string) => void,
 ): Uint8Array[] {
-  return listItems(it, what).map((el) => {
+  return listItems(it, what, max).map((el) => {
     check?.(el, `${what} item`);
     return el.raw.slice();
   });
@@ -157,9 +166,8 @@ export function readRawList(
 
 /** A request-id wrapper `[request-id, inner]` read from `root`. @throws {RlpError|EthError} */
 export function readRequest(root: RlpItem, what: string): { requestId: bigint; inner: RlpItem } {
-  const items = listItems(root, what);
-  if (items.length !== 2) throw malformed(`${what}: expected [request-id, payload]`);
-  return { requestId: readU64(items[0], `${what} request-id`), inner: items[1] as RlpItem };
+  const [id, inner] = fields(root, 2, `${what} [request-id, payload]`);
+  return { requestId: readU64(id, `${what} request-id`), inner: inner as RlpItem };
 }
 
 /** The RLP `[request-id, inner]`. @throws {TypeError|RangeError} on a bad request id */
@@ -184,16 +192,24 @@ export function checkList(it: RlpItem, what: string): void {
   if (!it.list) throw malformed(`${what}: expected a list`);
 }
 
-/** A request by hashes: GetBlockBodies, GetPooledTransactions and GetReceipts (to eth/69). */
+/**
+ * A request by hashes: GetBlockBodies, GetPooledTransactions and GetReceipts (to eth/69). A
+ * decoded request holds only the hashes that can be served (the first 1024 block hashes, the
+ * first 4096 transaction hashes; see `messages/limits.ts`): the rest of the list is never read.
+ */
 export interface HashesRequest {
   readonly requestId: bigint;
   readonly hashes: readonly Uint8Array[];
 }
 
-/** Defines a `[request-id, [hash, ...]]` request codec. */
+/**
+ * Defines a `[request-id, [hash, ...]]` request codec whose decoder keeps the first `serve`
+ * hashes and never reads the others.
+ */
 export function hashesRequest<N extends string>(
   name: N,
   code: number,
+  serve: number,
 ): MessageCodec<N, HashesRequest> {
   return defineCodec(
     name,
@@ -202,7 +218,9 @@ export function hashesRequest<N extends string>(
       encodeRequest(r.requestId, encodeHashes(r.hashes, `${name}.hashes`), name),
     (root) => {
       const { requestId, inner } = readRequest(root, name);
-      return { requestId, hashes: readHashes(inner, `${name} hashes`) };
+      const what = `${name} hashes`;
+      const hashes = takeItems(inner, serve, what).map((h) => readFixed(h, 32, `${what} item`));
+      return { requestId, hashes };
     },
   );
 }

@@ -15,6 +15,7 @@
 import {
   encodeList,
   fields,
+  iterateItems,
   listItems,
   type RlpItem,
   readFixed,
@@ -35,6 +36,11 @@ import {
   readRawList,
   readRequest,
 } from './codec.ts';
+import {
+  MAX_LOG_TOPICS,
+  MAX_RECEIPT_LISTS_PER_MESSAGE,
+  MAX_RECEIPTS_PER_MESSAGE,
+} from './limits.ts';
 
 /** GetReceipts (0x0f) up to eth/69: `[request-id, [blockhash, ...]]`. */
 export type GetReceipts = HashesRequest;
@@ -57,10 +63,12 @@ function checkStatus(it: RlpItem | undefined, what: string): void {
 
 /** Checks a list of logs `[[address: B_20, [topic: B_32, ...], data: B], ...]`. */
 function checkLogs(it: RlpItem | undefined, what: string): void {
-  for (const log of listItems(it, what)) {
+  for (const log of iterateItems(it, what)) {
     const [address, topics, data] = fields(log, 3, `${what} log`);
     readFixed(address, 20, `${what} log address`);
-    for (const t of listItems(topics, `${what} log topics`)) readFixed(t, 32, `${what} log topic`);
+    for (const t of listItems(topics, `${what} log topics`, MAX_LOG_TOPICS)) {
+      readFixed(t, 32, `${what} log topic`);
+    }
     stringPayload(data, `${what} log data`);
   }
 }
@@ -103,6 +111,7 @@ export function checkReceipt69(it: RlpItem, what: string): void {
 export const getReceipts: MessageCodec<'GetReceipts', GetReceipts> = hashesRequest(
   'GetReceipts',
   0x0f,
+  MAX_RECEIPT_LISTS_PER_MESSAGE,
 );
 
 /** Defines Receipts with the receipt check of one version. */
@@ -122,9 +131,14 @@ function receiptsCodec(
     },
     (root) => {
       const { requestId, inner } = readRequest(root, name);
-      const receipts = listItems(inner, `${name} blocks`).map((block) =>
-        readRawList(block, `${name} block`, check),
-      );
+      // One budget for the receipts of every block: the message as a whole stays bounded.
+      let room = MAX_RECEIPTS_PER_MESSAGE;
+      const blocks = listItems(inner, `${name} blocks`, MAX_RECEIPT_LISTS_PER_MESSAGE);
+      const receipts = blocks.map((block) => {
+        const list = readRawList(block, `${name} block`, room, check);
+        room -= list.length;
+        return list;
+      });
       return { requestId, receipts };
     },
   );

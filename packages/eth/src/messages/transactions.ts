@@ -19,6 +19,7 @@ import {
   stringPayload,
 } from '@ethp2p/base/rlp';
 import { malformed } from '../decoding.ts';
+import { EthError } from '../errors.ts';
 import {
   checkArray,
   checkFixed,
@@ -34,6 +35,12 @@ import {
   readRawList,
   readRequest,
 } from './codec.ts';
+import {
+  MAX_POOLED_TXS_PER_MESSAGE,
+  MAX_POOLED_TXS_SERVE,
+  MAX_TX_ANNOUNCEMENTS,
+  MAX_TXS_PER_MESSAGE,
+} from './limits.ts';
 
 /** Transactions (0x02): `[tx, ...]`. */
 export type Transactions = readonly Uint8Array[];
@@ -63,7 +70,7 @@ export const transactions: MessageCodec<'Transactions', Transactions> = defineCo
   'Transactions',
   0x02,
   (txs: Transactions) => encodeRawList(txs, 'Transactions', checkTransaction),
-  (root) => readRawList(root, 'Transactions', checkTransaction),
+  (root) => readRawList(root, 'Transactions', MAX_TXS_PER_MESSAGE, checkTransaction),
 );
 
 /** NewPooledTransactionHashes of eth/68 to eth/71. */
@@ -91,8 +98,16 @@ export const newPooledTransactionHashes: MessageCodec<
     const what = 'NewPooledTransactionHashes';
     const [types, sizes, hashes] = fields(root, 3, what);
     const t = stringPayload(types, `${what} types`).slice();
-    const s = listItems(sizes, `${what} sizes`).map((it) => readUint(it, 4, `${what} size`));
-    const h = readHashes(hashes, `${what} hashes`);
+    if (t.length > MAX_TX_ANNOUNCEMENTS) {
+      throw new EthError(
+        'TOO_MANY_ITEMS',
+        `${what} types: more than ${MAX_TX_ANNOUNCEMENTS} elements`,
+      );
+    }
+    const s = listItems(sizes, `${what} sizes`, MAX_TX_ANNOUNCEMENTS).map((it) =>
+      readUint(it, 4, `${what} size`),
+    );
+    const h = readHashes(hashes, `${what} hashes`, MAX_TX_ANNOUNCEMENTS);
     if (s.length !== t.length || h.length !== t.length)
       throw malformed(`${what}: ${t.length} types, ${s.length} sizes and ${h.length} hashes`);
     return { types: t, sizes: s, hashes: h };
@@ -101,7 +116,7 @@ export const newPooledTransactionHashes: MessageCodec<
 
 /** GetPooledTransactions of eth/66 and later. */
 export const getPooledTransactions: MessageCodec<'GetPooledTransactions', GetPooledTransactions> =
-  hashesRequest('GetPooledTransactions', 0x09);
+  hashesRequest('GetPooledTransactions', 0x09, MAX_POOLED_TXS_SERVE);
 
 /** PooledTransactions of eth/66 and later. */
 export const pooledTransactions: MessageCodec<'PooledTransactions', PooledTransactions> =
@@ -118,7 +133,12 @@ export const pooledTransactions: MessageCodec<'PooledTransactions', PooledTransa
       const { requestId, inner } = readRequest(root, 'PooledTransactions');
       return {
         requestId,
-        transactions: readRawList(inner, 'PooledTransactions transactions', checkTransaction),
+        transactions: readRawList(
+          inner,
+          'PooledTransactions transactions',
+          MAX_POOLED_TXS_PER_MESSAGE,
+          checkTransaction,
+        ),
       };
     },
   );

@@ -10,6 +10,11 @@
  * | `TOO_LARGE`    | `msg.size` > MAX_MESSAGE_SIZE (10 MiB)          | ProtocolError 0x02  |
  * | `UNKNOWN_CODE` | the code is not in the negotiated version       | ProtocolError 0x02  |
  * | `MALFORMED`    | the payload is not the message's RLP shape      | ProtocolError 0x02  |
+ * | `TOO_MANY_ITEMS` | a list past its limit (`messages/limits.ts`)  | SubprotocolError 0x10 |
+ *
+ * Lists are read within per-message limits (geth's): at most 5000 transactions, 4096 announced
+ * hashes, 1024 headers, bodies or receipt lists, 4096 pooled transactions; a request by hashes
+ * keeps only the hashes that will be served and never reads the rest.
  *
  * ## Adding eth/70
  *

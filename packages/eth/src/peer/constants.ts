@@ -36,7 +36,7 @@ export const TX_MAX_BROADCAST_SIZE_BYTES = 4_096;
 export const BLOB_TX_TYPE = 0x03;
 
 /** Transactions one Transactions message may carry (geth's handler refuses more). */
-export const MAX_TXS_PER_MESSAGE = 5_000;
+export { MAX_TXS_PER_MESSAGE } from '../messages/limits.ts';
 
 /** Hashes asked for in one GetPooledTransactions (geth tx fetcher `maxTxRetrievals`). */
 export const MAX_TX_RETRIEVALS = 256;

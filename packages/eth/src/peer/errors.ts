@@ -80,11 +80,16 @@ export class PeerSetError extends CodedError<PeerSetErrorCode> {
 /**
  * The `PeerError` that drops a peer for an undecodable eth message: a malformed payload, an
  * unknown code or an oversized message (an `EthError` from the codecs) is ProtocolError, as a
- * breach of protocol. Anything else is returned unchanged.
+ * breach of protocol; a list past its limit (`TOO_MANY_ITEMS`) is SubprotocolError, as geth's
+ * handlers end a peer for too many items. Anything else is returned unchanged.
  */
 export function asProtocolError(err: unknown): unknown {
   if (err instanceof EthError && DECODE_ERRORS.has(err.code)) {
     return new PeerError(DiscReason.ProtocolError, `eth: ${err.message}`, { cause: err });
+  }
+  if (err instanceof EthError && err.code === 'TOO_MANY_ITEMS') {
+    // geth: "too many transactions", or a response with more items than asked for.
+    return new PeerError(DiscReason.SubprotocolError, `eth: ${err.message}`, { cause: err });
   }
   return err;
 }

@@ -11,6 +11,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md
  * @module
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from '@ethp2p/base';
 import { encodeList, encodeUint, readRoot } from '@ethp2p/base/rlp';
 import { DiscReason, type Msg, type MsgReader, PeerError } from '@ethp2p/server';
@@ -134,12 +135,16 @@ async function dispatch(ctx: HandlerContext, m: AnyEthMessage): Promise<void> {
 /**
  * Lets a response be written in the background, so two peers answering each other never wait
  * on each other; past {@link MAX_PENDING_RESPONSES} unwritten messages the loop waits for it.
+ * Either way the loop then yields to the event loop before it reads the next request: a peer
+ * whose requests arrive back to back is served one request per turn, so other peers'
+ * handshakes and discovery replies run in between (each serve is bounded by geth's limits).
  */
 async function respond(ctx: HandlerContext, written: Promise<void>): Promise<void> {
   const quiet = written.catch((err: unknown) =>
     ctx.log.debug('eth response not written', { error: String(err) }),
   );
   if (ctx.writer.pending > MAX_PENDING_RESPONSES) await quiet;
+  await nextTurn();
 }
 
 /** A BlockRangeUpdate that makes sense. @throws {PeerError} SubprotocolError otherwise */

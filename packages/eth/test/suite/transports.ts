@@ -33,6 +33,8 @@ export interface SuiteConnection {
   readonly version: number;
   /** Our node's registered eth peers. */
   readonly peerSet: PeerSet;
+  /** Our node's Server (the `server` transport only). */
+  readonly node?: Server;
   /** Whether our node still runs the connection the suite started with. */
   connected(): boolean;
   /** Ends everything the connection started. */
@@ -154,6 +156,7 @@ async function overServers(version: 68 | 69, chain: ChainReader): Promise<SuiteC
       rw: h.rw,
       version: h.version,
       peerSet,
+      node,
       connected: () => !h.signal.aborted && node.peerCount() === 1,
       close,
     };
