@@ -11,6 +11,16 @@ export const BASE_PROTOCOL_VERSION = 5;
 export const BASE_PROTOCOL_LENGTH = 16;
 /** Largest Hello (or message read before Hello) we accept: 2 KiB (geth `baseProtocolMaxMsgSize`). */
 export const BASE_PROTOCOL_MAX_MSG_SIZE = 2048;
+/**
+ * Most elements read from a Hello: its five fields and room for eleven a later version may
+ * append (EIP-8). More is refused before the rest is read (not in geth, whose only bound is the
+ * 2 KiB size).
+ */
+export const HELLO_MAX_FIELDS = 16;
+/** Most capabilities read from a Hello (clients announce fewer than ten). */
+export const HELLO_MAX_CAPS = 64;
+/** Most elements read from one capability: `[name, version]` and room for six more. */
+export const CAP_MAX_FIELDS = 8;
 /** How often a peer is pinged (geth `pingInterval`). */
 export const PING_INTERVAL_MS = 15_000;
 /** How long the Hello exchange may take (geth `handshakeTimeout`). */

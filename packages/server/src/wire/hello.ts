@@ -20,7 +20,12 @@ import {
 import { compareCaps } from '../caps.ts';
 import { PeerError } from '../errors.ts';
 import type { Cap } from '../protocol.ts';
-import { BASE_PROTOCOL_MAX_MSG_SIZE } from './constants.ts';
+import {
+  BASE_PROTOCOL_MAX_MSG_SIZE,
+  CAP_MAX_FIELDS,
+  HELLO_MAX_CAPS,
+  HELLO_MAX_FIELDS,
+} from './constants.ts';
 import { DiscReason } from './disc-reason.ts';
 
 /** Length of the node ID (the uncompressed secp256k1 public key without its 0x04 prefix). */
@@ -69,6 +74,8 @@ export function encodeHello(hello: Hello): Uint8Array {
 
 /**
  * Decodes a Hello payload. Trailing list elements (in the Hello and in each cap) are ignored,
+ * up to {@link HELLO_MAX_FIELDS} and {@link CAP_MAX_FIELDS} elements, with at most
+ * {@link HELLO_MAX_CAPS} caps; a longer list is refused (ProtocolError) without being read,
  * as the spec asks.
  * @throws {PeerError} `ProtocolError` for a payload over {@link BASE_PROTOCOL_MAX_MSG_SIZE}
  * (2 KiB), bad RLP or a malformed Hello; `InvalidIdentity` for an ID that is not 64 bytes or
@@ -99,18 +106,19 @@ export function decodeHello(data: Uint8Array): Hello {
 
 /** The fields of a Hello, strictly decoded (trailing list elements ignored). @throws {RlpError} */
 function readHello(data: Uint8Array): Hello {
-  const [version, name, caps, listenPort, id] = minFields(readRoot(data, 'hello'), 5, 'hello');
+  const root = readRoot(data, 'hello');
+  const [version, name, caps, listenPort, id] = minFields(root, 5, 'hello', HELLO_MAX_FIELDS);
   return {
     version: readUint64(version, 'version'),
     name: decoder.decode(stringPayload(name, 'name')),
-    caps: listItems(caps, 'caps').map(readCap),
+    caps: listItems(caps, 'caps', HELLO_MAX_CAPS).map(readCap),
     listenPort: readUint64(listenPort, 'listenPort'),
     id: stringPayload(id, 'id').slice(),
   };
 }
 
 function readCap(item: RlpItem): Cap {
-  const [name, version] = minFields(item, 2, 'cap');
+  const [name, version] = minFields(item, 2, 'cap', CAP_MAX_FIELDS);
   return {
     name: decoder.decode(stringPayload(name, 'cap name')),
     version: readUint64(version, 'cap version'),

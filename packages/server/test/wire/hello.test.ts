@@ -84,6 +84,28 @@ describe('Hello codec', () => {
     });
   });
 
+  it('refuses a Hello with more fields, caps or cap fields than it reads (RLP bomb)', () => {
+    const cap = [enc('eth'), 68];
+    const extras = (n: number) => Array.from({ length: n }, () => 1);
+    const caps = (n: number) => Array.from({ length: n }, () => cap);
+    // At the limits: decoded.
+    expect(
+      decodeHello(RLP.encode([5, enc('x'), caps(64), 0, id, ...extras(11)])).caps,
+    ).toHaveLength(64);
+    expect(decodeHello(RLP.encode([5, enc('x'), [[...cap, ...extras(6)]], 0, id])).caps).toEqual([
+      { name: 'eth', version: 68 },
+    ]);
+    // One past: ProtocolError, naming the limit (the rest is not read).
+    for (const data of [
+      RLP.encode([5, enc('x'), [cap], 0, id, ...extras(1500)]),
+      RLP.encode([5, enc('x'), caps(65), 0, id]),
+      RLP.encode([5, enc('x'), [[...cap, ...extras(7)]], 0, id]),
+    ]) {
+      const err = expectPeerError(() => decodeHello(data), DiscReason.ProtocolError);
+      expect(err.message).toMatch(/more than (16|64|8) elements/);
+    }
+  });
+
   it('accepts a high p2p version and a non-UTF-8 name', () => {
     const data = RLP.encode([99, Uint8Array.of(0xff, 0xfe), [], 0, id]);
     const got = decodeHello(data);
