@@ -38,9 +38,11 @@ export type {
 export type { DialerTuning, NatOption, ServerOptions } from './server/config.ts';
 export {
   DEFAULT_DIAL_RATIO,
+  DEFAULT_HANDSHAKE_IDLE_TIMEOUT_MS,
   DEFAULT_LISTEN_ADDRESS,
   DEFAULT_MAX_PEERS,
   DEFAULT_MAX_PENDING_PEERS,
+  DEFAULT_MAX_PENDING_PER_IP,
   DEFAULT_NAME,
   INBOUND_THROTTLE_MS,
 } from './server/config.ts';
@@ -64,6 +66,7 @@ export type {
   ServerMetrics,
 } from './server/metrics.ts';
 export { CONNECTION_ERROR, HANDSHAKE_BUCKETS_SECONDS } from './server/metrics.ts';
+export type { InboundMetrics, InboundRejection } from './server/listener.ts';
 export { Server } from './server/server.ts';
 export type { DiscReasonName } from './wire/disc-reason.ts';
 export { DiscReason, discReasonName, discReasonText, isDiscReason } from './wire/disc-reason.ts';

@@ -26,6 +26,16 @@ export const DEFAULT_MAX_PEERS = 50;
 export const DEFAULT_DIAL_RATIO = 3;
 /** Default cap on inbound handshakes in progress (geth `defaultMaxPendingPeers`). */
 export const DEFAULT_MAX_PENDING_PEERS = 50;
+/**
+ * Default cap on inbound handshakes in progress from one IP, loopback and LAN included (not in
+ * geth: so that a few addresses cannot hold every pending slot).
+ */
+export const DEFAULT_MAX_PENDING_PER_IP = 10;
+/**
+ * Default idle-read timeout of an inbound handshake: a connection that sends nothing for this
+ * long before its Hello is done is closed (not in geth, whose handshake timeout alone applies).
+ */
+export const DEFAULT_HANDSHAKE_IDLE_TIMEOUT_MS = 2_000;
 /** Time a non-LAN IP must wait between inbound attempts (geth `inboundThrottleTime`). */
 export const INBOUND_THROTTLE_MS = 30_000;
 /** Default listen address: loopback and a port the OS picks, so nothing is exposed by accident. */
@@ -52,6 +62,17 @@ export interface ServerOptions {
   readonly maxPeers?: number;
   /** Most inbound handshakes in progress at once (default 50). */
   readonly maxPendingPeers?: number;
+  /**
+   * Most inbound handshakes in progress from one IP, loopback and LAN included (default 10).
+   * When every pending slot is taken, a connection from an IP with none pending displaces the
+   * most stalled one.
+   */
+  readonly maxPendingPerIp?: number;
+  /**
+   * An inbound connection that sends nothing for this long during its handshake is closed, in
+   * ms (default 2 s).
+   */
+  readonly handshakeIdleTimeoutMs?: number;
   /** 1/dialRatio of maxPeers may be dialed by us (default 3). */
   readonly dialRatio?: number;
   /** Never dial dynamic or static nodes; only accept inbound connections (default false). */
@@ -123,6 +144,8 @@ export interface ServerConfig {
   readonly name: string;
   readonly maxPeers: number;
   readonly maxPendingPeers: number;
+  readonly maxPendingPerIp: number;
+  readonly handshakeIdleTimeoutMs: number;
   readonly dialRatio: number;
   readonly noDial: boolean;
   /** geth `maxDialedConns`: 0 with noDial or maxPeers 0, else max(1, ⌊maxPeers/dialRatio⌋). */
@@ -177,6 +200,16 @@ export function resolveServerConfig(options: ServerOptions): ServerConfig {
     maxPendingPeers: count(
       'maxPendingPeers',
       options.maxPendingPeers ?? DEFAULT_MAX_PENDING_PEERS,
+      1,
+    ),
+    maxPendingPerIp: count(
+      'maxPendingPerIp',
+      options.maxPendingPerIp ?? DEFAULT_MAX_PENDING_PER_IP,
+      1,
+    ),
+    handshakeIdleTimeoutMs: count(
+      'handshakeIdleTimeoutMs',
+      options.handshakeIdleTimeoutMs ?? DEFAULT_HANDSHAKE_IDLE_TIMEOUT_MS,
       1,
     ),
     dialRatio,

@@ -1,15 +1,18 @@
 /**
- * The TCP listener in front of the server: it admits an inbound socket only while a pending
- * handshake slot is free and the remote IP passes NetRestrict and the inbound throttle; every
- * other socket is closed at once, before any handshake (geth `listenLoop`, `checkInboundConn`).
+ * The TCP listener in front of the server: it admits an inbound socket only if the remote IP
+ * passes NetRestrict and the inbound throttle and a pending handshake slot is free for it (see
+ * {@link PendingSlots}: a cap per IP, an idle-read timeout, eviction of a stalled handshake for a
+ * new IP); every other socket is closed at once, before any handshake (geth `listenLoop`,
+ * `checkInboundConn`). Each refusal is counted.
  * @module
  */
 
 import { once } from 'node:events';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
-import { type Logger, TaskGroup } from '@ethp2p/base';
+import { type Clock, type Logger, systemClock, TaskGroup } from '@ethp2p/base';
 import { normalizeIp } from '@ethp2p/enode';
 import type { InboundThrottle } from './inbound-throttle.ts';
+import { PendingSlots } from './pending-slots.ts';
 
 /** Options of {@link Listener.open}. */
 export interface ListenerOptions {
@@ -17,8 +20,17 @@ export interface ListenerOptions {
   readonly host: string;
   /** TCP port; 0 lets the OS pick one. */
   readonly port: number;
-  /** Most admitted sockets whose handling has not finished yet. */
+  /** Most admitted sockets whose handshake has not finished yet. */
   readonly maxPending: number;
+  /** Most of them from one IP, loopback and LAN included (default: `maxPending`). */
+  readonly maxPendingPerIp?: number;
+  /**
+   * A pending socket that reads nothing for this long is closed, in ms (default: never; the
+   * handshake's own timeout still applies).
+   */
+  readonly idleTimeoutMs?: number;
+  /** Runs the idle-read timers (default: the system clock). */
+  readonly clock?: Clock;
   /** The inbound throttle (normally an {@link InboundThrottle}). */
   readonly throttle: Pick<InboundThrottle, 'allow'>;
   /** NetRestrict: whether a remote IP may connect at all (default: every IP). */
@@ -32,7 +44,26 @@ export interface ListenerOptions {
 }
 
 /** Why an inbound socket was closed before its handshake. */
-export type InboundRejection = 'pending limit' | 'netrestrict' | 'throttled' | 'no address';
+export type InboundRejection =
+  | 'pendingLimit'
+  | 'ipPendingLimit'
+  | 'netRestrict'
+  | 'throttled'
+  | 'noAddress';
+
+/** The listener's counters, since it opened. */
+export interface InboundMetrics {
+  /** Sockets admitted to a pending slot. */
+  readonly accepted: number;
+  /** Sockets closed before any handshake, by reason. */
+  readonly refused: Readonly<Record<InboundRejection, number>>;
+  /** Pending sockets closed to make room for a socket from an IP with none pending. */
+  readonly evicted: number;
+  /** Pending sockets closed because they read nothing for the idle timeout. */
+  readonly idleTimeouts: number;
+  /** Sockets holding a pending slot now. */
+  readonly pending: number;
+}
 
 /**
  * A listening TCP socket and the admission rules in front of it. Owned by the server; the
@@ -42,12 +73,27 @@ export class Listener {
   readonly #server: NetServer;
   readonly #options: ListenerOptions;
   readonly #handlers = new TaskGroup();
+  readonly #slots: PendingSlots;
+  readonly #refused: Record<InboundRejection, number> = {
+    pendingLimit: 0,
+    ipPendingLimit: 0,
+    netRestrict: 0,
+    throttled: 0,
+    noAddress: 0,
+  };
+  #accepted = 0;
   #closed = false;
   #serverClosed: Promise<void> | undefined;
 
   private constructor(server: NetServer, options: ListenerOptions) {
     this.#server = server;
     this.#options = options;
+    this.#slots = new PendingSlots({
+      maxPending: options.maxPending,
+      maxPendingPerIp: options.maxPendingPerIp ?? options.maxPending,
+      ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs }),
+      clock: options.clock ?? systemClock,
+    });
     server.on('connection', (socket) => this.#onSocket(socket));
     server.on('error', (err) => options.logger.warn('listener error', { err: String(err) }));
   }
@@ -90,6 +136,17 @@ export class Listener {
     return this.#handlers.size;
   }
 
+  /** A snapshot of the counters. */
+  get metrics(): InboundMetrics {
+    return {
+      accepted: this.#accepted,
+      refused: { ...this.#refused },
+      evicted: this.#slots.evicted,
+      idleTimeouts: this.#slots.idleTimeouts,
+      pending: this.#slots.size,
+    };
+  }
+
   /**
    * Stops accepting, then waits for the handlers of admitted sockets to finish (the owner
    * aborts them) and for the listening socket to close. Idempotent.
@@ -110,32 +167,42 @@ export class Listener {
     await this.#serverClosed;
   }
 
-  /** Admission: pending limit, then NetRestrict, then the throttle (geth's order). */
+  /**
+   * Admission: the pending slots (geth checks its pending limit first; here the slot depends on
+   * the IP: its own cap, and eviction for an IP with none pending), then NetRestrict, then the
+   * throttle. A socket that passes takes its slot.
+   */
   #admit(socket: Socket): { ip: string } | { rejected: InboundRejection } {
-    if (this.#closed || this.#handlers.size >= this.#options.maxPending) {
-      return { rejected: 'pending limit' };
-    }
+    if (this.#closed) return { rejected: 'pendingLimit' };
     const raw = socket.remoteAddress;
     const ip = raw === undefined ? undefined : normalizeIp(raw);
-    if (ip === undefined) return { rejected: 'no address' };
+    if (ip === undefined) return { rejected: 'noAddress' };
+    const full = this.#slots.check(ip);
+    if (full !== undefined) return { rejected: full };
     if (this.#options.allowIp !== undefined && !this.#options.allowIp(ip)) {
-      return { rejected: 'netrestrict' };
+      return { rejected: 'netRestrict' };
     }
     if (!this.#options.throttle.allow(ip)) return { rejected: 'throttled' };
+    this.#slots.take(socket, ip);
     return { ip };
   }
 
   #onSocket(socket: Socket): void {
     const verdict = this.#admit(socket);
     if ('rejected' in verdict) {
+      this.#refused[verdict.rejected]++;
       this.#reject(socket, verdict.rejected);
       return;
     }
+    this.#accepted++;
     void this.#handlers.spawn(
-      this.#options.onConnection(socket, verdict.ip).catch((err: unknown) => {
-        socket.destroy();
-        this.#options.logger.warn('inbound handler failed', { err: String(err) });
-      }),
+      this.#options
+        .onConnection(socket, verdict.ip)
+        .catch((err: unknown) => {
+          socket.destroy();
+          this.#options.logger.warn('inbound handler failed', { err: String(err) });
+        })
+        .finally(() => this.#slots.release(socket)),
     );
   }
 

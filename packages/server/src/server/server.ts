@@ -35,7 +35,7 @@ import {
   type NodeInfo,
   type PeerInfo,
 } from './info.ts';
-import { Listener } from './listener.ts';
+import { type InboundMetrics, Listener } from './listener.ts';
 import { FALLBACK_IP, prepareLocalNode } from './local-node.ts';
 import { ServerCounters, type ServerMetrics } from './metrics.ts';
 import { type PeerEntry, PeerTable } from './peer-table.ts';
@@ -203,6 +203,14 @@ export class Server {
       bytesWritten: e.conn.bytesWritten,
     }));
     return this.#counters.snapshot(live, this.#config.clock.now());
+  }
+
+  /**
+   * The listener's counters: admitted sockets, refusals by reason (pending limit, per-IP cap,
+   * NetRestrict, throttle), evictions and idle-read timeouts; all zero when not listening.
+   */
+  get inboundMetrics(): InboundMetrics {
+    return this.#listener?.metrics ?? NO_INBOUND;
   }
 
   /**
@@ -392,6 +400,9 @@ export class Server {
       host: listen.host,
       port: listen.port,
       maxPending: config.maxPendingPeers,
+      maxPendingPerIp: config.maxPendingPerIp,
+      idleTimeoutMs: config.handshakeIdleTimeoutMs,
+      clock: config.clock,
       throttle: new InboundThrottle({ clock: config.clock, windowMs: config.inboundThrottleMs }),
       ...(restrict === undefined ? {} : { allowIp: (ip: string) => restrict.contains(ip) }),
       logger: config.logger,
@@ -476,6 +487,20 @@ export class Server {
     );
   }
 }
+
+const NO_INBOUND: InboundMetrics = Object.freeze({
+  accepted: 0,
+  refused: Object.freeze({
+    pendingLimit: 0,
+    ipPendingLimit: 0,
+    netRestrict: 0,
+    throttled: 0,
+    noAddress: 0,
+  }),
+  evicted: 0,
+  idleTimeouts: 0,
+  pending: 0,
+});
 
 function checkNode(node: Node): void {
   if (!(node instanceof Node)) throw new TypeError('node: expected a Node');

@@ -33,6 +33,8 @@ describe('resolveServerConfig', () => {
     expect(c.inboundThrottleMs).toBe(30_000);
     expect(c.dialTimeoutMs).toBe(15_000);
     expect(c.handshakeTimeoutMs).toBe(5_000);
+    expect(c.maxPendingPerIp).toBe(10);
+    expect(c.handshakeIdleTimeoutMs).toBe(2_000);
     expect(c.externalIp).toBeUndefined();
   });
 
@@ -88,6 +90,8 @@ describe('resolveServerConfig', () => {
     ['fractional maxPeers', { maxPeers: 1.5 }],
     ['dialRatio 0', { dialRatio: 0 }],
     ['maxPendingPeers 0', { maxPendingPeers: 0 }],
+    ['maxPendingPerIp 0', { maxPendingPerIp: 0 }],
+    ['handshakeIdleTimeoutMs 0', { handshakeIdleTimeoutMs: 0 }],
     ['dialTimeoutMs 0', { dialTimeoutMs: 0 }],
     ['a port too big', { listenAddress: '127.0.0.1:65536' }],
     ['a protocol with no codes', { protocols: [proto('x', 1, 0)] }],

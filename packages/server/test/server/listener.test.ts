@@ -69,6 +69,9 @@ describe('Listener', () => {
 
     const second = dial(listener.port);
     await once(second, 'close', { signal: signal() });
+    expect(listener.metrics).toMatchObject({ accepted: 1, pending: 1 });
+    // Same IP as the pending one: its own cap (by default the pending limit) refuses it first.
+    expect(listener.metrics.refused.ipPendingLimit).toBe(1);
 
     first.release();
     // The slot frees once the handler settles: poll a bounded number of connect attempts.
@@ -96,6 +99,7 @@ describe('Listener', () => {
     await once(client, 'close', { signal: signal() });
     expect(seen).toEqual(['127.0.0.1']);
     expect(listener.pending).toBe(0);
+    expect(listener.metrics.refused.netRestrict).toBe(1);
   });
 
   it('closes throttled sockets before any handler runs', async () => {
@@ -110,6 +114,13 @@ describe('Listener', () => {
     await once(b, 'close', { signal: signal() });
     expect(calls).toBe(2);
     expect(listener.pending).toBe(1);
+    expect(listener.metrics.refused).toEqual({
+      pendingLimit: 0,
+      ipPendingLimit: 0,
+      netRestrict: 0,
+      throttled: 1,
+      noAddress: 0,
+    });
   });
 
   it('close() stops accepting and waits for handlers', async () => {
