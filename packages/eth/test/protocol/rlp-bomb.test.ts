@@ -236,6 +236,22 @@ describe('large requests cost what is served (issue 15, finding 2)', () => {
     await legitimatePeer(server);
   });
 
+  it('20 such requests back to back: each costs 1024 lookups, and another peer handshakes meanwhile', async () => {
+    const counted = countingChain();
+    const { conn, server, client } = await attacker(counted.chain);
+    const data = hugeRequest(1024);
+    // All written before any response is read: the node takes them one at a time.
+    const writes = Array.from({ length: 20 }, () => client.write(CODE.GetBlockBodies, data));
+    await Promise.all([...writes, legitimatePeer(server)]);
+    for (let i = 0; i < 20; i++) {
+      expect((await client.readResponse(CODE.BlockBodies)).items).toHaveLength(1024);
+    }
+    expect(counted.lookups()).toBe(20 * 1024);
+    // Both are eth peers of the node: the attacker was served, not dropped.
+    expect(conn.peerSet.len).toBe(2);
+    expect(server.peerCount()).toBe(2);
+  });
+
   it('GetPooledTransactions of 300k hashes: the first 4096 read, the rest never', async () => {
     const { conn, server, client } = await attacker(chain);
     await client.write(CODE.GetPooledTransactions, hugeRequest(4096));
