@@ -141,8 +141,7 @@ export class Listener {
     return {
       accepted: this.#accepted,
       refused: { ...this.#refused },
-      evicted: this.#slots.evicted,
-      idleTimeouts: this.#slots.idleTimeouts,
+      ...this.#slots.counts(),
       pending: this.#slots.size,
     };
   }

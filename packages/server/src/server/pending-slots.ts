@@ -46,8 +46,7 @@ export class PendingSlots {
   readonly #options: PendingSlotsOptions;
   readonly #slots = new Map<SlotSocket, Slot>();
   readonly #perIp = new Map<string, number>();
-  #evicted = 0;
-  #idleTimeouts = 0;
+  readonly #counts = { evicted: 0, idleTimeouts: 0 };
 
   constructor(options: PendingSlotsOptions) {
     this.#options = options;
@@ -58,14 +57,12 @@ export class PendingSlots {
     return this.#slots.size;
   }
 
-  /** Pending connections displaced by a connection from a new IP. */
-  get evicted(): number {
-    return this.#evicted;
-  }
-
-  /** Pending connections closed because they read nothing for the idle timeout. */
-  get idleTimeouts(): number {
-    return this.#idleTimeouts;
+  /**
+   * What the rules did so far: pending connections displaced by a connection from a new IP
+   * (`evicted`), and closed because they read nothing for the idle timeout (`idleTimeouts`).
+   */
+  counts(): { readonly evicted: number; readonly idleTimeouts: number } {
+    return { ...this.#counts };
   }
 
   /**
@@ -87,7 +84,7 @@ export class PendingSlots {
     if (this.#slots.size >= this.#options.maxPending) {
       const victim = this.#stalled();
       if (victim !== undefined) {
-        this.#evicted++;
+        this.#counts.evicted++;
         this.release(victim);
         victim.destroy();
       }
@@ -125,7 +122,7 @@ export class PendingSlots {
         slot.timer = this.#watch(socket);
         return;
       }
-      this.#idleTimeouts++;
+      this.#counts.idleTimeouts++;
       this.release(socket);
       socket.destroy();
     });

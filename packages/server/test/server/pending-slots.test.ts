@@ -54,10 +54,10 @@ describe('PendingSlots', () => {
     clock.advance(100);
     // An IP that already has a pending connection is refused, nothing is displaced.
     expect(admit('10.0.0.3')).toBe('pendingLimit');
-    expect(slots.evicted).toBe(0);
+    expect(slots.counts().evicted).toBe(0);
     const fresh = admit('10.0.0.4');
     expect(fresh).toBeInstanceOf(FakeSocket);
-    expect(slots.evicted).toBe(1);
+    expect(slots.counts().evicted).toBe(1);
     expect([first.destroyed, second.destroyed, third.destroyed]).toEqual([false, true, false]);
     expect(slots.size).toBe(3);
   });
@@ -69,7 +69,7 @@ describe('PendingSlots', () => {
     a.bytesRead = 10;
     b.bytesRead = 10;
     expect(admit('10.0.0.3')).toBe('pendingLimit');
-    expect(slots.evicted).toBe(0);
+    expect(slots.counts().evicted).toBe(0);
   });
 
   it('closes a connection that reads nothing for the idle timeout; progress resets it', () => {
@@ -82,11 +82,11 @@ describe('PendingSlots', () => {
     }
     expect(silent.destroyed).toBe(true);
     expect(busy.destroyed).toBe(false);
-    expect(slots.idleTimeouts).toBe(1);
+    expect(slots.counts().idleTimeouts).toBe(1);
     expect(slots.size).toBe(1);
     clock.advance(1_000);
     expect(busy.destroyed).toBe(true);
-    expect(slots.idleTimeouts).toBe(2);
+    expect(slots.counts().idleTimeouts).toBe(2);
     expect(slots.size).toBe(0);
   });
 
@@ -101,6 +101,6 @@ describe('PendingSlots', () => {
     timed.slots.release(b);
     timed.clock.advance(10_000);
     expect(b.destroyed).toBe(false);
-    expect(timed.slots.idleTimeouts).toBe(0);
+    expect(timed.slots.counts().idleTimeouts).toBe(0);
   });
 });
