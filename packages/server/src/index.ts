@@ -57,6 +57,7 @@ export type {
   ServerEvents,
 } from './server/events.ts';
 export type { NodeInfo, PeerInfo } from './server/info.ts';
+export type { InboundMetrics, InboundRejection } from './server/listener.ts';
 export type {
   ConnectionCounts,
   ConnectionErrorClass,
@@ -66,7 +67,6 @@ export type {
   ServerMetrics,
 } from './server/metrics.ts';
 export { CONNECTION_ERROR, HANDSHAKE_BUCKETS_SECONDS } from './server/metrics.ts';
-export type { InboundMetrics, InboundRejection } from './server/listener.ts';
 export { Server } from './server/server.ts';
 export type { DiscReasonName } from './wire/disc-reason.ts';
 export { DiscReason, discReasonName, discReasonText, isDiscReason } from './wire/disc-reason.ts';
