@@ -32,5 +32,7 @@ export type {
   MemoryNetworkStats,
 } from './transport/memory-network.ts';
 export { MemoryNetwork } from './transport/memory-network.ts';
+export type { SharedDatagramSocketStats } from './transport/shared-socket.ts';
+export { SharedDatagramSocket } from './transport/shared-socket.ts';
 export type { UdpSocket, UdpSocketOptions, UdpSocketStats } from './transport/udp-socket.ts';
 export { bindUdpSocket } from './transport/udp-socket.ts';

@@ -9,7 +9,7 @@
 import type { Clock, Logger, Random, TaskGroup } from '@ethp2p/base';
 import type { LocalNode, NodeDatabase } from '@ethp2p/enode';
 import type { Table } from '../table/table.ts';
-import type { DatagramAddress, DatagramSocket } from '../transport/datagram.ts';
+import type { DatagramAddress, DatagramHandler, DatagramSocket } from '../transport/datagram.ts';
 import type { DriftMonitor } from '../transport/drift-monitor.ts';
 import type { ReplyMatcher } from '../transport/reply-matcher.ts';
 import type { DecodedPacket, PacketInput } from '../wire/index.ts';
@@ -25,6 +25,8 @@ export interface ServiceContext {
   readonly localNode: LocalNode;
   readonly db: NodeDatabase;
   readonly socket: DatagramSocket;
+  /** Where datagrams that are not discv4 packets go (the `unhandled` option); else dropped. */
+  readonly unhandled: DatagramHandler | undefined;
   /** The one owner of pending replies; replies are dispatched to it decoded. */
   readonly matcher: ReplyMatcher<DecodedPacket>;
   readonly table: Table;

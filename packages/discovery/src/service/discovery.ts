@@ -19,7 +19,7 @@ import { Node } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
 import { Table } from '../table/table.ts';
 import type { TableEvents } from '../table/types.ts';
-import type { DatagramSocket } from '../transport/datagram.ts';
+import type { DatagramHandler, DatagramSocket } from '../transport/datagram.ts';
 import { DriftMonitor } from '../transport/drift-monitor.ts';
 import { ReplyMatcher } from '../transport/reply-matcher.ts';
 import type { DecodedPacket } from '../wire/index.ts';
@@ -68,6 +68,12 @@ export interface DiscoveryOptions {
    * added to the table nor contacted; their Pings get a Pong but no ping-back. Default: every IP.
    */
   readonly allowIp?: (ip: string) => boolean;
+  /**
+   * Receives the datagrams that are not discv4 packets (too small, or a hash mismatch) instead of
+   * dropping them, counted in `metrics.unhandled` (geth `Config.Unhandled`). Pass a
+   * `SharedDatagramSocket`'s `deliver` to run discv5 on the same socket.
+   */
+  readonly unhandled?: DatagramHandler;
 }
 
 /** Events of {@link DiscoveryV4} (the table's), one payload object each. */
@@ -147,6 +153,7 @@ export class DiscoveryV4 {
       localNode: options.localNode,
       db: options.db,
       socket: options.socket,
+      unhandled: options.unhandled,
       matcher: new ReplyMatcher<DecodedPacket>({ clock, timeoutMs: config.responseTimeoutMs }),
       drift: new DriftMonitor(logger),
       table: new Table({

@@ -17,6 +17,7 @@ import {
   isExpired,
   PACKET_TYPE,
   WireError,
+  type WireErrorCode,
 } from '../wire/index.ts';
 import { bondKey } from './bond-cache.ts';
 import { tryPing } from './client.ts';
@@ -46,12 +47,23 @@ export function handleDatagram(ctx: ServiceContext, data: Uint8Array, from: Data
   }
 }
 
+/**
+ * Decode failures that mean "not a discv4 packet" rather than "a bad one": with an `unhandled`
+ * handler such datagrams go there (geth `readLoop` hands them to discv5 on a shared socket).
+ */
+const NOT_DISCV4: ReadonlySet<WireErrorCode> = new Set(['TOO_SMALL', 'BAD_HASH']);
+
 function receive(ctx: ServiceContext, data: Uint8Array, from: DatagramAddress): void {
   let decoded: DecodedPacket;
   try {
     decoded = decodePacket(data);
   } catch (err) {
     if (!(err instanceof WireError)) throw err;
+    if (ctx.unhandled !== undefined && NOT_DISCV4.has(err.code)) {
+      ctx.metrics.count('unhandled');
+      ctx.unhandled(data, from);
+      return;
+    }
     ctx.metrics.countDropped(err.code === 'UNKNOWN_TYPE' ? 'unknown-type' : 'bad-packet');
     ctx.logger.debug('bad discv4 packet', { from: from.address, code: err.code, err: err.message });
     return;

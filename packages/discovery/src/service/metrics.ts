@@ -44,6 +44,11 @@ export interface DiscoveryMetrics {
    * (the pinger still got its Pong).
    */
   readonly pingBacksSkipped: number;
+  /**
+   * Datagrams that were not discv4 packets (too small, or a hash mismatch) handed to the
+   * `unhandled` handler (discv5 on a shared socket) instead of being dropped.
+   */
+  readonly unhandled: number;
 }
 
 function packetCounts(): PacketCounts {
@@ -51,7 +56,12 @@ function packetCounts(): PacketCounts {
 }
 
 /** The counters of {@link DiscoveryMetrics} that are single numbers. */
-export type CountedEvent = 'timeouts' | 'neighborsRejected' | 'handlerErrors' | 'pingBacksSkipped';
+export type CountedEvent =
+  | 'timeouts'
+  | 'neighborsRejected'
+  | 'handlerErrors'
+  | 'pingBacksSkipped'
+  | 'unhandled';
 
 /**
  * The live counters of one service: the only place they change. The receive path, the client
@@ -74,6 +84,7 @@ export class MetricsCounters {
     neighborsRejected: 0,
     handlerErrors: 0,
     pingBacksSkipped: 0,
+    unhandled: 0,
   };
 
   /** A decoded packet of `type` arrived. */
@@ -93,7 +104,7 @@ export class MetricsCounters {
 
   /**
    * One more of `event`: a request timed out, a Neighbors entry was discarded, handling a
-   * datagram threw, a ping-back was skipped.
+   * datagram threw, a ping-back was skipped, a datagram went to the `unhandled` handler.
    */
   count(event: CountedEvent): void {
     this.#events[event]++;

@@ -11,7 +11,11 @@ import { LocalNode, Node, NodeDatabase, nodeIdFromPublicKey } from '@ethp2p/enod
 import { EventEmitter } from 'eventemitter3';
 import type { DiscoveryConfig } from '../../src/service/config.ts';
 import { DiscoveryV4 } from '../../src/service/discovery.ts';
-import type { DatagramAddress, DatagramSocket } from '../../src/transport/datagram.ts';
+import type {
+  DatagramAddress,
+  DatagramHandler,
+  DatagramSocket,
+} from '../../src/transport/datagram.ts';
 import type { MemoryNetwork } from '../../src/transport/memory-network.ts';
 import type { DecodedPacket, NeighborNode, PacketInput, PacketName } from '../../src/wire/index.ts';
 import {
@@ -44,6 +48,10 @@ export interface ServiceOptions {
   port?: number;
   start?: boolean;
   allowIp?: (ip: string) => boolean;
+  /** The `unhandled` option: where datagrams that are not discv4 packets go. */
+  unhandled?: DatagramHandler;
+  /** A socket bound on `net` at `ip` to use instead of binding one. */
+  socket?: DatagramSocket;
 }
 
 /** A service bound to `ip` on `net`, started unless `start: false`. */
@@ -56,7 +64,7 @@ export async function startService(
   const privateKey = generatePrivateKey();
   const db = await NodeDatabase.open(clock === undefined ? {} : { clock });
   const localNode = await LocalNode.create({ privateKey, db, ...(clock ? { clock } : {}) });
-  const socket = net.bind(ip, options.port ?? 0);
+  const socket = options.socket ?? net.bind(ip, options.port ?? 0);
   localNode.setFallbackIp(ip);
   localNode.setFallbackUdpPort(socket.local.port);
   const service = new DiscoveryV4({
@@ -68,6 +76,7 @@ export async function startService(
     ...(clock === undefined ? {} : { clock }),
     ...(options.bootnodes === undefined ? {} : { bootnodes: options.bootnodes }),
     ...(options.allowIp === undefined ? {} : { allowIp: options.allowIp }),
+    ...(options.unhandled === undefined ? {} : { unhandled: options.unhandled }),
     config: { bondWaitMs: 0, ...options.config },
   });
   if (options.start !== false) await service.start();
