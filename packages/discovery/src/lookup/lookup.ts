@@ -19,14 +19,12 @@ export const ALPHA = 3;
 /** Nodes a lookup keeps and returns: the bucket size, Kademlia k (geth `bucketSize`). */
 export const LOOKUP_RESULT_SIZE: number = BUCKET_SIZE;
 
-/** What a lookup needs from the discovery service. */
-export interface LookupDeps {
+/** What a lookup needs from the discovery service, whatever the protocol. */
+interface LookupBase {
   /** The local node ID: never asked, never returned. */
   readonly selfId: Uint8Array;
   /** The `n` table nodes closest to `targetId`, used to seed the lookup. */
   closest(targetId: Uint8Array, n: number): Node[];
-  /** One FINDNODE round trip; rejects on timeout, error or abort of `signal`. */
-  findnode(node: Node, targetPublicKey: Uint8Array, signal: AbortSignal): Promise<Node[]>;
   /**
    * Reported after every query (`success` = no error and at least one node), except queries
    * that settle after the lookup was aborted or closed.
@@ -34,7 +32,21 @@ export interface LookupDeps {
   trackRequest?(node: Node, success: boolean, found: readonly Node[]): void;
 }
 
-/** Options of {@link lookupBatches} and {@link runLookup}. */
+/** What a discv4 lookup needs from the discovery service. */
+export interface LookupDeps extends LookupBase {
+  /** One FINDNODE round trip; rejects on timeout, error or abort of `signal`. */
+  findnode(node: Node, targetPublicKey: Uint8Array, signal: AbortSignal): Promise<Node[]>;
+}
+
+/**
+ * What a lookup by target ID needs (discv5, whose FINDNODE asks for log distances): `query`
+ * asks `node` for nodes near `targetId` and rejects on timeout, error or abort of `signal`.
+ */
+export interface TargetLookupDeps extends LookupBase {
+  query(node: Node, targetId: Uint8Array, signal: AbortSignal): Promise<Node[]>;
+}
+
+/** Options of {@link lookupBatches}, {@link runLookup} and {@link lookupTarget}. */
 export interface LookupOptions {
   /** Aborts the lookup and every query in flight. */
   signal?: AbortSignal;
@@ -45,7 +57,6 @@ export interface LookupOptions {
 }
 
 interface LookupParams {
-  readonly targetPublicKey: Uint8Array;
   readonly targetId: Uint8Array;
   readonly alpha: number;
   readonly resultSize: number;
@@ -78,14 +89,37 @@ export function lookupBatches(
   options: LookupOptions = {},
 ): AsyncGenerator<Node[], Node[]> {
   assertBytes('targetPublicKey', targetPublicKey, 64);
+  const key = Uint8Array.from(targetPublicKey);
+  const targetDeps: TargetLookupDeps = {
+    selfId: deps.selfId,
+    closest: (targetId, n) => deps.closest(targetId, n),
+    query: (node, _targetId, signal) => deps.findnode(node, key, signal),
+    ...(deps.trackRequest === undefined
+      ? {}
+      : { trackRequest: (node, success, found) => deps.trackRequest?.(node, success, found) }),
+  };
+  return lookupTarget(targetDeps, nodeIdFromPublicKey(key), options);
+}
+
+/**
+ * The same iterative lookup for a 32-byte `targetId`, asking each node through `deps.query`
+ * (discv5 asks FINDNODE for the log distances nearest the target). Batches, return value,
+ * bounds and errors are those of {@link lookupBatches}.
+ * @throws {TypeError|RangeError} at once, on a bad target or self ID, `alpha` or `resultSize`
+ */
+export function lookupTarget(
+  deps: TargetLookupDeps,
+  targetId: Uint8Array,
+  options: LookupOptions = {},
+): AsyncGenerator<Node[], Node[]> {
+  assertBytes('targetId', targetId, NODE_ID_BYTES);
   assertBytes('deps.selfId', deps.selfId, NODE_ID_BYTES);
   const alpha = checkPositiveInt('options.alpha', options.alpha ?? ALPHA);
   const resultSize = checkPositiveInt(
     'options.resultSize',
     options.resultSize ?? LOOKUP_RESULT_SIZE,
   );
-  const key = Uint8Array.from(targetPublicKey);
-  const params = { targetPublicKey: key, targetId: nodeIdFromPublicKey(key), alpha, resultSize };
+  const params = { targetId: Uint8Array.from(targetId), alpha, resultSize };
   return lookupGenerator(deps, { ...params, signal: options.signal });
 }
 
@@ -103,19 +137,38 @@ export async function runLookup(
   targetPublicKey: Uint8Array,
   options: LookupOptions = {},
 ): Promise<Node[]> {
-  const batches = lookupBatches(deps, targetPublicKey, options);
+  return finalResult(lookupBatches(deps, targetPublicKey, options));
+}
+
+/**
+ * {@link lookupTarget} run to completion: the closest `resultSize` nodes found, nearest first.
+ * @throws `signal.reason` when `signal` aborts (as a rejection); argument errors as
+ *   {@link lookupTarget}
+ */
+export async function runTargetLookup(
+  deps: TargetLookupDeps,
+  targetId: Uint8Array,
+  options: LookupOptions = {},
+): Promise<Node[]> {
+  return finalResult(lookupTarget(deps, targetId, options));
+}
+
+async function finalResult(batches: AsyncGenerator<Node[], Node[]>): Promise<Node[]> {
   for (;;) {
     const step = await batches.next();
     if (step.done === true) return step.value;
   }
 }
 
-async function* lookupGenerator(deps: LookupDeps, p: LookupParams): AsyncGenerator<Node[], Node[]> {
+async function* lookupGenerator(
+  deps: TargetLookupDeps,
+  p: LookupParams,
+): AsyncGenerator<Node[], Node[]> {
   p.signal?.throwIfAborted();
   const state = new LookupState(deps.selfId, p.targetId, p.resultSize);
   const seed = state.addSeen(deps.closest(p.targetId, p.resultSize));
   if (seed.length > 0) yield seed;
-  const queries = new QueryPool(deps, p.targetPublicKey, p.signal);
+  const queries = new QueryPool(deps, p.targetId, p.signal);
   try {
     for (;;) {
       p.signal?.throwIfAborted();

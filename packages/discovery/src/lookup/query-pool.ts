@@ -6,9 +6,9 @@
 import { TaskGroup } from '@ethp2p/base';
 import type { Node } from '@ethp2p/enode';
 
-/** What the pool needs from the lookup's dependencies (a subset of `LookupDeps`). */
+/** What the pool needs from the lookup's dependencies (a subset of `TargetLookupDeps`). */
 export interface QueryDeps {
-  findnode(node: Node, targetPublicKey: Uint8Array, signal: AbortSignal): Promise<Node[]>;
+  query(node: Node, targetId: Uint8Array, signal: AbortSignal): Promise<Node[]>;
   trackRequest?(node: Node, success: boolean, found: readonly Node[]): void;
 }
 
@@ -29,7 +29,7 @@ type Settled = QueryOutcome & { readonly reportError?: unknown };
  */
 export class QueryPool {
   readonly #deps: QueryDeps;
-  readonly #targetPublicKey: Uint8Array;
+  readonly #targetId: Uint8Array;
   readonly #external: AbortSignal | undefined;
   readonly #controller = new AbortController();
   readonly #settled: Settled[] = [];
@@ -41,9 +41,9 @@ export class QueryPool {
     this.#notify();
   };
 
-  constructor(deps: QueryDeps, targetPublicKey: Uint8Array, signal: AbortSignal | undefined) {
+  constructor(deps: QueryDeps, targetId: Uint8Array, signal: AbortSignal | undefined) {
     this.#deps = deps;
-    this.#targetPublicKey = targetPublicKey;
+    this.#targetId = targetId;
     this.#external = signal;
     // One listener instead of AbortSignal.any, because the owner must also be woken up; it is
     // removed in close().
@@ -55,7 +55,7 @@ export class QueryPool {
     return this.#inFlight;
   }
 
-  /** Starts a FINDNODE query to `node`. */
+  /** Starts a query (FINDNODE) to `node`. */
   start(node: Node): void {
     this.#inFlight++;
     void this.#running.spawn(
@@ -87,7 +87,7 @@ export class QueryPool {
   }
 
   /**
-   * Aborts the queries still running and waits for them to settle (findnode must honour its
+   * Aborts the queries still running and waits for them to settle (the query must honour its
    * signal). Safe to call twice.
    */
   async close(): Promise<void> {
@@ -101,7 +101,7 @@ export class QueryPool {
     let found: readonly Node[] = [];
     let ok = false;
     try {
-      found = await this.#deps.findnode(node, this.#targetPublicKey, signal);
+      found = await this.#deps.query(node, this.#targetId, signal);
       ok = true;
     } catch {
       // A failed or timed-out query counts as answered with no nodes (geth lookup.query).
