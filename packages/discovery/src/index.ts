@@ -1,7 +1,9 @@
 /**
  * @ethp2p/discovery: Node Discovery v4 over UDP, with a Kademlia table, lookups and ENR requests
- * (EIP-868). The contract: {@link DiscoveryV4} with its options, events, errors and counters, and
- * the {@link DatagramSocket} seam it runs over (real UDP or an in-memory network). The packet
+ * (EIP-868), and the Node Discovery v5 service on the same table code. The contract:
+ * {@link DiscoveryV4} with its options, events, errors and counters, the {@link DatagramSocket}
+ * seam it runs over (real UDP or an in-memory network) and its discv5 view
+ * ({@link SharedDatagramSocket}), and {@link DiscoveryV5} over the {@link V5Rpc} seam. The packet
  * codec is `@ethp2p/discovery/wire`.
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md
  * @module
@@ -36,3 +38,9 @@ export type { SharedDatagramSocketStats } from './transport/shared-socket.ts';
 export { SharedDatagramSocket } from './transport/shared-socket.ts';
 export type { UdpSocket, UdpSocketOptions, UdpSocketStats } from './transport/udp-socket.ts';
 export { bindUdpSocket } from './transport/udp-socket.ts';
+export type { DiscoveryV5Config } from './v5/config.ts';
+export type { DiscoveryV5Metrics } from './v5/metrics.ts';
+export type { V5PingResult, V5RequestHandlers, V5Rpc } from './v5/rpc/types.ts';
+export type { DiscoveryV5Events, DiscoveryV5Options, V5SignalOptions } from './v5/service.ts';
+export { DiscoveryV5 } from './v5/service.ts';
+export type { TalkHandler, TalkRequestSource } from './v5/talk.ts';

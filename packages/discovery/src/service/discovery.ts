@@ -26,6 +26,7 @@ import type { DecodedPacket } from '../wire/index.ts';
 import { BondCache } from './bond-cache.ts';
 import type { PingResult } from './client.ts';
 import { ping, requestEnr, revalidator } from './client.ts';
+import { untilStopped, untilStoppedPromise } from './closed.ts';
 import type { DiscoveryConfig } from './config.ts';
 import { resolveConfig } from './config.ts';
 import type { ServiceContext } from './context.ts';
@@ -291,7 +292,7 @@ export class DiscoveryV4 {
     const target = targetPublicKey ?? this.#ctx.random.bytes(64);
     assertBytes('targetPublicKey', target, 64);
     const signal = withServiceSignal(this.#ctx, options.signal);
-    yield* this.#untilStopped(lookupNodes(this.#ctx, this.#tableReady, target, signal));
+    yield* untilStopped(this.#ctx.signal, lookupNodes(this.#ctx, this.#tableReady, target, signal));
   }
 
   /**
@@ -314,33 +315,13 @@ export class DiscoveryV4 {
     if (!(node instanceof Node)) throw new TypeError(`node: expected Node, got ${typeof node}`);
     if (this.#ctx.signal.aborted) throw new DiscoveryError('CLOSED', 'discovery stopped');
     const signal = withServiceSignal(this.#ctx, options.signal);
-    return this.#untilStoppedPromise(resolveNode(this.#ctx, this.#tableReady, node, signal));
+    return untilStoppedPromise(
+      this.#ctx.signal,
+      resolveNode(this.#ctx, this.#tableReady, node, signal),
+    );
   }
 
   /** Waits until the table has a node; the first refresh is what normally fills it. */
   readonly #tableReady = (signal: AbortSignal): Promise<void> =>
     waitForTable(this.#ctx.table, this.#refresher.initDone, signal);
-
-  /** Turns the service's own abort into a `CLOSED` error; a caller's abort passes through. */
-  async *#untilStopped(source: AsyncGenerator<Node, void>): AsyncGenerator<Node> {
-    try {
-      yield* source;
-    } catch (err) {
-      throw this.#closedError(err);
-    }
-  }
-
-  async #untilStoppedPromise<T>(work: Promise<T>): Promise<T> {
-    try {
-      return await work;
-    } catch (err) {
-      throw this.#closedError(err);
-    }
-  }
-
-  #closedError(err: unknown): unknown {
-    return this.#ctx.signal.aborted && err === this.#ctx.signal.reason
-      ? new DiscoveryError('CLOSED', 'discovery stopped', { cause: err })
-      : err;
-  }
 }

@@ -21,7 +21,7 @@ export interface RefreshDeps {
   readonly clock: Clock;
   readonly random: Random;
   readonly logger: Logger;
-  readonly config: DiscoveryConfig;
+  readonly config: Pick<DiscoveryConfig, 'refreshIntervalMs' | 'seedCount' | 'seedMaxAgeMs'>;
   /** Seeds and bootnodes at other IPs are not added. */
   readonly allowIp: (ip: string) => boolean;
   /** Runs one lookup to completion; its result is not needed (found nodes enter the table). */

@@ -59,7 +59,11 @@ export class Bucket {
 
 /** The bucket index of `id` in the table of `selfId` (geth `bucketAtDistance`). */
 export function bucketIndex(selfId: Uint8Array, id: Uint8Array): number {
-  const d = logDistance(selfId, id);
+  return bucketAtDistance(logDistance(selfId, id));
+}
+
+/** The bucket index of the log distance `d` (geth `bucketAtDistance`). */
+export function bucketAtDistance(d: number): number {
   return d <= BUCKET_MIN_DISTANCE ? 0 : d - BUCKET_MIN_DISTANCE - 1;
 }
 

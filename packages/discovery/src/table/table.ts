@@ -19,14 +19,16 @@ import {
   TaskGroup,
 } from '@ethp2p/base';
 import { assertBytes, equalBytes } from '@ethp2p/crypto';
-import { Node } from '@ethp2p/enode';
+import { logDistance, Node } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
 import { NodesByDistance } from '../lookup/nodes-by-distance.ts';
 import type { TableEntry } from './bucket.ts';
+import { bucketAtDistance } from './bucket.ts';
 import type { TableChange } from './buckets.ts';
 import { Buckets } from './buckets.ts';
 import {
   BUCKET_SIZE,
+  HASH_BITS,
   MAX_FINDNODE_FAILURES,
   PING_INTERVAL_MS,
   SEED_MIN_LIVENESS_CHECKS,
@@ -187,6 +189,22 @@ export class Table {
       }
     }
     return [...result.entries];
+  }
+
+  /**
+   * The bucket entries at log distance `distance` (1–256) from the local node, in bucket order
+   * (geth `appendBucketNodes`, for discv5 FINDNODE); with `liveOnly`, validated-live ones only.
+   * Other distances give an empty list.
+   */
+  atDistance(distance: number, liveOnly: boolean): Node[] {
+    if (!Number.isInteger(distance) || distance < 1 || distance > HASH_BITS) return [];
+    const bucket = this.#buckets.all[bucketAtDistance(distance)];
+    const out: Node[] = [];
+    for (const e of bucket?.entries ?? []) {
+      if (liveOnly && !e.isValidatedLive) continue;
+      if (logDistance(this.#selfId, e.node.id) === distance) out.push(e.node);
+    }
+    return out;
   }
 
   /** Every node in the buckets, bucket by bucket. */
