@@ -40,7 +40,13 @@ export type { UdpSocket, UdpSocketOptions, UdpSocketStats } from './transport/ud
 export { bindUdpSocket } from './transport/udp-socket.ts';
 export type { DiscoveryV5Config } from './v5/config.ts';
 export type { DiscoveryV5Metrics } from './v5/metrics.ts';
-export type { V5PingResult, V5RequestHandlers, V5Rpc } from './v5/rpc/types.ts';
+export type {
+  V5CallOptions,
+  V5PingResult,
+  V5RequestHandlers,
+  V5RequestSource,
+  V5Rpc,
+} from './v5/rpc/types.ts';
 export type { DiscoveryV5Events, DiscoveryV5Options, V5SignalOptions } from './v5/service.ts';
 export { DiscoveryV5 } from './v5/service.ts';
-export type { TalkHandler, TalkRequestSource } from './v5/talk.ts';
+export type { TalkHandler } from './v5/talk.ts';

@@ -8,18 +8,12 @@
 import type { Logger } from '@ethp2p/base';
 import { bytesToHex } from '@ethp2p/crypto';
 import type { V5MetricsCounters } from './metrics.ts';
-
-/** Who sent a TALKREQ: its node ID and UDP endpoint. */
-export interface TalkRequestSource {
-  readonly id: Uint8Array;
-  readonly ip: string;
-  readonly port: number;
-}
+import type { V5RequestSource } from './rpc/types.ts';
 
 /** Answers a TALKREQ of one protocol with the TALKRESP payload. */
 export type TalkHandler = (
   request: Uint8Array,
-  from: TalkRequestSource,
+  from: V5RequestSource,
 ) => Uint8Array | Promise<Uint8Array>;
 
 const EMPTY = new Uint8Array(0);
@@ -60,7 +54,7 @@ export class TalkProtocols {
   async answer(
     protocol: Uint8Array,
     request: Uint8Array,
-    from: TalkRequestSource,
+    from: V5RequestSource,
   ): Promise<Uint8Array> {
     this.#metrics.count('talkRequests');
     const handler = this.#handlers.get(bytesToHex(protocol));
