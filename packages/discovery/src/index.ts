@@ -9,6 +9,8 @@
  * @module
  */
 
+export type { DiscoveryListenOptions, ListeningDiscovery } from './listen-discovery.ts';
+export { listenDiscovery } from './listen-discovery.ts';
 export type { PingResult } from './service/client.ts';
 export type { DiscoveryConfig } from './service/config.ts';
 export { DEFAULT_DISCOVERY_CONFIG } from './service/config.ts';

@@ -8,8 +8,8 @@ import type { Node } from '@ethp2p/enode';
 import { relayIpChecker } from '../netutil.ts';
 import { hasUsableEndpoint } from '../table/bucket.ts';
 import type { V5Context } from './context.ts';
-import { MAX_LOG_DISTANCE } from './lookup/distances.ts';
 import type { V5RequestHandlers } from './rpc/types.ts';
+import { MAX_LOG_DISTANCE } from './wire/constants.ts';
 
 /** Nodes in one FINDNODE answer at most (geth `findnodeResultLimit`). */
 export const FINDNODE_RESULT_LIMIT = 16;

@@ -23,6 +23,8 @@ import { randomNodes } from '../lookup/iterators.ts';
 import { lookupTarget, runTargetLookup } from '../lookup/lookup.ts';
 import { untilStopped, untilStoppedPromise } from '../service/closed.ts';
 import { DiscoveryError } from '../service/errors.ts';
+import type { ListenOptions } from '../service/listen.ts';
+import { openListenResources } from '../service/listen.ts';
 import { waitForTable } from '../service/node-source.ts';
 import { Refresher } from '../service/refresh.ts';
 import { Table } from '../table/table.ts';
@@ -35,6 +37,8 @@ import { v5LookupDeps, v5LookupNodes } from './lookup/lookup.ts';
 import { resolveV5 } from './lookup/resolve.ts';
 import type { DiscoveryV5Metrics } from './metrics.ts';
 import { V5MetricsCounters } from './metrics.ts';
+import type { DiscV5RpcConfig } from './rpc/config.ts';
+import { DiscV5Rpc } from './rpc/rpc.ts';
 import type { V5PingResult, V5Rpc } from './rpc/types.ts';
 import { requestRecord, v5Revalidator } from './table/revalidator.ts';
 import type { TalkHandler } from './talk.ts';
@@ -56,6 +60,14 @@ export interface DiscoveryV5Options {
   /** Overrides of go-ethereum's defaults. */
   readonly config?: Partial<DiscoveryV5Config>;
   /** Which IPs discovery may use (geth `Config.NetRestrict`); default every IP. */
+  readonly allowIp?: (ip: string) => boolean;
+}
+
+/** Options of {@link DiscoveryV5.listen}: discv4's, with the discv5 settings. */
+export interface V5ListenOptions extends Omit<ListenOptions, 'config'> {
+  readonly config?: Partial<DiscoveryV5Config>;
+  /** Settings of the rpc (timeouts, session and challenge limits). */
+  readonly rpcConfig?: Partial<DiscV5RpcConfig>;
   readonly allowIp?: (ip: string) => boolean;
 }
 
@@ -200,9 +212,39 @@ export class DiscoveryV5 {
     for (const close of this.#onStop) await close();
   }
 
-  /** Runs `close` after the rpc closed in `stop()` (resources made for the service). */
-  onStop(close: () => Promise<void>): void {
-    this.#onStop.push(close);
+  /**
+   * Binds a UDP socket on `address` (default `127.0.0.1`) and `port` (default 0), opens an
+   * in-memory node database unless `db` is given, creates the local record (fallback IP = the
+   * bound address, fallback UDP port = the bound port), puts a {@link DiscV5Rpc} on the socket
+   * and starts the service. `stop()` then also closes what it created.
+   * @throws {TransportError} `BIND_FAILED`
+   * @example
+   * ```ts
+   * const node = await DiscoveryV5.listen({ privateKey: generatePrivateKey() });
+   * console.log(node.self().record?.encodeText());
+   * await node.stop();
+   * ```
+   */
+  static async listen(options: V5ListenOptions): Promise<DiscoveryV5> {
+    const res = await openListenResources(options);
+    let service: DiscoveryV5;
+    try {
+      const rpc = new DiscV5Rpc({
+        privateKey: options.privateKey,
+        localNode: res.localNode,
+        socket: res.socket,
+        ...optional(options, 'clock', 'random', 'logger'),
+        ...(options.rpcConfig === undefined ? {} : { config: options.rpcConfig }),
+      });
+      service = new DiscoveryV5({ ...options, localNode: res.localNode, db: res.db, rpc });
+    } catch (err) {
+      await res.socket.close();
+      await res.release();
+      throw err;
+    }
+    service.#onStop.push(res.release);
+    await service.start();
+    return service;
   }
 
   /** Refreshes the table now (seeds, bootnodes, a self lookup and 3 random ones), or joins the running refresh. */
@@ -341,6 +383,16 @@ export class DiscoveryV5 {
     signal?.throwIfAborted();
     return untilStoppedPromise(this.#ctx.signal, work(this.#signal(signal)));
   }
+}
+
+/** The fields of `options` among `keys` that are set (for exactOptionalPropertyTypes). */
+function optional<T extends object, K extends keyof T>(
+  options: T,
+  ...keys: K[]
+): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (options[k] !== undefined) out[k] = options[k];
+  return out;
 }
 
 function checkNode(node: unknown): asserts node is Node {

@@ -5,12 +5,10 @@
  * @module
  */
 import { logDistance } from '@ethp2p/enode';
+import { MAX_LOG_DISTANCE } from '../wire/constants.ts';
 
 /** Distances asked per FINDNODE of a lookup (geth `lookupRequestLimit`). */
 export const LOOKUP_REQUEST_LIMIT = 3;
-
-/** The largest log distance between two 256-bit IDs. */
-export const MAX_LOG_DISTANCE = 256;
 
 /**
  * The distances to ask `destId` for when looking up `targetId`: the target's own distance `d`
