@@ -5,6 +5,7 @@
  */
 import type { CommandSpec, GroupSpec } from './command.ts';
 import { DISCV4_COMMANDS, DISCV4_GROUP } from './discv4/index.ts';
+import { DISCV5_COMMANDS, DISCV5_GROUP } from './discv5/index.ts';
 import { ENR_COMMANDS } from './enr.ts';
 import { KEY_COMMANDS, KEY_GROUP } from './key.ts';
 import { NODE_COMMAND } from './node.ts';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...KEY_COMMANDS,
   ...ENR_COMMANDS,
   ...DISCV4_COMMANDS,
+  ...DISCV5_COMMANDS,
   ...NODESET_COMMANDS,
   ...RLPX_COMMANDS,
   RPC_COMMAND,
@@ -31,7 +33,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 export const GROUPS: readonly GroupSpec[] = [
   {
     path: [],
-    summary: 'ethp2p: devp2p tools (node keys, records, discovery v4) and a sample node',
+    summary: 'ethp2p: devp2p tools (node keys, records, discovery v4 and v5) and a sample node',
     examples: [
       'ethp2p key generate nodekey',
       'ethp2p enr decode enr:-IS4Q...',
@@ -45,6 +47,7 @@ export const GROUPS: readonly GroupSpec[] = [
     examples: ['ethp2p enr decode "$(ethp2p key to-enr nodekey)"'],
   },
   DISCV4_GROUP,
+  DISCV5_GROUP,
   NODESET_GROUP,
   RLPX_GROUP,
 ];

@@ -3,7 +3,7 @@
  * @module
  */
 import { generatePrivateKey } from '@ethp2p/crypto';
-import { DiscoveryV4 } from '@ethp2p/discovery';
+import { DiscoveryError, DiscoveryV4 } from '@ethp2p/discovery';
 import { loadNodeKey, type Node, NodeDatabase } from '@ethp2p/enode';
 import type { OptionSpec } from '../args.ts';
 import type { CommandContext } from '../command.ts';
@@ -53,12 +53,58 @@ export function timeoutOption(fallback: string, what: string): OptionSpec {
   return { type: 'string', valueName: 'duration', default: fallback, description: what };
 }
 
+/** What the discv4 and discv5 commands use of a discovery node. */
+export interface CliDiscovery {
+  readonly localNode: { readonly id: Uint8Array };
+  self(): Node;
+  /** The PONG's record seq (`undefined` when it carried none). */
+  ping(
+    node: Node,
+    options: { signal?: AbortSignal },
+  ): Promise<{ readonly seq: bigint | undefined }>;
+  requestEnr(node: Node, options: { signal?: AbortSignal }): Promise<Node>;
+  resolve(node: Node, options: { signal?: AbortSignal }): Promise<Node | undefined>;
+  randomNodes(options: { signal?: AbortSignal }): AsyncIterable<Node>;
+}
+
 /** A discovery node for one command, and how to shut it down. */
-export interface DiscoverySession {
-  readonly disc: DiscoveryV4;
+export interface DiscoverySession<D extends CliDiscovery = DiscoveryV4> {
+  readonly disc: D;
   /** Stops the node and closes its database; safe to call twice. */
   close(): Promise<void>;
 }
+
+/**
+ * The differences between the discv4 and discv5 command groups; the commands themselves are
+ * shared (`pingCommand(version)` and so on).
+ */
+export interface DiscoveryVersion {
+  /** The group name: `discv4` or `discv5`. */
+  readonly group: 'discv4' | 'discv5';
+  /** As written in help texts: `discovery v4`. */
+  readonly title: string;
+  /** A node argument for the examples. */
+  readonly exampleNode: string;
+  /** What a node argument may be, for the help. */
+  readonly nodeArg: string;
+  /** Starts a node for one command from its flags. */
+  start(ctx: CommandContext, options?: StartOptions): Promise<DiscoverySession<CliDiscovery>>;
+  /** Whether `err` is the version's "no answer in time". */
+  isTimeout(err: unknown): boolean;
+  /** Checks a node this version can talk to (discv5 needs its record). @throws {CliError} */
+  usable(node: Node): Node;
+}
+
+/** The discv4 commands' version. */
+export const DISCV4: DiscoveryVersion = {
+  group: 'discv4',
+  title: 'discovery v4',
+  exampleNode: 'enode://<128 hex>@127.0.0.1:30303',
+  nodeArg: 'enode:// URL or enr: record',
+  start: (ctx, options) => startDiscovery(ctx, options),
+  isTimeout: (err) => err instanceof DiscoveryError && err.code === 'TIMEOUT',
+  usable: (node) => node,
+};
 
 /** Options of {@link startDiscovery} beyond the flags. */
 export interface StartOptions {
@@ -110,7 +156,8 @@ export async function startDiscovery(
   return { disc, close: () => (closing ??= close()) };
 }
 
-async function bootnodesOf(ctx: CommandContext, extra: readonly Node[]): Promise<Node[]> {
+/** The `--bootnodes` flag's nodes and `extra`, with IP addresses (DNS names resolved). */
+export async function bootnodesOf(ctx: CommandContext, extra: readonly Node[]): Promise<Node[]> {
   const listed = ctx.options.declares('bootnodes') ? ctx.options.list('bootnodes') : [];
   const nodes = [...parseNodeList(listed, 'bootnode'), ...extra];
   const resolved = await Promise.all(nodes.map(resolveHostname));

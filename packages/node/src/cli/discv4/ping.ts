@@ -1,44 +1,55 @@
 /**
- * `ethp2p discv4 ping <node>`: ping a node and print the round trip (geth `discv4 ping`).
+ * `ethp2p discv4 ping <node>` (and `discv5 ping`): ping a node and print the round trip (geth
+ * `discv4 ping`, `discv5 ping`).
  * @module
  */
 import { performance } from 'node:perf_hooks';
-import { DiscoveryError } from '@ethp2p/discovery';
 import type { CommandSpec } from '../command.ts';
 import { failure } from '../errors.ts';
 import { parseNodeArg } from '../node-arg.ts';
-import { addrOption, NODEKEY_OPTION, reachableNode, startDiscovery } from './common.ts';
+import {
+  addrOption,
+  DISCV4,
+  type DiscoveryVersion,
+  NODEKEY_OPTION,
+  reachableNode,
+} from './common.ts';
+
+/** `<group> ping` of one discovery version. */
+export function pingCommand(v: DiscoveryVersion): CommandSpec {
+  return {
+    path: [v.group, 'ping'],
+    summary: 'Ping a node and print the round-trip time',
+    args: [{ name: 'node', required: true, description: v.nodeArg }],
+    options: { addr: addrOption('0.0.0.0:0'), nodekey: NODEKEY_OPTION },
+    examples: [
+      `ethp2p ${v.group} ping ${v.exampleNode}`,
+      `ethp2p ${v.group} ping enr:-IS4Q... --addr 127.0.0.1:0`,
+    ],
+    async run(ctx) {
+      const node = v.usable(await reachableNode(parseNodeArg(ctx.args[0] ?? '')));
+      const { disc, close } = await v.start(ctx);
+      try {
+        const start = performance.now();
+        let seq: bigint | undefined;
+        try {
+          ({ seq } = await disc.ping(node, { signal: ctx.signal }));
+        } catch (err) {
+          if (v.isTimeout(err)) {
+            throw failure('node did not answer the ping', { cause: err });
+          }
+          throw err;
+        }
+        const rtt = (performance.now() - start).toFixed(2);
+        ctx.out(
+          `node answered the ping: rtt ${rtt} ms${seq === undefined ? '' : `, enr seq ${seq}`}`,
+        );
+      } finally {
+        await close();
+      }
+    },
+  };
+}
 
 /** `discv4 ping`. */
-export const PING_COMMAND: CommandSpec = {
-  path: ['discv4', 'ping'],
-  summary: 'Ping a node and print the round-trip time',
-  args: [{ name: 'node', required: true, description: 'enode:// URL or enr: record' }],
-  options: { addr: addrOption('0.0.0.0:0'), nodekey: NODEKEY_OPTION },
-  examples: [
-    'ethp2p discv4 ping enode://<128 hex>@127.0.0.1:30303',
-    'ethp2p discv4 ping enr:-IS4Q... --addr 127.0.0.1:0',
-  ],
-  async run(ctx) {
-    const node = await reachableNode(parseNodeArg(ctx.args[0] ?? ''));
-    const { disc, close } = await startDiscovery(ctx);
-    try {
-      const start = performance.now();
-      let seq: bigint | undefined;
-      try {
-        ({ seq } = await disc.ping(node, { signal: ctx.signal }));
-      } catch (err) {
-        if (err instanceof DiscoveryError && err.code === 'TIMEOUT') {
-          throw failure('node did not answer the ping', { cause: err });
-        }
-        throw err;
-      }
-      const rtt = (performance.now() - start).toFixed(2);
-      ctx.out(
-        `node answered the ping: rtt ${rtt} ms${seq === undefined ? '' : `, enr seq ${seq}`}`,
-      );
-    } finally {
-      await close();
-    }
-  },
-};
+export const PING_COMMAND: CommandSpec = pingCommand(DISCV4);

@@ -1,0 +1,93 @@
+/**
+ * What makes the discv5 commands differ from the discv4 ones: the node they start
+ * (`DiscoveryV5` on the discv5 rpc) and that every node they talk to needs its record.
+ * @module
+ */
+import { generatePrivateKey } from '@ethp2p/crypto';
+import { DiscoveryV5 } from '@ethp2p/discovery';
+import { DiscV5RpcError } from '@ethp2p/discovery/v5-rpc';
+import { loadNodeKey, type Node, NodeDatabase } from '@ethp2p/enode';
+import type { CommandContext } from '../command.ts';
+import type {
+  CliDiscovery,
+  DiscoverySession,
+  DiscoveryVersion,
+  StartOptions,
+} from '../discv4/common.ts';
+import { bootnodesOf } from '../discv4/common.ts';
+import { failure } from '../errors.ts';
+import { parseHostPort } from '../node-arg.ts';
+
+/** A node the discv5 commands can talk to: one with its record. @throws {CliError} */
+function withRecord(node: Node): Node {
+  if (node.record === undefined) {
+    throw failure('discv5 needs the node record: give its enr: record, not an enode:// URL');
+  }
+  return node;
+}
+
+/** `DiscoveryV5` with the PONG's seq under the name the shared commands read. */
+function asCliDiscovery(disc: DiscoveryV5): CliDiscovery {
+  return {
+    localNode: disc.localNode,
+    self: () => disc.self(),
+    ping: async (node, options) => ({ seq: (await disc.ping(node, options)).enrSeq }),
+    requestEnr: (node, options) => disc.requestEnr(node, options),
+    resolve: (node, options) => disc.resolve(node, options),
+    randomNodes: (options) => disc.randomNodes(options),
+  };
+}
+
+/**
+ * Starts a discovery v5 node from the command's `--addr`, `--nodekey` and `--bootnodes` flags
+ * (those it has). The caller must `close()` it.
+ * @throws {CliError} for bad flags or bootnodes without a record; `NodeKeyError`,
+ *   `TransportError` `BIND_FAILED`, `NodeDatabaseError`
+ */
+export async function startDiscoveryV5(
+  ctx: CommandContext,
+  options: StartOptions = {},
+): Promise<DiscoverySession<CliDiscovery>> {
+  const { address, port } = parseHostPort(
+    ctx.options.string('addr') ?? '',
+    ctx.options.origin('addr'),
+  );
+  const keyFile = ctx.options.string('nodekey');
+  const privateKey = keyFile === undefined ? generatePrivateKey() : await loadNodeKey(keyFile);
+  const bootnodes = (await bootnodesOf(ctx, options.extraBootnodes ?? [])).map(withRecord);
+  const db =
+    options.nodedb === undefined
+      ? undefined
+      : await NodeDatabase.open({ path: options.nodedb, logger: ctx.logger });
+  let disc: DiscoveryV5;
+  try {
+    disc = await DiscoveryV5.listen({
+      privateKey,
+      address,
+      port,
+      bootnodes,
+      logger: ctx.logger,
+      ...(db === undefined ? {} : { db }),
+    });
+  } catch (err) {
+    await db?.close();
+    throw err;
+  }
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    await disc.stop();
+    await db?.close();
+  };
+  return { disc: asCliDiscovery(disc), close: () => (closing ??= close()) };
+}
+
+/** The discv5 commands' version. */
+export const DISCV5: DiscoveryVersion = {
+  group: 'discv5',
+  title: 'discovery v5',
+  exampleNode: 'enr:-IS4Q...',
+  nodeArg: 'enr: record (discv5 needs the record)',
+  start: startDiscoveryV5,
+  isTimeout: (err) => err instanceof DiscV5RpcError && err.code === 'TIMEOUT',
+  usable: withRecord,
+};
