@@ -119,6 +119,19 @@ export const NODE_OPTIONS: OptionSpecs = {
     description: 'how to advertise our IP: the listen IP, or extip:<ip> (no UPnP/NAT-PMP)',
   },
   nodiscover: { type: 'boolean', description: 'no discovery: static and inbound peers only' },
+  'discovery.v4': {
+    type: 'string',
+    valueName: 'true|false',
+    default: 'true',
+    description: 'run Node Discovery v4 (on the discovery port, beside v5)',
+  },
+  'discovery.v5': {
+    type: 'string',
+    valueName: 'true|false',
+    default: 'true',
+    description: 'run Node Discovery v5 (on the discovery port, beside v4)',
+  },
+  v5disc: { type: 'boolean', description: "geth's older switch for discovery v5 (on by default)" },
   nodial: { type: 'boolean', description: 'never dial; only accept inbound peers' },
   verbosity: {
     type: 'string',
@@ -203,7 +216,9 @@ export async function nodeCommandConfig(given: OptionValues): Promise<NodeComman
         });
   const datadirName =
     genesisPath === undefined ? network : `custom-${chain.config.chainId.toString()}`;
-  const discovery = !o.boolean('nodiscover');
+  const discoveryV4 = switchOf(o, 'discovery.v4');
+  const discoveryV5 = switchOf(o, 'discovery.v5') || o.boolean('v5disc');
+  const discovery = !o.boolean('nodiscover') && (discoveryV4 || discoveryV5);
   const listed = o.isSet('bootnodes') ? o.list('bootnodes') : [...(chain.config.bootnodes ?? [])];
   const bootnodes = discovery ? await nodesOf(o, 'bootnodes', listed, 'udp') : [];
   const discoveryPort = o.port('discovery.port');
@@ -222,6 +237,8 @@ export async function nodeCommandConfig(given: OptionValues): Promise<NodeComman
       port: o.port('port') ?? DEFAULT_PORT,
       ...(discoveryPort === undefined ? {} : { discoveryPort }),
       discovery,
+      discoveryV4,
+      discoveryV5,
       bootnodes,
       staticNodes: await nodesOf(o, 'static', o.list('static'), 'tcp'),
       trustedNodes: await nodesOf(o, 'trusted', o.list('trusted'), undefined),
@@ -324,6 +341,15 @@ function metricsOf(o: OptionValues): Pick<FullNodeOptions, 'metrics'> {
     throw usageError(`${o.origin('metrics.addr')}: expected an IP address, got '${text}'`);
   }
   return { metrics: { host, port: o.port('metrics.port') ?? DEFAULT_METRICS_PORT } };
+}
+
+/** A `true|false` flag such as `--discovery.v5 false`. */
+function switchOf(o: OptionValues, name: 'discovery.v4' | 'discovery.v5'): boolean {
+  const text = o.string(name) ?? 'true';
+  if (text !== 'true' && text !== 'false') {
+    throw usageError(`${o.origin(name)}: expected true or false, got '${text}'`);
+  }
+  return text === 'true';
 }
 
 function logFormatOf(o: OptionValues): LogFormat {

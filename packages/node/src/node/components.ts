@@ -4,8 +4,9 @@
  * @module
  */
 import type { Clock, Logger } from '@ethp2p/base';
-import { DiscoveryV4, type UdpSocket } from '@ethp2p/discovery';
-import { type LocalNode, NodeDatabase, nodeIdToHex } from '@ethp2p/enode';
+import { DiscoveryV4, DiscoveryV5, SharedDatagramSocket, type UdpSocket } from '@ethp2p/discovery';
+import { DiscV5Rpc } from '@ethp2p/discovery/v5-rpc';
+import { type LocalNode, type Node, NodeDatabase, nodeIdToHex } from '@ethp2p/enode';
 import {
   broadcastTransactions,
   compatibleNodeFilter,
@@ -24,6 +25,7 @@ import {
 import { defaultClientName, type FullNodeOptions } from './config.ts';
 import { NODES_DIR } from './datadir.ts';
 import { EthDialSource } from './dial-source.ts';
+import { MixedDiscoverySource } from './mixed-source.ts';
 
 /** Subprotocol payload bytes, counted from the server's `peer:msg` events. */
 export interface Traffic {
@@ -48,33 +50,66 @@ export function openNodeDatabase(parts: NodeParts): Promise<NodeDatabase> {
   });
 }
 
+/** The discovery services of a node (either may be off). */
+export interface Discoveries {
+  readonly v4: DiscoveryV4 | undefined;
+  readonly v5: DiscoveryV5 | undefined;
+}
+
 /**
- * Builds discovery over the bound UDP `socket` (not started); sets the record's UDP port.
- * `stop()` on the result closes the socket.
+ * Builds discovery over the bound UDP `socket` (not started): v4 and v5 share it as in geth, v4
+ * handing what is not its own to v5 (`discoveryV4` / `discoveryV5` turn one off). Sets the
+ * record's UDP port. Stopping the services closes the socket.
  */
 export async function createDiscovery(
   parts: NodeParts,
   localNode: LocalNode,
   db: NodeDatabase,
   socket: UdpSocket,
-): Promise<DiscoveryV4> {
+): Promise<Discoveries> {
   localNode.setFallbackUdpPort(socket.local.port);
   const { options } = parts;
   // geth applies --netrestrict to discovery too: nodes outside it are neither added nor contacted.
   const restrict =
     options.netRestrict === undefined ? undefined : new NetRestrict(options.netRestrict);
+  const allowIp = restrict === undefined ? {} : { allowIp: (ip: string) => restrict.contains(ip) };
+  const runV4 = options.discoveryV4 ?? true;
+  const runV5 = options.discoveryV5 ?? true;
   try {
-    return new DiscoveryV4({
-      privateKey: parts.privateKey,
-      localNode,
-      db,
-      socket,
-      bootnodes: options.bootnodes ?? [],
-      ...(restrict === undefined ? {} : { allowIp: (ip: string) => restrict.contains(ip) }),
-      clock: parts.clock,
-      logger: parts.log,
-      ...(options.discoveryConfig === undefined ? {} : { config: options.discoveryConfig }),
-    });
+    const view = runV4 && runV5 ? new SharedDatagramSocket(socket) : undefined;
+    const v4 = runV4
+      ? new DiscoveryV4({
+          privateKey: parts.privateKey,
+          localNode,
+          db,
+          socket,
+          bootnodes: options.bootnodes ?? [],
+          ...allowIp,
+          ...(view === undefined ? {} : { unhandled: view.deliver }),
+          clock: parts.clock,
+          logger: parts.log,
+          ...(options.discoveryConfig === undefined ? {} : { config: options.discoveryConfig }),
+        })
+      : undefined;
+    const v5 = runV5
+      ? new DiscoveryV5({
+          localNode,
+          db,
+          rpc: new DiscV5Rpc({
+            privateKey: parts.privateKey,
+            localNode,
+            socket: view ?? socket,
+            clock: parts.clock,
+            logger: parts.log,
+          }),
+          bootnodes: (options.bootnodes ?? []).filter((n) => n.record !== undefined),
+          ...allowIp,
+          clock: parts.clock,
+          logger: parts.log,
+          ...(options.discoveryConfig === undefined ? {} : { config: options.discoveryConfig }),
+        })
+      : undefined;
+    return { v4, v5 };
   } catch (err) {
     await socket.close();
     throw err;
@@ -84,7 +119,7 @@ export async function createDiscovery(
 /** What the server of {@link createServer} serves and reports to. */
 export interface ServerParts extends NodeParts {
   readonly localNode: LocalNode;
-  readonly discovery: DiscoveryV4 | undefined;
+  readonly discovery: Discoveries;
   readonly peerSet: PeerSet;
   readonly txPool: MemoryTxPool;
 }
@@ -113,9 +148,7 @@ export function createServer(parts: ServerParts, listenIp: string, port: number)
       clock: parts.clock,
       log: parts.log,
     }),
-    ...(parts.discovery === undefined
-      ? {}
-      : { nodeSource: new EthDialSource(parts.discovery, compatibleNodeFilter(filter)) }),
+    ...nodeSourceOf(parts.discovery, compatibleNodeFilter(filter)),
     ...(o.maxPeers === undefined ? {} : { maxPeers: o.maxPeers }),
     ...(o.maxPendingPeers === undefined ? {} : { maxPendingPeers: o.maxPendingPeers }),
     ...(o.noDial === undefined ? {} : { noDial: o.noDial }),
@@ -127,6 +160,19 @@ export function createServer(parts: ServerParts, listenIp: string, port: number)
     clock: parts.clock,
     logger: parts.log,
   });
+}
+
+/** The dial source over the discovery services that run, if any. */
+function nodeSourceOf(
+  discovery: Discoveries,
+  accept: (node: Node) => boolean,
+): { nodeSource?: EthDialSource } {
+  const sources = [discovery.v4, discovery.v5].filter((d) => d !== undefined);
+  if (sources.length === 0) return {};
+  const [only] = sources;
+  const source =
+    sources.length === 1 && only !== undefined ? only : new MixedDiscoverySource(sources);
+  return { nodeSource: new EthDialSource(source, accept) };
 }
 
 /** Counts traffic, logs peers and relays pool transactions; returns the undo. */

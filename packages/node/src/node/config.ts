@@ -53,8 +53,15 @@ export interface FullNodeOptions {
   readonly port?: number;
   /** The discovery UDP port (default: `port`); 0 lets the OS pick one. */
   readonly discoveryPort?: number;
-  /** Run discovery v4 (default true). Without it only static and inbound peers connect. */
+  /**
+   * Run discovery (default true): v4 and v5 on one UDP port unless one is turned off below.
+   * Without it only static and inbound peers connect.
+   */
   readonly discovery?: boolean;
+  /** Run Node Discovery v4 (default true). */
+  readonly discoveryV4?: boolean;
+  /** Run Node Discovery v5 on the same port (default true); its bootnodes are those with a record. */
+  readonly discoveryV5?: boolean;
   /** Discovery's starting points (they need an IP and a UDP port). */
   readonly bootnodes?: readonly Node[];
   /** Nodes kept connected: dialed and redialed. */

@@ -1,12 +1,12 @@
 /**
- * `FullNode`: discovery v4, the devp2p server and eth/68 + eth/69 over a datadir, the sample
+ * `FullNode`: discovery v4 and v5 (one UDP port), the devp2p server and eth/68 + eth/69 over a datadir, the sample
  * full node behind `ethp2p node` (geth `node.Node` + `eth.Ethereum`, without sync or EVM).
  * @module
  */
 import { join } from 'node:path';
 import { type Clock, type Logger, safeEmit, silentLogger, systemClock } from '@ethp2p/base';
 import { publicKey } from '@ethp2p/crypto';
-import type { DiscoveryV4, UdpSocket } from '@ethp2p/discovery';
+import type { DiscoveryV4, DiscoveryV5, UdpSocket } from '@ethp2p/discovery';
 import { LocalNode, type Node, nodeIdFromPublicKey, nodeIdToHex } from '@ethp2p/enode';
 import { type ChainReader, ETH_ENR_KEY, ethEnrEntry, forkId, PeerSet } from '@ethp2p/eth';
 import { MemoryTxPool } from '@ethp2p/eth/chain';
@@ -53,7 +53,7 @@ type State = 'new' | 'starting' | 'running' | 'stopped';
 /**
  * The sample full node. `start()` locks the datadir (before writing anything to it), loads or
  * creates `nodekey`, opens the node database under `nodes/`, binds UDP (discovery) and TCP
- * (RLPx) and starts discovery and the server with the eth protocols; `stop()` disconnects every
+ * (RLPx) and starts discovery (v4 and v5 on the UDP port) and the server with the eth protocols; `stop()` disconnects every
  * peer with ClientQuitting, stops discovery, closes the database and releases the lock.
  *
  * Ownership: the node owns every component it creates; they are reachable for inspection
@@ -85,6 +85,7 @@ export class FullNode {
   #server: Server | undefined;
   #discovery: DiscoveryV4 | undefined;
   #metricsServer: MetricsServer | undefined;
+  #discoveryV5: DiscoveryV5 | undefined;
   readonly #traffic: Traffic = { bytesIn: 0, bytesOut: 0 };
   #lastDialError: LastDialError | undefined;
   #rpc: RpcServers | undefined;
@@ -112,7 +113,7 @@ export class FullNode {
     return this.#server;
   }
 
-  /** Discovery, once started (undefined when it is off). */
+  /** Discovery v4, once started (undefined when it is off). */
   get discovery(): DiscoveryV4 | undefined {
     return this.#discovery;
   }
@@ -139,6 +140,11 @@ export class FullNode {
   /** `ws://host:port` of JSON-RPC over WebSocket once started with `ws`, with the bound port. */
   get wsUrl(): string | undefined {
     return this.#rpc?.wsUrl;
+  }
+
+  /** Discovery v5 on the same UDP port, once started (undefined when it is off). */
+  get discoveryV5(): DiscoveryV5 | undefined {
+    return this.#discoveryV5;
   }
 
   /** Whether the node runs (between a successful `start()` and `stop()`). */
@@ -281,16 +287,19 @@ export class FullNode {
       rlp: ethEnrEntry(forkId(chain.config, { number: head.number, time: head.time })),
     });
     if (socket !== undefined) {
-      const disc = await createDiscovery(parts, localNode, db, socket);
-      this.#closers.push(() => disc.stop());
-      this.#discovery = disc;
+      const { v4, v5 } = await createDiscovery(parts, localNode, db, socket);
+      // v4 owns the shared socket: it stops last.
+      if (v4 !== undefined) this.#closers.push(() => v4.stop());
+      if (v5 !== undefined) this.#closers.push(() => v5.stop());
+      this.#discovery = v4;
+      this.#discoveryV5 = v5;
     }
     this.#checkStopping();
     this.#server = await this.#startServer(
       {
         ...parts,
         localNode,
-        discovery: this.#discovery,
+        discovery: { v4: this.#discovery, v5: this.#discoveryV5 },
         peerSet: this.peerSet,
         txPool: this.txPool,
       },
@@ -300,6 +309,7 @@ export class FullNode {
     this.#checkStopping();
     if (o.metrics !== undefined) await this.#startMetrics(o.metrics);
     this.#checkStopping();
+    await this.#discoveryV5?.start();
     await this.#discovery?.start();
     await this.#startRpc();
     this.#startTicker();

@@ -96,4 +96,30 @@ describe('geth flags of ethp2p node', () => {
   ])('--verbosity %s is geth level %i', async (text, level) => {
     expect((await config(['--verbosity', text])).verbosity).toBe(level);
   });
+
+  it('--discovery.v4 and --discovery.v5 turn either version off; --v5disc is accepted', async () => {
+    const both = await nodeCommandConfig(
+      parseCommandArgs(['--datadir', join(dir, 'd5')], NODE_OPTIONS, {}).options,
+    );
+    expect(both.node).toMatchObject({ discovery: true, discoveryV4: true, discoveryV5: true });
+    const parse = (args: string[]) =>
+      nodeCommandConfig(
+        parseCommandArgs(['--datadir', join(dir, 'd5'), ...args], NODE_OPTIONS, {}).options,
+      );
+    expect((await parse(['--discovery.v5', 'false'])).node).toMatchObject({
+      discovery: true,
+      discoveryV4: true,
+      discoveryV5: false,
+    });
+    expect((await parse(['--discovery.v4=false'])).node).toMatchObject({
+      discoveryV4: false,
+      discoveryV5: true,
+    });
+    expect((await parse(['--discovery.v4=false', '--discovery.v5=false'])).node.discovery).toBe(
+      false,
+    );
+    expect((await parse(['--discovery.v5=false', '--v5disc'])).node.discoveryV5).toBe(true);
+    const err = await rejectedError(parse(['--discovery.v5', 'maybe']), CliError);
+    expect(err.message).toMatch(/--discovery\.v5: expected true or false, got 'maybe'/);
+  });
 });

@@ -2,7 +2,8 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger } from '@ethp2p/base';
 import { waitFor } from '@ethp2p/base/testing';
-import { bytesToHex } from '@ethp2p/crypto';
+import { bytesToHex, generatePrivateKey } from '@ethp2p/crypto';
+import { DiscoveryV5 } from '@ethp2p/discovery';
 import { NodeDatabase, nodeIdToHex } from '@ethp2p/enode';
 import type { MemoryChain } from '@ethp2p/eth/chain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -198,6 +199,38 @@ describe('FullNode', () => {
       await a.stop();
       expect(await removed).toMatchObject({ reason: 0x08, remoteRequested: true });
       expect(await readdir(join(dir, 'quit-a'))).not.toContain('LOCK');
+    } finally {
+      await b.stop();
+      await a.stop();
+    }
+  });
+  it('runs discovery v4 and v5 on one UDP port with one record, or v4 alone', async () => {
+    const a = loopbackNode({ datadir: join(dir, 'disc-both'), chain, noDial: true });
+    const b = loopbackNode({ datadir: join(dir, 'disc-v4'), chain, discoveryV5: false });
+    await a.start();
+    try {
+      await b.start();
+      const v4 = a.discovery;
+      const v5 = a.discoveryV5;
+      if (v4 === undefined || v5 === undefined) throw new Error('expected both versions');
+      expect(v5.self().record?.encodeText()).toBe(v4.self().record?.encodeText());
+      expect(b.discoveryV5).toBeUndefined();
+      const v5Peer = await DiscoveryV5.listen({
+        privateKey: generatePrivateKey(),
+        logger: silentLogger,
+      });
+      try {
+        const signal = AbortSignal.timeout(10_000);
+        const [v5Pong, v4Pong] = await Promise.all([
+          v5Peer.ping(v5.self(), { signal }),
+          b.discovery?.ping(v4.self(), { signal }),
+        ]);
+        expect(v5Pong.enrSeq).toBe(v5.self().seq);
+        expect(v4Pong?.seq).toBe(v4.self().seq);
+        expect(v4.metrics.unhandled).toBeGreaterThan(0);
+      } finally {
+        await v5Peer.stop();
+      }
     } finally {
       await b.stop();
       await a.stop();
