@@ -49,6 +49,6 @@ export type {
   V5RequestSource,
   V5Rpc,
 } from './v5/rpc/types.ts';
-export type { DiscoveryV5Events, DiscoveryV5Options, V5SignalOptions } from './v5/service.ts';
+export type { DiscoveryV5Events, DiscoveryV5Options, V5ListenOptions } from './v5/service.ts';
 export { DiscoveryV5 } from './v5/service.ts';
 export type { TalkHandler } from './v5/talk.ts';

@@ -34,7 +34,7 @@ import { withServiceSignal } from './context.ts';
 import { DiscoveryError } from './errors.ts';
 import { handleDatagram } from './handlers.ts';
 import type { ListenOptions } from './listen.ts';
-import { openListenResources } from './listen.ts';
+import { buildOnListenResources } from './listen.ts';
 import type { DiscoveryMetrics } from './metrics.ts';
 import { MetricsCounters } from './metrics.ts';
 import {
@@ -187,16 +187,11 @@ export class DiscoveryV4 {
    * ```
    */
   static async listen(options: ListenOptions): Promise<DiscoveryV4> {
-    const res = await openListenResources(options);
-    let service: DiscoveryV4;
-    try {
-      service = new DiscoveryV4({ ...options, ...res });
-    } catch (err) {
-      await res.socket.close();
-      await res.release();
-      throw err;
-    }
-    service.#onStop.push(res.release);
+    const { service, release } = await buildOnListenResources(
+      options,
+      (res) => new DiscoveryV4({ ...options, ...res }),
+    );
+    service.#onStop.push(release);
     await service.start();
     return service;
   }

@@ -84,3 +84,23 @@ export async function openListenResources(options: ListenOptions): Promise<Liste
     throw err;
   }
 }
+
+/**
+ * Opens the resources of {@link openListenResources} and builds a service on them; when `build`
+ * throws, what was opened is closed again. The caller starts the service and runs `release`
+ * when it stops.
+ * @throws {TransportError} `BIND_FAILED`; what `build` throws
+ */
+export async function buildOnListenResources<S>(
+  options: ListenOptions,
+  build: (res: ListenResources) => S,
+): Promise<{ readonly service: S; readonly release: () => Promise<void> }> {
+  const res = await openListenResources(options);
+  try {
+    return { service: build(res), release: res.release };
+  } catch (err) {
+    await res.socket.close();
+    await res.release();
+    throw err;
+  }
+}

@@ -22,9 +22,10 @@ import { EventEmitter } from 'eventemitter3';
 import { randomNodes } from '../lookup/iterators.ts';
 import { lookupTarget, runTargetLookup } from '../lookup/lookup.ts';
 import { untilStopped, untilStoppedPromise } from '../service/closed.ts';
+import type { SignalOptions } from '../service/discovery.ts';
 import { DiscoveryError } from '../service/errors.ts';
 import type { ListenOptions } from '../service/listen.ts';
-import { openListenResources } from '../service/listen.ts';
+import { buildOnListenResources } from '../service/listen.ts';
 import { waitForTable } from '../service/node-source.ts';
 import { Refresher } from '../service/refresh.ts';
 import { Table } from '../table/table.ts';
@@ -73,12 +74,6 @@ export interface V5ListenOptions extends Omit<ListenOptions, 'config'> {
 
 /** Events of {@link DiscoveryV5} (the table's), one payload object each. */
 export type DiscoveryV5Events = TableEvents;
-
-/** Options of the calls that wait on the network. */
-export interface V5SignalOptions {
-  /** Aborting rejects the call (or ends the iteration) with `signal.reason`. */
-  readonly signal?: AbortSignal;
-}
 
 type State = 'new' | 'running' | 'stopped';
 
@@ -226,9 +221,7 @@ export class DiscoveryV5 {
    * ```
    */
   static async listen(options: V5ListenOptions): Promise<DiscoveryV5> {
-    const res = await openListenResources(options);
-    let service: DiscoveryV5;
-    try {
+    const { service, release } = await buildOnListenResources(options, (res) => {
       const rpc = new DiscV5Rpc({
         privateKey: options.privateKey,
         localNode: res.localNode,
@@ -236,13 +229,9 @@ export class DiscoveryV5 {
         ...optional(options, 'clock', 'random', 'logger'),
         ...(options.rpcConfig === undefined ? {} : { config: options.rpcConfig }),
       });
-      service = new DiscoveryV5({ ...options, localNode: res.localNode, db: res.db, rpc });
-    } catch (err) {
-      await res.socket.close();
-      await res.release();
-      throw err;
-    }
-    service.#onStop.push(res.release);
+      return new DiscoveryV5({ ...options, localNode: res.localNode, db: res.db, rpc });
+    });
+    service.#onStop.push(release);
     await service.start();
     return service;
   }
@@ -272,7 +261,7 @@ export class DiscoveryV5 {
    * and the endpoint it saw us at.
    * @throws what the rpc rejects with (a timeout); {@link DiscoveryError} `CLOSED`; `signal.reason`
    */
-  ping(node: Node, options: V5SignalOptions = {}): Promise<V5PingResult> {
+  ping(node: Node, options: SignalOptions = {}): Promise<V5PingResult> {
     checkNode(node);
     return this.#call((signal) => this.#ctx.rpc.ping(node, { signal }), options.signal);
   }
@@ -282,7 +271,7 @@ export class DiscoveryV5 {
    * @throws {DiscoveryError} `BAD_RECORD` unless the answer is exactly that node's record;
    *   `CLOSED`; what the rpc rejects with; `signal.reason`
    */
-  requestEnr(node: Node, options: V5SignalOptions = {}): Promise<Node> {
+  requestEnr(node: Node, options: SignalOptions = {}): Promise<Node> {
     checkNode(node);
     return this.#call(async (signal) => {
       const record = await requestRecord(this.#ctx.rpc, node, signal);
@@ -302,7 +291,7 @@ export class DiscoveryV5 {
     node: Node,
     protocol: string | Uint8Array,
     payload: Uint8Array,
-    options: V5SignalOptions = {},
+    options: SignalOptions = {},
   ): Promise<Uint8Array> {
     checkNode(node);
     const name = typeof protocol === 'string' ? new TextEncoder().encode(protocol) : protocol;
@@ -327,7 +316,7 @@ export class DiscoveryV5 {
    * Runs a lookup for `targetPublicKey` (64 bytes, whose keccak256 is the target ID; random when
    * omitted) and yields each node as the lookup sees it, unsorted (the server's `NodeSource`).
    */
-  async *lookup(targetPublicKey?: Uint8Array, options: V5SignalOptions = {}): AsyncGenerator<Node> {
+  async *lookup(targetPublicKey?: Uint8Array, options: SignalOptions = {}): AsyncGenerator<Node> {
     const key = targetPublicKey ?? this.#ctx.random.bytes(64);
     assertBytes('targetPublicKey', key, 64);
     const signal = this.#signal(options.signal);
@@ -340,7 +329,7 @@ export class DiscoveryV5 {
    * dialer: at most one lookup start per second. Ends quietly when `signal` aborts or the
    * service stops.
    */
-  randomNodes(options: V5SignalOptions = {}): AsyncIterable<Node> {
+  randomNodes(options: SignalOptions = {}): AsyncIterable<Node> {
     const deps = v5LookupDeps(this.#ctx);
     return randomNodes(
       {
@@ -358,7 +347,7 @@ export class DiscoveryV5 {
    * the newest a lookup of its ID finds (geth `Resolve`); `undefined` when not found at all.
    * @throws `signal.reason` when aborted; {@link DiscoveryError} `CLOSED` when stopped
    */
-  resolve(node: Node, options: V5SignalOptions = {}): Promise<Node | undefined> {
+  resolve(node: Node, options: SignalOptions = {}): Promise<Node | undefined> {
     checkNode(node);
     return this.#call(
       (signal) => resolveV5(this.#ctx, this.#tableReady, node, signal),

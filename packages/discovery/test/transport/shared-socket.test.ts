@@ -53,16 +53,21 @@ datagramSocketCompliance(
   },
 );
 
+/** A shared socket, its view and another socket on one memory network, closed after the test. */
+function viewWithPeer() {
+  const net = new MemoryNetwork();
+  const shared = net.bind('10.0.0.1');
+  const other = net.bind('10.0.0.2');
+  cleanup.push(
+    () => shared.close(),
+    () => other.close(),
+  );
+  return { shared, other, view: new SharedDatagramSocket(shared) };
+}
+
 describe('SharedDatagramSocket', () => {
   it('sends through the shared socket and receives only what its owner delivers', async () => {
-    const net = new MemoryNetwork();
-    const shared = net.bind('10.0.0.1');
-    const other = net.bind('10.0.0.2');
-    cleanup.push(
-      () => shared.close(),
-      () => other.close(),
-    );
-    const view = new SharedDatagramSocket(shared);
+    const { shared, other, view } = viewWithPeer();
     const atShared = inbox(shared);
     const atView = inbox(view);
     const atOther = inbox(other);
@@ -81,14 +86,7 @@ describe('SharedDatagramSocket', () => {
   });
 
   it('closing the view leaves the shared socket open and drops later deliveries', async () => {
-    const net = new MemoryNetwork();
-    const shared = net.bind('10.0.0.1');
-    const other = net.bind('10.0.0.2');
-    cleanup.push(
-      () => shared.close(),
-      () => other.close(),
-    );
-    const view = new SharedDatagramSocket(shared);
+    const { shared, other, view } = viewWithPeer();
     const atView = inbox(view);
     const atOther = inbox(other);
     await view.close();

@@ -6,10 +6,10 @@ import { generatePrivateKey } from '@ethp2p/crypto';
 import { DiscoveryError, DiscoveryV4 } from '@ethp2p/discovery';
 import { loadNodeKey, type Node, NodeDatabase } from '@ethp2p/enode';
 import type { OptionSpec } from '../args.ts';
-import type { CommandContext } from '../command.ts';
+import type { CommandContext, CommandSpec } from '../command.ts';
 import { formatDuration } from '../durations.ts';
 import { failure } from '../errors.ts';
-import { parseHostPort, parseNodeList, resolveHostname } from '../node-arg.ts';
+import { parseHostPort, parseNodeArg, parseNodeList, resolveHostname } from '../node-arg.ts';
 
 /** `--addr`: where the discovery node listens. */
 export function addrOption(fallback: string): OptionSpec {
@@ -68,7 +68,7 @@ export interface CliDiscovery {
 }
 
 /** A discovery node for one command, and how to shut it down. */
-export interface DiscoverySession<D extends CliDiscovery = DiscoveryV4> {
+export interface DiscoverySession<D = DiscoveryV4> {
   readonly disc: D;
   /** Stops the node and closes its database; safe to call twice. */
   close(): Promise<void>;
@@ -119,10 +119,32 @@ export interface StartOptions {
  * (those it has). The caller must `close()` it.
  * @throws {CliError} for bad flags; `NodeKeyError`, `TransportError` `BIND_FAILED`, `NodeDatabaseError`
  */
-export async function startDiscovery(
+export function startDiscovery(
   ctx: CommandContext,
   options: StartOptions = {},
 ): Promise<DiscoverySession> {
+  return startSession(ctx, options, (listen) => DiscoveryV4.listen(listen));
+}
+
+/** What {@link startSession} gives the version's `listen`. */
+export interface SessionListenOptions {
+  readonly privateKey: Uint8Array;
+  readonly address: string;
+  readonly port: number;
+  readonly bootnodes: readonly Node[];
+  readonly logger: CommandContext['logger'];
+  readonly db?: NodeDatabase;
+}
+
+/**
+ * Starts a discovery node of either version from the command's flags through `listen`; the
+ * session closes the node database it opened for `--nodedb`.
+ */
+export async function startSession<D extends { stop(): Promise<void> }>(
+  ctx: CommandContext,
+  options: StartOptions,
+  listen: (options: SessionListenOptions) => Promise<D>,
+): Promise<DiscoverySession<D>> {
   const { address, port } = parseHostPort(
     ctx.options.string('addr') ?? '',
     ctx.options.origin('addr'),
@@ -134,9 +156,9 @@ export async function startDiscovery(
     options.nodedb === undefined
       ? undefined
       : await NodeDatabase.open({ path: options.nodedb, logger: ctx.logger });
-  let disc: DiscoveryV4;
+  let disc: D;
   try {
-    disc = await DiscoveryV4.listen({
+    disc = await listen({
       privateKey,
       address,
       port,
@@ -157,7 +179,7 @@ export async function startDiscovery(
 }
 
 /** The `--bootnodes` flag's nodes and `extra`, with IP addresses (DNS names resolved). */
-export async function bootnodesOf(ctx: CommandContext, extra: readonly Node[]): Promise<Node[]> {
+async function bootnodesOf(ctx: CommandContext, extra: readonly Node[]): Promise<Node[]> {
   const listed = ctx.options.declares('bootnodes') ? ctx.options.list('bootnodes') : [];
   const nodes = [...parseNodeList(listed, 'bootnode'), ...extra];
   const resolved = await Promise.all(nodes.map(resolveHostname));
@@ -197,4 +219,21 @@ export async function withTimeout<T>(
     }
     throw err;
   }
+}
+
+/** The argument and flags of a command that asks one node (`ping`, `requestenr`). */
+export function nodeQuerySpec(v: DiscoveryVersion): Pick<CommandSpec, 'args' | 'options'> {
+  return {
+    args: [{ name: 'node', required: true, description: v.nodeArg }],
+    options: { addr: addrOption('0.0.0.0:0'), nodekey: NODEKEY_OPTION },
+  };
+}
+
+/** The node a {@link nodeQuerySpec} command asks, and a discovery node to ask it with. */
+export async function startNodeQuery(
+  ctx: CommandContext,
+  v: DiscoveryVersion,
+): Promise<DiscoverySession<CliDiscovery> & { readonly node: Node }> {
+  const node = v.usable(await reachableNode(parseNodeArg(ctx.args[0] ?? '')));
+  return { node, ...(await v.start(ctx)) };
 }

@@ -6,29 +6,20 @@
 import { performance } from 'node:perf_hooks';
 import type { CommandSpec } from '../command.ts';
 import { failure } from '../errors.ts';
-import { parseNodeArg } from '../node-arg.ts';
-import {
-  addrOption,
-  DISCV4,
-  type DiscoveryVersion,
-  NODEKEY_OPTION,
-  reachableNode,
-} from './common.ts';
+import { DISCV4, type DiscoveryVersion, nodeQuerySpec, startNodeQuery } from './common.ts';
 
 /** `<group> ping` of one discovery version. */
 export function pingCommand(v: DiscoveryVersion): CommandSpec {
   return {
     path: [v.group, 'ping'],
     summary: 'Ping a node and print the round-trip time',
-    args: [{ name: 'node', required: true, description: v.nodeArg }],
-    options: { addr: addrOption('0.0.0.0:0'), nodekey: NODEKEY_OPTION },
+    ...nodeQuerySpec(v),
     examples: [
       `ethp2p ${v.group} ping ${v.exampleNode}`,
       `ethp2p ${v.group} ping enr:-IS4Q... --addr 127.0.0.1:0`,
     ],
     async run(ctx) {
-      const node = v.usable(await reachableNode(parseNodeArg(ctx.args[0] ?? '')));
-      const { disc, close } = await v.start(ctx);
+      const { node, disc, close } = await startNodeQuery(ctx, v);
       try {
         const start = performance.now();
         let seq: bigint | undefined;

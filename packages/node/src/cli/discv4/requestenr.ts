@@ -7,14 +7,7 @@
 import type { CommandSpec } from '../command.ts';
 import { describeNode } from '../enr.ts';
 import { failure } from '../errors.ts';
-import { parseNodeArg } from '../node-arg.ts';
-import {
-  addrOption,
-  DISCV4,
-  type DiscoveryVersion,
-  NODEKEY_OPTION,
-  reachableNode,
-} from './common.ts';
+import { DISCV4, type DiscoveryVersion, nodeQuerySpec, startNodeQuery } from './common.ts';
 
 /** `<group> requestenr` of one discovery version (discv5 asks FINDNODE for distance 0). */
 export function requestEnrCommand(v: DiscoveryVersion): CommandSpec {
@@ -22,12 +15,10 @@ export function requestEnrCommand(v: DiscoveryVersion): CommandSpec {
     path: [v.group, 'requestenr'],
     summary: "Request a node's record and print it with its fields",
     description: 'The first line is the record (enr:...); the decoded fields follow.',
-    args: [{ name: 'node', required: true, description: v.nodeArg }],
-    options: { addr: addrOption('0.0.0.0:0'), nodekey: NODEKEY_OPTION },
+    ...nodeQuerySpec(v),
     examples: [`ethp2p ${v.group} requestenr ${v.exampleNode}`],
     async run(ctx) {
-      const node = v.usable(await reachableNode(parseNodeArg(ctx.args[0] ?? '')));
-      const { disc, close } = await v.start(ctx);
+      const { node, disc, close } = await startNodeQuery(ctx, v);
       try {
         let found: typeof node;
         try {

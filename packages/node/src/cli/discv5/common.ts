@@ -3,10 +3,9 @@
  * (`DiscoveryV5` on the discv5 rpc) and that every node they talk to needs its record.
  * @module
  */
-import { generatePrivateKey } from '@ethp2p/crypto';
 import { DiscoveryV5 } from '@ethp2p/discovery';
 import { DiscV5RpcError } from '@ethp2p/discovery/v5-rpc';
-import { loadNodeKey, type Node, NodeDatabase } from '@ethp2p/enode';
+import type { Node } from '@ethp2p/enode';
 import type { CommandContext } from '../command.ts';
 import type {
   CliDiscovery,
@@ -14,9 +13,8 @@ import type {
   DiscoveryVersion,
   StartOptions,
 } from '../discv4/common.ts';
-import { bootnodesOf } from '../discv4/common.ts';
+import { startSession } from '../discv4/common.ts';
 import { failure } from '../errors.ts';
-import { parseHostPort } from '../node-arg.ts';
 
 /** A node the discv5 commands can talk to: one with its record. @throws {CliError} */
 function withRecord(node: Node): Node {
@@ -48,37 +46,10 @@ export async function startDiscoveryV5(
   ctx: CommandContext,
   options: StartOptions = {},
 ): Promise<DiscoverySession<CliDiscovery>> {
-  const { address, port } = parseHostPort(
-    ctx.options.string('addr') ?? '',
-    ctx.options.origin('addr'),
+  const { disc, close } = await startSession(ctx, options, (listen) =>
+    DiscoveryV5.listen({ ...listen, bootnodes: listen.bootnodes.map(withRecord) }),
   );
-  const keyFile = ctx.options.string('nodekey');
-  const privateKey = keyFile === undefined ? generatePrivateKey() : await loadNodeKey(keyFile);
-  const bootnodes = (await bootnodesOf(ctx, options.extraBootnodes ?? [])).map(withRecord);
-  const db =
-    options.nodedb === undefined
-      ? undefined
-      : await NodeDatabase.open({ path: options.nodedb, logger: ctx.logger });
-  let disc: DiscoveryV5;
-  try {
-    disc = await DiscoveryV5.listen({
-      privateKey,
-      address,
-      port,
-      bootnodes,
-      logger: ctx.logger,
-      ...(db === undefined ? {} : { db }),
-    });
-  } catch (err) {
-    await db?.close();
-    throw err;
-  }
-  let closing: Promise<void> | undefined;
-  const close = async (): Promise<void> => {
-    await disc.stop();
-    await db?.close();
-  };
-  return { disc: asCliDiscovery(disc), close: () => (closing ??= close()) };
+  return { disc: asCliDiscovery(disc), close };
 }
 
 /** The discv5 commands' version. */
