@@ -5,7 +5,6 @@
 import { silentLogger } from '@ethp2p/base';
 import { waitFor } from '@ethp2p/base/testing';
 import { generatePrivateKey } from '@ethp2p/crypto';
-import { LocalNode, NodeDatabase } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DiscoveryV4 } from '../../src/service/discovery.ts';
 import type { DatagramAddress, DatagramSocket } from '../../src/transport/datagram.ts';
@@ -176,26 +175,13 @@ describe('discv4 and a shared view on one real UDP socket', () => {
   it('answers a discv4 ping and passes raw datagrams to the view on the same port', async () => {
     const socket = await bindUdpSocket({ address: '127.0.0.1', logger: silentLogger });
     const view = new SharedDatagramSocket(socket);
-    const privateKey = generatePrivateKey();
-    const db = await NodeDatabase.open();
-    const localNode = await LocalNode.create({ privateKey, db });
-    localNode.setFallbackIp('127.0.0.1');
-    localNode.setFallbackUdpPort(socket.local.port);
-    const service = new DiscoveryV4({
-      privateKey,
-      localNode,
-      db,
+    // The socket is given, so the memory network is not used.
+    const own = await startService(new MemoryNetwork(), '127.0.0.1', {
       socket,
       unhandled: view.deliver,
-      logger: silentLogger,
     });
-    cleanup.push(async () => {
-      await view.close();
-      await service.stop();
-      await localNode.close();
-      await db.close();
-    });
-    await service.start();
+    cleanup.push(() => own.close());
+    const service = own.service;
     const atView = inbox(view);
     const peer = await DiscoveryV4.listen({
       privateKey: generatePrivateKey(),
