@@ -106,6 +106,11 @@ export function registerDiscoveryMetrics(
       'ping-backs not sent (one pending, or the limit reached)',
       'pingBacksSkipped',
     ],
+    [
+      'ethp2p_discover_unhandled_total',
+      'datagrams discv4 did not recognise, handed to discv5 on the shared socket',
+      'unhandled',
+    ],
   ] as const;
   for (const [name, help, field] of single)
     scraped('counter', registry, name, help, () => m()?.[field] ?? 0);

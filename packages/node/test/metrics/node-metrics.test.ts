@@ -63,6 +63,7 @@ function discoveryMetrics(): DiscoveryMetrics {
     neighborsRejected: 32,
     handlerErrors: 33,
     pingBacksSkipped: 34,
+    unhandled: 35,
   };
 }
 
@@ -154,6 +155,7 @@ describe('NodeMetrics', () => {
     expectValue('ethp2p_discover_dropped_total', 24, { reason: 'unsolicited' });
     expectValue('ethp2p_discover_dropped_total', 27, { reason: 'bad-source' });
     expectValue('ethp2p_discover_timeouts_total', 31);
+    expectValue('ethp2p_discover_unhandled_total', 35);
     expectValue('ethp2p_discover_neighbors_rejected_total', 32);
     expectValue('ethp2p_discover_handler_errors_total', 33);
     expectValue('ethp2p_discover_ping_backs_skipped_total', 34);
