@@ -5,8 +5,19 @@
  * @module
  */
 
+export type { ClientConfig, DnsClientOptions } from './client.ts';
+export { DnsClient } from './client.ts';
+export {
+  DEFAULT_RATE_LIMIT,
+  DEFAULT_RECHECK_INTERVAL_MS,
+  DEFAULT_TIMEOUT_MS,
+} from './constants.ts';
 export type { RootEntry, TreeEntry, TreeLink } from './entries.ts';
 export { parseLink as parseTreeUrl } from './entries.ts';
 export type { DnsDiscErrorCode } from './errors.ts';
 export { DnsDiscError } from './errors.ts';
+export type { DnsSignalOptions } from './node-source.ts';
+export { DnsNodeSource, LOOKUP_NODES } from './node-source.ts';
+export type { DnsResolverOptions, TxtResolver } from './resolver.ts';
+export { dnsResolver } from './resolver.ts';
 export { Tree } from './tree.ts';
