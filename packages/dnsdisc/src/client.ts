@@ -222,7 +222,9 @@ export class DnsClient {
     const clock = this.config.clock;
     const timeout = new AbortController();
     const timer = clock.schedule(this.config.timeoutMs, () =>
-      timeout.abort(new DnsDiscError('LOOKUP_FAILED', 'txt lookup timed out', { domain: name })),
+      timeout.abort(
+        new DnsDiscError('LOOKUP_FAILED', `txt lookup of ${name} timed out`, { domain: name }),
+      ),
     );
     try {
       return await this.#resolver.resolveTxt(name, {
@@ -231,10 +233,14 @@ export class DnsClient {
     } catch (err) {
       signal.throwIfAborted();
       if (err instanceof DnsDiscError) throw err;
-      throw new DnsDiscError('LOOKUP_FAILED', `txt lookup failed: ${(err as Error).message}`, {
-        cause: err,
-        domain: name,
-      });
+      throw new DnsDiscError(
+        'LOOKUP_FAILED',
+        `txt lookup of ${name} failed: ${(err as Error).message}`,
+        {
+          cause: err,
+          domain: name,
+        },
+      );
     } finally {
       timer.cancel();
     }

@@ -48,7 +48,7 @@ export function dnsResolver(options: DnsResolverOptions = {}): TxtResolver {
       } catch (err) {
         signal.throwIfAborted();
         const code = (err as NodeJS.ErrnoException).code ?? 'unknown error';
-        throw new DnsDiscError('LOOKUP_FAILED', `txt lookup failed: ${code}`, {
+        throw new DnsDiscError('LOOKUP_FAILED', `txt lookup of ${name} failed: ${code}`, {
           cause: err,
           domain: name,
         });

@@ -6,6 +6,7 @@
 import type { CommandSpec, GroupSpec } from './command.ts';
 import { DISCV4_COMMANDS, DISCV4_GROUP } from './discv4/index.ts';
 import { DISCV5_COMMANDS, DISCV5_GROUP } from './discv5/index.ts';
+import { DNS_COMMANDS, DNS_GROUP } from './dns/index.ts';
 import { ENR_COMMANDS } from './enr.ts';
 import { KEY_COMMANDS, KEY_GROUP } from './key.ts';
 import { NODE_COMMAND } from './node.ts';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...ENR_COMMANDS,
   ...DISCV4_COMMANDS,
   ...DISCV5_COMMANDS,
+  ...DNS_COMMANDS,
   ...NODESET_COMMANDS,
   ...RLPX_COMMANDS,
   RPC_COMMAND,
@@ -48,6 +50,7 @@ export const GROUPS: readonly GroupSpec[] = [
   },
   DISCV4_GROUP,
   DISCV5_GROUP,
+  DNS_GROUP,
   NODESET_GROUP,
   RLPX_GROUP,
 ];

@@ -38,6 +38,14 @@ export async function writeNodeSet(
     ctx.io.stdout.write(text);
     return;
   }
+  await writeTextFile(file, text);
+}
+
+/**
+ * Writes `text` to `file`, replacing it atomically (a temporary file renamed over it).
+ * @throws {CliError} when the file cannot be written
+ */
+export async function writeTextFile(file: string, text: string): Promise<void> {
   const temp = `${file}.${process.pid}.tmp`;
   try {
     await writeFile(temp, text, { mode: 0o644 });
