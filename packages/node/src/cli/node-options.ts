@@ -4,6 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { dnsResolver, parseTreeUrl } from '@ethp2p/dnsdisc';
 import { type Node, normalizeIp } from '@ethp2p/enode';
 import type { ChainReader } from '@ethp2p/eth';
 import { type NatOption, NetRestrict } from '@ethp2p/server';
@@ -16,6 +17,7 @@ import {
   type FullNodeOptions,
 } from '../node/config.ts';
 import { defaultDatadir } from '../node/datadir.ts';
+import { NETWORK_DNS_TREES } from '../node/dns-trees.ts';
 import { DEFAULT_VERBOSITY, LOG_FORMAT, type LogFormat } from '../node/logger.ts';
 import { STATUS_INTERVAL_MS } from '../node/status.ts';
 import type { OptionSpecs, OptionValues } from './args.ts';
@@ -95,6 +97,17 @@ export const NODE_OPTIONS: OptionSpecs = {
     type: 'string',
     valueName: 'list',
     description: "comma-separated enode:// or enr: discovery bootnodes (default: the network's)",
+  },
+  'discovery.dns': {
+    type: 'string',
+    valueName: 'urls',
+    description:
+      'comma-separated enrtree:// DNS node lists to dial nodes from (default: the network\'s; "" for none)',
+  },
+  'discovery.dns.server': {
+    type: 'string',
+    valueName: 'ip:port',
+    description: "DNS server for the node lists (default: the system's)",
   },
   static: {
     type: 'string',
@@ -221,6 +234,8 @@ export async function nodeCommandConfig(given: OptionValues): Promise<NodeComman
   const discovery = !o.boolean('nodiscover') && (discoveryV4 || discoveryV5);
   const listed = o.isSet('bootnodes') ? o.list('bootnodes') : [...(chain.config.bootnodes ?? [])];
   const bootnodes = discovery ? await nodesOf(o, 'bootnodes', listed, 'udp') : [];
+  const dns = discovery ? dnsTreesOf(o, genesisPath === undefined ? network : undefined) : [];
+  const dnsServer = dnsServerOf(o);
   const discoveryPort = o.port('discovery.port');
   const netRestrict = netRestrictOf(o);
   const privateKey = await nodeKeyOf(o);
@@ -240,6 +255,8 @@ export async function nodeCommandConfig(given: OptionValues): Promise<NodeComman
       discoveryV4,
       discoveryV5,
       bootnodes,
+      ...(dns.length === 0 ? {} : { dnsDiscovery: dns }),
+      ...(dnsServer === undefined ? {} : { dnsServers: [dnsServer] }),
       staticNodes: await nodesOf(o, 'static', o.list('static'), 'tcp'),
       trustedNodes: await nodesOf(o, 'trusted', o.list('trusted'), undefined),
       ...(netRestrict === undefined ? {} : { netRestrict }),
@@ -288,6 +305,43 @@ function networkOf(o: OptionValues): NetworkName {
     );
   }
   return found;
+}
+
+/**
+ * `--discovery.dns`: its URLs, none for `""`, else the built-in network's list (geth
+ * `SetDNSDiscoveryDefaults`). `--nodiscover` turns it off as in geth (the caller skips this).
+ * @throws {CliError} `USAGE` for a bad URL
+ */
+function dnsTreesOf(o: OptionValues, network: NetworkName | undefined): string[] {
+  const urls = o.isSet('discovery.dns')
+    ? o.list('discovery.dns')
+    : network === undefined
+      ? []
+      : [NETWORK_DNS_TREES[network]];
+  for (const url of urls) {
+    try {
+      parseTreeUrl(url);
+    } catch (err) {
+      throw usageError(
+        `${o.origin('discovery.dns')}: invalid url '${url}': ${(err as Error).message}`,
+      );
+    }
+  }
+  return urls;
+}
+
+/** `--discovery.dns.server`, checked as `node:dns` would take it. @throws {CliError} `USAGE` */
+function dnsServerOf(o: OptionValues): string | undefined {
+  const server = o.string('discovery.dns.server');
+  if (server === undefined) return undefined;
+  try {
+    dnsResolver({ servers: [server] });
+  } catch {
+    throw usageError(
+      `${o.origin('discovery.dns.server')}: expected ip or ip:port, got '${server}'`,
+    );
+  }
+  return server;
 }
 
 function networkIdOf(o: OptionValues): bigint | undefined {

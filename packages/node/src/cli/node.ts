@@ -32,11 +32,16 @@ start that fails (a port in use, a bad --listen.ip) removes what it created.
 at http://127.0.0.1:8545/ (--http.addr, --http.port).
 
 geth's flag names work where ethp2p has the feature: --nodekey, --nodekeyhex, --identity,
---maxpendpeers, --netrestrict (peers and discovery), --verbosity, --log.file, --metrics.
+--maxpendpeers, --netrestrict (peers and discovery), --discovery.dns, --verbosity, --log.file,
+--metrics.
 
 --metrics serves Prometheus metrics (geth's p2p names, discovery, process) on their own HTTP
 server at http://127.0.0.1:6060/debug/metrics/prometheus (geth's path) and /metrics; move it with
 --metrics.addr and --metrics.port.
+
+Besides discovery v4 and v5, the node dials the nodes of DNS node lists (EIP-1459): a built-in
+network's public list by default, or --discovery.dns <enrtree:// URLs> ("" for none;
+--nodiscover turns them off too, as in geth), looked up through --discovery.dns.server.
 
 Built-in networks run at their genesis block: ethp2p ships no chain data, so the node announces
 head = genesis with the network's genesis hash and fork ID. Live peers accept that Status, but

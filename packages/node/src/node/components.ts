@@ -6,6 +6,7 @@
 import type { Clock, Logger } from '@ethp2p/base';
 import { DiscoveryV4, DiscoveryV5, SharedDatagramSocket, type UdpSocket } from '@ethp2p/discovery';
 import { DiscV5Rpc } from '@ethp2p/discovery/v5-rpc';
+import { DnsClient } from '@ethp2p/dnsdisc';
 import { type LocalNode, type Node, NodeDatabase, nodeIdToHex } from '@ethp2p/enode';
 import {
   broadcastTransactions,
@@ -17,6 +18,7 @@ import {
 import type { MemoryTxPool } from '@ethp2p/eth/chain';
 import {
   NetRestrict,
+  type NodeSource,
   type PeerAddedEvent,
   type PeerMessageEvent,
   type PeerRemovedEvent,
@@ -25,6 +27,7 @@ import {
 import { defaultClientName, type FullNodeOptions } from './config.ts';
 import { NODES_DIR } from './datadir.ts';
 import { EthDialSource } from './dial-source.ts';
+import { MergedSource } from './merged-source.ts';
 import { MixedDiscoverySource } from './mixed-source.ts';
 
 /** Subprotocol payload bytes, counted from the server's `peer:msg` events. */
@@ -135,6 +138,7 @@ export function createServer(parts: ServerParts, listenIp: string, port: number)
     const head = chain.head();
     return { number: head.number, time: head.time };
   });
+  const nodeSource = dialSource(parts, compatibleNodeFilter(filter));
   return new Server({
     privateKey: parts.privateKey,
     name: o.name ?? defaultClientName(),
@@ -148,7 +152,7 @@ export function createServer(parts: ServerParts, listenIp: string, port: number)
       clock: parts.clock,
       log: parts.log,
     }),
-    ...nodeSourceOf(parts.discovery, compatibleNodeFilter(filter)),
+    ...(nodeSource === undefined ? {} : { nodeSource }),
     ...(o.maxPeers === undefined ? {} : { maxPeers: o.maxPeers }),
     ...(o.maxPendingPeers === undefined ? {} : { maxPendingPeers: o.maxPendingPeers }),
     ...(o.noDial === undefined ? {} : { noDial: o.noDial }),
@@ -162,17 +166,31 @@ export function createServer(parts: ServerParts, listenIp: string, port: number)
   });
 }
 
-/** The dial source over the discovery services that run, if any. */
-function nodeSourceOf(
-  discovery: Discoveries,
-  accept: (node: Node) => boolean,
-): { nodeSource?: EthDialSource } {
-  const sources = [discovery.v4, discovery.v5].filter((d) => d !== undefined);
-  if (sources.length === 0) return {};
-  const [only] = sources;
-  const source =
-    sources.length === 1 && only !== undefined ? only : new MixedDiscoverySource(sources);
-  return { nodeSource: new EthDialSource(source, accept) };
+/**
+ * Where the server finds nodes to dial: the nodes of the discovery services that run (their
+ * records fetched and filtered by fork ID) and the nodes of the DNS lists, unfiltered as geth
+ * does; undefined when there are neither.
+ * @throws {DnsDiscError} for a bad `enrtree://` URL; {TypeError} for a bad DNS server
+ */
+function dialSource(parts: ServerParts, accept: (node: Node) => boolean): NodeSource | undefined {
+  const { options } = parts;
+  const sources: NodeSource[] = [];
+  const discoveries = [parts.discovery.v4, parts.discovery.v5].filter((d) => d !== undefined);
+  const [only] = discoveries;
+  if (only !== undefined) {
+    const discovery = discoveries.length === 1 ? only : new MixedDiscoverySource(discoveries);
+    sources.push(new EthDialSource(discovery, accept));
+  }
+  const urls = options.dnsDiscovery ?? [];
+  if (urls.length > 0) {
+    const client = new DnsClient({
+      ...(options.dnsServers === undefined ? {} : { servers: options.dnsServers }),
+      clock: parts.clock,
+      logger: parts.log,
+    });
+    sources.push(client.nodeSource(urls));
+  }
+  return sources.length <= 1 ? sources[0] : new MergedSource(sources);
 }
 
 /** Counts traffic, logs peers and relays pool transactions; returns the undo. */

@@ -64,6 +64,13 @@ export interface FullNodeOptions {
   readonly discoveryV5?: boolean;
   /** Discovery's starting points (they need an IP and a UDP port). */
   readonly bootnodes?: readonly Node[];
+  /**
+   * `enrtree://` URLs of DNS node lists (EIP-1459) to dial nodes from, besides discovery (geth
+   * `--discovery.dns`); default none. They work with discovery off too.
+   */
+  readonly dnsDiscovery?: readonly string[];
+  /** DNS servers (`ip` or `ip:port`) for the node lists; default the system's. */
+  readonly dnsServers?: readonly string[];
   /** Nodes kept connected: dialed and redialed. */
   readonly staticNodes?: readonly Node[];
   /** Nodes admitted even when the node is full. */
