@@ -138,3 +138,37 @@ describe('base32', () => {
     expect(base32Decode('BB')).toEqual(Uint8Array.of(0x08));
   });
 });
+
+describe('untrusted text', () => {
+  const prefixes = ['', 'enr:', 'enrtree://', 'enrtree-branch:', 'enrtree-root:v1 e='];
+  const texts = fc
+    .tuple(fc.constantFrom(...prefixes), fc.string({ maxLength: 600 }))
+    .map(([p, s]) => p + s);
+
+  it('parseEntry, parseRoot and parseLink throw only DnsDiscError', () => {
+    fc.assert(
+      fc.property(texts, (text) => {
+        for (const parse of [parseEntry, parseRoot, parseLink]) {
+          try {
+            parse(text);
+          } catch (err) {
+            expect(err).toBeInstanceOf(DnsDiscError);
+          }
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('parsed entries format back to the same text', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ minLength: 12, maxLength: 32 }), { maxLength: 20 }),
+        (hashes) => {
+          const text = `enrtree-branch:${hashes.map(base32Encode).join(',')}`;
+          expect(formatEntry(parseEntry(text))).toBe(text);
+        },
+      ),
+    );
+  });
+});
