@@ -15,10 +15,8 @@ import {
   EXAMPLE_NODES,
   EXAMPLE_TXT,
   EXAMPLE_URL,
-  SIGNING_KEY_HEX,
+  signingKey,
 } from './vectors/geth.ts';
-
-const signingKey = hexToBytes(SIGNING_KEY_HEX);
 
 function makeTree(domain: string, nodes: readonly Node[], links: readonly string[] = [], seq = 1) {
   const { tree, url } = Tree.make(seq, nodes, links).sign(signingKey, domain);

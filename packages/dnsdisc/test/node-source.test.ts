@@ -1,6 +1,6 @@
 import { SimulatedClock } from '@ethp2p/base';
 import { waitFor } from '@ethp2p/base/testing';
-import { bytesToHex, generatePrivateKey, hexToBytes } from '@ethp2p/crypto';
+import { bytesToHex, generatePrivateKey } from '@ethp2p/crypto';
 import { Enr, Node } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
 import { DnsClient, type DnsClientOptions } from '../src/client.ts';
@@ -8,9 +8,8 @@ import type { DnsNodeSource } from '../src/node-source.ts';
 import { Tree } from '../src/tree.ts';
 import { testNodes } from './helpers/nodes.ts';
 import { MapResolver } from './helpers/resolver.ts';
-import { SIGNING_KEY_HEX } from './vectors/geth.ts';
+import { signingKey } from './vectors/geth.ts';
 
-const signingKey = hexToBytes(SIGNING_KEY_HEX);
 const RECHECK_MS = 20 * 60_000;
 
 function makeTree(domain: string, nodes: readonly Node[], links: readonly string[] = []) {

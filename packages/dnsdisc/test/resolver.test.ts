@@ -1,5 +1,5 @@
 import { rejectedError } from '@ethp2p/base/testing';
-import { generatePrivateKey, hexToBytes } from '@ethp2p/crypto';
+import { generatePrivateKey } from '@ethp2p/crypto';
 import { Enr, Node } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DnsClient } from '../src/client.ts';
@@ -7,7 +7,7 @@ import { DnsDiscError } from '../src/errors.ts';
 import { dnsResolver } from '../src/resolver.ts';
 import { Tree } from '../src/tree.ts';
 import { serveTxt, type TxtServer } from './helpers/dns-server.ts';
-import { SIGNING_KEY_HEX } from './vectors/geth.ts';
+import { signingKey } from './vectors/geth.ts';
 
 let server: TxtServer | undefined;
 afterEach(async () => {
@@ -34,7 +34,7 @@ describe('dnsResolver against a DNS server on loopback', () => {
   it('joins split character-strings and syncs a tree the server serves', async () => {
     const nodes = bigNodes(20);
     expect(nodes.every((n) => (n.record?.encodeText().length ?? 0) > 255)).toBe(true);
-    const { tree, url } = Tree.make(3, nodes).sign(hexToBytes(SIGNING_KEY_HEX), 'nodes.test');
+    const { tree, url } = Tree.make(3, nodes).sign(signingKey, 'nodes.test');
     server = await serveTxt(tree.toTxt('nodes.test'));
     const client = new DnsClient({
       servers: [server.address],

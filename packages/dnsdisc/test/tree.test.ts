@@ -1,5 +1,5 @@
 import { encodeUint } from '@ethp2p/base/rlp';
-import { generatePrivateKey, hexToBytes, publicKey } from '@ethp2p/crypto';
+import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { Enr, Node } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
 import { MAX_BUILD_CHILDREN } from '../src/constants.ts';
@@ -12,10 +12,8 @@ import {
   EXAMPLE_NODES,
   EXAMPLE_TXT,
   EXAMPLE_URL,
-  SIGNING_KEY_HEX,
+  signingKey,
 } from './vectors/geth.ts';
-
-const signingKey = hexToBytes(SIGNING_KEY_HEX);
 
 describe('Tree', () => {
   it('rebuilds and signs the EIP-1459 example tree byte for byte', () => {

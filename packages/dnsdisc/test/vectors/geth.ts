@@ -4,8 +4,12 @@
  * @module
  */
 
+import { hexToBytes } from '@ethp2p/crypto';
+
 /** geth `signingKeyForTesting`: the key that signs the example tree. */
 export const SIGNING_KEY_HEX = 'dc599867fc513f8f5e2c2c9c489cde5e71362d1d9ec6e693e0de063236ed1240';
+/** {@link SIGNING_KEY_HEX} as bytes. */
+export const signingKey: Uint8Array = hexToBytes(SIGNING_KEY_HEX);
 
 /** The example tree's URL at domain `n` (geth `TestClientSyncTree`). */
 export const EXAMPLE_URL = 'enrtree://AKPYQIUQIL7PSIACI32J7FGZW56E5FKHEFCCOFHILBIMW3M6LWXS2@n';
