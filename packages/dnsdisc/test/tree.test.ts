@@ -7,21 +7,15 @@ import { entryHash, parseEntry, parseRoot, verifyRoot } from '../src/entries.ts'
 import { DnsDiscError } from '../src/errors.ts';
 import { Tree } from '../src/tree.ts';
 import { testNodes } from './helpers/nodes.ts';
-import {
-  EXAMPLE_LINK,
-  EXAMPLE_NODES,
-  EXAMPLE_TXT,
-  EXAMPLE_URL,
-  signingKey,
-} from './vectors/geth.ts';
+import { EXAMPLE, signingKey } from './vectors/geth.ts';
 
 describe('Tree', () => {
   it('rebuilds and signs the EIP-1459 example tree byte for byte', () => {
-    const nodes = EXAMPLE_NODES.map((text) => Node.parse(text));
-    const { tree, url } = Tree.make(1, nodes, [EXAMPLE_LINK]).sign(signingKey, 'n');
-    expect(url).toBe(EXAMPLE_URL);
-    expect(Object.fromEntries(tree.toTxt('n'))).toEqual(EXAMPLE_TXT);
-    expect(tree.links()).toEqual([EXAMPLE_LINK]);
+    const nodes = EXAMPLE.nodes.map((text) => Node.parse(text));
+    const { tree, url } = Tree.make(1, nodes, [EXAMPLE.link]).sign(signingKey, 'n');
+    expect(url).toBe(EXAMPLE.url);
+    expect(Object.fromEntries(tree.toTxt('n'))).toEqual(EXAMPLE.txt);
+    expect(tree.links()).toEqual([EXAMPLE.link]);
     expect(tree.nodes().map((n) => n.toString())).toEqual(
       [...nodes].sort((a, b) => Buffer.compare(a.id, b.id)).map((n) => n.toString()),
     );

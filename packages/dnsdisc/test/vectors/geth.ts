@@ -109,3 +109,11 @@ export const ENTRY_CASES = [
   { input: 'enrtree', code: 'UNKNOWN_ENTRY' },
   { input: 'enrtree-x=', code: 'UNKNOWN_ENTRY' },
 ] as const;
+
+/** The example tree in one object. */
+export const EXAMPLE = {
+  url: EXAMPLE_URL,
+  link: EXAMPLE_LINK,
+  nodes: EXAMPLE_NODES,
+  txt: EXAMPLE_TXT,
+} as const;
