@@ -29,6 +29,7 @@ export const GETH_CONFIG_KEYS: readonly Mapping[] = [
   { section: 'Node.P2P', key: 'TrustedNodes', flag: 'trusted', kind: 'list' },
   { section: 'Node.P2P', key: 'NetRestrict', flag: 'netrestrict', kind: 'string' },
   { section: 'Eth', key: 'NetworkId', flag: 'networkid', kind: 'integer' },
+  { section: 'Eth', key: 'EthDiscoveryURLs', flag: 'discovery.dns', kind: 'list' },
 ];
 
 /**

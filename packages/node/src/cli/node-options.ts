@@ -35,7 +35,7 @@ export const NODE_OPTIONS: OptionSpecs = {
     type: 'string',
     valueName: 'file',
     description:
-      'geth TOML config ([Node] DataDir, UserIdent; [Node.P2P] MaxPeers, ListenAddr, BootstrapNodes, ...; [Eth] NetworkId); flags win',
+      'geth TOML config ([Node] DataDir, UserIdent; [Node.P2P] MaxPeers, ListenAddr, BootstrapNodes, ...; [Eth] NetworkId, EthDiscoveryURLs); flags win',
   },
   network: {
     type: 'string',

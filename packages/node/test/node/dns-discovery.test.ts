@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rejectedError, waitFor } from '@ethp2p/base/testing';
 import { generatePrivateKey } from '@ethp2p/crypto';
@@ -87,6 +87,15 @@ describe('--discovery.dns', () => {
     ]);
     expect(node.dnsDiscovery).toEqual([url, url.replace('nodes', 'more')]);
     expect(node.dnsServers).toEqual(['127.0.0.1:5353']);
+  });
+
+  it("reads geth's [Eth] EthDiscoveryURLs from --config; [] turns the lists off", async () => {
+    const url = 'enrtree://AKPYQIUQIL7PSIACI32J7FGZW56E5FKHEFCCOFHILBIMW3M6LWXS2@nodes.test';
+    const file = join(dir, 'geth.toml');
+    await writeFile(file, `[Eth]\nEthDiscoveryURLs = ["${url}"]\n`);
+    expect((await config(['--config', file])).node.dnsDiscovery).toEqual([url]);
+    await writeFile(file, '[Eth]\nEthDiscoveryURLs = []\n');
+    expect((await config(['--config', file])).node.dnsDiscovery).toBeUndefined();
   });
 
   it.each([
