@@ -4,9 +4,11 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { bytesToHex, generatePrivateKey, publicKey } from '@ethp2p/crypto';
+import { Tree } from '@ethp2p/dnsdisc';
 import { Enr, Node, nodeIdFromPublicKey, nodeIdToHex } from '@ethp2p/enode';
 import type { MemoryChain } from '@ethp2p/eth/chain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveTxt } from '../../../dnsdisc/test/helpers/dns-server.ts';
 import { main } from '../../src/cli/main.ts';
 import { run, testIo } from '../cli/helpers/run.ts';
 import { type ChainFilesOnDisk, loadChain, loopbackNode, tempDir, writeChain } from './helpers.ts';
@@ -188,6 +190,33 @@ describe('ethp2p node', () => {
     }
     expect(await node.exit).toBe(0);
     expect(await boot.exit).toBe(0);
+  });
+
+  it('dials the nodes of a --discovery.dns tree on loopback, without bootnodes', async () => {
+    const peer = await startNode([...loopback(join(dir, 'dns-peer')), '--nodiscover']);
+    const { tree, url } = Tree.make(1, [Node.parse(peer.enr)]).sign(generatePrivateKey(), 'n.test');
+    const server = await serveTxt(tree.toTxt('n.test'));
+    const node = await startNode([
+      ...loopback(join(dir, 'dns-node')),
+      '--discovery.dns',
+      url,
+      '--discovery.dns.server',
+      server.address,
+      '--status.interval',
+      '50ms',
+    ]);
+    try {
+      await node.io.stdout.waitFor(
+        (t) => /peers 1 \(in 0, out 1\) \[ethp2p 1\]/.test(t),
+        AbortSignal.timeout(15_000),
+      );
+    } finally {
+      node.stop();
+      peer.stop();
+    }
+    expect(await node.exit).toBe(0);
+    expect(await peer.exit).toBe(0);
+    await server.close();
   });
 
   it('writes JSON log and status lines with --log.format json', async () => {
