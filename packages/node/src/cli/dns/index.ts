@@ -176,11 +176,16 @@ export const DNS_SYNC_COMMAND: CommandSpec = {
       });
     }
     let tree: Awaited<ReturnType<DnsClient['syncTree']>>;
+    // The rate limit waits on the system clock, whose timers are unref'd: with no query in
+    // flight nothing else would keep the process alive, and it would exit mid-sync.
+    const keepAlive = setInterval(() => undefined, 60_000);
     try {
       tree = await client.syncTree(url, { signal: ctx.signal });
     } catch (err) {
       if (ctx.signal.aborted) throw err;
       throw failure(`sync failed: ${(err as Error).message}`, { cause: err });
+    } finally {
+      clearInterval(keepAlive);
     }
     const dir = outdir ?? domain;
     await writeTreeMeta(dir, url, tree, Date.now());
