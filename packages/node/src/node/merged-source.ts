@@ -69,7 +69,7 @@ async function* merge(
       ),
     );
   };
-  iterators.forEach((_, i) => pull(i));
+  for (let i = 0; i < iterators.length; i++) pull(i);
   try {
     while (pending.size > 0 && !inner.aborted) {
       const { index, result } = await Promise.race(pending.values());
