@@ -2,11 +2,13 @@
  * A deadline as an `AbortSignal`: aborts with a `TIMEOUT` {@link RlpxError} after a delay, or
  * with the parent signal's reason, whichever comes first. The timer runs on the injected clock
  * (the system clock's timers are unref'd) and is cancelled by {@link Deadline.clear}, so a
- * finished or failed operation leaves nothing behind.
+ * finished or failed operation leaves nothing behind. Deadlines sharing a parent cost it one
+ * listener in all (see `child-signal.ts`).
  * @module
  */
 import { type Clock, checkPositiveMs, systemClock } from '@ethp2p/base';
 import { RlpxError } from '../errors.ts';
+import { childSignal } from './child-signal.ts';
 
 /** A running deadline; call {@link Deadline.clear} in a `finally`. */
 export interface Deadline {
@@ -27,18 +29,15 @@ export function startDeadline(
   clock: Clock = systemClock,
 ): Deadline {
   checkPositiveMs('timeout', ms);
-  const controller = new AbortController();
-  const onParentAbort = (): void => controller.abort(parent?.reason);
+  const child = childSignal(parent);
   const timer = clock.schedule(ms, () => {
-    controller.abort(new RlpxError('TIMEOUT', `${what} timed out after ${ms} ms`));
+    child.abort(new RlpxError('TIMEOUT', `${what} timed out after ${ms} ms`));
   });
-  if (parent?.aborted) onParentAbort();
-  else parent?.addEventListener('abort', onParentAbort, { once: true });
   return {
-    signal: controller.signal,
+    signal: child.signal,
     clear(): void {
       timer.cancel();
-      parent?.removeEventListener('abort', onParentAbort);
+      child.release();
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import { type Socket, connect as tcpConnect } from 'node:net';
 import { RlpxError } from '../errors.ts';
+import { childSignal } from './child-signal.ts';
 import { RlpxConnection, type RlpxConnectionOptions } from './connection.ts';
 import {
   type HandshakeOptions,
@@ -89,10 +90,16 @@ export async function connect(
   options.signal.throwIfAborted();
   const socket = tcpConnect({ host, port });
   socket.setNoDelay(true);
-  return establish(socket, options, async () => {
-    await connected(socket, options.signal);
-    return initiatorHandshake(socket, { ...options, remotePublicKey });
-  });
+  // The caller's signal is often shared by many dials: wait on a child of it.
+  const dialing = childSignal(options.signal);
+  try {
+    return await establish(socket, options, async () => {
+      await connected(socket, dialing.signal);
+      return initiatorHandshake(socket, { ...options, remotePublicKey });
+    });
+  } finally {
+    dialing.release();
+  }
 }
 
 /**
