@@ -15,9 +15,9 @@ export const NTP_FAILURE_THRESHOLD = 32;
 export const NTP_WARNING_COOLDOWN_MS = 600_000;
 
 /**
- * Largest datagram handed to the message handler; bigger ones are dropped. We send at most 1280
- * bytes (discv4.md "Packet Encoding"), but accept the wire codec's bound (`MAX_DATAGRAM_SIZE`)
- * because @ethereumjs/devp2p sends 16-node Neighbors of about 1373 bytes.
+ * Largest datagram handed to the message handler; bigger ones are dropped. 1280 bytes, the wire
+ * codec's bound (`MAX_DATAGRAM_SIZE`): what we send at most (discv4.md "Packet Encoding") and
+ * what go-ethereum reads (its discv4 and discv5 read buffers are 1280 bytes).
  */
 export const MAX_DATAGRAM_SIZE_BYTES: number = MAX_DATAGRAM_SIZE;
 

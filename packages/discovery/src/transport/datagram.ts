@@ -28,7 +28,7 @@ export type DatagramHandler = (data: Uint8Array, from: DatagramAddress) => void;
  * - delivery is asynchronous (never inside `send`), as a copy of the bytes, with the sender's
  *   `local` address as the source; datagrams from one socket to another arrive in send order
  *   (UDP on loopback; UDP elsewhere may lose or reorder them)
- * - datagrams longer than `MAX_DATAGRAM_SIZE_BYTES` (2048, or `bindUdpSocket`'s
+ * - datagrams longer than `MAX_DATAGRAM_SIZE_BYTES` (1280, or `bindUdpSocket`'s
  *   `maxDatagramSize`) never reach the handler
  * - a handler that throws does not stop the datagrams after it
  * - after `close()` is called the handler is never called again, even for datagrams already in

@@ -22,7 +22,7 @@ export interface UdpSocketOptions {
   address?: string;
   /** Local port; 0 (the default) lets the OS pick one. */
   port?: number;
-  /** Datagrams longer than this are dropped before the handler. Default 2048 (see MAX_DATAGRAM_SIZE_BYTES). */
+  /** Datagrams longer than this are dropped before the handler. Default 1280 (see MAX_DATAGRAM_SIZE_BYTES). */
   maxDatagramSize?: number;
   /** Receives send failures and socket errors. Default {@link defaultLogger}. */
   logger?: Logger;

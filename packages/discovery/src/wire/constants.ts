@@ -27,11 +27,12 @@ export const MIN_PACKET_SIZE = 98;
 export const MAX_PACKET_SIZE = 1280;
 
 /**
- * Largest datagram we accept, in bytes. Above {@link MAX_PACKET_SIZE} on purpose: ethereumjs
- * sends all 16 closest nodes in one Neighbors packet (about 1373 bytes with IPv4 entries, about
- * 1550 with IPv6). Longer datagrams are rejected before any hashing or signature work.
+ * Largest datagram we accept, in bytes: {@link MAX_PACKET_SIZE}, as go-ethereum, whose discv4 and
+ * discv5 read loops read into a 1280-byte buffer (a longer datagram is truncated and fails the
+ * hash check). Longer datagrams are rejected before any hashing or signature work. ethereumjs's
+ * 16-node Neighbors packets (about 1373 bytes with IPv4 entries) are dropped, as geth drops them.
  */
-export const MAX_DATAGRAM_SIZE = 2048;
+export const MAX_DATAGRAM_SIZE: number = MAX_PACKET_SIZE;
 
 /** Most nodes per Neighbors packet we send, so 12 IPv6 entries fit in 1280 bytes (geth `MaxNeighbors`). */
 export const MAX_NEIGHBORS_PER_PACKET = 12;

@@ -2,8 +2,8 @@
  * @ethp2p/discovery/wire: the discv4 packet codec (sign, encode, decode, verify), for tools and
  * interop. Pure functions, no I/O.
  *
- * - `decodePacket` accepts datagrams up to `MAX_DATAGRAM_SIZE` (2048, above the 1280 we send,
- *   for ethereumjs' 16-node Neighbors), checks the size before any crypto, and throws only
+ * - `decodePacket` accepts datagrams up to `MAX_DATAGRAM_SIZE` (1280, what we send and what
+ *   go-ethereum reads), checks the size before any crypto, and throws only
  *   {@link WireError} for bad bytes. Expired packets decode; handlers call `isExpired`.
  * - Extra list elements are kept in `rest` and written back on encode; trailing bytes after the
  *   RLP list are ignored (EIP-8). ENRResponse records are verified on decode.

@@ -73,14 +73,15 @@ describe('bindUdpSocket', () => {
     expect(b.stats).toMatchObject({ oversize: 1, received: 1 });
   });
 
-  it('accepts ethereumjs-sized 16-node Neighbors (1373 bytes) but not 2049 bytes by default', async () => {
+  it('takes 1280 bytes but not 1281 or an ethereumjs-sized 1373 by default (geth reads 1280)', async () => {
     const a = await bind();
     const b = await bind();
     const atB = nextMessage(b);
-    a.send(new Uint8Array(2049), b.local);
-    a.send(new Uint8Array(1373).fill(3), b.local);
-    expect((await atB).data.length).toBe(1373);
-    expect(b.stats).toMatchObject({ oversize: 1, received: 1 });
+    a.send(new Uint8Array(1281), b.local);
+    a.send(new Uint8Array(1373), b.local);
+    a.send(new Uint8Array(1280).fill(3), b.local);
+    expect((await atB).data.length).toBe(1280);
+    expect(b.stats).toMatchObject({ oversize: 2, received: 1 });
   });
 
   it('rejects a taken port with BIND_FAILED', async () => {

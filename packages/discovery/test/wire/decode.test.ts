@@ -60,19 +60,18 @@ describe('decodePacket envelope checks', () => {
   });
 });
 
-describe('decodePacket accepts datagrams above 1280 bytes up to MAX_DATAGRAM_SIZE', () => {
+describe('decodePacket takes datagrams up to MAX_DATAGRAM_SIZE (1280, as geth) and no more', () => {
   const v4 = (i: number): Input => [Uint8Array.of(10, 0, 0, i), 30303, 30303, KEY];
   const v6 = (i: number): Input => [new Uint8Array(16).fill(0x20 + i), 30303, 30303, KEY];
 
-  it('an ethereumjs-style Neighbors with 16 IPv4 nodes', () => {
+  it('rejects an ethereumjs-style Neighbors with 16 IPv4 nodes (over 1280 bytes)', () => {
     const bytes = seal(4, body([Array.from({ length: 16 }, (_, i) => v4(i)), EXP]));
     expect(bytes.length).toBeGreaterThan(MAX_PACKET_SIZE);
-    const { packet } = decodePacket(bytes);
-    expect(packet.type === 'neighbors' && packet.nodes.length).toBe(16);
+    expectWireError(() => decodePacket(bytes), 'TOO_LARGE');
   });
 
-  it('a Neighbors with 16 IPv6 nodes padded to exactly MAX_DATAGRAM_SIZE', () => {
-    const rlp = body([Array.from({ length: 16 }, (_, i) => v6(i)), EXP]);
+  it('a Neighbors with 12 IPv6 nodes padded to exactly MAX_DATAGRAM_SIZE', () => {
+    const rlp = body([Array.from({ length: 12 }, (_, i) => v6(i)), EXP]);
     const pad = new Uint8Array(MAX_DATAGRAM_SIZE - 98 - rlp.length);
     const { packet } = decodePacket(seal(4, concatBytes(rlp, pad)));
     const node = packet.type === 'neighbors' ? packet.nodes[0] : undefined;
