@@ -73,15 +73,65 @@ export function processIo(options: ProcessIoOptions = {}): ProcessIo {
     process.kill(process.pid, name);
   };
   for (const s of STOP_SIGNALS) process.on(s, onSignal);
+  const streams = outputsThatOutliveReaders(process.stdout, process.stderr);
   return {
     io: {
-      stdout: process.stdout,
-      stderr: process.stderr,
+      stdout: streams.stdout,
+      stderr: streams.stderr,
       env: process.env,
       signal: controller.signal,
     },
     dispose: release,
   };
+}
+
+/** A stream the CLI writes to that reports a failed write as an `'error'` event (a Node stream). */
+export interface ErrorReportingOutput extends CliOutput {
+  on(event: 'error', listener: (err: Error) => void): unknown;
+}
+
+/** Streams seen to fail: nothing more is written to them. */
+const failed = new WeakSet<object>();
+/** Streams with our `'error'` listener, which stays for the stream's life (one per stream). */
+const watched = new WeakSet<object>();
+
+/**
+ * `stdout` and `stderr` as outputs that outlive their readers. A pipe whose reader went away
+ * (`ethp2p node | head -2`) fails the next write with EPIPE, reported as an `'error'` event that,
+ * unhandled, would crash the process, skip the clean shutdown and leave the datadir's LOCK
+ * behind. Instead the failed stream is dropped: nothing more is written to it, and the command
+ * goes on, as a daemon whose terminal went away does. A node keeps serving its peers and still
+ * stops cleanly on SIGINT or SIGTERM. When stdout fails, one line on stderr says so.
+ *
+ * The listeners are installed once per stream and never removed: a write that fails after the
+ * command returned is still reported, and still must not crash the process.
+ */
+export function outputsThatOutliveReaders(
+  stdout: ErrorReportingOutput,
+  stderr: ErrorReportingOutput,
+): { stdout: CliOutput; stderr: CliOutput } {
+  watch(stderr, () => undefined);
+  watch(stdout, (err) => {
+    const reason = (err as NodeJS.ErrnoException).code ?? err.message;
+    if (!failed.has(stderr)) {
+      stderr.write(`ethp2p: stdout failed (${reason}); its output is dropped from now on\n`);
+    }
+  });
+  return { stdout: dropAfterFailure(stdout), stderr: dropAfterFailure(stderr) };
+}
+
+function watch(stream: ErrorReportingOutput, onFirstError: (err: Error) => void): void {
+  if (watched.has(stream)) return;
+  watched.add(stream);
+  stream.on('error', (err) => {
+    if (failed.has(stream)) return;
+    failed.add(stream);
+    onFirstError(err);
+  });
+}
+
+function dropAfterFailure(stream: CliOutput): CliOutput {
+  return { write: (text) => (failed.has(stream) ? false : stream.write(text)) };
 }
 
 /** A logger that writes `warn` and `error` lines (and `info` when `verbose`) to `io.stderr`. */

@@ -1,5 +1,11 @@
+import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DUPLICATE_SIGNAL_MS, ioLogger, processIo } from '../../src/cli/io.ts';
+import {
+  DUPLICATE_SIGNAL_MS,
+  ioLogger,
+  outputsThatOutliveReaders,
+  processIo,
+} from '../../src/cli/io.ts';
 import { testIo } from './helpers/run.ts';
 
 describe('processIo', () => {
@@ -22,7 +28,6 @@ describe('processIo', () => {
     const before = counts();
     const { io, dispose } = processIo();
     const signal = io.signal as AbortSignal;
-    expect(io.stdout).toBe(process.stdout);
     expect(io.env).toBe(process.env);
     expect(counts()).toEqual({ int: before.int + 1, term: before.term + 1 });
     expect(signal.aborted).toBe(false);
@@ -92,5 +97,55 @@ describe('ioLogger', () => {
       'INFO said {"n":1}',
     ]);
     expect(io.stdout.text).toBe('');
+  });
+});
+
+describe('outputsThatOutliveReaders', () => {
+  /** A stream recording its writes that fails like a pipe whose reader left (EPIPE). */
+  class FakeStream extends EventEmitter {
+    readonly lines: string[] = [];
+    write(text: string): boolean {
+      this.lines.push(text);
+      return true;
+    }
+    fail(code = 'EPIPE'): void {
+      this.emit('error', Object.assign(new Error(`write ${code}`), { code }));
+    }
+  }
+
+  it('drops a stream after its first error and says so once on stderr', () => {
+    const out = new FakeStream();
+    const err = new FakeStream();
+    const { stdout, stderr } = outputsThatOutliveReaders(out, err);
+    stdout.write('a\n');
+    out.fail();
+    out.fail();
+    stdout.write('b\n');
+    stderr.write('c\n');
+    expect(out.lines).toEqual(['a\n']);
+    expect(err.lines).toEqual([
+      'ethp2p: stdout failed (EPIPE); its output is dropped from now on\n',
+      'c\n',
+    ]);
+  });
+
+  it('drops stderr silently, keeps stdout, and handles errors after both failed', () => {
+    const out = new FakeStream();
+    const err = new FakeStream();
+    const { stdout, stderr } = outputsThatOutliveReaders(out, err);
+    err.fail();
+    stderr.write('lost\n');
+    stdout.write('kept\n');
+    out.fail('EIO');
+    expect(() => out.fail()).not.toThrow();
+    expect(err.lines).toEqual([]);
+    expect(out.lines).toEqual(['kept\n']);
+  });
+
+  it('adds one error listener per stream however often it is called', () => {
+    const out = new FakeStream();
+    const err = new FakeStream();
+    for (let i = 0; i < 20; i++) outputsThatOutliveReaders(out, err);
+    expect([out.listenerCount('error'), err.listenerCount('error')]).toEqual([1, 1]);
   });
 });
