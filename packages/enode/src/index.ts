@@ -3,6 +3,7 @@
  * @module
  */
 
+export type { Level, LevelBackend } from './db/backend.ts';
 export type { NodeDatabaseErrorCode } from './db/errors.ts';
 export { NodeDatabaseError } from './db/errors.ts';
 export type { NodeDatabaseOptions, QuerySeedsOptions } from './db/node-db.ts';

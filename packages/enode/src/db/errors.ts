@@ -10,7 +10,10 @@ export const NODE_DATABASE_ERROR_CODE = {
   LOCKED: 'LOCKED',
   /** The database was used after `close()`. */
   CLOSED: 'CLOSED',
-  /** The database could not be opened or recreated (for example the path is not writable). */
+  /**
+   * The database cannot be opened for a reason other than corruption (no space left, permission
+   * denied, a read-only file system, not a directory): nothing at its path was changed.
+   */
   OPEN_FAILED: 'OPEN_FAILED',
 } as const;
 
@@ -20,8 +23,9 @@ export type NodeDatabaseErrorCode =
 
 /**
  * A node database failure that the caller can act on: `LOCKED` (the path is in use by another
- * process), `CLOSED` (used after close) or `OPEN_FAILED` (the path cannot hold a database at all).
- * Corruption is never reported this way: it is repaired or the database is recreated.
+ * process), `CLOSED` (used after close) or `OPEN_FAILED` (it cannot be opened for a reason other than
+ * corruption, and was left untouched). Corruption is not reported this way: the damaged store is
+ * moved aside intact and a repaired copy (or an empty store) takes its place.
  */
 export class NodeDatabaseError extends CodedError<NodeDatabaseErrorCode> {
   override readonly name: string = 'NodeDatabaseError';

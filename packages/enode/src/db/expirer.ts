@@ -4,7 +4,7 @@
  * @module
  */
 import type { Clock, Logger, Timer } from '@ethp2p/base';
-import { describe } from './open.ts';
+import { describe } from './backend.ts';
 
 /** Options for {@link PeriodicTask}. */
 export interface PeriodicTaskOptions {

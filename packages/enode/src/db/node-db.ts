@@ -16,6 +16,7 @@ import {
 } from '@ethp2p/base';
 import { assertBytes, bytesToHex, equalBytes } from '@ethp2p/crypto';
 import { Node } from '../node.ts';
+import type { LevelBackend } from './backend.ts';
 import { DB_CLEANUP_CYCLE_MS } from './constants.ts';
 import { NodeDatabaseError } from './errors.ts';
 import { expireNodes } from './expire.ts';
@@ -54,6 +55,11 @@ export interface NodeDatabaseOptions {
   random?: Random;
   /** Receives corruption and version-flush warnings. Default: stderr for warnings. */
   logger?: Logger;
+  /**
+   * Creates and repairs the on-disk store at `path` (default `classic-level`). For tests that
+   * make the store fail as a full or read-only disk would.
+   */
+  backend?: LevelBackend;
 }
 
 /** Options for {@link NodeDatabase.querySeeds}. */
@@ -116,14 +122,19 @@ export class NodeDatabase {
   }
 
   /**
-   * Opens (creating if needed) the database at `options.path`, or an in-memory one. A damaged
-   * store is repaired or recreated with a warning; a store of another schema version is flushed.
-   * @throws NodeDatabaseError `LOCKED` if another process has the path open, `OPEN_FAILED` if no
-   * database can be created there at all.
+   * Opens (creating if needed) the database at `options.path`, or an in-memory one. A corrupt
+   * store is moved aside intact (`<path>.corrupt-<UTC time>`) and a repaired copy of it, or an
+   * empty store, takes its place, with a warning; a store of another schema version is flushed.
+   * @throws NodeDatabaseError `LOCKED` if another process has the path open; `OPEN_FAILED` if it
+   * cannot be opened for a reason other than corruption (no space left, permission denied, a
+   * read-only file system, ...), in which case nothing at `path` was changed.
    */
   static async open(options: NodeDatabaseOptions = {}): Promise<NodeDatabase> {
     const logger = options.logger ?? defaultLogger;
-    const db = await openStore(options.path, logger);
+    const db = await openStore(options.path, logger, {
+      ...(options.backend === undefined ? {} : { backend: options.backend }),
+      nowMs: (options.clock ?? systemClock).now(),
+    });
     try {
       await ensureVersion(db, options.path, logger);
     } catch (err) {

@@ -3,124 +3,181 @@
  * the single-process lock, corruption recovery and the schema version check.
  * @module
  */
-import { rename, stat } from 'node:fs/promises';
 import type { Logger } from '@ethp2p/base';
 import { bytesToHex, equalBytes } from '@ethp2p/crypto';
-import type { AbstractLevel } from 'abstract-level';
-import { ClassicLevel } from 'classic-level';
-import { MemoryLevel } from 'memory-level';
+import {
+  CLASSIC_LEVEL_BACKEND,
+  classifyFailure,
+  describe,
+  type Level,
+  type LevelBackend,
+  memoryStore,
+  rootCause,
+} from './backend.ts';
 import { DB_VERSION } from './constants.ts';
 import { NodeDatabaseError } from './errors.ts';
 import { VERSION_KEY } from './keys.ts';
+import { copyStore, discardCopy, moveAside, restore } from './recover.ts';
 import { decodeVarint, encodeVarint } from './varint.ts';
 
-/** The store behind a node database: binary keys and values. */
-export type Level = AbstractLevel<Uint8Array | string | Buffer, Uint8Array, Uint8Array>;
+export { describe, type Level } from './backend.ts';
 
-const ENCODINGS = { keyEncoding: 'view', valueEncoding: 'view' } as const;
 /** Keys read per step when scanning the whole store for corruption. */
 const SCAN_BATCH = 1000;
 
-type Attempt = { ok: true; db: Level } | { ok: false; error: unknown };
+/** How a persistent store is opened. */
+export interface OpenStoreOptions {
+  /** Creates and repairs stores (default `classic-level`). */
+  readonly backend?: LevelBackend;
+  /** The time that names a damaged store moved aside, in Unix ms (default `Date.now()`). */
+  readonly nowMs?: number;
+}
+
+type Attempt = { ok: true; db: Level; keys: number } | { ok: false; error: unknown };
 
 /** Opens an in-memory store, or the store at `path` with recovery (see {@link openPersistent}). */
-export async function openStore(path: string | undefined, logger: Logger): Promise<Level> {
+export async function openStore(
+  path: string | undefined,
+  logger: Logger,
+  options: OpenStoreOptions = {},
+): Promise<Level> {
   if (path === undefined) {
-    const db: Level = new MemoryLevel<Uint8Array, Uint8Array>(ENCODINGS);
+    const db = memoryStore();
     await db.open();
     return db;
   }
-  return openPersistent(path, logger);
+  return openPersistent(path, logger, options);
 }
 
 /**
- * Opens the LevelDB store at `path`, creating it if missing. A store that fails to open or to
- * scan is repaired (`ClassicLevel.repair`); if it still fails it is moved aside to
- * `<path>.corrupt[.N]` and recreated empty. Each step is logged as a warning naming the path.
- * @throws NodeDatabaseError `LOCKED` if another process holds the store, `OPEN_FAILED` if even an
- * empty store cannot be created at `path`.
+ * Opens the LevelDB store at `path`, creating it if missing, and reads it through once (the scan
+ * surfaces damaged table files that opening misses).
+ *
+ * Only corruption (`LEVEL_CORRUPTION`) leads to repair, and the damaged store is never destroyed:
+ * it is renamed aside intact to `<path>.corrupt-<UTC time>`, and a copy of it is repaired at
+ * `path`. If the copy cannot even be repaired, the node starts with an empty store and the
+ * original stays aside. Each step is a warning naming both paths and how many entries the
+ * repaired store kept. A failure for another reason while recovering (the disk is full for the
+ * copy) puts the original back where it was and fails the open.
+ * @throws NodeDatabaseError `LOCKED` if another process holds the store; `OPEN_FAILED` when it
+ * cannot be opened for any reason other than corruption (no space left, permission denied, a
+ * read-only file system, not a directory, ...): the store is left exactly as it was.
  */
-export async function openPersistent(path: string, logger: Logger): Promise<Level> {
-  const first = await attempt(path);
+export async function openPersistent(
+  path: string,
+  logger: Logger,
+  options: OpenStoreOptions = {},
+): Promise<Level> {
+  const backend = options.backend ?? CLASSIC_LEVEL_BACKEND;
+  const first = await attempt(backend, path);
   if (first.ok) return first.db;
-  logger.warn('node database damaged, repairing', { path, error: describe(first.error) });
+  refuseUnlessCorrupt(path, first.error);
+  logger.warn('node database damaged, repairing a copy', { path, error: describe(first.error) });
+  let aside: string;
   try {
-    await ClassicLevel.repair(path);
+    aside = await moveAside(path, options.nowMs ?? Date.now());
   } catch (err) {
-    if (isLocked(err)) throw lockedError(path, err);
-    logger.warn('node database repair failed', { path, error: describe(err) });
+    throw openFailed(path, 'cannot move the damaged database aside', err);
   }
-  const second = await attempt(path);
-  if (second.ok) {
-    logger.warn('node database repaired, some entries may be lost', { path });
-    return second.db;
+  const recovered = await repairCopy(backend, path, aside, logger);
+  if (recovered !== undefined) return recovered;
+  const empty = await attempt(backend, path);
+  if (empty.ok) {
+    logger.warn('node database unrecoverable, started empty', { path, original: aside });
+    return empty.db;
   }
-  const movedTo = await moveAside(path);
-  logger.warn('node database unrecoverable, recreated empty', {
-    path,
-    movedTo,
-    error: describe(second.error),
-  });
-  const third = await attempt(path);
-  if (third.ok) return third.db;
-  throw new NodeDatabaseError('OPEN_FAILED', `node database: cannot open ${path}`, {
-    cause: third.error,
-  });
+  await discardCopy(path).catch(() => undefined);
+  await restore(path, aside).catch(() => undefined);
+  throw openFailed(path, 'cannot create an empty database', empty.error);
 }
 
-/** Opens and fully scans the store; the scan surfaces damaged table files that open misses. */
-async function attempt(path: string): Promise<Attempt> {
-  const db: Level = new ClassicLevel<Uint8Array, Uint8Array>(path, ENCODINGS);
+/**
+ * Copies the store moved `aside` back to `path`, repairs the copy and opens it. `undefined` when
+ * the copy is beyond repair (it is removed; the caller starts empty).
+ * @throws NodeDatabaseError when something other than corruption fails; the original is back
+ */
+async function repairCopy(
+  backend: LevelBackend,
+  path: string,
+  aside: string,
+  logger: Logger,
+): Promise<Level | undefined> {
+  const giveBack = async (why: string, err: unknown): Promise<never> => {
+    await restore(path, aside).catch((restoreErr: unknown) => {
+      logger.error('node database: cannot put the original back', {
+        path,
+        original: aside,
+        error: describe(restoreErr),
+      });
+    });
+    throw openFailed(path, why, err);
+  };
+  try {
+    await copyStore(aside, path);
+    await backend.repair(path);
+  } catch (err) {
+    if (classifyFailure(err) !== 'corrupt') return giveBack('cannot repair a copy', err);
+    await discardCopy(path);
+    return undefined;
+  }
+  const repaired = await attempt(backend, path);
+  if (repaired.ok) {
+    logger.warn('node database repaired; entries the damage took are lost', {
+      path,
+      kept: repaired.keys,
+      original: aside,
+    });
+    return repaired.db;
+  }
+  if (classifyFailure(repaired.error) !== 'corrupt') {
+    return giveBack('cannot open the repaired copy', repaired.error);
+  }
+  await discardCopy(path);
+  return undefined;
+}
+
+/** Opens and fully scans the store at `path`, counting its keys. */
+async function attempt(backend: LevelBackend, path: string): Promise<Attempt> {
+  const db = backend.create(path);
   try {
     await db.open();
   } catch (err) {
-    if (isLocked(err)) throw lockedError(path, err);
+    if (classifyFailure(err) === 'locked') throw lockedError(path, err);
     return { ok: false, error: err };
   }
   try {
-    await scan(db);
-    return { ok: true, db };
+    return { ok: true, db, keys: await scan(db) };
   } catch (err) {
     await db.close().catch(() => undefined);
     return { ok: false, error: err };
   }
 }
 
-async function scan(db: Level): Promise<void> {
+async function scan(db: Level): Promise<number> {
   const it = db.keys();
+  let keys = 0;
   try {
-    while ((await it.nextv(SCAN_BATCH)).length > 0) {
-      // reading is the check
+    for (;;) {
+      const batch = await it.nextv(SCAN_BATCH);
+      if (batch.length === 0) return keys;
+      keys += batch.length;
     }
   } finally {
     await it.close();
   }
 }
 
-/** Most `<path>.corrupt.N` names tried before giving up. */
-const MAX_ASIDE_NAMES = 100;
-
-/** Renames `path` to the first free `<path>.corrupt[.N]`; never deletes anything. */
-async function moveAside(path: string): Promise<string> {
-  for (let i = 0; i < MAX_ASIDE_NAMES; i++) {
-    const target = i === 0 ? `${path}.corrupt` : `${path}.corrupt.${i}`;
-    if (await exists(target)) continue;
-    try {
-      await rename(path, target);
-      return target;
-    } catch (err) {
-      throw new NodeDatabaseError('OPEN_FAILED', `node database: cannot move ${path} aside`, {
-        cause: err,
-      });
-    }
-  }
-  throw new NodeDatabaseError('OPEN_FAILED', `node database: too many ${path}.corrupt.N copies`);
+/** @throws NodeDatabaseError `OPEN_FAILED` unless `err` is corruption */
+function refuseUnlessCorrupt(path: string, err: unknown): void {
+  if (classifyFailure(err) === 'corrupt') return;
+  throw openFailed(path, 'cannot open it', err);
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
+function openFailed(path: string, what: string, cause: unknown): NodeDatabaseError {
+  return new NodeDatabaseError(
+    'OPEN_FAILED',
+    `node database ${path}: ${what} (${rootCause(cause)}); it was left as it was`,
+    { cause },
   );
 }
 
@@ -158,24 +215,8 @@ async function isEmpty(db: Level): Promise<boolean> {
   }
 }
 
-function isLocked(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; depth++) {
-    if ((e as Error & { code?: unknown }).code === 'LEVEL_LOCKED') return true;
-    e = e.cause;
-  }
-  return false;
-}
-
 function lockedError(path: string, cause: unknown): NodeDatabaseError {
   return new NodeDatabaseError('LOCKED', `node database: ${path} is in use by another process`, {
     cause,
   });
-}
-
-/** A short description of an error for log fields, including the level error code chain. */
-export function describe(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const code = (err as Error & { code?: unknown }).code;
-  const head = typeof code === 'string' ? `${code}: ${err.message}` : err.message;
-  return err.cause === undefined ? head : `${head} (${describe(err.cause)})`;
 }

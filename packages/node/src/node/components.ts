@@ -7,7 +7,7 @@ import type { Clock, Logger } from '@ethp2p/base';
 import { DiscoveryV4, DiscoveryV5, SharedDatagramSocket, type UdpSocket } from '@ethp2p/discovery';
 import { DiscV5Rpc } from '@ethp2p/discovery/v5-rpc';
 import { DnsClient } from '@ethp2p/dnsdisc';
-import { type LocalNode, type Node, NodeDatabase, nodeIdToHex } from '@ethp2p/enode';
+import { type LocalNode, type Node, NodeDatabase, NodeDatabaseError, nodeIdToHex } from '@ethp2p/enode';
 import {
   broadcastTransactions,
   compatibleNodeFilter,
@@ -27,6 +27,7 @@ import {
 import { defaultClientName, type FullNodeOptions } from './config.ts';
 import { NODES_DIR } from './datadir.ts';
 import { EthDialSource } from './dial-source.ts';
+import { NodeError } from './errors.ts';
 import { MergedSource } from './merged-source.ts';
 import { MixedDiscoverySource } from './mixed-source.ts';
 
@@ -44,13 +45,27 @@ export interface NodeParts {
   readonly log: Logger;
 }
 
-/** Opens the node database under the datadir. @throws `NodeDatabaseError` */
-export function openNodeDatabase(parts: NodeParts): Promise<NodeDatabase> {
-  return NodeDatabase.open({
-    path: `${parts.options.datadir}/${NODES_DIR}`,
-    clock: parts.clock,
-    logger: parts.log,
-  });
+/**
+ * Opens the node database under the datadir. A database that cannot be opened for a reason other
+ * than corruption (a full disk, no permission, a read-only file system) is left untouched and
+ * the start fails (a corrupt one is moved aside intact and replaced, see `NodeDatabase.open`).
+ * @throws {NodeError} `DATADIR` naming the path and the reason; `NodeDatabaseError` `LOCKED`
+ */
+export async function openNodeDatabase(parts: NodeParts): Promise<NodeDatabase> {
+  try {
+    return await NodeDatabase.open({
+      path: `${parts.options.datadir}/${NODES_DIR}`,
+      clock: parts.clock,
+      logger: parts.log,
+    });
+  } catch (err) {
+    if (!(err instanceof NodeDatabaseError) || err.code !== 'OPEN_FAILED') throw err;
+    throw new NodeError(
+      'DATADIR',
+      `${err.message}; free disk space or fix the permissions of --datadir, then start again`,
+      { cause: err },
+    );
+  }
 }
 
 /** The discovery services of a node (either may be off). */

@@ -1,4 +1,4 @@
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger } from '@ethp2p/base';
 import { waitFor } from '@ethp2p/base/testing';
@@ -179,6 +179,22 @@ describe('FullNode', () => {
     const third = loopbackNode({ datadir, chain, discovery: false });
     await third.start();
     await third.stop();
+  });
+
+  it('refuses a nodes/ it cannot open (not a directory), leaving it and releasing the lock', async () => {
+    const datadir = join(dir, 'bad-nodes');
+    await mkdir(datadir);
+    await writeFile(join(datadir, 'nodes'), 'not a database');
+    const node = loopbackNode({ datadir, chain, discovery: false });
+    const err = await node.start().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NodeError);
+    expect((err as NodeError).code).toBe('DATADIR');
+    expect((err as NodeError).message).toMatch(
+      /^node database .*bad-nodes\/nodes: cannot open it \(EEXIST: .*\); it was left as it was; free disk space or fix the permissions of --datadir/,
+    );
+    expect(await readFile(join(datadir, 'nodes'), 'utf8')).toBe('not a database');
+    // The nodekey this start created is gone again, and so is the lock.
+    expect(await readdir(datadir)).toEqual(['nodes']);
   });
 
   it('disconnects its peers with ClientQuitting when it stops', async () => {
