@@ -52,6 +52,8 @@ export interface ServiceOptions {
   unhandled?: DatagramHandler;
   /** A socket bound on `net` at `ip` to use instead of binding one. */
   socket?: DatagramSocket;
+  /** The node database (default: a new in-memory one); closed by `close()` either way. */
+  db?: NodeDatabase;
 }
 
 /** A service bound to `ip` on `net`, started unless `start: false`. */
@@ -62,7 +64,7 @@ export async function startService(
 ): Promise<TestService> {
   const clock = options.clock;
   const privateKey = generatePrivateKey();
-  const db = await NodeDatabase.open(clock === undefined ? {} : { clock });
+  const db = options.db ?? (await NodeDatabase.open(clock === undefined ? {} : { clock }));
   const localNode = await LocalNode.create({ privateKey, db, ...(clock ? { clock } : {}) });
   const socket = options.socket ?? net.bind(ip, options.port ?? 0);
   localNode.setFallbackIp(ip);

@@ -44,6 +44,7 @@ import {
 import { describe, ensureVersion, type Level, openStore } from './open.ts';
 import { sampleNodes } from './seeds.ts';
 import { encodeUvarint } from './varint.ts';
+import { WriteFailures } from './write-failures.ts';
 
 /** Options for {@link NodeDatabase.open}. */
 export interface NodeDatabaseOptions {
@@ -80,6 +81,9 @@ export interface QuerySeedsOptions {
  * Concurrency: methods may be called concurrently. Field reads and writes are single LevelDB
  * operations; {@link updateNode} reads the stored seq before writing, so record writes go through
  * one queue, in call order, and a lower seq never overwrites a higher one.
+ * Writes are best effort, as in go-ethereum (whose callers ignore the node database's write
+ * errors): a write the store fails (a full disk) is counted in {@link writeFailures} and logged at
+ * most once a minute, and its call resolves, so the node keeps serving from memory.
  * The expirer ({@link NODE_EXPIRATION_MS}, every {@link DB_CLEANUP_CYCLE_MS}) starts on the first
  * successful {@link updateLastPongReceived}. After {@link close} every method rejects with
  * `NodeDatabaseError` code `CLOSED`.
@@ -100,6 +104,7 @@ export class NodeDatabase {
   readonly #random: Random;
   readonly #logger: Logger;
   readonly #expirer: PeriodicTask;
+  readonly #writeFailures: WriteFailures;
   /** The calls in progress, which `close()` waits for; their errors go to their callers. */
   readonly #calls = new TaskGroup();
   /** The tail of the record-write queue (see {@link updateNode}). */
@@ -112,6 +117,7 @@ export class NodeDatabase {
     this.#clock = opts.clock ?? systemClock;
     this.#random = opts.random ?? systemRandom;
     this.#logger = opts.logger ?? defaultLogger;
+    this.#writeFailures = new WriteFailures(this.#clock, this.#logger, path);
     this.#expirer = new PeriodicTask({
       clock: this.#clock,
       intervalMs: DB_CLEANUP_CYCLE_MS,
@@ -153,7 +159,9 @@ export class NodeDatabase {
 
   /** Records that a ping from (`id`, `ip`) was received at `timeMs` (stored in seconds). */
   async updateLastPingReceived(id: Uint8Array, ip: IpAddress, timeMs: number): Promise<void> {
-    return this.#op(() => writeTimeMs(this.#db, itemKey(id, ip, FIELD.lastPing), timeMs));
+    return this.#write('lastping', () =>
+      writeTimeMs(this.#db, itemKey(id, ip, FIELD.lastPing), timeMs),
+    );
   }
 
   /** When a pong from (`id`, `ip`) was last received, in Unix ms (0 if never): the bond. */
@@ -166,7 +174,7 @@ export class NodeDatabase {
    * successful call starts the expirer.
    */
   async updateLastPongReceived(id: Uint8Array, ip: IpAddress, timeMs: number): Promise<void> {
-    return this.#op(async () => {
+    return this.#write('lastpong', async () => {
       await writeTimeMs(this.#db, itemKey(id, ip, FIELD.lastPong), timeMs);
       if (this.#closing === undefined) this.#expirer.start();
     });
@@ -182,7 +190,9 @@ export class NodeDatabase {
     if (!Number.isSafeInteger(fails)) {
       throw new RangeError(`fails: expected an integer, got ${fails}`);
     }
-    return this.#op(() => writeInt(this.#db, itemKey(id, ip, FIELD.findFails), fails));
+    return this.#write('findfails', () =>
+      writeInt(this.#db, itemKey(id, ip, FIELD.findFails), fails),
+    );
   }
 
   /** The stored seq of the local node `id`'s own record (0n if none). */
@@ -195,7 +205,7 @@ export class NodeDatabase {
   async storeLocalSeq(id: Uint8Array, seq: bigint): Promise<void> {
     assertBytes('id', id, 32);
     const value = encodeUvarint(seq);
-    return this.#op(() => this.#db.put(localItemKey(id, FIELD.seq), value));
+    return this.#write('local seq', () => this.#db.put(localItemKey(id, FIELD.seq), value));
   }
 
   /**
@@ -203,7 +213,7 @@ export class NodeDatabase {
    * a higher seq is already stored (go-ethereum `UpdateNode`).
    */
   async updateNode(node: Node): Promise<void> {
-    return this.#op(() => {
+    return this.#write('record', () => {
       const write = this.#recordWrites.then(() => this.#writeRecord(node));
       this.#recordWrites = write.catch(() => undefined);
       return write;
@@ -295,6 +305,30 @@ export class NodeDatabase {
     await this.#expirer.stop();
     await this.#calls.wait();
     await this.#db.close();
+  }
+
+  /**
+   * Failed writes since the database was opened (a full disk, an I/O error). Writes are best
+   * effort: a failed one is counted here, logged (the first, then at most once a minute with the
+   * count of those not logged) and its call resolves, so the node keeps serving.
+   */
+  get writeFailures(): number {
+    return this.#writeFailures.count;
+  }
+
+  /**
+   * A best-effort write: a failure of the store is counted and logged, not thrown. `CLOSED` and
+   * argument errors (`TypeError`, `RangeError`) still reject.
+   */
+  async #write(what: string, fn: () => Promise<void>): Promise<void> {
+    return this.#op(async () => {
+      try {
+        await fn();
+      } catch (err) {
+        if (err instanceof TypeError || err instanceof RangeError) throw err;
+        this.#writeFailures.record(what, err);
+      }
+    });
   }
 
   async #op<T>(fn: () => Promise<T>): Promise<T> {

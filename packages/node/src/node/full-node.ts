@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { type Clock, type Logger, safeEmit, silentLogger, systemClock } from '@ethp2p/base';
 import { publicKey } from '@ethp2p/crypto';
 import type { DiscoveryV4, DiscoveryV5, UdpSocket } from '@ethp2p/discovery';
-import { LocalNode, type Node, nodeIdFromPublicKey, nodeIdToHex } from '@ethp2p/enode';
+import {
+  LocalNode,
+  type Node,
+  type NodeDatabase,
+  nodeIdFromPublicKey,
+  nodeIdToHex,
+} from '@ethp2p/enode';
 import { type ChainReader, ETH_ENR_KEY, ethEnrEntry, forkId, PeerSet } from '@ethp2p/eth';
 import { MemoryTxPool } from '@ethp2p/eth/chain';
 import type { DialFailedEvent, Server } from '@ethp2p/server';
@@ -89,6 +95,7 @@ export class FullNode {
   readonly #traffic: Traffic = { bytesIn: 0, bytesOut: 0 };
   #lastDialError: LastDialError | undefined;
   #rpc: RpcServers | undefined;
+  #db: NodeDatabase | undefined;
 
   /** Nothing is opened until {@link FullNode.start}. */
   constructor(options: FullNodeOptions) {
@@ -179,6 +186,7 @@ export class FullNode {
       bytesIn: this.#traffic.bytesIn,
       bytesOut: this.#traffic.bytesOut,
       lastDialError: this.#lastDialError,
+      dbWriteFailures: this.#db?.writeFailures ?? 0,
     };
   }
 
@@ -272,6 +280,7 @@ export class FullNode {
     const parts: NodeParts = { options: o, privateKey, clock: this.#clock, log: this.#log };
     const db = await changes.create(join(o.datadir, NODES_DIR), () => openNodeDatabase(parts));
     this.#closers.push(() => db.close());
+    this.#db = db;
     const localNode = await LocalNode.create({
       privateKey,
       db,

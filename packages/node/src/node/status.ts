@@ -30,6 +30,11 @@ export interface NodeStatus {
   readonly bytesOut: number;
   /** The last dial that did not end with a peer, if any: why a node lacks peers. */
   readonly lastDialError?: LastDialError | undefined;
+  /**
+   * Node database writes that failed (a full disk) since the start; the node runs on without
+   * saving them. Shown in the status line when not 0.
+   */
+  readonly dbWriteFailures?: number | undefined;
 }
 
 /** A failed dial in {@link NodeStatus}. */
@@ -81,6 +86,7 @@ export function formatStatusLine(s: NodeStatus): string {
     `table ${s.table ?? 'off'}`,
     `dials ${s.dials} ok ${s.dialsSucceeded}`,
     `traffic in ${formatBytes(s.bytesIn)} out ${formatBytes(s.bytesOut)}`,
+    ...((s.dbWriteFailures ?? 0) > 0 ? [`db write failures ${s.dbWriteFailures}`] : []),
   ].join(' ');
 }
 
@@ -97,6 +103,7 @@ export function statusFields(s: NodeStatus): Record<string, unknown> {
     bytesIn: s.bytesIn,
     bytesOut: s.bytesOut,
     lastDialError: s.lastDialError ?? null,
+    dbWriteFailures: s.dbWriteFailures ?? 0,
   };
 }
 

@@ -51,10 +51,19 @@ describe('status line', () => {
       bytesIn: 1_234_567,
       bytesOut: 800_000,
       lastDialError: null,
+      dbWriteFailures: 0,
     });
     const lastDialError = { node: 'enode://ab@127.0.0.2:30303', error: 'connect ECONNREFUSED' };
     expect(statusFields({ ...STATUS, lastDialError }).lastDialError).toEqual(lastDialError);
     expect(formatStatusLine({ ...STATUS, lastDialError })).toBe(formatStatusLine(STATUS));
+  });
+
+  it('shows failed database writes (a full disk) when there are any', () => {
+    expect(statusFields({ ...STATUS, dbWriteFailures: 4 }).dbWriteFailures).toBe(4);
+    expect(formatStatusLine({ ...STATUS, dbWriteFailures: 4 })).toBe(
+      `${formatStatusLine(STATUS)} db write failures 4`,
+    );
+    expect(formatStatusLine({ ...STATUS, dbWriteFailures: 0 })).toBe(formatStatusLine(STATUS));
   });
 
   it.each([

@@ -64,3 +64,24 @@ export function failingBackend(failures: Failures): LevelBackend & { repairs: nu
   };
   return backend;
 }
+
+/** A backend whose stores fail every write with ENOSPC while `full` is set (reads work). */
+export function fullDiskBackend(): LevelBackend & { full: boolean } {
+  const backend = {
+    full: false,
+    create(path: string): Level {
+      const db: Level = new ClassicLevel<Uint8Array, Uint8Array>(path, ENCODINGS);
+      const enospc = (): Error => levelIoError(`${path}/000012.log`, 'No space left on device');
+      for (const method of ['put', 'del', 'batch', 'clear'] as const) {
+        const real = (db[method] as (...args: unknown[]) => Promise<unknown>).bind(db);
+        Object.assign(db, {
+          [method]: (...args: unknown[]) =>
+            backend.full ? Promise.reject(enospc()) : real(...args),
+        });
+      }
+      return db;
+    },
+    repair: (path: string) => ClassicLevel.repair(path),
+  };
+  return backend;
+}
