@@ -30,7 +30,7 @@ import {
   writeInt,
   writeTimeMs,
 } from './fields.ts';
-import { ZERO_IP } from './ip.ts';
+import { ipTo16, ZERO_IP } from './ip.ts';
 import {
   FIELD,
   LOCAL_PREFIX,
@@ -43,6 +43,7 @@ import {
 } from './keys.ts';
 import { describe, ensureVersion, type Level, openStore } from './open.ts';
 import { sampleNodes } from './seeds.ts';
+import { type EndpointKey, UnbondedEndpoints } from './unbonded.ts';
 import { encodeUvarint } from './varint.ts';
 import { WriteFailures } from './write-failures.ts';
 
@@ -105,6 +106,8 @@ export class NodeDatabase {
   readonly #logger: Logger;
   readonly #expirer: PeriodicTask;
   readonly #writeFailures: WriteFailures;
+  /** Endpoints that pinged and never ponged, bounded (see `unbonded.ts`). */
+  readonly #unbonded = new UnbondedEndpoints();
   /** The calls in progress, which `close()` waits for; their errors go to their callers. */
   readonly #calls = new TaskGroup();
   /** The tail of the record-write queue (see {@link updateNode}). */
@@ -159,9 +162,10 @@ export class NodeDatabase {
 
   /** Records that a ping from (`id`, `ip`) was received at `timeMs` (stored in seconds). */
   async updateLastPingReceived(id: Uint8Array, ip: IpAddress, timeMs: number): Promise<void> {
-    return this.#write('lastping', () =>
-      writeTimeMs(this.#db, itemKey(id, ip, FIELD.lastPing), timeMs),
-    );
+    return this.#write('lastping', async () => {
+      await writeTimeMs(this.#db, itemKey(id, ip, FIELD.lastPing), timeMs);
+      for (const old of this.#unbonded.pinged(id, ipTo16(ip))) await this.#forgetUnbonded(old);
+    });
   }
 
   /** When a pong from (`id`, `ip`) was last received, in Unix ms (0 if never): the bond. */
@@ -176,8 +180,15 @@ export class NodeDatabase {
   async updateLastPongReceived(id: Uint8Array, ip: IpAddress, timeMs: number): Promise<void> {
     return this.#write('lastpong', async () => {
       await writeTimeMs(this.#db, itemKey(id, ip, FIELD.lastPong), timeMs);
+      this.#unbonded.ponged(id, ipTo16(ip));
       if (this.#closing === undefined) this.#expirer.start();
     });
+  }
+
+  /** Deletes the fields of an endpoint evicted from the unbonded bound, unless it has a pong. */
+  async #forgetUnbonded({ id, ip16 }: EndpointKey): Promise<void> {
+    if ((await this.#db.get(nodeItemKey(id, ip16, FIELD.lastPong))) !== undefined) return;
+    await this.#db.clear(prefixRange(nodeItemKey(id, ip16, '')));
   }
 
   /** Consecutive findnode failures of (`id`, `ip`) (0 if none recorded). */

@@ -119,19 +119,22 @@ describe('NodeDatabase expirer', () => {
     expect(clock.pending).toBe(0);
   });
 
-  it('removes nodes whose last pong is older than 24 h and keeps fresh and never-ponged ones', async () => {
+  it('removes nodes whose last pong, or (never ponged) last ping, is older than 24 h', async () => {
     const { clock, db } = await setup();
     const stale = signedNode('10.0.0.1');
     const fresh = signedNode('10.0.0.2');
     const neverPonged = signedNode('10.0.0.3');
-    for (const n of [stale, fresh, neverPonged]) await db.updateNode(n);
+    const recordOnly = signedNode('10.0.0.4');
+    for (const n of [stale, fresh, neverPonged, recordOnly]) await db.updateNode(n);
     await db.updateLastPingReceived(neverPonged.id, '10.0.0.3', clock.now());
     await db.updateLastPongReceived(stale.id, '10.0.0.1', clock.now());
     await db.updateLastPongReceived(fresh.id, '10.0.0.9', clock.now()); // its other IP goes stale
+    await db.updateLastPingReceived(fresh.id, '10.0.0.8', clock.now()); // never answered there
 
     clock.advance(NODE_EXPIRATION_MS);
     await db.idle();
     expect(await db.node(stale.id)).toBeDefined(); // exactly 24 h old: not yet expired
+    expect(await db.node(neverPonged.id)).toBeDefined();
     await db.updateLastPongReceived(fresh.id, '10.0.0.2', clock.now());
 
     clock.advance(DB_CLEANUP_CYCLE_MS);
@@ -141,8 +144,11 @@ describe('NodeDatabase expirer', () => {
     expect((await db.node(fresh.id))?.ip).toBe('10.0.0.2');
     expect(await db.lastPongReceived(fresh.id, '10.0.0.2')).toBe(clock.now() - HOUR);
     expect(await db.lastPongReceived(fresh.id, '10.0.0.9')).toBe(0); // stale per-IP fields go
-    expect(await db.node(neverPonged.id)).toBeDefined();
-    expect(await db.lastPingReceived(neverPonged.id, '10.0.0.3')).toBeGreaterThan(0);
+    expect(await db.lastPingReceived(fresh.id, '10.0.0.8')).toBe(0); // and unanswered pings
+    // A pinger that never answered is forgotten (geth keeps it forever); a bare record stays.
+    expect(await db.node(neverPonged.id)).toBeUndefined();
+    expect(await db.lastPingReceived(neverPonged.id, '10.0.0.3')).toBe(0);
+    expect(await db.node(recordOnly.id)).toBeDefined();
     expect(clock.pending).toBe(1);
     await db.close();
     expect(clock.pending).toBe(0);
