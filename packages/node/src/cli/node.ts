@@ -16,6 +16,7 @@ import type { CommandContext, CommandSpec } from './command.ts';
 import type { DashboardListen } from './dashboard-options.ts';
 import { formatDuration } from './durations.ts';
 import { failure } from './errors.ts';
+import type { CliOutput } from './io.ts';
 import { NODE_OPTIONS, type NodeCommandConfig, nodeCommandConfig } from './node-options.ts';
 
 const DESCRIPTION = `Prints the node's enode:// URL and its enr: record, one per line, then a status line every
@@ -70,7 +71,16 @@ async function runNode(ctx: CommandContext): Promise<void> {
   const config = await guard(() => nodeCommandConfig(ctx.options));
   const json = config.logFormat === LOG_FORMAT.JSON;
   const logFile = config.logFile === undefined ? undefined : await openLogFile(config.logFile);
-  const output = logFile ?? ctx.io.stderr;
+  let output: CliOutput = logFile ?? ctx.io.stderr;
+  // A log file that fails (a full disk) must not crash the node: its lines go to stderr instead.
+  logFile?.on('error', (err: NodeJS.ErrnoException) => {
+    if (output !== logFile) return;
+    output = ctx.io.stderr;
+    const { origin, path } = config.logFile ?? { origin: '--log.file', path: '' };
+    ctx.err(
+      `ethp2p: ${origin} ${path}: write failed (${err.code ?? err.message}); logging to stderr from now on`,
+    );
+  });
   const logger = createLineLogger({
     write: (line) => output.write(`${line}\n`),
     format: config.logFormat,
@@ -168,9 +178,13 @@ async function openLogFile({
   }
 }
 
-/** Flushes and closes the log file. */
+/** Flushes and closes the log file (at once if it failed). */
 function closeLogFile(stream: WriteStream): Promise<void> {
-  return new Promise((resolve) => stream.end(() => resolve()));
+  if (stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once('close', () => resolve());
+    stream.end(() => resolve());
+  });
 }
 
 /** Runs `work`, turning a {@link NodeError} into a one-line CLI failure. */

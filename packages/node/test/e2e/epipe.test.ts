@@ -1,7 +1,8 @@
 /**
- * `ethp2p node | head -2`: the reader of stdout (or stderr) goes away while the node runs. The
- * node drops that stream and keeps running, then stops cleanly on SIGTERM (exit 0) and leaves no
- * LOCK behind. Before, the next write crashed it with an unhandled `write EPIPE`.
+ * `ethp2p node | head -2`: the reader of stdout (or stderr) goes away while the node runs, or the
+ * disk under `--log.file` is full. The node drops that stream (a failed log file: logs go to
+ * stderr) and keeps running, then stops cleanly on SIGTERM (exit 0) and leaves no LOCK behind.
+ * Before, the next write crashed it with an unhandled `write EPIPE` (or ENOSPC).
  * @module
  */
 import { existsSync } from 'node:fs';
@@ -44,6 +45,26 @@ describe('ethp2p node whose output pipe closes', () => {
     // SIGTERM logs "shutting down" to the closed stderr, then prints "stopped" on stdout.
     expect(await p.stop('SIGTERM')).toBe(0);
     expect(p.stdout).toMatch(/"msg":"stopped"/);
+    expect(existsSync(join(datadir, 'LOCK'))).toBe(false);
+  }, 60_000);
+});
+
+describe('ethp2p node whose --log.file fills the disk', () => {
+  it('logs to stderr instead, keeps running and stops cleanly', async () => {
+    const dir = await e2eDir();
+    const { genesisPath } = await writeChain(dir, 2);
+    const datadir = join(dir, 'n');
+    // /dev/full fails every write with ENOSPC, as a full disk does.
+    const p = ethp2p(nodeArgs(datadir, genesisPath, ['--nodiscover', '--log.file', '/dev/full']));
+    await enodeOf(p);
+    await p.waitUntil(
+      () => (p.stderr.includes('/dev/full: write failed (ENOSPC)') ? true : undefined),
+      20_000,
+      'the notice that the log file failed',
+    );
+    expect(p.running).toBe(true);
+    expect(await p.stop('SIGTERM')).toBe(0);
+    expect(p.stderr).toMatch(/"msg":"shutting down/);
     expect(existsSync(join(datadir, 'LOCK'))).toBe(false);
   }, 60_000);
 });
