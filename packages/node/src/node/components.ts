@@ -7,7 +7,13 @@ import type { Clock, Logger } from '@ethp2p/base';
 import { DiscoveryV4, DiscoveryV5, SharedDatagramSocket, type UdpSocket } from '@ethp2p/discovery';
 import { DiscV5Rpc } from '@ethp2p/discovery/v5-rpc';
 import { DnsClient } from '@ethp2p/dnsdisc';
-import { type LocalNode, type Node, NodeDatabase, NodeDatabaseError, nodeIdToHex } from '@ethp2p/enode';
+import {
+  type LocalNode,
+  type Node,
+  NodeDatabase,
+  NodeDatabaseError,
+  nodeIdToHex,
+} from '@ethp2p/enode';
 import {
   broadcastTransactions,
   compatibleNodeFilter,
