@@ -29,12 +29,12 @@ import {
   MAX_NAME_CHARS,
   type SnapshotMessage,
   type TableView,
+  type TrafficCounts,
   type TrafficSample,
   type UpdateMessage,
 } from './messages.ts';
 import { Ring } from './ring.ts';
-import { MsgEventTraffic, type TrafficCounts, type TrafficMeter } from './traffic.ts';
-import { headView, peerStats, peerView, tableView } from './views.ts';
+import { headView, peerStats, peerView, serverTraffic, tableView } from './views.ts';
 
 /** Time between two ticks (traffic samples): 1 s. */
 export const DASHBOARD_SAMPLE_INTERVAL_MS = 1000;
@@ -51,11 +51,6 @@ export interface DashboardFeedOptions {
   readonly discovery?: { nodes(): readonly Node[] } | undefined;
   /** The chain whose head is shown. */
   readonly chain?: Pick<ChainReader, 'head'> | undefined;
-  /**
-   * Where traffic is read; default a {@link MsgEventTraffic} on the server (which needs
-   * `enableMsgEvents`).
-   */
-  readonly traffic?: TrafficMeter;
   /** Runs the sample timer and stamps samples and activity (default: the system clock). */
   readonly clock?: Clock;
   /** Time between ticks (default {@link DASHBOARD_SAMPLE_INTERVAL_MS}). */
@@ -75,8 +70,10 @@ export interface DashboardFeedEvents {
 
 /**
  * Watches a server from {@link DashboardFeed.start} to {@link DashboardFeed.stop}. It owns the
- * traffic history and the activity list, both fixed-size rings; the peers, the table and the
- * head are read from their owners when a snapshot or a tick is built.
+ * traffic history and the activity list, both fixed-size rings; the peers, the table, the head
+ * and the byte counts are read from their owners when a snapshot or a tick is built (the
+ * server's counters, `Server.metrics` and `Peer.traffic`, which Prometheus and `admin_peers`
+ * show too).
  */
 export class DashboardFeed {
   /** `update` for every delta and tick. */
@@ -87,8 +84,6 @@ export class DashboardFeed {
   readonly #server: Server;
   readonly #discovery: DashboardFeedOptions['discovery'];
   readonly #chain: DashboardFeedOptions['chain'];
-  readonly #traffic: TrafficMeter;
-  readonly #ownTraffic: MsgEventTraffic | undefined;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #history: Ring<TrafficSample>;
@@ -110,12 +105,6 @@ export class DashboardFeed {
     );
     this.#history = new Ring(options.historyLength ?? DASHBOARD_HISTORY_LENGTH);
     this.#activity = new Ring(options.activityLength ?? DASHBOARD_ACTIVITY_LENGTH);
-    if (options.traffic === undefined) {
-      this.#ownTraffic = new MsgEventTraffic(this.#server);
-      this.#traffic = this.#ownTraffic;
-    } else {
-      this.#traffic = options.traffic;
-    }
     this.events = this.#emitter;
   }
 
@@ -127,7 +116,7 @@ export class DashboardFeed {
     events.on('peer:added', this.#onAdded);
     events.on('peer:removed', this.#onRemoved);
     events.on('dial:failed', this.#onDialFailed);
-    this.#last = { t: this.#clock.now(), totals: this.#traffic.total() };
+    this.#last = { t: this.#clock.now(), totals: serverTraffic(this.#server) };
     this.#schedule();
   }
 
@@ -138,7 +127,6 @@ export class DashboardFeed {
     this.#state = 'stopped';
     this.#timer?.cancel();
     this.#timer = undefined;
-    this.#ownTraffic?.close();
     if (!wasRunning) return;
     const events = this.#server.events;
     events.off('peer:added', this.#onAdded);
@@ -153,11 +141,11 @@ export class DashboardFeed {
       type: 'snapshot',
       node: { id: info.id, name: info.name, enode: info.enode, listenAddr: info.listenAddr },
       head: this.#head(),
-      peers: this.#server.peers().map((p) => peerView(p, this.#traffic)),
+      peers: this.#server.peers().map(peerView),
       table: this.#table(),
       activity: this.#activity.toArray(),
       traffic: this.#history.toArray(),
-      totals: this.#traffic.total(),
+      totals: serverTraffic(this.#server),
       sampleIntervalMs: this.sampleIntervalMs,
     };
   }
@@ -173,7 +161,7 @@ export class DashboardFeed {
 
   #tick(): void {
     const t = this.#clock.now();
-    const totals = this.#traffic.total();
+    const totals = serverTraffic(this.#server);
     const last = this.#last ?? { t, totals };
     const seconds = Math.max(t - last.t, 1) / 1000;
     const sample: TrafficSample = {
@@ -187,14 +175,14 @@ export class DashboardFeed {
       type: 'tick',
       sample,
       totals,
-      peers: this.#server.peers().map((p) => peerStats(p, this.#traffic)),
+      peers: this.#server.peers().map(peerStats),
       table: this.#table(),
       head: this.#head(),
     });
   }
 
   readonly #onAdded = ({ peer }: PeerAddedEvent): void => {
-    const view = peerView(peer, this.#traffic);
+    const view = peerView(peer);
     const activity = this.#record('peer:added', view.id, peer.name.slice(0, MAX_NAME_CHARS));
     this.#emit({ type: 'peer:added', peer: view, activity });
   };

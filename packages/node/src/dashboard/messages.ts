@@ -3,7 +3,12 @@
  * deltas as they happen and a `tick` every sample interval. `assets/dashboard.js` reads these.
  * @module
  */
-import type { TrafficCounts } from './traffic.ts';
+
+/** Bytes on the wire (RLPx frames and handshake) received and sent. */
+export interface TrafficCounts {
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+}
 
 /** This node. */
 export interface NodeView {
@@ -28,7 +33,9 @@ export interface PeerStats {
   readonly id: string;
   /** Null until the first Pong came back. */
   readonly rtt: RttView | null;
+  /** Bytes on the wire from the peer, as `admin_peers` `traffic.ingressBytes`. */
   readonly bytesIn: number;
+  /** Bytes on the wire to the peer, as `admin_peers` `traffic.egressBytes`. */
   readonly bytesOut: number;
 }
 

@@ -5,28 +5,33 @@
 import { bytesToHex } from '@ethp2p/crypto';
 import { logDistance, type Node, type NodeId, nodeIdToHex } from '@ethp2p/enode';
 import type { ChainHeader } from '@ethp2p/eth';
-import type { Peer } from '@ethp2p/server';
+import type { Peer, Server } from '@ethp2p/server';
 import { clientName } from '../node/status.ts';
-import type { HeadView, PeerStats, PeerView, TableView } from './messages.ts';
+import type { HeadView, PeerStats, PeerView, TableView, TrafficCounts } from './messages.ts';
 import { MAX_NAME_CHARS } from './messages.ts';
-import type { TrafficMeter } from './traffic.ts';
 
-/** A peer's changing figures. */
-export function peerStats(peer: Peer, traffic: TrafficMeter): PeerStats {
+/** The server's bytes on the wire so far, every peer's (geth `p2p/ingress`, `p2p/egress`). */
+export function serverTraffic(server: Pick<Server, 'metrics'>): TrafficCounts {
+  const { ingressBytes, egressBytes } = server.metrics;
+  return { bytesIn: ingressBytes, bytesOut: egressBytes };
+}
+
+/** A peer's changing figures: its round trip and its bytes on the wire. */
+export function peerStats(peer: Peer): PeerStats {
   const rtt = peer.rtt;
-  const { bytesIn, bytesOut } = traffic.peer(peer);
+  const { ingressBytes, egressBytes } = peer.traffic;
   return {
     id: nodeIdToHex(peer.id),
     rtt: rtt === undefined ? null : { lastMs: rtt.lastMs, smoothedMs: rtt.smoothedMs },
-    bytesIn,
-    bytesOut,
+    bytesIn: ingressBytes,
+    bytesOut: egressBytes,
   };
 }
 
 /** A peer as the peers table shows it. */
-export function peerView(peer: Peer, traffic: TrafficMeter): PeerView {
+export function peerView(peer: Peer): PeerView {
   return {
-    ...peerStats(peer, traffic),
+    ...peerStats(peer),
     name: peer.name.slice(0, MAX_NAME_CHARS),
     client: clientName(peer.name),
     caps: peer.caps.map((c) => `${c.name}/${c.version}`),

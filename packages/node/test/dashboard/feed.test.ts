@@ -121,7 +121,7 @@ describe('DashboardFeed', () => {
     ]);
   });
 
-  it('ticks on its clock with the traffic rate and each peer, keeping a bounded history', async () => {
+  it("ticks on its clock with the server's byte counters and each peer's, keeping a bounded history", async () => {
     const options = { protocols: [senderProtocol(4000)], enableMsgEvents: true };
     const a = await startServer(options);
     const b = await startServer(options);
@@ -131,10 +131,19 @@ describe('DashboardFeed', () => {
     const added = nextEvent(a.events, 'peer:added');
     a.addPeer(b.self());
     await added;
-    await waitFor(
-      () => feed.snapshot().totals.bytesIn >= 4000 && feed.snapshot().totals.bytesOut >= 4000,
-      { on: { emitters: [a.events], events: ['peer:msg'] }, what: 'both 4000-byte messages' },
-    );
+    const exchanged = (): boolean => {
+      const traffic = a.peersInfo()[0]?.traffic;
+      return traffic !== undefined && traffic.ingressMessages >= 1 && traffic.egressMessages >= 1;
+    };
+    await waitFor(exchanged, {
+      on: { emitters: [a.events], events: ['peer:msg'] },
+      what: 'both 4000-byte messages',
+    });
+    // The numbers of Prometheus (Server.metrics) and admin_peers (peersInfo traffic).
+    const { ingressBytes, egressBytes } = a.metrics;
+    const peer = a.peersInfo()[0]?.traffic;
+    expect(ingressBytes).toBeGreaterThan(0);
+    expect(egressBytes).toBeGreaterThan(0);
     const ticks = () => got.filter((m) => m.type === 'tick');
     clock.advance(499);
     expect(ticks()).toEqual([]);
@@ -142,10 +151,17 @@ describe('DashboardFeed', () => {
     expect(ticks()).toEqual([
       {
         type: 'tick',
-        // 4000 bytes each way in 0.5 s
-        sample: { t: 500, inBps: 8000, outBps: 8000 },
-        totals: { bytesIn: 4000, bytesOut: 4000 },
-        peers: [{ id: nodeIdToHex(b.id), rtt: null, bytesIn: 4000, bytesOut: 4000 }],
+        // Every byte since the feed started (before the dial), in 0.5 s.
+        sample: { t: 500, inBps: ingressBytes * 2, outBps: egressBytes * 2 },
+        totals: { bytesIn: ingressBytes, bytesOut: egressBytes },
+        peers: [
+          {
+            id: nodeIdToHex(b.id),
+            rtt: null,
+            bytesIn: peer?.ingressBytes,
+            bytesOut: peer?.egressBytes,
+          },
+        ],
         table: null,
         head: null,
       },
