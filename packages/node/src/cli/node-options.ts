@@ -21,7 +21,6 @@ import { NETWORK_DNS_TREES } from '../node/dns-trees.ts';
 import { DEFAULT_VERBOSITY, LOG_FORMAT, type LogFormat } from '../node/logger.ts';
 import { STATUS_INTERVAL_MS } from '../node/status.ts';
 import type { OptionSpecs, OptionValues } from './args.ts';
-import { DASHBOARD_OPTIONS, type DashboardListen, dashboardListenOf } from './dashboard-options.ts';
 import { formatDuration } from './durations.ts';
 import { failure, usageError } from './errors.ts';
 import { readGethConfig } from './geth-config.ts';
@@ -186,7 +185,6 @@ export const NODE_OPTIONS: OptionSpecs = {
     default: formatDuration(STATUS_INTERVAL_MS),
     description: 'time between status lines; 0 for none',
   },
-  ...DASHBOARD_OPTIONS,
   ...RPC_NODE_OPTIONS,
 };
 
@@ -197,8 +195,6 @@ export interface NodeCommandConfig {
   readonly logFormat: LogFormat;
   /** `--log.file`: where log lines go instead of stderr, and the flag or variable it came from. */
   readonly logFile?: { readonly path: string; readonly origin: string };
-  /** `--dashboard`: where its HTTP server listens. */
-  readonly dashboard?: DashboardListen;
 }
 
 /**
@@ -242,7 +238,6 @@ export async function nodeCommandConfig(given: OptionValues): Promise<NodeComman
   const identity = identityOf(o);
   const maxPending = o.integer('maxpendpeers', 0, 100_000);
   const logFile = o.string('log.file');
-  const dashboard = dashboardListenOf(o);
   return {
     node: {
       datadir: await datadirOf(o, datadirName),
@@ -273,7 +268,6 @@ export async function nodeCommandConfig(given: OptionValues): Promise<NodeComman
     verbosity: o.integer('verbosity', 0, 5) ?? DEFAULT_VERBOSITY,
     logFormat: logFormatOf(o),
     ...(logFile === undefined ? {} : { logFile: { path: logFile, origin: o.origin('log.file') } }),
-    ...(dashboard === undefined ? {} : { dashboard }),
   };
 }
 

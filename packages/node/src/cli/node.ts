@@ -6,14 +6,11 @@
 import type { WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Logger } from '@ethp2p/base';
-import { createNodeDashboardRoute } from '../dashboard/route.ts';
-import { startRouteServer } from '../dashboard/standalone.ts';
 import { NodeError } from '../node/errors.ts';
 import { FullNode } from '../node/full-node.ts';
 import { createLineLogger, jsonLine, LOG_FORMAT } from '../node/logger.ts';
 import { formatStatusLine, type NodeStatus, statusFields } from '../node/status.ts';
 import type { CommandContext, CommandSpec } from './command.ts';
-import type { DashboardListen } from './dashboard-options.ts';
 import { formatDuration } from './durations.ts';
 import { failure } from './errors.ts';
 import type { CliOutput } from './io.ts';
@@ -30,12 +27,14 @@ nodes/ (the node database). Nothing is written to a datadir another node has loc
 start that fails (a port in use, a bad --listen.ip) removes what it created.
 --nodekey <file> (read, never written) or --nodekeyhex <hex> replace the datadir's nodekey.
 
---http --dashboard serves a live page of the node (peers, discovery table, dial activity, traffic)
-at http://127.0.0.1:8545/ (--http.addr, --http.port).
+--http serves JSON-RPC (admin, net, web3, eth and ethp2p methods) at http://127.0.0.1:8545 and
+--ws over WebSocket at ws://127.0.0.1:8546 (--http.addr, --http.port, --ws.addr, --ws.port); call
+it with ethp2p rpc <url> <method>. --dashboard adds a live page of the node (peers, discovery
+table, dial activity, traffic) at / of the HTTP port, its WebSocket at /dashboard/ws.
 
 geth's flag names work where ethp2p has the feature: --nodekey, --nodekeyhex, --identity,
 --maxpendpeers, --netrestrict (peers and discovery), --discovery.dns, --verbosity, --log.file,
---metrics.
+--metrics, --http, --ws.
 
 --metrics serves Prometheus metrics (geth's p2p names, discovery, process) on their own HTTP
 server at http://127.0.0.1:6060/debug/metrics/prometheus (geth's path) and /metrics; move it with
@@ -103,11 +102,7 @@ async function runNodeWith(
   node.events.on('status', ({ status }) => ctx.out(statusText(status, json)));
   const started = Date.now();
   await guard(() => node.start());
-  let closeDashboard: (() => Promise<void>) | undefined;
   try {
-    if (config.dashboard !== undefined) {
-      closeDashboard = await startDashboard(node, config.dashboard, logger);
-    }
     const self = node.self();
     const enr = self.record?.encodeText() ?? '';
     if (json) {
@@ -119,40 +114,10 @@ async function runNodeWith(
     await aborted(ctx.signal);
     logger.info('shutting down; a second signal exits at once');
   } finally {
-    await closeDashboard?.();
     await node.stop();
   }
   const uptime = formatDuration(Math.round(Math.max(0, Date.now() - started) / 1000) * 1000);
   ctx.out(json ? jsonLine(Date.now(), 'info', 'stopped', { uptime }) : `stopped after ${uptime}`);
-}
-
-/**
- * Serves the dashboard of `node` on its own HTTP server and logs its URL; returns the close.
- * @throws {CliError} `FAILED` when the address cannot be bound
- */
-async function startDashboard(
-  node: FullNode,
-  listen: DashboardListen,
-  logger: Logger,
-): Promise<() => Promise<void>> {
-  const route = createNodeDashboardRoute(node, { logger });
-  try {
-    const server = await startRouteServer([route], listen);
-    logger.info('dashboard listening', { url: `${server.url}/` });
-    return async () => {
-      route.close();
-      await server.close();
-    };
-  } catch (err) {
-    route.close();
-    const reason = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw failure(
-      `--http.addr/--http.port ${listen.host}:${listen.port}: cannot listen (${reason})`,
-      {
-        cause: err,
-      },
-    );
-  }
 }
 
 function statusText(status: NodeStatus, json: boolean): string {

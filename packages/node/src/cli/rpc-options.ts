@@ -1,10 +1,11 @@
 /**
  * The RPC flags of `ethp2p node`, with geth's names and defaults: `--http`, `--http.addr`,
  * `--http.port`, `--http.api`, `--http.vhosts`, `--http.corsdomain`, `--ws`, `--ws.addr`,
- * `--ws.port`, `--ws.api`, `--ws.origins`.
+ * `--ws.port`, `--ws.api`, `--ws.origins`, and `--dashboard`, served on the HTTP server.
  * @module
  */
 import { normalizeIp } from '@ethp2p/enode';
+import type { FullNodeOptions } from '../node/config.ts';
 import {
   DEFAULT_HTTP_PORT,
   DEFAULT_RPC_HOST,
@@ -74,10 +75,22 @@ export const RPC_NODE_OPTIONS: OptionSpecs = {
     valueName: 'list',
     description: 'browser origins allowed to connect (default http://localhost; * for any)',
   },
+  dashboard: {
+    type: 'boolean',
+    description: 'serve the live dashboard at / of the HTTP server (needs --http)',
+  },
 };
 
-/** The `http` and `ws` node options the flags ask for (none when `--http`/`--ws` are off). */
-export function rpcOptionsOf(o: OptionValues): { http?: HttpRpcOptions; ws?: WsRpcOptions } {
+/**
+ * The `http`, `ws` and `dashboard` node options the flags ask for (none when `--http`/`--ws`
+ * are off).
+ * @throws {CliError} `USAGE` for `--dashboard` without `--http`, or a bad address
+ */
+export function rpcOptionsOf(o: OptionValues): Pick<FullNodeOptions, 'http' | 'ws' | 'dashboard'> {
+  const dashboard = o.boolean('dashboard');
+  if (dashboard && !o.boolean('http')) {
+    throw usageError(`${o.origin('dashboard')} needs --http: it is served on the HTTP port`);
+  }
   const corsDomains = o.list('http.corsdomain');
   const origins = o.list('ws.origins');
   const http: HttpRpcOptions = {
@@ -89,7 +102,11 @@ export function rpcOptionsOf(o: OptionValues): { http?: HttpRpcOptions; ws?: WsR
     ...endpointOf(o, 'ws', DEFAULT_WS_PORT),
     ...(origins.length === 0 ? {} : { origins }),
   };
-  return { ...(o.boolean('http') ? { http } : {}), ...(o.boolean('ws') ? { ws } : {}) };
+  return {
+    ...(o.boolean('http') ? { http } : {}),
+    ...(o.boolean('ws') ? { ws } : {}),
+    ...(dashboard ? { dashboard } : {}),
+  };
 }
 
 /** `--<kind>.addr`, `--<kind>.port` and `--<kind>.api`. */

@@ -5,11 +5,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { NodeError } from '../node/errors.ts';
-import type { FullNode } from '../node/full-node.ts';
+import type { HttpRoute } from '../http/route.ts';
 import { DashboardAssets } from './assets.ts';
 import { DashboardFeed, type DashboardFeedOptions } from './feed.ts';
-import type { HttpRoute } from './route-types.ts';
 import { DashboardSockets } from './sockets.ts';
 
 /** Options of {@link createDashboardRoute}: what to watch, and the WebSocket's limits. */
@@ -55,24 +53,4 @@ export function createDashboardRoute(options: DashboardOptions): DashboardRoute 
       feed.stop();
     },
   };
-}
-
-/**
- * The dashboard of a running {@link FullNode}: its server, discovery table and chain head.
- * @throws {NodeError} `CLOSED` unless the node runs
- */
-export function createNodeDashboardRoute(
-  node: FullNode,
-  options: Omit<DashboardOptions, 'server' | 'discovery' | 'chain'> = {},
-): DashboardRoute {
-  const server = node.server;
-  if (server === undefined || !node.running) {
-    throw new NodeError('CLOSED', 'node is not running');
-  }
-  return createDashboardRoute({
-    ...options,
-    server,
-    discovery: node.discovery,
-    chain: node.chain,
-  });
 }

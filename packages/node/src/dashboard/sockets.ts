@@ -5,7 +5,6 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
-import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type Logger, silentLogger } from '@ethp2p/base';
 import type { EventEmitter } from 'eventemitter3';
@@ -41,9 +40,9 @@ export interface DashboardSocketsOptions {
 
 /**
  * Serves {@link DASHBOARD_WS_PATH} on upgrades handed to {@link DashboardSockets.upgrade}.
- * Browsers from another origin are refused (403), as the data is the node's own, and so is a
- * Host that is not an IP address or `localhost` (geth's default `--http.vhosts`), which stops a
- * page that rebinds its own name to the node's address.
+ * Browsers from another origin are refused (403), as the data is the node's own. The Host
+ * header (a page that rebinds its own name to the node's address) is the HTTP server's to
+ * check: its `--http.vhosts` check runs before any route.
  */
 export class DashboardSockets {
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
@@ -84,7 +83,7 @@ export class DashboardSockets {
    */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     if (pathOf(req) !== DASHBOARD_WS_PATH) return false;
-    if (!hostAllowed(req) || !sameOrigin(req)) refuse(socket, '403 Forbidden');
+    if (!sameOrigin(req)) refuse(socket, '403 Forbidden');
     else if (this.#closed || this.#clients.size >= this.#maxClients) {
       refuse(socket, '503 Service Unavailable');
     } else this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws));
@@ -133,19 +132,6 @@ function sameOrigin(req: IncomingMessage): boolean {
   if (origin === undefined) return true;
   try {
     return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
-}
-
-/** True when the Host header names an IP address or `localhost`. */
-function hostAllowed(req: IncomingMessage): boolean {
-  const host = req.headers.host;
-  if (host === undefined) return false;
-  try {
-    const name = new URL(`http://${host}`).hostname;
-    const bare = name.startsWith('[') ? name.slice(1, -1) : name;
-    return bare === 'localhost' || isIP(bare) !== 0;
   } catch {
     return false;
   }

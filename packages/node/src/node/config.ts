@@ -108,4 +108,11 @@ export interface FullNodeOptions {
   readonly http?: HttpRpcOptions;
   /** JSON-RPC over WebSocket (geth `--ws`); off when undefined. */
   readonly ws?: WsRpcOptions;
+  /**
+   * Serve the live dashboard on the `http` server (needs `http`): the page at GET `/`, its files
+   * under `/dashboard/` and its WebSocket at `/dashboard/ws`, beside JSON-RPC at POST `/`. `true`
+   * takes the defaults; an object sets the clock of its samples (default the node's) and their
+   * interval (default 1 s).
+   */
+  readonly dashboard?: boolean | { readonly clock?: Clock; readonly sampleIntervalMs?: number };
 }

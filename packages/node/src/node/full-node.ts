@@ -18,6 +18,7 @@ import { type ChainReader, ETH_ENR_KEY, ethEnrEntry, forkId, PeerSet } from '@et
 import { MemoryTxPool } from '@ethp2p/eth/chain';
 import type { DialFailedEvent, Server } from '@ethp2p/server';
 import { EventEmitter } from 'eventemitter3';
+import { createDashboardRoute } from '../dashboard/route.ts';
 import { METRICS_PATHS, type MetricsServer, serveNodeMetrics } from '../metrics/metrics-server.ts';
 import {
   createDiscovery,
@@ -97,8 +98,14 @@ export class FullNode {
   #rpc: RpcServers | undefined;
   #db: NodeDatabase | undefined;
 
-  /** Nothing is opened until {@link FullNode.start}. */
+  /**
+   * Nothing is opened until {@link FullNode.start}.
+   * @throws {TypeError} for `dashboard` without `http`
+   */
   constructor(options: FullNodeOptions) {
+    if (options.dashboard && options.http === undefined) {
+      throw new TypeError('dashboard: expected the http option it is served on, got none');
+    }
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
@@ -152,6 +159,12 @@ export class FullNode {
   /** Discovery v5 on the same UDP port, once started (undefined when it is off). */
   get discoveryV5(): DiscoveryV5 | undefined {
     return this.#discoveryV5;
+  }
+
+  /** `http://host:port/`, the dashboard's page, once started with `dashboard`. */
+  get dashboardUrl(): string | undefined {
+    const url = this.#rpc?.httpUrl;
+    return url === undefined || !this.#options.dashboard ? undefined : `${url}/`;
   }
 
   /** Whether the node runs (between a successful `start()` and `stop()`). */
@@ -320,7 +333,7 @@ export class FullNode {
     this.#checkStopping();
     await this.#discoveryV5?.start();
     await this.#discovery?.start();
-    await this.#startRpc();
+    await this.#startRpc(this.#server);
     this.#startTicker();
     started = true;
     this.#state = 'running';
@@ -370,12 +383,28 @@ export class FullNode {
     this.#log.info('metrics server started', { url: this.metricsUrl });
   }
 
-  async #startRpc(): Promise<void> {
-    const { http, ws } = this.#options;
+  async #startRpc(server: Server): Promise<void> {
+    const { http, ws, dashboard } = this.#options;
     if (http === undefined && ws === undefined) return;
+    const routes = [...(http?.routes ?? [])];
+    if (http !== undefined && dashboard) {
+      const route = createDashboardRoute({
+        server,
+        discovery: this.#discovery,
+        chain: this.#options.chain,
+        clock: this.#clock,
+        logger: this.#log,
+        ...(dashboard === true ? {} : dashboard),
+      });
+      this.#closers.push(() => route.close());
+      routes.push(route);
+    }
     const rpc = await startRpcServers(
       this,
-      { ...(http === undefined ? {} : { http }), ...(ws === undefined ? {} : { ws }) },
+      {
+        ...(http === undefined ? {} : { http: { ...http, routes } }),
+        ...(ws === undefined ? {} : { ws }),
+      },
       this.#log,
     );
     this.#rpc = rpc;
@@ -383,6 +412,9 @@ export class FullNode {
       this.#rpc = undefined;
       return rpc.close();
     });
+    if (this.dashboardUrl !== undefined) {
+      this.#log.info('dashboard enabled', { url: this.dashboardUrl });
+    }
     this.#checkStopping();
   }
 

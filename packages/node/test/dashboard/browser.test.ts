@@ -9,8 +9,6 @@ import { waitFor } from '@ethp2p/base/testing';
 import { nodeIdToHex } from '@ethp2p/enode';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createNodeDashboardRoute, type DashboardRoute } from '../../src/dashboard/route.ts';
-import { type RouteServer, startRouteServer } from '../../src/dashboard/standalone.ts';
 import type { FullNodeOptions } from '../../src/node/config.ts';
 import type { FullNode } from '../../src/node/full-node.ts';
 import { loopbackNode } from '../node/helpers.ts';
@@ -37,14 +35,10 @@ function chromiumPath(): string {
 
 const fixture = chainFixture('ethp2p-dashboard-browser-', 5);
 const nodes: FullNode[] = [];
-let route: DashboardRoute | undefined;
-let http: RouteServer | undefined;
 let browser: Browser | undefined;
 
 afterAll(async () => {
   await browser?.close();
-  route?.close();
-  await http?.close();
   await Promise.all(nodes.map((n) => n.stop()));
 }, STEP_MS);
 
@@ -88,10 +82,12 @@ const peerRow = (id: string): string => `#peers tr[data-id="${id}"]`;
 describe('the dashboard in Chromium', () => {
   it('shows the peers, adds a new one without reload, updates the chart, and screenshots', async () => {
     const executablePath = chromiumPath();
-    const hub = await startNode('hub');
+    // The dashboard's samples follow their own clock; the node runs on the system's.
     const clock = new SimulatedClock(Date.now());
-    route = createNodeDashboardRoute(hub, { clock });
-    http = await startRouteServer([route]);
+    const hub = await startNode('hub', {
+      http: { host: '127.0.0.1', port: 0 },
+      dashboard: { clock },
+    });
     const first = await startNode('alice', { bootnodes: [hub.self()], staticNodes: [hub.self()] });
     await waitFor(() => hub.peerSet.len === 1, {
       on: { emitters: [hub.peerSet.events], events: ['peer:registered'] },
@@ -102,7 +98,7 @@ describe('the dashboard in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(String(err)));
-    await page.goto(`${http.url}/`, { timeout: STEP_MS });
+    await page.goto(hub.dashboardUrl ?? '', { timeout: STEP_MS });
     await shows(page, '#conn-state[data-state="live"]', 'the live state');
     const idFirst = nodeIdToHex(first.self().id);
     await shows(page, peerRow(idFirst), 'the first peer');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { run, testIo } from '../cli/helpers/run.ts';
+import { httpCall } from '../rpc/helpers/clients.ts';
 import { chainFixture } from './helpers.ts';
 
 const fixture = chainFixture('ethp2p-dashboard-cli-', 2);
@@ -30,11 +31,11 @@ function flags(name: string): string[] {
 }
 
 describe('ethp2p node --http --dashboard', () => {
-  it('serves the dashboard on the HTTP port and closes it on the signal', async () => {
+  it('serves the dashboard beside JSON-RPC on the HTTP port and closes it on the signal', async () => {
     const controller = new AbortController();
     const io = testIo({}, controller.signal);
     const exit = main([...flags('on'), '--http', '--http.port', '0', '--dashboard'], io);
-    const url = /dashboard listening.*?(http:\/\/127\.0\.0\.1:\d+\/)/;
+    const url = /dashboard enabled.*?(http:\/\/127\.0\.0\.1:\d+\/)/;
     await Promise.race([
       io.stderr.waitFor((t) => url.test(t), AbortSignal.timeout(10_000)),
       exit.then((code) => Promise.reject(new Error(`exit ${code}: ${io.stderr.text}`))),
@@ -43,6 +44,9 @@ describe('ethp2p node --http --dashboard', () => {
     const res = await fetch(page);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<title>ethp2p node</title>');
+    // JSON-RPC on the same port, and one log line naming the page.
+    expect(await httpCall(page, 'net_listening')).toMatchObject({ result: true });
+    expect(io.stderr.text.split('\n').filter((l) => l.includes(page))).toHaveLength(1);
     controller.abort(new Error('received SIGINT'));
     expect(await exit).toBe(0);
     await expect(fetch(page)).rejects.toThrow();
@@ -67,7 +71,9 @@ describe('ethp2p node --http --dashboard', () => {
         '--dashboard',
       ]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain(`127.0.0.1:${port}: cannot listen (EADDRINUSE)`);
+      expect(result.stderr).toContain(
+        `RPC port 127.0.0.1:${port} is in use; pick another with --http.port`,
+      );
     } finally {
       taken.close();
     }

@@ -9,6 +9,8 @@ import type { Protocol } from '@ethp2p/server';
 import { afterAll, beforeAll } from 'vitest';
 import { WebSocket } from 'ws';
 import type { DashboardMessage } from '../../src/dashboard/messages.ts';
+import { RpcHttpServer } from '../../src/http/http-server.ts';
+import type { HttpRoute } from '../../src/http/route.ts';
 import { type ChainFilesOnDisk, loadChain, tempDir, writeChain } from '../node/helpers.ts';
 
 export {
@@ -81,4 +83,17 @@ export function chainFixture(prefix: string, blocks: number): ChainFixture {
     if (fixture.dir !== undefined) await rm(fixture.dir, { recursive: true, force: true });
   });
   return fixture;
+}
+
+/** The node's HTTP server on 127.0.0.1 and a free port, serving only `routes`. */
+export interface RouteServer {
+  /** `http://127.0.0.1:port`. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Starts a {@link RouteServer} (no JSON-RPC: what no route takes gets 404). */
+export async function serveRoutes(routes: readonly HttpRoute[]): Promise<RouteServer> {
+  const server = await RpcHttpServer.listen({ host: '127.0.0.1', port: 0, routes });
+  return { url: `http://${server.endpoint}`, close: () => server.close() };
 }

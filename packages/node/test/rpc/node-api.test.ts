@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { NodeError } from '../../src/node/errors.ts';
 import type { FullNode } from '../../src/node/full-node.ts';
 import { httpCall, openWs, send } from './helpers/clients.ts';
-import { chainFixture, LOOPBACK_RPC, rpcNode, withNode } from './helpers/nodes.ts';
+import { chainFixture, freePort, LOOPBACK_RPC, rpcNode, withNode } from './helpers/nodes.ts';
 
 const f = chainFixture(16);
 const LOOPBACK = LOOPBACK_RPC;
@@ -235,13 +235,3 @@ describe('the node API over HTTP and WebSocket', () => {
     },
   );
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}

@@ -4,6 +4,7 @@
  * @module
  */
 import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { MemoryChain } from '@ethp2p/eth/chain';
 import { afterAll, beforeAll } from 'vitest';
@@ -28,6 +29,17 @@ export function chainFixture(blocks: number): ChainFixture {
     await rm(fixture.dir, { recursive: true, force: true });
   });
   return fixture;
+}
+
+/** A TCP port of 127.0.0.1 that was free a moment ago (for servers that must share one). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 /** 127.0.0.1 with an OS-picked port, for `http` and `ws`. */
