@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { waitFor } from '@ethp2p/base/testing';
 import { bytesToHex } from '@ethp2p/crypto';
+import { logDistance } from '@ethp2p/enode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_WS_PATH } from '../../src/dashboard/sockets.ts';
 import type { FullNode } from '../../src/node/full-node.ts';
@@ -95,6 +96,43 @@ describe("the dashboard on the node's HTTP server", () => {
       result: true,
     });
     client.ws.close();
+  });
+
+  it('shows a discovered node in the table: the dashboard by bucket, ethp2p_discoveryTable by node', async () => {
+    const other = loopbackNode({
+      datadir: join(fixture.dir, 'other'),
+      chain: fixture.chain,
+      bootnodes: [node.self()],
+      noDial: true,
+    });
+    await other.start();
+    try {
+      const id = other.self().id;
+      const discovery = node.discovery as NonNullable<FullNode['discovery']>;
+      await waitFor(() => discovery.nodes().some((n) => bytesToHex(n.id) === bytesToHex(id)), {
+        what: 'the other node in the table',
+      });
+      const distance = logDistance(node.self().id, id);
+      const table = (await httpCall(url, 'ethp2p_discoveryTable')) as {
+        result: { total: number; buckets: { distance: number; nodes: { id: string }[] }[] };
+      };
+      expect(table.result.total).toBe(1);
+      expect(table.result.buckets).toEqual([
+        {
+          distance,
+          nodes: [expect.objectContaining({ id: bytesToHex(id), enode: other.self().enodeUrl() })],
+        },
+      ]);
+      const client = await connectClient(`${url.replace('http', 'ws')}${DASHBOARD_WS_PATH}`);
+      await waitFor(() => client.messages.length >= 1, { what: 'the snapshot' });
+      expect(client.messages[0]).toMatchObject({
+        table: { size: 1, buckets: [{ distance, count: 1 }] },
+      });
+      client.ws.close();
+      await client.closed;
+    } finally {
+      await other.stop();
+    }
   });
 
   it('needs the http option', () => {

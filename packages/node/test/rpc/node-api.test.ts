@@ -1,8 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { SimulatedClock } from '@ethp2p/base';
+import { waitFor } from '@ethp2p/base/testing';
 import { nodeIdToHex } from '@ethp2p/enode';
-import type { PeerInfo } from '@ethp2p/server';
+import type { PeerInfo, Server } from '@ethp2p/server';
 import { describe, expect, it } from 'vitest';
 import { NodeError } from '../../src/node/errors.ts';
 import type { FullNode } from '../../src/node/full-node.ts';
@@ -133,6 +135,48 @@ describe('the node API over HTTP and WebSocket', () => {
     } finally {
       client.ws.close();
       await b.stop();
+      await a.stop();
+    }
+  });
+
+  it("gives admin_peers geth's keys plus traffic (wire bytes, messages) and the Ping → Pong rtt", async () => {
+    const clock = new SimulatedClock(1_700_000_000_000);
+    const a = rpcNode(f, 'peers-a', { discovery: false, noDial: true, http: LOOPBACK, clock });
+    const b = rpcNode(f, 'peers-b', { discovery: false });
+    await a.start();
+    try {
+      await withNode(b, async () => {
+        const server = a.server as Server;
+        b.server?.addPeer(a.self());
+        await waitFor(() => a.peerSet.len === 1, {
+          on: { emitters: [a.peerSet.events], events: ['peer:registered'] },
+          what: 'the eth peer',
+        });
+        const [peer] = (await result(a, 'admin_peers')) as PeerInfo[];
+        // geth's p2p.PeerInfo keys (no enr: the peer dialed in), then ethp2p's traffic.
+        expect(Object.keys(peer ?? {})).toEqual([
+          'enode',
+          'id',
+          'name',
+          'caps',
+          'network',
+          'protocols',
+          'traffic',
+        ]);
+        expect(peer?.protocols).toMatchObject({ eth: { version: 69 } });
+        const traffic = peer?.traffic;
+        expect(traffic?.ingressMessages).toBeGreaterThanOrEqual(1); // eth Status
+        expect(traffic?.egressMessages).toBeGreaterThanOrEqual(1);
+        // The server's counters, as Prometheus and the dashboard read them.
+        expect(traffic?.ingressBytes).toBeGreaterThan(0);
+        expect(traffic?.ingressBytes).toBeLessThanOrEqual(server.metrics.ingressBytes);
+        expect(traffic?.egressBytes).toBeLessThanOrEqual(server.metrics.egressBytes);
+        clock.advance(15_000); // a pings; b answers with no simulated time gone
+        await waitFor(() => server.peersInfo()[0]?.rtt !== undefined, { what: 'the Pong' });
+        const [measured] = (await result(a, 'admin_peers')) as PeerInfo[];
+        expect(measured?.rtt).toEqual({ lastMs: 0, smoothedMs: 0 });
+      });
+    } finally {
       await a.stop();
     }
   });
