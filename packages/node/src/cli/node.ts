@@ -17,7 +17,7 @@ import type { CliOutput } from './io.ts';
 import { NODE_OPTIONS, type NodeCommandConfig, nodeCommandConfig } from './node-options.ts';
 
 const DESCRIPTION = `Prints the node's enode:// URL and its enr: record, one per line, then a status line every
-10 s: peers in and out by client, discovery table size, dials, eth traffic. Logs go to stderr, or to --log.file.
+10 s: peers in and out by client, discovery table size, dials, bytes on the wire. Logs go to stderr, or to --log.file.
 SIGINT or SIGTERM stops it cleanly (peers get Disconnect(ClientQuitting), the node database is
 closed) and it exits 0; a second signal more than 1 s later exits at once (130, or 143 for SIGTERM).
 If stdout's or stderr's reader goes away (| head -2), that stream is dropped and the node runs on.

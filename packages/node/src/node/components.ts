@@ -26,7 +26,6 @@ import {
   NetRestrict,
   type NodeSource,
   type PeerAddedEvent,
-  type PeerMessageEvent,
   type PeerRemovedEvent,
   Server,
 } from '@ethp2p/server';
@@ -36,12 +35,6 @@ import { EthDialSource } from './dial-source.ts';
 import { NodeError } from './errors.ts';
 import { MergedSource } from './merged-source.ts';
 import { MixedDiscoverySource } from './mixed-source.ts';
-
-/** Subprotocol payload bytes, counted from the server's `peer:msg` events. */
-export interface Traffic {
-  bytesIn: number;
-  bytesOut: number;
-}
 
 /** What the components share. */
 export interface NodeParts {
@@ -181,6 +174,7 @@ export function createServer(parts: ServerParts, listenIp: string, port: number)
     ...(o.netRestrict === undefined ? {} : { netRestrict: o.netRestrict }),
     staticNodes: o.staticNodes ?? [],
     trustedNodes: o.trustedNodes ?? [],
+    // For admin_peerEvents' msgsend and msgrecv; byte counts come from the server's counters.
     enableMsgEvents: true,
     clock: parts.clock,
     logger: parts.log,
@@ -214,13 +208,9 @@ function dialSource(parts: ServerParts, accept: (node: Node) => boolean): NodeSo
   return sources.length <= 1 ? sources[0] : new MergedSource(sources);
 }
 
-/** Counts traffic, logs peers and relays pool transactions; returns the undo. */
-export function wireServer(server: Server, parts: ServerParts, traffic: Traffic): () => void {
+/** Logs peers and relays pool transactions; returns the undo. */
+export function wireServer(server: Server, parts: ServerParts): () => void {
   const { log, peerSet, txPool } = parts;
-  const onMsg = ({ direction, size }: PeerMessageEvent): void => {
-    if (direction === 'receive') traffic.bytesIn += size;
-    else traffic.bytesOut += size;
-  };
   const onAdded = ({ peer }: PeerAddedEvent): void => {
     log.debug('peer connected', {
       id: nodeIdToHex(peer.id),
@@ -234,12 +224,10 @@ export function wireServer(server: Server, parts: ServerParts, traffic: Traffic)
   const onTxs = ({ hashes }: { readonly hashes: readonly Uint8Array[] }): void => {
     broadcastTransactions(peerSet, txPool, hashes);
   };
-  server.events.on('peer:msg', onMsg);
   server.events.on('peer:added', onAdded);
   server.events.on('peer:removed', onRemoved);
   txPool.events.on('txs:added', onTxs);
   return () => {
-    server.events.off('peer:msg', onMsg);
     server.events.off('peer:added', onAdded);
     server.events.off('peer:removed', onRemoved);
     txPool.events.off('txs:added', onTxs);

@@ -26,7 +26,6 @@ import {
   type NodeParts,
   openNodeDatabase,
   type ServerParts,
-  type Traffic,
   wireServer,
 } from './components.ts';
 import { DEFAULT_LISTEN_IP, DEFAULT_PORT, type FullNodeOptions } from './config.ts';
@@ -93,7 +92,6 @@ export class FullNode {
   #discovery: DiscoveryV4 | undefined;
   #metricsServer: MetricsServer | undefined;
   #discoveryV5: DiscoveryV5 | undefined;
-  readonly #traffic: Traffic = { bytesIn: 0, bytesOut: 0 };
   #lastDialError: LastDialError | undefined;
   #rpc: RpcServers | undefined;
   #db: NodeDatabase | undefined;
@@ -188,6 +186,7 @@ export class FullNode {
     const peers = this.#server?.peers() ?? [];
     const inbound = peers.filter((p) => p.inbound).length;
     const dials = this.#server?.dialMetrics;
+    const metrics = this.#server?.metrics;
     return {
       peers: peers.length,
       inbound,
@@ -196,8 +195,8 @@ export class FullNode {
       table: this.#discovery?.nodes().length,
       dials: dials?.attempts ?? 0,
       dialsSucceeded: dials?.succeeded ?? 0,
-      bytesIn: this.#traffic.bytesIn,
-      bytesOut: this.#traffic.bytesOut,
+      bytesIn: metrics?.ingressBytes ?? 0,
+      bytesOut: metrics?.egressBytes ?? 0,
       lastDialError: this.#lastDialError,
       dbWriteFailures: this.#db?.writeFailures ?? 0,
     };
@@ -347,7 +346,7 @@ export class FullNode {
 
   async #startServer(parts: ServerParts, listenIp: string, port: number): Promise<Server> {
     const server = createServer(parts, listenIp, port);
-    const unwire = wireServer(server, parts, this.#traffic);
+    const unwire = wireServer(server, parts);
     const onDialFailed = ({ node, error }: DialFailedEvent): void => {
       this.#lastDialError = {
         node: node.enodeUrl(),

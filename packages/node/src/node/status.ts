@@ -1,6 +1,6 @@
 /**
  * The periodic status line: peers in and out by client name, the discovery table's size, dials
- * and the eth traffic; the JSON form also carries the last dial error.
+ * and the bytes on the wire; the JSON form also carries the last dial error.
  * `peers 3 (in 1, out 2) [Geth 2, ethp2p 1] table 57 dials 12 ok 3 traffic in 1.2 MB out 0.8 MB`
  * @module
  */
@@ -25,8 +25,12 @@ export interface NodeStatus {
   readonly dials: number;
   /** Dials that became peers. */
   readonly dialsSucceeded: number;
-  /** Subprotocol payload bytes received and sent (uncompressed). */
+  /**
+   * Bytes read from peer connections, RLPx handshake included: the server's counter
+   * (`Server.metrics.ingressBytes`, Prometheus `p2p_ingress`).
+   */
   readonly bytesIn: number;
+  /** Bytes written to peer connections (`p2p_egress`). */
   readonly bytesOut: number;
   /** The last dial that did not end with a peer, if any: why a node lacks peers. */
   readonly lastDialError?: LastDialError | undefined;

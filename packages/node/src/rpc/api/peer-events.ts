@@ -4,8 +4,8 @@
  * `msg_code`; `msg_size`; `local`; `remote`).
  *
  * msgsend and msgrecv come from the server's `peer:msg` events, which exist only when it was
- * built with `enableMsgEvents`; `FullNode`'s server always is (its status line counts traffic
- * from them), so they flow whenever the node runs.
+ * built with `enableMsgEvents`; `FullNode`'s server always is (for this subscription), so they
+ * flow whenever the node runs.
  * @module
  */
 import { nodeIdToHex } from '@ethp2p/enode';
