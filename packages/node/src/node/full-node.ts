@@ -385,19 +385,18 @@ export class FullNode {
   async #startRpc(server: Server): Promise<void> {
     const { http, ws, dashboard } = this.#options;
     if (http === undefined && ws === undefined) return;
-    const routes = [...(http?.routes ?? [])];
-    if (http !== undefined && dashboard) {
-      const route = createDashboardRoute({
-        server,
-        discovery: this.#discovery,
-        chain: this.#options.chain,
-        clock: this.#clock,
-        logger: this.#log,
-        ...(dashboard === true ? {} : dashboard),
-      });
-      this.#closers.push(() => route.close());
-      routes.push(route);
-    }
+    const route =
+      http === undefined || !dashboard
+        ? undefined
+        : createDashboardRoute({
+            server,
+            discovery: this.#discovery,
+            chain: this.#options.chain,
+            clock: this.#clock,
+            logger: this.#log,
+            ...(dashboard === true ? {} : dashboard),
+          });
+    const routes = [...(http?.routes ?? []), ...(route === undefined ? [] : [route])];
     const rpc = await startRpcServers(
       this,
       {
@@ -405,13 +404,18 @@ export class FullNode {
         ...(ws === undefined ? {} : { ws }),
       },
       this.#log,
-    );
+    ).catch((err: unknown) => {
+      route?.close();
+      throw err;
+    });
     this.#rpc = rpc;
     this.#closers.push(() => {
       this.#rpc = undefined;
       return rpc.close();
     });
-    if (this.dashboardUrl !== undefined) {
+    if (route !== undefined) {
+      // Closed first: the HTTP server's close waits for the dashboard's upgraded sockets.
+      this.#closers.push(() => route.close());
       this.#log.info('dashboard enabled', { url: this.dashboardUrl });
     }
     this.#checkStopping();

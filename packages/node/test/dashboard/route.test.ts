@@ -135,6 +135,23 @@ describe("the dashboard on the node's HTTP server", () => {
     }
   });
 
+  it('stops with the node, closing its WebSocket clients', async () => {
+    const other = loopbackNode({
+      datadir: join(fixture.dir, 'stopping'),
+      chain: fixture.chain,
+      http: { host: '127.0.0.1', port: 0 },
+      dashboard: true,
+    });
+    await other.start();
+    const page = other.dashboardUrl ?? '';
+    const client = await connectClient(`${page.replace('http', 'ws')}dashboard/ws`);
+    await waitFor(() => client.messages.length >= 1, { what: 'the snapshot' });
+    await other.stop();
+    await client.closed;
+    expect(other.dashboardUrl).toBeUndefined();
+    await expect(fetch(page)).rejects.toThrow();
+  });
+
   it('needs the http option', () => {
     const options = { datadir: join(fixture.dir, 'bare'), chain: fixture.chain, dashboard: true };
     expect(() => loopbackNode(options)).toThrow(TypeError);
