@@ -41,7 +41,8 @@ export { SharedDatagramSocket } from './transport/shared-socket.ts';
 export type { UdpSocket, UdpSocketOptions, UdpSocketStats } from './transport/udp-socket.ts';
 export { bindUdpSocket } from './transport/udp-socket.ts';
 export type { DiscoveryV5Config } from './v5/config.ts';
-export type { DiscoveryV5Metrics } from './v5/metrics.ts';
+export type { DiscoveryV5Metrics, V5ServiceCounts } from './v5/metrics.ts';
+export type { DiscV5RpcMetrics, V5DropReason } from './v5/rpc/metrics.ts';
 export type {
   V5CallOptions,
   V5PingResult,

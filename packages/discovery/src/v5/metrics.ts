@@ -1,10 +1,12 @@
 /**
- * Counters of the discv5 service (the rpc counts packets, sessions and drops itself).
+ * Counters of the discv5 service (the rpc counts packets, sessions and drops itself; the
+ * service's snapshot carries the rpc's under `rpc`).
  * @module
  */
+import type { DiscV5RpcMetrics } from './rpc/metrics.ts';
 
-/** A snapshot of {@link DiscoveryV5}'s counters. */
-export interface DiscoveryV5Metrics {
+/** The counters {@link DiscoveryV5} itself keeps. */
+export interface V5ServiceCounts {
   /** FINDNODE requests answered from the table. */
   readonly findNodeRequests: number;
   /** Table nodes sent in those answers. */
@@ -21,8 +23,14 @@ export interface DiscoveryV5Metrics {
   readonly recordsRefetched: number;
 }
 
-/** One of the counters of {@link DiscoveryV5Metrics}. */
-export type V5CountedEvent = keyof DiscoveryV5Metrics;
+/** A snapshot of {@link DiscoveryV5}'s counters, with its rpc's (packets, drops, handshakes, sessions). */
+export interface DiscoveryV5Metrics extends V5ServiceCounts {
+  /** The transport's counters at the same moment. */
+  readonly rpc: DiscV5RpcMetrics;
+}
+
+/** One of the counters of {@link V5ServiceCounts}. */
+export type V5CountedEvent = keyof V5ServiceCounts;
 
 /** The live counters of one service: the only place they change. */
 export class V5MetricsCounters {
@@ -42,7 +50,7 @@ export class V5MetricsCounters {
   }
 
   /** A copy that later counting does not change. */
-  snapshot(): DiscoveryV5Metrics {
+  snapshot(): V5ServiceCounts {
     return { ...this.#counts };
   }
 }

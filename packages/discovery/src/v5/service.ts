@@ -171,9 +171,9 @@ export class DiscoveryV5 {
     options.rpc.setHandlers(requestHandlers(ctx));
   }
 
-  /** A snapshot of the service's counters (the rpc keeps its own). */
+  /** A snapshot of the service's counters and, under `rpc`, its transport's. */
   get metrics(): DiscoveryV5Metrics {
-    return this.#counters.snapshot();
+    return { ...this.#counters.snapshot(), rpc: this.#ctx.rpc.metrics };
   }
 
   /**

@@ -26,6 +26,16 @@ function bucketOf(d: number): number {
   return d <= BUCKET_MIN_DISTANCE ? 0 : d - BUCKET_MIN_DISTANCE - 1;
 }
 
+/** How many of `nodes` each of geth's 17 buckets around `self` holds. */
+export function bucketCounts(self: NodeId, nodes: readonly Node[]): number[] {
+  const counts = new Array<number>(N_BUCKETS).fill(0);
+  for (const n of nodes) {
+    const b = bucketOf(logDistance(self, n.id));
+    counts[b] = (counts[b] ?? 0) + 1;
+  }
+  return counts;
+}
+
 /** Registers the discovery metrics; `snap` gives this scrape's snapshot. */
 export function registerDiscoveryMetrics(
   registry: Registry,
@@ -35,14 +45,7 @@ export function registerDiscoveryMetrics(
   const buckets = (): number[] => {
     const s = snap();
     if (s === undefined) return new Array<number>(N_BUCKETS).fill(0);
-    if (counted?.of !== s) {
-      const counts = new Array<number>(N_BUCKETS).fill(0);
-      for (const n of s.nodes) {
-        const b = bucketOf(logDistance(s.self, n.id));
-        counts[b] = (counts[b] ?? 0) + 1;
-      }
-      counted = { of: s, buckets: counts };
-    }
+    if (counted?.of !== s) counted = { of: s, buckets: bucketCounts(s.self, s.nodes) };
     return counted.buckets;
   };
   for (let i = 0; i < N_BUCKETS; i++) {

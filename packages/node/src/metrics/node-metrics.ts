@@ -4,11 +4,12 @@
  * `collectDefaultMetrics`. Values are read from their owners once per scrape.
  * @module
  */
-import type { DiscoveryMetrics } from '@ethp2p/discovery';
+import type { DiscoveryMetrics, DiscoveryV5Metrics } from '@ethp2p/discovery';
 import type { Node, NodeId } from '@ethp2p/enode';
 import type { ServerMetrics } from '@ethp2p/server';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type DiscoverySnapshot, registerDiscoveryMetrics } from './discovery-metrics.ts';
+import { type DiscoveryV5Snapshot, registerDiscoveryV5Metrics } from './discovery-v5-metrics.ts';
 import { registerNewMessageNames, registerServerMetrics } from './server-metrics.ts';
 
 /** Where {@link NodeMetrics} reads from; each is asked once per scrape. */
@@ -17,11 +18,20 @@ export interface MetricsSources {
   server(): { readonly metrics: ServerMetrics } | undefined;
   /** Discovery (a `DiscoveryV4`), once it runs; undefined when it is off. */
   discovery(): DiscoverySource | undefined;
+  /** Discovery v5 (a `DiscoveryV5`), once it runs; undefined (or absent) when it is off. */
+  discoveryV5?(): DiscoveryV5Source | undefined;
 }
 
 /** What the metrics read from discovery: a `DiscoveryV4` has it. */
 export interface DiscoverySource {
   readonly metrics: DiscoveryMetrics;
+  nodes(): Node[];
+  readonly localNode: { readonly id: NodeId };
+}
+
+/** What the metrics read from discovery v5: a `DiscoveryV5` has it. */
+export interface DiscoveryV5Source {
+  readonly metrics: DiscoveryV5Metrics;
   nodes(): Node[];
   readonly localNode: { readonly id: NodeId };
 }
@@ -45,11 +55,13 @@ export class NodeMetrics {
   readonly #messageNames = new Set<string>();
   #server: ServerMetrics | undefined;
   #discovery: DiscoverySnapshot | undefined;
+  #discoveryV5: DiscoveryV5Snapshot | undefined;
 
   constructor(options: NodeMetricsOptions) {
     this.#sources = options.sources;
     registerServerMetrics(this.registry, () => this.#server);
     registerDiscoveryMetrics(this.registry, () => this.#discovery);
+    registerDiscoveryV5Metrics(this.registry, () => this.#discoveryV5);
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -67,6 +79,11 @@ export class NodeMetrics {
       discovery === undefined
         ? undefined
         : { metrics: discovery.metrics, nodes: discovery.nodes(), self: discovery.localNode.id };
+    const v5 = this.#sources.discoveryV5?.();
+    this.#discoveryV5 =
+      v5 === undefined
+        ? undefined
+        : { metrics: v5.metrics, nodes: v5.nodes(), self: v5.localNode.id };
     if (this.#server !== undefined) {
       registerNewMessageNames(this.registry, this.#server, this.#messageNames, () => this.#server);
     }
@@ -75,6 +92,7 @@ export class NodeMetrics {
     } finally {
       this.#server = undefined;
       this.#discovery = undefined;
+      this.#discoveryV5 = undefined;
     }
   }
 }

@@ -375,7 +375,11 @@ export class FullNode {
 
   /** Serves the metrics of the server and discovery. @throws {NodeError} */
   async #startMetrics(options: NonNullable<FullNodeOptions['metrics']>): Promise<void> {
-    const sources = { server: () => this.#server, discovery: () => this.#discovery };
+    const sources = {
+      server: () => this.#server,
+      discovery: () => this.#discovery,
+      discoveryV5: () => this.#discoveryV5,
+    };
     const server = await serveNodeMetrics(sources, options, this.#log);
     this.#closers.push(() => server.close());
     this.#metricsServer = server;

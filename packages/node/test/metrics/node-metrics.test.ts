@@ -1,5 +1,5 @@
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
-import type { DiscoveryMetrics } from '@ethp2p/discovery';
+import type { DiscoveryMetrics, DiscoveryV5Metrics } from '@ethp2p/discovery';
 import { logDistance, Node, nodeIdFromPublicKey } from '@ethp2p/enode';
 import { CONNECTION_ERROR, type ServerMetrics } from '@ethp2p/server';
 import { describe, expect, it } from 'vitest';
@@ -67,6 +67,45 @@ function discoveryMetrics(): DiscoveryMetrics {
   };
 }
 
+function discoveryV5Metrics(): DiscoveryV5Metrics {
+  return {
+    findNodeRequests: 41,
+    nodesServed: 42,
+    talkRequests: 43,
+    talkUnknownProtocol: 44,
+    talkHandlerErrors: 45,
+    nodesSeen: 46,
+    recordsRefetched: 47,
+    rpc: {
+      packetsIn: 51,
+      packetsOut: 52,
+      handshakesInitiated: 53,
+      handshakesAccepted: 54,
+      whoareyouSent: 55,
+      dropped: {
+        'unexpected-handshake': 60,
+        'bad-record': 61,
+        'bad-signature': 62,
+        'bad-ephemeral-key': 63,
+        'undecryptable-handshake': 64,
+        'session-ip-limit': 65,
+        'bad-packet': 66,
+        'unknown-session': 67,
+        'whoareyou-limit': 68,
+        'unsolicited-whoareyou': 69,
+        'unsolicited-response': 70,
+        'bad-nodes-record': 71,
+        'wrong-distance': 72,
+        'unexpected-message': 73,
+        'talk-handler-error': 74,
+      },
+      sessions: 56,
+      pendingChallenges: 57,
+      pendingCalls: 58,
+    },
+  };
+}
+
 const selfId = nodeIdFromPublicKey(publicKey(generatePrivateKey()));
 const tableNodes = Array.from({ length: 5 }, () =>
   Node.fromPublicKey(publicKey(generatePrivateKey()), { ip: '127.0.0.1', udp: 1 }),
@@ -78,6 +117,11 @@ function sources(server: ServerMetrics | undefined): MetricsSources {
     discovery: () => ({
       metrics: discoveryMetrics(),
       nodes: () => tableNodes,
+      localNode: { id: selfId },
+    }),
+    discoveryV5: () => ({
+      metrics: discoveryV5Metrics(),
+      nodes: () => tableNodes.slice(0, 3),
       localNode: { id: selfId },
     }),
   };
@@ -159,6 +203,39 @@ describe('NodeMetrics', () => {
     expectValue('ethp2p_discover_neighbors_rejected_total', 32);
     expectValue('ethp2p_discover_handler_errors_total', 33);
     expectValue('ethp2p_discover_ping_backs_skipped_total', 34);
+    // Discovery v5: the table, the rpc's counters and the service's.
+    const v5Buckets = new Array<number>(17).fill(0);
+    for (const n of tableNodes.slice(0, 3)) {
+      const d = logDistance(selfId, n.id);
+      const b = d <= 239 ? 0 : d - 240;
+      v5Buckets[b] = (v5Buckets[b] ?? 0) + 1;
+    }
+    v5Buckets.forEach((count, i) => {
+      expectValue('ethp2p_discv5_bucket_nodes', count, { bucket: String(i) });
+    });
+    expect(f.get('ethp2p_discv5_bucket_nodes')?.metrics).toHaveLength(17);
+    expectValue('ethp2p_discv5_table_nodes', 3);
+    expectValue('ethp2p_discv5_packets_total', 51, { direction: 'ingress' });
+    expectValue('ethp2p_discv5_packets_total', 52, { direction: 'egress' });
+    expectValue('ethp2p_discv5_handshakes_total', 53, { role: 'initiator' });
+    expectValue('ethp2p_discv5_handshakes_total', 54, { role: 'recipient' });
+    expectValue('ethp2p_discv5_whoareyou_sent_total', 55);
+    Object.entries(discoveryV5Metrics().rpc.dropped).forEach(([reason, n]) => {
+      expectValue('ethp2p_discv5_dropped_total', n, { reason });
+    });
+    expect(f.get('ethp2p_discv5_dropped_total')?.metrics).toHaveLength(15);
+    expectValue('ethp2p_discv5_sessions', 56);
+    expectValue('ethp2p_discv5_pending_challenges', 57);
+    expectValue('ethp2p_discv5_pending_calls', 58);
+    expectValue('ethp2p_discv5_findnode_requests_total', 41);
+    expectValue('ethp2p_discv5_nodes_served_total', 42);
+    expectValue('ethp2p_discv5_talk_requests_total', 43);
+    expectValue('ethp2p_discv5_talk_unknown_protocol_total', 44);
+    expectValue('ethp2p_discv5_talk_handler_errors_total', 45);
+    expectValue('ethp2p_discv5_nodes_seen_total', 46);
+    expectValue('ethp2p_discv5_records_refetched_total', 47);
+    expect(f.get('ethp2p_discv5_sessions')?.type).toBe('GAUGE');
+    expect(f.get('ethp2p_discv5_packets_total')?.type).toBe('COUNTER');
     // Every metric the exporter has is checked above.
     expect(ownFamilies(f).sort()).toEqual([...asserted].sort());
     expect(f.get('p2p_ingress')?.type).toBe('COUNTER');
@@ -178,6 +255,8 @@ describe('NodeMetrics', () => {
     expect(sampleValue(f, 'p2p_peers')).toBe(0);
     expect(sampleValue(f, 'p2p_dials_error_other')).toBe(0);
     expect(sampleValue(f, 'ethp2p_discover_table_nodes')).toBe(0);
+    expect(sampleValue(f, 'ethp2p_discv5_table_nodes')).toBe(0);
+    expect(sampleValue(f, 'ethp2p_discv5_sessions')).toBe(0);
     expect([...f.keys()].some((n) => n.startsWith('p2p_ingress_eth'))).toBe(false);
     current = serverMetrics();
     f = await scrape(metrics);

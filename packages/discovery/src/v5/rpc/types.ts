@@ -5,6 +5,7 @@
  * @module
  */
 import type { Node } from '@ethp2p/enode';
+import type { DiscV5RpcMetrics } from './metrics.ts';
 
 /** What a PONG told us. */
 export interface V5PingResult {
@@ -51,6 +52,8 @@ export interface V5RequestHandlers {
  * record; the UDP endpoint comes from `node.ip` / `node.udp`.
  */
 export interface V5Rpc {
+  /** A snapshot of the transport's counters (packets, drops by reason, handshakes, sessions). */
+  readonly metrics: DiscV5RpcMetrics;
   /**
    * Sends PING (handshaking first if needed) and resolves with the PONG.
    * @throws {DiscV5RpcError} TIMEOUT, CLOSED; `signal.reason` on abort

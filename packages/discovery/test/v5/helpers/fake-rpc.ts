@@ -7,6 +7,7 @@ import { type Clock, sleep } from '@ethp2p/base';
 import { bytesToHex } from '@ethp2p/crypto';
 import type { LocalNode, Node } from '@ethp2p/enode';
 import { logDistance } from '@ethp2p/enode';
+import { type DiscV5RpcMetrics, RpcCounters } from '../../../src/v5/rpc/metrics.ts';
 import type { V5PingResult, V5RequestHandlers, V5Rpc } from '../../../src/v5/rpc/types.ts';
 
 /** geth's discv5 response timeout (`respTimeoutV5`). */
@@ -63,6 +64,21 @@ export class FakeV5Rpc implements V5Rpc {
   constructor(net: FakeV5Network, localNode: LocalNode) {
     this.#net = net;
     this.localNode = localNode;
+  }
+
+  /** Requests made count as packets out; each node first contacted as one session. */
+  get metrics(): DiscV5RpcMetrics {
+    return {
+      packetsIn: 0,
+      packetsOut: this.calls.length,
+      handshakesInitiated: this.#contacted.size,
+      handshakesAccepted: 0,
+      whoareyouSent: 0,
+      dropped: new RpcCounters().dropped,
+      sessions: this.#contacted.size,
+      pendingChallenges: 0,
+      pendingCalls: 0,
+    };
   }
 
   setHandlers(handlers: V5RequestHandlers): void {

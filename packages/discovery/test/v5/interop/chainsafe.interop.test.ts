@@ -79,6 +79,13 @@ describe('discv5 interop with @chainsafe/discv5', () => {
     const unknown = await cs.discv5.sendTalkReq(asTheirs(us), Uint8Array.of(1), 'nope');
     expect(unknown).toHaveLength(0);
     expect(us.metrics).toMatchObject({ talkRequests: 2, talkUnknownProtocol: 1 });
+    // The service passes on its rpc's counters: they handshook with us, we answered 4 requests.
+    const rpc = us.metrics.rpc;
+    expect(rpc.handshakesAccepted).toBe(1);
+    expect(rpc.sessions).toBeGreaterThanOrEqual(1);
+    expect(rpc.packetsIn).toBeGreaterThanOrEqual(5);
+    expect(rpc.packetsOut).toBeGreaterThanOrEqual(5);
+    expect(rpc.dropped['bad-packet']).toBe(0);
     // The handshake made them a table node of ours.
     await waitFor(() => us.nodes().some((n) => bytesToHex(n.id) === idOf(cs)), {
       what: 'chainsafe entered our table',
