@@ -15,6 +15,7 @@ export {
   HOODI_BOOTNODES,
   MAINNET_BOOTNODES,
   SEPOLIA_BOOTNODES,
+  V5_BOOTNODES,
 } from './chain-config/bootnodes.ts';
 export type {
   BlobConfig,

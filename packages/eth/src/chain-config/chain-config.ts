@@ -103,4 +103,6 @@ export type ChainConfig = ChainParams & {
   readonly genesisTime: bigint;
   /** enode URLs of the network's bootstrap nodes (configuration only). */
   readonly bootnodes?: readonly string[];
+  /** Signed `enr:` records of the Node Discovery v5 bootstrap nodes (configuration only). */
+  readonly v5Bootnodes?: readonly string[];
 };

@@ -11,6 +11,7 @@ import {
   HOODI_BOOTNODES,
   MAINNET_BOOTNODES,
   SEPOLIA_BOOTNODES,
+  V5_BOOTNODES,
 } from './bootnodes.ts';
 import type { BlobConfig, ChainConfig } from './chain-config.ts';
 
@@ -58,6 +59,7 @@ export const MAINNET: ChainConfig = Object.freeze({
   depositContractAddress: hexToBytes('00000000219ab540356cbb839cbe05303d7705fa'),
   blobSchedule: BLOB_SCHEDULE,
   bootnodes: MAINNET_BOOTNODES,
+  v5Bootnodes: V5_BOOTNODES,
 });
 
 /** The Sepolia test network (chain and network ID 11155111). geth `SepoliaChainConfig`. */
@@ -79,6 +81,7 @@ export const SEPOLIA: ChainConfig = Object.freeze({
   depositContractAddress: hexToBytes('7f02c3e3c98b133055b8b348b2ac625669ed295d'),
   blobSchedule: BLOB_SCHEDULE,
   bootnodes: SEPOLIA_BOOTNODES,
+  v5Bootnodes: V5_BOOTNODES,
 });
 
 /** The Holesky test network (chain and network ID 17000). geth `HoleskyChainConfig`. */
@@ -99,6 +102,7 @@ export const HOLESKY: ChainConfig = Object.freeze({
   depositContractAddress: hexToBytes('4242424242424242424242424242424242424242'),
   blobSchedule: BLOB_SCHEDULE,
   bootnodes: HOLESKY_BOOTNODES,
+  v5Bootnodes: V5_BOOTNODES,
 });
 
 /** The Hoodi test network (chain and network ID 560048). geth `HoodiChainConfig`. */
@@ -120,6 +124,7 @@ export const HOODI: ChainConfig = Object.freeze({
   depositContractAddress: hexToBytes('00000000219ab540356cbb839cbe05303d7705fa'),
   blobSchedule: BLOB_SCHEDULE,
   bootnodes: HOODI_BOOTNODES,
+  v5Bootnodes: V5_BOOTNODES,
 });
 
 /** The built-in networks by name. */

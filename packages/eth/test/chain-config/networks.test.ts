@@ -1,6 +1,7 @@
 import { bytesToHex } from '@ethp2p/crypto';
 import { Node } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
+import { V5_BOOTNODES } from '../../src/chain-config/bootnodes.ts';
 import { BLOCK_FORKS, TIME_FORKS } from '../../src/chain-config/chain-config.ts';
 import { HOLESKY, HOODI, MAINNET, NETWORKS, SEPOLIA } from '../../src/chain-config/networks.ts';
 
@@ -47,6 +48,33 @@ describe('built-in networks', () => {
   it.each(FACTS)('%#: bootnodes are valid enode URLs', (config) => {
     expect(config.bootnodes?.length).toBeGreaterThan(0);
     for (const url of config.bootnodes ?? []) expect(Node.parse(url).tcp).toBe(30303);
+  });
+
+  it.each(FACTS)(
+    '%#: v5 bootnodes are valid signed records with an IP and a UDP port',
+    (config) => {
+      // geth V5Bootnodes: 15 records, used whatever the network.
+      expect(config.v5Bootnodes).toBe(V5_BOOTNODES);
+      expect(V5_BOOTNODES).toHaveLength(15);
+      const ids = new Set<string>();
+      for (const text of V5_BOOTNODES) {
+        // Node.parse verifies the record's v4 identity signature.
+        const node = Node.parse(text);
+        expect(node.record?.encodeText()).toBe(text);
+        expect(node.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+        expect(node.udp).toBeGreaterThan(0);
+        ids.add(bytesToHex(node.id));
+      }
+      expect(ids.size).toBe(15);
+    },
+  );
+
+  it('rejects a v5 bootnode whose signature does not match its content', () => {
+    const text = V5_BOOTNODES[0] ?? '';
+    // Flip one character of the signature (after the "enr:-" prefix and the list header).
+    const i = 12;
+    const flipped = `${text.slice(0, i)}${text[i] === 'A' ? 'B' : 'A'}${text.slice(i + 1)}`;
+    expect(() => Node.parse(flipped)).toThrow();
   });
 
   it('uses only known fork names', () => {

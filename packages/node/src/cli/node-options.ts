@@ -232,6 +232,9 @@ export async function nodeCommandConfig(given: OptionValues): Promise<NodeComman
   const bootnodes = discovery ? await nodesOf(o, 'bootnodes', listed, 'udp') : [];
   const dns = discovery ? dnsTreesOf(o, genesisPath === undefined ? network : undefined) : [];
   const dnsServer = dnsServerOf(o);
+  // geth's V5Bootnodes, unless --bootnodes replaces both lists (setBootstrapNodesV5).
+  const v5Listed = o.isSet('bootnodes') || !discoveryV5 ? [] : (chain.config.v5Bootnodes ?? []);
+  const v5Bootnodes = discovery ? await nodesOf(o, 'bootnodes', v5Listed, 'udp') : [];
   const discoveryPort = o.port('discovery.port');
   const netRestrict = netRestrictOf(o);
   const privateKey = await nodeKeyOf(o);
@@ -252,6 +255,7 @@ export async function nodeCommandConfig(given: OptionValues): Promise<NodeComman
       bootnodes,
       ...(dns.length === 0 ? {} : { dnsDiscovery: dns }),
       ...(dnsServer === undefined ? {} : { dnsServers: [dnsServer] }),
+      v5Bootnodes,
       staticNodes: await nodesOf(o, 'static', o.list('static'), 'tcp'),
       trustedNodes: await nodesOf(o, 'trusted', o.list('trusted'), undefined),
       ...(netRestrict === undefined ? {} : { netRestrict }),

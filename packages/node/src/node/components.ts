@@ -119,7 +119,10 @@ export async function createDiscovery(
             clock: parts.clock,
             logger: parts.log,
           }),
-          bootnodes: (options.bootnodes ?? []).filter((n) => n.record !== undefined),
+          bootnodes: [
+            ...(options.bootnodes ?? []).filter((n) => n.record !== undefined),
+            ...(options.v5Bootnodes ?? []),
+          ],
           ...allowIp,
           clock: parts.clock,
           logger: parts.log,

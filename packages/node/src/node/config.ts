@@ -71,6 +71,11 @@ export interface FullNodeOptions {
   readonly dnsDiscovery?: readonly string[];
   /** DNS servers (`ip` or `ip:port`) for the node lists; default the system's. */
   readonly dnsServers?: readonly string[];
+  /**
+   * Discovery v5's starting points besides the `bootnodes` that have a record (each needs a
+   * record with an IP and a UDP port): the network's `v5Bootnodes` unless `--bootnodes` is given.
+   */
+  readonly v5Bootnodes?: readonly Node[];
   /** Nodes kept connected: dialed and redialed. */
   readonly staticNodes?: readonly Node[];
   /** Nodes admitted even when the node is full. */

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rejectedError } from '@ethp2p/base/testing';
 import { bytesToHex, generatePrivateKey } from '@ethp2p/crypto';
+import { Node } from '@ethp2p/enode';
+import { V5_BOOTNODES } from '@ethp2p/eth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommandArgs } from '../../src/cli/args.ts';
 import { CliError } from '../../src/cli/errors.ts';
@@ -121,5 +123,23 @@ describe('geth flags of ethp2p node', () => {
     expect((await parse(['--discovery.v5=false', '--v5disc'])).node.discoveryV5).toBe(true);
     const err = await rejectedError(parse(['--discovery.v5', 'maybe']), CliError);
     expect(err.message).toMatch(/--discovery\.v5: expected true or false, got 'maybe'/);
+  });
+
+  it("uses geth's V5Bootnodes for discv5 unless --bootnodes replaces them (none is contacted)", async () => {
+    const parse = (args: string[]) =>
+      nodeCommandConfig(
+        parseCommandArgs(['--datadir', join(dir, 'd5b'), ...args], NODE_OPTIONS, {}).options,
+      );
+    for (const network of ['mainnet', 'sepolia', 'hoodi']) {
+      const { node } = await parse(['--network', network]);
+      expect(node.v5Bootnodes?.map((n) => n.record?.encodeText())).toEqual(V5_BOOTNODES);
+      expect(node.bootnodes?.every((n) => n.record === undefined)).toBe(true);
+    }
+    const enr = Node.parse(V5_BOOTNODES[0] ?? '');
+    const given = await parse(['--bootnodes', enr.record?.encodeText() ?? '']);
+    expect(given.node.v5Bootnodes).toEqual([]);
+    expect(given.node.bootnodes?.map((n) => n.record?.encodeText())).toEqual([V5_BOOTNODES[0]]);
+    expect((await parse(['--discovery.v5=false'])).node.v5Bootnodes).toEqual([]);
+    expect((await parse(['--nodiscover'])).node.v5Bootnodes).toEqual([]);
   });
 });
