@@ -3,6 +3,8 @@
  * decoded (and opened) as node B, and re-encoded from its inputs as node A.
  */
 import {
+  aes128GcmOpen,
+  aes128GcmSeal,
   bytesToHex,
   decompressPublicKey,
   ecdhCompressed,
@@ -181,6 +183,17 @@ describe('discv5 wire vectors: cryptographic primitives', () => {
     const secret = ecdhCompressed(h(k.ephemeralKey), decompressPublicKey(h(k.destPubkey)));
     const again = deriveSessionKeys(secret, h(k.nodeIdA), h(k.nodeIdB), h(k.challengeData));
     expect(again).toEqual(keys);
+  });
+
+  it('AES-GCM encryption gives the ciphertext with its MAC, and decryption the plaintext', () => {
+    const e = V.ENCRYPTION;
+    const sealed = aes128GcmSeal(h(e.key), h(e.nonce), h(e.plaintext), h(e.ad));
+    expect(bytesToHex(sealed)).toBe(e.ciphertext);
+    const opened = aes128GcmOpen(h(e.key), h(e.nonce), h(e.ciphertext), h(e.ad));
+    expect(opened === undefined ? undefined : bytesToHex(opened)).toBe(e.plaintext);
+    const tampered = h(e.ciphertext);
+    tampered[0] = (tampered[0] as number) ^ 1;
+    expect(aes128GcmOpen(h(e.key), h(e.nonce), tampered, h(e.ad))).toBeUndefined();
   });
 
   it('id nonce signing gives the id-signature, which verifies', () => {

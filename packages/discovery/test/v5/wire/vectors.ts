@@ -82,3 +82,12 @@ export const ID_SIGNATURE = {
   signature:
     '94852a1e2318c4e5e9d422c98eaf19d1d90d876b29cd06ca7cb7546d0fff7b484fe86c09a064fe72bdbef73ba8e9c34df0cd2b53e9d65528c2c7f336d5dfc6e6',
 };
+
+/** "Encryption/Decryption": AES-GCM with the 16-byte MAC appended. */
+export const ENCRYPTION = {
+  key: '9f2d77db7004bf8a1a85107ac686990b',
+  nonce: '27b5af763c446acd2749fe8e',
+  plaintext: '01c20101',
+  ad: '93a7400fa0d6a694ebc24d5cf570f65d04215b6ac00757875e3f3a5f42107903',
+  ciphertext: 'a5d12a2d94b8ccb3ba55558229867dc13bfa3648',
+};
