@@ -4,7 +4,7 @@
  * by direction, drops by reason, handshakes by role, sessions and pending challenges and calls.
  * @module
  */
-import type { DiscoveryV5Metrics } from '@ethp2p/discovery';
+import type { DiscoveryV5Metrics, DiscV5RpcMetrics } from '@ethp2p/discovery';
 import type { Node, NodeId } from '@ethp2p/enode';
 import type { Registry } from 'prom-client';
 import { type Series, scraped } from './collect.ts';
@@ -39,6 +39,23 @@ const RPC_GAUGES = [
   ['pending_calls', 'discv5 requests awaiting a response', 'pendingCalls'],
 ] as const;
 
+type RpcCount = {
+  [K in keyof DiscV5RpcMetrics]: DiscV5RpcMetrics[K] extends number ? K : never;
+}[keyof DiscV5RpcMetrics];
+
+/** A reader of rpc counters as series, one per value of `label`. */
+function rpcSeries(
+  m: () => DiscoveryV5Metrics | undefined,
+  label: string,
+  fields: Readonly<Record<string, RpcCount>>,
+): () => Series[] {
+  return () => {
+    const rpc = m()?.rpc;
+    if (rpc === undefined) return [];
+    return Object.entries(fields).map(([value, key]): Series => [{ [label]: value }, rpc[key]]);
+  };
+}
+
 /** Registers the discovery v5 metrics; `snap` gives this scrape's snapshot. */
 export function registerDiscoveryV5Metrics(
   registry: Registry,
@@ -69,14 +86,7 @@ export function registerDiscoveryV5Metrics(
     registry,
     'ethp2p_discv5_packets_total',
     'discv5 packets by direction (every datagram handed to discv5 counts as received)',
-    (): Series[] => {
-      const rpc = m()?.rpc;
-      if (rpc === undefined) return [];
-      return [
-        [{ direction: 'ingress' }, rpc.packetsIn],
-        [{ direction: 'egress' }, rpc.packetsOut],
-      ];
-    },
+    rpcSeries(m, 'direction', { ingress: 'packetsIn', egress: 'packetsOut' }),
     ['direction'],
   );
   scraped(
@@ -92,14 +102,7 @@ export function registerDiscoveryV5Metrics(
     registry,
     'ethp2p_discv5_handshakes_total',
     'completed discv5 handshakes, by our role',
-    (): Series[] => {
-      const rpc = m()?.rpc;
-      if (rpc === undefined) return [];
-      return [
-        [{ role: 'initiator' }, rpc.handshakesInitiated],
-        [{ role: 'recipient' }, rpc.handshakesAccepted],
-      ];
-    },
+    rpcSeries(m, 'role', { initiator: 'handshakesInitiated', recipient: 'handshakesAccepted' }),
     ['role'],
   );
   scraped(
