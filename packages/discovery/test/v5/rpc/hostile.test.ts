@@ -17,8 +17,11 @@ describe('DiscV5Rpc under hostile input', () => {
     const net = new MemoryNetwork();
     const [a, b] = [await startRpc(net, '10.0.0.1'), await startRpc(net, '10.0.0.2')];
     const raw = net.bind('10.0.0.66');
-    const sizes = [0, 1, 62, 63, 100, 500, 1280, 1281, 2000];
-    for (const size of sizes) raw.send(randomBytes(size), b.rpc.local);
+    const sizes = [0, 1, 62, 63, 100, 500, 1280];
+    // Longer than 1280 bytes: the socket drops them before the rpc, as geth reads at most 1280.
+    const oversize = [1281, 2000];
+    for (const size of [...sizes, ...oversize]) raw.send(randomBytes(size), b.rpc.local);
+    await waitFor(() => net.stats.dropped === oversize.length, { what: 'oversize dropped' });
     await waitFor(() => b.rpc.metrics.packetsIn === sizes.length, { what: 'all delivered' });
     expect(b.rpc.metrics.dropped['bad-packet']).toBe(sizes.length);
     expect(b.rpc.metrics.whoareyouSent).toBe(0);
