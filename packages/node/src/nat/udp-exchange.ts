@@ -27,6 +27,8 @@ export interface UdpExchange<T> {
   /** Name of the server in messages: `nat-pmp gateway 192.168.1.1:5351`. */
   readonly what: string;
   readonly signal?: AbortSignal | undefined;
+  /** Consider datagrams from any source (SSDP answers come from the device, not the group). */
+  readonly fromAnySource?: boolean;
 }
 
 /**
@@ -61,7 +63,9 @@ export function udpExchange<T>(x: UdpExchange<T>): Promise<T> {
       finish(new NatError('UNAVAILABLE', `${x.what}: ${err.message}`, { cause: err }));
     });
     socket.on('message', (msg: Buffer, from: RemoteInfo) => {
-      if (from.port !== x.port || !sameHost(from.address, x.host)) return;
+      if (x.fromAnySource !== true && (from.port !== x.port || !sameHost(from.address, x.host))) {
+        return;
+      }
       try {
         const value = x.decode(new Uint8Array(msg));
         if (value !== undefined) finish(undefined, value);
