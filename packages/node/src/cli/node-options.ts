@@ -7,8 +7,9 @@ import { dirname, resolve } from 'node:path';
 import { dnsResolver, parseTreeUrl } from '@ethp2p/dnsdisc';
 import { type Node, normalizeIp } from '@ethp2p/enode';
 import type { ChainReader } from '@ethp2p/eth';
-import { type NatOption, NetRestrict } from '@ethp2p/server';
+import { NetRestrict } from '@ethp2p/server';
 import { DEFAULT_METRICS_ADDR, DEFAULT_METRICS_PORT } from '../metrics/metrics-server.ts';
+import { parseNat } from '../nat/parse.ts';
 import { loadChainFiles, NETWORK_NAMES, type NetworkName, networkChain } from '../node/chain.ts';
 import {
   clientName,
@@ -126,9 +127,12 @@ export const NODE_OPTIONS: OptionSpecs = {
   },
   nat: {
     type: 'string',
-    valueName: 'none|extip:<ip>',
+    valueName: 'mode',
     default: 'none',
-    description: 'how to advertise our IP: the listen IP, or extip:<ip> (no UPnP/NAT-PMP)',
+    description:
+      'NAT port mapping: any (UPnP or NAT-PMP, first to answer), upnp, pmp (or pmp:<gateway>), ' +
+      'extip:<ip> (advertise that IP, map nothing), stun:<ip>:<port> (learn the IP from a STUN ' +
+      'server), none (advertise the listen IP)',
   },
   nodiscover: { type: 'boolean', description: 'no discovery: static and inbound peers only' },
   'discovery.v4': {
@@ -361,16 +365,14 @@ function listenIpOf(o: OptionValues): string {
   return ip;
 }
 
-function natOf(o: OptionValues): NatOption {
+function natOf(o: OptionValues): string {
   const text = o.string('nat') ?? 'none';
-  if (text === 'none') return 'none';
-  const ip = text.startsWith('extip:') ? normalizeIp(text.slice('extip:'.length)) : undefined;
-  if (ip === undefined) {
-    throw usageError(
-      `${o.origin('nat')}: expected none or extip:<ip> (UPnP and NAT-PMP are not supported), got '${text}'`,
-    );
+  try {
+    parseNat(text);
+  } catch (err) {
+    throw usageError(`${o.origin('nat')}: ${(err as Error).message.replace(/^nat: /, '')}`);
   }
-  return `extip:${ip}`;
+  return text;
 }
 
 function netRestrictOf(o: OptionValues): string[] | undefined {

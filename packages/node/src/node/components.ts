@@ -29,6 +29,7 @@ import {
   type PeerRemovedEvent,
   Server,
 } from '@ethp2p/server';
+import { parseNat } from '../nat/parse.ts';
 import { defaultClientName, type FullNodeOptions } from './config.ts';
 import { NODES_DIR } from './datadir.ts';
 import { EthDialSource } from './dial-source.ts';
@@ -173,7 +174,7 @@ export function createServer(parts: ServerParts, listenIp: string, port: number)
     ...(o.maxPeers === undefined ? {} : { maxPeers: o.maxPeers }),
     ...(o.maxPendingPeers === undefined ? {} : { maxPendingPeers: o.maxPendingPeers }),
     ...(o.noDial === undefined ? {} : { noDial: o.noDial }),
-    ...(o.nat === undefined ? {} : { nat: o.nat }),
+    ...extIpOf(o.nat),
     ...(o.netRestrict === undefined ? {} : { netRestrict: o.netRestrict }),
     staticNodes: o.staticNodes ?? [],
     trustedNodes: o.trustedNodes ?? [],
@@ -182,6 +183,12 @@ export function createServer(parts: ServerParts, listenIp: string, port: number)
     clock: parts.clock,
     logger: parts.log,
   });
+}
+
+/** `externalIp` for `--nat extip:<ip>`, which the server pins at once (geth does the same). */
+function extIpOf(nat: string | undefined): { externalIp?: string } {
+  const spec = nat === undefined ? undefined : parseNat(nat);
+  return spec?.kind === 'extip' ? { externalIp: spec.ip } : {};
 }
 
 /**

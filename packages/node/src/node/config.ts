@@ -6,7 +6,7 @@ import type { Clock, Logger } from '@ethp2p/base';
 import type { DiscoveryConfig } from '@ethp2p/discovery';
 import type { Node } from '@ethp2p/enode';
 import type { ChainReader } from '@ethp2p/eth';
-import type { NatOption } from '@ethp2p/server';
+import type { NatInterface } from '../nat/nat-interface.ts';
 import type { HttpRpcOptions, WsRpcOptions } from './rpc-servers.ts';
 
 /** The devp2p port of Ethereum nodes, TCP and UDP (geth `--port`). */
@@ -82,8 +82,13 @@ export interface FullNodeOptions {
   readonly trustedNodes?: readonly Node[];
   /** CIDR allow-list of peers and of discovery's nodes (`['10.0.0.0/8']`); default any. */
   readonly netRestrict?: readonly string[];
-  /** `'none'` (default) or `'extip:<ip>'`: the IP to advertise. */
-  readonly nat?: NatOption;
+  /**
+   * NAT port mapping, as geth's `--nat`: `'none'` (default), `'any'`, `'upnp'`, `'pmp'`,
+   * `'pmp:<gateway>'`, `'extip:<ip>'` or `'stun:<ip>:<port>'` (see `parseNat`).
+   */
+  readonly nat?: string;
+  /** A NAT method to use instead of the one `nat` names (tests pass one aimed at a fake gateway). */
+  readonly natInterface?: NatInterface;
   /** Most peers (default 50). */
   readonly maxPeers?: number;
   /** Most connections in their handshake at once (default the server's, 50). */

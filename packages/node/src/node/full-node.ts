@@ -20,6 +20,9 @@ import type { DialFailedEvent, Server } from '@ethp2p/server';
 import { EventEmitter } from 'eventemitter3';
 import { createDashboardRoute } from '../dashboard/route.ts';
 import { METRICS_PATHS, type MetricsServer, serveNodeMetrics } from '../metrics/metrics-server.ts';
+import { ExtIp } from '../nat/extip.ts';
+import { createNat, parseNat } from '../nat/parse.ts';
+import { PortMapper } from '../nat/port-mapper.ts';
 import {
   createDiscovery,
   createServer,
@@ -252,6 +255,7 @@ export class FullNode {
   async #start(): Promise<void> {
     this.#state = 'starting';
     const o = this.#options;
+    if (o.nat !== undefined) parseNat(o.nat);
     // A failed start leaves the disk as it found it: what it created is removed again.
     const changes = new DatadirChanges();
     let started = false;
@@ -330,6 +334,7 @@ export class FullNode {
     this.#checkStopping();
     if (o.metrics !== undefined) await this.#startMetrics(o.metrics);
     this.#checkStopping();
+    this.#startNat(localNode, this.#server.listenPort, socket?.local.port);
     await this.#discoveryV5?.start();
     await this.#discovery?.start();
     await this.#startRpc(this.#server);
@@ -384,6 +389,23 @@ export class FullNode {
     this.#closers.push(() => server.close());
     this.#metricsServer = server;
     this.#log.info('metrics server started', { url: this.metricsUrl });
+  }
+
+  /** Maps the ports and feeds the external IP to the record (extip is pinned by the server). */
+  #startNat(localNode: LocalNode, tcpPort: number | undefined, udpPort: number | undefined): void {
+    const o = this.#options;
+    const nat = o.natInterface ?? createNat(parseNat(o.nat ?? 'none'), { clock: this.#clock });
+    if (nat === undefined || (o.natInterface === undefined && nat instanceof ExtIp)) return;
+    const mapper = new PortMapper({
+      nat,
+      localNode,
+      tcpPort,
+      udpPort,
+      clock: this.#clock,
+      logger: this.#log,
+    });
+    mapper.start();
+    this.#closers.push(() => mapper.stop());
   }
 
   async #startRpc(server: Server): Promise<void> {
