@@ -15,8 +15,6 @@ export const PORT_MAP_REFRESH_MS: number = 8 * 60_000;
 export const PORT_MAP_RETRY_MS: number = 5 * 60_000;
 /** A failed external IP query is retried after this long (geth `extipRetryInterval`). */
 export const EXTIP_RETRY_MS: number = 2 * 60_000;
-/** Deadline of the deletions made on stop. */
-export const UNMAP_TIMEOUT_MS = 2_000;
 
 /** Options of {@link PortMapper}. */
 export interface PortMapperOptions {
@@ -193,9 +191,8 @@ export class PortMapper {
     if (m.extPort === undefined) return;
     const ext = m.extPort;
     try {
-      await this.#nat.deleteMapping(m.protocol, ext, m.port, {
-        signal: AbortSignal.timeout(UNMAP_TIMEOUT_MS),
-      });
+      // Each method bounds its own requests on the injected clock.
+      await this.#nat.deleteMapping(m.protocol, ext, m.port);
       this.#log.debug('nat deleted mapping', {
         nat: this.#nat.toString(),
         proto: m.protocol,
