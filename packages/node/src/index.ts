@@ -10,7 +10,12 @@ export { main } from './cli/main.ts';
 export type { HttpRoute } from './http/route.ts';
 export type { NatErrorCode } from './nat/errors.ts';
 export { NAT_ERROR_CODE, NatError } from './nat/errors.ts';
-export type { NatInterface, NatProtocol, NatRequestOptions } from './nat/nat-interface.ts';
+export type {
+  NatInterface,
+  NatMapping,
+  NatProtocol,
+  NatRequestOptions,
+} from './nat/nat-interface.ts';
 export type { NatSpec } from './nat/parse.ts';
 export { NAT_FORMS, parseNat } from './nat/parse.ts';
 export type { ChainFiles, NetworkName } from './node/chain.ts';

@@ -8,7 +8,7 @@ import { networkInterfaces } from 'node:os';
 import { type Clock, systemClock } from '@ethp2p/base';
 import { ipToBytes } from '@ethp2p/enode';
 import { NatError } from './errors.ts';
-import type { NatInterface, NatProtocol, NatRequestOptions } from './nat-interface.ts';
+import type { NatInterface, NatMapping, NatRequestOptions } from './nat-interface.ts';
 import { PmpNat } from './pmp.ts';
 import { udpExchange } from './udp-exchange.ts';
 import { UpnpNat } from './upnp.ts';
@@ -151,25 +151,12 @@ export class AutoNat implements NatInterface {
     return (await this.#nat(options)).externalIp(options);
   }
 
-  async addMapping(
-    protocol: NatProtocol,
-    extPort: number,
-    intPort: number,
-    name: string,
-    lifetimeMs: number,
-    options?: NatRequestOptions,
-  ): Promise<number> {
-    const nat = await this.#nat(options);
-    return nat.addMapping(protocol, extPort, intPort, name, lifetimeMs, options);
+  async addMapping(mapping: NatMapping, options?: NatRequestOptions): Promise<number> {
+    return (await this.#nat(options)).addMapping(mapping, options);
   }
 
-  async deleteMapping(
-    protocol: NatProtocol,
-    extPort: number,
-    intPort: number,
-    options?: NatRequestOptions,
-  ): Promise<void> {
-    await (await this.#nat(options)).deleteMapping(protocol, extPort, intPort, options);
+  async deleteMapping(mapping: NatMapping, options?: NatRequestOptions): Promise<void> {
+    await (await this.#nat(options)).deleteMapping(mapping, options);
   }
 
   async close(): Promise<void> {

@@ -2,37 +2,23 @@
  * `extip:<ip>`: the external IP is known and no port is mapped (geth `nat.ExtIP`).
  * @module
  */
-import type { NatInterface, NatProtocol } from './nat-interface.ts';
+import { IpOnlyNat } from './ip-only.ts';
 
 /** A fixed external IP; mappings are no-ops that keep the requested port. */
-export class ExtIp implements NatInterface {
-  readonly mapsPorts = false;
+export class ExtIp extends IpOnlyNat {
   readonly #ip: string;
 
   /** `ip` must already be validated (see `parseNat`). */
   constructor(ip: string) {
+    super();
     this.#ip = ip;
   }
 
-  async externalIp(): Promise<string> {
+  override async externalIp(): Promise<string> {
     return this.#ip;
   }
 
-  async addMapping(
-    _protocol: NatProtocol,
-    extPort: number,
-    _intPort: number,
-    _name: string,
-    _lifetimeMs: number,
-  ): Promise<number> {
-    return extPort;
-  }
-
-  async deleteMapping(): Promise<void> {}
-
-  async close(): Promise<void> {}
-
-  toString(): string {
+  override toString(): string {
     return `extip:${this.#ip}`;
   }
 }

@@ -7,6 +7,16 @@
 /** The transport a port mapping is for. */
 export type NatProtocol = 'tcp' | 'udp';
 
+/** A port mapping: `extPort` on the gateway forwarded to our `intPort` for `lifetimeMs`. */
+export interface NatMapping {
+  readonly protocol: NatProtocol;
+  readonly extPort: number;
+  readonly intPort: number;
+  /** The description the gateway shows (UPnP). */
+  readonly name: string;
+  readonly lifetimeMs: number;
+}
+
 /** Options of every NAT request. */
 export interface NatRequestOptions {
   readonly signal?: AbortSignal;
@@ -22,25 +32,10 @@ export interface NatInterface {
   readonly mapsPorts: boolean;
   /** The gateway's Internet-facing IP. */
   externalIp(options?: NatRequestOptions): Promise<string>;
-  /**
-   * Maps `extPort` on the gateway to our `intPort` for `lifetimeMs`; resolves with the external
-   * port the gateway chose (it may differ from `extPort`).
-   */
-  addMapping(
-    protocol: NatProtocol,
-    extPort: number,
-    intPort: number,
-    name: string,
-    lifetimeMs: number,
-    options?: NatRequestOptions,
-  ): Promise<number>;
-  /** Removes a mapping made by {@link addMapping}. */
-  deleteMapping(
-    protocol: NatProtocol,
-    extPort: number,
-    intPort: number,
-    options?: NatRequestOptions,
-  ): Promise<void>;
+  /** Asks for `mapping`; resolves with the external port the gateway chose (it may differ). */
+  addMapping(mapping: NatMapping, options?: NatRequestOptions): Promise<number>;
+  /** Removes a mapping made by {@link addMapping} (with the external port it resolved with). */
+  deleteMapping(mapping: NatMapping, options?: NatRequestOptions): Promise<void>;
   /** Releases what the method holds (sockets, gateway handles). Safe to call twice. */
   close(): Promise<void>;
   /** The method for logs: `extip:1.2.3.4`, `natpmp(192.168.1.1)`, `upnp`. */

@@ -26,6 +26,17 @@ export type NatSpec =
   | { readonly kind: 'extip'; readonly ip: string }
   | { readonly kind: 'stun'; readonly host: string; readonly port: number };
 
+/** The modes without an argument, with geth's aliases (`off`, `auto`, `on`). */
+const BARE_MODES: Readonly<Record<string, 'none' | 'any' | 'upnp'>> = {
+  '': 'none',
+  none: 'none',
+  off: 'none',
+  any: 'any',
+  auto: 'any',
+  on: 'any',
+  upnp: 'upnp',
+};
+
 /** The accepted forms, for messages and `--help`. */
 export const NAT_FORMS = 'any|none|upnp|pmp[:<gateway>]|extip:<ip>|stun:<ip>:<port>';
 
@@ -44,20 +55,24 @@ export function parseNat(text: string): NatSpec {
     if (v === undefined) throw bad(`'${s ?? ''}' is not an IP address`);
     return v;
   };
+  const bare = BARE_MODES[mech];
+  if (bare !== undefined) {
+    if (arg !== undefined) throw bad('takes no argument');
+    return { kind: bare };
+  }
   switch (mech) {
     case '':
     case 'none':
     case 'off':
-      if (arg !== undefined) throw bad('takes no argument');
-      return { kind: 'none' };
     case 'any':
     case 'auto':
     case 'on':
+    case 'upnp': {
       if (arg !== undefined) throw bad('takes no argument');
-      return { kind: 'any' };
-    case 'upnp':
-      if (arg !== undefined) throw bad('takes no argument');
-      return { kind: 'upnp' };
+      return {
+        kind: mech === 'upnp' ? 'upnp' : ['any', 'auto', 'on'].includes(mech) ? 'any' : 'none',
+      };
+    }
     case 'pmp':
     case 'natpmp':
     case 'nat-pmp':

@@ -13,14 +13,15 @@ const OP_EXTERNAL_ADDRESS = 0;
 const OP_MAP: Readonly<Record<NatProtocol, number>> = { udp: 1, tcp: 2 };
 /** Answers carry the request's opcode plus 128 (RFC 6886 §3.2). */
 const RESPONSE_BIT = 128;
-/** Result codes (RFC 6886 §3.5). */
-const RESULT_TEXT: Readonly<Record<number, string>> = {
-  1: 'unsupported version',
-  2: 'not authorized/refused',
-  3: 'network failure',
-  4: 'out of resources',
-  5: 'unsupported opcode',
-};
+/** Result codes 0-5 (RFC 6886 §3.5), by code. */
+const RESULT_TEXT: readonly string[] = [
+  'success',
+  'unsupported version',
+  'not authorized/refused',
+  'network failure',
+  'out of resources',
+  'unsupported opcode',
+];
 
 /** A decoded NAT-PMP answer. */
 export type PmpAnswer =

@@ -8,7 +8,7 @@
  */
 import { type Clock, systemClock } from '@ethp2p/base';
 import { NatError } from './errors.ts';
-import type { NatInterface, NatProtocol, NatRequestOptions } from './nat-interface.ts';
+import type { NatInterface, NatMapping, NatRequestOptions } from './nat-interface.ts';
 import {
   decodePmpAnswer,
   encodeExternalAddressRequest,
@@ -53,14 +53,8 @@ export class PmpNat implements NatInterface {
     return answer.ip;
   }
 
-  async addMapping(
-    protocol: NatProtocol,
-    extPort: number,
-    intPort: number,
-    _name: string,
-    lifetimeMs: number,
-    options?: NatRequestOptions,
-  ): Promise<number> {
+  async addMapping(m: NatMapping, options?: NatRequestOptions): Promise<number> {
+    const { protocol, extPort, intPort, lifetimeMs } = m;
     const lifetimeS = Math.max(1, Math.ceil(lifetimeMs / 1000));
     const request = encodeMappingRequest(protocol, intPort, extPort, lifetimeS);
     const answer = await this.#request(request, options);
@@ -70,14 +64,9 @@ export class PmpNat implements NatInterface {
     return answer.externalPort;
   }
 
-  async deleteMapping(
-    protocol: NatProtocol,
-    _extPort: number,
-    intPort: number,
-    options?: NatRequestOptions,
-  ): Promise<void> {
+  async deleteMapping(m: NatMapping, options?: NatRequestOptions): Promise<void> {
     // RFC 6886 §3.4: lifetime 0 and suggested external port 0 delete the mapping.
-    await this.#request(encodeMappingRequest(protocol, intPort, 0, 0), options);
+    await this.#request(encodeMappingRequest(m.protocol, m.intPort, 0, 0), options);
   }
 
   async close(): Promise<void> {}

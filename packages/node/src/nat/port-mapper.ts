@@ -5,7 +5,7 @@
  */
 import { type Clock, defaultLogger, type Logger, sleep, systemClock } from '@ethp2p/base';
 import type { LocalNode } from '@ethp2p/enode';
-import type { NatInterface, NatProtocol } from './nat-interface.ts';
+import type { NatInterface, NatMapping, NatProtocol } from './nat-interface.ts';
 
 /** Lifetime asked for each mapping (geth `portMapDuration`). */
 export const PORT_MAP_DURATION_MS: number = 10 * 60_000;
@@ -155,14 +155,7 @@ export class PortMapper {
     const fields = { nat, proto: m.protocol, port: m.port };
     try {
       const asked = m.extPort ?? m.port;
-      const ext = await this.#nat.addMapping(
-        m.protocol,
-        asked,
-        m.port,
-        `${this.#name} ${m.protocol}`,
-        PORT_MAP_DURATION_MS,
-        { signal },
-      );
+      const ext = await this.#nat.addMapping(this.#request(m, asked), { signal });
       m.nextAt = this.#clock.now() + PORT_MAP_REFRESH_MS;
       if (m.failed !== false || ext !== m.extPort)
         this.#log.info('nat mapped port', { ...fields, extPort: ext });
@@ -187,12 +180,24 @@ export class PortMapper {
     else this.#localNode.setFallbackUdpPort(advertised);
   }
 
+  /** What the gateway is asked for `m`, external port `extPort`. */
+  #request(m: Mapping, extPort: number): NatMapping {
+    const name = `${this.#name} ${m.protocol}`;
+    return {
+      protocol: m.protocol,
+      extPort,
+      intPort: m.port,
+      name,
+      lifetimeMs: PORT_MAP_DURATION_MS,
+    };
+  }
+
   async #unmap(m: Mapping): Promise<void> {
     if (m.extPort === undefined) return;
     const ext = m.extPort;
     try {
       // Each method bounds its own requests on the injected clock.
-      await this.#nat.deleteMapping(m.protocol, ext, m.port);
+      await this.#nat.deleteMapping(this.#request(m, ext));
       this.#log.debug('nat deleted mapping', {
         nat: this.#nat.toString(),
         proto: m.protocol,

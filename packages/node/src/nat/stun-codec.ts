@@ -7,13 +7,10 @@ import { NatError } from './errors.ts';
 /** The magic cookie of every RFC 5389 message (§6). */
 export const STUN_MAGIC_COOKIE = 0x2112a442;
 /** Message types (RFC 5389 §6, §18.1). */
-const BINDING_REQUEST = 0x0001;
-const BINDING_SUCCESS = 0x0101;
-const BINDING_ERROR = 0x0111;
+const MSG = { bindingRequest: 0x0001, bindingSuccess: 0x0101, bindingError: 0x0111 } as const;
 /** Attribute types (RFC 5389 §18.2). */
-const ATTR_MAPPED_ADDRESS = 0x0001;
-const ATTR_ERROR_CODE = 0x0009;
-const ATTR_XOR_MAPPED_ADDRESS = 0x0020;
+const ATTR = { mappedAddress: 0x0001, errorCode: 0x0009, xorMappedAddress: 0x0020 } as const;
+/** Header size: type, length, cookie, transaction ID (RFC 5389 §6). */
 const HEADER_BYTES = 20;
 
 /** A binding request with the 12-byte `transactionId`. */
@@ -23,7 +20,7 @@ export function encodeBindingRequest(transactionId: Uint8Array): Uint8Array {
   }
   const out = new Uint8Array(HEADER_BYTES);
   const view = new DataView(out.buffer);
-  view.setUint16(0, BINDING_REQUEST);
+  view.setUint16(0, MSG.bindingRequest);
   view.setUint32(4, STUN_MAGIC_COOKIE);
   out.set(transactionId, 8);
   return out;
@@ -50,16 +47,16 @@ export function decodeBindingResponse(
     throw new NatError('BAD_REPLY', `stun message length ${length} does not fit`);
   }
   const attrs = readAttributes(msg.subarray(HEADER_BYTES, HEADER_BYTES + length));
-  if (type === BINDING_ERROR) {
-    const err = attrs.get(ATTR_ERROR_CODE);
+  if (type === MSG.bindingError) {
+    const err = attrs.get(ATTR.errorCode);
     const code = err !== undefined && err.length >= 4 ? (err[2] ?? 0) * 100 + (err[3] ?? 0) : 0;
     throw new NatError('GATEWAY_ERROR', `stun error response ${code}`);
   }
-  if (type !== BINDING_SUCCESS)
+  if (type !== MSG.bindingSuccess)
     throw new NatError('BAD_REPLY', `stun message type 0x${type.toString(16)}`);
-  const xored = attrs.get(ATTR_XOR_MAPPED_ADDRESS);
+  const xored = attrs.get(ATTR.xorMappedAddress);
   if (xored !== undefined) return readAddress(xored, msg.subarray(4, 20));
-  const plain = attrs.get(ATTR_MAPPED_ADDRESS);
+  const plain = attrs.get(ATTR.mappedAddress);
   if (plain !== undefined) return readAddress(plain, undefined);
   throw new NatError('BAD_REPLY', 'stun response without a mapped address');
 }

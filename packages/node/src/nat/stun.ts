@@ -6,7 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Clock, systemClock } from '@ethp2p/base';
-import type { NatInterface, NatProtocol, NatRequestOptions } from './nat-interface.ts';
+import { IpOnlyNat } from './ip-only.ts';
+import type { NatRequestOptions } from './nat-interface.ts';
 import { decodeBindingResponse, encodeBindingRequest } from './stun-codec.ts';
 import { udpExchange } from './udp-exchange.ts';
 
@@ -22,15 +23,15 @@ export interface StunNatOptions {
 }
 
 /** A STUN server asked for our reflexive address. */
-export class StunNat implements NatInterface {
-  readonly mapsPorts = false;
+export class StunNat extends IpOnlyNat {
   readonly #options: StunNatOptions;
 
   constructor(options: StunNatOptions) {
+    super();
     this.#options = options;
   }
 
-  async externalIp(options?: NatRequestOptions): Promise<string> {
+  override async externalIp(options?: NatRequestOptions): Promise<string> {
     const { host, port } = this.#options;
     const transactionId = new Uint8Array(randomBytes(12));
     const mapped = await udpExchange({
@@ -46,21 +47,7 @@ export class StunNat implements NatInterface {
     return mapped.ip;
   }
 
-  async addMapping(
-    _protocol: NatProtocol,
-    extPort: number,
-    _intPort: number,
-    _name: string,
-    _lifetimeMs: number,
-  ): Promise<number> {
-    return extPort;
-  }
-
-  async deleteMapping(): Promise<void> {}
-
-  async close(): Promise<void> {}
-
-  toString(): string {
+  override toString(): string {
     return `stun(${this.#options.host}:${this.#options.port})`;
   }
 }

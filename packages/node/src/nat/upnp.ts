@@ -12,7 +12,7 @@ import { type Clock, systemClock } from '@ethp2p/base';
 import { normalizeIp } from '@ethp2p/enode';
 import { NatError } from './errors.ts';
 import { gatewayRequest } from './http.ts';
-import type { NatInterface, NatProtocol, NatRequestOptions } from './nat-interface.ts';
+import type { NatInterface, NatMapping, NatRequestOptions } from './nat-interface.ts';
 import {
   checkSoapResponse,
   encodeSoapRequest,
@@ -56,14 +56,8 @@ export class UpnpNat implements NatInterface {
     return ip;
   }
 
-  async addMapping(
-    protocol: NatProtocol,
-    extPort: number,
-    intPort: number,
-    name: string,
-    lifetimeMs: number,
-    options?: NatRequestOptions,
-  ): Promise<number> {
+  async addMapping(m: NatMapping, options?: NatRequestOptions): Promise<number> {
+    const { protocol, extPort, intPort, name, lifetimeMs } = m;
     const client = await this.#internalClient();
     const lease = Math.max(1, Math.ceil(lifetimeMs / 1000));
     const args = [
@@ -92,16 +86,11 @@ export class UpnpNat implements NatInterface {
     }
   }
 
-  async deleteMapping(
-    protocol: NatProtocol,
-    extPort: number,
-    _intPort: number,
-    options?: NatRequestOptions,
-  ): Promise<void> {
+  async deleteMapping(m: NatMapping, options?: NatRequestOptions): Promise<void> {
     const args = [
       ['NewRemoteHost', ''],
-      ['NewExternalPort', extPort],
-      ['NewProtocol', protocol.toUpperCase()],
+      ['NewExternalPort', m.extPort],
+      ['NewProtocol', m.protocol.toUpperCase()],
     ] as const;
     await this.#soap('DeletePortMapping', args, options);
   }

@@ -5,6 +5,37 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 
+/** A UDP responder on 127.0.0.1 (OS-picked port) answering each datagram with `reply`. */
+abstract class FakeUdpServer {
+  readonly #socket: Socket;
+
+  protected constructor(socket: Socket) {
+    this.#socket = socket;
+    socket.on('message', (msg, from) => {
+      const out = this.reply(new Uint8Array(msg));
+      if (out !== undefined) socket.send(out, from.port, from.address);
+    });
+  }
+
+  get port(): number {
+    return this.#socket.address().port;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.#socket.close(() => resolve()));
+  }
+
+  /** The answer to `req`, or undefined for none. */
+  protected abstract reply(req: Uint8Array): Uint8Array | undefined;
+}
+
+async function bindLoopback(): Promise<Socket> {
+  const socket = createSocket('udp4');
+  socket.bind(0, '127.0.0.1');
+  await once(socket, 'listening');
+  return socket;
+}
+
 /** A request the fake NAT-PMP gateway received. */
 export interface PmpRequest {
   readonly op: number;
@@ -17,39 +48,15 @@ export interface PmpRequest {
 export type PmpBehaviour = 'ok' | 'silent' | { readonly answer: (req: Uint8Array) => Uint8Array };
 
 /** A NAT-PMP gateway (RFC 6886) on 127.0.0.1 reporting `externalIp`, mapping `portOffset` away. */
-export class FakePmpGateway {
+export class FakePmpGateway extends FakeUdpServer {
   readonly requests: PmpRequest[] = [];
   behaviour: PmpBehaviour = 'ok';
   externalIp = '203.0.113.7';
   /** Added to the requested external port in answers (0: the gateway grants what is asked). */
   portOffset = 0;
-  readonly #socket: Socket;
-
-  private constructor(socket: Socket) {
-    this.#socket = socket;
-    socket.on('message', (msg, from) => {
-      const req = new Uint8Array(msg);
-      const view = new DataView(req.buffer, req.byteOffset, req.byteLength);
-      this.requests.push({
-        op: req[1] ?? -1,
-        internalPort: req.length >= 12 ? view.getUint16(4) : 0,
-        externalPort: req.length >= 12 ? view.getUint16(6) : 0,
-        lifetimeS: req.length >= 12 ? view.getUint32(8) : 0,
-      });
-      const answer = this.#answer(req);
-      if (answer !== undefined) socket.send(answer, from.port, from.address);
-    });
-  }
 
   static async start(): Promise<FakePmpGateway> {
-    const socket = createSocket('udp4');
-    socket.bind(0, '127.0.0.1');
-    await once(socket, 'listening');
-    return new FakePmpGateway(socket);
-  }
-
-  get port(): number {
-    return this.#socket.address().port;
+    return new FakePmpGateway(await bindLoopback());
   }
 
   /** The mapping requests with a non-zero lifetime (adds and renewals). */
@@ -62,11 +69,15 @@ export class FakePmpGateway {
     return this.requests.filter((r) => r.op !== 0 && r.lifetimeS === 0);
   }
 
-  async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.#socket.close(() => resolve()));
-  }
-
-  #answer(req: Uint8Array): Uint8Array | undefined {
+  protected override reply(req: Uint8Array): Uint8Array | undefined {
+    const reqView = new DataView(req.buffer, req.byteOffset, req.byteLength);
+    const full = req.length >= 12;
+    this.requests.push({
+      op: req[1] ?? -1,
+      internalPort: full ? reqView.getUint16(4) : 0,
+      externalPort: full ? reqView.getUint16(6) : 0,
+      lifetimeS: full ? reqView.getUint32(8) : 0,
+    });
     const b = this.behaviour;
     if (b === 'silent') return undefined;
     if (b !== 'ok') return b.answer(req);
@@ -79,7 +90,6 @@ export class FakePmpGateway {
       out.set(this.externalIp.split('.').map(Number), 8);
       return out;
     }
-    const reqView = new DataView(req.buffer, req.byteOffset, req.byteLength);
     const ext = reqView.getUint16(6);
     view.setUint16(8, reqView.getUint16(4));
     view.setUint16(10, ext === 0 ? 0 : ext + this.portOffset);
@@ -89,36 +99,19 @@ export class FakePmpGateway {
 }
 
 /** A STUN server (RFC 5389) on 127.0.0.1 answering binding requests with `mapped`. */
-export class FakeStunServer {
+export class FakeStunServer extends FakeUdpServer {
   requests = 0;
   mapped = { ip: '198.51.100.20', port: 40000 };
   /** Replaces the answer (garbage, errors); undefined for none. */
   answer: ((req: Uint8Array) => Uint8Array | undefined) | undefined;
-  readonly #socket: Socket;
-
-  private constructor(socket: Socket) {
-    this.#socket = socket;
-    socket.on('message', (msg, from) => {
-      this.requests++;
-      const req = new Uint8Array(msg);
-      const out = this.answer === undefined ? this.#success(req) : this.answer(req);
-      if (out !== undefined) socket.send(out, from.port, from.address);
-    });
-  }
 
   static async start(): Promise<FakeStunServer> {
-    const socket = createSocket('udp4');
-    socket.bind(0, '127.0.0.1');
-    await once(socket, 'listening');
-    return new FakeStunServer(socket);
+    return new FakeStunServer(await bindLoopback());
   }
 
-  get port(): number {
-    return this.#socket.address().port;
-  }
-
-  async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.#socket.close(() => resolve()));
+  protected override reply(req: Uint8Array): Uint8Array | undefined {
+    this.requests++;
+    return this.answer === undefined ? this.#success(req) : this.answer(req);
   }
 
   /** A binding success with XOR-MAPPED-ADDRESS for the request's transaction. */

@@ -27,8 +27,24 @@ describe('PmpNat against a fake NAT-PMP gateway on loopback', () => {
 
   it('maps TCP and UDP with the lifetime in seconds and returns the granted port', async () => {
     gw.portOffset = 5;
-    expect(await nat.addMapping('tcp', 30303, 30303, 'ethp2p', 600_000)).toBe(30308);
-    expect(await nat.addMapping('udp', 30301, 30301, 'ethp2p', 600_000)).toBe(30306);
+    expect(
+      await nat.addMapping({
+        protocol: 'tcp',
+        extPort: 30303,
+        intPort: 30303,
+        name: 'ethp2p',
+        lifetimeMs: 600_000,
+      }),
+    ).toBe(30308);
+    expect(
+      await nat.addMapping({
+        protocol: 'udp',
+        extPort: 30301,
+        intPort: 30301,
+        name: 'ethp2p',
+        lifetimeMs: 600_000,
+      }),
+    ).toBe(30306);
     expect(gw.requests).toEqual([
       { op: 2, internalPort: 30303, externalPort: 30303, lifetimeS: 600 },
       { op: 1, internalPort: 30301, externalPort: 30301, lifetimeS: 600 },
@@ -36,7 +52,13 @@ describe('PmpNat against a fake NAT-PMP gateway on loopback', () => {
   });
 
   it('deletes with lifetime 0 and external port 0 (RFC 6886 §3.4)', async () => {
-    await nat.deleteMapping('udp', 30303, 30303);
+    await nat.deleteMapping({
+      protocol: 'udp',
+      extPort: 30303,
+      intPort: 30303,
+      name: '',
+      lifetimeMs: 0,
+    });
     expect(gw.requests).toEqual([{ op: 1, internalPort: 30303, externalPort: 0, lifetimeS: 0 }]);
   });
 
@@ -59,17 +81,19 @@ describe('PmpNat against a fake NAT-PMP gateway on loopback', () => {
     expect(err.code).toBe('BAD_REPLY');
   });
 
-  it('rejects a truncated mapping answer and one for another port with BAD_REPLY', async () => {
-    gw.behaviour = { answer: () => Uint8Array.of(0, 130, 0, 0, 0, 0, 0, 0, 1, 2) };
-    expect((await rejectedError(nat.addMapping('tcp', 1, 1, 'x', 1000), NatError)).code).toBe(
-      'BAD_REPLY',
-    );
-    gw.behaviour = {
-      answer: () => Uint8Array.of(0, 130, 0, 0, 0, 0, 0, 0, 0, 9, 0, 9, 0, 0, 0, 1),
-    };
-    expect((await rejectedError(nat.addMapping('tcp', 1, 1, 'x', 1000), NatError)).code).toBe(
-      'BAD_REPLY',
-    );
+  it.each([
+    ['a truncated mapping answer', Uint8Array.of(0, 130, 0, 0, 0, 0, 0, 0, 1, 2)],
+    ['a mapping of another port', Uint8Array.of(0, 130, 0, 0, 0, 0, 0, 0, 0, 9, 0, 9, 0, 0, 0, 1)],
+  ])('rejects %s with BAD_REPLY', async (_name, answer) => {
+    gw.behaviour = { answer: () => answer };
+    const mapping = {
+      protocol: 'tcp',
+      extPort: 1,
+      intPort: 1,
+      name: 'x',
+      lifetimeMs: 1000,
+    } as const;
+    expect((await rejectedError(nat.addMapping(mapping), NatError)).code).toBe('BAD_REPLY');
   });
 
   it('retransmits while silent and rejects with TIMEOUT at the deadline', async () => {

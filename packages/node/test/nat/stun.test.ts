@@ -59,7 +59,15 @@ describe('StunNat against a fake STUN server on loopback', () => {
     expect(await nat.externalIp()).toBe('198.51.100.20');
     expect(server.requests).toBe(1);
     expect(nat.mapsPorts).toBe(false);
-    expect(await nat.addMapping('tcp', 30303, 30303, 'x', 1000)).toBe(30303);
+    expect(
+      await nat.addMapping({
+        protocol: 'tcp',
+        extPort: 30303,
+        intPort: 30303,
+        name: 'x',
+        lifetimeMs: 1000,
+      }),
+    ).toBe(30303);
   });
 
   it('rejects an error response with GATEWAY_ERROR and garbage with BAD_REPLY', async () => {

@@ -24,8 +24,22 @@ describe('UpnpNat against a fake IGD on loopback', () => {
   });
 
   it('maps with AddPortMapping (lease in seconds, our loopback address) and deletes by external port', async () => {
-    expect(await nat.addMapping('tcp', 30303, 30304, 'ethp2p tcp', 600_000)).toBe(30303);
-    await nat.deleteMapping('udp', 30305, 30306);
+    expect(
+      await nat.addMapping({
+        protocol: 'tcp',
+        extPort: 30303,
+        intPort: 30304,
+        name: 'ethp2p tcp',
+        lifetimeMs: 600_000,
+      }),
+    ).toBe(30303);
+    await nat.deleteMapping({
+      protocol: 'udp',
+      extPort: 30305,
+      intPort: 30306,
+      name: '',
+      lifetimeMs: 0,
+    });
     expect(igd.calls).toEqual([
       {
         action: 'AddPortMapping',
@@ -53,7 +67,15 @@ describe('UpnpNat against a fake IGD on loopback', () => {
       status: 500,
       body: soapFault(718, 'ConflictInMappingEntry'),
     });
-    expect(await nat.addMapping('udp', 30303, 30303, 'x', 600_000)).toBe(30304);
+    expect(
+      await nat.addMapping({
+        protocol: 'udp',
+        extPort: 30303,
+        intPort: 30303,
+        name: 'x',
+        lifetimeMs: 600_000,
+      }),
+    ).toBe(30304);
     expect(igd.calls.map((c) => c.action)).toEqual(['AddPortMapping', 'AddAnyPortMapping']);
   });
 
@@ -62,7 +84,10 @@ describe('UpnpNat against a fake IGD on loopback', () => {
       status: 500,
       body: soapFault(718, 'ConflictInMappingEntry'),
     });
-    const err = await rejectedError(nat.addMapping('tcp', 1, 1, 'x', 1000), NatError);
+    const err = await rejectedError(
+      nat.addMapping({ protocol: 'tcp', extPort: 1, intPort: 1, name: 'x', lifetimeMs: 1000 }),
+      NatError,
+    );
     expect(err.code).toBe('GATEWAY_ERROR');
     expect(err.message).toContain('718');
   });
