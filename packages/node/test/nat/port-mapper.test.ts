@@ -10,7 +10,9 @@ import {
   PORT_MAP_RETRY_MS,
   PortMapper,
 } from '../../src/nat/port-mapper.ts';
+import { UpnpNat } from '../../src/nat/upnp.ts';
 import { FakePmpGateway } from './fake-gateways.ts';
+import { FakeIgd } from './fake-igd.ts';
 
 const KEY = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
 const memoryDb = { localSeq: async () => 0n, storeLocalSeq: async () => {} };
@@ -82,10 +84,14 @@ describe('PortMapper with a fake NAT-PMP gateway on loopback and a simulated clo
     expect(gw.adds.slice(2).map((r) => r.lifetimeS)).toEqual([600, 600]);
 
     await m.stop();
-    expect(gw.deletes).toEqual([
-      { op: 2, internalPort: 30303, externalPort: 0, lifetimeS: 0 },
-      { op: 1, internalPort: 30301, externalPort: 0, lifetimeS: 0 },
-    ]);
+    // Both deletions are sent at once: their order is not fixed.
+    expect(gw.deletes).toHaveLength(2);
+    expect(gw.deletes).toEqual(
+      expect.arrayContaining([
+        { op: 2, internalPort: 30303, externalPort: 0, lifetimeS: 0 },
+        { op: 1, internalPort: 30301, externalPort: 0, lifetimeS: 0 },
+      ]),
+    );
   });
 
   it('advertises the external ports the gateway chose', async () => {
@@ -154,5 +160,50 @@ describe('PortMapper with extip', () => {
     await waitFor(() => node.node().ip === '198.51.100.1', { what: 'the ip' });
     expect(mapper.mappings()).toEqual([]);
     await mapper.stop();
+  });
+});
+
+describe('PortMapper with a fake UPnP IGD on loopback', () => {
+  it('maps both ports, renews them, and deletes them by external port on stop', async () => {
+    const igd = await FakeIgd.start();
+    try {
+      const clock = new SimulatedClock(0);
+      const node = await localNode(clock);
+      const nat = new UpnpNat({ location: igd.location, clock });
+      const mapper = new PortMapper({
+        nat,
+        localNode: node,
+        tcpPort: 30303,
+        udpPort: 30301,
+        clock,
+        logger: new MemoryLogger(),
+      });
+      mapper.start();
+      await waitFor(() => mapper.mappings().every((m) => m.extPort !== undefined), {
+        what: 'mapped',
+      });
+      await waitFor(() => node.node().ip === '203.0.113.9', { what: 'the external ip' });
+      await waitFor(() => clock.pending === 1, { what: 'the loop to sleep' });
+      clock.advance(PORT_MAP_REFRESH_MS);
+      await waitFor(() => igd.actions('AddPortMapping').length === 4, { what: 'the renewals' });
+      await mapper.stop();
+      expect(
+        igd.actions('AddPortMapping').map((c) => [c.args.NewProtocol, c.args.NewLeaseDuration]),
+      ).toEqual([
+        ['TCP', '600'],
+        ['UDP', '600'],
+        ['TCP', '600'],
+        ['UDP', '600'],
+      ]);
+      expect(igd.actions('DeletePortMapping')).toHaveLength(2);
+      expect(igd.actions('DeletePortMapping').map((c) => c.args)).toEqual(
+        expect.arrayContaining([
+          { NewRemoteHost: '', NewExternalPort: '30303', NewProtocol: 'TCP' },
+          { NewRemoteHost: '', NewExternalPort: '30301', NewProtocol: 'UDP' },
+        ]),
+      );
+    } finally {
+      await igd.close();
+    }
   });
 });
