@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveTxt } from '../../../dnsdisc/test/helpers/dns-server.ts';
 import { main } from '../../src/cli/main.ts';
 import { run, testIo } from '../cli/helpers/run.ts';
+import { FakeStunServer } from '../nat/fake-gateways.ts';
 import { type ChainFilesOnDisk, loadChain, loopbackNode, tempDir, writeChain } from './helpers.ts';
 
 let dir: string;
@@ -71,6 +72,25 @@ const STATUS =
   /^peers (\d+) \(in (\d+), out (\d+)\)(?: \[[^\]]+\])? table (\d+|off) dials (\d+) ok (\d+) traffic in \d+(?:\.\d)? k?M?G?B out \d+(?:\.\d)? k?M?G?B$/;
 
 describe('ethp2p node', () => {
+  it('--nat stun:<ip>:<port> learns the external IP from a STUN server on loopback', async () => {
+    const stun = await FakeStunServer.start();
+    try {
+      const args = loopback(join(dir, 'nat-stun'));
+      args.splice(args.indexOf('--nat') + 1, 1, `stun:127.0.0.1:${stun.port}`);
+      const node = await startNode(args);
+      await node.io.stderr.waitFor(
+        (t) => t.includes('nat external ip'),
+        AbortSignal.timeout(10_000),
+      );
+      expect(node.io.stderr.text).toMatch(/nat external ip .*ip=198\.51\.100\.20/);
+      node.stop();
+      expect(await node.exit).toBe(0);
+      expect(stun.requests).toBeGreaterThanOrEqual(1);
+    } finally {
+      await stun.close();
+    }
+  });
+
   it('prints its enode URL and record, status lines, and stops cleanly on the signal', async () => {
     const datadir = join(dir, 'run');
     const node = await startNode([
