@@ -3,6 +3,7 @@ import { waitFor } from '@ethp2p/base/testing';
 import { LocalNode } from '@ethp2p/enode';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExtIp } from '../../src/nat/extip.ts';
+import type { NatInterface } from '../../src/nat/nat-interface.ts';
 import { PmpNat } from '../../src/nat/pmp.ts';
 import {
   EXTIP_RETRY_MS,
@@ -25,6 +26,25 @@ async function localNode(clock: SimulatedClock): Promise<LocalNode> {
   return node;
 }
 
+/** A started mapper of TCP 30303 and UDP 30301 over `nat` into `node`. */
+function startMapper(
+  nat: NatInterface,
+  node: LocalNode,
+  clock: SimulatedClock,
+  logger = new MemoryLogger(),
+): PortMapper {
+  const mapper = new PortMapper({
+    nat,
+    localNode: node,
+    tcpPort: 30303,
+    udpPort: 30301,
+    clock,
+    logger,
+  });
+  mapper.start();
+  return mapper;
+}
+
 describe('PortMapper with a fake NAT-PMP gateway on loopback and a simulated clock', () => {
   let gw: FakePmpGateway;
   let clock: SimulatedClock;
@@ -38,15 +58,7 @@ describe('PortMapper with a fake NAT-PMP gateway on loopback and a simulated clo
 
   const start = (): PortMapper => {
     const nat = new PmpNat({ gateway: '127.0.0.1', port: gw.port, clock });
-    mapper = new PortMapper({
-      nat,
-      localNode: node,
-      tcpPort: 30303,
-      udpPort: 30301,
-      clock,
-      logger: log,
-    });
-    mapper.start();
+    mapper = startMapper(nat, node, clock, log);
     return mapper;
   };
 
@@ -148,15 +160,7 @@ describe('PortMapper with extip', () => {
   it('sets the static IP and maps nothing', async () => {
     const clock = new SimulatedClock(0);
     const node = await localNode(clock);
-    const mapper = new PortMapper({
-      nat: new ExtIp('198.51.100.1'),
-      localNode: node,
-      tcpPort: 30303,
-      udpPort: 30301,
-      clock,
-      logger: new MemoryLogger(),
-    });
-    mapper.start();
+    const mapper = startMapper(new ExtIp('198.51.100.1'), node, clock);
     await waitFor(() => node.node().ip === '198.51.100.1', { what: 'the ip' });
     expect(mapper.mappings()).toEqual([]);
     await mapper.stop();
@@ -169,16 +173,7 @@ describe('PortMapper with a fake UPnP IGD on loopback', () => {
     try {
       const clock = new SimulatedClock(0);
       const node = await localNode(clock);
-      const nat = new UpnpNat({ location: igd.location, clock });
-      const mapper = new PortMapper({
-        nat,
-        localNode: node,
-        tcpPort: 30303,
-        udpPort: 30301,
-        clock,
-        logger: new MemoryLogger(),
-      });
-      mapper.start();
+      const mapper = startMapper(new UpnpNat({ location: igd.location, clock }), node, clock);
       await waitFor(() => mapper.mappings().every((m) => m.extPort !== undefined), {
         what: 'mapped',
       });
