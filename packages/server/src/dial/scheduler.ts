@@ -85,6 +85,10 @@ export class DialScheduler {
   readonly #dialing = new Map<string, DialTask>();
   readonly #peers = new Map<string, { flag: PeerDialFlag; origin: Dynamic | undefined }>();
   readonly #pendingInbound = new Set<string>();
+  /** Nodes whose dial lost a simultaneous-dial race (AlreadyConnected), by key. */
+  readonly #lostRaces = new Map<string, Node>();
+  /** Nodes redialed early after a lost race, until their normal history would have expired. */
+  readonly #raceRedials = new DialHistory();
   readonly #buffers: Record<Dynamic, Candidate[]> = { random: [], lookup: [] };
   readonly #tasks: TaskGroup;
   readonly #counters = new DialMetricsCounters();
@@ -214,12 +218,32 @@ export class DialScheduler {
     const origin = flag !== 'dynamic' ? undefined : task?.origin === 'random' ? 'random' : 'lookup';
     this.#peers.set(key, { flag, origin });
     this.#pendingInbound.delete(key);
+    this.#lostRaces.delete(key);
     this.#requestPass();
   }
 
   /** Reports a peer that left: its slot is refilled, and a static node is redialed. */
   peerRemoved(node: Node): void {
-    if (this.#peers.delete(nodeKey(node))) this.#requestPass();
+    const key = nodeKey(node);
+    if (!this.#peers.delete(key)) return;
+    this.#redialAfterRace(key);
+    this.#requestPass();
+  }
+
+  /**
+   * Reports that our dial of `node` was refused with AlreadyConnected, by us or by the remote:
+   * when both sides dial each other at once, each may keep a different connection, so both
+   * die. Once we are not connected to it (now, or when the peer we kept leaves), the node with
+   * the lower ID dials again without waiting for its history entry to expire; the other waits,
+   * so the two do not race again. At most once per `historyExpirationMs` per node, so a remote
+   * that keeps refusing us (a stale connection on its side) is still dialed at geth's pace.
+   */
+  dialLostRace(node: Node): void {
+    const key = nodeKey(node);
+    // Hex IDs of equal length compare as numbers. The remote has the lower ID: it redials.
+    if (this.#state !== 'running' || this.#check.selfKey > key) return;
+    this.#lostRaces.set(key, node);
+    this.#redialAfterRace(key);
   }
 
   /**
@@ -257,6 +281,21 @@ export class DialScheduler {
     } finally {
       this.#passLoopActive = false;
     }
+  }
+
+  /** Cuts the history of a node that lost a race short, if we are now free to dial it. */
+  #redialAfterRace(key: string): void {
+    const node = this.#lostRaces.get(key);
+    if (node === undefined) return;
+    if (this.#peers.has(key) || this.#dialing.has(key) || this.#pendingInbound.has(key)) return;
+    this.#lostRaces.delete(key);
+    const now = this.#config.clock.now();
+    this.#raceRedials.expire(now);
+    if (this.#raceRedials.contains(key) || !this.#history.contains(key)) return;
+    this.#raceRedials.add(key, now + this.#config.historyExpirationMs);
+    this.#history.add(key, now);
+    this.#history.expire(now);
+    if (!this.#static.has(key)) this.#candidate(node, 'lookup');
   }
 
   #schedulePass(): void {
@@ -392,6 +431,7 @@ export class DialScheduler {
       resolveStatic: (task, signal) => this.#static.resolve(task.key, signal),
       dialDone: (task, failure) => {
         this.#dialing.delete(task.key);
+        this.#redialAfterRace(task.key);
         if (failure === undefined) this.#counters.succeeded++;
         else this.#counters.failed++;
         if (failure !== undefined) {

@@ -13,6 +13,7 @@ import { EventEmitter } from 'eventemitter3';
 import { capsOf } from '../caps.ts';
 import { DialScheduler } from '../dial/scheduler.ts';
 import type { DialMetrics } from '../dial/types.ts';
+import { PeerError } from '../errors.ts';
 import { Peer } from '../peer/peer.ts';
 import type { Protocol } from '../protocol.ts';
 import { BASE_PROTOCOL_VERSION } from '../wire/constants.ts';
@@ -124,7 +125,12 @@ export class Server {
       ...(config.nodeSource === undefined ? {} : { source: config.nodeSource }),
       staticNodes: config.staticNodes,
       dial: (node, flags, signal) => {
-        const dialing = dialNode(this.#setup, node, flags, signal);
+        const dialing = dialNode(this.#setup, node, flags, signal).catch((err: unknown) => {
+          if (err instanceof PeerError && err.reason === DiscReason.AlreadyConnected) {
+            this.#scheduler.dialLostRace(node);
+          }
+          throw err;
+        });
         // Tracked for stop(); a failed dial is the scheduler's to report, not a task failure.
         void this.#tasks.spawn(dialing.catch(() => {}));
         return dialing;
