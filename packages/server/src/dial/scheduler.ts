@@ -51,7 +51,8 @@ type Dynamic = 'random' | 'lookup';
  * one connecting to us (`inboundPending`), one outside NetRestrict, and one dialed less than
  * `historyExpirationMs` ago (the entry is added when the dial starts). A static node is dialed
  * whenever it passes these checks: right after it drops, or when its history entry expires if
- * it was dialed within the expiration. A failed static dial resolves the node through the
+ * it was dialed within the expiration. The one exception: after a lost simultaneous-dial race
+ * ({@link DialScheduler.dialLostRace}) the side with the lower node ID redials at once. A failed static dial resolves the node through the
  * source (at most once a minute, backing off to once an hour while it is not found) and dials
  * once more if its endpoint changed.
  *
@@ -231,9 +232,10 @@ export class DialScheduler {
   }
 
   /**
-   * Reports that our dial of `node` was refused with AlreadyConnected, by us or by the remote:
-   * when both sides dial each other at once, each may keep a different connection, so both
-   * die. Once we are not connected to it (now, or when the peer we kept leaves), the node with
+   * Reports that our dial of `node` lost a simultaneous-dial race: the dial was refused with
+   * AlreadyConnected (by us or by the remote), or the peer it made was dropped by the remote
+   * with AlreadyConnected. When both sides dial each other at once, each may keep a different
+   * connection, so both die. Once we are not connected to it (now, or when the peer we kept leaves), the node with
    * the lower ID dials again without waiting for its history entry to expire; the other waits,
    * so the two do not race again. At most once per `historyExpirationMs` per node, so a remote
    * that keeps refusing us (a stale connection on its side) is still dialed at geth's pace.

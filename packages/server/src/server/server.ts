@@ -482,6 +482,10 @@ export class Server {
     this.#counters.peerEnded(entry.inbound, this.#config.clock.now() - entry.addedAt);
     this.#table.remove(idHex, entry);
     this.#scheduler.peerRemoved(entry.node);
+    // The remote kept the connection it dialed to us and dropped ours: a simultaneous dial.
+    if (!entry.inbound && end.remoteRequested && end.reason === DiscReason.AlreadyConnected) {
+      this.#scheduler.dialLostRace(entry.node);
+    }
     this.#config.logger.debug('peer removed', { id: idHex, reason: end.reason });
     this.#emit('peer:removed', { peer: entry.peer, ...end });
   }

@@ -73,7 +73,10 @@ describe('DialScheduler: a lost simultaneous-dial race', () => {
     await loseRace(env, node);
     expect(env.newDials()).toHaveLength(1);
     env.scheduler.dialLostRace(node);
-    env.fail(node, new PeerError(DiscReason.AlreadyConnected, undefined, { remoteRequested: true }));
+    env.fail(
+      node,
+      new PeerError(DiscReason.AlreadyConnected, undefined, { remoteRequested: true }),
+    );
     await env.settle();
     expect(env.newDials()).toEqual([]);
     // The normal history applies from the early redial on.
