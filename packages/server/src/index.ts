@@ -11,9 +11,12 @@ export type { DialSkipReason } from './dial/check.ts';
 export {
   DEFAULT_DIAL_TIMEOUT_MS,
   DIAL_HISTORY_EXPIRATION_MS,
+  FAIR_MIX_TIMEOUT_MS,
   LOOKUP_INTERVAL_MS,
   MAX_ACTIVE_DIALS,
 } from './dial/constants.ts';
+export type { FairMixOptions } from './dial/fair-mix.ts';
+export { FairMix } from './dial/fair-mix.ts';
 export type { DialMetrics } from './dial/types.ts';
 export type { MsgErrorCode, PeerErrorOptions } from './errors.ts';
 export { discReasonForError, MSG_ERROR_CODE, MsgError, PeerError } from './errors.ts';

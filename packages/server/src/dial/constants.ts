@@ -38,3 +38,10 @@ export const MAX_RESOLVE_DELAY_MS = 3_600_000;
  * source that keeps offering the same nodes cannot make the scheduler spin.
  */
 export const MAX_USELESS_CANDIDATES = 64;
+
+/**
+ * How long a draw of the `FairMix` waits for the source whose turn it is before it takes a
+ * node from any source (geth `eth/backend.go` `discmixTimeout`, sized for a source giving about
+ * ten candidates a second).
+ */
+export const FAIR_MIX_TIMEOUT_MS = 100;
