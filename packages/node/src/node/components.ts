@@ -23,19 +23,19 @@ import {
 } from '@ethp2p/eth';
 import type { MemoryTxPool } from '@ethp2p/eth/chain';
 import {
+  FairMix,
   NetRestrict,
   type NodeSource,
   type PeerAddedEvent,
   type PeerRemovedEvent,
   Server,
+  type SignalOptions,
 } from '@ethp2p/server';
 import { parseNat } from '../nat/parse.ts';
 import { defaultClientName, type FullNodeOptions } from './config.ts';
 import { NODES_DIR } from './datadir.ts';
 import { EthDialSource } from './dial-source.ts';
 import { NodeError } from './errors.ts';
-import { MergedSource } from './merged-source.ts';
-import { MixedDiscoverySource } from './mixed-source.ts';
 
 /** What the components share. */
 export interface NodeParts {
@@ -192,30 +192,32 @@ function extIpOf(nat: string | undefined): { externalIp?: string } {
 }
 
 /**
- * Where the server finds nodes to dial: the nodes of the discovery services that run (their
- * records fetched and filtered by fork ID) and the nodes of the DNS lists, unfiltered as geth
- * does; undefined when there are neither.
+ * Where the server finds nodes to dial, as geth's `eth/backend.go` `setupDiscovery` composes its
+ * `FairMix`: the DNS lists' nodes unfiltered, discv4's nodes with their records fetched and
+ * filtered by fork ID, discv5's nodes filtered by the records they came with; undefined when
+ * there is none of them.
  * @throws {DnsDiscError} for a bad `enrtree://` URL; {TypeError} for a bad DNS server
  */
 function dialSource(parts: ServerParts, accept: (node: Node) => boolean): NodeSource | undefined {
   const { options } = parts;
-  const sources: NodeSource[] = [];
-  const discoveries = [parts.discovery.v4, parts.discovery.v5].filter((d) => d !== undefined);
-  const [only] = discoveries;
-  if (only !== undefined) {
-    const discovery = discoveries.length === 1 ? only : new MixedDiscoverySource(discoveries);
-    sources.push(new EthDialSource(discovery, accept));
-  }
+  const { v4, v5 } = parts.discovery;
   const urls = options.dnsDiscovery ?? [];
+  if (v4 === undefined && v5 === undefined && urls.length === 0) return undefined;
+  const mix = new FairMix({ clock: parts.clock, logger: parts.log });
   if (urls.length > 0) {
     const client = new DnsClient({
       ...(options.dnsServers === undefined ? {} : { servers: options.dnsServers }),
       clock: parts.clock,
       logger: parts.log,
     });
-    sources.push(client.nodeSource(urls));
+    mix.addSource(client.nodeSource(urls), 'dns');
   }
-  return sources.length <= 1 ? sources[0] : new MergedSource(sources);
+  if (v4 !== undefined) {
+    const requestEnr = (node: Node, o: SignalOptions) => v4.requestEnr(node, o);
+    mix.addSource(new EthDialSource(v4, accept, { requestEnr }), 'discv4');
+  }
+  if (v5 !== undefined) mix.addSource(new EthDialSource(v5, accept), 'discv5');
+  return mix;
 }
 
 /** Logs peers and relays pool transactions; returns the undo. */

@@ -1,7 +1,9 @@
 /**
- * The dial candidates of an eth node: discovery's nodes, each with its current record fetched
- * (EIP-868), kept only when the record's `eth` entry carries a fork ID of our chain (geth
- * `eth/backend.go`: `enode.AsyncFilter(RandomNodes, RequestENR)` then `eth.NewNodeFilter`).
+ * The dial candidates of an eth node from one discovery version: its nodes kept only when their
+ * record's `eth` entry carries a fork ID of our chain. discv4 nodes get their current record
+ * fetched first (EIP-868); discv5 nodes are judged by the record they came with (geth
+ * `eth/backend.go` `setupDiscovery`: `enode.AsyncFilter(RandomNodes, RequestENR)` for v4, then
+ * `eth.NewNodeFilter` for both).
  * @module
  */
 import { checkPositiveInt } from '@ethp2p/base';
@@ -13,32 +15,39 @@ import { filterParallel } from './parallel.ts';
 /** ENR requests in flight at once (geth `maxParallelENRRequests`). */
 export const MAX_PARALLEL_ENR_REQUESTS = 16;
 
-/** What {@link EthDialSource} needs from discovery (`DiscoveryV4` has it). */
-export interface DiscoverySource extends NodeSource {
-  /** The node's current record, fetched from the node itself. */
-  requestEnr(node: Node, options?: SignalOptions): Promise<Node>;
+/** Options of an {@link EthDialSource}. */
+export interface EthDialSourceOptions {
+  /**
+   * Fetches a node's current record from the node itself (`DiscoveryV4.requestEnr`). Without
+   * it, nodes are judged by the record they came with (`accept` drops those without one).
+   */
+  readonly requestEnr?: (node: Node, options: SignalOptions) => Promise<Node>;
+  /** Records fetched at once (default {@link MAX_PARALLEL_ENR_REQUESTS}). */
+  readonly parallel?: number;
 }
 
 /**
- * A {@link NodeSource} for the server over discovery: `randomNodes` and `lookup` yield only
- * nodes whose fetched record passes `accept` (normally `compatibleNodeFilter` of the chain's
- * fork filter); a node already carrying an `eth` entry is judged without a request. Nodes that
- * do not answer the ENR request are dropped. `resolve` is discovery's.
+ * A {@link NodeSource} for the server over one discovery version: `randomNodes` and `lookup`
+ * yield only nodes whose record passes `accept` (normally `compatibleNodeFilter` of the chain's
+ * fork filter). With `requestEnr`, a node not already carrying an `eth` entry has its record
+ * fetched first, and is dropped when it does not answer. `resolve` is discovery's.
  */
 export class EthDialSource implements NodeSource {
-  readonly #disc: DiscoverySource;
+  readonly #disc: NodeSource;
   readonly #accept: (node: Node) => boolean;
+  readonly #requestEnr: EthDialSourceOptions['requestEnr'];
   readonly #parallel: number;
 
   /** @throws {RangeError} unless `parallel` is a positive integer */
   constructor(
-    disc: DiscoverySource,
+    disc: NodeSource,
     accept: (node: Node) => boolean,
-    parallel: number = MAX_PARALLEL_ENR_REQUESTS,
+    options: EthDialSourceOptions = {},
   ) {
     this.#disc = disc;
     this.#accept = accept;
-    this.#parallel = checkPositiveInt('parallel', parallel);
+    this.#requestEnr = options.requestEnr;
+    this.#parallel = checkPositiveInt('parallel', options.parallel ?? MAX_PARALLEL_ENR_REQUESTS);
   }
 
   randomNodes(options: SignalOptions = {}): AsyncIterable<Node> {
@@ -64,10 +73,11 @@ export class EthDialSource implements NodeSource {
   }
 
   async #check(node: Node, signal: AbortSignal): Promise<Node | undefined> {
+    const request = this.#requestEnr;
     const withRecord =
-      node.record?.get(ETH_ENR_KEY) !== undefined
+      node.record?.get(ETH_ENR_KEY) !== undefined || request === undefined
         ? node
-        : await this.#disc.requestEnr(node, { signal });
+        : await request(node, { signal });
     return this.#accept(withRecord) ? withRecord : undefined;
   }
 }

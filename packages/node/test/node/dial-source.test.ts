@@ -9,9 +9,9 @@ import {
   newForkFilter,
   SEPOLIA,
 } from '@ethp2p/eth';
-import type { SignalOptions } from '@ethp2p/server';
+import type { NodeSource, SignalOptions } from '@ethp2p/server';
 import { describe, expect, it } from 'vitest';
-import { type DiscoverySource, EthDialSource } from '../../src/node/dial-source.ts';
+import { EthDialSource } from '../../src/node/dial-source.ts';
 
 /** A node of `config`'s chain at its genesis, with its record, and the same node without it. */
 function member(config: ChainConfig | undefined, port: number): { bare: Node; full: Node } {
@@ -26,7 +26,7 @@ function member(config: ChainConfig | undefined, port: number): { bare: Node; fu
 }
 
 /** A discovery stand-in: fixed nodes, and records for the ones that answer ENR requests. */
-class FakeDiscovery implements DiscoverySource {
+class FakeDiscovery implements NodeSource {
   readonly requested: string[] = [];
   readonly nodes: readonly Node[];
   readonly records: ReadonlyMap<string, Node>;
@@ -83,7 +83,9 @@ describe('EthDialSource', () => {
 
   it('fetches each record and keeps the nodes of our chain, with their records', async () => {
     const disc = new FakeDiscovery(nodes, records);
-    const source = new EthDialSource(disc, sepoliaFilter);
+    const source = new EthDialSource(disc, sepoliaFilter, {
+      requestEnr: (n) => disc.requestEnr(n),
+    });
     const kept: Node[] = [];
     for await (const n of source.randomNodes()) kept.push(n);
     expect(kept.map((n) => nodeIdToHex(n.id)).sort()).toEqual(
@@ -97,16 +99,25 @@ describe('EthDialSource', () => {
 
   it('filters lookups the same way and passes resolve through', async () => {
     const disc = new FakeDiscovery(nodes, records);
-    const source = new EthDialSource(disc, sepoliaFilter, 1);
+    const source = new EthDialSource(disc, sepoliaFilter, {
+      requestEnr: (n) => disc.requestEnr(n),
+      parallel: 1,
+    });
     expect(await collect(source.lookup(undefined))).toEqual(
       [same.full, known.full].map((n) => nodeIdToHex(n.id)).sort(),
     );
     expect(await source.resolve(other.bare)).toBe(other.full);
   });
 
+  it('without requestEnr (discv5) judges nodes by the records they came with', async () => {
+    const disc = new FakeDiscovery([same.full, other.full, noEth.full, silent.bare], records);
+    const source = new EthDialSource(disc, sepoliaFilter);
+    expect(await collect(source.randomNodes())).toEqual([nodeIdToHex(same.full.id)]);
+    expect(disc.requested).toEqual([]);
+  });
+
   it('rejects a bad parallelism', () => {
-    expect(() => new EthDialSource(new FakeDiscovery([], new Map()), sepoliaFilter, 0)).toThrow(
-      RangeError,
-    );
+    const disc = new FakeDiscovery([], new Map());
+    expect(() => new EthDialSource(disc, sepoliaFilter, { parallel: 0 })).toThrow(RangeError);
   });
 });
