@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger } from '@ethp2p/base';
 import { waitFor } from '@ethp2p/base/testing';
@@ -6,23 +5,12 @@ import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { DiscoveryV5 } from '@ethp2p/discovery';
 import { Tree } from '@ethp2p/dnsdisc';
 import { logDistance, Node, nodeIdFromPublicKey, nodeIdToHex } from '@ethp2p/enode';
-import type { MemoryChain } from '@ethp2p/eth/chain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { serveTxt } from '../../../dnsdisc/test/helpers/dns-server.ts';
 import type { FullNode } from '../../src/node/full-node.ts';
-import { loadChain, loopbackNode, tempDir, writeChain } from './helpers.ts';
+import { chainFixture, loopbackNode } from './helpers.ts';
 
-let dir: string;
-let chain: MemoryChain;
-
-beforeAll(async () => {
-  dir = await tempDir('ethp2p-dial-sources-');
-  chain = await loadChain(await writeChain(dir, 4));
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const fixture = chainFixture(4);
 
 /**
  * A bare discv5 node that knows `peer`, at log distance 256 from it: a random lookup asks for
@@ -48,6 +36,7 @@ async function farBootnode(peer: Node): Promise<DiscoveryV5> {
 
 describe('the dial sources of a full node', () => {
   it('dials peers that only discv4, only discv5 and only a DNS tree know', async () => {
+    const { dir, chain } = fixture;
     // The peers only accept, so every connection is the node's dial, and each is known to one
     // source: the v4 peer is a bootnode without a record (which v5 cannot use); the v5 peer is
     // known to a bare discv5 bootnode (no eth entry, so v4 drops it: it cannot answer v4's ENR
