@@ -52,9 +52,10 @@ describe('FullNode with discovery v4 off', () => {
       });
       expect(a.status()).toMatchObject({ peers: 2, inbound: 2, outbound: 0 });
       expect(a.peerSet.len).toBe(2);
-      // B and C found each other in their discv5 tables, not through the bootnode list.
-      const bTable = b.discoveryV5?.nodes().map((n) => nodeIdToHex(n.id)) ?? [];
-      expect(bTable).toContain(ids[2]);
+      // Whichever of B and C dialed the other found it in its discv5 table (neither was given the
+      // other); the other side may only have accepted the connection.
+      const tableOf = (n: FullNode) => n.discoveryV5?.nodes().map((x) => nodeIdToHex(x.id)) ?? [];
+      expect(tableOf(b).includes(ids[2] ?? '') || tableOf(c).includes(ids[1] ?? '')).toBe(true);
       expect(b.discoveryV5?.metrics.rpc.handshakesInitiated).toBeGreaterThanOrEqual(1);
     } finally {
       for (const n of nodes.reverse()) await n.stop();
