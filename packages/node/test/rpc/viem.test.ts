@@ -4,7 +4,8 @@
  * notifications to its subscribe callbacks, so the `admin_subscription` items of peerEvents
  * are read from the socket of viem's own WebSocket RPC client, after subscribing through it.
  */
-import { type Subscribable, waitFor } from '@ethp2p/base/testing';
+import { EventEmitter } from 'node:events';
+import { waitFor } from '@ethp2p/base/testing';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { Node, nodeIdToHex } from '@ethp2p/enode';
 import {
@@ -86,6 +87,9 @@ describe('viem', () => {
     const rpc = await transport.getRpcClient();
     const events: { type: string; peer: string }[] = [];
     let subscription = '';
+    // viem's socket is a `ws` WebSocket on Node 20 and the global (EventTarget) one on Node 24:
+    // relay its messages through an emitter that waitFor can subscribe to either way.
+    const received = new EventEmitter();
     const onMessage = (e: { data: unknown }): void => {
       const msg = JSON.parse(String(e.data)) as {
         method?: string;
@@ -94,10 +98,10 @@ describe('viem', () => {
       if (msg.method === 'admin_subscription' && msg.params?.subscription === subscription) {
         events.push(msg.params.result);
       }
+      received.emit('message');
     };
     rpc.socket.addEventListener('message', onMessage);
-    // viem's socket in Node is a \`ws\` WebSocket, an EventEmitter: re-check on each message.
-    const onSocket = { emitters: [rpc.socket as unknown as Subscribable], events: ['message'] };
+    const onSocket = { emitters: [received], events: ['message'] };
     const second = rpcNode(f, 'b', { discovery: false, staticNodes: [running.node.self()] });
     try {
       const answer = await rpc.requestAsync({
