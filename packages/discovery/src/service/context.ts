@@ -66,7 +66,10 @@ export function sendPacket(
 }
 
 /** `signal` combined with the service's own, so stopping ends every wait. */
-export function withServiceSignal(ctx: ServiceContext, signal?: AbortSignal): AbortSignal {
+export function withServiceSignal(
+  ctx: Pick<ServiceContext, 'signal'>,
+  signal?: AbortSignal,
+): AbortSignal {
   return signal === undefined ? ctx.signal : AbortSignal.any([signal, ctx.signal]);
 }
 

@@ -22,6 +22,7 @@ import { EventEmitter } from 'eventemitter3';
 import { randomNodes } from '../lookup/iterators.ts';
 import { lookupTarget, runTargetLookup } from '../lookup/lookup.ts';
 import { untilStopped, untilStoppedPromise } from '../service/closed.ts';
+import { withServiceSignal } from '../service/context.ts';
 import type { SignalOptions } from '../service/discovery.ts';
 import { DiscoveryError } from '../service/errors.ts';
 import type { ListenOptions } from '../service/listen.ts';
@@ -319,7 +320,7 @@ export class DiscoveryV5 {
   async *lookup(targetPublicKey?: Uint8Array, options: SignalOptions = {}): AsyncGenerator<Node> {
     const key = targetPublicKey ?? this.#ctx.random.bytes(64);
     assertBytes('targetPublicKey', key, 64);
-    const signal = this.#signal(options.signal);
+    const signal = withServiceSignal(this.#ctx, options.signal);
     const nodes = v5LookupNodes(this.#ctx, this.#tableReady, nodeIdFromPublicKey(key), signal);
     yield* untilStopped(this.#ctx.signal, nodes);
   }
@@ -338,7 +339,7 @@ export class DiscoveryV5 {
         clock: this.#ctx.clock,
         random: this.#ctx.random,
       },
-      { signal: this.#signal(options.signal) },
+      { signal: withServiceSignal(this.#ctx, options.signal) },
     );
   }
 
@@ -362,15 +363,11 @@ export class DiscoveryV5 {
     return runTargetLookup(v5LookupDeps(this.#ctx), targetId, { signal });
   }
 
-  #signal(signal: AbortSignal | undefined): AbortSignal {
-    return signal === undefined ? this.#ctx.signal : AbortSignal.any([signal, this.#ctx.signal]);
-  }
-
   /** Runs a network call under the caller's and the service's signals. */
   async #call<T>(work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (this.#ctx.signal.aborted) throw new DiscoveryError('CLOSED', 'discovery stopped');
     signal?.throwIfAborted();
-    return untilStoppedPromise(this.#ctx.signal, work(this.#signal(signal)));
+    return untilStoppedPromise(this.#ctx.signal, work(withServiceSignal(this.#ctx, signal)));
   }
 }
 
