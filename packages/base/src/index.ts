@@ -1,11 +1,13 @@
 /**
  * @ethp2p/base: what every ethp2p package shares and nothing else: injected time and randomness,
- * logging, background task groups, safe event emission, argument checks and the coded error base.
+ * logging, background task groups, child abort signals, safe event emission, argument checks and the coded error base.
  * The strict RLP codec is the `@ethp2p/base/rlp` subpath. Depends on no other ethp2p package.
  * @module
  */
 
 export { checkPort, checkPositiveInt, checkPositiveMs } from './checks.ts';
+export type { ChildSignal } from './child-signal.ts';
+export { childSignal } from './child-signal.ts';
 export type { Clock, Timer } from './clock.ts';
 export { SimulatedClock, sleep, systemClock } from './clock.ts';
 export { safeEmit } from './emit.ts';

@@ -3,12 +3,11 @@
  * with the parent signal's reason, whichever comes first. The timer runs on the injected clock
  * (the system clock's timers are unref'd) and is cancelled by {@link Deadline.clear}, so a
  * finished or failed operation leaves nothing behind. Deadlines sharing a parent cost it one
- * listener in all (see `child-signal.ts`).
+ * listener in all (see `childSignal` in `@ethp2p/base`).
  * @module
  */
-import { type Clock, checkPositiveMs, systemClock } from '@ethp2p/base';
+import { type Clock, checkPositiveMs, childSignal, systemClock } from '@ethp2p/base';
 import { RlpxError } from '../errors.ts';
-import { childSignal } from './child-signal.ts';
 
 /** A running deadline; call {@link Deadline.clear} in a `finally`. */
 export interface Deadline {

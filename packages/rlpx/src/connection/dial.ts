@@ -5,8 +5,8 @@
  * @module
  */
 import { type Socket, connect as tcpConnect } from 'node:net';
+import { childSignal } from '@ethp2p/base';
 import { RlpxError } from '../errors.ts';
-import { childSignal } from './child-signal.ts';
 import { RlpxConnection, type RlpxConnectionOptions } from './connection.ts';
 import {
   type HandshakeOptions,

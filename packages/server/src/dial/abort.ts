@@ -3,7 +3,7 @@
  * alive on Node 20, so these are small and explicit.
  * @module
  */
-import type { Clock } from '@ethp2p/base';
+import { type Clock, childSignal } from '@ethp2p/base';
 
 /** A signal that aborts with its parent or after a deadline; `dispose()` releases both. */
 export interface DeadlineSignal {
@@ -13,7 +13,8 @@ export interface DeadlineSignal {
 
 /**
  * A child of `parent` that also aborts with `reason()` after `ms` on `clock`. Call `dispose()`
- * when done: it cancels the timer and removes the listener from `parent`.
+ * when done: it cancels the timer and releases the child (`childSignal`: deadlines sharing a
+ * parent cost it one listener in all).
  */
 export function deadlineSignal(
   parent: AbortSignal,
@@ -21,19 +22,14 @@ export function deadlineSignal(
   ms: number,
   reason: () => unknown,
 ): DeadlineSignal {
-  const controller = new AbortController();
-  if (parent.aborted) {
-    controller.abort(parent.reason);
-    return { signal: controller.signal, dispose: () => undefined };
-  }
-  const onAbort = (): void => controller.abort(parent.reason);
-  parent.addEventListener('abort', onAbort, { once: true });
-  const timer = clock.schedule(ms, () => controller.abort(reason()));
+  const child = childSignal(parent);
+  if (parent.aborted) return { signal: child.signal, dispose: () => undefined };
+  const timer = clock.schedule(ms, () => child.abort(reason()));
   return {
-    signal: controller.signal,
+    signal: child.signal,
     dispose: () => {
       timer.cancel();
-      parent.removeEventListener('abort', onAbort);
+      child.release();
     },
   };
 }
