@@ -92,6 +92,20 @@ export const NODE_OPTIONS: OptionSpecs = {
     default: '0',
     description: 'most connections in their handshake at once; 0 for the default, 50',
   },
+  'maxpendpeers.perip': {
+    type: 'string',
+    valueName: 'n',
+    default: '0',
+    description:
+      'most connections in their handshake at once from one IP, loopback and LAN included; 0 for the default, 10',
+  },
+  'handshake.idletimeout': {
+    type: 'string',
+    valueName: 'duration',
+    default: '0',
+    description:
+      'close an inbound connection that sends nothing for this long during its handshake; 0 for the default, 2s',
+  },
   ...GETH_KEY_OPTIONS,
   bootnodes: {
     type: 'string',
@@ -244,6 +258,8 @@ export async function nodeCommandConfig(given: OptionValues): Promise<NodeComman
   const privateKey = await nodeKeyOf(o);
   const identity = identityOf(o);
   const maxPending = o.integer('maxpendpeers', 0, 100_000);
+  const maxPendingPerIp = o.integer('maxpendpeers.perip', 0, 100_000);
+  const handshakeIdle = handshakeIdleOf(o);
   const logFile = o.string('log.file');
   return {
     node: {
@@ -266,6 +282,8 @@ export async function nodeCommandConfig(given: OptionValues): Promise<NodeComman
       nat: natOf(o),
       maxPeers: o.integer('maxpeers', 0, 100_000) ?? 50,
       ...(maxPending ? { maxPendingPeers: maxPending } : {}),
+      ...(maxPendingPerIp ? { maxPendingPerIp } : {}),
+      ...(handshakeIdle ? { handshakeIdleTimeoutMs: handshakeIdle } : {}),
       ...(privateKey === undefined ? {} : { privateKey }),
       ...(identity === undefined ? {} : { name: clientName(identity) }),
       noDial: o.boolean('nodial'),
@@ -354,6 +372,21 @@ function networkIdOf(o: OptionValues): bigint | undefined {
     throw usageError(`${o.origin('networkid')}: expected an integer in 1-2^64, got '${text}'`);
   }
   return id;
+}
+
+/** Longest `--handshake.idletimeout` taken: past it a stalled handshake is no longer idle. */
+const MAX_HANDSHAKE_IDLE_MS = 3_600_000;
+
+/** `--handshake.idletimeout` in whole ms, or undefined for the server's default (`0`). */
+function handshakeIdleOf(o: OptionValues): number | undefined {
+  const ms = o.duration('handshake.idletimeout');
+  if (ms === undefined || ms === 0) return undefined;
+  if (ms > MAX_HANDSHAKE_IDLE_MS) {
+    throw usageError(
+      `${o.origin('handshake.idletimeout')}: expected at most 1h, got '${o.string('handshake.idletimeout')}'`,
+    );
+  }
+  return Math.ceil(ms);
 }
 
 function listenIpOf(o: OptionValues): string {

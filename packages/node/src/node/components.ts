@@ -173,6 +173,10 @@ export function createServer(parts: ServerParts, listenIp: string, port: number)
     ...(nodeSource === undefined ? {} : { nodeSource }),
     ...(o.maxPeers === undefined ? {} : { maxPeers: o.maxPeers }),
     ...(o.maxPendingPeers === undefined ? {} : { maxPendingPeers: o.maxPendingPeers }),
+    ...(o.maxPendingPerIp === undefined ? {} : { maxPendingPerIp: o.maxPendingPerIp }),
+    ...(o.handshakeIdleTimeoutMs === undefined
+      ? {}
+      : { handshakeIdleTimeoutMs: o.handshakeIdleTimeoutMs }),
     ...(o.noDial === undefined ? {} : { noDial: o.noDial }),
     ...extIpOf(o.nat),
     ...(o.netRestrict === undefined ? {} : { netRestrict: o.netRestrict }),

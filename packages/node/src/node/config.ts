@@ -93,6 +93,13 @@ export interface FullNodeOptions {
   readonly maxPeers?: number;
   /** Most connections in their handshake at once (default the server's, 50). */
   readonly maxPendingPeers?: number;
+  /** Most connections in their handshake at once from one IP (default the server's, 10). */
+  readonly maxPendingPerIp?: number;
+  /**
+   * An inbound connection that sends nothing for this long during its handshake is closed, in ms
+   * (default the server's, 2 s).
+   */
+  readonly handshakeIdleTimeoutMs?: number;
   /**
    * The node key (geth `--nodekey`/`--nodekeyhex`); default the datadir's `nodekey`, created on
    * first use. When given, no `nodekey` file is read or written.

@@ -90,6 +90,34 @@ describe('geth flags of ethp2p node', () => {
     expect(err.message).toBe("--maxpendpeers: expected an integer in 0-100000, got 'x'");
   });
 
+  it('--maxpendpeers.perip sets the per-IP handshake limit; 0 is the default', async () => {
+    expect((await config(['--maxpendpeers.perip', '4'])).node.maxPendingPerIp).toBe(4);
+    expect((await config(['--maxpendpeers.perip', '0'])).node.maxPendingPerIp).toBeUndefined();
+    const env = { ETHP2P_MAXPENDPEERS_PERIP: '2' };
+    expect((await config([], env)).node.maxPendingPerIp).toBe(2);
+    const err = await rejectedError(config(['--maxpendpeers.perip', '-1']), CliError);
+    expect(err.message).toBe("--maxpendpeers.perip: expected an integer in 0-100000, got '-1'");
+  });
+
+  it('--handshake.idletimeout sets the handshake idle-read timeout; 0 is the default', async () => {
+    expect((await config(['--handshake.idletimeout', '750ms'])).node.handshakeIdleTimeoutMs).toBe(
+      750,
+    );
+    expect((await config(['--handshake.idletimeout', '1.5s'])).node.handshakeIdleTimeoutMs).toBe(
+      1_500,
+    );
+    expect((await config(['--handshake.idletimeout', '0.5ms'])).node.handshakeIdleTimeoutMs).toBe(
+      1,
+    );
+    expect(
+      (await config(['--handshake.idletimeout', '0'])).node.handshakeIdleTimeoutMs,
+    ).toBeUndefined();
+    let err = await rejectedError(config(['--handshake.idletimeout', 'soon']), CliError);
+    expect(err.message).toMatch(/^--handshake.idletimeout: expected a duration/);
+    err = await rejectedError(config(['--handshake.idletimeout', '2h']), CliError);
+    expect(err.message).toBe("--handshake.idletimeout: expected at most 1h, got '2h'");
+  });
+
   it.each([
     ['0', 0],
     ['1', 1],

@@ -484,6 +484,8 @@ describe('ethp2p node', () => {
       '--discovery.port',
       '--maxpeers',
       '--maxpendpeers',
+      '--maxpendpeers.perip',
+      '--handshake.idletimeout',
       '--nodekey',
       '--nodekeyhex',
       '--identity',
