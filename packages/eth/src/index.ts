@@ -66,6 +66,8 @@ export {
 export type { EthPeerEvents } from './peer/eth-peer.ts';
 export { EthPeer } from './peer/eth-peer.ts';
 export type { EthNodeInfo, EthPeerInfo } from './peer/info.ts';
+export type { ServeBudgetMetrics, ServeBudgetOptions, ServeLane } from './peer/serve-budget.ts';
+export { ServeBudget } from './peer/serve-budget.ts';
 export type {
   BlockRange,
   HeadersRequestOptions,

@@ -33,6 +33,7 @@ import { EthPeer } from './peer/eth-peer.ts';
 import { handleMessages } from './peer/handler.ts';
 import { type EthNodeInfo, type EthPeerInfo, ethNodeInfo, ethPeerInfo } from './peer/info.ts';
 import { type AnyEthVersion, MessageWriter } from './peer/message-writer.ts';
+import { ServeBudget } from './peer/serve-budget.ts';
 import type { PeerSet } from './peer-set/peer-set.ts';
 
 /** The eth versions this package speaks, highest first. */
@@ -69,6 +70,11 @@ export interface EthProtocolOptions {
   readonly fetchAnnouncedTransactions?: boolean;
   /** Announce the pool's transactions to each new peer (default true). */
   readonly syncTransactions?: boolean;
+  /**
+   * Each peer's budget of handling time and response bytes, and the fair rotation of every
+   * peer's messages (default: one on `clock` with its default budgets, shared by the versions).
+   */
+  readonly serveBudget?: ServeBudget;
 }
 
 /**
@@ -80,7 +86,10 @@ export interface EthProtocolOptions {
  */
 export function createEthProtocols(options: EthProtocolOptions): Protocol[] {
   const versions = [...new Set(options.versions ?? ETH_PROTOCOL_VERSIONS)];
-  return versions.map((v) => new EthProtocol(versionTable(v), options));
+  const serveBudget =
+    options.serveBudget ??
+    new ServeBudget(options.clock === undefined ? {} : { clock: options.clock });
+  return versions.map((v) => new EthProtocol(versionTable(v), { ...options, serveBudget }));
 }
 
 function versionTable(version: number): AnyEthVersion {
@@ -95,14 +104,17 @@ class EthProtocol implements Protocol {
   readonly version: number;
   readonly length: number;
   readonly #table: AnyEthVersion;
-  readonly #options: EthProtocolOptions;
+  readonly #options: EthProtocolOptions & { readonly serveBudget: ServeBudget };
   readonly #forkFilter: ForkFilter;
   readonly #networkId: bigint;
   readonly #clock: Clock;
   readonly #random: Random;
   readonly #log: Logger;
 
-  constructor(table: AnyEthVersion, options: EthProtocolOptions) {
+  constructor(
+    table: AnyEthVersion,
+    options: EthProtocolOptions & { readonly serveBudget: ServeBudget },
+  ) {
     this.#table = table;
     this.version = table.version;
     this.length = table.length;
@@ -155,6 +167,7 @@ class EthProtocol implements Protocol {
         : { maxPendingRequests: this.#options.maxPendingRequests }),
     });
     this.#register(ethPeer);
+    const lane = this.#options.serveBudget.join(signal);
     try {
       if (this.#options.syncTransactions ?? true) {
         const pending = backend.txPool.pendingHashes();
@@ -168,8 +181,10 @@ class EthProtocol implements Protocol {
         fetchAnnounced: this.#options.fetchAnnouncedTransactions ?? true,
         signal,
         log: peer.log,
+        lane,
       });
     } finally {
+      lane.leave();
       ethPeer.close();
       if (peerSet.peer(ethPeer.key) === ethPeer) peerSet.unregister(ethPeer.key);
     }

@@ -11,7 +11,6 @@
  * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md
  * @module
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from '@ethp2p/base';
 import { encodeList, encodeUint, readRoot } from '@ethp2p/base/rlp';
 import { DiscReason, type Msg, type MsgReader, PeerError } from '@ethp2p/server';
@@ -25,7 +24,13 @@ import { serveReceipts } from '../serve/receipts.ts';
 import { MAX_PENDING_RESPONSES } from './constants.ts';
 import { asProtocolError, RequestError } from './errors.ts';
 import type { EthPeer } from './eth-peer.ts';
-import { type AnyEthMessage, decodeAny, type MessageWriter } from './message-writer.ts';
+import {
+  type AnyEthMessage,
+  decodeAny,
+  type EthMessages,
+  type MessageWriter,
+} from './message-writer.ts';
+import type { ServeLane } from './serve-budget.ts';
 import { handleAnnouncement, handleTransactions, servePooledTransactions } from './tx-handlers.ts';
 
 /** What the message loop of one peer works with. */
@@ -39,6 +44,14 @@ export interface HandlerContext {
   /** The run's signal: once aborted, a failed read ends the loop quietly. */
   readonly signal: AbortSignal;
   readonly log: Logger;
+  /** The peer's place in the node's serve budget: each message is handled at its turn. */
+  readonly lane: ServeLane;
+}
+
+/** A response handed to the writer: its size and the promise of its write. */
+interface Response {
+  readonly bytes: number;
+  readonly written: Promise<void>;
 }
 
 /**
@@ -48,19 +61,34 @@ export interface HandlerContext {
  */
 export async function handleMessages(ctx: HandlerContext): Promise<void> {
   for (;;) {
-    let msg: Msg;
     try {
-      msg = await ctx.rw.readMsg();
+      const msg = await ctx.rw.readMsg();
+      await handleMessage(ctx, msg);
     } catch (err) {
       if (ctx.signal.aborted) return;
       throw err;
     }
-    await handleMessage(ctx, msg);
   }
 }
 
-/** Handles one message. @throws {PeerError} if it ends the peer */
+/**
+ * Handles one message at the peer's turn in the serve budget: decode, dispatch and, for a
+ * request, the response's encoding and write, all charged to the peer. A response is then
+ * written in the background, so two peers answering each other never wait on each other; past
+ * {@link MAX_PENDING_RESPONSES} unwritten messages the loop waits for it.
+ * @throws {PeerError} if it ends the peer
+ */
 export async function handleMessage(ctx: HandlerContext, msg: Msg): Promise<void> {
+  const response = await ctx.lane.run(() => handleNow(ctx, msg));
+  if (response === undefined) return;
+  ctx.lane.sent(response.bytes, response.written);
+  const quiet = response.written.catch((err: unknown) =>
+    ctx.log.debug('eth response not written', { error: String(err) }),
+  );
+  if (ctx.writer.pending > MAX_PENDING_RESPONSES) await quiet;
+}
+
+function handleNow(ctx: HandlerContext, msg: Msg): Response | undefined {
   let m: AnyEthMessage;
   try {
     m = decodeAny(ctx.writer.version, msg);
@@ -68,7 +96,7 @@ export async function handleMessage(ctx: HandlerContext, msg: Msg): Promise<void
     throw asProtocolError(err);
   }
   try {
-    await dispatch(ctx, m);
+    return dispatch(ctx, m);
   } catch (err) {
     if (err instanceof RequestError) {
       throw new PeerError(DiscReason.ProtocolError, `eth: ${err.message}`, { cause: err });
@@ -77,7 +105,7 @@ export async function handleMessage(ctx: HandlerContext, msg: Msg): Promise<void
   }
 }
 
-async function dispatch(ctx: HandlerContext, m: AnyEthMessage): Promise<void> {
+function dispatch(ctx: HandlerContext, m: AnyEthMessage): Response | undefined {
   const { peer, backend, writer } = ctx;
   const { chain, txPool } = backend;
   switch (m.name) {
@@ -86,65 +114,77 @@ async function dispatch(ctx: HandlerContext, m: AnyEthMessage): Promise<void> {
     case 'GetBlockHeaders': {
       const { requestId, ...query } = m.value;
       const headers = serveHeaders(chain, query);
-      return respond(ctx, writer.send('BlockHeaders', { requestId, headers }));
+      return respond(ctx, 'BlockHeaders', { requestId, headers });
     }
     case 'GetBlockBodies': {
       const bodies = serveBodies(chain, m.value.hashes);
-      return respond(ctx, writer.send('BlockBodies', { requestId: m.value.requestId, bodies }));
+      return respond(ctx, 'BlockBodies', { requestId: m.value.requestId, bodies });
     }
     case 'GetReceipts': {
       const served = serveReceipts(chain, m.value.hashes, { version: peer.version });
       // The lists come encoded from the chain: spliced in as they are.
       const data = encodeList([encodeUint(m.value.requestId), encodeList(served.receipts)]);
-      return respond(ctx, writer.write(writer.version.codecs.Receipts.code, data));
+      return {
+        bytes: data.length,
+        written: writer.write(writer.version.codecs.Receipts.code, data),
+      };
     }
     case 'GetPooledTransactions': {
       const transactions = servePooledTransactions(txPool, m.value.hashes);
-      return respond(
-        ctx,
-        writer.send('PooledTransactions', { requestId: m.value.requestId, transactions }),
-      );
+      return respond(ctx, 'PooledTransactions', { requestId: m.value.requestId, transactions });
     }
+    default:
+      take(ctx, m);
+      return undefined;
+  }
+}
+
+/** Takes a message that needs no response. */
+function take(ctx: HandlerContext, m: AnyEthMessage): void {
+  const { peer, backend } = ctx;
+  switch (m.name) {
     case 'BlockHeaders':
-      return peer.deliverResponse('BlockHeaders', m.value.requestId, [...m.value.headers]);
+      peer.deliverResponse('BlockHeaders', m.value.requestId, [...m.value.headers]);
+      return;
     case 'BlockBodies':
-      return peer.deliverResponse('BlockBodies', m.value.requestId, [...m.value.bodies]);
+      peer.deliverResponse('BlockBodies', m.value.requestId, [...m.value.bodies]);
+      return;
     case 'Receipts':
-      return peer.deliverResponse(
+      peer.deliverResponse(
         'Receipts',
         m.value.requestId,
         m.value.receipts.map((list) => [...list]),
       );
+      return;
     case 'PooledTransactions':
-      return peer.deliverResponse('PooledTransactions', m.value.requestId, [
-        ...m.value.transactions,
-      ]);
+      peer.deliverResponse('PooledTransactions', m.value.requestId, [...m.value.transactions]);
+      return;
     case 'Transactions':
-      return handleTransactions(peer, txPool, m.value);
+      handleTransactions(peer, backend.txPool, m.value);
+      return;
     case 'NewPooledTransactionHashes':
-      return handleAnnouncement(peer, txPool, m.value, ctx.fetchAnnounced);
+      handleAnnouncement(peer, backend.txPool, m.value, ctx.fetchAnnounced);
+      return;
     case 'BlockRangeUpdate':
-      return peer.updateBlockRange(checkRange(m.value));
+      peer.updateBlockRange(checkRange(m.value));
+      return;
     case 'NewBlockHashes':
-      return peer.announcedBlocks(m.value);
+      peer.announcedBlocks(m.value);
+      return;
     case 'NewBlock':
-      return handleNewBlock(peer, m.value);
+      handleNewBlock(peer, m.value);
+      return;
   }
 }
 
-/**
- * Lets a response be written in the background, so two peers answering each other never wait
- * on each other; past {@link MAX_PENDING_RESPONSES} unwritten messages the loop waits for it.
- * Either way the loop then yields to the event loop before it reads the next request: a peer
- * whose requests arrive back to back is served one request per turn, so other peers'
- * handshakes and discovery replies run in between (each serve is bounded by geth's limits).
- */
-async function respond(ctx: HandlerContext, written: Promise<void>): Promise<void> {
-  const quiet = written.catch((err: unknown) =>
-    ctx.log.debug('eth response not written', { error: String(err) }),
-  );
-  if (ctx.writer.pending > MAX_PENDING_RESPONSES) await quiet;
-  await nextTurn();
+/** Encodes a response and hands it to the writer (its encoding and framing happen now). */
+function respond<N extends 'BlockHeaders' | 'BlockBodies' | 'PooledTransactions'>(
+  ctx: HandlerContext,
+  name: N,
+  value: EthMessages[N],
+): Response {
+  const { code, data } = ctx.writer.encode(name, value);
+  return { bytes: data.length, written: ctx.writer.write(code, data) };
 }
 
 /** A BlockRangeUpdate that makes sense. @throws {PeerError} SubprotocolError otherwise */

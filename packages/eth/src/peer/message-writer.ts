@@ -55,18 +55,31 @@ export class MessageWriter {
    * @returns a promise that rejects if the write fails
    */
   send<N extends keyof EthMessages & string>(name: N, value: EthMessages[N]): Promise<void> {
-    const { code, data } = encodeMessage(
-      this.version as unknown as EthVersion<EthMessages>,
-      name,
-      value,
-    );
+    const { code, data } = this.encode(name, value);
     return this.write(code, data);
   }
 
-  /** Queues an already-encoded message; resolves once written. */
+  /**
+   * Encodes message `name` in the negotiated version.
+   * @throws {RangeError} if the version has no such message; TypeError/RangeError for a bad value
+   */
+  encode<N extends keyof EthMessages & string>(
+    name: N,
+    value: EthMessages[N],
+  ): { code: number; data: Uint8Array } {
+    return encodeMessage(this.version as unknown as EthVersion<EthMessages>, name, value);
+  }
+
+  /**
+   * Queues an already-encoded message; resolves once written. When nothing is queued the write
+   * starts now, so the transport frames it within the caller's turn.
+   */
   write(code: number, data: Uint8Array): Promise<void> {
+    const idle = this.#pending === 0;
     this.#pending++;
-    const done = this.#tail.then(() => this.#rw.writeMsg(code, data));
+    const done = idle
+      ? this.#writeNow(code, data)
+      : this.#tail.then(() => this.#rw.writeMsg(code, data));
     const settled = done.then(
       () => {
         this.#pending--;
@@ -77,5 +90,13 @@ export class MessageWriter {
     );
     this.#tail = settled;
     return done;
+  }
+
+  #writeNow(code: number, data: Uint8Array): Promise<void> {
+    try {
+      return this.#rw.writeMsg(code, data);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 }

@@ -1,0 +1,186 @@
+/**
+ * The serve budget on a simulated clock: each job advances the clock by what it "costs", so the
+ * buckets, the rotation and the slices are exact.
+ */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { SimulatedClock } from '@ethp2p/base';
+import { rejectedError, waitFor } from '@ethp2p/base/testing';
+import { DiscReason, PeerError } from '@ethp2p/server';
+import { describe, expect, it } from 'vitest';
+import { ServeBudget, type ServeBudgetOptions } from '../../src/peer/serve-budget.ts';
+
+function budget(options: ServeBudgetOptions = {}): { budget: ServeBudget; clock: SimulatedClock } {
+  const clock = new SimulatedClock(1_000_000);
+  return { budget: new ServeBudget({ clock, ...options }), clock };
+}
+
+/** A job that costs `ms` of (simulated) time and records `name` when it runs. */
+function costly(clock: SimulatedClock, log: string[], name: string, ms: number): () => string {
+  return () => {
+    log.push(name);
+    clock.advance(ms);
+    return name;
+  };
+}
+
+describe('ServeBudget', () => {
+  it('rejects bad options', () => {
+    expect(() => new ServeBudget({ sliceMs: 0 })).toThrow(RangeError);
+    expect(() => new ServeBudget({ maxInFlightBytes: 1.5 })).toThrow(RangeError);
+  });
+
+  it('runs a job in a later turn and returns its result, or rethrows its error', async () => {
+    const { budget: b } = budget();
+    const lane = b.join(new AbortController().signal);
+    let ran = false;
+    const result = lane.run(() => {
+      ran = true;
+      return 42;
+    });
+    expect(ran).toBe(false);
+    expect(await result).toBe(42);
+    const err = await rejectedError(
+      lane.run(() => {
+        throw new RangeError('bad');
+      }),
+      RangeError,
+    );
+    expect(err.message).toBe('bad');
+    expect(b.metrics).toMatchObject({ handled: 2, deferred: 0, peers: 1, throttled: 0 });
+  });
+
+  it('serves peers in turn: a peer with messages back to back lets the other in after one', async () => {
+    const { budget: b, clock } = budget();
+    const log: string[] = [];
+    const a = b.join(new AbortController().signal);
+    const c = b.join(new AbortController().signal);
+    const flood = (async () => {
+      for (let i = 1; i <= 4; i++) await a.run(costly(clock, log, `a${i}`, 1));
+    })();
+    await waitFor(() => log.length === 1, { what: 'the first job of a ran' });
+    await c.run(costly(clock, log, 'c1', 1));
+    await flood;
+    expect(log.indexOf('c1')).toBeLessThanOrEqual(2);
+    expect(log.filter((n) => n.startsWith('a'))).toEqual(['a1', 'a2', 'a3', 'a4']);
+  });
+
+  it('gives the event loop back after each slice of work', async () => {
+    const { budget: b, clock } = budget({ sliceMs: 4 });
+    const log: string[] = [];
+    const lanes = Array.from({ length: 6 }, () => b.join(new AbortController().signal));
+    const jobs = lanes.map((lane, i) => lane.run(costly(clock, log, `j${i}`, 3)));
+    // An I/O turn queued after the rotation's first one: it runs between two slices.
+    const marks = (async () => {
+      for (let i = 0; i < 3; i++) {
+        await nextTurn();
+        log.push('io');
+      }
+    })();
+    await Promise.all([...jobs, marks]);
+    // 3 ms each against a 4 ms slice: two jobs, then the loop's turn.
+    expect(log.slice(0, 9)).toEqual(['j0', 'j1', 'io', 'j2', 'j3', 'io', 'j4', 'j5', 'io']);
+  });
+
+  it('defers a peer over its time budget until it refills, while another peer is served', async () => {
+    const { budget: b, clock } = budget({ timePerSecondMs: 100, timeBurstMs: 250 });
+    const log: string[] = [];
+    const a = b.join(new AbortController().signal);
+    const c = b.join(new AbortController().signal);
+    await a.run(costly(clock, log, 'a1', 300)); // 50 ms in debt: 500 ms to refill
+    const next = a.run(costly(clock, log, 'a2', 1));
+    await c.run(costly(clock, log, 'c1', 1));
+    await nextTurn();
+    expect(log).toEqual(['a1', 'c1']);
+    expect(b.metrics).toMatchObject({ deferred: 1, throttled: 1 });
+    clock.advance(400);
+    await nextTurn();
+    expect(log).toEqual(['a1', 'c1']);
+    clock.advance(200);
+    expect(await next).toBe('a2');
+    expect(b.metrics).toMatchObject({ handled: 3, handlingMs: 302, throttled: 0 });
+  });
+
+  it('drops a peer that stays over its budget (UselessPeer), not one that recovers', async () => {
+    const { budget: b, clock } = budget({
+      timePerSecondMs: 100,
+      timeBurstMs: 100,
+      dropAfterMs: 2_000,
+    });
+    const log: string[] = [];
+    const greedy = b.join(new AbortController().signal);
+    // Each message costs 200 ms: twice what the peer earns while it waits for the next.
+    let err: unknown;
+    for (let i = 0; i < 20 && err === undefined; i++) {
+      const outcome = greedy.run(costly(clock, log, `g${i}`, 200)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      await nextTurn();
+      while (b.metrics.throttled === 1) {
+        clock.advance(500);
+        await nextTurn();
+      }
+      err = await outcome;
+    }
+    expect(err).toBeInstanceOf(PeerError);
+    expect((err as PeerError).reason).toBe(DiscReason.UselessPeer);
+    expect((err as Error).message).toMatch(/^eth: over its serve budget for \d+ ms$/);
+    expect(b.metrics.dropped).toBe(1);
+
+    const calm = b.join(new AbortController().signal);
+    for (let i = 0; i < 10; i++) {
+      await calm.run(costly(clock, log, `c${i}`, 200));
+      clock.advance(3_000); // well within its budget between messages
+    }
+    expect(b.metrics.dropped).toBe(1);
+  });
+
+  it('holds a peer with a response in flight past the cap until it is written', async () => {
+    const { budget: b, clock } = budget({ maxInFlightBytes: 1_000 });
+    const log: string[] = [];
+    const a = b.join(new AbortController().signal);
+    let written: () => void = () => {};
+    a.sent(1_500, new Promise<void>((resolve) => (written = resolve)));
+    const next = a.run(costly(clock, log, 'a1', 1));
+    clock.advance(60_000);
+    await nextTurn();
+    await nextTurn();
+    expect(log).toEqual([]);
+    expect(b.metrics).toMatchObject({ deferred: 1, throttled: 1, responseBytes: 1_500 });
+    written();
+    expect(await next).toBe('a1');
+  });
+
+  it('defers a peer over its bytes budget until it refills', async () => {
+    const { budget: b, clock } = budget({ bytesPerSecond: 1_000, bytesBurst: 1_000 });
+    const log: string[] = [];
+    const a = b.join(new AbortController().signal);
+    a.sent(1_500, Promise.resolve()); // 500 bytes in debt: 500 ms to refill
+    await nextTurn();
+    const next = a.run(costly(clock, log, 'a1', 1));
+    clock.advance(450);
+    await nextTurn();
+    expect(log).toEqual([]);
+    clock.advance(100);
+    expect(await next).toBe('a1');
+  });
+
+  it('a lane leaves when its signal aborts: its waiting job rejects with the reason', async () => {
+    const { budget: b, clock } = budget({ timeBurstMs: 10 });
+    const controller = new AbortController();
+    const a = b.join(controller.signal);
+    await a.run(costly(clock, [], 'a1', 100));
+    const waiting = a.run(() => 'never');
+    expect(b.metrics).toMatchObject({ peers: 1, throttled: 1 });
+    const reason = new Error('gone');
+    controller.abort(reason);
+    expect(await rejectedError(waiting, Error)).toBe(reason);
+    expect(b.metrics).toMatchObject({ peers: 0, throttled: 0 });
+    expect(clock.pending).toBe(0);
+    const late = await rejectedError(
+      a.run(() => 1),
+      PeerError,
+    );
+    expect(late.reason).toBe(DiscReason.ClientQuitting);
+  });
+});
