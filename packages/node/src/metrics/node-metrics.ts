@@ -6,10 +6,12 @@
  */
 import type { DiscoveryMetrics, DiscoveryV5Metrics } from '@ethp2p/discovery';
 import type { Node, NodeId } from '@ethp2p/enode';
+import type { ServeBudgetMetrics } from '@ethp2p/eth';
 import type { ServerMetrics } from '@ethp2p/server';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type DiscoverySnapshot, registerDiscoveryMetrics } from './discovery-metrics.ts';
 import { type DiscoveryV5Snapshot, registerDiscoveryV5Metrics } from './discovery-v5-metrics.ts';
+import { registerServeBudgetMetrics } from './eth-serve-metrics.ts';
 import { registerNewMessageNames, registerServerMetrics } from './server-metrics.ts';
 
 /** Where {@link NodeMetrics} reads from; each is asked once per scrape. */
@@ -20,6 +22,8 @@ export interface MetricsSources {
   discovery(): DiscoverySource | undefined;
   /** Discovery v5 (a `DiscoveryV5`), once it runs; undefined (or absent) when it is off. */
   discoveryV5?(): DiscoveryV5Source | undefined;
+  /** The eth serve budget (a `ServeBudget`), if any. */
+  ethServe?(): { readonly metrics: ServeBudgetMetrics } | undefined;
 }
 
 /** What the metrics read from discovery: a `DiscoveryV4` has it. */
@@ -56,12 +60,14 @@ export class NodeMetrics {
   #server: ServerMetrics | undefined;
   #discovery: DiscoverySnapshot | undefined;
   #discoveryV5: DiscoveryV5Snapshot | undefined;
+  #ethServe: ServeBudgetMetrics | undefined;
 
   constructor(options: NodeMetricsOptions) {
     this.#sources = options.sources;
     registerServerMetrics(this.registry, () => this.#server);
     registerDiscoveryMetrics(this.registry, () => this.#discovery);
     registerDiscoveryV5Metrics(this.registry, () => this.#discoveryV5);
+    registerServeBudgetMetrics(this.registry, () => this.#ethServe);
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -84,6 +90,7 @@ export class NodeMetrics {
       v5 === undefined
         ? undefined
         : { metrics: v5.metrics, nodes: v5.nodes(), self: v5.localNode.id };
+    this.#ethServe = this.#sources.ethServe?.()?.metrics;
     if (this.#server !== undefined) {
       registerNewMessageNames(this.registry, this.#server, this.#messageNames, () => this.#server);
     }
@@ -93,6 +100,7 @@ export class NodeMetrics {
       this.#server = undefined;
       this.#discovery = undefined;
       this.#discoveryV5 = undefined;
+      this.#ethServe = undefined;
     }
   }
 }

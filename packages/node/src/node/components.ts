@@ -20,6 +20,7 @@ import {
   createEthProtocols,
   newForkFilter,
   type PeerSet,
+  type ServeBudget,
 } from '@ethp2p/eth';
 import type { MemoryTxPool } from '@ethp2p/eth/chain';
 import {
@@ -143,6 +144,7 @@ export interface ServerParts extends NodeParts {
   readonly discovery: Discoveries;
   readonly peerSet: PeerSet;
   readonly txPool: MemoryTxPool;
+  readonly serveBudget: ServeBudget;
 }
 
 /**
@@ -165,6 +167,7 @@ export function createServer(parts: ServerParts, listenIp: string, port: number)
     protocols: createEthProtocols({
       backend: { chain, txPool: parts.txPool },
       peerSet: parts.peerSet,
+      serveBudget: parts.serveBudget,
       forkFilter: filter,
       ...(o.networkId === undefined ? {} : { networkId: o.networkId }),
       clock: parts.clock,

@@ -14,7 +14,14 @@ import {
   nodeIdFromPublicKey,
   nodeIdToHex,
 } from '@ethp2p/enode';
-import { type ChainReader, ETH_ENR_KEY, ethEnrEntry, forkId, PeerSet } from '@ethp2p/eth';
+import {
+  type ChainReader,
+  ETH_ENR_KEY,
+  ethEnrEntry,
+  forkId,
+  PeerSet,
+  ServeBudget,
+} from '@ethp2p/eth';
 import { MemoryTxPool } from '@ethp2p/eth/chain';
 import type { DialFailedEvent, Server } from '@ethp2p/server';
 import { EventEmitter } from 'eventemitter3';
@@ -66,7 +73,8 @@ type State = 'new' | 'starting' | 'running' | 'stopped';
  * peer with ClientQuitting, stops discovery, closes the database and releases the lock.
  *
  * Ownership: the node owns every component it creates; they are reachable for inspection
- * (`server`, `discovery`, `peerSet`, `txPool`) but must not be stopped by the caller.
+ * (`server`, `discovery`, `peerSet`, `txPool`, `serveBudget`) but must not be stopped by the
+ * caller.
  * @example
  * ```ts
  * const node = new FullNode({ datadir, chain: networkChain('sepolia'), bootnodes });
@@ -82,6 +90,8 @@ export class FullNode {
   readonly peerSet: PeerSet = new PeerSet();
   /** The relay transaction pool. */
   readonly txPool: MemoryTxPool = new MemoryTxPool();
+  /** Every eth peer's serve budget, and the rotation their messages are handled in. */
+  readonly serveBudget: ServeBudget;
   readonly #emitter = new EventEmitter<FullNodeEvents>();
   readonly #options: FullNodeOptions;
   readonly #clock: Clock;
@@ -110,6 +120,7 @@ export class FullNode {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
+    this.serveBudget = new ServeBudget({ clock: this.#clock });
     this.events = this.#emitter;
   }
 
@@ -327,6 +338,7 @@ export class FullNode {
         discovery: { v4: this.#discovery, v5: this.#discoveryV5 },
         peerSet: this.peerSet,
         txPool: this.txPool,
+        serveBudget: this.serveBudget,
       },
       listenIp,
       tcpPort,
@@ -384,6 +396,7 @@ export class FullNode {
       server: () => this.#server,
       discovery: () => this.#discovery,
       discoveryV5: () => this.#discoveryV5,
+      ethServe: () => this.serveBudget,
     };
     const server = await serveNodeMetrics(sources, options, this.#log);
     this.#closers.push(() => server.close());

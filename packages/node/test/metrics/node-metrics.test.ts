@@ -1,6 +1,7 @@
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import type { DiscoveryMetrics, DiscoveryV5Metrics } from '@ethp2p/discovery';
 import { logDistance, Node, nodeIdFromPublicKey } from '@ethp2p/enode';
+import type { ServeBudgetMetrics } from '@ethp2p/eth';
 import { CONNECTION_ERROR, type ServerMetrics } from '@ethp2p/server';
 import { describe, expect, it } from 'vitest';
 import { gethCode, gethMessageName, gethName } from '../../src/metrics/names.ts';
@@ -124,8 +125,19 @@ function sources(server: ServerMetrics | undefined): MetricsSources {
       nodes: () => tableNodes.slice(0, 3),
       localNode: { id: selfId },
     }),
+    ethServe: () => ({ metrics: SERVE_BUDGET }),
   };
 }
+
+const SERVE_BUDGET: ServeBudgetMetrics = {
+  handled: 61,
+  handlingMs: 62,
+  responseBytes: 63,
+  deferred: 64,
+  dropped: 65,
+  peers: 66,
+  throttled: 67,
+};
 
 async function scrape(metrics: NodeMetrics): Promise<Families> {
   return parseFamilies(await metrics.scrape());
@@ -236,6 +248,15 @@ describe('NodeMetrics', () => {
     expectValue('ethp2p_discv5_records_refetched_total', 47);
     expect(f.get('ethp2p_discv5_sessions')?.type).toBe('GAUGE');
     expect(f.get('ethp2p_discv5_packets_total')?.type).toBe('COUNTER');
+    expectValue('ethp2p_eth_serve_handled_total', 61);
+    expectValue('ethp2p_eth_serve_handling_milliseconds_total', 62);
+    expectValue('ethp2p_eth_serve_response_bytes_total', 63);
+    expectValue('ethp2p_eth_serve_deferred_total', 64);
+    expectValue('ethp2p_eth_serve_dropped_total', 65);
+    expectValue('ethp2p_eth_serve_peers', 66);
+    expectValue('ethp2p_eth_serve_throttled', 67);
+    expect(f.get('ethp2p_eth_serve_throttled')?.type).toBe('GAUGE');
+    expect(f.get('ethp2p_eth_serve_dropped_total')?.type).toBe('COUNTER');
     // Every metric the exporter has is checked above.
     expect(ownFamilies(f).sort()).toEqual([...asserted].sort());
     expect(f.get('p2p_ingress')?.type).toBe('COUNTER');
@@ -257,6 +278,7 @@ describe('NodeMetrics', () => {
     expect(sampleValue(f, 'ethp2p_discover_table_nodes')).toBe(0);
     expect(sampleValue(f, 'ethp2p_discv5_table_nodes')).toBe(0);
     expect(sampleValue(f, 'ethp2p_discv5_sessions')).toBe(0);
+    expect(sampleValue(f, 'ethp2p_eth_serve_handled_total')).toBe(0);
     expect([...f.keys()].some((n) => n.startsWith('p2p_ingress_eth'))).toBe(false);
     current = serverMetrics();
     f = await scrape(metrics);
