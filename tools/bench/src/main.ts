@@ -3,6 +3,7 @@
  * of them when none is named. A suite is a named async function that prints its own report.
  * @module
  */
+import { runAttackBench } from './attack.ts';
 import { runCryptoBench } from './crypto.ts';
 import { runDiscv4Bench } from './discv4.ts';
 import { runDiscv5Bench } from './discv5.ts';
@@ -12,6 +13,7 @@ import { runServerBench } from './server.ts';
 
 /** Every suite by name, in the order `pnpm bench` runs them. */
 const SUITES: Readonly<Record<string, () => Promise<unknown>>> = {
+  attack: () => runAttackBench(process.env.ATTACK?.split(',') ?? []),
   crypto: () => runCryptoBench(),
   discv4: () => runDiscv4Bench(),
   discv5: () => runDiscv5Bench(),

@@ -1,0 +1,48 @@
+/**
+ * Issue 15's "Done means" for attacks 1–3, against an in-process full node on loopback (each a
+ * fresh node): while the attack runs, a legitimate peer completes its RLPx, Hello and eth Status
+ * within 2 s every time it tries, every discv4 ping gets its pong, RSS stays under twice its
+ * baseline and comes back near it afterwards. The attackers share this event loop and are sized
+ * for a loaded 2-core machine; `pnpm bench attack` runs the issue's sizes in a worker and prints
+ * the figures.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  type AttackSpec,
+  bodiesAttack,
+  bombAttack,
+  headersAttack,
+  runAttack,
+  slowlorisAttack,
+} from '../src/attack/scenario.ts';
+
+/** The issue's bound on a legitimate handshake during an attack. */
+const HANDSHAKE_LIMIT_MS = 2_000;
+
+describe('attacks on a full node (issue 15)', () => {
+  it.each([
+    ['1: RLP bombs from 3 peers, reconnecting', bombAttack(3, 1_000_000)],
+    ['2: GetBlockBodies from 4 peers', bodiesAttack(4, 20_000, 5)],
+    ['2: GetBlockHeaders from 4 peers', headersAttack(4, 1024, 10)],
+    ['3: slowloris, 50 stalled connections', slowlorisAttack(10, 5)],
+  ] as [string, AttackSpec][])(
+    'attack %s: a peer handshakes within 2 s, pings get pongs, RSS stays bounded',
+    async (_name, spec) => {
+      const f = await runAttack(spec, {
+        worker: false,
+        durationMs: 2_000,
+        probeGapMs: 100,
+        handshakeLimitMs: HANDSHAKE_LIMIT_MS,
+        settleMs: 1_000,
+      });
+      expect(f.handshakeFailures, f.attack).toBe(0);
+      expect(f.handshakesMs.length).toBeGreaterThanOrEqual(1);
+      expect(f.pingFailures).toBe(0);
+      expect(f.pingsMs.length).toBe(f.handshakesMs.length);
+      expect(f.rss.peak).toBeLessThan(2 * f.rss.baseline);
+      expect(f.rss.after).toBeLessThan(1.5 * f.rss.baseline);
+      expect(f.afterHandshakeMs).toBeLessThan(HANDSHAKE_LIMIT_MS);
+    },
+    60_000,
+  );
+});
