@@ -106,28 +106,22 @@ function handleNow(ctx: HandlerContext, msg: Msg): Response | undefined {
 }
 
 function dispatch(ctx: HandlerContext, m: AnyEthMessage): Response | undefined {
-  const { peer, backend, writer } = ctx;
+  const { peer, backend } = ctx;
   const { chain, txPool } = backend;
   switch (m.name) {
     case 'Status':
       throw new PeerError(DiscReason.ProtocolError, 'eth: extra status message');
     case 'GetBlockHeaders': {
       const { requestId, ...query } = m.value;
-      const headers = serveHeaders(chain, query);
-      return respond(ctx, 'BlockHeaders', { requestId, headers });
+      return respondRaw(ctx, 'BlockHeaders', requestId, serveHeaders(chain, query));
     }
     case 'GetBlockBodies': {
       const bodies = serveBodies(chain, m.value.hashes);
-      return respond(ctx, 'BlockBodies', { requestId: m.value.requestId, bodies });
+      return respondRaw(ctx, 'BlockBodies', m.value.requestId, bodies);
     }
     case 'GetReceipts': {
       const served = serveReceipts(chain, m.value.hashes, { version: peer.version });
-      // The lists come encoded from the chain: spliced in as they are.
-      const data = encodeList([encodeUint(m.value.requestId), encodeList(served.receipts)]);
-      return {
-        bytes: data.length,
-        written: writer.write(writer.version.codecs.Receipts.code, data),
-      };
+      return respondRaw(ctx, 'Receipts', m.value.requestId, served.receipts);
     }
     case 'GetPooledTransactions': {
       const transactions = servePooledTransactions(txPool, m.value.hashes);
@@ -178,13 +172,29 @@ function take(ctx: HandlerContext, m: AnyEthMessage): void {
 }
 
 /** Encodes a response and hands it to the writer (its encoding and framing happen now). */
-function respond<N extends 'BlockHeaders' | 'BlockBodies' | 'PooledTransactions'>(
+function respond<N extends 'PooledTransactions'>(
   ctx: HandlerContext,
   name: N,
   value: EthMessages[N],
 ): Response {
   const { code, data } = ctx.writer.encode(name, value);
   return { bytes: data.length, written: ctx.writer.write(code, data) };
+}
+
+/**
+ * Hands `[request-id, [item, ...]]` to the writer with the chain's encodings spliced in as they
+ * are: they come from our own chain, so the checks the codec runs on a caller's values (each
+ * body's transactions decoded, for one) would only cost time.
+ */
+function respondRaw(
+  ctx: HandlerContext,
+  name: 'BlockHeaders' | 'BlockBodies' | 'Receipts',
+  requestId: bigint,
+  items: readonly Uint8Array[],
+): Response {
+  const { writer } = ctx;
+  const data = encodeList([encodeUint(requestId), encodeList(items)]);
+  return { bytes: data.length, written: writer.write(writer.version.codecs[name].code, data) };
 }
 
 /** A BlockRangeUpdate that makes sense. @throws {PeerError} SubprotocolError otherwise */
