@@ -79,13 +79,26 @@ export async function handleMessages(ctx: HandlerContext): Promise<void> {
  * @throws {PeerError} if it ends the peer
  */
 export async function handleMessage(ctx: HandlerContext, msg: Msg): Promise<void> {
-  const response = await ctx.lane.run(() => handleNow(ctx, msg));
+  const response = await ctx.lane.run(() => handleNow(ctx, msg), {
+    solicited: isResponse(ctx, msg.code),
+  });
   if (response === undefined) return;
   ctx.lane.sent(response.bytes, response.written);
   const quiet = response.written.catch((err: unknown) =>
     ctx.log.debug('eth response not written', { error: String(err) }),
   );
   if (ctx.writer.pending > MAX_PENDING_RESPONSES) await quiet;
+}
+
+/** Whether `code` is a response to a request of ours (the tracker refuses unsolicited ones). */
+function isResponse(ctx: HandlerContext, code: number): boolean {
+  const { codecs } = ctx.writer.version;
+  return (
+    code === codecs.BlockHeaders.code ||
+    code === codecs.BlockBodies.code ||
+    code === codecs.Receipts.code ||
+    code === codecs.PooledTransactions.code
+  );
 }
 
 function handleNow(ctx: HandlerContext, msg: Msg): Response | undefined {

@@ -108,6 +108,8 @@ class TokenBucket {
 
 interface Job {
   readonly run: () => unknown;
+  /** A response to our own request: in the rotation, but neither held back nor charged. */
+  readonly solicited: boolean;
   readonly resolve: (value: unknown) => void;
   readonly reject: (err: unknown) => void;
 }
@@ -138,10 +140,12 @@ export interface ServeLane {
   /**
    * Runs `job` (synchronous: decode, serve, encode, write) at the peer's turn, once it has
    * budget, charges the time it took and returns its result. One job at a time per lane.
+   * With `solicited` (a response to a request of ours) the job takes its turn in the rotation
+   * but is neither held back by the budget nor charged to it: we asked for that work.
    * @throws {PeerError} UselessPeer when the peer stayed over its budget too long,
    *   ClientQuitting once the lane left; the job's error; the signal's reason on abort
    */
-  run<T>(job: () => T): Promise<T>;
+  run<T>(job: () => T, options?: { readonly solicited?: boolean }): Promise<T>;
   /** Charges `bytes` of response, counted in flight until `written` settles. */
   sent(bytes: number, written: Promise<unknown>): void;
   /** Leaves the budget (when the peer's run ends); a waiting job rejects. Idempotent. */
@@ -231,22 +235,23 @@ export class ServeBudget {
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
     return {
-      run: <T>(job: () => T) => this.#submit(state, job) as Promise<T>,
+      run: <T>(job: () => T, options?: { readonly solicited?: boolean }) =>
+        this.#submit(state, job, options?.solicited ?? false) as Promise<T>,
       sent: (bytes, written) => this.#sent(state, bytes, written),
       leave: () => this.#leave(state, new PeerError(DiscReason.ClientQuitting, 'eth: peer left')),
     };
   }
 
-  #submit(state: LaneState, run: () => unknown): Promise<unknown> {
+  #submit(state: LaneState, run: () => unknown, solicited: boolean): Promise<unknown> {
     if (!this.#lanes.has(state)) {
       return Promise.reject(new PeerError(DiscReason.ClientQuitting, 'eth: peer left'));
     }
     if (state.job !== null) return Promise.reject(new TypeError('lane: one job at a time'));
     return new Promise((resolve, reject) => {
       const now = this.#clock.now();
-      if (this.#hasBudget(state, now)) {
-        state.throttledSince = null;
-        state.job = { run, resolve, reject };
+      if (solicited || this.#hasBudget(state, now)) {
+        if (!solicited) state.throttledSince = null;
+        state.job = { run, solicited, resolve, reject };
         this.#makeReady(state);
         return;
       }
@@ -258,7 +263,7 @@ export class ServeBudget {
         reject(new PeerError(DiscReason.UselessPeer, `eth: over its serve budget for ${over} ms`));
         return;
       }
-      state.job = { run, resolve, reject };
+      state.job = { run, solicited, resolve, reject };
       this.#park(state, now);
     });
   }
@@ -344,7 +349,7 @@ export class ServeBudget {
     }
     const end = this.#clock.now();
     const spent = Math.max(0, end - start);
-    state.time.charge(spent, end);
+    if (!job.solicited) state.time.charge(spent, end);
     this.#handled++;
     this.#handlingMs += spent;
     if (failed) job.reject(result);

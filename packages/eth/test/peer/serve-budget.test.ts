@@ -100,6 +100,22 @@ describe('ServeBudget', () => {
     expect(b.metrics).toMatchObject({ handled: 3, handlingMs: 302, throttled: 0 });
   });
 
+  it('runs a response to our request at once and free, even for a peer over budget', async () => {
+    const { budget: b, clock } = budget({ timePerSecondMs: 100, timeBurstMs: 100 });
+    const log: string[] = [];
+    const a = b.join(new AbortController().signal);
+    await a.run(costly(clock, log, 'a1', 300)); // 200 ms in debt: 2 s to refill
+    expect(await a.run(costly(clock, log, 'response', 50), { solicited: true })).toBe('response');
+    expect(b.metrics).toMatchObject({ deferred: 0, handled: 2 });
+    // The response was not charged: the debt is still 200 ms, less what 50 ms earned.
+    const next = a.run(costly(clock, log, 'a2', 1));
+    clock.advance(1_940);
+    await nextTurn();
+    expect(log).toEqual(['a1', 'response']);
+    clock.advance(20);
+    expect(await next).toBe('a2');
+  });
+
   it('drops a peer that stays over its budget (UselessPeer), not one that recovers', async () => {
     const { budget: b, clock } = budget({
       timePerSecondMs: 100,
