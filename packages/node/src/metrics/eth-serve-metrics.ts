@@ -11,37 +11,37 @@ import { field, scraped } from './collect.ts';
 /** Reads the budget's snapshot of this scrape (undefined when there is none). */
 export type ServeBudgetSnapshot = () => ServeBudgetMetrics | undefined;
 
-const COUNTERS = [
-  ['handled_total', 'eth messages handled at their peer turn', 'handled'],
+/** Each metric: name (after the prefix), kind, help and the field it reads. */
+const METRICS = [
+  ['handled_total', 'counter', 'eth messages handled at their peer turn', 'handled'],
   [
     'handling_milliseconds_total',
+    'counter',
     'time spent decoding, serving and framing eth messages, in ms',
     'handlingMs',
   ],
-  ['response_bytes_total', 'bytes of eth responses charged to peers', 'responseBytes'],
-  ['deferred_total', 'eth messages that waited because their peer was over its budget', 'deferred'],
-  ['dropped_total', 'peers dropped (useless peer) for staying over their serve budget', 'dropped'],
-] as const;
-
-const GAUGES = [
-  ['peers', 'eth peers with a serve budget', 'peers'],
-  ['throttled', 'eth peers whose message waits for their budget now', 'throttled'],
+  ['response_bytes_total', 'counter', 'bytes of eth responses charged to peers', 'responseBytes'],
+  [
+    'deferred_total',
+    'counter',
+    'eth messages that waited because their peer was over its budget',
+    'deferred',
+  ],
+  [
+    'dropped_total',
+    'counter',
+    'peers dropped (useless peer) for staying over their serve budget',
+    'dropped',
+  ],
+  ['peers', 'gauge', 'eth peers with a serve budget', 'peers'],
+  ['throttled', 'gauge', 'eth peers whose message waits for their budget now', 'throttled'],
 ] as const;
 
 /** Registers the serve budget metrics; `snap` gives this scrape's snapshot. */
 export function registerServeBudgetMetrics(registry: Registry, snap: ServeBudgetSnapshot): void {
-  for (const [name, help, key] of COUNTERS) {
+  for (const [name, kind, help, key] of METRICS) {
     scraped(
-      'counter',
-      registry,
-      `ethp2p_eth_serve_${name}`,
-      help,
-      field(snap, (m) => m[key]),
-    );
-  }
-  for (const [name, help, key] of GAUGES) {
-    scraped(
-      'gauge',
+      kind,
       registry,
       `ethp2p_eth_serve_${name}`,
       help,

@@ -17,7 +17,7 @@ import {
   type RunOptions,
   Server,
 } from '@ethp2p/server';
-import { bodiesRequest, ETH_CODE, headersRequest, rlpBomb } from './payloads.ts';
+import { bodiesRequest, headersRequest, rlpBomb } from './payloads.ts';
 
 /** What an attacker does once its Status is accepted; returns when it is done or dropped. */
 export type Attack = (rw: MsgReadWriter, signal: AbortSignal) => Promise<void>;
@@ -61,11 +61,11 @@ export interface AttackWorkerData {
 export function attackOf(plan: AttackPlan): Attack {
   switch (plan.kind) {
     case 'bomb':
-      return sendOnce(ETH_CODE.Transactions, rlpBomb(plan.items));
+      return sendOnce(ETH69.codecs.Transactions.code, rlpBomb(plan.items));
     case 'bodies':
-      return sendMany(ETH_CODE.GetBlockBodies, bodiesRequest(plan.hashes), plan.times);
+      return sendMany(ETH69.codecs.GetBlockBodies.code, bodiesRequest(plan.hashes), plan.times);
     case 'headers':
-      return sendMany(ETH_CODE.GetBlockHeaders, headersRequest(plan.amount), plan.times);
+      return sendMany(ETH69.codecs.GetBlockHeaders.code, headersRequest(plan.amount), plan.times);
   }
 }
 

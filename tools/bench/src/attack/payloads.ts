@@ -5,16 +5,6 @@
  */
 import { encodeBytes, encodeList, encodeUint } from '@ethp2p/base/rlp';
 
-/** eth codes (relative to the protocol) the attacks send and read. */
-export const ETH_CODE = {
-  Status: 0x00,
-  Transactions: 0x02,
-  GetBlockHeaders: 0x03,
-  BlockHeaders: 0x04,
-  GetBlockBodies: 0x05,
-  BlockBodies: 0x06,
-} as const;
-
 /** One list of `items` one-byte elements (the issue's bomb: ~1 byte each on the wire). */
 export function rlpBomb(items: number): Uint8Array {
   return encodeList([new Uint8Array(items).fill(0x01)]);
