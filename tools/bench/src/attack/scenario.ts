@@ -216,8 +216,8 @@ export async function runAttack(spec: AttackSpec, options: RunOptions): Promise<
       await delay(options.probeGapMs);
     }
     const loopDelayMs = loop.stop();
-    const described = attack.describe();
     await attack.stop();
+    const described = attack.describe();
     const peak = rss.peak;
     rss.stop();
     await delay(options.settleMs);
