@@ -1,6 +1,7 @@
 /**
- * The discv5.1 wire codec: packet frames, authdata, messages and the handshake's cryptography.
- * Pure functions, no I/O.
+ * @ethp2p/discovery/v5-wire: the discv5.1 wire codec: packet frames, authdata, messages and the
+ * handshake's cryptography, for tools, interop tests and the fuzzer. Pure functions, no I/O.
+ * Decoders throw only `WireV5Error` for bad bytes.
  * @see https://github.com/ethereum/devp2p/blob/master/discv5/discv5-wire.md
  * @module
  */
