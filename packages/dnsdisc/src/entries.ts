@@ -4,7 +4,13 @@
  * @see https://eips.ethereum.org/EIPS/eip-1459
  * @module
  */
-import { compressPublicKey, decompressPublicKey, keccak256, verify } from '@ethp2p/crypto';
+import {
+  CryptoError,
+  compressPublicKey,
+  decompressPublicKey,
+  keccak256,
+  verify,
+} from '@ethp2p/crypto';
 import { Enr, Node } from '@ethp2p/enode';
 import { base32Decode, base32DecodedLength, base32Encode } from './base32.ts';
 import {
@@ -143,11 +149,13 @@ export function parseLink(url: string): TreeLink {
   const keyText = text.slice(0, at);
   const domain = text.slice(at + 1);
   const compressed = base32Decode(keyText);
+  if (compressed?.length !== 33) throw entryError('BAD_PUBKEY', 'link');
   let publicKey: Uint8Array;
   try {
-    if (compressed?.length !== 33) throw new RangeError('not 33 bytes');
     publicKey = decompressPublicKey(compressed);
   } catch (err) {
+    // only a point off the curve is bad input; anything else is a bug, not to be hidden
+    if (!(err instanceof CryptoError)) throw err;
     throw entryError('BAD_PUBKEY', 'link', err);
   }
   if (domain.length > MAX_DOMAIN_CHARS || !DOMAIN_SYNTAX.test(domain)) {

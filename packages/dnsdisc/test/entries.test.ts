@@ -160,6 +160,26 @@ describe('untrusted text', () => {
     );
   });
 
+  it('a link key of the wrong length or off the curve is BAD_PUBKEY, with no built-in error as cause', () => {
+    // found by pnpm fuzz: the length check threw a RangeError that became the cause
+    const short = 'enrtree://AP62DT7WOTEQZGQZOU474PP3KMEGVTTE7A7NPRXKX3DUD57@nodes.example.org';
+    const offCurve = `enrtree://${base32Encode(Uint8Array.of(2, ...new Uint8Array(32).fill(0xff)))}@nodes.example.org`;
+    for (const url of [short, offCurve]) {
+      const err = (() => {
+        try {
+          parseLink(url);
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      expect(err).toBeInstanceOf(DnsDiscError);
+      expect((err as DnsDiscError).code).toBe('BAD_PUBKEY');
+      const cause = (err as DnsDiscError).cause;
+      expect(cause instanceof TypeError || cause instanceof RangeError).toBe(false);
+    }
+  });
+
   it('parsed entries format back to the same text', () => {
     fc.assert(
       fc.property(
