@@ -40,6 +40,16 @@ export const USAGE = `usage: pnpm fuzz [options]
   --list             list the targets and the decoders they drive
   --help`;
 
+/** The options that take a number. */
+const NUMBER_FLAGS: readonly string[] = [
+  '--seconds',
+  '--iterations',
+  '--seed',
+  '--slow-ms',
+  '--max-rss-mb',
+  '--input-seed',
+];
+
 function number(flag: string, text: string | undefined): number {
   const n = Number(text);
   if (text === undefined || text === '' || !Number.isFinite(n) || n < 0) {
@@ -51,54 +61,30 @@ function number(flag: string, text: string | undefined): number {
 /** Parses `argv` (without node and the script). @throws {UsageError} on a bad option */
 export function parseArgs(argv: readonly string[], now: number = Date.now()): FuzzArgs {
   const targets: string[] = [];
-  let seconds: number | undefined;
-  let iterations: number | undefined;
-  let seed = Math.floor(now) % 2 ** 32;
-  let slowMs = 1000;
-  let maxRssGrowthMb = 1024;
-  let inputSeed: number | undefined;
+  // the numeric options by flag, as given
+  const numbers = new Map<string, number>();
   let input: string | undefined;
   let list = false;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
-    const value = () => argv[++i];
-    switch (flag) {
-      case '--seconds':
-        seconds = number(flag, value());
-        break;
-      case '--iterations':
-        iterations = Math.floor(number(flag, value()));
-        break;
-      case '--target':
-        targets.push(...(value() ?? '').split(',').filter((t) => t !== ''));
-        break;
-      case '--seed':
-        seed = Math.floor(number(flag, value())) % 2 ** 32;
-        break;
-      case '--slow-ms':
-        slowMs = number(flag, value());
-        break;
-      case '--max-rss-mb':
-        maxRssGrowthMb = number(flag, value());
-        break;
-      case '--input-seed':
-        inputSeed = Math.floor(number(flag, value()));
-        break;
-      case '--input':
-        input = value() ?? '';
-        break;
-      case '--list':
-        list = true;
-        break;
-      case '--help':
-      case '-h':
-        help = true;
-        break;
-      default:
-        throw new UsageError(`unknown option: ${flag}`);
-    }
+    if (NUMBER_FLAGS.includes(flag)) numbers.set(flag, number(flag, argv[++i]));
+    else if (flag === '--target') targets.push(...(argv[++i] ?? '').split(',').filter(Boolean));
+    else if (flag === '--input') input = argv[++i] ?? '';
+    else if (flag === '--list') list = true;
+    else if (flag === '--help' || flag === '-h') help = true;
+    else throw new UsageError(`unknown option: ${flag}`);
   }
+  const int = (flag: string) => {
+    const n = numbers.get(flag);
+    return n === undefined ? undefined : Math.floor(n);
+  };
+  const seconds = numbers.get('--seconds');
+  const iterations = int('--iterations');
+  const inputSeed = int('--input-seed');
+  const seed = (int('--seed') ?? Math.floor(now)) % 2 ** 32;
+  const slowMs = numbers.get('--slow-ms') ?? 1000;
+  const maxRssGrowthMb = numbers.get('--max-rss-mb') ?? 1024;
   return {
     ...(seconds === undefined ? {} : { seconds }),
     ...(iterations === undefined ? {} : { iterations }),

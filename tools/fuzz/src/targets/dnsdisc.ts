@@ -6,7 +6,7 @@
  */
 import { DnsDiscError, Tree } from '@ethp2p/dnsdisc';
 import { parseEntry, parseLink, parseRoot, verifyRoot } from '@ethp2p/dnsdisc/codec';
-import { Node } from '@ethp2p/enode';
+import { type Enr, Node } from '@ethp2p/enode';
 import { typedErrors } from '../errors.ts';
 import type { FuzzTarget, TargetSpec } from '../target.ts';
 import { attempt, bytesText, fixedKey, sampleRecords, textBytes } from './fixtures.ts';
@@ -16,12 +16,12 @@ export const dnsdiscTarget: TargetSpec = {
   name: 'dnsdisc',
   decoders: '@ethp2p/dnsdisc/codec parseRoot (+ verifyRoot), parseEntry, parseLink',
   create(): FuzzTarget {
-    const signer = fixedKey('dnsdisc signer');
-    const linked = fixedKey('dnsdisc linked');
+    // 20 nodes (more than a branch holds) and one link to another tree
     const nodes = Array.from({ length: 20 }, (_, i) =>
-      sampleRecords(fixedKey(`dnsdisc node ${i}`).privateKey).map((r) => Node.fromEnr(r)),
-    ).flatMap((rs) => rs.slice(0, 1));
-    const link = Tree.make(1, []).sign(linked.privateKey, 'linked.example.org').url;
+      Node.fromEnr(sampleRecords(fixedKey(`dnsdisc node ${i}`).privateKey)[0] as Enr),
+    );
+    const link = Tree.make(1, []).sign(fixedKey('dnsdisc linked').privateKey, 'linked.org').url;
+    const signer = fixedKey('dnsdisc signer');
     const { tree } = Tree.make(42, nodes, [link]).sign(signer.privateKey, 'nodes.example.org');
     const texts = [...tree.toTxt('nodes.example.org').values()];
     const expected = typedErrors(DnsDiscError);

@@ -18,20 +18,21 @@ export const helloTarget: TargetSpec = {
   decoders: '@ethp2p/server/wire decodeHello (size cap, fields, caps, identity)',
   create(): FuzzTarget {
     const id = fixedKey('hello').publicKey;
+    const caps = (list: [string, number][]) => list.map(([name, version]) => ({ name, version }));
     const hellos = [
-      {
+      encodeHello({
         version: 5,
         name: 'Geth/v1.16.0-stable/linux-amd64/go1.24',
-        caps: [
-          { name: 'eth', version: 68 },
-          { name: 'eth', version: 69 },
-          { name: 'snap', version: 1 },
-        ],
+        caps: caps([
+          ['eth', 68],
+          ['eth', 69],
+          ['snap', 1],
+        ]),
         listenPort: 30303,
         id,
-      },
-      { version: 4, name: '', caps: [], listenPort: 0, id },
-    ].map(encodeHello);
+      }),
+      encodeHello({ version: 4, name: '', caps: [], listenPort: 0, id }),
+    ];
     // extra trailing fields, as EIP-8 allows
     hellos.push(encodeRlp([5, 'x', [['eth', 68, 'extra']], 0, id, 'future', [1, 2]]));
     return {

@@ -75,6 +75,24 @@ function seedRandom(): FuzzRandom {
   };
 }
 
+/** A target reading with `read` and the reader's `key`, seeded with its EIP-8 and legacy messages. */
+function handshakeTarget(
+  key: { privateKey: Uint8Array; publicKey: Uint8Array },
+  eip8: readonly Uint8Array[],
+  legacy: Uint8Array,
+  read: (privateKey: Uint8Array, packet: Uint8Array) => unknown,
+): FuzzTarget {
+  return {
+    modes: modes(key.publicKey, key.privateKey, eip8, [legacy], seedRandom()),
+    // a little above the 2048-byte cap
+    maxInputBytes: 2600,
+    expected,
+    run(input) {
+      read(key.privateKey, input);
+    },
+  };
+}
+
 /** The `rlpx-auth` target. */
 export const rlpxAuthTarget: TargetSpec = {
   name: 'rlpx-auth',
@@ -107,14 +125,7 @@ export const rlpxAuthTarget: TargetSpec = {
       nonce,
       Uint8Array.of(0),
     );
-    return {
-      modes: modes(recipient.publicKey, recipient.privateKey, eip8, [legacy], seedRandom()),
-      maxInputBytes: 2600,
-      expected,
-      run(input) {
-        readAuth(recipient.privateKey, input);
-      },
-    };
+    return handshakeTarget(recipient, eip8, legacy, readAuth);
   },
 };
 
@@ -134,13 +145,6 @@ export const rlpxAckTarget: TargetSpec = {
     const eip8 = [createAck(options).packet, createAck({ ...options, padding: EMPTY }).packet];
     const legacyPacket = createAck({ ...options, legacy: true }).packet;
     const legacy = eciesDecrypt(initiator.privateKey, legacyPacket, EMPTY);
-    return {
-      modes: modes(initiator.publicKey, initiator.privateKey, eip8, [legacy], seedRandom()),
-      maxInputBytes: 2600,
-      expected,
-      run(input) {
-        readAck(initiator.privateKey, input);
-      },
-    };
+    return handshakeTarget(initiator, eip8, legacy, readAck);
   },
 };
