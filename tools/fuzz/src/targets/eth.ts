@@ -20,9 +20,11 @@ import {
 } from '@ethp2p/eth/messages';
 import { typedErrors } from '../errors.ts';
 import type { FuzzTarget, TargetSpec } from '../target.ts';
-import { attempt } from './fixtures.ts';
+import { attempt, expectSameBytes } from './fixtures.ts';
 
 const expected = typedErrors(EthError);
+/** Messages up to this size hold fewer items than any limit cuts a request to (124 hashes). */
+const ROUNDTRIP_MAX_BYTES = 4096;
 const hash = (b: number): Uint8Array => new Uint8Array(32).fill(b);
 const forkId = { hash: Uint8Array.of(0xfc, 0x64, 0xec, 0x04), next: 1_150_000n };
 
@@ -159,8 +161,16 @@ export const ethTargets: readonly TargetSpec[] = (
       maxInputBytes: 11 * 1024 * 1024,
       expected,
       run(input) {
+        const code = input[0] ?? 0;
         const data = input.subarray(1);
-        decodeMessage(version, { code: input[0] ?? 0, data, size: data.length });
+        const { value } = decodeMessage(version, { code, data, size: data.length }) as {
+          value: unknown;
+        };
+        // below every list limit, what decodes is canonical: it re-encodes to the same bytes
+        if (data.length <= ROUNDTRIP_MAX_BYTES) {
+          const codec = (version.messages as Record<number, MessageCodec>)[code] as MessageCodec;
+          expectSameBytes(codec.name, data, codec.encode(value));
+        }
       },
     };
   },
