@@ -1,0 +1,85 @@
+/**
+ * The flags of `pnpm soak`.
+ * @module
+ */
+import { parseArgs } from 'node:util';
+import { SOAK_DEFAULTS, type SoakOptions } from './soak.ts';
+
+/** What the command line asks for. */
+export type CliRequest =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'soak'; readonly options: SoakOptions };
+
+/** The usage text. */
+export function usage(): string {
+  const d = SOAK_DEFAULTS;
+  return `usage: pnpm soak [flags]            memory soak of one node under peer churn
+
+soak flags:
+  --peers N          peer slots (default ${d.peers})
+  --minutes M        duration, fractions allowed (default ${d.durationMs / 60_000})
+  --interval S       seconds between printed samples (default ${d.intervalMs / 1000})
+  --sample S         seconds between samples judged (default ${d.sampleMs / 1000})
+  --warmup S         seconds not judged at the start (default ${d.warmupMs / 1000})
+  --max-growth K     fail if the last heap after GC > K x the first judged (default ${d.maxGrowth})
+  --max-slope MIB    fail if the second half rises faster, MiB/min (default ${d.maxSlopeMibPerMin})
+  --misbehave-every N  every N-th peer misbehaves, 0 for none (default ${d.misbehaveEvery})
+  --seed N           seed of the peers' choices (default ${d.seed})
+`;
+}
+
+/** Parses `argv` (without the node and script paths). @throws {Error} on a bad flag */
+export function parseCliArgs(argv: readonly string[]): CliRequest {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      peers: { type: 'string' },
+      minutes: { type: 'string' },
+      interval: { type: 'string' },
+      sample: { type: 'string' },
+      warmup: { type: 'string' },
+      'max-growth': { type: 'string' },
+      'max-slope': { type: 'string' },
+      'misbehave-every': { type: 'string' },
+      seed: { type: 'string' },
+    },
+  });
+  if (values.help === true) return { kind: 'help' };
+  const num = (name: keyof typeof values, fallback: number, integer = false): number => {
+    const text = values[name];
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (
+      typeof text !== 'string' ||
+      !Number.isFinite(n) ||
+      n < 0 ||
+      (integer && !Number.isInteger(n))
+    ) {
+      throw new Error(
+        `--${name}: expected a non-negative ${integer ? 'integer' : 'number'}, got ${String(text)}`,
+      );
+    }
+    return n;
+  };
+  const d = SOAK_DEFAULTS;
+  const peers = num('peers', d.peers, true);
+  if (peers < 1) throw new Error('--peers: expected at least 1');
+  const durationMs = Math.round(num('minutes', d.durationMs / 60_000) * 60_000);
+  return {
+    kind: 'soak',
+    options: {
+      ...d,
+      peers,
+      durationMs,
+      intervalMs: Math.max(1, Math.round(num('interval', d.intervalMs / 1000) * 1000)),
+      sampleMs: Math.max(1, Math.round(num('sample', d.sampleMs / 1000) * 1000)),
+      warmupMs: Math.round(num('warmup', Math.min(d.warmupMs, durationMs / 4) / 1000) * 1000),
+      maxGrowth: num('max-growth', d.maxGrowth),
+      maxSlopeMibPerMin: num('max-slope', d.maxSlopeMibPerMin),
+      misbehaveEvery: num('misbehave-every', d.misbehaveEvery, true),
+      seed: num('seed', d.seed, true),
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { parseCliArgs } from '../src/args.ts';
+import { SOAK_DEFAULTS } from '../src/soak.ts';
+
+describe('parseCliArgs', () => {
+  it('runs the default soak: 20 peers for 2 minutes, a line a minute', () => {
+    const req = parseCliArgs([]);
+    expect(req.kind).toBe('soak');
+    if (req.kind !== 'soak') return;
+    expect(req.options).toMatchObject({ peers: 20, durationMs: 120_000, intervalMs: 60_000 });
+    expect(req.options.warmupMs).toBe(SOAK_DEFAULTS.warmupMs);
+  });
+
+  it('takes the long run by flag', () => {
+    const req = parseCliArgs(['--peers', '100', '--minutes', '60', '--interval', '30']);
+    if (req.kind !== 'soak') throw new Error(`expected a soak, got ${req.kind}`);
+    expect(req.options).toMatchObject({ peers: 100, durationMs: 3_600_000, intervalMs: 30_000 });
+  });
+
+  it('shortens the warm-up to a quarter of a short run', () => {
+    const req = parseCliArgs(['--minutes', '0.5']);
+    if (req.kind !== 'soak') throw new Error(`expected a soak, got ${req.kind}`);
+    expect(req.options.warmupMs).toBe(7_500);
+  });
+
+  it.each([
+    [['--peers', 'many'], /--peers: expected a non-negative integer/],
+    [['--peers', '0'], /--peers: expected at least 1/],
+    [['--minutes=-1'], /--minutes: expected a non-negative number/],
+    [['--bogus'], /bogus/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseCliArgs(argv)).toThrow(message);
+  });
+});
