@@ -3,17 +3,21 @@
  * @module
  */
 import { parseArgs } from 'node:util';
+import { CRASH_DEFAULTS, type CrashOptions } from './crash/run.ts';
 import { SOAK_DEFAULTS, type SoakOptions } from './soak.ts';
 
 /** What the command line asks for. */
 export type CliRequest =
   | { readonly kind: 'help' }
-  | { readonly kind: 'soak'; readonly options: SoakOptions };
+  | { readonly kind: 'soak'; readonly options: SoakOptions }
+  | { readonly kind: 'crash'; readonly options: CrashOptions };
 
 /** The usage text. */
 export function usage(): string {
   const d = SOAK_DEFAULTS;
+  const c = CRASH_DEFAULTS;
   return `usage: pnpm soak [flags]            memory soak of one node under peer churn
+       pnpm soak --crash [flags]    kill -9 crash-safety loops of the node database
 
 soak flags:
   --peers N          peer slots (default ${d.peers})
@@ -25,7 +29,11 @@ soak flags:
   --max-slope MIB    fail if the second half rises faster, MiB/min (default ${d.maxSlopeMibPerMin})
   --misbehave-every N  every N-th peer misbehaves, 0 for none (default ${d.misbehaveEvery})
   --seed N           seed of the peers' choices (default ${d.seed})
-`;
+
+crash flags:
+  --iterations N     kill -9 rounds of the database writer (default ${c.iterations})
+  --node-kills N     kill -9 rounds of a full ethp2p node (default ${c.nodeKills})
+  --seed N           seed of the kill times (default ${c.seed})`;
 }
 
 /** Parses `argv` (without the node and script paths). @throws {Error} on a bad flag */
@@ -35,6 +43,7 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
     strict: true,
     options: {
       help: { type: 'boolean', short: 'h' },
+      crash: { type: 'boolean' },
       peers: { type: 'string' },
       minutes: { type: 'string' },
       interval: { type: 'string' },
@@ -44,6 +53,8 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
       'max-slope': { type: 'string' },
       'misbehave-every': { type: 'string' },
       seed: { type: 'string' },
+      iterations: { type: 'string' },
+      'node-kills': { type: 'string' },
     },
   });
   if (values.help === true) return { kind: 'help' };
@@ -63,6 +74,18 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
     }
     return n;
   };
+  if (values.crash === true) {
+    const c = CRASH_DEFAULTS;
+    return {
+      kind: 'crash',
+      options: {
+        ...c,
+        iterations: num('iterations', c.iterations, true),
+        nodeKills: num('node-kills', c.nodeKills, true),
+        seed: num('seed', c.seed, true),
+      },
+    };
+  }
   const d = SOAK_DEFAULTS;
   const peers = num('peers', d.peers, true);
   if (peers < 1) throw new Error('--peers: expected at least 1');

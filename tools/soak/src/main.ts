@@ -1,9 +1,10 @@
 /**
- * `pnpm soak [flags]`: the soak run.
+ * `pnpm soak [flags]`: the soak run (default) or, with `--crash`, the kill -9 crash-safety loops.
  * Exits 1 when the run fails its checks, 2 on bad flags. See the README for the flags.
  * @module
  */
 import { parseCliArgs, usage } from './args.ts';
+import { runCrash } from './crash/run.ts';
 import { runSoak } from './soak.ts';
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -18,7 +19,8 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(usage());
     return 0;
   }
-  const report = await runSoak(parsed.options);
+  const report =
+    parsed.kind === 'soak' ? await runSoak(parsed.options) : await runCrash(parsed.options);
   return report.ok ? 0 : 1;
 }
 

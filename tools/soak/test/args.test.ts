@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../src/args.ts';
+import { CRASH_DEFAULTS } from '../src/crash/run.ts';
 import { SOAK_DEFAULTS } from '../src/soak.ts';
 
 describe('parseCliArgs', () => {
@@ -23,10 +24,17 @@ describe('parseCliArgs', () => {
     expect(req.options.warmupMs).toBe(7_500);
   });
 
+  it('selects the crash loops', () => {
+    const req = parseCliArgs(['--crash', '--iterations', '100', '--node-kills', '5']);
+    if (req.kind !== 'crash') throw new Error(`expected crash, got ${req.kind}`);
+    expect(req.options).toMatchObject({ ...CRASH_DEFAULTS, iterations: 100, nodeKills: 5 });
+  });
+
   it.each([
     [['--peers', 'many'], /--peers: expected a non-negative integer/],
     [['--peers', '0'], /--peers: expected at least 1/],
     [['--minutes=-1'], /--minutes: expected a non-negative number/],
+    [['--iterations', '1.5', '--crash'], /--iterations: expected a non-negative integer/],
     [['--bogus'], /bogus/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(message);
