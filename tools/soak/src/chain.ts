@@ -10,20 +10,25 @@ import { MemoryChain } from '@ethp2p/eth/chain';
 /** The soak network's chain ID and network ID (not a public network's). */
 export const SOAK_CHAIN_ID = 7357;
 
+/** The block-numbered forks, all at genesis. */
+const BLOCK_FORKS = [
+  'homestead',
+  'eip150',
+  'eip155',
+  'eip158',
+  'byzantium',
+  'constantinople',
+  'petersburg',
+  'istanbul',
+  'berlin',
+  'london',
+] as const;
+
 /** The soak genesis.json (geth format): every fork up to Prague at genesis, no accounts. */
 export const SOAK_GENESIS_JSON: string = JSON.stringify({
   config: {
     chainId: SOAK_CHAIN_ID,
-    homesteadBlock: 0,
-    eip150Block: 0,
-    eip155Block: 0,
-    eip158Block: 0,
-    byzantiumBlock: 0,
-    constantinopleBlock: 0,
-    petersburgBlock: 0,
-    istanbulBlock: 0,
-    berlinBlock: 0,
-    londonBlock: 0,
+    ...Object.fromEntries(BLOCK_FORKS.map((fork) => [`${fork}Block`, 0])),
     terminalTotalDifficulty: 0,
     shanghaiTime: 0,
     cancunTime: 0,

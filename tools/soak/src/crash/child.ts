@@ -5,6 +5,17 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import type { Random } from '@ethp2p/base';
+
+/** What both crash loops take besides their own options. */
+export interface LoopOptions {
+  /** The longest wait before a kill, in ms (each loop says from when). */
+  readonly maxKillDelayMs: number;
+  /** Draws the kill times. */
+  readonly random: Random;
+  /** Where progress lines go. */
+  readonly out: (line: string) => void;
+}
 
 /** A spawned child with its output recorded. */
 export class RecordedChild {

@@ -14,22 +14,18 @@ import { bytesToHex, publicKey } from '@ethp2p/crypto';
 import { loadNodeKey, NodeDatabase, nodeIdFromPublicKey } from '@ethp2p/enode';
 import { distScript } from '../dist-file.ts';
 import { batchPresence } from './batches.ts';
-import { RecordedChild } from './child.ts';
+import { type LoopOptions, RecordedChild } from './child.ts';
 
 /** How long the writer may take to print its key, in ms. */
 const START_TIMEOUT_MS = 20_000;
 /** Earlier batches re-checked after each kill, at random. */
 const RECHECKED_BATCHES = 32;
 
-/** Options of {@link runDbCrashLoop}. */
-export interface DbLoopOptions {
+/** Options of {@link runDbCrashLoop}; the kill comes 0 to `maxKillDelayMs` after the key line. */
+export interface DbLoopOptions extends LoopOptions {
   /** The datadir (created by the caller; reused across iterations). */
   readonly datadir: string;
   readonly iterations: number;
-  /** The kill comes 0 to this many ms after the writer printed its key. */
-  readonly maxKillDelayMs: number;
-  readonly random: Random;
-  readonly out: (line: string) => void;
 }
 
 /** What the loop found. */

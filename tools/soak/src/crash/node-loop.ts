@@ -10,12 +10,11 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { Random } from '@ethp2p/base';
 import { generatePrivateKey } from '@ethp2p/crypto';
 import { type ListeningDiscovery, listenDiscovery } from '@ethp2p/discovery';
 import { Node } from '@ethp2p/enode';
 import { SOAK_GENESIS_JSON } from '../chain.ts';
-import { RecordedChild } from './child.ts';
+import { type LoopOptions, RecordedChild } from './child.ts';
 
 /** The `ethp2p` launcher (it runs the built CLI). */
 const ETHP2P_BIN = fileURLToPath(
@@ -28,16 +27,15 @@ const PINGERS = 6;
 /** The kill comes this long at least after the node started, in ms (discovery is writing). */
 const MIN_KILL_DELAY_MS = 200;
 
-/** Options of {@link runNodeCrashLoop}. */
-export interface NodeLoopOptions {
+/**
+ * Options of {@link runNodeCrashLoop}; the kill comes {@link MIN_KILL_DELAY_MS} to
+ * `maxKillDelayMs` after the start.
+ */
+export interface NodeLoopOptions extends LoopOptions {
   /** A directory for the genesis and the datadir (created by the caller). */
   readonly dir: string;
   /** SIGKILLs, each followed by a restart. */
   readonly kills: number;
-  /** The kill comes {@link MIN_KILL_DELAY_MS} to this many ms after the start. */
-  readonly maxKillDelayMs: number;
-  readonly random: Random;
-  readonly out: (line: string) => void;
 }
 
 /** What the loop found. */
