@@ -27,6 +27,7 @@ soak flags:
   --warmup S         seconds not judged at the start (default ${d.warmupMs / 1000})
   --max-growth K     fail if the last heap after GC > K x the first judged (default ${d.maxGrowth})
   --max-slope MIB    fail if the second half rises faster, MiB/min (default ${d.maxSlopeMibPerMin})
+  --min-rise MIB     ... and by more than this in all (default ${d.minRiseMib})
   --misbehave-every N  every N-th peer misbehaves, 0 for none (default ${d.misbehaveEvery})
   --seed N           seed of the peers' choices (default ${d.seed})
 
@@ -51,6 +52,7 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
       warmup: { type: 'string' },
       'max-growth': { type: 'string' },
       'max-slope': { type: 'string' },
+      'min-rise': { type: 'string' },
       'misbehave-every': { type: 'string' },
       seed: { type: 'string' },
       iterations: { type: 'string' },
@@ -101,6 +103,7 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
       warmupMs: Math.round(num('warmup', Math.min(d.warmupMs, durationMs / 4) / 1000) * 1000),
       maxGrowth: num('max-growth', d.maxGrowth),
       maxSlopeMibPerMin: num('max-slope', d.maxSlopeMibPerMin),
+      minRiseMib: num('min-rise', d.minRiseMib),
       misbehaveEvery: num('misbehave-every', d.misbehaveEvery, true),
       seed: num('seed', d.seed, true),
     },

@@ -52,6 +52,7 @@ export const SOAK_DEFAULTS: SoakOptions = {
   warmupMs: 30_000,
   maxGrowth: 1.5,
   maxSlopeMibPerMin: 2,
+  minRiseMib: 4,
   blocks: 128,
   misbehaveEvery: 5,
   sessionMs: [5_000, 30_000],

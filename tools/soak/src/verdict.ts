@@ -18,6 +18,12 @@ export interface VerdictLimits {
   readonly maxGrowth: number;
   /** Steepest least-squares slope over the second half of the judged samples, in MiB/min. */
   readonly maxSlopeMibPerMin: number;
+  /**
+   * The noise floor of the slope limit, in MiB: a slope over it fails only when the rise it
+   * makes over the second half's span is larger than this (a short run's slope is mostly the
+   * heap's jitter).
+   */
+  readonly minRiseMib: number;
 }
 
 /** The outcome of {@link memoryVerdict}. */
@@ -44,7 +50,7 @@ export const MIN_JUDGED_SAMPLES = 3;
 /**
  * Judges a soak's samples: it fails when the last heap-after-GC exceeds `maxGrowth` times the
  * first judged one, or when the heap-after-GC of the second half of the judged samples rises
- * faster than `maxSlopeMibPerMin`; and when fewer than {@link MIN_JUDGED_SAMPLES} samples follow
+ * faster than `maxSlopeMibPerMin` by more than `minRiseMib` in all; and when fewer than {@link MIN_JUDGED_SAMPLES} samples follow
  * the warm-up, as nothing can then be said.
  */
 export function memoryVerdict(
@@ -69,10 +75,13 @@ export function memoryVerdict(
   const secondHalf = judged.slice(Math.floor(judged.length / 2));
   const slopeMibPerMin =
     (slope(secondHalf.map((s) => [s.elapsedMs, s.heapAfterGcBytes])) * MINUTE_MS) / MIB;
-  const found = `heap after GC ${mib(first.heapAfterGcBytes)} -> ${mib(last.heapAfterGcBytes)} MiB (x${growth.toFixed(2)}), second-half slope ${slopeMibPerMin.toFixed(3)} MiB/min`;
+  const spanMin =
+    ((secondHalf.at(-1)?.elapsedMs ?? 0) - (secondHalf[0]?.elapsedMs ?? 0)) / MINUTE_MS;
+  const riseMib = slopeMibPerMin * spanMin;
+  const found = `heap after GC ${mib(first.heapAfterGcBytes)} -> ${mib(last.heapAfterGcBytes)} MiB (x${growth.toFixed(2)}), second-half slope ${slopeMibPerMin.toFixed(3)} MiB/min (${riseMib.toFixed(1)} MiB over ${spanMin.toFixed(1)} min)`;
   const failures: string[] = [];
   if (growth > limits.maxGrowth) failures.push(`grew more than x${limits.maxGrowth}`);
-  if (slopeMibPerMin > limits.maxSlopeMibPerMin) {
+  if (slopeMibPerMin > limits.maxSlopeMibPerMin && riseMib > limits.minRiseMib) {
     failures.push(`still rising faster than ${limits.maxSlopeMibPerMin} MiB/min`);
   }
   return {

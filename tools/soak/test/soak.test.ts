@@ -16,6 +16,7 @@ describe('runSoak', () => {
       // Generous limits: this checks the report, not the node's memory (pnpm soak does that).
       maxGrowth: 10,
       maxSlopeMibPerMin: 1_000,
+      minRiseMib: 1_000,
       misbehaveEvery: 4,
       sessionMs: [1_000, 3_000],
       pauseMs: 300,

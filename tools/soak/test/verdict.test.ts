@@ -3,7 +3,12 @@ import type { MemorySample } from '../src/sample.ts';
 import { MIN_JUDGED_SAMPLES, memoryVerdict, slope, type VerdictLimits } from '../src/verdict.ts';
 
 const MIB = 1024 * 1024;
-const limits: VerdictLimits = { warmupMs: 30_000, maxGrowth: 1.5, maxSlopeMibPerMin: 2 };
+const limits: VerdictLimits = {
+  warmupMs: 30_000,
+  maxGrowth: 1.5,
+  maxSlopeMibPerMin: 2,
+  minRiseMib: 4,
+};
 
 /** Samples every 10 s for `minutes`, heap after GC from `heapMib(t)` (t in minutes). */
 function series(minutes: number, heapMib: (t: number) => number): MemorySample[] {
@@ -79,6 +84,23 @@ describe('memoryVerdict', () => {
     expect(v.ok).toBe(false);
     expect(v.growth).toBeLessThan(1.5);
     expect(v.reason).toMatch(/^still rising faster than 2 MiB\/min:/);
+  });
+
+  it('passes a short run whose steep slope rises less than the noise floor', () => {
+    // 2 minutes: the second half spans 45 s, and +3 MiB/min over it is only 2.3 MiB.
+    const v = memoryVerdict(
+      series(2, (t) => 25 + Math.max(0, t - 1.2) * 3),
+      limits,
+    );
+    expect(v.slopeMibPerMin).toBeGreaterThan(limits.maxSlopeMibPerMin);
+    expect(v.ok).toBe(true);
+    // The same slope kept up for 10 minutes fails.
+    const long = memoryVerdict(
+      series(10, (t) => 25 + Math.max(0, t - 1.2) * 3),
+      limits,
+    );
+    expect(long.ok).toBe(false);
+    expect(long.reason).toMatch(/still rising faster than 2 MiB\/min/);
   });
 
   it('ignores the warm-up, however high it went', () => {
