@@ -24,7 +24,7 @@ soak flags:
   --minutes M        duration, fractions allowed (default ${d.durationMs / 60_000})
   --interval S       seconds between printed samples (default ${d.intervalMs / 1000})
   --sample S         seconds between samples judged (default ${d.sampleMs / 1000})
-  --warmup S         seconds not judged at the start (default ${d.warmupMs / 1000})
+  --warmup S         seconds not judged at the start (default a quarter of the run)
   --max-growth K     fail if the last heap after GC > K x the first judged (default ${d.maxGrowth})
   --max-slope MIB    fail if the second half rises faster, MiB/min (default ${d.maxSlopeMibPerMin})
   --min-rise MIB     ... and by more than this in all (default ${d.minRiseMib})
@@ -100,7 +100,7 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
       durationMs,
       intervalMs: Math.max(1, Math.round(num('interval', d.intervalMs / 1000) * 1000)),
       sampleMs: Math.max(1, Math.round(num('sample', d.sampleMs / 1000) * 1000)),
-      warmupMs: Math.round(num('warmup', Math.min(d.warmupMs, durationMs / 4) / 1000) * 1000),
+      warmupMs: Math.round(num('warmup', durationMs / 4 / 1000) * 1000),
       maxGrowth: num('max-growth', d.maxGrowth),
       maxSlopeMibPerMin: num('max-slope', d.maxSlopeMibPerMin),
       minRiseMib: num('min-rise', d.minRiseMib),

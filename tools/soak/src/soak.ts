@@ -49,7 +49,7 @@ export const SOAK_DEFAULTS: SoakOptions = {
   durationMs: 2 * 60_000,
   intervalMs: 60_000,
   sampleMs: 10_000,
-  warmupMs: 30_000,
+  warmupMs: 30_000, // a quarter of the run
   maxGrowth: 1.5,
   maxSlopeMibPerMin: 2,
   minRiseMib: 4,

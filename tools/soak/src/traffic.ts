@@ -17,7 +17,7 @@ export interface TrafficCounts {
   sessions: number;
   /** Sessions that misbehaved (wrong network, garbage Status, garbage before the handshake). */
   misbehaving: number;
-  /** Misbehaving sessions the node ended (a disconnect or a closed socket). */
+  /** Misbehaving sessions the node ended or refused (a disconnect, a closed socket). */
   misbehavingDropped: number;
   /** Well-behaved sessions that finished Status with the node. */
   registered: number;

@@ -18,10 +18,14 @@ describe('parseCliArgs', () => {
     expect(req.options).toMatchObject({ peers: 100, durationMs: 3_600_000, intervalMs: 30_000 });
   });
 
-  it('shortens the warm-up to a quarter of a short run', () => {
-    const req = parseCliArgs(['--minutes', '0.5']);
+  it.each([
+    [['--minutes', '0.5'], 7_500],
+    [['--minutes', '60'], 900_000],
+    [['--minutes', '60', '--warmup', '45'], 45_000],
+  ])('takes a quarter of the run as warm-up unless told: %j', (argv, warmupMs) => {
+    const req = parseCliArgs(argv);
     if (req.kind !== 'soak') throw new Error(`expected a soak, got ${req.kind}`);
-    expect(req.options.warmupMs).toBe(7_500);
+    expect(req.options.warmupMs).toBe(warmupMs);
   });
 
   it('selects the crash loops', () => {
