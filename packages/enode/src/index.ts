@@ -4,6 +4,7 @@
  */
 
 export type { Level, LevelBackend } from './db/backend.ts';
+export type { BanTarget, StoredBan } from './db/bans.ts';
 export type { NodeDatabaseErrorCode } from './db/errors.ts';
 export { NodeDatabaseError } from './db/errors.ts';
 export type { NodeDatabaseOptions, QuerySeedsOptions } from './db/node-db.ts';

@@ -11,6 +11,7 @@
  * | `n:<id32>:v4:<ip16>:findfail`        | zig-zag varint, count                   |
  * | `n:<id32>:v4:<16 zero bytes>:seq`    | uvarint, seq of the stored record       |
  * | `local:<id32>:seq`                   | uvarint, local record seq               |
+ * | `ban:id:<id32>`, `ban:ip:<ip16>`     | RLP `[untilMs, reason]` (see `bans.ts`) |
  * @module
  */
 import { concatBytes, equalBytes } from '@ethp2p/crypto';

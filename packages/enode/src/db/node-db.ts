@@ -17,6 +17,14 @@ import {
 import { assertBytes, bytesToHex, equalBytes } from '@ethp2p/crypto';
 import { Node } from '../node.ts';
 import type { LevelBackend } from './backend.ts';
+import {
+  BAN_PREFIX,
+  type BanTarget,
+  banKey,
+  decodeBan,
+  encodeBanValue,
+  type StoredBan,
+} from './bans.ts';
 import { DB_CLEANUP_CYCLE_MS } from './constants.ts';
 import { NodeDatabaseError } from './errors.ts';
 import { expireNodes } from './expire.ts';
@@ -296,6 +304,54 @@ export class NodeDatabase {
       if (id.length === 32) ids.add(bytesToHex(id));
     }
     return ids;
+  }
+
+  /**
+   * Stores a ban of `target` (a node ID or an IP) until `untilMs` (Unix ms), replacing any ban
+   * of the same target. Best effort like every write. `reason` is kept (cut to 256 bytes).
+   * @throws {RangeError} if `untilMs` is not a non-negative safe integer or an ID is not 32
+   *   bytes; {TypeError} if an IP is not an address
+   */
+  async storeBan(target: BanTarget, untilMs: number, reason = ''): Promise<void> {
+    const key = banKey(target);
+    const value = encodeBanValue(untilMs, reason);
+    return this.#write('ban', () => this.#db.put(key, value));
+  }
+
+  /** Deletes the ban of `target`, if any (best effort). */
+  async deleteBan(target: BanTarget): Promise<void> {
+    const key = banKey(target);
+    return this.#write('unban', () => this.#db.del(key));
+  }
+
+  /**
+   * The bans still in force at the clock's now, in key order (ID bans, then IP bans). Expired
+   * bans are purged, and a corrupt entry is ignored and deleted (logged at debug): neither is
+   * an error.
+   */
+  async bans(): Promise<StoredBan[]> {
+    const now = this.#clock.now();
+    return this.#op(async () => {
+      const live: StoredBan[] = [];
+      const doomed: Uint8Array[] = [];
+      for await (const [key, value] of this.#db.iterator(prefixRange(BAN_PREFIX))) {
+        const ban = decodeBan(key, value);
+        if (ban === undefined) {
+          this.#logger.debug('dropping undecodable ban', { key: bytesToHex(key) });
+          doomed.push(Uint8Array.from(key));
+        } else if (ban.untilMs <= now) {
+          doomed.push(Uint8Array.from(key));
+        } else {
+          live.push(ban);
+        }
+      }
+      if (doomed.length > 0) {
+        await this.#db
+          .batch(doomed.map((key) => ({ type: 'del' as const, key })))
+          .catch((err: unknown) => this.#writeFailures.record('ban purge', err));
+      }
+      return live;
+    });
   }
 
   /** Resolves once no expiry pass is running. Mainly for tests driving a simulated clock. */
