@@ -38,6 +38,25 @@ export type {
   ProtocolPeer,
   RunOptions,
 } from './protocol.ts';
+export type { Ban, BanStore } from './reputation/ban-list.ts';
+export type { ReputationChange } from './reputation/changes.ts';
+export { REPUTATION_CHANGE, REPUTATION_WEIGHTS } from './reputation/changes.ts';
+export {
+  BANNED_REPUTATION,
+  DEFAULT_BAN_DURATION_MS,
+  DIAL_MIN_REPUTATION,
+  MAX_PRIVILEGED_PENALTY,
+  PRIVILEGED_FLOOR,
+  REPUTATION_UNIT,
+} from './reputation/constants.ts';
+export type {
+  BanOptions,
+  BanTargetInput,
+  ReportTarget,
+  ReputationMetrics,
+  ReputationOptions,
+} from './reputation/reputation.ts';
+export { Reputation } from './reputation/reputation.ts';
 export type { DialerTuning, NatOption, ServerOptions } from './server/config.ts';
 export {
   DEFAULT_DIAL_RATIO,

@@ -10,6 +10,10 @@ import type { NetRestrict } from '../netrestrict.ts';
 export const DIAL_SKIP_REASON = {
   /** It is us. */
   SELF: 'self',
+  /** Its node ID is banned. */
+  BANNED: 'banned',
+  /** A dynamic candidate whose reputation score is below `DIAL_MIN_REPUTATION`. */
+  LOW_REPUTATION: 'low-reputation',
   /** It has no IP address (or hostname) with a TCP port. */
   NO_ENDPOINT: 'no-endpoint',
   /** A dial to it is running. */
@@ -35,10 +39,13 @@ export interface DialCheckState {
   isConnected(key: string): boolean;
   isPendingInbound(key: string): boolean;
   inHistory(key: string): boolean;
+  /** Whether node `key` is banned. */
+  isBanned(key: string): boolean;
 }
 
 /**
- * The first check `node` (ID hex `key`) fails, in geth's order, or `undefined` if it may be
+ * The first check `node` (ID hex `key`) fails, in geth's order (the ban list right after self),
+ * or `undefined` if it may be
  * dialed. `resolvable` lets a node without any address pass the endpoint and NetRestrict checks:
  * a static node that the dial task resolves first (and checks again with
  * {@link checkEndpoint}).
@@ -50,6 +57,7 @@ export function checkDial(
   resolvable = false,
 ): DialSkipReason | undefined {
   if (key === state.selfKey) return DIAL_SKIP_REASON.SELF;
+  if (state.isBanned(key)) return DIAL_SKIP_REASON.BANNED;
   const unresolved = resolvable && node.ip === undefined && node.hostname === undefined;
   if (!unresolved && !hasEndpoint(node)) return DIAL_SKIP_REASON.NO_ENDPOINT;
   if (state.isDialing(key)) return DIAL_SKIP_REASON.DIALING;

@@ -20,7 +20,9 @@ import {
   LOOKUP_INTERVAL_MS,
   MAX_ACTIVE_DIALS,
 } from './constants.ts';
-import type { DialFunction, DialSchedulerOptions } from './types.ts';
+import type { DialFunction, DialReputation, DialSchedulerOptions } from './types.ts';
+
+const NO_REPUTATION: DialReputation = { isBanned: () => false, score: () => 0 };
 
 /** {@link DialSchedulerOptions} checked, every default filled in. */
 export interface DialConfig {
@@ -35,6 +37,7 @@ export interface DialConfig {
   readonly netRestrict: NetRestrict | undefined;
   readonly source: NodeSource | undefined;
   readonly staticNodes: readonly Node[];
+  readonly reputation: DialReputation;
   readonly dial: DialFunction;
   readonly clock: Clock;
   readonly random: Random;
@@ -63,6 +66,7 @@ export function resolveDialConfig(options: DialSchedulerOptions): DialConfig {
     netRestrict: options.netRestrict,
     source: options.source,
     staticNodes: options.staticNodes ?? [],
+    reputation: options.reputation ?? NO_REPUTATION,
     dial: options.dial,
     clock: options.clock ?? systemClock,
     random: options.random ?? systemRandom,

@@ -8,8 +8,9 @@ import { setMaxListeners } from 'node:events';
 import { safeEmit, TaskGroup } from '@ethp2p/base';
 import { Node, nodeIdToHex } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
-import type { DialCheckState } from './check.ts';
-import { checkDial } from './check.ts';
+import { DIAL_MIN_REPUTATION } from '../reputation/constants.ts';
+import type { DialCheckState, DialSkipReason } from './check.ts';
+import { checkDial, DIAL_SKIP_REASON } from './check.ts';
 import { DialError } from './errors.ts';
 import { DialHistory } from './history.ts';
 import { DialMetricsCounters } from './metrics.ts';
@@ -47,9 +48,11 @@ type Dynamic = 'random' | 'lookup';
  * Slots held for random nodes are released to lookups while the random stream is backing off
  * (it ended or offered only unusable nodes), so an empty table does not idle half the slots.
  *
- * Never dialed: ourselves, a node without a TCP endpoint, one being dialed, a connected peer,
+ * Never dialed: ourselves, a banned node, a node without a TCP endpoint, one being dialed, a connected peer,
  * one connecting to us (`inboundPending`), one outside NetRestrict, and one dialed less than
- * `historyExpirationMs` ago (the entry is added when the dial starts). A static node is dialed
+ * `historyExpirationMs` ago (the entry is added when the dial starts); and no dynamic candidate
+ * whose reputation is below `DIAL_MIN_REPUTATION`. Buffered candidates are dialed best score
+ * first; unknown nodes score 0, like clean known ones, so new nodes are not starved. A static node is dialed
  * whenever it passes these checks: right after it drops, or when its history entry expires if
  * it was dialed within the expiration. The one exception: after a lost simultaneous-dial race
  * ({@link DialScheduler.dialLostRace}) the side with the lower node ID redials at once. A failed static dial resolves the node through the
@@ -119,6 +122,7 @@ export class DialScheduler {
       isConnected: (key) => this.#peers.has(key),
       isPendingInbound: (key) => this.#pendingInbound.has(key),
       inHistory: (key) => this.#history.contains(key),
+      isBanned: (key) => config.reputation.isBanned(key),
     };
     this.#static = new StaticNodes({
       source: config.source,
@@ -201,6 +205,11 @@ export class DialScheduler {
     if (key === this.#check.selfKey) this.#config.logger.warn('dial: static node is ourselves');
     this.#static.set(key, node);
     this.#requestPass();
+  }
+
+  /** Whether node `key` (hex ID) is a static node. */
+  isStatic(key: string): boolean {
+    return this.#static.has(key);
   }
 
   /** Removes a static node. A dial in progress goes on but is not retried. */
@@ -371,12 +380,35 @@ export class DialScheduler {
     while (buffer.length > 0 && this.#state === 'running') {
       const slots = this.#slots();
       if (slots.active <= 0 || slots[origin] <= 0) return;
-      const c = buffer.shift() as Candidate;
+      const c = this.#takeBest(buffer);
       if (this.#static.has(c.key)) continue;
-      const reason = checkDial(this.#check, c.node, c.key);
+      const reason = this.#checkDynamic(c.node, c.key);
       if (reason !== undefined) this.#counters.skip(reason);
       else this.#startDial(c.node, c.key, origin, c.discoveredAt);
     }
+  }
+
+  /** {@link checkDial}, then the reputation floor of dynamic candidates. */
+  #checkDynamic(node: Node, key: string): DialSkipReason | undefined {
+    const reason = checkDial(this.#check, node, key);
+    if (reason !== undefined) return reason;
+    const score = this.#config.reputation.score(key);
+    return score < DIAL_MIN_REPUTATION ? DIAL_SKIP_REASON.LOW_REPUTATION : undefined;
+  }
+
+  /** Removes and returns the best-scored candidate (the oldest among equals); `buffer` is not empty. */
+  #takeBest(buffer: Candidate[]): Candidate {
+    const reputation = this.#config.reputation;
+    let best = 0;
+    let bestScore = reputation.score((buffer[0] as Candidate).key);
+    for (let i = 1; i < buffer.length; i++) {
+      const score = reputation.score((buffer[i] as Candidate).key);
+      if (score > bestScore) {
+        best = i;
+        bestScore = score;
+      }
+    }
+    return buffer.splice(best, 1)[0] as Candidate;
   }
 
   #startDial(node: Node, key: string, origin: DialOrigin, discoveredAt: number | undefined): void {
@@ -397,7 +429,7 @@ export class DialScheduler {
     }
     const key = nodeIdToHex(node.id);
     if (this.#static.has(key)) return true; // dialed as a static node
-    const reason = checkDial(this.#check, node, key);
+    const reason = this.#checkDynamic(node, key);
     if (reason !== undefined) {
       this.#counters.skip(reason);
       return false;

@@ -33,6 +33,20 @@ export interface DialFlags {
  */
 export type DialFunction = (node: Node, flags: DialFlags, signal: AbortSignal) => Promise<void>;
 
+/**
+ * What the scheduler asks the reputation owner (the server's `Reputation`) about a node, by hex
+ * node ID.
+ */
+export interface DialReputation {
+  /** Whether the node is banned: it is never dialed, static or not. */
+  isBanned(key: string): boolean;
+  /**
+   * The node's score: a dynamic candidate below `DIAL_MIN_REPUTATION` is skipped, and buffered
+   * candidates are dialed best score first (unknown nodes score 0, so they are not starved).
+   */
+  score(key: string): number;
+}
+
 /** Options of {@link DialScheduler}. */
 export interface DialSchedulerOptions {
   /** Our node ID; never dialed. */
@@ -56,6 +70,8 @@ export interface DialSchedulerOptions {
   readonly source?: NodeSource;
   /** Nodes to keep connected; more can be added with `addStatic`. */
   readonly staticNodes?: readonly Node[];
+  /** Bans and scores (default: nothing banned, every score 0). */
+  readonly reputation?: DialReputation;
   /** Connects to a node; injected by the server. */
   readonly dial: DialFunction;
   readonly clock?: Clock;

@@ -19,6 +19,7 @@ import { DEFAULT_DIAL_TIMEOUT_MS } from '../dial/constants.ts';
 import { NetRestrict } from '../netrestrict.ts';
 import type { NodeSource } from '../node-source.ts';
 import type { Protocol } from '../protocol.ts';
+import type { BanStore } from '../reputation/ban-list.ts';
 
 /** Default peer limit (geth `node.DefaultConfig.P2P.MaxPeers`). */
 export const DEFAULT_MAX_PEERS = 50;
@@ -118,6 +119,13 @@ export interface ServerOptions {
   readonly inboundThrottleMs?: number;
   /** Tuning of the dial scheduler. */
   readonly dialer?: DialerTuning;
+  /**
+   * Where the ban list persists (normally the node database, `NodeDatabase` of
+   * `@ethp2p/enode`); none: bans last until the process ends.
+   */
+  readonly banStore?: BanStore;
+  /** How long a ban by reputation score lasts, in ms (default 12 h, as Reth). */
+  readonly banDurationMs?: number;
 }
 
 /** Tuning of the dial scheduler; production code rarely needs it (tests shorten the waits). */
@@ -169,6 +177,8 @@ export interface ServerConfig {
   readonly handshakeTimeoutMs: number;
   readonly inboundThrottleMs: number;
   readonly dialer: DialerTuning;
+  readonly banStore: BanStore | undefined;
+  readonly banDurationMs: number | undefined;
 }
 
 /**
@@ -235,6 +245,8 @@ export function resolveServerConfig(options: ServerOptions): ServerConfig {
       1,
     ),
     dialer: dialerTuning(options.dialer),
+    banStore: options.banStore,
+    banDurationMs: options.banDurationMs,
     inboundThrottleMs: count(
       'inboundThrottleMs',
       options.inboundThrottleMs ?? INBOUND_THROTTLE_MS,

@@ -1,6 +1,6 @@
 /**
  * One path for every connection, inbound or outbound, from a finished RLPx handshake to a
- * running peer: the `posthandshake` checkpoint, the Hello exchange, the `addpeer` checkpoint
+ * running peer: the ban list (the key is known now), the `posthandshake` checkpoint, the Hello exchange, the `addpeer` checkpoint
  * (geth `Server.setupConn`). A refused connection gets a Disconnect with the reason.
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#hello-0x00
  * @module
@@ -18,6 +18,12 @@ import { discReasonForError, PeerError } from '../errors.ts';
 import { exchangeHello } from '../peer/hello-exchange.ts';
 import { sendDisconnect } from '../peer/send-disconnect.ts';
 import type { Protocol } from '../protocol.ts';
+import {
+  changeForEnd,
+  changeForRlpxError,
+  REPUTATION_CHANGE,
+  type ReputationChange,
+} from '../reputation/changes.ts';
 import { DiscReason } from '../wire/disc-reason.ts';
 import type { Hello } from '../wire/hello.ts';
 import { addPeerCheck, type ConnFlags, postHandshakeCheck } from './checkpoints.ts';
@@ -51,6 +57,17 @@ export interface SetupContext {
   /** Counts attempts, failures by class and the bytes of failed connections. */
   readonly counters: ServerCounters;
   isTrusted(idHex: string): boolean;
+  /** Whether node `idHex` is banned: checked right after the RLPx handshake reveals it. */
+  isBannedId(idHex: string): boolean;
+  /**
+   * Applies the reputation change for a connection that failed or ended (`change` undefined:
+   * nothing to apply), to the node ID and the IP each when known.
+   */
+  report(
+    change: ReputationChange | undefined,
+    id: Uint8Array | undefined,
+    ip: string | undefined,
+  ): void;
   /** True once the server is stopping: new peers are refused with ClientQuitting. */
   stopping(): boolean;
   /** Called once an inbound connection passed posthandshake, and again when setup ends. */
@@ -93,6 +110,12 @@ export async function acceptInbound(
     await setupConnection(ctx, conn, undefined, signal, startedAt);
   } catch (err) {
     ctx.logger.debug('inbound connection failed', { err: String(err) });
+    if (conn === undefined) {
+      const change = signal.aborted
+        ? undefined
+        : changeForRlpxError(err, REPUTATION_CHANGE.badHandshake);
+      ctx.report(change, undefined, socket.remoteAddress);
+    }
     // A failure after the RLPx handshake was counted (bytes included) by setupConnection.
     if (conn === undefined) ctx.counters.failed(true, connectionErrorClass(err, 'rlpx'));
     socket.destroy();
@@ -158,6 +181,7 @@ export async function setupConnection(
   let pending = false;
   let stage: SetupStage = 'checks';
   try {
+    if (ctx.isBannedId(idHex)) throw new PeerError(DiscReason.Requested, 'node is banned');
     const early = ctx.stopping()
       ? DiscReason.ClientQuitting
       : postHandshakeCheck(ctx.table.snapshot(), idHex, flags());
@@ -213,6 +237,9 @@ async function refuse(
     normalizeIp(conn.remoteAddress ?? '') ?? '?',
     conn.remotePort ?? 0,
   );
+  if (!signal.aborted) {
+    ctx.report(changeForEnd(reason, remoteRequested, err), conn.remoteId, conn.remoteAddress);
+  }
   if (remoteRequested) conn.close();
   else await sendDisconnect(conn, reason, { clock: ctx.clock });
   await conn.whenClosed();

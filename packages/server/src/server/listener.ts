@@ -1,6 +1,6 @@
 /**
  * The TCP listener in front of the server: it admits an inbound socket only if the remote IP
- * passes NetRestrict and the inbound throttle and a pending handshake slot is free for it (see
+ * is not banned, passes NetRestrict and the inbound throttle and a pending handshake slot is free for it (see
  * {@link PendingSlots}: a cap per IP, an idle-read timeout, eviction of a stalled handshake for a
  * new IP); every other socket is closed at once, before any handshake (geth `listenLoop`,
  * `checkInboundConn`). Each refusal is counted.
@@ -33,6 +33,11 @@ export interface ListenerOptions {
   readonly clock?: Clock;
   /** The inbound throttle (normally an {@link InboundThrottle}). */
   readonly throttle: Pick<InboundThrottle, 'allow'>;
+  /**
+   * Whether a remote IP is banned: its socket is closed before anything is read (default: none).
+   * Checked first, right after the address is known: it is the cheapest check.
+   */
+  readonly isBannedIp?: (ip: string) => boolean;
   /** NetRestrict: whether a remote IP may connect at all (default: every IP). */
   readonly allowIp?: (ip: string) => boolean;
   readonly logger: Logger;
@@ -49,7 +54,8 @@ export type InboundRejection =
   | 'ipPendingLimit'
   | 'netRestrict'
   | 'throttled'
-  | 'noAddress';
+  | 'noAddress'
+  | 'banned';
 
 /** The listener's counters, since it opened. */
 export interface InboundMetrics {
@@ -80,6 +86,7 @@ export class Listener {
     netRestrict: 0,
     throttled: 0,
     noAddress: 0,
+    banned: 0,
   };
   #accepted = 0;
   #closed = false;
@@ -167,7 +174,7 @@ export class Listener {
   }
 
   /**
-   * Admission: the pending slots (geth checks its pending limit first; here the slot depends on
+   * Admission: the ban list, then the pending slots (geth checks its pending limit first; here the slot depends on
    * the IP: its own cap, and eviction for an IP with none pending), then NetRestrict, then the
    * throttle. A socket that passes takes its slot.
    */
@@ -176,6 +183,7 @@ export class Listener {
     const raw = socket.remoteAddress;
     const ip = raw === undefined ? undefined : normalizeIp(raw);
     if (ip === undefined) return { rejected: 'noAddress' };
+    if (this.#options.isBannedIp?.(ip) === true) return { rejected: 'banned' };
     const full = this.#slots.check(ip);
     if (full !== undefined) return { rejected: full };
     if (this.#options.allowIp !== undefined && !this.#options.allowIp(ip)) {

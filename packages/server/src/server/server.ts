@@ -6,8 +6,8 @@
  * @module
  */
 import { safeEmit, TaskGroup } from '@ethp2p/base';
-import { equalBytes } from '@ethp2p/crypto';
-import { type LocalNode, Node, type NodeId, nodeIdToHex } from '@ethp2p/enode';
+import { equalBytes, hexToBytes } from '@ethp2p/crypto';
+import { type LocalNode, Node, type NodeId, nodeIdToHex, normalizeIp } from '@ethp2p/enode';
 import type { RlpxConnection } from '@ethp2p/rlpx';
 import { EventEmitter } from 'eventemitter3';
 import { capsOf } from '../caps.ts';
@@ -16,6 +16,9 @@ import type { DialMetrics } from '../dial/types.ts';
 import { PeerError } from '../errors.ts';
 import { Peer } from '../peer/peer.ts';
 import type { Protocol } from '../protocol.ts';
+import type { Ban } from '../reputation/ban-list.ts';
+import { changeForEnd, REPUTATION_CHANGE } from '../reputation/changes.ts';
+import { Reputation } from '../reputation/reputation.ts';
 import { BASE_PROTOCOL_VERSION } from '../wire/constants.ts';
 import { DiscReason } from '../wire/disc-reason.ts';
 import type { Hello } from '../wire/hello.ts';
@@ -68,6 +71,13 @@ export class Server {
    * `dial:failed`.
    */
   readonly events: Pick<EventEmitter<ServerEvents>, 'on' | 'once' | 'off'>;
+  /**
+   * Scores per node ID and IP, and the ban list (persisted in `banStore`). Consulted before any
+   * handshake work: a banned IP's socket is closed unread, a banned ID is refused right after
+   * the RLPx handshake and never dialed. Fed by the server (protocol breaches, timeouts, failed
+   * dials, remote drops) and by protocols (`report` bad or useless responses).
+   */
+  readonly reputation: Reputation;
   readonly #config: ServerConfig;
   readonly #emitter = new EventEmitter<ServerEvents>();
   readonly #controller = new AbortController();
@@ -116,6 +126,14 @@ export class Server {
       listenPort: 0,
       id: config.publicKey,
     };
+    this.reputation = new Reputation({
+      clock: config.clock,
+      logger: config.logger,
+      ...(config.banStore === undefined ? {} : { banStore: config.banStore }),
+      ...(config.banDurationMs === undefined ? {} : { banDurationMs: config.banDurationMs }),
+      isPrivileged: (idHex) => this.#isPrivileged(idHex),
+      onBan: (ban) => this.#dropBanned(ban),
+    });
     this.#scheduler = new DialScheduler({
       self: config.id,
       maxDialedPeers: config.maxDialedConns,
@@ -124,6 +142,10 @@ export class Server {
       ...(config.netRestrict === undefined ? {} : { netRestrict: config.netRestrict }),
       ...(config.nodeSource === undefined ? {} : { source: config.nodeSource }),
       staticNodes: config.staticNodes,
+      reputation: {
+        isBanned: (key) => this.reputation.isBannedId(hexToBytes(key)),
+        score: (key) => this.reputation.scoreOfHex(key),
+      },
       dial: (node, flags, signal) => {
         const dialing = dialNode(this.#setup, node, flags, signal).catch((err: unknown) => {
           if (err instanceof PeerError && err.reason === DiscReason.AlreadyConnected) {
@@ -141,6 +163,10 @@ export class Server {
     });
     this.#scheduler.events.on('dial:done', ({ node, static: isStatic, error }) => {
       if (error === undefined || this.#signal.aborted) return;
+      // A refusal after the RLPx handshake was judged by its reason already.
+      if (!(error instanceof PeerError)) {
+        this.reputation.report(REPUTATION_CHANGE.failedToConnect, { id: node.id });
+      }
       this.#emit('dial:failed', { node, static: isStatic, error });
     });
     this.#setup = this.#setupContext();
@@ -255,6 +281,7 @@ export class Server {
     }
     this.#localNode = prepared.localNode;
     this.#ownsLocalNode = prepared.owned;
+    await this.#loadBans();
     this.#throwIfStopped();
     if (config.listen !== null) {
       const listener = await this.#openListener(config);
@@ -273,6 +300,36 @@ export class Server {
       listen: this.listenAddress,
       nodeId: nodeIdToHex(this.id),
     });
+  }
+
+  /** Loads the persisted bans; a store that fails is logged, and the server starts without them. */
+  async #loadBans(): Promise<void> {
+    try {
+      const loaded = await this.reputation.load();
+      if (loaded > 0) this.#config.logger.info('loaded bans', { count: loaded });
+    } catch (err) {
+      this.#config.logger.warn('cannot load bans', { err: String(err) });
+    }
+  }
+
+  /** Trusted or static: capped penalties, never banned by score. */
+  #isPrivileged(idHex: string): boolean {
+    return this.#trusted.has(idHex) || this.#scheduler.isStatic(idHex);
+  }
+
+  /**
+   * Drops the connected peers a new ban matches: the node, or every peer from the IP that is
+   * not trusted or static.
+   */
+  #dropBanned(ban: Ban): void {
+    for (const entry of this.#table.entries()) {
+      const idHex = nodeIdToHex(entry.peer.id);
+      const hit =
+        ban.kind === 'id'
+          ? idHex === nodeIdToHex(ban.id)
+          : !this.#isPrivileged(idHex) && normalizeIp(entry.conn.remoteAddress ?? '') === ban.ip;
+      if (hit) entry.peer.disconnect(DiscReason.Requested);
+    }
   }
 
   /** A method, so that TypeScript does not narrow the state across awaits. */
@@ -305,6 +362,7 @@ export class Server {
     await Promise.allSettled([listener, scheduler]);
     await this.#tasks.wait();
     await this.#listener?.closed();
+    await this.reputation.flush();
     if (this.#ownsLocalNode) await this.#localNode?.close();
     this.#config.logger.info('server stopped');
   }
@@ -407,6 +465,7 @@ export class Server {
       port: listen.port,
       maxPending: config.maxPendingPeers,
       maxPendingPerIp: config.maxPendingPerIp,
+      isBannedIp: (ip: string) => this.reputation.isBannedIp(ip),
       idleTimeoutMs: config.handshakeIdleTimeoutMs,
       clock: config.clock,
       throttle: new InboundThrottle({ clock: config.clock, windowMs: config.inboundThrottleMs }),
@@ -432,6 +491,19 @@ export class Server {
       handshakeTimeoutMs: config.handshakeTimeoutMs,
       counters: this.#counters,
       isTrusted: (idHex) => this.#trusted.has(idHex),
+      isBannedId: (idHex) => {
+        const banned = this.reputation.isBannedId(hexToBytes(idHex));
+        if (banned) this.reputation.countRefusedId();
+        return banned;
+      },
+      report: (change, id, ip) => {
+        if (change !== undefined) {
+          this.reputation.report(change, {
+            ...(id === undefined ? {} : { id }),
+            ...(ip === undefined ? {} : { ip }),
+          });
+        }
+      },
       stopping: () => this.#state !== 'running',
       inboundPending: (id, pending) => {
         if (pending) this.#scheduler.inboundPending(id);
@@ -482,6 +554,13 @@ export class Server {
     this.#counters.peerEnded(entry.inbound, this.#config.clock.now() - entry.addedAt);
     this.#table.remove(idHex, entry);
     this.#scheduler.peerRemoved(entry.node);
+    if (!this.#signal.aborted) {
+      const change = changeForEnd(end.reason, end.remoteRequested, end.error);
+      if (change !== undefined) {
+        const ip = conn.remoteAddress;
+        this.reputation.report(change, { id: entry.peer.id, ...(ip === undefined ? {} : { ip }) });
+      }
+    }
     // The remote kept the connection it dialed to us and dropped ours: a simultaneous dial.
     if (!entry.inbound && end.remoteRequested && end.reason === DiscReason.AlreadyConnected) {
       this.#scheduler.dialLostRace(entry.node);
@@ -506,6 +585,7 @@ const NO_INBOUND: InboundMetrics = Object.freeze({
     netRestrict: 0,
     throttled: 0,
     noAddress: 0,
+    banned: 0,
   }),
   evicted: 0,
   idleTimeouts: 0,

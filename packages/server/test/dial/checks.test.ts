@@ -35,6 +35,8 @@ describe('DialScheduler: what is never dialed', () => {
     ]);
     expect(e.scheduler.metrics.skipped).toEqual({
       self: 1,
+      banned: 0,
+      'low-reputation': 0,
       'no-endpoint': 3,
       dialing: 1,
       connected: 1,

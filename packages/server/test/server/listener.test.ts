@@ -120,6 +120,7 @@ describe('Listener', () => {
       netRestrict: 0,
       throttled: 1,
       noAddress: 0,
+      banned: 0,
     });
   });
 
