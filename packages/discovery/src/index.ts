@@ -9,6 +9,7 @@
  * @module
  */
 
+export type { BanCheck } from './ban-check.ts';
 export type { DiscoveryListenOptions, ListeningDiscovery } from './listen-discovery.ts';
 export { listenDiscovery } from './listen-discovery.ts';
 export type { PingResult } from './service/client.ts';

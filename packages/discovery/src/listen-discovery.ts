@@ -85,6 +85,7 @@ export async function listenDiscovery(
         ...(options.random === undefined ? {} : { random: options.random }),
         ...(options.logger === undefined ? {} : { logger: options.logger }),
         ...(options.rpcConfig === undefined ? {} : { config: options.rpcConfig }),
+        ...(options.bans === undefined ? {} : { bans: options.bans }),
       });
       v5 = new DiscoveryV5({
         ...options,

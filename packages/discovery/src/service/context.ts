@@ -8,6 +8,7 @@
  */
 import type { Clock, Logger, Random, TaskGroup } from '@ethp2p/base';
 import type { LocalNode, NodeDatabase } from '@ethp2p/enode';
+import type { BanCheck } from '../ban-check.ts';
 import type { Table } from '../table/table.ts';
 import type { DatagramAddress, DatagramHandler, DatagramSocket } from '../transport/datagram.ts';
 import type { DriftMonitor } from '../transport/drift-monitor.ts';
@@ -38,6 +39,8 @@ export interface ServiceContext {
   readonly config: DiscoveryConfig;
   /** Whether discovery may use an IP (the `allowIp` option). */
   readonly allowIp: (ip: string) => boolean;
+  /** The ban list (the `bans` option). */
+  readonly bans: BanCheck;
   /** The owner of the packet counters. */
   readonly metrics: MetricsCounters;
   /** Aborted when the service stops. */

@@ -17,6 +17,7 @@ import { assertBytes, publicKey as derivePublicKey, equalBytes } from '@ethp2p/c
 import type { LocalNode, NodeDatabase } from '@ethp2p/enode';
 import { Node } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
+import { type BanCheck, NO_BANS } from '../ban-check.ts';
 import { Table } from '../table/table.ts';
 import type { TableEvents } from '../table/types.ts';
 import type { DatagramHandler, DatagramSocket } from '../transport/datagram.ts';
@@ -69,6 +70,12 @@ export interface DiscoveryOptions {
    * added to the table nor contacted; their Pings get a Pong but no ping-back. Default: every IP.
    */
   readonly allowIp?: (ip: string) => boolean;
+  /**
+   * The ban list (normally `Server.reputation`): datagrams from a banned IP are dropped before
+   * they are decoded (no signature recovery), packets from a banned node ID right after, and
+   * banned nodes are never added to the table. Default: nothing banned.
+   */
+  readonly bans?: BanCheck;
   /**
    * Receives the datagrams that are not discv4 packets (too small, or a hash mismatch) instead of
    * dropping them, counted in `metrics.unhandled` (geth `Config.Unhandled`). Pass a
@@ -162,9 +169,11 @@ export class DiscoveryV4 {
         selfId: options.localNode.id,
         db: options.db,
         pingIntervalMs: config.pingIntervalMs,
+        bans: options.bans ?? NO_BANS,
       }),
       config,
       allowIp: options.allowIp ?? (() => true),
+      bans: options.bans ?? NO_BANS,
       metrics: this.#counters,
       pingBacks: new PingBackLimiter(config.maxPingBacks),
       bonds: new BondCache(),

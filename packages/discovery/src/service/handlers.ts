@@ -26,7 +26,8 @@ import type { ServiceContext } from './context.ts';
 import { isBondFresh, sendPacket } from './context.ts';
 
 /**
- * Handles one datagram: check the source, decode, verify, then the packet's handler. Never
+ * Handles one datagram: check the source and the ban list, decode, verify (and the ban list
+ * again, by node ID), then the packet's handler. Never
  * throws: a source we could not answer (port 0, or an address that is not a plain IP, such as a
  * scoped IPv6 `fe80::1%eth0` that Node reports on `::` sockets) is dropped as `bad-source`, and
  * anything unexpected thrown while handling is counted in `handlerErrors` and logged at debug.
@@ -37,6 +38,11 @@ export function handleDatagram(ctx: ServiceContext, data: Uint8Array, from: Data
     ctx.logger.debug('dropping discv4 datagram from unusable source', {
       from: `${from.address}:${from.port}`,
     });
+    return;
+  }
+  // The cheapest check first: a banned IP costs one map lookup, no decoding or recovery.
+  if (ctx.bans.isBannedIp(from.address)) {
+    ctx.metrics.countDropped('banned');
     return;
   }
   try {
@@ -71,6 +77,10 @@ function receive(ctx: ServiceContext, data: Uint8Array, from: DatagramAddress): 
   ctx.metrics.countIn(decoded.packet.type);
   if (equalBytes(decoded.nodeId, ctx.localNode.id)) {
     ctx.metrics.countDropped('self');
+    return;
+  }
+  if (ctx.bans.isBannedId(decoded.nodeId)) {
+    ctx.metrics.countDropped('banned');
     return;
   }
   handlePacket(ctx, decoded, from);

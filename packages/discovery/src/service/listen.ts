@@ -6,6 +6,7 @@
 import type { Clock, Logger, Random } from '@ethp2p/base';
 import type { Node } from '@ethp2p/enode';
 import { LocalNode, NodeDatabase } from '@ethp2p/enode';
+import type { BanCheck } from '../ban-check.ts';
 import { isUnspecified } from '../netutil.ts';
 import type { UdpSocket } from '../transport/udp-socket.ts';
 import { bindUdpSocket } from '../transport/udp-socket.ts';
@@ -32,6 +33,8 @@ export interface ListenOptions {
   readonly random?: Random;
   readonly logger?: Logger;
   readonly config?: Partial<DiscoveryConfig>;
+  /** The ban list (normally `Server.reputation`); default: nothing banned. */
+  readonly bans?: BanCheck;
 }
 
 /** The resources made for a listening node, and how to release the ones the service does not own. */

@@ -20,7 +20,9 @@ export type DropReason =
   /** Sent by ourselves (our own key). */
   | 'self'
   /** From a source we cannot answer: UDP port 0, or not a plain IP (a scoped IPv6 address). */
-  | 'bad-source';
+  | 'bad-source'
+  /** From a banned IP (checked before decoding) or a banned node ID (after recovery). */
+  | 'banned';
 
 /** Per-packet-type counts. */
 export type PacketCounts = Record<PacketName, number>;
@@ -78,6 +80,7 @@ export class MetricsCounters {
     unbonded: 0,
     self: 0,
     'bad-source': 0,
+    banned: 0,
   };
   readonly #events: Record<CountedEvent, number> = {
     timeouts: 0,

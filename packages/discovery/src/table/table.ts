@@ -21,6 +21,7 @@ import {
 import { assertBytes, equalBytes } from '@ethp2p/crypto';
 import { logDistance, Node } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
+import { type BanCheck, NO_BANS } from '../ban-check.ts';
 import { NodesByDistance } from '../lookup/nodes-by-distance.ts';
 import type { TableEntry } from './bucket.ts';
 import { bucketAtDistance } from './bucket.ts';
@@ -73,6 +74,7 @@ export class Table {
   readonly #buckets: Buckets;
   readonly #reval: Revalidation;
   readonly #findFails: FindFails;
+  readonly #bans: BanCheck;
   readonly #writes = new TaskGroup();
   #initDone = false;
 
@@ -85,6 +87,7 @@ export class Table {
     this.#random = options.random ?? systemRandom;
     this.#logger = options.logger ?? defaultLogger;
     this.#db = options.db;
+    this.#bans = options.bans ?? NO_BANS;
     this.#findFails = new FindFails(this.#db, this.#logger);
     this.events = this.#emitter;
     this.#reval = new Revalidation({
@@ -293,6 +296,8 @@ export class Table {
   #add(node: Node, inbound: boolean): boolean {
     if (equalBytes(node.id, this.#selfId)) return false;
     if (inbound && !this.#initDone) return false;
+    if (this.#bans.isBannedId(node.id)) return false;
+    if (node.ip !== undefined && this.#bans.isBannedIp(node.ip)) return false;
     return this.#buckets.add(node, inbound);
   }
 

@@ -4,6 +4,7 @@
  */
 import type { Clock, Logger, Random } from '@ethp2p/base';
 import type { Node, NodeDatabase } from '@ethp2p/enode';
+import type { BanCheck } from '../ban-check.ts';
 import type { RevalidationListName } from './revalidation.ts';
 
 /** Why a node left the table. */
@@ -35,6 +36,8 @@ export interface TableOptions {
   readonly logger?: Logger;
   /** Fast revalidation interval; default PING_INTERVAL_MS. */
   readonly pingIntervalMs?: number;
+  /** Banned node IDs and IPs: such nodes are never added (default: none). */
+  readonly bans?: BanCheck;
 }
 
 /** What the table knows about one of its entries (a snapshot). */

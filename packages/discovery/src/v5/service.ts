@@ -19,6 +19,7 @@ import { assertBytes } from '@ethp2p/crypto';
 import type { LocalNode, NodeDatabase } from '@ethp2p/enode';
 import { Node, nodeIdFromPublicKey } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
+import type { BanCheck } from '../ban-check.ts';
 import { randomNodes } from '../lookup/iterators.ts';
 import { lookupTarget, runTargetLookup } from '../lookup/lookup.ts';
 import { untilStopped, untilStoppedPromise } from '../service/closed.ts';
@@ -63,6 +64,11 @@ export interface DiscoveryV5Options {
   readonly config?: Partial<DiscoveryV5Config>;
   /** Which IPs discovery may use (geth `Config.NetRestrict`); default every IP. */
   readonly allowIp?: (ip: string) => boolean;
+  /**
+   * The ban list (normally `Server.reputation`): banned nodes are never added to the table. Give
+   * the same list to the rpc (`DiscoveryV5.listen` does) to drop their packets.
+   */
+  readonly bans?: BanCheck;
 }
 
 /** Options of {@link DiscoveryV5.listen}: discv4's, with the discv5 settings. */
@@ -133,6 +139,7 @@ export class DiscoveryV5 {
       random,
       logger,
       pingIntervalMs: config.pingIntervalMs,
+      ...(options.bans === undefined ? {} : { bans: options.bans }),
     });
     table.events.on('node:added', (e) => this.#emitter.emit('node:added', e));
     table.events.on('node:removed', (e) => this.#emitter.emit('node:removed', e));
@@ -229,6 +236,7 @@ export class DiscoveryV5 {
         socket: res.socket,
         ...optional(options, 'clock', 'random', 'logger'),
         ...(options.rpcConfig === undefined ? {} : { config: options.rpcConfig }),
+        ...(options.bans === undefined ? {} : { bans: options.bans }),
       });
       return new DiscoveryV5({ ...options, localNode: res.localNode, db: res.db, rpc });
     });

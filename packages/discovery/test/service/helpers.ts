@@ -9,6 +9,7 @@ import { nextTurn, waitFor } from '@ethp2p/base/testing';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { LocalNode, Node, NodeDatabase, nodeIdFromPublicKey } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
+import type { BanCheck } from '../../src/ban-check.ts';
 import type { DiscoveryConfig } from '../../src/service/config.ts';
 import { DiscoveryV4 } from '../../src/service/discovery.ts';
 import type {
@@ -48,6 +49,8 @@ export interface ServiceOptions {
   port?: number;
   start?: boolean;
   allowIp?: (ip: string) => boolean;
+  /** The `bans` option. */
+  bans?: BanCheck;
   /** The `unhandled` option: where datagrams that are not discv4 packets go. */
   unhandled?: DatagramHandler;
   /** A socket bound on `net` at `ip` to use instead of binding one. */
@@ -78,6 +81,7 @@ export async function startService(
     ...(clock === undefined ? {} : { clock }),
     ...(options.bootnodes === undefined ? {} : { bootnodes: options.bootnodes }),
     ...(options.allowIp === undefined ? {} : { allowIp: options.allowIp }),
+    ...(options.bans === undefined ? {} : { bans: options.bans }),
     ...(options.unhandled === undefined ? {} : { unhandled: options.unhandled }),
     config: { bondWaitMs: 0, ...options.config },
   });

@@ -59,6 +59,7 @@ function discoveryMetrics(): DiscoveryMetrics {
       unbonded: 25,
       self: 26,
       'bad-source': 27,
+      banned: 28,
     },
     timeouts: 31,
     neighborsRejected: 32,
@@ -99,6 +100,7 @@ function discoveryV5Metrics(): DiscoveryV5Metrics {
         'wrong-distance': 72,
         'unexpected-message': 73,
         'talk-handler-error': 74,
+        banned: 75,
       },
       sessions: 56,
       pendingChallenges: 57,
@@ -235,7 +237,7 @@ describe('NodeMetrics', () => {
     Object.entries(discoveryV5Metrics().rpc.dropped).forEach(([reason, n]) => {
       expectValue('ethp2p_discv5_dropped_total', n, { reason });
     });
-    expect(f.get('ethp2p_discv5_dropped_total')?.metrics).toHaveLength(15);
+    expect(f.get('ethp2p_discv5_dropped_total')?.metrics).toHaveLength(16);
     expectValue('ethp2p_discv5_sessions', 56);
     expectValue('ethp2p_discv5_pending_challenges', 57);
     expectValue('ethp2p_discv5_pending_calls', 58);

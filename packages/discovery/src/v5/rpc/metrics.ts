@@ -24,7 +24,9 @@ export type V5DropReason =
   /** A request message arrived as a response or vice versa. */
   | 'unexpected-message'
   /** The TALKREQ handler threw: answered with an empty TALKRESP. */
-  | 'talk-handler-error';
+  | 'talk-handler-error'
+  /** From a banned IP (before decoding) or a banned node ID. */
+  | 'banned';
 
 /** A snapshot of the counters. */
 export interface DiscV5RpcMetrics {
@@ -57,6 +59,7 @@ const REASONS: readonly V5DropReason[] = [
   'wrong-distance',
   'unexpected-message',
   'talk-handler-error',
+  'banned',
 ];
 
 /** Mutable counters, owned by one `DiscV5Rpc`. */

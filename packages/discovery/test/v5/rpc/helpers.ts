@@ -2,6 +2,7 @@
 import { type Clock, silentLogger } from '@ethp2p/base';
 import { generatePrivateKey } from '@ethp2p/crypto';
 import { Enr, logDistance, Node } from '@ethp2p/enode';
+import type { BanCheck } from '../../../src/ban-check.ts';
 import type { DatagramSocket } from '../../../src/transport/datagram.ts';
 import type { MemoryNetwork } from '../../../src/transport/memory-network.ts';
 import type { DiscV5RpcConfig } from '../../../src/v5/rpc/config.ts';
@@ -22,6 +23,8 @@ export interface RpcOptions {
   config?: Partial<DiscV5RpcConfig>;
   /** Reuse this key (a restarted node). */
   privateKey?: Uint8Array;
+  /** The ban list. */
+  bans?: BanCheck;
 }
 
 /** An rpc on `socket`, its record at the socket's address. */
@@ -33,6 +36,7 @@ export async function rpcOn(socket: DatagramSocket, options: RpcOptions = {}): P
     logger: silentLogger,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.config === undefined ? {} : { config: options.config }),
+    ...(options.bans === undefined ? {} : { bans: options.bans }),
   });
   return { ...local, rpc, node: () => local.localNode.node() };
 }
