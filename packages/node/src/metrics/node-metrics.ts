@@ -7,17 +7,27 @@
 import type { DiscoveryMetrics, DiscoveryV5Metrics } from '@ethp2p/discovery';
 import type { Node, NodeId } from '@ethp2p/enode';
 import type { ServeBudgetMetrics } from '@ethp2p/eth';
-import type { ServerMetrics } from '@ethp2p/server';
+import type { ReputationMetrics, ServerMetrics } from '@ethp2p/server';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type DiscoverySnapshot, registerDiscoveryMetrics } from './discovery-metrics.ts';
 import { type DiscoveryV5Snapshot, registerDiscoveryV5Metrics } from './discovery-v5-metrics.ts';
 import { registerServeBudgetMetrics } from './eth-serve-metrics.ts';
+import { type ReputationSnapshot, registerReputationMetrics } from './reputation-metrics.ts';
 import { registerNewMessageNames, registerServerMetrics } from './server-metrics.ts';
 
 /** Where {@link NodeMetrics} reads from; each is asked once per scrape. */
 export interface MetricsSources {
-  /** The devp2p server (a `Server`), once it runs. */
-  server(): { readonly metrics: ServerMetrics } | undefined;
+  /**
+   * The devp2p server (a `Server`), once it runs. Its `reputation` and `inboundMetrics`, when
+   * present, feed the `ethp2p_reputation_*` and `ethp2p_bans_*` metrics.
+   */
+  server():
+    | {
+        readonly metrics: ServerMetrics;
+        readonly reputation?: { readonly metrics: ReputationMetrics };
+        readonly inboundMetrics?: { readonly refused: { readonly banned: number } };
+      }
+    | undefined;
   /** Discovery (a `DiscoveryV4`), once it runs; undefined when it is off. */
   discovery(): DiscoverySource | undefined;
   /** Discovery v5 (a `DiscoveryV5`), once it runs; undefined (or absent) when it is off. */
@@ -61,6 +71,7 @@ export class NodeMetrics {
   #discovery: DiscoverySnapshot | undefined;
   #discoveryV5: DiscoveryV5Snapshot | undefined;
   #ethServe: ServeBudgetMetrics | undefined;
+  #reputation: ReputationSnapshot | undefined;
 
   constructor(options: NodeMetricsOptions) {
     this.#sources = options.sources;
@@ -68,6 +79,7 @@ export class NodeMetrics {
     registerDiscoveryMetrics(this.registry, () => this.#discovery);
     registerDiscoveryV5Metrics(this.registry, () => this.#discoveryV5);
     registerServeBudgetMetrics(this.registry, () => this.#ethServe);
+    registerReputationMetrics(this.registry, () => this.#reputation);
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -81,6 +93,11 @@ export class NodeMetrics {
     const server = this.#sources.server();
     const discovery = this.#sources.discovery();
     this.#server = server?.metrics;
+    const reputation = server?.reputation?.metrics;
+    this.#reputation =
+      reputation === undefined
+        ? undefined
+        : { reputation, refusedByIp: server?.inboundMetrics?.refused.banned ?? 0 };
     this.#discovery =
       discovery === undefined
         ? undefined
@@ -101,6 +118,7 @@ export class NodeMetrics {
       this.#discovery = undefined;
       this.#discoveryV5 = undefined;
       this.#ethServe = undefined;
+      this.#reputation = undefined;
     }
   }
 }

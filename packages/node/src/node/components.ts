@@ -4,7 +4,13 @@
  * @module
  */
 import type { Clock, Logger } from '@ethp2p/base';
-import { DiscoveryV4, DiscoveryV5, SharedDatagramSocket, type UdpSocket } from '@ethp2p/discovery';
+import {
+  type BanCheck,
+  DiscoveryV4,
+  DiscoveryV5,
+  SharedDatagramSocket,
+  type UdpSocket,
+} from '@ethp2p/discovery';
 import { DiscV5Rpc } from '@ethp2p/discovery/v5-rpc';
 import { DnsClient } from '@ethp2p/dnsdisc';
 import {
@@ -24,6 +30,7 @@ import {
 } from '@ethp2p/eth';
 import type { MemoryTxPool } from '@ethp2p/eth/chain';
 import {
+  type BanStore,
   FairMix,
   NetRestrict,
   type NodeSource,
@@ -77,7 +84,8 @@ export interface Discoveries {
 
 /**
  * Builds discovery over the bound UDP `socket` (not started): v4 and v5 share it as in geth, v4
- * handing what is not its own to v5 (`discoveryV4` / `discoveryV5` turn one off). Sets the
+ * handing what is not its own to v5 (`discoveryV4` / `discoveryV5` turn one off); both consult
+ * `bans` (the server's ban list). Sets the
  * record's UDP port. Stopping the services closes the socket.
  */
 export async function createDiscovery(
@@ -85,6 +93,7 @@ export async function createDiscovery(
   localNode: LocalNode,
   db: NodeDatabase,
   socket: UdpSocket,
+  bans?: BanCheck,
 ): Promise<Discoveries> {
   localNode.setFallbackUdpPort(socket.local.port);
   const { options } = parts;
@@ -92,6 +101,7 @@ export async function createDiscovery(
   const restrict =
     options.netRestrict === undefined ? undefined : new NetRestrict(options.netRestrict);
   const allowIp = restrict === undefined ? {} : { allowIp: (ip: string) => restrict.contains(ip) };
+  const banned = bans === undefined ? {} : { bans };
   const runV4 = options.discoveryV4 ?? true;
   const runV5 = options.discoveryV5 ?? true;
   try {
@@ -104,6 +114,7 @@ export async function createDiscovery(
           socket,
           bootnodes: options.bootnodes ?? [],
           ...allowIp,
+          ...banned,
           ...(view === undefined ? {} : { unhandled: view.deliver }),
           clock: parts.clock,
           logger: parts.log,
@@ -120,12 +131,14 @@ export async function createDiscovery(
             socket: view ?? socket,
             clock: parts.clock,
             logger: parts.log,
+            ...banned,
           }),
           bootnodes: [
             ...(options.bootnodes ?? []).filter((n) => n.record !== undefined),
             ...(options.v5Bootnodes ?? []),
           ],
           ...allowIp,
+          ...banned,
           clock: parts.clock,
           logger: parts.log,
           ...(options.discoveryConfig === undefined ? {} : { config: options.discoveryConfig }),
@@ -145,6 +158,8 @@ export interface ServerParts extends NodeParts {
   readonly peerSet: PeerSet;
   readonly txPool: MemoryTxPool;
   readonly serveBudget: ServeBudget;
+  /** Where the server persists its ban list (the node database). */
+  readonly banStore?: BanStore;
 }
 
 /**
@@ -187,6 +202,7 @@ export function createServer(parts: ServerParts, listenIp: string, port: number)
     trustedNodes: o.trustedNodes ?? [],
     // For admin_peerEvents' msgsend and msgrecv; byte counts come from the server's counters.
     enableMsgEvents: true,
+    ...(parts.banStore === undefined ? {} : { banStore: parts.banStore }),
     clock: parts.clock,
     logger: parts.log,
   });

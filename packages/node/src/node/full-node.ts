@@ -47,6 +47,7 @@ import {
   NODES_DIR,
 } from './datadir.ts';
 import { NodeError } from './errors.ts';
+import { LateBans } from './late-bans.ts';
 import { DatadirLock } from './lock.ts';
 import { bindDiscoverySocket, checkTcpPort, listenError } from './ports.ts';
 import { type RpcServers, startRpcServers } from './rpc-servers.ts';
@@ -322,8 +323,10 @@ export class FullNode {
     localNode.set(ETH_ENR_KEY, {
       rlp: ethEnrEntry(forkId(chain.config, { number: head.number, time: head.time })),
     });
+    // Discovery is built before the server: it asks the server's ban list once there is one.
+    const bans = new LateBans();
     if (socket !== undefined) {
-      const { v4, v5 } = await createDiscovery(parts, localNode, db, socket);
+      const { v4, v5 } = await createDiscovery(parts, localNode, db, socket, bans);
       // v4 owns the shared socket: it stops last.
       if (v4 !== undefined) this.#closers.push(() => v4.stop());
       if (v5 !== undefined) this.#closers.push(() => v5.stop());
@@ -339,10 +342,12 @@ export class FullNode {
         peerSet: this.peerSet,
         txPool: this.txPool,
         serveBudget: this.serveBudget,
+        banStore: db,
       },
       listenIp,
       tcpPort,
     );
+    bans.bind(this.#server.reputation);
     this.#checkStopping();
     if (o.metrics !== undefined) await this.#startMetrics(o.metrics);
     this.#checkStopping();

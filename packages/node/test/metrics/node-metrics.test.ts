@@ -2,7 +2,12 @@ import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import type { DiscoveryMetrics, DiscoveryV5Metrics } from '@ethp2p/discovery';
 import { logDistance, Node, nodeIdFromPublicKey } from '@ethp2p/enode';
 import type { ServeBudgetMetrics } from '@ethp2p/eth';
-import { CONNECTION_ERROR, type ServerMetrics } from '@ethp2p/server';
+import {
+  CONNECTION_ERROR,
+  REPUTATION_CHANGE,
+  type ReputationMetrics,
+  type ServerMetrics,
+} from '@ethp2p/server';
 import { describe, expect, it } from 'vitest';
 import { gethCode, gethMessageName, gethName } from '../../src/metrics/names.ts';
 import { type MetricsSources, NodeMetrics } from '../../src/metrics/node-metrics.ts';
@@ -114,9 +119,29 @@ const tableNodes = Array.from({ length: 5 }, () =>
   Node.fromPublicKey(publicKey(generatePrivateKey()), { ip: '127.0.0.1', udp: 1 }),
 );
 
+/** Every reputation counter different, so a mapping to the wrong field shows. */
+function reputationMetrics(): ReputationMetrics {
+  return {
+    tracked: { ids: 81, ips: 82 },
+    banned: { ids: 83, ips: 84 },
+    bansAdded: { score: 85, manual: 86 },
+    changes: Object.fromEntries(
+      Object.values(REPUTATION_CHANGE).map((kind, i) => [kind, 90 + i]),
+    ) as ReputationMetrics['changes'],
+    refusedIds: 87,
+  };
+}
+
 function sources(server: ServerMetrics | undefined): MetricsSources {
   return {
-    server: () => (server === undefined ? undefined : { metrics: server }),
+    server: () =>
+      server === undefined
+        ? undefined
+        : {
+            metrics: server,
+            reputation: { metrics: reputationMetrics() },
+            inboundMetrics: { refused: { banned: 88 } },
+          },
     discovery: () => ({
       metrics: discoveryMetrics(),
       nodes: () => tableNodes,
@@ -249,6 +274,20 @@ describe('NodeMetrics', () => {
     expectValue('ethp2p_discv5_nodes_seen_total', 46);
     expectValue('ethp2p_discv5_records_refetched_total', 47);
     expect(f.get('ethp2p_discv5_sessions')?.type).toBe('GAUGE');
+    // Reputation and bans.
+    expectValue('ethp2p_reputation_tracked', 81, { kind: 'id' });
+    expectValue('ethp2p_reputation_tracked', 82, { kind: 'ip' });
+    expectValue('ethp2p_bans_active', 83, { kind: 'id' });
+    expectValue('ethp2p_bans_active', 84, { kind: 'ip' });
+    expectValue('ethp2p_bans_added_total', 85, { source: 'score' });
+    expectValue('ethp2p_bans_added_total', 86, { source: 'manual' });
+    expectValue('ethp2p_bans_refused_total', 88, { stage: 'listener' });
+    expectValue('ethp2p_bans_refused_total', 87, { stage: 'handshake' });
+    Object.values(REPUTATION_CHANGE).forEach((kind, i) => {
+      expectValue('ethp2p_reputation_changes_total', 90 + i, { kind });
+    });
+    expect(f.get('ethp2p_bans_active')?.type).toBe('GAUGE');
+    expect(f.get('ethp2p_bans_added_total')?.type).toBe('COUNTER');
     expect(f.get('ethp2p_discv5_packets_total')?.type).toBe('COUNTER');
     expectValue('ethp2p_eth_serve_handled_total', 61);
     expectValue('ethp2p_eth_serve_handling_milliseconds_total', 62);

@@ -5,6 +5,7 @@
 import { RpcRegistry } from '../registry.ts';
 import { registerAdminApi } from './admin.ts';
 import type { NodeRpcBackend } from './backend.ts';
+import { registerBanApi } from './bans.ts';
 import { registerInfoApi } from './info.ts';
 
 /** The namespaces of {@link nodeRpcRegistry}, the default of `--http.api` and `--ws.api`. */
@@ -15,5 +16,6 @@ export function nodeRpcRegistry(backend: NodeRpcBackend): RpcRegistry {
   const registry = new RpcRegistry();
   registerAdminApi(registry, backend);
   registerInfoApi(registry, backend);
+  registerBanApi(registry, backend);
   return registry;
 }
