@@ -6,6 +6,7 @@
  */
 import { type Clock, type Logger, silentLogger, systemClock } from '@ethp2p/base';
 import { type NodeId, nodeIdToHex, normalizeIp } from '@ethp2p/enode';
+import { isLanIp } from '../server/inbound-throttle.ts';
 import { type Ban, BanList, type BanStore } from './ban-list.ts';
 import {
   isReputationChange,
@@ -45,6 +46,12 @@ export interface ReputationOptions {
   readonly banDurationMs?: number;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /**
+   * Whether a LAN or loopback IP (geth `netutil.IsLAN`) may be banned by its score (default
+   * false: such an IP is often shared, behind a NAT or by every local node; it is still scored,
+   * and `ban()` still bans it).
+   */
+  readonly banLanIps?: boolean;
   /** Whether node `idHex` is trusted or static: capped penalties, never banned by score. */
   readonly isPrivileged?: (idHex: string) => boolean;
   /** Called synchronously for every new ban (the server drops matching peers). */
@@ -75,7 +82,7 @@ export interface ReportTarget {
  * Scores per node ID and per IP, and the ban list. A score starts at 0, takes the weight of
  * each {@link ReputationChange} (penalties are negative) and recovers toward 0 at 1 point per
  * second of the injected clock. A score below {@link BANNED_REPUTATION} bans the node ID or IP
- * for `banDurationMs`.
+ * for `banDurationMs`; a LAN or loopback IP only with `banLanIps`.
  *
  * Trusted and static peers (`isPrivileged`) are capped in what they can lose: network-blamed
  * changes (timeouts, drops, failed dials) do not count, any other penalty is capped at
@@ -104,6 +111,7 @@ export class Reputation {
   readonly #bans: BanList;
   readonly #isPrivileged: (idHex: string) => boolean;
   readonly #onBan: (ban: Ban) => void;
+  readonly #banLanIps: boolean;
   readonly #changes = Object.fromEntries(
     Object.values(REPUTATION_CHANGE).map((c) => [c, 0]),
   ) as Record<ReputationChange, number>;
@@ -118,6 +126,7 @@ export class Reputation {
     this.#banDurationMs = checkDuration(options.banDurationMs ?? DEFAULT_BAN_DURATION_MS);
     this.#isPrivileged = options.isPrivileged ?? (() => false);
     this.#onBan = options.onBan ?? (() => {});
+    this.#banLanIps = options.banLanIps ?? false;
     this.#bans = new BanList({
       logger: this.#logger,
       ...(options.banStore === undefined ? {} : { store: options.banStore }),
@@ -178,7 +187,8 @@ export class Reputation {
     const ip = target.ip === undefined ? undefined : normalizeIp(target.ip);
     if (ip !== undefined && !privileged) {
       const score = this.#ips.add(ip, weight, now);
-      if (score < BANNED_REPUTATION && this.#bans.ip(ip, now) === undefined) {
+      const bannable = this.#banLanIps || !isLanIp(ip);
+      if (bannable && score < BANNED_REPUTATION && this.#bans.ip(ip, now) === undefined) {
         this.#scoreBans++;
         this.#addBan({ kind: 'ip', ip, untilMs: now + this.#banDurationMs, reason });
       }

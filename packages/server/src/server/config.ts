@@ -126,6 +126,11 @@ export interface ServerOptions {
   readonly banStore?: BanStore;
   /** How long a ban by reputation score lasts, in ms (default 12 h, as Reth). */
   readonly banDurationMs?: number;
+  /**
+   * Whether a LAN or loopback IP may be banned by its reputation score (default false: such an
+   * IP is often shared by many nodes; node IDs and `reputation.ban()` are not affected).
+   */
+  readonly banLanIps?: boolean;
 }
 
 /** Tuning of the dial scheduler; production code rarely needs it (tests shorten the waits). */
@@ -179,6 +184,7 @@ export interface ServerConfig {
   readonly dialer: DialerTuning;
   readonly banStore: BanStore | undefined;
   readonly banDurationMs: number | undefined;
+  readonly banLanIps: boolean;
 }
 
 /**
@@ -247,6 +253,7 @@ export function resolveServerConfig(options: ServerOptions): ServerConfig {
     dialer: dialerTuning(options.dialer),
     banStore: options.banStore,
     banDurationMs: options.banDurationMs,
+    banLanIps: options.banLanIps ?? false,
     inboundThrottleMs: count(
       'inboundThrottleMs',
       options.inboundThrottleMs ?? INBOUND_THROTTLE_MS,

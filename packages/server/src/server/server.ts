@@ -131,6 +131,7 @@ export class Server {
       logger: config.logger,
       ...(config.banStore === undefined ? {} : { banStore: config.banStore }),
       ...(config.banDurationMs === undefined ? {} : { banDurationMs: config.banDurationMs }),
+      banLanIps: config.banLanIps,
       isPrivileged: (idHex) => this.#isPrivileged(idHex),
       onBan: (ban) => this.#dropBanned(ban),
     });

@@ -32,8 +32,20 @@ async function misbehave(server: Server, key: Uint8Array): Promise<'refused' | '
 }
 
 describe('Server reputation over loopback', () => {
+  it('does not ban a LAN or loopback IP by score unless asked to', async () => {
+    const server = await startServer();
+    const key = generatePrivateKey();
+    for (let i = 0; i < 4; i++) expect(await misbehave(server, key)).toBe('dropped');
+    expect(server.reputation.isBannedId(nodeIdFromPublicKey(publicKey(key)))).toBe(true);
+    expect(server.reputation.ipScore('127.0.0.1')).toBeLessThan(-50 * REPUTATION_UNIT);
+    expect(server.reputation.isBannedIp('127.0.0.1')).toBe(false);
+    // Another key from the same IP is served.
+    expect(await misbehave(server, generatePrivateKey())).toBe('dropped');
+  });
+
   it('bans a peer that keeps sending malformed messages; its reconnects are refused before the handshake', async () => {
-    const server = await startServer({ maxPeers: 10 });
+    // Loopback is LAN: it is banned by score only when asked to.
+    const server = await startServer({ maxPeers: 10, banLanIps: true });
     const key = generatePrivateKey();
     const id = nodeIdFromPublicKey(publicKey(key));
     const outcomes: string[] = [];
@@ -67,7 +79,7 @@ describe('Server reputation over loopback', () => {
   it('never bans a trusted peer by score', async () => {
     const key = generatePrivateKey();
     const trusted = Node.fromPublicKey(publicKey(key), { ip: '127.0.0.1', tcp: 1 });
-    const server = await startServer({ trustedNodes: [trusted] });
+    const server = await startServer({ trustedNodes: [trusted], banLanIps: true });
     for (let i = 0; i < 8; i++) expect(await misbehave(server, key)).toBe('dropped');
     expect(server.reputation.isBannedId(trusted.id)).toBe(false);
     expect(server.reputation.isBannedIp('127.0.0.1')).toBe(false);

@@ -58,6 +58,15 @@ describe('Reputation scores', () => {
     expect(reputation.metrics.changes.badMessage).toBe(5);
   });
 
+  it('bans a LAN or loopback IP by score only with banLanIps', () => {
+    const { reputation } = make();
+    for (let i = 0; i < 4; i++) reputation.report('badMessage', { ip: '10.1.2.3' });
+    expect(reputation.isBannedIp('10.1.2.3')).toBe(false);
+    const lan = new Reputation({ clock: new SimulatedClock(T0), banLanIps: true });
+    for (let i = 0; i < 4; i++) lan.report('badMessage', { ip: '10.1.2.3' });
+    expect(lan.isBannedIp('10.1.2.3')).toBe(true);
+  });
+
   it('an identity breach bans at once', () => {
     const { reputation } = make();
     reputation.report('badProtocol', { id: id(2) });
