@@ -4,36 +4,43 @@ import { waitFor } from '@ethp2p/base/testing';
 import { bytesToHex, generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { nodeIdFromPublicKey } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BanCheck } from '../../src/ban-check.ts';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
 import type { NeighborNode } from '../../src/wire/index.ts';
-import { bond, lookupFinding, RawPeer, START_MS, settle, startService } from './helpers.ts';
+import { type TestBanList, testBanList } from '../helpers/ban-list.ts';
+import {
+  bond,
+  lookupFinding,
+  RawPeer,
+  START_MS,
+  settle,
+  startService,
+  type TestService,
+} from './helpers.ts';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-/** A ban list the test edits. */
-function banList(): BanCheck & { ips: Set<string>; ids: Set<string> } {
-  const ips = new Set<string>();
-  const ids = new Set<string>();
-  return {
-    ips,
-    ids,
-    isBannedIp: (ip) => ips.has(ip),
-    isBannedId: (id) => ids.has(bytesToHex(id)),
-  };
+/** A started service at 10.0.0.1 on a fresh network, with an empty ban list. */
+async function setup(): Promise<{
+  net: MemoryNetwork;
+  clock: SimulatedClock;
+  bans: TestBanList;
+  svc: TestService;
+}> {
+  const net = new MemoryNetwork();
+  const clock = new SimulatedClock(START_MS);
+  const bans = testBanList();
+  const svc = await startService(net, '10.0.0.1', { clock, bans });
+  closers.push(svc.close);
+  return { net, clock, bans, svc };
 }
 
 describe('discv4 bans', () => {
   it("ignores a banned IP's pings before decoding them, and answers once it is unbanned", async () => {
-    const net = new MemoryNetwork();
-    const clock = new SimulatedClock(START_MS);
-    const bans = banList();
+    const { net, clock, bans, svc } = await setup();
     bans.ips.add('10.0.0.66');
-    const svc = await startService(net, '10.0.0.1', { clock, bans });
-    closers.push(svc.close);
     const hostile = new RawPeer(net, '10.0.0.66');
     closers.push(() => hostile.close());
     for (let i = 0; i < 5; i++) hostile.ping(svc.address, clock.now());
@@ -48,11 +55,7 @@ describe('discv4 bans', () => {
   });
 
   it('ignores packets signed by a banned node ID from any IP', async () => {
-    const net = new MemoryNetwork();
-    const clock = new SimulatedClock(START_MS);
-    const bans = banList();
-    const svc = await startService(net, '10.0.0.1', { clock, bans });
-    closers.push(svc.close);
+    const { net, clock, bans, svc } = await setup();
     const hostile = new RawPeer(net, '10.0.0.67');
     closers.push(() => hostile.close());
     bans.ids.add(bytesToHex(hostile.id));
@@ -63,11 +66,7 @@ describe('discv4 bans', () => {
   });
 
   it('keeps banned nodes found in Neighbors out of the table', async () => {
-    const net = new MemoryNetwork();
-    const clock = new SimulatedClock(START_MS);
-    const bans = banList();
-    const svc = await startService(net, '10.0.0.1', { clock, bans });
-    closers.push(svc.close);
+    const { net, clock, bans, svc } = await setup();
     await svc.service.refresh();
     const live = new RawPeer(net, '10.0.0.2');
     await bond(live, svc, clock);

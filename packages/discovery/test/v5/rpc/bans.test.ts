@@ -3,27 +3,16 @@ import { SimulatedClock } from '@ethp2p/base';
 import { rejectedError, waitFor } from '@ethp2p/base/testing';
 import { bytesToHex, randomBytes } from '@ethp2p/crypto';
 import { describe, expect, it } from 'vitest';
-import type { BanCheck } from '../../../src/ban-check.ts';
 import { MemoryNetwork } from '../../../src/transport/memory-network.ts';
 import { DiscV5RpcError } from '../../../src/v5/rpc/errors.ts';
+import { testBanList } from '../../helpers/ban-list.ts';
 import { startRpc } from './helpers.ts';
-
-function banList(): BanCheck & { ips: Set<string>; ids: Set<string> } {
-  const ips = new Set<string>();
-  const ids = new Set<string>();
-  return {
-    ips,
-    ids,
-    isBannedIp: (ip) => ips.has(ip),
-    isBannedId: (id) => ids.has(bytesToHex(id)),
-  };
-}
 
 describe('DiscV5Rpc bans', () => {
   it("drops a banned IP's packets before decoding them, and pings it no answer", async () => {
     const net = new MemoryNetwork();
     const clock = new SimulatedClock(0);
-    const bans = banList();
+    const bans = testBanList();
     bans.ips.add('10.0.0.1');
     const a = await startRpc(net, '10.0.0.1', { clock });
     const b = await startRpc(net, '10.0.0.2', { bans });
@@ -45,7 +34,7 @@ describe('DiscV5Rpc bans', () => {
   it('does not challenge or serve a banned node ID', async () => {
     const net = new MemoryNetwork();
     const clock = new SimulatedClock(0);
-    const bans = banList();
+    const bans = testBanList();
     const a = await startRpc(net, '10.0.0.1', { clock });
     const b = await startRpc(net, '10.0.0.2', { bans });
     bans.ids.add(bytesToHex(a.localNode.id));
