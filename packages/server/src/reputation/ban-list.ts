@@ -76,6 +76,11 @@ export class BanList {
     return { ids: this.#ids.size, ips: this.#ips.size };
   }
 
+  /** Whether any IP ban is held (expired ones included until met): O(1), for the hot path. */
+  get hasIpBans(): boolean {
+    return this.#ips.size > 0;
+  }
+
   /** Adds or replaces a ban and writes it through to the store. */
   add(ban: Ban): void {
     const [map, key] = this.#slot(ban);

@@ -242,8 +242,8 @@ export class Reputation {
 
   /** Whether `ip` (any text form) is banned now. Cheap: one map lookup, none when no IP is banned. */
   isBannedIp(ip: string): boolean {
+    if (!this.#bans.hasIpBans) return false;
     const now = this.#clock.now();
-    if (this.#bans.counts(now).ips === 0) return false;
     if (this.#bans.ip(ip, now) !== undefined) return true;
     const key = normalizeIp(ip);
     return key !== undefined && key !== ip && this.#bans.ip(key, now) !== undefined;
