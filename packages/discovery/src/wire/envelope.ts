@@ -5,7 +5,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md#wire-protocol
  * @module
  */
-import { equalBytes, keccak256, recover, signRecoverable } from '@ethp2p/crypto';
+import { equalBytes, keccak256 } from '@ethp2p/crypto';
 import { nodeIdFromPublicKey } from '@ethp2p/enode';
 import { decodeBody, encodeBody, packetName, typeByte } from './codec.ts';
 import {
@@ -17,8 +17,7 @@ import {
 import { describe } from './endpoint.ts';
 import { WireError } from './errors.ts';
 import type { Packet, PacketInput } from './packets.ts';
-
-const HASH_BYTES = 32;
+import { HASH_BYTES, recoverSender, sealPacket } from './signature.ts';
 
 /** An encoded packet: the datagram to send and its 32-byte hash (to match the reply). */
 export interface EncodedPacket {
@@ -51,22 +50,30 @@ export interface DecodedPacket {
  * ```
  */
 export function encodePacket(packet: PacketInput, privateKey: Uint8Array): EncodedPacket {
-  if (typeof packet !== 'object' || packet === null) {
-    throw new TypeError(`packet: expected an object, got ${describe(packet)}`);
-  }
   if (!(privateKey instanceof Uint8Array) || privateKey.length !== 32) {
     throw new RangeError(`privateKey: expected 32 bytes, got ${describe(privateKey)}`);
+  }
+  const out = encodeUnsigned(packet);
+  const hash = sealPacket(out, privateKey).slice();
+  return { bytes: out, hash };
+}
+
+/**
+ * Encodes a packet without signing it: the type byte and body after 97 reserved header bytes,
+ * for {@link sealPacket} to sign (in this thread or a worker). Pure.
+ * @throws {TypeError|RangeError} on a bad field, or RangeError if the packet would exceed
+ * `MAX_PACKET_SIZE` (1280 bytes)
+ */
+export function encodeUnsigned(packet: PacketInput): Uint8Array {
+  if (typeof packet !== 'object' || packet === null) {
+    throw new TypeError(`packet: expected an object, got ${describe(packet)}`);
   }
   const out = encodeBody(packet, HEADER_SIZE_BYTES + 1);
   if (out.length > MAX_PACKET_SIZE) {
     throw new RangeError(`packet: expected at most ${MAX_PACKET_SIZE} bytes, got ${out.length}`);
   }
   out[HEADER_SIZE_BYTES] = typeByte(packet.type);
-  const signature = signRecoverable(keccak256(out.subarray(HEADER_SIZE_BYTES)), privateKey);
-  out.set(signature, HASH_BYTES);
-  const hash = keccak256(out.subarray(HASH_BYTES));
-  out.set(hash, 0);
-  return { bytes: out, hash };
+  return out;
 }
 
 /**
@@ -82,6 +89,24 @@ export function encodePacket(packet: PacketInput, privateKey: Uint8Array): Encod
  * ```
  */
 export function decodePacket(bytes: Uint8Array): DecodedPacket {
+  const { packet, hash } = openPacket(bytes);
+  const publicKey = recoverSender(bytes);
+  return { packet, hash, publicKey, nodeId: nodeIdFromPublicKey(publicKey) };
+}
+
+/** A datagram whose size, hash and body were checked, but not yet its signature. */
+export interface OpenedPacket {
+  readonly packet: Packet;
+  /** The 32-byte packet hash. */
+  readonly hash: Uint8Array;
+}
+
+/**
+ * The checks of {@link decodePacket} before the signature: size, hash, type and body. The
+ * sender is then {@link recoverSender}'s to find (in this thread or a worker). Pure.
+ * @throws {WireError} for a malformed datagram; {TypeError} if `bytes` is not a Uint8Array
+ */
+export function openPacket(bytes: Uint8Array): OpenedPacket {
   if (!(bytes instanceof Uint8Array))
     throw new TypeError(`bytes: expected Uint8Array, got ${describe(bytes)}`);
   if (bytes.length < MIN_PACKET_SIZE) {
@@ -102,19 +127,5 @@ export function decodePacket(bytes: Uint8Array): DecodedPacket {
   const type = bytes[HEADER_SIZE_BYTES] as number;
   const name = packetName(type);
   if (name === undefined) throw new WireError('UNKNOWN_TYPE', `unknown packet type ${type}`);
-  const packet = decodeBody(name, bytes.subarray(HEADER_SIZE_BYTES + 1));
-  const publicKey = recoverSender(bytes);
-  return { packet, hash, publicKey, nodeId: nodeIdFromPublicKey(publicKey) };
-}
-
-function recoverSender(bytes: Uint8Array): Uint8Array {
-  const signature = bytes.subarray(HASH_BYTES, HEADER_SIZE_BYTES);
-  const sigHash = keccak256(bytes.subarray(HEADER_SIZE_BYTES));
-  try {
-    return recover(sigHash, signature);
-  } catch (err) {
-    throw new WireError('BAD_SIGNATURE', 'cannot recover the sender from the signature', {
-      cause: err,
-    });
-  }
+  return { packet: decodeBody(name, bytes.subarray(HEADER_SIZE_BYTES + 1)), hash };
 }
