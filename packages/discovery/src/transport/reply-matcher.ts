@@ -70,6 +70,8 @@ export interface ReplyMatcherStats {
 
 interface Pending extends Deadlined {
   readonly key: string;
+  /** `type|ip`: the key without the node ID. */
+  readonly source: string;
   readonly timeoutMs: number;
   readonly callback: ReplyCallback<unknown>;
   readonly resolve: () => void;
@@ -93,6 +95,8 @@ export class ReplyMatcher<Packet = unknown> {
   readonly #timeoutMs: number;
   readonly #maxPending: number;
   readonly #byKey = new Map<string, Set<Pending>>();
+  /** Pending requests per `type|ip`, for {@link ReplyMatcher.expectsFrom}. */
+  readonly #bySource = new Map<string, number>();
   readonly #queue = new DeadlineQueue<Pending>();
   readonly #stats: ReplyMatcherStats = {
     pending: 0,
@@ -126,6 +130,14 @@ export class ReplyMatcher<Packet = unknown> {
   /** How many requests may wait at once; {@link ReplyMatcher.expect} rejects beyond it. */
   get maxPending(): number {
     return this.#maxPending;
+  }
+
+  /**
+   * Whether some request waits for a reply of `type` from `ip`, whatever the node ID: a cheap
+   * check, before the sender is known, of whether a reply may be one to our own requests.
+   */
+  expectsFrom(ip: string, type: number): boolean {
+    return this.#bySource.has(sourceString(ip, type));
   }
 
   /** A snapshot of the counters. */
@@ -168,6 +180,7 @@ export class ReplyMatcher<Packet = unknown> {
       const now = this.#now();
       const entry: Pending = {
         key: keyString(key),
+        source: sourceString(key.ip, key.type),
         deadline: now + timeoutMs,
         seq: this.#seq++,
         timeoutMs,
@@ -229,6 +242,7 @@ export class ReplyMatcher<Packet = unknown> {
       this.#byKey.set(entry.key, set);
     }
     set.add(entry);
+    this.#bySource.set(entry.source, (this.#bySource.get(entry.source) ?? 0) + 1);
     this.#queue.push(entry);
     this.#stats.pending++;
     entry.signal?.addEventListener('abort', entry.onAbort, { once: true });
@@ -241,6 +255,9 @@ export class ReplyMatcher<Packet = unknown> {
     const set = this.#byKey.get(entry.key);
     set?.delete(entry);
     if (set?.size === 0) this.#byKey.delete(entry.key);
+    const left = (this.#bySource.get(entry.source) ?? 1) - 1;
+    if (left === 0) this.#bySource.delete(entry.source);
+    else this.#bySource.set(entry.source, left);
     entry.signal?.removeEventListener('abort', entry.onAbort);
     this.#stats.pending--;
     if (this.#stats.pending === 0) {
@@ -304,5 +321,9 @@ export class ReplyMatcher<Packet = unknown> {
 }
 
 function keyString(key: ReplyKey): string {
-  return `${key.type}|${unmapAddress(key.ip)}|${key.from.toLowerCase()}`;
+  return `${sourceString(key.ip, key.type)}|${key.from.toLowerCase()}`;
+}
+
+function sourceString(ip: string, type: number): string {
+  return `${type}|${unmapAddress(ip)}`;
 }

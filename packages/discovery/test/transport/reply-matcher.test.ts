@@ -189,6 +189,24 @@ describe('ReplyMatcher', () => {
     expect(matcher.stats).toMatchObject({ matched: 0, unmatched: 1, pending: 1 });
   });
 
+  it('tells whether a reply of a type is expected from an ip, until the request settles', async () => {
+    const { clock, matcher } = setup();
+    expect(matcher.expectsFrom(KEY.ip, PONG)).toBe(false);
+    const first = track(matcher.expect(KEY, () => DONE));
+    const second = track(matcher.expect({ ...KEY, from: 'bb'.repeat(64) }, () => DONE));
+    expect(matcher.expectsFrom('::ffff:10.0.0.1', PONG)).toBe(true);
+    expect(matcher.expectsFrom(KEY.ip, NEIGHBORS)).toBe(false);
+    expect(matcher.expectsFrom('10.0.0.2', PONG)).toBe(false);
+    matcher.dispatch(KEY, 'pong');
+    await flush();
+    expect(first.settled).toBe('resolved');
+    expect(matcher.expectsFrom(KEY.ip, PONG)).toBe(true);
+    clock.advance(RESPONSE_TIMEOUT_MS);
+    await flush();
+    expect(second.settled).toBe('rejected');
+    expect(matcher.expectsFrom(KEY.ip, PONG)).toBe(false);
+  });
+
   it('matches node ids case-insensitively and IPv4-mapped IPv6 as IPv4', () => {
     const { matcher } = setup();
     void track(matcher.expect(KEY, () => DONE));
