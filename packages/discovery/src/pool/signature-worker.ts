@@ -1,0 +1,19 @@
+/**
+ * The entry point of a signature worker thread: it loads the crypto backend the parent uses
+ * (the parent sets `ETHP2P_CRYPTO` for it), says which one it got, then runs each batch it is
+ * sent and posts the reply back, transferring the buffers.
+ * @module
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { activeBackend } from '@ethp2p/crypto/backends';
+import type { BatchRequest, ReadyMessage } from './batch.ts';
+import { runBatch } from './batch.ts';
+
+const port = parentPort;
+if (port === null) throw new Error('signature-worker: expected to run in a worker thread');
+const { privateKey } = workerData as { privateKey: Uint8Array };
+port.on('message', (request: BatchRequest) => {
+  const reply = runBatch(request, privateKey);
+  port.postMessage(reply, [reply.status, reply.keys, reply.data]);
+});
+port.postMessage({ ready: activeBackend().name } satisfies ReadyMessage);

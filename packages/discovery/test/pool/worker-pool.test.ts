@@ -1,0 +1,132 @@
+/**
+ * The pool of signature workers against the real, built worker (`pnpm build` first, as CI does):
+ * results equal the inline ones, order per key, shutdown with work in flight, a worker crash.
+ * @module
+ */
+
+import { waitFor } from '@ethp2p/base/testing';
+import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
+import { activeBackend } from '@ethp2p/crypto/backends';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SignaturePoolError } from '../../src/pool/errors.ts';
+import { createSignatureRunner } from '../../src/pool/index.ts';
+import { InlineSignatures } from '../../src/pool/inline.ts';
+import type { SignatureRunner } from '../../src/pool/types.ts';
+import { SignaturePool } from '../../src/pool/worker-pool.ts';
+import { decodePacket } from '../../src/wire/index.ts';
+import {
+  BROKEN_WORKER,
+  CRASHING_WORKER,
+  crashPayload,
+  recovered,
+  sealed,
+  signedFindnode,
+  unsignedFindnode,
+} from './helpers.ts';
+
+const runners: SignatureRunner[] = [];
+afterEach(async () => {
+  await Promise.all(runners.splice(0).map((r) => r.close()));
+});
+
+function pool(options: Partial<ConstructorParameters<typeof SignaturePool>[0]> = {}) {
+  const p = new SignaturePool({ workers: 2, privateKey: generatePrivateKey(), ...options });
+  runners.push(p);
+  return p;
+}
+
+function codeOf(outcome: { ok: boolean; error?: unknown }): string | undefined {
+  return outcome.ok ? undefined : (outcome.error as { code?: string }).code;
+}
+
+describe('SignaturePool', () => {
+  it('workers load the crypto backend the parent uses', async () => {
+    const p = pool();
+    await waitFor(() => p.backends.length === 2, { what: 'both workers ready' });
+    expect(p.backends).toEqual([activeBackend().name, activeBackend().name]);
+    expect(p.stats).toMatchObject({ workers: 2, queued: 0, inFlight: 0, respawns: 0 });
+  });
+
+  it('recovers and seals exactly as the inline runner does', async () => {
+    const privateKey = generatePrivateKey();
+    const p = pool({ privateKey, batchSize: 7 });
+    const inline = new InlineSignatures(privateKey);
+    const datagrams = Array.from({ length: 40 }, () => signedFindnode());
+    const bad = Uint8Array.from(datagrams[0]?.bytes ?? []);
+    bad[96] = 9;
+    const results = await Promise.all(
+      datagrams.map((d, i) => recovered(p, d.bytes, 'ping', `${i}`)),
+    );
+    for (const [i, r] of results.entries()) {
+      expect(r).toEqual({ ok: true, publicKey: datagrams[i]?.publicKey });
+    }
+    const [fromPool, fromInline] = await Promise.all([recovered(p, bad), recovered(inline, bad)]);
+    expect(codeOf(fromPool)).toBe('BAD_SIGNATURE');
+    expect(codeOf(fromInline)).toBe('BAD_SIGNATURE');
+
+    const unsigned = Array.from({ length: 40 }, () => unsignedFindnode());
+    const pooled = await Promise.all(unsigned.map((u, i) => sealed(p, u.slice(), 'own', `${i}`)));
+    for (const [i, u] of unsigned.entries()) {
+      const mine = await sealed(inline, u.slice());
+      expect(pooled[i]).toEqual(mine);
+      if (!mine.ok) throw new Error('inline seal failed');
+      expect(decodePacket(mine.bytes).publicKey).toEqual(publicKey(privateKey));
+    }
+  });
+
+  it('delivers the results of one key in submission order, across workers and batches', async () => {
+    const p = pool({ batchSize: 3 });
+    const order: number[] = [];
+    const jobs = Array.from({ length: 30 }, () => signedFindnode());
+    await Promise.all(
+      jobs.map(
+        (d, i) =>
+          new Promise<void>((resolve) =>
+            p.recover(d.bytes, { key: 'peer', workClass: i % 3 === 0 ? 'own' : 'ping' }, () => {
+              order.push(i);
+              resolve();
+            }),
+          ),
+      ),
+    );
+    expect(order).toEqual(jobs.map((_, i) => i));
+  });
+
+  it('closing with work queued and in flight fails it all with CLOSED, and nothing after', async () => {
+    const p = pool({ workers: 1, batchSize: 2 });
+    const outcomes = Array.from({ length: 50 }, () => recovered(p, signedFindnode().bytes));
+    await waitFor(() => p.stats.inFlight > 0, { what: 'work in flight' });
+    await p.close();
+    const codes = (await Promise.all(outcomes)).map(codeOf);
+    expect(codes.filter((c) => c === 'CLOSED').length).toBeGreaterThan(0);
+    expect(codes.every((c) => c === undefined || c === 'CLOSED')).toBe(true);
+    expect(codeOf(await recovered(p, signedFindnode().bytes))).toBe('CLOSED');
+    await p.close(); // idempotent
+  });
+
+  it('a worker crash fails its in-flight work with WORKER_FAILED, respawns, and goes on', async () => {
+    const p = pool({ workers: 1, workerUrl: CRASHING_WORKER });
+    const crashed = await sealed(p, crashPayload());
+    expect(codeOf(crashed)).toBe('WORKER_FAILED');
+    expect((crashed as { error: unknown }).error).toBeInstanceOf(SignaturePoolError);
+    const after = signedFindnode();
+    expect(await recovered(p, after.bytes)).toEqual({ ok: true, publicKey: after.publicKey });
+    expect(p.stats.respawns).toBe(1);
+  });
+
+  it('gives up a worker that cannot start, failing the work instead of hanging', async () => {
+    const p = pool({ workers: 1, workerUrl: BROKEN_WORKER });
+    const outcome = await recovered(p, signedFindnode().bytes);
+    expect(codeOf(outcome)).toBe('WORKER_FAILED');
+    await waitFor(() => p.stats.workers === 0, { what: 'the broken worker given up' });
+    expect(codeOf(await recovered(p, signedFindnode().bytes))).toBe('WORKER_FAILED');
+  });
+
+  it('refuses a missing worker script typed, and bad sizes', () => {
+    const missing = new URL('./fixtures/no-such-worker.mjs', import.meta.url);
+    expect(() => pool({ workerUrl: missing })).toThrow(SignaturePoolError);
+    expect(() => pool({ workers: 0 })).toThrow(RangeError);
+    expect(() => createSignatureRunner(-1, generatePrivateKey())).toThrow(RangeError);
+    expect(createSignatureRunner(0, generatePrivateKey())).toBeInstanceOf(InlineSignatures);
+  });
+});
