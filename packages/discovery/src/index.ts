@@ -12,6 +12,17 @@
 export type { BanCheck } from './ban-check.ts';
 export type { DiscoveryListenOptions, ListeningDiscovery } from './listen-discovery.ts';
 export { listenDiscovery } from './listen-discovery.ts';
+export type { SignaturePoolErrorCode } from './pool/errors.ts';
+export { SIGNATURE_POOL_ERROR_CODE, SignaturePoolError } from './pool/errors.ts';
+export type {
+  RecoverOutcome,
+  SealOutcome,
+  SignatureRunner,
+  SignatureStats,
+  WorkClass,
+  WorkOptions,
+} from './pool/types.ts';
+export { defaultWorkerCount } from './pool/worker-pool.ts';
 export type { PingResult } from './service/client.ts';
 export type { DiscoveryConfig } from './service/config.ts';
 export { DEFAULT_DISCOVERY_CONFIG } from './service/config.ts';

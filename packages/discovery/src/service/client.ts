@@ -9,20 +9,27 @@ import { equalBytes } from '@ethp2p/crypto';
 import type { Enr } from '@ethp2p/enode';
 import { Node, nodeIdToHex } from '@ethp2p/enode';
 import { checkRelayIp, relayIpChecker } from '../netutil.ts';
+import { SignaturePoolError } from '../pool/errors.ts';
+import type { WorkClass } from '../pool/types.ts';
 import { MAX_FINDNODE_FAILURES } from '../table/constants.ts';
 import type { Revalidator } from '../table/revalidation.ts';
 import { TransportError } from '../transport/errors.ts';
-import type { DecodedPacket, PongPacket } from '../wire/index.ts';
+import type { DecodedPacket, EncodedPacket, PacketInput, PongPacket } from '../wire/index.ts';
 import {
   DISCV4_VERSION,
-  encodePacket,
   expirationFromNow,
   MAX_NEIGHBORS_PER_PACKET,
   PACKET_TYPE,
 } from '../wire/index.ts';
 import { FINDNODE_RESULT_SIZE } from './config.ts';
 import type { ServiceContext } from './context.ts';
-import { isBondFresh, requestOptions, sendPacket, withServiceSignal } from './context.ts';
+import {
+  isBondFresh,
+  requestOptions,
+  sealForRequest,
+  sendPacket,
+  withServiceSignal,
+} from './context.ts';
 import { DiscoveryError } from './errors.ts';
 import { nodeFromNeighbor } from './neighbors.ts';
 
@@ -61,7 +68,8 @@ export async function ping(
  * {@link ping}, but a missing Pong resolves `undefined` (counted as a timeout) instead of
  * rejecting. Pinging back unknown pingers goes through here: under a flood most of those pings
  * time out, and an error object per timeout would be pure cost. Nothing is signed or sent when
- * the reply matcher is full (the Pong could not be matched).
+ * the reply matcher is full (the Pong could not be matched). `workClass` says what signing the
+ * Ping is worth under overload: `own` for our requests, `ping` for ping-backs.
  * @throws {DiscoveryError} `NO_ENDPOINT`, `SEND_FAILED` (too many pending requests), `CLOSED`;
  *   `signal.reason` when aborted
  */
@@ -69,6 +77,7 @@ export async function tryPing(
   ctx: ServiceContext,
   node: Node,
   signal?: AbortSignal,
+  workClass: WorkClass = 'own',
 ): Promise<PingResult | undefined> {
   checkRunning(ctx, signal);
   const to = reachable(node);
@@ -78,7 +87,8 @@ export async function tryPing(
   }
   const self = ctx.localNode.node();
   const start = ctx.clock.now();
-  const { bytes, hash } = encodePacket(
+  const sealing = signed(
+    ctx,
     {
       type: 'ping',
       version: DISCV4_VERSION,
@@ -87,8 +97,12 @@ export async function tryPing(
       expiration: expirationFromNow(start),
       enrSeq: self.seq,
     },
-    ctx.privateKey,
+    to,
+    workClass,
+    'ping',
   );
+  // Inline signing stays synchronous: register and send in the same turn, as before workers.
+  const { bytes, hash } = sealing instanceof Promise ? await sealing : sealing;
   let pong: PongPacket | undefined;
   const reply = ctx.matcher.expect<DecodedPacket>(
     { from: nodeIdToHex(node.id), ip: to.ip, type: PACKET_TYPE.pong },
@@ -156,7 +170,7 @@ export async function findnode(
     requestOptions(signal),
   );
   const expiration = expirationFromNow(ctx.clock.now());
-  sendPacket(ctx, { type: 'findnode', target: targetPublicKey, expiration }, address(to));
+  sendPacket(ctx, { type: 'findnode', target: targetPublicKey, expiration }, address(to), 'own');
   try {
     await reply;
   } catch (err) {
@@ -182,7 +196,9 @@ export async function requestEnr(
   const to = reachable(node);
   await ensureBond(ctx, to, signal);
   const expiration = expirationFromNow(ctx.clock.now());
-  const { bytes, hash } = encodePacket({ type: 'enr-request', expiration }, ctx.privateKey);
+  const packet: PacketInput = { type: 'enr-request', expiration };
+  const sealing = signed(ctx, packet, to, 'own', 'enr request');
+  const { bytes, hash } = sealing instanceof Promise ? await sealing : sealing;
   let record: Enr | undefined;
   const reply = ctx.matcher.expect<DecodedPacket>(
     { from: nodeIdToHex(node.id), ip: to.ip, type: PACKET_TYPE['enr-response'] },
@@ -244,6 +260,31 @@ async function settle(ctx: ServiceContext, reply: Promise<void>, what: string): 
     await reply;
   } catch (err) {
     throw mapError(ctx, err, what);
+  }
+}
+
+/**
+ * Signs a request's packet, inline (at once) or on a worker. A seal the pool could not do fails
+ * the request: `CLOSED` when stopping, `SEND_FAILED` when shed or lost with its worker.
+ */
+function signed(
+  ctx: ServiceContext,
+  packet: PacketInput,
+  to: Reachable,
+  workClass: WorkClass,
+  what: string,
+): EncodedPacket | Promise<EncodedPacket> {
+  const onFailure = (err: unknown): never => {
+    if (!(err instanceof SignaturePoolError)) throw err;
+    if (err.code === 'CLOSED')
+      throw new DiscoveryError('CLOSED', `${what}: stopped`, { cause: err });
+    throw new DiscoveryError('SEND_FAILED', `${what}: ${err.message}`, { cause: err });
+  };
+  try {
+    const sealed = sealForRequest(ctx, packet, address(to), workClass);
+    return sealed instanceof Promise ? sealed.catch(onFailure) : sealed;
+  } catch (err) {
+    return onFailure(err);
   }
 }
 

@@ -9,12 +9,13 @@
 import type { Clock, Logger, Random, TaskGroup } from '@ethp2p/base';
 import type { LocalNode, NodeDatabase } from '@ethp2p/enode';
 import type { BanCheck } from '../ban-check.ts';
+import type { SignatureRunner, WorkClass } from '../pool/types.ts';
 import type { Table } from '../table/table.ts';
 import type { DatagramAddress, DatagramHandler, DatagramSocket } from '../transport/datagram.ts';
 import type { DriftMonitor } from '../transport/drift-monitor.ts';
 import type { ReplyMatcher } from '../transport/reply-matcher.ts';
-import type { DecodedPacket, PacketInput } from '../wire/index.ts';
-import { encodePacket } from '../wire/index.ts';
+import { encodeUnsigned } from '../wire/envelope.ts';
+import type { DecodedPacket, EncodedPacket, PacketInput } from '../wire/index.ts';
 import type { BondCache } from './bond-cache.ts';
 import type { DiscoveryConfig } from './config.ts';
 import type { MetricsCounters } from './metrics.ts';
@@ -54,18 +55,58 @@ export interface ServiceContext {
   readonly bonds: BondCache;
   /** Background work that `stop()` waits for. */
   readonly tasks: TaskGroup;
+  /** Where signatures are made and senders recovered: inline or on worker threads. */
+  readonly signatures: SignatureRunner;
 }
 
-/** Signs and sends one packet; returns its hash (the reply token a Pong or ENRResponse echoes). */
+/**
+ * Encodes, signs and sends one packet; it is counted when it leaves. The signing runs inline or
+ * on a worker (then the send happens later, after packets submitted earlier to the same endpoint);
+ * a packet the pool sheds under overload, or that is sealed after the service stopped, is not sent.
+ */
 export function sendPacket(
   ctx: ServiceContext,
   packet: PacketInput,
   to: DatagramAddress,
-): Uint8Array {
-  const { bytes, hash } = encodePacket(packet, ctx.privateKey);
-  ctx.socket.send(bytes, to);
-  ctx.metrics.countOut(packet.type);
-  return hash;
+  workClass: WorkClass,
+): void {
+  const unsigned = encodeUnsigned(packet);
+  ctx.signatures.seal(unsigned, { key: endpointKey(to), workClass }, (sealed) => {
+    if (!sealed.ok || ctx.signal.aborted) return;
+    ctx.socket.send(sealed.bytes, to);
+    ctx.metrics.countOut(packet.type);
+  });
+}
+
+/**
+ * Encodes and signs one packet for a request that must know its hash before sending. Returns
+ * the result at once when the signing ran inline, else a promise of it.
+ * @throws {SignaturePoolError} (or the promise rejects with it) when the work was shed, its
+ *   worker died or the pool closed
+ */
+export function sealForRequest(
+  ctx: ServiceContext,
+  packet: PacketInput,
+  to: DatagramAddress,
+  workClass: WorkClass,
+): EncodedPacket | Promise<EncodedPacket> {
+  let result: EncodedPacket | Error | undefined;
+  let settle: ((r: EncodedPacket | Error) => void) | undefined;
+  ctx.signatures.seal(encodeUnsigned(packet), { key: endpointKey(to), workClass }, (sealed) => {
+    const r = sealed.ok ? { bytes: sealed.bytes, hash: sealed.hash } : sealed.error;
+    if (settle === undefined) result = r;
+    else settle(r);
+  });
+  if (result instanceof Error) throw result;
+  if (result !== undefined) return result;
+  return new Promise<EncodedPacket>((resolve, reject) => {
+    settle = (r) => (r instanceof Error ? reject(r) : resolve(r));
+  });
+}
+
+/** The key that keeps the signature work of one remote endpoint in order. */
+export function endpointKey(address: DatagramAddress): string {
+  return `${address.address}|${address.port}`;
 }
 
 /** `signal` combined with the service's own, so stopping ends every wait. */

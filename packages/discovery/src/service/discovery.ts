@@ -18,6 +18,8 @@ import type { LocalNode, NodeDatabase } from '@ethp2p/enode';
 import { Node } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
 import { type BanCheck, NO_BANS } from '../ban-check.ts';
+import { createSignatureRunner } from '../pool/index.ts';
+import type { SignatureRunner } from '../pool/types.ts';
 import { Table } from '../table/table.ts';
 import type { TableEvents } from '../table/types.ts';
 import type { DatagramHandler, DatagramSocket } from '../transport/datagram.ts';
@@ -82,6 +84,20 @@ export interface DiscoveryOptions {
    * `SharedDatagramSocket`'s `deliver` to run discv5 on the same socket.
    */
   readonly unhandled?: DatagramHandler;
+  /**
+   * Worker threads for signature work (recovering senders, signing packets), so that discovery
+   * uses more than one core (issue 18). `0` (the default) does it inline on this thread; `'auto'`
+   * sizes the pool to the machine (`availableParallelism() - 1`, 1 to 8). Under overload the pool
+   * sheds Pings first, then FindNode/ENRRequest, never the replies to our own requests
+   * (`metrics.signatures.shed`, `metrics.dropped.overloaded`). The workers need the built package
+   * (`dist/`). Each `DiscoveryV4` has its own pool, ended by `stop()`.
+   */
+  readonly workers?: number | 'auto';
+  /**
+   * A signature runner to use instead of the one `workers` would make (a fake in tests, or a
+   * pool set up differently). It must seal with `privateKey`; `stop()` closes it.
+   */
+  readonly signatures?: SignatureRunner;
 }
 
 /** Events of {@link DiscoveryV4} (the table's), one payload object each. */
@@ -179,6 +195,9 @@ export class DiscoveryV4 {
       bonds: new BondCache(),
       signal: this.#controller.signal,
       tasks: this.#tasks,
+      signatures:
+        options.signatures ??
+        createSignatureRunner(options.workers ?? 0, options.privateKey, logger),
     };
   }
 
@@ -205,9 +224,9 @@ export class DiscoveryV4 {
     return service;
   }
 
-  /** A snapshot of the packet counters. */
+  /** A snapshot of the packet counters and of the signature work. */
   get metrics(): DiscoveryMetrics {
-    return this.#counters.snapshot();
+    return { ...this.#counters.snapshot(), signatures: this.#ctx.signatures.stats };
   }
 
   /**
@@ -241,7 +260,12 @@ export class DiscoveryV4 {
     this.#state = 'stopped';
     this.#ctx.matcher.close();
     this.#controller.abort(new DiscoveryError('CLOSED', 'discovery stopped'));
-    await Promise.allSettled([this.#refresher.stop(), this.#ctx.table.stop()]);
+    // Closing the signature pool first fails the signing our background tasks may wait for.
+    await Promise.allSettled([
+      this.#ctx.signatures.close(),
+      this.#refresher.stop(),
+      this.#ctx.table.stop(),
+    ]);
     await this.#tasks.wait();
     await this.#ctx.socket.close();
     for (const close of this.#onStop) await close();

@@ -6,13 +6,21 @@
  * @module
  */
 import { equalBytes, keccak256 } from '@ethp2p/crypto';
-import { Node, nodeIdToHex } from '@ethp2p/enode';
+import { Node, nodeIdFromPublicKey, nodeIdToHex } from '@ethp2p/enode';
 import { parseIp, relayIpChecker } from '../netutil.ts';
+import { SignaturePoolError } from '../pool/errors.ts';
+import type { RecoverOutcome, WorkClass } from '../pool/types.ts';
 import type { DatagramAddress } from '../transport/datagram.ts';
-import type { DecodedPacket, FindNodePacket, NeighborNode, PingPacket } from '../wire/index.ts';
+import { type OpenedPacket, openPacket } from '../wire/envelope.ts';
+import type {
+  DecodedPacket,
+  FindNodePacket,
+  NeighborNode,
+  Packet,
+  PingPacket,
+} from '../wire/index.ts';
 import {
   chunkNeighbors,
-  decodePacket,
   expirationFromNow,
   isExpired,
   PACKET_TYPE,
@@ -23,7 +31,7 @@ import { bondKey } from './bond-cache.ts';
 import { tryPing } from './client.ts';
 import { FINDNODE_RESULT_SIZE } from './config.ts';
 import type { ServiceContext } from './context.ts';
-import { isBondFresh, sendPacket } from './context.ts';
+import { endpointKey, isBondFresh, sendPacket } from './context.ts';
 
 /**
  * Handles one datagram: check the source and the ban list, decode, verify (and the ban list
@@ -31,6 +39,8 @@ import { isBondFresh, sendPacket } from './context.ts';
  * throws: a source we could not answer (port 0, or an address that is not a plain IP, such as a
  * scoped IPv6 `fe80::1%eth0` that Node reports on `::` sockets) is dropped as `bad-source`, and
  * anything unexpected thrown while handling is counted in `handlerErrors` and logged at debug.
+ * The sender is recovered by `ctx.signatures`: inline, or later on a worker, after which the
+ * packet is handled unless the service stopped meanwhile.
  */
 export function handleDatagram(ctx: ServiceContext, data: Uint8Array, from: DatagramAddress): void {
   if (from.port === 0 || parseIp(from.address) === undefined) {
@@ -45,8 +55,12 @@ export function handleDatagram(ctx: ServiceContext, data: Uint8Array, from: Data
     ctx.metrics.countDropped('banned');
     return;
   }
+  guarded(ctx, from, () => receive(ctx, data, from));
+}
+
+function guarded(ctx: ServiceContext, from: DatagramAddress, handle: () => void): void {
   try {
-    receive(ctx, data, from);
+    handle();
   } catch (err) {
     ctx.metrics.count('handlerErrors');
     ctx.logger.debug('handling discv4 packet failed', { from: from.address, err: String(err) });
@@ -60,9 +74,9 @@ export function handleDatagram(ctx: ServiceContext, data: Uint8Array, from: Data
 const NOT_DISCV4: ReadonlySet<WireErrorCode> = new Set(['TOO_SMALL', 'BAD_HASH']);
 
 function receive(ctx: ServiceContext, data: Uint8Array, from: DatagramAddress): void {
-  let decoded: DecodedPacket;
+  let opened: OpenedPacket;
   try {
-    decoded = decodePacket(data);
+    opened = openPacket(data);
   } catch (err) {
     if (!(err instanceof WireError)) throw err;
     if (ctx.unhandled !== undefined && NOT_DISCV4.has(err.code)) {
@@ -74,6 +88,48 @@ function receive(ctx: ServiceContext, data: Uint8Array, from: DatagramAddress): 
     ctx.logger.debug('bad discv4 packet', { from: from.address, code: err.code, err: err.message });
     return;
   }
+  const workClass = classify(ctx, opened.packet, from);
+  ctx.signatures.recover(data, { key: endpointKey(from), workClass }, (sender) => {
+    if (ctx.signal.aborted) return;
+    guarded(ctx, from, () => verified(ctx, opened, sender, from));
+  });
+}
+
+/**
+ * What recovering a packet's sender is worth under overload (issue 18): replies we are waiting
+ * for from that IP the most, then requests, then Pings and replies nobody asked for.
+ */
+function classify(ctx: ServiceContext, packet: Packet, from: DatagramAddress): WorkClass {
+  switch (packet.type) {
+    case 'ping':
+      return 'ping';
+    case 'findnode':
+    case 'enr-request':
+      return 'request';
+    default:
+      return ctx.matcher.expectsFrom(from.address, PACKET_TYPE[packet.type]) ? 'own' : 'ping';
+  }
+}
+
+function verified(
+  ctx: ServiceContext,
+  opened: OpenedPacket,
+  sender: RecoverOutcome,
+  from: DatagramAddress,
+): void {
+  if (!sender.ok) {
+    const { error } = sender;
+    if (error instanceof SignaturePoolError) {
+      if (error.code === 'SHED') ctx.metrics.countDropped('overloaded');
+      else if (error.code !== 'CLOSED') throw error;
+      return;
+    }
+    ctx.metrics.countDropped('bad-packet');
+    ctx.logger.debug('bad discv4 packet', { from: from.address, code: error.code });
+    return;
+  }
+  const { publicKey } = sender;
+  const decoded = { ...opened, publicKey, nodeId: nodeIdFromPublicKey(publicKey) };
   ctx.metrics.countIn(decoded.packet.type);
   if (equalBytes(decoded.nodeId, ctx.localNode.id)) {
     ctx.metrics.countDropped('self');
@@ -136,6 +192,7 @@ function handlePing(
       enrSeq: ctx.localNode.node().seq,
     },
     from,
+    'ping',
   );
   if (ctx.allowIp(from.address)) {
     void ctx.tasks.spawn(bondBack(ctx, decoded, from, packet.from.tcp, now));
@@ -176,7 +233,9 @@ async function bondBack(
       return;
     }
     try {
-      if ((await tryPing(ctx, node)) !== undefined) ctx.table.addInboundNode(node);
+      if ((await tryPing(ctx, node, undefined, 'ping')) !== undefined) {
+        ctx.table.addInboundNode(node);
+      }
     } finally {
       ctx.pingBacks.release(key);
     }
@@ -246,7 +305,7 @@ function answerFindnode(ctx: ServiceContext, packet: FindNodePacket, from: Datag
   }
   const expiration = expirationFromNow(ctx.clock.now());
   for (const chunk of chunkNeighbors(nodes)) {
-    sendPacket(ctx, { type: 'neighbors', nodes: chunk, expiration }, from);
+    sendPacket(ctx, { type: 'neighbors', nodes: chunk, expiration }, from, 'request');
   }
 }
 
@@ -257,7 +316,7 @@ function answerEnrRequest(
   from: DatagramAddress,
 ): void {
   const record = ctx.localNode.record();
-  sendPacket(ctx, { type: 'enr-response', requestHash: decoded.hash, record }, from);
+  sendPacket(ctx, { type: 'enr-response', requestHash: decoded.hash, record }, from, 'request');
 }
 
 /**

@@ -35,6 +35,8 @@ export interface ListenOptions {
   readonly config?: Partial<DiscoveryConfig>;
   /** The ban list (normally `Server.reputation`); default: nothing banned. */
   readonly bans?: BanCheck;
+  /** Signature worker threads: `DiscoveryOptions.workers` (default 0, inline). */
+  readonly workers?: number | 'auto';
 }
 
 /** The resources made for a listening node, and how to release the ones the service does not own. */

@@ -3,6 +3,7 @@
  * accounting in `v4_udp.go`).
  * @module
  */
+import type { SignatureStats } from '../pool/types.ts';
 import type { PacketName } from '../wire/index.ts';
 
 /** Why an inbound datagram was dropped without effect. */
@@ -22,7 +23,9 @@ export type DropReason =
   /** From a source we cannot answer: UDP port 0, or not a plain IP (a scoped IPv6 address). */
   | 'bad-source'
   /** From a banned IP (checked before decoding) or a banned node ID (after recovery). */
-  | 'banned';
+  | 'banned'
+  /** Shed by admission control: the signature pool was saturated and the packet worth the least. */
+  | 'overloaded';
 
 /** Per-packet-type counts. */
 export type PacketCounts = Record<PacketName, number>;
@@ -51,6 +54,8 @@ export interface DiscoveryMetrics {
    * `unhandled` handler (discv5 on a shared socket) instead of being dropped.
    */
   readonly unhandled: number;
+  /** The signature work: worker threads, queued and in-flight work, work shed by class. */
+  readonly signatures: SignatureStats;
 }
 
 function packetCounts(): PacketCounts {
@@ -81,6 +86,7 @@ export class MetricsCounters {
     self: 0,
     'bad-source': 0,
     banned: 0,
+    overloaded: 0,
   };
   readonly #events: Record<CountedEvent, number> = {
     timeouts: 0,
@@ -113,8 +119,8 @@ export class MetricsCounters {
     this.#events[event]++;
   }
 
-  /** A copy that later counting does not change. */
-  snapshot(): DiscoveryMetrics {
+  /** A copy that later counting does not change (without the signature stats, which are not counted here). */
+  snapshot(): Omit<DiscoveryMetrics, 'signatures'> {
     return {
       packetsIn: { ...this.#packetsIn },
       packetsOut: { ...this.#packetsOut },

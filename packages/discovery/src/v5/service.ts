@@ -72,7 +72,7 @@ export interface DiscoveryV5Options {
 }
 
 /** Options of {@link DiscoveryV5.listen}: discv4's, with the discv5 settings. */
-export interface V5ListenOptions extends Omit<ListenOptions, 'config'> {
+export interface V5ListenOptions extends Omit<ListenOptions, 'config' | 'workers'> {
   readonly config?: Partial<DiscoveryV5Config>;
   /** Settings of the rpc (timeouts, session and challenge limits). */
   readonly rpcConfig?: Partial<DiscV5RpcConfig>;

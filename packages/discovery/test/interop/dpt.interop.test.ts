@@ -63,11 +63,16 @@ async function startEjs(options: { refreshInterval?: number } = {}): Promise<Ejs
   };
 }
 
-async function startOurs(bootnodes: readonly Node[] = [], db?: NodeDatabase): Promise<DiscoveryV4> {
+async function startOurs(
+  workers: number,
+  bootnodes: readonly Node[] = [],
+  db?: NodeDatabase,
+): Promise<DiscoveryV4> {
   const node = await DiscoveryV4.listen({
     privateKey: generatePrivateKey(),
     bootnodes,
     config,
+    workers,
     logger: silentLogger,
     ...(db === undefined ? {} : { db }),
   });
@@ -97,7 +102,8 @@ function oursKnows(node: DiscoveryV4, pub: Uint8Array, signal: AbortSignal): Pro
   });
 }
 
-describe('ethp2p discovery with an @ethereumjs/devp2p DPT', () => {
+// Signature work inline (0) and on a pool of 2 worker threads (issue 18; the built worker).
+describe.each([0, 2])('ethp2p discovery (%i workers) with an @ethereumjs/devp2p DPT', (workers) => {
   it('pings and bonds with it, gets its Neighbors, and puts it and its peers in our table', async () => {
     const signal = AbortSignal.timeout(10_000);
     const ejs = await startEjs();
@@ -108,7 +114,7 @@ describe('ethp2p discovery with an @ethereumjs/devp2p DPT', () => {
 
     const db = await NodeDatabase.open();
     cleanups.push(() => db.close());
-    const ours = await startOurs([ejs.asNode()], db);
+    const ours = await startOurs(workers, [ejs.asNode()], db);
     // Our first refresh bonded with it (its Pong to our Ping is stored) and ran FindNode lookups
     // through it (its Neighbors arrived). The bootnode itself enters the table without any
     // exchange, so table membership alone proves nothing.
@@ -127,8 +133,11 @@ describe('ethp2p discovery with an @ethereumjs/devp2p DPT', () => {
 
   it('is found by a DPT bootstrapping from us, which then finds the nodes we know', async () => {
     const signal = AbortSignal.timeout(10_000);
-    const ours = await startOurs();
-    const friends = [await startOurs([ours.self()]), await startOurs([ours.self()])];
+    const ours = await startOurs(workers);
+    const friends = [
+      await startOurs(workers, [ours.self()]),
+      await startOurs(workers, [ours.self()]),
+    ];
     await Promise.all(friends.map((f) => f.refresh()));
     for (const f of friends) await oursKnows(ours, f.self().publicKey, signal);
 
@@ -140,5 +149,6 @@ describe('ethp2p discovery with an @ethereumjs/devp2p DPT', () => {
     // Its FindNode got our Neighbors; it pinged the nodes in them and added them.
     for (const f of friends) await ejsKnows(ejs.dpt, f.self().publicKey, signal);
     expect(ejs.errors).toEqual([]);
+    expect(ours.metrics.signatures.workers).toBe(workers);
   });
 });

@@ -10,6 +10,7 @@ import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { LocalNode, Node, NodeDatabase, nodeIdFromPublicKey } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
 import type { BanCheck } from '../../src/ban-check.ts';
+import type { SignatureRunner } from '../../src/pool/types.ts';
 import type { DiscoveryConfig } from '../../src/service/config.ts';
 import { DiscoveryV4 } from '../../src/service/discovery.ts';
 import type {
@@ -57,6 +58,10 @@ export interface ServiceOptions {
   socket?: DatagramSocket;
   /** The node database (default: a new in-memory one); closed by `close()` either way. */
   db?: NodeDatabase;
+  /** Signature worker threads (default 0: inline). */
+  workers?: number;
+  /** A signature runner instead of the one `workers` makes, built with the service's key. */
+  signatures?: (privateKey: Uint8Array) => SignatureRunner;
 }
 
 /** A service bound to `ip` on `net`, started unless `start: false`. */
@@ -83,6 +88,8 @@ export async function startService(
     ...(options.allowIp === undefined ? {} : { allowIp: options.allowIp }),
     ...(options.bans === undefined ? {} : { bans: options.bans }),
     ...(options.unhandled === undefined ? {} : { unhandled: options.unhandled }),
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.signatures === undefined ? {} : { signatures: options.signatures(privateKey) }),
     config: { bondWaitMs: 0, ...options.config },
   });
   if (options.start !== false) await service.start();

@@ -65,12 +65,20 @@ function discoveryMetrics(): DiscoveryMetrics {
       self: 26,
       'bad-source': 27,
       banned: 28,
+      overloaded: 29,
     },
     timeouts: 31,
     neighborsRejected: 32,
     handlerErrors: 33,
     pingBacksSkipped: 34,
     unhandled: 35,
+    signatures: {
+      workers: 2,
+      queued: 36,
+      inFlight: 37,
+      shed: { ping: 38, request: 39, own: 0 },
+      respawns: 1,
+    },
   };
 }
 
@@ -237,6 +245,8 @@ describe('NodeMetrics', () => {
     expectValue('ethp2p_discover_packets_total', 15, { direction: 'egress', type: 'enr-request' });
     expectValue('ethp2p_discover_dropped_total', 24, { reason: 'unsolicited' });
     expectValue('ethp2p_discover_dropped_total', 27, { reason: 'bad-source' });
+    expectValue('ethp2p_discover_dropped_total', 28, { reason: 'banned' });
+    expectValue('ethp2p_discover_dropped_total', 29, { reason: 'overloaded' });
     expectValue('ethp2p_discover_timeouts_total', 31);
     expectValue('ethp2p_discover_unhandled_total', 35);
     expectValue('ethp2p_discover_neighbors_rejected_total', 32);
