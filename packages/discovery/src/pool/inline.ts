@@ -47,7 +47,14 @@ export class InlineSignatures implements SignatureRunner {
   }
 
   get stats(): SignatureStats {
-    return { workers: 0, queued: 0, inFlight: 0, shed: NOTHING_SHED, respawns: 0 };
+    return {
+      workers: 0,
+      queued: 0,
+      inFlight: 0,
+      shed: NOTHING_SHED,
+      respawns: 0,
+      inlineBatches: 0,
+    };
   }
 
   async close(): Promise<void> {

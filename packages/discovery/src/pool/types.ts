@@ -52,6 +52,8 @@ export interface SignatureStats {
   readonly shed: Readonly<Record<WorkClass, number>>;
   /** Workers that died and were replaced. */
   readonly respawns: number;
+  /** Batches run on the calling thread because no worker was ready (starting, or given up). */
+  readonly inlineBatches: number;
 }
 
 /**

@@ -4,7 +4,8 @@
  * `batchSize` jobs, most valuable first) is packed into one buffer and posted, transferred, in one
  * message. Results come back the same way and are delivered per key in submission order. A worker
  * that dies fails its in-flight work with `WORKER_FAILED` and is replaced; one that cannot even
- * start (three times in a row) is not, and when no worker is left the work fails the same way.
+ * start (three times in a row) is not. While no worker is ready (at start, or when all were given
+ * up) the work runs inline, one batch per event-loop turn.
  * @module
  */
 import { existsSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { activeBackend } from '@ethp2p/crypto/backends';
 import { WireError } from '../wire/errors.ts';
 import { HASH_BYTES } from '../wire/signature.ts';
 import type { BatchReply, ReadyMessage } from './batch.ts';
-import { JOB_STATUS, KEY_BYTES, packBatch } from './batch.ts';
+import { JOB_STATUS, KEY_BYTES, packBatch, runBatch } from './batch.ts';
 import { SignaturePoolError } from './errors.ts';
 import type { Job, JobOutcome } from './scheduler.ts';
 import { Scheduler } from './scheduler.ts';
@@ -33,8 +34,12 @@ import { WORK_CLASSES } from './types.ts';
 /** Jobs per batch by default: enough to amortise a message, few enough to keep latency low. */
 export const DEFAULT_BATCH_SIZE = 32;
 
-/** Jobs that may wait by default: at ~100 µs each, a few tenths of a second of work. */
-export const DEFAULT_MAX_QUEUED = 2048;
+/**
+ * Jobs that may wait by default: at ~100 µs each, some 50 ms of work for one worker. A deeper
+ * queue only adds latency under overload (replies are due within 500 ms) and wastes the work
+ * done on packets whose answers are then shed.
+ */
+export const DEFAULT_MAX_QUEUED = 512;
 
 /** Batches a worker holds at once, so it never waits for the next one to be posted. */
 const BATCHES_PER_WORKER = 2;
@@ -91,6 +96,7 @@ export class SignaturePool implements SignatureRunner {
   readonly #slots: Slot[] = [];
   #nextBatch = 0;
   #respawns = 0;
+  #inlineBatches = 0;
   #pumpScheduled = false;
   #closing: Promise<void> | undefined;
   /** The crypto backend each worker reported, for tests and diagnostics. */
@@ -141,6 +147,7 @@ export class SignaturePool implements SignatureRunner {
       inFlight: this.#scheduler.running,
       shed: this.#scheduler.shed,
       respawns: this.#respawns,
+      inlineBatches: this.#inlineBatches,
     };
   }
 
@@ -178,18 +185,27 @@ export class SignaturePool implements SignatureRunner {
     }
   }
 
-  /** Posts batches to every worker with room, while work is queued. */
+  /**
+   * Posts batches to every ready worker with room, while work is queued. With no worker ready
+   * (starting, being replaced, or all given up) one batch runs inline on this thread per turn,
+   * so work never waits for a worker to start and never hangs.
+   */
   #pump(): void {
     this.#pumpScheduled = false;
     if (this.#closing !== undefined) return;
-    const live = this.#slots.filter((s) => !s.retired);
-    if (live.length === 0) {
-      this.#scheduler.failAll(new SignaturePoolError('WORKER_FAILED', 'no signature worker left'));
+    const ready = this.#slots.filter((s) => s.ready && !s.retired);
+    if (ready.length === 0) {
+      const jobs = this.#scheduler.take(this.#batchSize);
+      if (jobs.length > 0) {
+        this.#inlineBatches++;
+        this.#complete(jobs, runBatch(packBatch(this.#nextBatch++, jobs), this.#privateKey));
+      }
+      this.#schedulePump();
       return;
     }
     for (let posted = true; posted && this.#scheduler.queued > 0; ) {
       posted = false;
-      for (const slot of live) {
+      for (const slot of ready) {
         if (slot.inFlight.size >= BATCHES_PER_WORKER) continue;
         const jobs = this.#scheduler.take(this.#batchSize);
         if (jobs.length === 0) break;
@@ -230,20 +246,25 @@ export class SignaturePool implements SignatureRunner {
       slot.ready = true;
       slot.startFailures = 0;
       this.backends.push(msg.ready);
+      this.#schedulePump();
       return;
     }
     const jobs = slot.inFlight.get(msg.id);
     if (jobs === undefined) return;
     slot.inFlight.delete(msg.id);
-    const status = new Uint8Array(msg.status);
-    const keys = new Uint8Array(msg.keys);
+    this.#complete(jobs, msg);
+    this.#schedulePump();
+  }
+
+  /** Hands each job of a batch its result from `reply`. */
+  #complete(jobs: readonly Job[], reply: BatchReply): void {
+    const status = new Uint8Array(reply.status);
+    const keys = new Uint8Array(reply.keys);
     let at = 0;
     for (const [i, job] of jobs.entries()) {
-      const length = job.bytes.length;
-      this.#scheduler.finish(job, outcome(job, status[i] as number, keys, i, msg.data, at));
-      at += length;
+      this.#scheduler.finish(job, outcome(job, status[i] as number, keys, i, reply.data, at));
+      at += job.bytes.length;
     }
-    this.#schedulePump();
   }
 
   #onExit(slot: Slot, worker: Worker, code: number): void {
@@ -254,7 +275,7 @@ export class SignaturePool implements SignatureRunner {
     for (const job of failed) this.#scheduler.finish(job, { ok: false, error });
     if (!slot.ready && ++slot.startFailures >= MAX_START_FAILURES) {
       slot.retired = true;
-      this.#logger.error('signature worker does not start; giving it up', { code });
+      this.#logger.error('signature worker does not start; its work runs inline', { code });
     } else {
       this.#respawns++;
       this.#spawn(slot);

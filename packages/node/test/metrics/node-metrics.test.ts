@@ -78,6 +78,7 @@ function discoveryMetrics(): DiscoveryMetrics {
       inFlight: 37,
       shed: { ping: 38, request: 39, own: 0 },
       respawns: 1,
+      inlineBatches: 0,
     },
   };
 }
