@@ -10,9 +10,10 @@ import type { SignaturePoolError } from './errors.ts';
 
 /**
  * What a piece of work is worth when the pool is saturated; the lower is dropped first (issue 18):
- * `ping` (Pings from anyone, their Pongs and ping-backs, replies nobody asked for), then
- * `request` (FindNode and ENRRequest and their answers), then `own` (our own requests and the
- * replies to them), which is never dropped for the others.
+ * `ping` (recovering the sender of a Ping or of a reply nobody asked for, and our ping-backs),
+ * then `request` (FindNode and ENRRequest, and the answers to requests we took: Pong, Neighbors,
+ * ENRResponse, since finishing work is worth more than starting new), then `own` (our own
+ * requests and the replies to them), which is never dropped for the others.
  */
 export type WorkClass = 'ping' | 'request' | 'own';
 

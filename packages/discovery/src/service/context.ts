@@ -104,9 +104,21 @@ export function sealForRequest(
   });
 }
 
-/** The key that keeps the signature work of one remote endpoint in order. */
+/**
+ * The key that keeps what we send to one remote endpoint in order (a Pong before the ping-back
+ * it triggers).
+ */
 export function endpointKey(address: DatagramAddress): string {
-  return `${address.address}|${address.port}`;
+  return `out|${address.address}|${address.port}`;
+}
+
+/**
+ * The key that keeps what one remote endpoint sent us, of one work class, in order. Across
+ * classes the more valuable goes first: a Pong we wait for overtakes the Pings queued before it
+ * (which is also the order bonding needs: the Pong's bond before a later FindNode).
+ */
+export function inboundKey(address: DatagramAddress, workClass: WorkClass): string {
+  return `in|${workClass}|${address.address}|${address.port}`;
 }
 
 /** `signal` combined with the service's own, so stopping ends every wait. */

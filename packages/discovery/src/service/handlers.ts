@@ -31,7 +31,7 @@ import { bondKey } from './bond-cache.ts';
 import { tryPing } from './client.ts';
 import { FINDNODE_RESULT_SIZE } from './config.ts';
 import type { ServiceContext } from './context.ts';
-import { endpointKey, isBondFresh, sendPacket } from './context.ts';
+import { inboundKey, isBondFresh, sendPacket } from './context.ts';
 
 /**
  * Handles one datagram: check the source and the ban list, decode, verify (and the ban list
@@ -89,7 +89,7 @@ function receive(ctx: ServiceContext, data: Uint8Array, from: DatagramAddress): 
     return;
   }
   const workClass = classify(ctx, opened.packet, from);
-  ctx.signatures.recover(data, { key: endpointKey(from), workClass }, (sender) => {
+  ctx.signatures.recover(data, { key: inboundKey(from, workClass), workClass }, (sender) => {
     if (ctx.signal.aborted) return;
     guarded(ctx, from, () => verified(ctx, opened, sender, from));
   });
@@ -192,7 +192,7 @@ function handlePing(
       enrSeq: ctx.localNode.node().seq,
     },
     from,
-    'ping',
+    'request', // finishing a Ping we took is worth more than taking new ones
   );
   if (ctx.allowIp(from.address)) {
     void ctx.tasks.spawn(bondBack(ctx, decoded, from, packet.from.tcp, now));
