@@ -6,12 +6,17 @@
  *   with, so the target verifies, answers with a signed Pong and (ethp2p) pings back.
  * - FindNode from bonded nodes: a few keys first bond with the target, then flood FindNode; the
  *   target verifies, checks the bond and answers with a signed Neighbors.
+ *
+ * ethp2p runs with its signature work inline (0 workers) and on pools of 1, 2, 4 and 8 worker
+ * threads, as far as the machine has cores (issue 18): the scaling table. The flooder shares the
+ * main thread with the target.
  * @module
  */
 
 import type { Socket } from 'node:dgram';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { DPT } from '@ethereumjs/devp2p';
 import { silentLogger } from '@ethp2p/base';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
@@ -28,7 +33,8 @@ interface Target {
   close(): Promise<void>;
 }
 
-const WINDOW = 64;
+/** Requests in flight: enough to keep a pool of 8 workers fed with batches. */
+const WINDOW = 128;
 const WARMUP_MS = 1000;
 const DURATION_MS = 3000;
 const UNKNOWN_SENDERS = 512;
@@ -36,18 +42,25 @@ const BONDED_SENDERS = 8;
 /** Expiration an hour ahead, in seconds: every packet stays valid for the whole run. */
 const expiration = (): bigint => BigInt(Math.floor(Date.now() / 1000) + 3600);
 
-async function startEthp2p(): Promise<Target> {
+/** Pool sizes to measure: 0 (inline), then 1, 2, 4, 8 up to the machine's cores. */
+function workerCounts(): number[] {
+  const cores = availableParallelism();
+  return [0, ...[1, 2, 4, 8].filter((n) => n <= Math.max(1, cores))];
+}
+
+async function startEthp2p(workers: number): Promise<Target> {
   const db = await NodeDatabase.open({ logger: silentLogger });
   const node = await DiscoveryV4.listen({
     privateKey: generatePrivateKey(),
     address: '127.0.0.1',
     port: 0,
     db,
+    workers,
     logger: silentLogger,
   });
   const self = node.self();
   return {
-    name: 'ethp2p',
+    name: workers === 0 ? 'ethp2p inline' : `ethp2p ${workers} worker${workers > 1 ? 's' : ''}`,
     endpoint: { address: '127.0.0.1', port: self.udp ?? 0 },
     close: async () => {
       await node.stop();
@@ -140,7 +153,17 @@ async function bond(socket: Socket, key: Uint8Array, target: Endpoint): Promise<
 
 async function findNodeFlood(socket: Socket, target: Endpoint): Promise<FloodResult> {
   const keys = Array.from({ length: BONDED_SENDERS }, () => generatePrivateKey());
-  for (const key of keys) await bond(socket, key, target);
+  // Each key bonds from a socket of its own: ping-backs still on their way from the Ping flood
+  // go to the flooder's port, not to the bonding key. Bonds are per (ID, IP), so the flood from
+  // the flooder's socket (same IP) counts as bonded.
+  for (const key of keys) {
+    const own = await bindFlooder();
+    try {
+      await bond(own, key, target);
+    } finally {
+      own.close();
+    }
+  }
   const packets = keys.map(
     (key) =>
       encodePacket(
@@ -184,29 +207,65 @@ async function measure(
   }
 }
 
-/** Runs the discv4 suite and prints packets per second, CPU per packet and the ratio. */
+type Measured = Awaited<ReturnType<typeof measure>>;
+
+/**
+ * Runs the discv4 suite: packets per second and CPU per packet for ethp2p at each pool size and
+ * for @ethereumjs/devp2p, with the ratios, and the scaling of each pool size against inline.
+ */
 export async function runDiscv4Bench(): Promise<void> {
-  console.log(`discv4: packets processed per second on loopback, Node ${process.version}\n`);
-  const ours = await measure(startEthp2p);
+  const cores = availableParallelism();
+  console.log(
+    `discv4: packets processed per second on loopback, Node ${process.version}, ${cores} cores\n`,
+  );
   const theirs = await measure(startEthereumjs);
-  const row = (label: string, a: FloodResult, b: FloodResult): string[] => [
-    label,
-    a.perSecond.toFixed(0),
-    b.perSecond.toFixed(0),
-    `${(a.perSecond / b.perSecond).toFixed(1)}x`,
-    a.cpuUsPerReply.toFixed(0),
-    b.cpuUsPerReply.toFixed(0),
-  ];
+  const ours: Measured[] = [];
+  for (const workers of workerCounts()) ours.push(await measure(() => startEthp2p(workers)));
+  const inline = ours[0] as Measured;
+  const rows = ours.map((m) => [
+    m.name,
+    m.ping.perSecond.toFixed(0),
+    ratio(m.ping.perSecond, theirs.ping.perSecond),
+    ratio(m.ping.perSecond, inline.ping.perSecond),
+    m.findnode.perSecond.toFixed(0),
+    ratio(m.findnode.perSecond, theirs.findnode.perSecond),
+    ratio(m.findnode.perSecond, inline.findnode.perSecond),
+    `${m.ping.cpuUsPerReply.toFixed(0)} / ${m.findnode.cpuUsPerReply.toFixed(0)}`,
+  ]);
+  rows.push([
+    theirs.name,
+    theirs.ping.perSecond.toFixed(0),
+    '1.0x',
+    '',
+    theirs.findnode.perSecond.toFixed(0),
+    '1.0x',
+    '',
+    `${theirs.ping.cpuUsPerReply.toFixed(0)} / ${theirs.findnode.cpuUsPerReply.toFixed(0)}`,
+  ]);
   console.log(
     formatTable(
-      ['packets/s', ours.name, theirs.name, 'ratio', 'cpu µs/pkt ethp2p', 'cpu µs/pkt ejs'],
       [
-        row('Ping from unknown nodes', ours.ping, theirs.ping),
-        row('FindNode from bonded nodes', ours.findnode, theirs.findnode),
+        'target',
+        'Ping/s (unknown)',
+        'vs ejs',
+        'vs inline',
+        'FindNode/s (bonded)',
+        'vs ejs',
+        'vs inline',
+        'cpu µs/pkt ping / findnode',
       ],
+      rows,
     ),
   );
+  const skipped = [1, 2, 4, 8].filter((n) => n > Math.max(1, cores));
+  if (skipped.length > 0) {
+    console.log(`\n${skipped.join(', ')} workers not measured: the machine has ${cores} cores.`);
+  }
   console.log(
-    '\nCPU per packet is the whole process (target and flooder; the flooder does no crypto).',
+    '\nCPU per packet is the whole process (target, its workers and the flooder; the flooder does no crypto).',
   );
+}
+
+function ratio(a: number, b: number): string {
+  return `${(a / b).toFixed(1)}x`;
 }
