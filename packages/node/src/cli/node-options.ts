@@ -161,6 +161,14 @@ export const NODE_OPTIONS: OptionSpecs = {
     default: 'true',
     description: 'run Node Discovery v5 (on the discovery port, beside v4)',
   },
+  'discovery.workers': {
+    type: 'string',
+    valueName: 'n|auto',
+    default: 'auto',
+    description:
+      'worker threads for discovery v4 signatures: 0 keeps them on the main thread, auto is ' +
+      'one per core beyond the first (1 to 8)',
+  },
   v5disc: { type: 'boolean', description: "geth's older switch for discovery v5 (on by default)" },
   nodial: { type: 'boolean', description: 'never dial; only accept inbound peers' },
   verbosity: {
@@ -254,6 +262,7 @@ export async function nodeCommandConfig(given: OptionValues): Promise<NodeComman
   const v5Listed = o.isSet('bootnodes') || !discoveryV5 ? [] : (chain.config.v5Bootnodes ?? []);
   const v5Bootnodes = discovery ? await nodesOf(o, 'bootnodes', v5Listed, 'udp') : [];
   const discoveryPort = o.port('discovery.port');
+  const discoveryWorkers = discoveryWorkersOf(o);
   const netRestrict = netRestrictOf(o);
   const privateKey = await nodeKeyOf(o);
   const identity = identityOf(o);
@@ -272,6 +281,7 @@ export async function nodeCommandConfig(given: OptionValues): Promise<NodeComman
       discovery,
       discoveryV4,
       discoveryV5,
+      discoveryWorkers,
       bootnodes,
       ...(dns.length === 0 ? {} : { dnsDiscovery: dns }),
       ...(dnsServer === undefined ? {} : { dnsServers: [dnsServer] }),
@@ -428,6 +438,12 @@ function metricsOf(o: OptionValues): Pick<FullNodeOptions, 'metrics'> {
     throw usageError(`${o.origin('metrics.addr')}: expected an IP address, got '${text}'`);
   }
   return { metrics: { host, port: o.port('metrics.port') ?? DEFAULT_METRICS_PORT } };
+}
+
+/** `--discovery.workers`: `auto`, or a count from 0 to 64. @throws {CliError} `USAGE` */
+function discoveryWorkersOf(o: OptionValues): number | 'auto' {
+  if (o.string('discovery.workers') === 'auto') return 'auto';
+  return o.integer('discovery.workers', 0, 64) ?? 'auto';
 }
 
 /** A `true|false` flag such as `--discovery.v5 false`. */

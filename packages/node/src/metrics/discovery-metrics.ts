@@ -117,4 +117,39 @@ export function registerDiscoveryMetrics(
   ] as const;
   for (const [name, help, field] of single)
     scraped('counter', registry, name, help, () => m()?.[field] ?? 0);
+  registerSignatureMetrics(registry, m);
+}
+
+/** The discv4 signature pool: its size, its queue, and the work it shed by class. */
+function registerSignatureMetrics(registry: Registry, m: () => DiscoveryMetrics | undefined): void {
+  scraped(
+    'gauge',
+    registry,
+    'ethp2p_discover_signature_workers',
+    'worker threads doing discv4 signature work (0: on the main thread)',
+    () => m()?.signatures.workers ?? 0,
+  );
+  scraped(
+    'gauge',
+    registry,
+    'ethp2p_discover_signature_queued',
+    'discv4 signature work waiting for a worker',
+    () => m()?.signatures.queued ?? 0,
+  );
+  scraped(
+    'counter',
+    registry,
+    'ethp2p_discover_signature_shed_total',
+    'discv4 signature work dropped under overload, by class (ping, request, own)',
+    (): Series[] =>
+      Object.entries(m()?.signatures.shed ?? {}).map(([workClass, n]) => [{ class: workClass }, n]),
+    ['class'],
+  );
+  scraped(
+    'counter',
+    registry,
+    'ethp2p_discover_signature_respawns_total',
+    'discv4 signature workers that died and were replaced',
+    () => m()?.signatures.respawns ?? 0,
+  );
 }

@@ -119,6 +119,7 @@ export async function createDiscovery(
           clock: parts.clock,
           logger: parts.log,
           ...(options.discoveryConfig === undefined ? {} : { config: options.discoveryConfig }),
+          workers: options.discoveryWorkers ?? 0,
         })
       : undefined;
     const v5 = runV5

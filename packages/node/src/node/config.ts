@@ -62,6 +62,11 @@ export interface FullNodeOptions {
   readonly discoveryV4?: boolean;
   /** Run Node Discovery v5 on the same port (default true); its bootnodes are those with a record. */
   readonly discoveryV5?: boolean;
+  /**
+   * Worker threads for discovery v4's signature work (`DiscoveryOptions.workers`): default 0,
+   * on the main thread; `'auto'` sizes the pool to the machine (the `ethp2p node` default).
+   */
+  readonly discoveryWorkers?: number | 'auto';
   /** Discovery's starting points (they need an IP and a UDP port). */
   readonly bootnodes?: readonly Node[];
   /**

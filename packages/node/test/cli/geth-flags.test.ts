@@ -127,6 +127,19 @@ describe('geth flags of ethp2p node', () => {
     expect((await config(['--verbosity', text])).verbosity).toBe(level);
   });
 
+  it('--discovery.workers sizes the discv4 signature pool: auto by default, 0 inline', async () => {
+    const parse = (args: string[]) =>
+      nodeCommandConfig(
+        parseCommandArgs(['--datadir', join(dir, 'dw'), ...args], NODE_OPTIONS, {}).options,
+      );
+    expect((await parse([])).node.discoveryWorkers).toBe('auto');
+    expect((await parse(['--discovery.workers', '0'])).node.discoveryWorkers).toBe(0);
+    expect((await parse(['--discovery.workers=2'])).node.discoveryWorkers).toBe(2);
+    expect((await parse(['--discovery.workers', 'auto'])).node.discoveryWorkers).toBe('auto');
+    const err = await rejectedError(parse(['--discovery.workers', 'many']), CliError);
+    expect(err.message).toMatch(/--discovery\.workers: expected an integer in 0-64, got 'many'/);
+  });
+
   it('--discovery.v4 and --discovery.v5 turn either version off; --v5disc is accepted', async () => {
     const both = await nodeCommandConfig(
       parseCommandArgs(['--datadir', join(dir, 'd5')], NODE_OPTIONS, {}).options,

@@ -253,6 +253,12 @@ describe('NodeMetrics', () => {
     expectValue('ethp2p_discover_neighbors_rejected_total', 32);
     expectValue('ethp2p_discover_handler_errors_total', 33);
     expectValue('ethp2p_discover_ping_backs_skipped_total', 34);
+    expectValue('ethp2p_discover_dropped_total', 28, { reason: 'overloaded' });
+    expectValue('ethp2p_discover_signature_workers', 2);
+    expectValue('ethp2p_discover_signature_queued', 36);
+    expectValue('ethp2p_discover_signature_shed_total', 38, { class: 'ping' });
+    expectValue('ethp2p_discover_signature_shed_total', 39, { class: 'request' });
+    expectValue('ethp2p_discover_signature_respawns_total', 1);
     // Discovery v5: the table, the rpc's counters and the service's.
     const v5Buckets = new Array<number>(17).fill(0);
     for (const n of tableNodes.slice(0, 3)) {
