@@ -34,6 +34,11 @@ export interface ReadyMessage {
   readonly ready: string;
 }
 
+/** Asks a worker to exit once the batches before it are done. */
+export interface CloseMessage {
+  readonly close: true;
+}
+
 /** The status of one job in a {@link BatchReply}. */
 export const JOB_STATUS = { OK: 0, BAD_SIGNATURE: 1 } as const;
 

@@ -8,6 +8,7 @@
  * up) the work runs inline, one batch per event-loop turn.
  * @module
  */
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,7 @@ import { silentLogger } from '@ethp2p/base';
 import { activeBackend } from '@ethp2p/crypto/backends';
 import { WireError } from '../wire/errors.ts';
 import { HASH_BYTES } from '../wire/signature.ts';
-import type { BatchReply, ReadyMessage } from './batch.ts';
+import type { BatchReply, CloseMessage, ReadyMessage } from './batch.ts';
 import { JOB_STATUS, KEY_BYTES, packBatch, runBatch } from './batch.ts';
 import { SignaturePoolError } from './errors.ts';
 import type { Job, JobOutcome } from './scheduler.ts';
@@ -158,7 +159,7 @@ export class SignaturePool implements SignatureRunner {
 
   async #close(): Promise<void> {
     this.#scheduler.failAll(new SignaturePoolError('CLOSED', 'signature pool closed'));
-    await Promise.all(this.#slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.#slots.map((s) => stopWorker(s.worker)));
   }
 
   #submit(kind: 0 | 1, bytes: Uint8Array, options: WorkOptions, done: (o: JobOutcome) => void) {
@@ -289,6 +290,28 @@ export class SignaturePool implements SignatureRunner {
     setImmediate(() => this.#pump());
   }
 }
+
+/**
+ * Asks a worker to finish: it closes its port after the batches it has, and exits. A worker is
+ * terminated only if it has not exited after {@link STOP_GRACE_MS}: terminating one in the middle
+ * of a native crypto call aborts the whole process (node-addon-api throws into a dying
+ * environment).
+ */
+async function stopWorker(worker: Worker): Promise<void> {
+  if (worker.threadId === -1) return; // already exited
+  const exited = once(worker, 'exit').then(() => true);
+  worker.postMessage({ close: true } satisfies CloseMessage);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), STOP_GRACE_MS);
+  });
+  const done = await Promise.race([exited, late]);
+  clearTimeout(timer);
+  if (!done) await worker.terminate();
+}
+
+/** How long a closing pool waits for a worker to exit by itself. */
+const STOP_GRACE_MS = 5000;
 
 function outcome(
   job: Job,
