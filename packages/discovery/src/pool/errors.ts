@@ -4,21 +4,21 @@
  */
 import { CodedError } from '@ethp2p/base';
 
-/** Why a {@link SignaturePoolError} was raised, for code that branches on it. */
-export const SIGNATURE_POOL_ERROR_CODE = {
-  /** Admission control dropped the work: the pool was saturated and it was worth the least. */
-  SHED: 'SHED',
-  /** The pool was closed before the work was done. */
-  CLOSED: 'CLOSED',
-  /** The worker running the work died (it is respawned; the work is not retried). */
-  WORKER_FAILED: 'WORKER_FAILED',
-  /** The worker script is not built (running from the sources: `pnpm build` first). */
-  WORKER_MISSING: 'WORKER_MISSING',
-} as const;
+/**
+ * Why a {@link SignaturePoolError} was raised: `SHED` (admission control dropped the work: the
+ * pool was saturated and it was worth the least), `CLOSED` (the pool was closed before the work
+ * was done), `WORKER_FAILED` (the worker running it died; it is respawned, the work is not
+ * retried), `WORKER_MISSING` (the worker script is not built: from the sources, `pnpm build`).
+ */
+export type SignaturePoolErrorCode = 'SHED' | 'CLOSED' | 'WORKER_FAILED' | 'WORKER_MISSING';
 
-/** Why a {@link SignaturePoolError} was raised. */
-export type SignaturePoolErrorCode =
-  (typeof SIGNATURE_POOL_ERROR_CODE)[keyof typeof SIGNATURE_POOL_ERROR_CODE];
+/** The {@link SignaturePoolErrorCode}s by name, for code that branches on them. */
+export const SIGNATURE_POOL_ERROR_CODE: { readonly [C in SignaturePoolErrorCode]: C } = {
+  SHED: 'SHED',
+  CLOSED: 'CLOSED',
+  WORKER_FAILED: 'WORKER_FAILED',
+  WORKER_MISSING: 'WORKER_MISSING',
+};
 
 /** Signature work that was not done: shed under overload, closed, or lost with its worker. */
 export class SignaturePoolError extends CodedError<SignaturePoolErrorCode> {

@@ -3,6 +3,7 @@
  * @module
  */
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
+import { expect } from 'vitest';
 import type {
   RecoverOutcome,
   SealOutcome,
@@ -17,22 +18,25 @@ export const CRASHING_WORKER: URL = new URL('./fixtures/crashing-worker.mjs', im
 /** A worker that throws before it is ready. */
 export const BROKEN_WORKER: URL = new URL('./fixtures/broken-worker.mjs', import.meta.url);
 
+/** The outcome of recovering the sender of `datagram`. */
 export function recovered(
   runner: SignatureRunner,
   datagram: Uint8Array,
   workClass: WorkClass = 'ping',
   key = 'k',
 ): Promise<RecoverOutcome> {
-  return new Promise((resolve) => runner.recover(datagram, { key, workClass }, resolve));
+  return new Promise((done) => runner.recover(datagram, { key, workClass }, done));
 }
 
-export function sealed(
-  runner: SignatureRunner,
-  unsigned: Uint8Array,
-  workClass: WorkClass = 'own',
-  key = 'k',
-): Promise<SealOutcome> {
-  return new Promise((resolve) => runner.seal(unsigned, { key, workClass }, resolve));
+/** The outcome of sealing `unsigned` as our own work. */
+export function sealed(runner: SignatureRunner, unsigned: Uint8Array): Promise<SealOutcome> {
+  return new Promise((done) => runner.seal(unsigned, { key: 'k', workClass: 'own' }, done));
+}
+
+/** Checks that `runner` recovers the sender of a fresh FindNode. */
+export async function expectRecovers(runner: SignatureRunner): Promise<void> {
+  const { bytes, publicKey: sender } = signedFindnode();
+  expect(await recovered(runner, bytes)).toEqual({ ok: true, publicKey: sender });
 }
 
 /** A FindNode from a fresh key, signed, with the key that signed it. */

@@ -18,6 +18,7 @@ import {
   BROKEN_WORKER,
   CRASHING_WORKER,
   crashPayload,
+  expectRecovers,
   recovered,
   sealed,
   signedFindnode,
@@ -67,7 +68,7 @@ describe('SignaturePool', () => {
     expect(codeOf(fromInline)).toBe('BAD_SIGNATURE');
 
     const unsigned = Array.from({ length: 40 }, () => unsignedFindnode());
-    const pooled = await Promise.all(unsigned.map((u, i) => sealed(p, u.slice(), 'own', `${i}`)));
+    const pooled = await Promise.all(unsigned.map((u) => sealed(p, u.slice())));
     for (const [i, u] of unsigned.entries()) {
       const mine = await sealed(inline, u.slice());
       expect(pooled[i]).toEqual(mine);
@@ -114,21 +115,17 @@ describe('SignaturePool', () => {
     const crashed = await sealed(p, crashPayload());
     expect(codeOf(crashed)).toBe('WORKER_FAILED');
     expect((crashed as { error: unknown }).error).toBeInstanceOf(SignaturePoolError);
-    const after = signedFindnode();
-    expect(await recovered(p, after.bytes)).toEqual({ ok: true, publicKey: after.publicKey });
+    await expectRecovers(p); // inline while the new worker starts
     await waitFor(() => p.backends.length === 2, { what: 'the new worker ready' });
-    const onWorker = signedFindnode();
-    expect(await recovered(p, onWorker.bytes)).toEqual({ ok: true, publicKey: onWorker.publicKey });
+    await expectRecovers(p);
     expect(p.stats.respawns).toBe(1);
   });
 
   it('runs the work inline while no worker is ready, and when a worker cannot start', async () => {
     const p = pool({ workers: 1, workerUrl: BROKEN_WORKER });
-    const first = signedFindnode();
-    expect(await recovered(p, first.bytes)).toEqual({ ok: true, publicKey: first.publicKey });
+    await expectRecovers(p);
     await waitFor(() => p.stats.workers === 0, { what: 'the broken worker given up' });
-    const later = signedFindnode();
-    expect(await recovered(p, later.bytes)).toEqual({ ok: true, publicKey: later.publicKey });
+    await expectRecovers(p);
     expect(p.stats.inlineBatches).toBeGreaterThanOrEqual(2);
     expect(p.stats.respawns).toBe(2);
   });
