@@ -1,6 +1,6 @@
 /**
  * @ethp2p/eth/messages: the eth wire codecs, for tools, tests and new versions. One
- * `MessageCodec` per message, the version tables (`ETH68`, `ETH69`: code → codec) with
+ * `MessageCodec` per message, the version tables (`ETH68` to `ETH72`: code → codec) with
  * `decodeMessage`/`encodeMessage`, `defineVersion`/`defineCodec` to build a new table, and the
  * fork ID codecs. Decoders take untrusted bytes and throw only `EthError` (`MALFORMED`, with the
  * `RlpError` of `@ethp2p/base/rlp` as `cause` for bad RLP; `UNKNOWN_CODE`, `TOO_LARGE`).
@@ -9,6 +9,8 @@
  */
 
 export { decodeEthEnrEntry, decodeForkId, encodeForkId } from '../forkid/codec.ts';
+export type { BlockAccessLists, GetBlockAccessLists } from './access-lists.ts';
+export { UNAVAILABLE_ACCESS_LIST } from './access-lists.ts';
 export type {
   BlockAnnouncement,
   BlockBodies,
@@ -20,9 +22,17 @@ export type {
   NewBlock,
   NewBlockHashes,
 } from './blocks.ts';
+export type { Cells, GetCells, NewPooledTransactionHashes72 } from './cells.ts';
+export {
+  CELL_MASK_BYTES,
+  CELLS_PER_BLOB,
+  cellMask,
+  cellMaskCount,
+  cellMaskIsSubset,
+} from './cells.ts';
 export type { HashesRequest, MessageCodec } from './codec.ts';
 export { defineCodec } from './codec.ts';
-export type { GetReceipts, Receipts } from './receipts.ts';
+export type { GetReceipts, GetReceipts70, Receipts, Receipts70 } from './receipts.ts';
 export type { Status68, Status69 } from './status.ts';
 export type {
   GetPooledTransactions,
@@ -34,6 +44,9 @@ export type {
   Codecs,
   Eth68Types,
   Eth69Types,
+  Eth70Types,
+  Eth71Types,
+  Eth72Types,
   EthMessage,
   EthVersion,
   RawMessage,
@@ -44,6 +57,9 @@ export {
   ETH_VERSIONS,
   ETH68,
   ETH69,
+  ETH70,
+  ETH71,
+  ETH72,
   encodeMessage,
   MAX_MESSAGE_SIZE,
 } from './versions.ts';

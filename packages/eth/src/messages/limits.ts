@@ -6,7 +6,14 @@
  * @see https://github.com/ethereum/go-ethereum/blob/master/eth/protocols/eth/handler.go
  * @module
  */
-import { MAX_BODIES_SERVE, MAX_HEADERS_SERVE, MAX_RECEIPTS_SERVE } from '../serve/limits.ts';
+import {
+  CELL_BYTES,
+  MAX_ACCESS_LISTS_SERVE,
+  MAX_BODIES_SERVE,
+  MAX_HEADERS_SERVE,
+  MAX_MESSAGE_SIZE_BYTES,
+  MAX_RECEIPTS_SERVE,
+} from '../serve/limits.ts';
 
 /** Transactions in one Transactions message (geth `maxTransactionAnnouncements`). */
 export const MAX_TXS_PER_MESSAGE = 5_000;
@@ -46,3 +53,18 @@ export const MAX_LOG_TOPICS = 4;
 
 /** Entries of one NewBlockHashes (eth/68; a node announces a few new blocks at a time). */
 export const MAX_BLOCK_ANNOUNCEMENTS = 1_024;
+
+/**
+ * eth/71: access lists in one BlockAccessLists, and hashes of a GetBlockAccessLists that are
+ * read (geth `maxBALsServe`).
+ */
+export const MAX_ACCESS_LISTS_PER_MESSAGE: number = MAX_ACCESS_LISTS_SERVE;
+
+/**
+ * eth/72: hashes of a GetCells that are read (the rest is not looked at), and transactions in
+ * one Cells response. The spec recommends requests of at most 64 hashes.
+ */
+export const MAX_CELL_TXS_PER_MESSAGE = 4_096;
+
+/** eth/72: cells in one Cells response, all transactions together: what 10 MiB can hold. */
+export const MAX_CELLS_PER_MESSAGE: number = Math.floor(MAX_MESSAGE_SIZE_BYTES / CELL_BYTES);

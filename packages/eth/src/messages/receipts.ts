@@ -5,31 +5,40 @@
  *   byte string `tx-type ‖ rlp([post-state-or-status, cumulative-gas, bloom, logs])`.
  * - eth/69 sends every receipt as `[tx-type, post-state-or-status, cumulative-gas, logs]`, with no
  *   bloom (EIP-7642).
+ * - eth/70 (EIP-7975) sends the eth/69 receipts, and pages them: GetReceipts carries
+ *   `firstBlockReceiptIndex` (where the first block's list starts) and Receipts a
+ *   `lastBlockIncomplete` flag (the last list stops early; the rest is asked for again).
  * Either way a decoded receipt stays its exact RLP encoding (a copy), one list per block; the
  * codec checks its shape, down to each log `[address: B_20, [topic: B_32, ...], data]`.
  * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md#receipts-0x10
  * @see https://eips.ethereum.org/EIPS/eip-7642
+ * @see https://eips.ethereum.org/EIPS/eip-7975
  * @module
  */
 
 import {
+  encodeBool,
   encodeList,
   fields,
   iterateItems,
   listItems,
   type RlpItem,
+  readBool,
   readFixed,
   readRoot,
   readU64,
   readUint,
   stringPayload,
+  takeItems,
 } from '@ethp2p/base/rlp';
 import { malformed } from '../decoding.ts';
 import {
   checkArray,
   defineCodec,
+  encodeHashes,
   encodeRawList,
   encodeRequest,
+  encodeU64,
   type HashesRequest,
   hashesRequest,
   type MessageCodec,
@@ -49,6 +58,22 @@ export type GetReceipts = HashesRequest;
 export interface Receipts {
   readonly requestId: bigint;
   readonly receipts: readonly (readonly Uint8Array[])[];
+}
+
+/** GetReceipts (0x0f) of eth/70: `[request-id, firstBlockReceiptIndex, [blockhash, ...]]`. */
+export interface GetReceipts70 {
+  readonly requestId: bigint;
+  /** The receipts of the first block start at this index (u64). */
+  readonly firstBlockReceiptIndex: bigint;
+  readonly hashes: readonly Uint8Array[];
+}
+
+/**
+ * Receipts (0x10) of eth/70: `[request-id, lastBlockIncomplete, [[receipt, ...], ...]]`; when
+ * `lastBlockIncomplete`, the last list holds only the first receipts of its block.
+ */
+export interface Receipts70 extends Receipts {
+  readonly lastBlockIncomplete: boolean;
 }
 
 /** The largest EIP-2718 transaction (and receipt) type. */
@@ -114,6 +139,32 @@ export const getReceipts: MessageCodec<'GetReceipts', GetReceipts> = hashesReque
   MAX_RECEIPT_LISTS_PER_MESSAGE,
 );
 
+/** The RLP list of receipt lists, each receipt checked by `check`. @throws {TypeError|RangeError} */
+function encodeReceiptLists(
+  receipts: unknown,
+  check: (it: RlpItem, what: string) => void,
+): Uint8Array {
+  const blocks = checkArray<unknown>(receipts, 'Receipts.receipts');
+  return encodeList(blocks.map((list, i) => encodeRawList(list, `Receipts.receipts[${i}]`, check)));
+}
+
+/**
+ * Reads the receipt lists of a Receipts message: at most 1024 lists and, all lists together, at
+ * most {@link MAX_RECEIPTS_PER_MESSAGE} receipts, so the message as a whole stays bounded.
+ */
+function readReceiptLists(
+  inner: RlpItem,
+  check: (it: RlpItem, what: string) => void,
+): Uint8Array[][] {
+  let room = MAX_RECEIPTS_PER_MESSAGE;
+  const blocks = listItems(inner, 'Receipts blocks', MAX_RECEIPT_LISTS_PER_MESSAGE);
+  return blocks.map((block) => {
+    const list = readRawList(block, 'Receipts block', room, check);
+    room -= list.length;
+    return list;
+  });
+}
+
 /** Defines Receipts with the receipt check of one version. */
 function receiptsCodec(
   check: (it: RlpItem, what: string) => void,
@@ -122,24 +173,10 @@ function receiptsCodec(
   return defineCodec(
     name,
     0x10,
-    (r: Receipts) => {
-      const blocks = checkArray<unknown>(r.receipts, `${name}.receipts`);
-      const inner = encodeList(
-        blocks.map((list, i) => encodeRawList(list, `${name}.receipts[${i}]`, check)),
-      );
-      return encodeRequest(r.requestId, inner, name);
-    },
+    (r: Receipts) => encodeRequest(r.requestId, encodeReceiptLists(r.receipts, check), name),
     (root) => {
       const { requestId, inner } = readRequest(root, name);
-      // One budget for the receipts of every block: the message as a whole stays bounded.
-      let room = MAX_RECEIPTS_PER_MESSAGE;
-      const blocks = listItems(inner, `${name} blocks`, MAX_RECEIPT_LISTS_PER_MESSAGE);
-      const receipts = blocks.map((block) => {
-        const list = readRawList(block, `${name} block`, room, check);
-        room -= list.length;
-        return list;
-      });
-      return { requestId, receipts };
+      return { requestId, receipts: readReceiptLists(inner, check) };
     },
   );
 }
@@ -149,3 +186,52 @@ export const receipts68: MessageCodec<'Receipts', Receipts> = receiptsCodec(chec
 
 /** Receipts of eth/69: `[tx-type, status, cumulative-gas, logs]`, without bloom. */
 export const receipts69: MessageCodec<'Receipts', Receipts> = receiptsCodec(checkReceipt69);
+
+/**
+ * GetReceipts of eth/70 and later. A decoded request holds only the first 1024 hashes (those
+ * that can be served); the rest of the list is never read.
+ */
+export const getReceipts70: MessageCodec<'GetReceipts', GetReceipts70> = defineCodec(
+  'GetReceipts',
+  0x0f,
+  (r: GetReceipts70) =>
+    encodeList([
+      encodeU64(r.requestId, 'GetReceipts.requestId'),
+      encodeU64(r.firstBlockReceiptIndex, 'GetReceipts.firstBlockReceiptIndex'),
+      encodeHashes(r.hashes, 'GetReceipts.hashes'),
+    ]),
+  (root) => {
+    const [id, first, hashes] = fields(root, 3, 'GetReceipts [request-id, first-index, hashes]');
+    const what = 'GetReceipts hashes';
+    return {
+      requestId: readU64(id, 'GetReceipts request-id'),
+      firstBlockReceiptIndex: readU64(first, 'GetReceipts firstBlockReceiptIndex'),
+      hashes: takeItems(hashes, MAX_RECEIPT_LISTS_PER_MESSAGE, what).map((h) =>
+        readFixed(h, 32, `${what} item`),
+      ),
+    };
+  },
+);
+
+/** Receipts of eth/70 and later: eth/69 receipts with the `lastBlockIncomplete` flag. */
+export const receipts70: MessageCodec<'Receipts', Receipts70> = defineCodec(
+  'Receipts',
+  0x10,
+  (r: Receipts70) => {
+    if (typeof r?.lastBlockIncomplete !== 'boolean')
+      throw new TypeError('Receipts.lastBlockIncomplete: expected boolean');
+    return encodeList([
+      encodeU64(r.requestId, 'Receipts.requestId'),
+      encodeBool(r.lastBlockIncomplete),
+      encodeReceiptLists(r.receipts, checkReceipt69),
+    ]);
+  },
+  (root) => {
+    const [id, flag, inner] = fields(root, 3, 'Receipts [request-id, incomplete, lists]');
+    return {
+      requestId: readU64(id, 'Receipts request-id'),
+      lastBlockIncomplete: readBool(flag, 'Receipts lastBlockIncomplete'),
+      receipts: readReceiptLists(inner as RlpItem, checkReceipt69),
+    };
+  },
+);

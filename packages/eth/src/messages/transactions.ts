@@ -15,6 +15,7 @@ import {
   encodeList,
   fields,
   listItems,
+  type RlpItem,
   readUint,
   stringPayload,
 } from '@ethp2p/base/rlp';
@@ -73,6 +74,50 @@ export const transactions: MessageCodec<'Transactions', Transactions> = defineCo
   (root) => readRawList(root, 'Transactions', MAX_TXS_PER_MESSAGE, checkTransaction),
 );
 
+/**
+ * The three lists of an announcement, `types, [size, ...], [hash, ...]`, as RLP items.
+ * @throws {TypeError|RangeError} on a bad value
+ */
+export function encodeAnnouncementLists(a: NewPooledTransactionHashes): Uint8Array[] {
+  const name = 'NewPooledTransactionHashes';
+  if (!(a?.types instanceof Uint8Array)) throw new TypeError(`${name}.types: expected Uint8Array`);
+  const sizes = checkArray<unknown>(a.sizes, `${name}.sizes`);
+  const hashes = checkArray<unknown>(a.hashes, `${name}.hashes`);
+  if (sizes.length !== a.types.length || hashes.length !== a.types.length)
+    throw new RangeError(`${name}: types, sizes and hashes differ in length`);
+  return [
+    encodeBytes(a.types),
+    encodeList(sizes.map((s, i) => encodeU32(s, `${name}.sizes[${i}]`))),
+    encodeList(hashes.map((h, i) => encodeBytes(checkFixed(h, 32, `${name}.hashes[${i}]`)))),
+  ];
+}
+
+/**
+ * Reads the three lists of an announcement, each within {@link MAX_TX_ANNOUNCEMENTS}, and checks
+ * that they have equal lengths. @throws {RlpError|EthError}
+ */
+export function readAnnouncementLists(
+  types: RlpItem | undefined,
+  sizes: RlpItem | undefined,
+  hashes: RlpItem | undefined,
+): NewPooledTransactionHashes {
+  const what = 'NewPooledTransactionHashes';
+  const t = stringPayload(types, `${what} types`).slice();
+  if (t.length > MAX_TX_ANNOUNCEMENTS) {
+    throw new EthError(
+      'TOO_MANY_ITEMS',
+      `${what} types: more than ${MAX_TX_ANNOUNCEMENTS} elements`,
+    );
+  }
+  const s = listItems(sizes, `${what} sizes`, MAX_TX_ANNOUNCEMENTS).map((it) =>
+    readUint(it, 4, `${what} size`),
+  );
+  const h = readHashes(hashes, `${what} hashes`, MAX_TX_ANNOUNCEMENTS);
+  if (s.length !== t.length || h.length !== t.length)
+    throw malformed(`${what}: ${t.length} types, ${s.length} sizes and ${h.length} hashes`);
+  return { types: t, sizes: s, hashes: h };
+}
+
 /** NewPooledTransactionHashes of eth/68 to eth/71. */
 export const newPooledTransactionHashes: MessageCodec<
   'NewPooledTransactionHashes',
@@ -80,37 +125,10 @@ export const newPooledTransactionHashes: MessageCodec<
 > = defineCodec(
   'NewPooledTransactionHashes',
   0x08,
-  (a: NewPooledTransactionHashes) => {
-    const name = 'NewPooledTransactionHashes';
-    if (!(a?.types instanceof Uint8Array))
-      throw new TypeError(`${name}.types: expected Uint8Array`);
-    const sizes = checkArray<unknown>(a.sizes, `${name}.sizes`);
-    const hashes = checkArray<unknown>(a.hashes, `${name}.hashes`);
-    if (sizes.length !== a.types.length || hashes.length !== a.types.length)
-      throw new RangeError(`${name}: types, sizes and hashes differ in length`);
-    return encodeList([
-      encodeBytes(a.types),
-      encodeList(sizes.map((s, i) => encodeU32(s, `${name}.sizes[${i}]`))),
-      encodeList(hashes.map((h, i) => encodeBytes(checkFixed(h, 32, `${name}.hashes[${i}]`)))),
-    ]);
-  },
+  (a: NewPooledTransactionHashes) => encodeList(encodeAnnouncementLists(a)),
   (root) => {
-    const what = 'NewPooledTransactionHashes';
-    const [types, sizes, hashes] = fields(root, 3, what);
-    const t = stringPayload(types, `${what} types`).slice();
-    if (t.length > MAX_TX_ANNOUNCEMENTS) {
-      throw new EthError(
-        'TOO_MANY_ITEMS',
-        `${what} types: more than ${MAX_TX_ANNOUNCEMENTS} elements`,
-      );
-    }
-    const s = listItems(sizes, `${what} sizes`, MAX_TX_ANNOUNCEMENTS).map((it) =>
-      readUint(it, 4, `${what} size`),
-    );
-    const h = readHashes(hashes, `${what} hashes`, MAX_TX_ANNOUNCEMENTS);
-    if (s.length !== t.length || h.length !== t.length)
-      throw malformed(`${what}: ${t.length} types, ${s.length} sizes and ${h.length} hashes`);
-    return { types: t, sizes: s, hashes: h };
+    const [types, sizes, hashes] = fields(root, 3, 'NewPooledTransactionHashes');
+    return readAnnouncementLists(types, sizes, hashes);
   },
 );
 

@@ -16,24 +16,23 @@
  * hashes, 1024 headers, bodies or receipt lists, 4096 pooled transactions; a request by hashes
  * keeps only the hashes that will be served and never reads the rest.
  *
- * ## Adding eth/70
+ * ## Versions
  *
- * A new version is one new table: start from the previous version's codecs and replace, add or
- * drop the messages that changed. eth/70 (EIP-7975) only changed GetReceipts and Receipts, so it
- * is:
- * ```ts
- * export const ETH70: EthVersion<Eth70Types> = defineVersion(70, 18, {
- *   ...ETH69.codecs,
- *   GetReceipts: getReceipts70, // [request-id, firstBlockReceiptIndex, [hash, ...]]
- *   Receipts: receipts70,       // [request-id, lastBlockIncomplete, [[receipt, ...], ...]]
- * });
- * ```
- * with `Eth70Types` the `Eth69Types` with those two value types replaced, the two codecs written
- * with `defineCodec`, and `ETH70` added to `ETH_VERSIONS`. Nothing else changes.
+ * A version is one table: the previous version's codecs with the messages that changed replaced,
+ * added or dropped. eth/70 (EIP-7975) replaced GetReceipts and Receipts (paged receipt lists),
+ * eth/71 (EIP-8159) added GetBlockAccessLists and BlockAccessLists (0x12, 0x13), eth/72
+ * (EIP-8070) replaced NewPooledTransactionHashes (cell mask) and added GetCells and Cells (0x14,
+ * 0x15). Code spaces as geth's `protocolLengths`: 17, 18, 18, 20, 22.
  * @see https://github.com/ethereum/devp2p/blob/master/caps/eth.md
  * @module
  */
 import { EthError } from '../errors.ts';
+import {
+  type BlockAccessLists,
+  blockAccessLists,
+  type GetBlockAccessLists,
+  getBlockAccessLists,
+} from './access-lists.ts';
 import {
   type BlockBodies,
   type BlockHeaders,
@@ -50,13 +49,25 @@ import {
   newBlock,
   newBlockHashes,
 } from './blocks.ts';
+import {
+  type Cells,
+  cells,
+  type GetCells,
+  getCells,
+  type NewPooledTransactionHashes72,
+  newPooledTransactionHashes72,
+} from './cells.ts';
 import type { MessageCodec } from './codec.ts';
 import {
   type GetReceipts,
+  type GetReceipts70,
   getReceipts,
+  getReceipts70,
   type Receipts,
+  type Receipts70,
   receipts68,
   receipts69,
+  receipts70,
 } from './receipts.ts';
 import { type Status68, type Status69, status68, status69 } from './status.ts';
 import {
@@ -97,6 +108,28 @@ export interface Eth68Types {
 export interface Eth69Types extends Omit<Eth68Types, 'Status' | 'NewBlockHashes' | 'NewBlock'> {
   Status: Status69;
   BlockRangeUpdate: BlockRangeUpdate;
+}
+
+/** The messages of eth/70: eth/69 with paged GetReceipts and Receipts (EIP-7975). */
+export interface Eth70Types extends Omit<Eth69Types, 'GetReceipts' | 'Receipts'> {
+  GetReceipts: GetReceipts70;
+  Receipts: Receipts70;
+}
+
+/** The messages of eth/71: eth/70 with GetBlockAccessLists and BlockAccessLists (EIP-8159). */
+export interface Eth71Types extends Eth70Types {
+  GetBlockAccessLists: GetBlockAccessLists;
+  BlockAccessLists: BlockAccessLists;
+}
+
+/**
+ * The messages of eth/72: eth/71 with the cell mask in NewPooledTransactionHashes, and GetCells
+ * and Cells (EIP-8070).
+ */
+export interface Eth72Types extends Omit<Eth71Types, 'NewPooledTransactionHashes'> {
+  NewPooledTransactionHashes: NewPooledTransactionHashes72;
+  GetCells: GetCells;
+  Cells: Cells;
 }
 
 /** The codec of each message of a version, keyed by message name. */
@@ -181,11 +214,36 @@ export const ETH69: EthVersion<Eth69Types> = defineVersion<Eth69Types>(69, 18, {
   BlockRangeUpdate: blockRangeUpdate,
 });
 
+/** eth/70 (EIP-7975): 18 codes; GetReceipts and Receipts page long receipt lists. */
+export const ETH70: EthVersion<Eth70Types> = defineVersion<Eth70Types>(70, 18, {
+  ...ETH69.codecs,
+  GetReceipts: getReceipts70,
+  Receipts: receipts70,
+});
+
+/** eth/71 (EIP-8159): 20 codes; block access lists. */
+export const ETH71: EthVersion<Eth71Types> = defineVersion<Eth71Types>(71, 20, {
+  ...ETH70.codecs,
+  GetBlockAccessLists: getBlockAccessLists,
+  BlockAccessLists: blockAccessLists,
+});
+
+/** eth/72 (EIP-8070): 22 codes; cell masks and cell exchange for blob transactions. */
+export const ETH72: EthVersion<Eth72Types> = defineVersion<Eth72Types>(72, 22, {
+  ...ETH71.codecs,
+  NewPooledTransactionHashes: newPooledTransactionHashes72,
+  GetCells: getCells,
+  Cells: cells,
+});
+
 /** Every version this package speaks, highest first. */
-export const ETH_VERSIONS: readonly [EthVersion<Eth69Types>, EthVersion<Eth68Types>] = [
-  ETH69,
-  ETH68,
-];
+export const ETH_VERSIONS: readonly [
+  EthVersion<Eth72Types>,
+  EthVersion<Eth71Types>,
+  EthVersion<Eth70Types>,
+  EthVersion<Eth69Types>,
+  EthVersion<Eth68Types>,
+] = [ETH72, ETH71, ETH70, ETH69, ETH68];
 
 /** What `decodeMessage` needs of a received message (a `Msg` from @ethp2p/server fits). */
 export interface RawMessage {

@@ -24,3 +24,15 @@ export const MAX_MESSAGE_SIZE_BYTES: number = 10 * 1024 * 1024;
  * (geth's `maxNonCanonical` budget in `serviceNonContiguousBlockHeaderQuery`).
  */
 export const MAX_NON_CANONICAL_STEPS = 100;
+
+/** Maximum number of block access lists in one BlockAccessLists response (geth `maxBALsServe`). */
+export const MAX_ACCESS_LISTS_SERVE = 1024;
+
+/** Size of one blob cell (EIP-7594: 64 field elements of 32 bytes). */
+export const CELL_BYTES = 2048;
+
+/**
+ * Cells served in one Cells response: what fits the soft response limit (geth
+ * `answerGetCells`: `softResponseLimit / 2048`); the transaction that crosses it is the last.
+ */
+export const MAX_CELLS_SERVE: number = SOFT_RESPONSE_LIMIT_BYTES / CELL_BYTES;

@@ -1,7 +1,13 @@
-/** fast-check arbitraries for the value of every eth/68 and eth/69 message. */
+/** fast-check arbitraries for the value of every message of eth/68 to eth/72. */
 import { type Input, RLP } from '@ethereumjs/rlp';
 import fc from 'fast-check';
-import type { Eth68Types, Eth69Types } from '../../src/messages/versions.ts';
+import type {
+  Eth68Types,
+  Eth69Types,
+  Eth70Types,
+  Eth71Types,
+  Eth72Types,
+} from '../../src/messages/versions.ts';
 import { bytes, hash, type Nested, nested, txType, u64 } from './helpers.ts';
 
 const requestId = u64;
@@ -104,4 +110,55 @@ export const eth69: Arbitraries<Eth69Types> = {
   }),
   Receipts: fc.record({ requestId, receipts: listOf(listOf(receipt69, 3), 3) }),
   BlockRangeUpdate: fc.record({ earliest: u64, latest: u64, latestHash: hash }),
+};
+
+export const eth70: Arbitraries<Eth70Types> = {
+  ...eth69,
+  GetReceipts: fc.record({ requestId, firstBlockReceiptIndex: u64, hashes: listOf(hash) }),
+  Receipts: fc.record({
+    requestId,
+    lastBlockIncomplete: fc.boolean(),
+    receipts: listOf(listOf(receipt69, 3), 3),
+  }),
+};
+
+/** A block access list entry: an access list (any RLP list) or the empty string. */
+const accessList: fc.Arbitrary<Uint8Array> = fc.oneof(
+  fc.constant(Uint8Array.of(0x80)),
+  nestedList.map((n) => RLP.encode(n)),
+);
+
+export const eth71: Arbitraries<Eth71Types> = {
+  ...eth70,
+  GetBlockAccessLists: hashesRequest,
+  BlockAccessLists: fc.record({ requestId, accessLists: listOf(accessList) }),
+};
+
+/** A cell mask with 0 to 3 indices set, and per transaction 0 to 2 blobs of cells for it. */
+const cellsValue = fc
+  .tuple(requestId, fc.uniqueArray(fc.integer({ min: 0, max: 127 }), { maxLength: 3 }))
+  .chain(([id, indices]) => {
+    const mask = new Uint8Array(16);
+    for (const i of indices) mask[i >> 3] = (mask[i >> 3] as number) | (1 << (i & 7));
+    const group = fc.integer({ min: 0, max: 2 }).chain((blobs) =>
+      fc.array(bytes(2048), {
+        minLength: blobs * indices.length,
+        maxLength: blobs * indices.length,
+      }),
+    );
+    return fc.array(fc.tuple(hash, group), { maxLength: 2 }).map((txs) => ({
+      requestId: id,
+      hashes: txs.map((t) => t[0]),
+      cells: txs.map((t) => t[1]),
+      cellMask: mask,
+    }));
+  });
+
+export const eth72: Arbitraries<Eth72Types> = {
+  ...eth71,
+  NewPooledTransactionHashes: fc
+    .tuple(common.NewPooledTransactionHashes, bytes(16))
+    .map(([a, cellMask]) => ({ ...a, cellMask })),
+  GetCells: fc.record({ requestId, hashes: listOf(hash), cellMask: bytes(16) }),
+  Cells: cellsValue,
 };

@@ -2,8 +2,16 @@ import { RLP } from '@ethereumjs/rlp';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MessageCodec } from '../../src/messages/codec.ts';
-import { decodeMessage, ETH68, ETH69, type EthVersion } from '../../src/messages/versions.ts';
-import { type Arbitraries, eth68, eth69 } from './arbitraries.ts';
+import {
+  decodeMessage,
+  ETH68,
+  ETH69,
+  ETH70,
+  ETH71,
+  ETH72,
+  type EthVersion,
+} from '../../src/messages/versions.ts';
+import { type Arbitraries, eth68, eth69, eth70, eth71, eth72 } from './arbitraries.ts';
 import { nested, throwsOnlyEthError } from './helpers.ts';
 
 function cases<T>(
@@ -17,7 +25,14 @@ function cases<T>(
   ]);
 }
 
-const ALL = [...cases(ETH68, eth68), ...cases(ETH69, eth69)];
+/** Each codec once, under the first version that has it (later versions share most codecs). */
+const ALL = [
+  ...cases(ETH68, eth68),
+  ...cases(ETH69, eth69),
+  ...cases(ETH70, eth70),
+  ...cases(ETH71, eth71),
+  ...cases(ETH72, eth72),
+].filter(([, codec], i, all) => all.findIndex(([, c]) => c === codec) === i);
 
 /** Decodes; if that works, the input must be exactly what encoding the value gives. */
 function decodeIsCanonical(codec: MessageCodec, data: Uint8Array): void {
@@ -73,7 +88,7 @@ describe('decodeMessage never throws anything but EthError', () => {
   it('on any code, size and payload', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(ETH68, ETH69),
+        fc.constantFrom(ETH68, ETH69, ETH70, ETH71, ETH72),
         fc.integer({ min: -1, max: 40 }),
         fc.oneof(
           fc.uint8Array({ maxLength: 120 }),

@@ -112,3 +112,36 @@ export const POOLED_TRANSACTIONS: string =
   'ccc57d322a463ad55ca201256d01f62b45b2e1c21c10f867098504a817c8098303345094353535353535353535' +
   '35353535353535353535358202d98025a052f8f61201b2b11a78d6e866abc9c3db2ae8631fa656bfe5cb536682' +
   '55367afba052f8f61201b2b11a78d6e866abc9c3db2ae8631fa656bfe5cb53668255367afb';
+
+/**
+ * Receipts (eth/69) of one block with two receipts, from go-ethereum
+ * `eth/protocols/eth/protocol_test.go` `TestMessages` (`ReceiptsPacket69`, request id 1111).
+ */
+export const RECEIPTS_69: string =
+  'f8da820457f8d5f8d3f866808082014df85ff85d940000000000000000000000000000000000000011f842a000' +
+  '0000000000000000000000000000000000000000000000000000000000deada000000000000000000000000000' +
+  '0000000000000000000000000000000000beef830100fff86901018201bcf862f8609400000000000000000000' +
+  '00000000000000000022f842a00000000000000000000000000000000000000000000000000000000000005668' +
+  'a0000000000000000000000000000000000000000000000000000000000000977386020f0f0f0608';
+
+/** The receipt lists of RECEIPTS_69 (`[[receipt, receipt]]`), as they follow the request id. */
+export const RECEIPT_LISTS_69: string = RECEIPTS_69.slice('f8da820457'.length);
+
+/** The hash list of GET_BY_HASHES, as it follows the request id. */
+const HASH_LIST: string = GET_BY_HASHES.slice('f847820457'.length);
+
+/**
+ * eth/70 forms of the go-ethereum vectors above: go-ethereum's `GetReceiptsPacket70` and
+ * `ReceiptsPacket70` add `FirstBlockReceiptIndex` after the request id, and `LastBlockIncomplete`
+ * (a bool: 0x80 or 0x01) before the lists (`eth/protocols/eth/protocol.go`).
+ */
+export const GET_RECEIPTS_70 = `f848820457${'80'}${HASH_LIST}`;
+
+/** GetReceipts (eth/70) of HASHES starting at receipt 4 of the first block. */
+export const GET_RECEIPTS_70_FROM_4 = `f848820457${'04'}${HASH_LIST}`;
+
+/** Receipts (eth/70) of RECEIPTS_69's lists, complete. */
+export const RECEIPTS_70 = `f8db820457${'80'}${RECEIPT_LISTS_69}`;
+
+/** Receipts (eth/70) of RECEIPTS_69's lists, the last one incomplete. */
+export const RECEIPTS_70_INCOMPLETE = `f8db820457${'01'}${RECEIPT_LISTS_69}`;

@@ -67,7 +67,7 @@ describe('version tables', () => {
   });
 
   it('lists the versions highest first', () => {
-    expect(ETH_VERSIONS.map((v) => v.version)).toEqual([69, 68]);
+    expect(ETH_VERSIONS.map((v) => v.version)).toEqual([72, 71, 70, 69, 68]);
   });
 
   it('defineVersion rejects codes outside the code space, clashes and misfiled codecs', () => {
