@@ -36,7 +36,7 @@ function childBlock(parent: ChainHeader): Uint8Array {
   return RLP.encode([fields, [], [], []]);
 }
 
-// A node serving `chain` over eth/69 and eth/68, listening on 127.0.0.1 (port chosen by the OS).
+// A node serving `chain` over eth/72 to eth/68, listening on 127.0.0.1 (port chosen by the OS).
 async function startNode(name: string, chain: MemoryChain) {
   const peerSet = new PeerSet();
   const txPool = new MemoryTxPool();

@@ -1,5 +1,5 @@
 /**
- * @ethp2p/eth: the eth wire protocol (eth/68 and eth/69) on top of @ethp2p/server: the
+ * @ethp2p/eth: the eth wire protocol (eth/68 to eth/72) on top of @ethp2p/server: the
  * protocols to register, EthPeer and PeerSet, the Status exchange, fork IDs (EIP-2124), the
  * network configurations and the Backend a node implements.
  *
@@ -66,12 +66,15 @@ export {
 export type { EthPeerEvents } from './peer/eth-peer.ts';
 export { EthPeer } from './peer/eth-peer.ts';
 export type { EthNodeInfo, EthPeerInfo } from './peer/info.ts';
+export type { ReceiptBounds } from './peer/partial-receipts.ts';
+export { receiptBounds } from './peer/partial-receipts.ts';
 export type { ServeBudgetMetrics, ServeBudgetOptions, ServeLane } from './peer/serve-budget.ts';
 export { ServeBudget } from './peer/serve-budget.ts';
 export type {
   BlockRange,
   HeadersRequestOptions,
   PeerHead,
+  ReceiptsRequestOptions,
   RequestOptions,
 } from './peer/types.ts';
 export type { BroadcastResult } from './peer-set/broadcast.ts';

@@ -1,6 +1,6 @@
 /**
- * The eth protocol as @ethp2p/server runs it: one `Protocol` per version (eth/69 and eth/68),
- * so a peer negotiates the highest version both sides have. Each run does the Status exchange,
+ * The eth protocol as @ethp2p/server runs it: one `Protocol` per version (eth/72 down to
+ * eth/68), so a peer negotiates the highest version both sides have. Each run does the Status exchange,
  * registers an {@link EthPeer} in the {@link PeerSet}, handles messages until the peer ends and
  * unregisters it (geth `eth/protocols/eth/handler.go` `MakeProtocols`, `eth/handler.go`
  * `runEthPeer`).
@@ -27,7 +27,7 @@ import {
 import type { Backend } from './chain/types.ts';
 import { type ForkFilter, newForkFilter } from './forkid/filter.ts';
 import { exchangeStatus, localStatus } from './handshake.ts';
-import { ETH68, ETH69 } from './messages/versions.ts';
+import { ETH68, ETH69, ETH70, ETH71, ETH72 } from './messages/versions.ts';
 import { PeerSetError } from './peer/errors.ts';
 import { EthPeer } from './peer/eth-peer.ts';
 import { handleMessages } from './peer/handler.ts';
@@ -37,7 +37,7 @@ import { ServeBudget } from './peer/serve-budget.ts';
 import type { PeerSet } from './peer-set/peer-set.ts';
 
 /** The eth versions this package speaks, highest first. */
-export const ETH_PROTOCOL_VERSIONS: readonly number[] = [69, 68];
+export const ETH_PROTOCOL_VERSIONS: readonly number[] = [72, 71, 70, 69, 68];
 
 /** Options of {@link createEthProtocols}. */
 export interface EthProtocolOptions {
@@ -78,7 +78,7 @@ export interface EthProtocolOptions {
 }
 
 /**
- * The eth protocols to give the server, one per version (eth/69 and eth/68 by default).
+ * The eth protocols to give the server, one per version (eth/72 to eth/68 by default).
  * @throws {RangeError} for a version this package does not speak
  * @example
  * const peerSet = new PeerSet();
@@ -92,10 +92,15 @@ export function createEthProtocols(options: EthProtocolOptions): Protocol[] {
   return versions.map((v) => new EthProtocol(versionTable(v), { ...options, serveBudget }));
 }
 
+const TABLES: ReadonlyMap<number, AnyEthVersion> = new Map<number, AnyEthVersion>(
+  [ETH72, ETH71, ETH70, ETH69, ETH68].map((t) => [t.version, t]),
+);
+
 function versionTable(version: number): AnyEthVersion {
-  if (version === 69) return ETH69;
-  if (version === 68) return ETH68;
-  throw new RangeError(`versions: expected 68 or 69, got ${String(version)}`);
+  const table = TABLES.get(version);
+  if (table === undefined)
+    throw new RangeError(`versions: expected 68 to 72, got ${String(version)}`);
+  return table;
 }
 
 /** One eth version as a server `Protocol`. */

@@ -1,5 +1,5 @@
 /**
- * @ethp2p/node: the sample full devp2p node (discovery v4, the p2p server and eth/68 + eth/69)
+ * @ethp2p/node: the sample full devp2p node (discovery v4, the p2p server and eth/68 to eth/72)
  * and `main`, the `ethp2p` command line. The CLI's building blocks (command registry, option
  * parsing, node sets, durations, the line logger) are in `@ethp2p/node/cli`.
  * @module

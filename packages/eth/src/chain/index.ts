@@ -6,11 +6,15 @@
  * @module
  */
 
+export { serveAccessLists } from '../serve/access-lists.ts';
 export { serveBodies } from '../serve/bodies.ts';
+export { serveCells } from '../serve/cells.ts';
 export type { HeaderQuery } from '../serve/headers.ts';
 export { serveHeaders } from '../serve/headers.ts';
 export {
+  MAX_ACCESS_LISTS_SERVE,
   MAX_BODIES_SERVE,
+  MAX_CELLS_SERVE,
   MAX_HEADERS_SERVE,
   MAX_RECEIPTS_SERVE,
   SOFT_RESPONSE_LIMIT_BYTES,

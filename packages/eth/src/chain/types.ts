@@ -50,6 +50,12 @@ export interface ChainReader {
    * without an EVM knows only the receipts of blocks without transactions).
    */
   receiptsByHash(hash: Uint8Array): Uint8Array | undefined;
+  /**
+   * eth/71: the RLP of a block's access list (EIP-7928), as served in BlockAccessLists, or
+   * `undefined` when the chain does not have one (served as the empty entry `0x80`). Optional:
+   * a chain without it serves every entry as unavailable.
+   */
+  blockAccessListByHash?(hash: Uint8Array): Uint8Array | undefined;
 }
 
 /**
@@ -70,6 +76,18 @@ export interface TxPool {
   add(txs: readonly Uint8Array[]): boolean[];
   /** The hashes of the transactions the pool would announce to peers, oldest first. */
   pendingHashes(): Uint8Array[];
+  /**
+   * eth/72: the cell mask (16 bytes, EIP-8070) of a pooled blob transaction: the cell indices
+   * the pool holds for every one of its blobs; `undefined` for any other transaction. Optional:
+   * without it, announcements carry an empty mask.
+   */
+  cellMask?(hash: Uint8Array): Uint8Array | undefined;
+  /**
+   * eth/72: the cells (2048 bytes each) of a pooled blob transaction at the indices `mask`
+   * selects, in Cells order (ascending index, then blob order), or `undefined` unless the pool
+   * holds every one of them. Optional: without it, GetCells is answered with no cells.
+   */
+  cells?(hash: Uint8Array, mask: Uint8Array): Uint8Array[] | undefined;
 }
 
 /** Everything the eth protocol needs from the node it runs in. */

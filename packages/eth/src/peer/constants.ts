@@ -61,3 +61,10 @@ export const MAX_EXPIRED_REQUESTS = 1_024;
 
 /** Responses one peer may have waiting to be written before its read loop waits for them. */
 export const MAX_PENDING_RESPONSES = 16;
+
+/**
+ * eth/70: the most requests one receipts request makes for the rest of an incomplete list
+ * before it fails with `INCOMPLETE` (a response may hold up to 10 MiB of receipts; a block's
+ * receipts hold at most its gas limit / 8 bytes).
+ */
+export const MAX_RECEIPT_CONTINUATIONS = 16;

@@ -23,15 +23,22 @@ export const REQUEST_ERROR_CODE = {
   WRONG_RESPONSE: 'WRONG_RESPONSE',
   /** A response with more items than the request asked for (ends the peer). */
   TOO_MANY_ITEMS: 'TOO_MANY_ITEMS',
+  /**
+   * A response whose content breaks the protocol's rules: an eth/70 partial receipt list past
+   * the EIP-7975 bounds, cells not asked for (ends the peer with SubprotocolError).
+   */
+  INVALID_RESPONSE: 'INVALID_RESPONSE',
+  /** eth/70: a block's receipts did not arrive within the continuation requests allowed. */
+  INCOMPLETE: 'INCOMPLETE',
 } as const;
 
 /** Why a request failed. */
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODE)[keyof typeof REQUEST_ERROR_CODE];
 
 /**
- * A request that failed, or a response that broke the request rules. The three violation codes
- * (`UNKNOWN_REQUEST`, `WRONG_RESPONSE`, `TOO_MANY_ITEMS`) end the peer; an aborted request
- * rejects with its signal's reason instead.
+ * A request that failed, or a response that broke the request rules. The violation codes
+ * (`UNKNOWN_REQUEST`, `WRONG_RESPONSE`, `TOO_MANY_ITEMS`, `INVALID_RESPONSE`) end the peer; an
+ * aborted request rejects with its signal's reason instead.
  */
 export class RequestError extends CodedError<RequestErrorCode> {
   override readonly name: string = 'RequestError';

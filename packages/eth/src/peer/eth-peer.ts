@@ -6,20 +6,35 @@
  * @module
  */
 import { type Clock, checkPositiveInt, type Logger, type Random, safeEmit } from '@ethp2p/base';
+import { bytesToHex } from '@ethp2p/crypto';
 import type { NodeId } from '@ethp2p/enode';
 import { nodeIdToHex } from '@ethp2p/enode';
 import type { DiscReason, ProtocolPeer } from '@ethp2p/server';
 import { EventEmitter } from 'eventemitter3';
 import type { TxPool } from '../chain/types.ts';
 import type { BlockAnnouncement, HashOrNumber } from '../messages/blocks.ts';
+import { CELL_MASK_BYTES, type Cells, cellMaskIsSubset } from '../messages/cells.ts';
 import type { Status68, Status69 } from '../messages/status.ts';
 import { Broadcaster } from './broadcaster.ts';
-import { MAX_KNOWN_BLOCKS, MAX_KNOWN_TXS } from './constants.ts';
+import { MAX_KNOWN_BLOCKS, MAX_KNOWN_TXS, MAX_RECEIPT_CONTINUATIONS } from './constants.ts';
+import { RequestError } from './errors.ts';
 import { KnownSet } from './known-set.ts';
 import type { MessageWriter } from './message-writer.ts';
-import { RequestTracker, type ResponseItems, type ResponseName } from './request-tracker.ts';
+import { checkIncompleteReceipts, type PartialReceipts } from './partial-receipts.ts';
+import {
+  RequestTracker,
+  type ResponseItems,
+  type ResponseName,
+  type TrackOptions,
+} from './request-tracker.ts';
 import { txFromWire, txHash } from './tx-wire.ts';
-import type { BlockRange, HeadersRequestOptions, PeerHead, RequestOptions } from './types.ts';
+import type {
+  BlockRange,
+  HeadersRequestOptions,
+  PeerHead,
+  ReceiptsRequestOptions,
+  RequestOptions,
+} from './types.ts';
 
 /** Events of {@link EthPeer}; handlers run synchronously inside the peer's read loop. */
 export interface EthPeerEvents {
@@ -35,6 +50,8 @@ export interface EthPeerEvents {
     readonly types: Uint8Array;
     readonly sizes: readonly number[];
     readonly hashes: readonly Uint8Array[];
+    /** eth/72: the cells the peer holds for every blob of the announced blob transactions. */
+    readonly cellMask?: Uint8Array;
   }) => void;
   /** eth/69: the peer's block range changed (BlockRangeUpdate). */
   'block-range:updated': (event: { readonly peer: EthPeer; readonly range: BlockRange }) => void;
@@ -195,14 +212,108 @@ export class EthPeer {
     );
   }
 
-  /** Requests the receipts of `hashes` (GetReceipts): one list of receipt RLPs per block. */
+  /**
+   * Requests the receipts of `hashes` (GetReceipts): one complete list of receipt RLPs per
+   * block, a prefix of the request. From eth/70 on, a list the peer sends in parts (its
+   * response ends with `lastBlockIncomplete`) is asked for again from where it stopped, until it
+   * is complete; each incomplete list is checked against `options.bounds` (EIP-7975).
+   * @throws {RequestError} as every request; `INCOMPLETE` when a list needs more than
+   *   {@link MAX_RECEIPT_CONTINUATIONS} further requests
+   */
   async requestReceipts(
     hashes: readonly Uint8Array[],
-    options: RequestOptions = {},
+    options: ReceiptsRequestOptions = {},
   ): Promise<Uint8Array[][]> {
     checkHashes(hashes);
-    return this.#request('Receipts', hashes.length, options, (requestId) =>
-      this.#writer.send('GetReceipts', { requestId, hashes }),
+    if (this.version < 70) {
+      return this.#request('Receipts', hashes.length, options, (requestId) =>
+        this.#writer.send('GetReceipts', { requestId, hashes }),
+      );
+    }
+    const done: Uint8Array[][] = [];
+    let partial: PartialReceipts | undefined;
+    for (let continuation = 0; ; continuation++) {
+      if (continuation > MAX_RECEIPT_CONTINUATIONS) {
+        throw new RequestError('INCOMPLETE', `receipts incomplete after ${continuation} requests`);
+      }
+      const at = done.length;
+      const rest = hashes.slice(at);
+      const before = partial;
+      const { lists, incomplete } = await this.#request(
+        'Receipts70',
+        rest.length,
+        {
+          ...options,
+          check: (r: ResponseItems['Receipts70']) => checkPage(r, at, before, options),
+        },
+        (requestId) =>
+          this.#writer.send('GetReceipts', {
+            requestId,
+            firstBlockReceiptIndex: BigInt(before?.receipts.length ?? 0),
+            hashes: rest,
+          }),
+      );
+      for (const [i, list] of lists.entries()) {
+        const receipts = i === 0 && before !== undefined ? [...before.receipts, ...list] : list;
+        if (incomplete && i === lists.length - 1) {
+          partial = { receipts, bytes: receipts.reduce((n, r) => n + r.length, 0) };
+        } else {
+          done.push(receipts);
+          partial = undefined;
+        }
+      }
+      // A complete response ends the request: the peer served what it has.
+      if (!incomplete || lists.length === 0) return done;
+    }
+  }
+
+  /**
+   * eth/71: requests the block access lists of `hashes` (GetBlockAccessLists): one entry per
+   * block, a prefix of the request; an entry is the access list's RLP, or `0x80` for a block the
+   * peer has none for. The caller checks each against its header's `block-access-list-hash`.
+   * @throws {RangeError} on a peer below eth/71; {RequestError} as every request
+   */
+  async requestBlockAccessLists(
+    hashes: readonly Uint8Array[],
+    options: RequestOptions = {},
+  ): Promise<Uint8Array[]> {
+    this.#requireAtLeast(71, 'GetBlockAccessLists');
+    checkHashes(hashes);
+    return this.#request('BlockAccessLists', hashes.length, options, (requestId) =>
+      this.#writer.send('GetBlockAccessLists', { requestId, hashes }),
+    );
+  }
+
+  /**
+   * eth/72: requests the cells `cellMask` selects of the blob transactions `hashes` (GetCells).
+   * A response whose mask is not within `cellMask`, or that answers a transaction not asked for,
+   * ends the peer (EIP-8070).
+   * @returns the transactions answered (a subset of `hashes`), their cells and the mask served
+   * @throws {RangeError} on a peer below eth/72 or a mask that is not 16 bytes; {RequestError}
+   */
+  async requestCells(
+    hashes: readonly Uint8Array[],
+    cellMask: Uint8Array,
+    options: RequestOptions = {},
+  ): Promise<Omit<Cells, 'requestId'>> {
+    this.#requireAtLeast(72, 'GetCells');
+    checkHashes(hashes);
+    if (!(cellMask instanceof Uint8Array) || cellMask.length !== CELL_MASK_BYTES)
+      throw new RangeError(`cellMask: expected ${CELL_MASK_BYTES} bytes`);
+    const asked = new Set(hashes.map((h) => bytesToHex(h)));
+    const check = (r: ResponseItems['Cells']): void => {
+      if (!cellMaskIsSubset(r.cellMask, cellMask))
+        throw new RequestError('INVALID_RESPONSE', 'cells: mask beyond the request');
+      const seen = new Set<string>();
+      for (const h of r.hashes) {
+        const key = bytesToHex(h);
+        if (!asked.has(key) || seen.has(key))
+          throw new RequestError('INVALID_RESPONSE', 'cells: a transaction not asked for');
+        seen.add(key);
+      }
+    };
+    return this.#request('Cells', hashes.length, { ...options, check }, (requestId) =>
+      this.#writer.send('GetCells', { requestId, hashes, cellMask }),
     );
   }
 
@@ -246,7 +357,7 @@ export class EthPeer {
   #request<N extends ResponseName>(
     name: N,
     maxItems: number,
-    options: RequestOptions,
+    options: RequestOptions & Pick<TrackOptions, 'check'>,
     send: (requestId: bigint) => Promise<void>,
   ): Promise<ResponseItems[N]> {
     const { id, response } = this.#tracker.track(name, maxItems, options);
@@ -320,6 +431,10 @@ export class EthPeer {
     this.#broadcaster.sendBlock({ block, td });
   }
 
+  #requireAtLeast(version: number, what: string): void {
+    if (this.version < version) throw new RangeError(`${what}: not part of eth/${this.version}`);
+  }
+
   #requireVersion(version: 68 | 69, what: string): void {
     const ok = version === 69 ? this.version >= 69 : this.version <= 68;
     if (!ok) throw new RangeError(`${what}: not part of eth/${this.version}`);
@@ -350,12 +465,13 @@ export class EthPeer {
     types: Uint8Array,
     sizes: readonly number[],
     hashes: readonly Uint8Array[],
+    cellMask?: Uint8Array,
   ): void {
     this.#knownTxs.add(...hashes);
     safeEmit(
       this.#emitter,
       'txs:announced',
-      { peer: this, types, sizes, hashes },
+      { peer: this, types, sizes, hashes, ...(cellMask === undefined ? {} : { cellMask }) },
       this.#listenerFailed,
     );
   }
@@ -404,6 +520,26 @@ export class EthPeer {
     this.#tracker.close();
     this.#broadcaster.close();
     this.#emitter.removeAllListeners();
+  }
+}
+
+/**
+ * Checks one eth/70 Receipts response of a receipts request whose next block is `at`: an
+ * incomplete response must hold a list, and its last list must stay within its block's bounds.
+ * @throws {RequestError} `INVALID_RESPONSE`
+ */
+function checkPage(
+  r: ResponseItems['Receipts70'],
+  at: number,
+  before: PartialReceipts | undefined,
+  options: ReceiptsRequestOptions,
+): void {
+  if (!r.incomplete) return;
+  const last = r.lists.length - 1;
+  if (last < 0) throw new RequestError('INVALID_RESPONSE', 'empty receipts marked incomplete');
+  const bounds = options.bounds?.[at + last];
+  if (bounds !== undefined) {
+    checkIncompleteReceipts(last === 0 ? before : undefined, r.lists[last] as Uint8Array[], bounds);
   }
 }
 

@@ -12,13 +12,15 @@
  * @module
  */
 import type { Logger } from '@ethp2p/base';
-import { encodeList, encodeUint, readRoot } from '@ethp2p/base/rlp';
+import { encodeBool, encodeList, encodeUint, readRoot } from '@ethp2p/base/rlp';
 import { DiscReason, type Msg, type MsgReader, PeerError } from '@ethp2p/server';
 import { blockFromItem } from '../chain/block.ts';
 import type { Backend } from '../chain/types.ts';
 import { decoding } from '../decoding.ts';
 import type { BlockRangeUpdate, NewBlock } from '../messages/blocks.ts';
+import { serveAccessLists } from '../serve/access-lists.ts';
 import { serveBodies } from '../serve/bodies.ts';
+import { serveCells } from '../serve/cells.ts';
 import { serveHeaders } from '../serve/headers.ts';
 import { serveReceipts } from '../serve/receipts.ts';
 import { MAX_PENDING_RESPONSES } from './constants.ts';
@@ -97,7 +99,9 @@ function isResponse(ctx: HandlerContext, code: number): boolean {
     code === codecs.BlockHeaders.code ||
     code === codecs.BlockBodies.code ||
     code === codecs.Receipts.code ||
-    code === codecs.PooledTransactions.code
+    code === codecs.PooledTransactions.code ||
+    ('BlockAccessLists' in codecs && code === codecs.BlockAccessLists.code) ||
+    ('Cells' in codecs && code === codecs.Cells.code)
   );
 }
 
@@ -112,7 +116,11 @@ function handleNow(ctx: HandlerContext, msg: Msg): Response | undefined {
     return dispatch(ctx, m);
   } catch (err) {
     if (err instanceof RequestError) {
-      throw new PeerError(DiscReason.ProtocolError, `eth: ${err.message}`, { cause: err });
+      // A response that breaks a content rule (EIP-7975 bounds, cells not asked for) is a
+      // subprotocol violation; one that breaks the request rules is a protocol error.
+      const reason =
+        err.code === 'INVALID_RESPONSE' ? DiscReason.SubprotocolError : DiscReason.ProtocolError;
+      throw new PeerError(reason, `eth: ${err.message}`, { cause: err });
     }
     throw asProtocolError(err);
   }
@@ -133,8 +141,28 @@ function dispatch(ctx: HandlerContext, m: AnyEthMessage): Response | undefined {
       return respondRaw(ctx, 'BlockBodies', m.value.requestId, bodies);
     }
     case 'GetReceipts': {
-      const served = serveReceipts(chain, m.value.hashes, { version: peer.version });
-      return respondRaw(ctx, 'Receipts', m.value.requestId, served.receipts);
+      const { requestId, hashes } = m.value;
+      const paged = 'firstBlockReceiptIndex' in m.value;
+      const served = serveReceipts(chain, hashes, {
+        version: peer.version,
+        ...(paged ? { firstBlockReceiptIndex: m.value.firstBlockReceiptIndex } : {}),
+      });
+      if (!paged) return respondRaw(ctx, 'Receipts', requestId, served.receipts);
+      // The lists come encoded from the chain: spliced in as they are.
+      const data = encodeList([
+        encodeUint(requestId),
+        encodeBool(served.lastBlockIncomplete),
+        encodeList(served.receipts),
+      ]);
+      return writeRaw(ctx, ctx.writer.version.codecs.Receipts.code, data);
+    }
+    case 'GetBlockAccessLists': {
+      const accessLists = serveAccessLists(chain, m.value.hashes);
+      return respond(ctx, 'BlockAccessLists', { requestId: m.value.requestId, accessLists });
+    }
+    case 'GetCells': {
+      const served = serveCells(txPool, m.value.hashes, m.value.cellMask);
+      return respond(ctx, 'Cells', { requestId: m.value.requestId, ...served });
     }
     case 'GetPooledTransactions': {
       const transactions = servePooledTransactions(txPool, m.value.hashes);
@@ -156,13 +184,26 @@ function take(ctx: HandlerContext, m: AnyEthMessage): void {
     case 'BlockBodies':
       peer.deliverResponse('BlockBodies', m.value.requestId, [...m.value.bodies]);
       return;
-    case 'Receipts':
-      peer.deliverResponse(
-        'Receipts',
-        m.value.requestId,
-        m.value.receipts.map((list) => [...list]),
-      );
+    case 'Receipts': {
+      const lists = m.value.receipts.map((list) => [...list]);
+      if ('lastBlockIncomplete' in m.value) {
+        peer.deliverResponse('Receipts70', m.value.requestId, {
+          lists,
+          incomplete: m.value.lastBlockIncomplete,
+        });
+        return;
+      }
+      peer.deliverResponse('Receipts', m.value.requestId, lists);
       return;
+    }
+    case 'BlockAccessLists':
+      peer.deliverResponse('BlockAccessLists', m.value.requestId, [...m.value.accessLists]);
+      return;
+    case 'Cells': {
+      const { requestId, ...cells } = m.value;
+      peer.deliverResponse('Cells', requestId, cells);
+      return;
+    }
     case 'PooledTransactions':
       peer.deliverResponse('PooledTransactions', m.value.requestId, [...m.value.transactions]);
       return;
@@ -185,12 +226,17 @@ function take(ctx: HandlerContext, m: AnyEthMessage): void {
 }
 
 /** Encodes a response and hands it to the writer (its encoding and framing happen now). */
-function respond<N extends 'PooledTransactions'>(
+function respond<N extends 'PooledTransactions' | 'BlockAccessLists' | 'Cells'>(
   ctx: HandlerContext,
   name: N,
   value: EthMessages[N],
 ): Response {
   const { code, data } = ctx.writer.encode(name, value);
+  return writeRaw(ctx, code, data);
+}
+
+/** Hands an encoded message to the writer. */
+function writeRaw(ctx: HandlerContext, code: number, data: Uint8Array): Response {
   return { bytes: data.length, written: ctx.writer.write(code, data) };
 }
 
@@ -207,7 +253,7 @@ function respondRaw(
 ): Response {
   const { writer } = ctx;
   const data = encodeList([encodeUint(requestId), encodeList(items)]);
-  return { bytes: data.length, written: writer.write(writer.version.codecs[name].code, data) };
+  return writeRaw(ctx, writer.version.codecs[name].code, data);
 }
 
 /** A BlockRangeUpdate that makes sense. @throws {PeerError} SubprotocolError otherwise */

@@ -8,6 +8,9 @@ import {
   decodeMessage,
   type Eth68Types,
   type Eth69Types,
+  type Eth70Types,
+  type Eth71Types,
+  type Eth72Types,
   type EthMessage,
   type EthVersion,
   encodeMessage,
@@ -15,18 +18,37 @@ import {
 } from '../messages/versions.ts';
 
 /** A negotiated eth version table. */
-export type AnyEthVersion = EthVersion<Eth68Types> | EthVersion<Eth69Types>;
+export type AnyEthVersion =
+  | EthVersion<Eth68Types>
+  | EthVersion<Eth69Types>
+  | EthVersion<Eth70Types>
+  | EthVersion<Eth71Types>
+  | EthVersion<Eth72Types>;
 
-/** A decoded message of either version. */
-export type AnyEthMessage = EthMessage<Eth68Types> | EthMessage<Eth69Types>;
+/** A decoded message of any version. */
+export type AnyEthMessage =
+  | EthMessage<Eth68Types>
+  | EthMessage<Eth69Types>
+  | EthMessage<Eth70Types>
+  | EthMessage<Eth71Types>
+  | EthMessage<Eth72Types>;
 
 /** `decodeMessage` for a version known only as either table. @throws {EthError} as it does */
 export function decodeAny(version: AnyEthVersion, msg: RawMessage): AnyEthMessage {
   return decodeMessage(version as EthVersion<Eth68Types>, msg);
 }
 
-/** Every message after Status, by name, across the versions this package speaks. */
-export type EthMessages = Omit<Eth68Types, 'Status'> & Omit<Eth69Types, 'Status'>;
+type AllTypes = Eth68Types | Eth69Types | Eth70Types | Eth71Types | Eth72Types;
+type KeysOf<T> = T extends unknown ? keyof T : never;
+type ValuesOf<T, N> = T extends unknown ? (N extends keyof T ? T[N] : never) : never;
+
+/**
+ * Every message after Status, by name, across the versions this package speaks: the value of a
+ * name is any version's form of it (the negotiated version's codec refuses another form).
+ */
+export type EthMessages = {
+  [N in Exclude<KeysOf<AllTypes>, 'Status'>]: ValuesOf<AllTypes, N>;
+};
 
 /**
  * Serialises one peer's writes: each message is written once the one before it was handed to

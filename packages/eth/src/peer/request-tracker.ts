@@ -21,7 +21,22 @@ export interface ResponseItems {
   BlockHeaders: Uint8Array[];
   BlockBodies: Uint8Array[];
   Receipts: Uint8Array[][];
+  /** eth/70 and later: the receipt lists and the `lastBlockIncomplete` flag. */
+  Receipts70: { readonly lists: Uint8Array[][]; readonly incomplete: boolean };
   PooledTransactions: Uint8Array[];
+  BlockAccessLists: Uint8Array[];
+  Cells: {
+    readonly hashes: readonly Uint8Array[];
+    readonly cells: readonly (readonly Uint8Array[])[];
+    readonly cellMask: Uint8Array;
+  };
+}
+
+/** How many items a response counts against its request (lists, entries or transactions). */
+function responseSize(items: ResponseItems[ResponseName]): number {
+  if (Array.isArray(items)) return items.length;
+  if ('lists' in items) return items.lists.length;
+  return items.hashes.length;
 }
 
 /** A response message name. */
@@ -33,6 +48,11 @@ export interface TrackOptions {
   readonly signal?: AbortSignal | undefined;
   /** How long to wait for the response (default: the tracker's). */
   readonly timeoutMs?: number | undefined;
+  /**
+   * Checks the response's content before it is taken; a `RequestError` it throws (code
+   * `INVALID_RESPONSE`) is a violation, as a response with too many items is.
+   */
+  readonly check?: ((items: never) => void) | undefined;
 }
 
 /** Options of {@link RequestTracker}. */
@@ -56,6 +76,7 @@ export interface TrackedRequest<N extends ResponseName> {
 interface Pending {
   readonly name: ResponseName;
   readonly maxItems: number;
+  readonly check: ((items: never) => void) | undefined;
   resolve(items: unknown): void;
   reject(err: unknown): void;
 }
@@ -119,6 +140,7 @@ export class RequestTracker {
       this.#pending.set(id, {
         name,
         maxItems,
+        check: options.check,
         resolve: (items) => {
           done();
           resolve(items as ResponseItems[N]);
@@ -140,8 +162,9 @@ export class RequestTracker {
    * Hands a response to its request.
    * @returns true if it completed a request, false if it answered one that already timed out
    *   or was cancelled (it is dropped)
-   * @throws {RequestError} `UNKNOWN_REQUEST`, `WRONG_RESPONSE` or `TOO_MANY_ITEMS`: the peer
-   *   broke the rules and must be dropped (the request, if any, rejects with the same error)
+   * @throws {RequestError} `UNKNOWN_REQUEST`, `WRONG_RESPONSE`, `TOO_MANY_ITEMS` or (from the
+   *   request's `check`) `INVALID_RESPONSE`: the peer broke the rules and must be dropped (the
+   *   request, if any, rejects with the same error)
    */
   fulfil<N extends ResponseName>(name: N, id: bigint, items: ResponseItems[N]): boolean {
     const req = this.#pending.get(id);
@@ -153,11 +176,18 @@ export class RequestTracker {
     let violation: RequestError | null = null;
     if (req.name !== name) {
       violation = new RequestError('WRONG_RESPONSE', `${name} for a ${req.name} request ${id}`);
-    } else if (items.length > req.maxItems) {
+    } else if (responseSize(items) > req.maxItems) {
       violation = new RequestError(
         'TOO_MANY_ITEMS',
-        `${name} with ${items.length} items for a request of ${req.maxItems}`,
+        `${name} with ${responseSize(items)} items for a request of ${req.maxItems}`,
       );
+    } else if (req.check !== undefined) {
+      try {
+        req.check(items as never);
+      } catch (err) {
+        if (!(err instanceof RequestError)) throw err;
+        violation = err;
+      }
     }
     if (violation !== null) {
       req.reject(violation);

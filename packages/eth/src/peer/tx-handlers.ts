@@ -40,7 +40,8 @@ export function handleTransactions(peer: EthPeer, pool: TxPool, wire: readonly U
 }
 
 /**
- * Takes an announcement: marked known, `txs:announced` emitted, and (when `fetch`) the hashes
+ * Takes an announcement (eth/72: with its cell mask, passed on in the event; cells are not
+ * fetched): marked known, `txs:announced` emitted, and (when `fetch`) the hashes
  * the pool lacks requested in GetPooledTransactions of up to 256 hashes, in the background.
  * A delivered transaction whose type or size differs from its announcement drops the peer.
  */
@@ -50,7 +51,12 @@ export function handleAnnouncement(
   ann: NewPooledTransactionHashes,
   fetch: boolean,
 ): void {
-  peer.announcedTransactions(ann.types, ann.sizes, ann.hashes);
+  peer.announcedTransactions(
+    ann.types,
+    ann.sizes,
+    ann.hashes,
+    'cellMask' in ann ? (ann.cellMask as Uint8Array) : undefined,
+  );
   if (!fetch) return;
   const wanted = new Map<string, { type: number; size: number }>();
   const hashes: Uint8Array[] = [];

@@ -2,6 +2,7 @@
  * Plain types of the eth peer API.
  * @module
  */
+import type { ReceiptBounds } from './partial-receipts.ts';
 
 /** The blocks a peer serves (eth/69 Status and BlockRangeUpdate). */
 export interface BlockRange {
@@ -33,4 +34,15 @@ export interface HeadersRequestOptions extends RequestOptions {
   readonly skip?: number | bigint;
   /** Towards the genesis block (default false). */
   readonly reverse?: boolean;
+}
+
+/** Options of a receipts request. */
+export interface ReceiptsRequestOptions extends RequestOptions {
+  /**
+   * eth/70 and later: the receipt bounds of each requested block, in request order (see
+   * `receiptBounds`). An incomplete list of a block with bounds is checked against them
+   * (EIP-7975) and a list past them ends the peer; without bounds only the number of
+   * continuation requests bounds it.
+   */
+  readonly bounds?: readonly (ReceiptBounds | undefined)[];
 }

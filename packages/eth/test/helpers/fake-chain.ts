@@ -1,7 +1,7 @@
 /**
  * A ChainReader whose bodies and receipts come from functions, for serving tests that need
  * shapes a generated chain does not have (huge bodies, thousands of blocks, chosen receipts).
- * Only the body and receipt lookups are meaningful.
+ * Only the body, receipt and access list lookups are meaningful.
  * @module
  */
 
@@ -12,6 +12,7 @@ import { MAINNET } from '../../src/chain-config/networks.ts';
 export interface FakeChainData {
   readonly body?: (hash: Uint8Array) => Uint8Array | undefined;
   readonly receipts?: (hash: Uint8Array) => Uint8Array | undefined;
+  readonly accessList?: (hash: Uint8Array) => Uint8Array | undefined;
 }
 
 /** A fake chain: no headers, bodies and receipts from `data`. */
@@ -27,6 +28,9 @@ export function fakeChain(data: FakeChainData): ChainReader {
     headerByNumber: () => undefined,
     bodyByHash: (hash) => data.body?.(hash),
     receiptsByHash: (hash) => data.receipts?.(hash),
+    ...(data.accessList === undefined
+      ? {}
+      : { blockAccessListByHash: (hash: Uint8Array) => data.accessList?.(hash) }),
   };
 }
 

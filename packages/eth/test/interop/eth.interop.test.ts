@@ -1,5 +1,5 @@
 /**
- * eth/68 on loopback between our Server (eth/69 and eth/68 offered, over a MemoryChain of a
+ * eth/68 on loopback between our Server (eth/72 to eth/68 offered, over a MemoryChain of a
  * generated chain) and an `@ethereumjs/devp2p` node (eth/68 only) whose `Common` is built from
  * the same genesis.json: negotiation picks eth/68, each side accepts the other's Status, a
  * GetBlockHeaders from ethereumjs is answered from the chain, and Transactions cross both ways;

@@ -10,17 +10,18 @@ import { MemoryChain } from '../../src/chain/memory-chain.ts';
 import type { Status } from '../../src/handshake.ts';
 import {
   decodeMessage,
-  ETH68,
-  ETH69,
-  type Eth68Types,
-  type Eth69Types,
+  ETH_VERSIONS,
   type EthVersion,
   encodeMessage,
 } from '../../src/messages/versions.ts';
+import type { AnyEthVersion, EthMessages } from '../../src/peer/message-writer.ts';
 import { type GeneratedChain, generateChain } from '../helpers/chain-generator.ts';
 
-/** Every message after Status, by name, across eth/68 and eth/69. */
-type Messages = Omit<Eth68Types, 'Status'> & Omit<Eth69Types, 'Status'> & { Status: Status };
+/** Every message, by name, across eth/68 to eth/72 (each name: any version's form). */
+type Messages = EthMessages & { Status: Status };
+
+/** An eth version this package speaks. */
+export type Version = 68 | 69 | 70 | 71 | 72;
 
 let cached: Promise<GeneratedChain> | undefined;
 
@@ -67,14 +68,14 @@ export function fakePeer(n = 1, onDisconnect?: (reason: number) => void): FakePe
 }
 
 /** The version table of `version`. */
-export function table(version: 68 | 69): EthVersion<Eth68Types> | EthVersion<Eth69Types> {
-  return version === 69 ? ETH69 : ETH68;
+export function table(version: Version): AnyEthVersion {
+  return ETH_VERSIONS.find((t) => t.version === version) as AnyEthVersion;
 }
 
 /** Sends message `name` of `version` on `end`. */
 export function send<N extends keyof Messages & string>(
   end: MsgPipeEnd,
-  version: 68 | 69,
+  version: Version,
   name: N,
   value: Messages[N],
 ): Promise<void> {
@@ -89,7 +90,7 @@ export function send<N extends keyof Messages & string>(
 /** Reads the next message on `end`, which must be `name`, and decodes it. */
 export async function expectEth<N extends keyof Messages & string>(
   end: MsgPipeEnd,
-  version: 68 | 69,
+  version: Version,
   name: N,
 ): Promise<Messages[N]> {
   const codec = (table(version) as unknown as EthVersion<Messages>).codecs[name];

@@ -11,7 +11,7 @@ import type { EthPeer } from '../../src/peer/eth-peer.ts';
 import { PeerSet } from '../../src/peer-set/peer-set.ts';
 import { createEthProtocols, type EthProtocolOptions } from '../../src/protocol.ts';
 import type { GeneratedChain } from '../helpers/chain-generator.ts';
-import { type FakePeer, fakePeer, memoryChain, send } from '../peer/fixtures.ts';
+import { type FakePeer, fakePeer, memoryChain, send, type Version } from '../peer/fixtures.ts';
 
 /** What {@link startPeer} sets up. */
 export interface Harness {
@@ -31,7 +31,7 @@ export interface Harness {
 
 /** Options of {@link startPeer}. */
 export interface StartOptions extends Partial<Omit<EthProtocolOptions, 'backend' | 'peerSet'>> {
-  readonly version?: 68 | 69;
+  readonly version?: Version;
   readonly random?: Random;
   readonly clock?: Clock;
   readonly peerSet?: PeerSet;

@@ -51,15 +51,15 @@ function registered(set: PeerSet): Promise<EthPeer> {
 }
 
 describe('eth over two real Servers on loopback', () => {
-  it('negotiates eth/69, exchanges BlockRangeUpdate and serves headers', async () => {
+  it('negotiates eth/72, exchanges BlockRangeUpdate and serves headers', async () => {
     const a = await node();
     const b = await node();
     const bOnA = registered(a.peerSet);
     const aOnB = registered(b.peerSet);
     a.server.addPeer(b.server.self());
     const [peerB, peerA] = await Promise.all([bOnA, aOnB]);
-    expect(peerB.version).toBe(69);
-    expect(peerA.version).toBe(69);
+    expect(peerB.version).toBe(72);
+    expect(peerA.version).toBe(72);
 
     const update: BlockRange = { earliest: 1n, latest: 20n, latestHash: hashOf(20) };
     const got = within(
@@ -75,7 +75,7 @@ describe('eth over two real Servers on loopback', () => {
     expect(headers).toHaveLength(5);
 
     expect(a.server.nodeInfo().protocols.eth).toMatchObject({ network: 1337 });
-    expect(a.server.peersInfo()[0]?.protocols.eth).toMatchObject({ version: 69, latestBlock: 16 });
+    expect(a.server.peersInfo()[0]?.protocols.eth).toMatchObject({ version: 72, latestBlock: 16 });
 
     const gone = within(
       new Promise<void>((resolve) => b.peerSet.events.once('peer:unregistered', () => resolve())),

@@ -52,13 +52,14 @@ function request(list: Uint8Array): Uint8Array {
 async function attacker(
   node: ChainReader,
   status = true,
+  version: 69 | 72 = 69,
 ): Promise<{ conn: SuiteConnection; server: Server; client: SuiteClient }> {
-  const conn = await connectSuite('server', 69, node);
+  const conn = await connectSuite('server', version, node);
   open.push(conn);
-  const client = new SuiteClient(conn.rw, 69);
+  const client = new SuiteClient(conn.rw, version);
   if (status) {
     await client.readStatus();
-    const own = localStatus(69, chain, {
+    const own = localStatus(version, chain, {
       networkId: chain.config.networkId,
       earliest: 0n,
       td: 0n,
@@ -182,6 +183,67 @@ describe('RLP bomb over RLPx (issue 15, finding 1)', () => {
       const [end] = await Promise.all([gone, legitimatePeer(server)]);
       expect(end.reason).toBe(reason);
       expect(end.remoteRequested).toBe(false);
+      expect(String((end.error as Error).message)).toMatch(message);
+    },
+  );
+
+  it.each([
+    [
+      'GetReceipts (eth/70 form)',
+      0x0f,
+      bomb,
+      DiscReason.ProtocolError,
+      /expected 3 elements, got more than 19/,
+    ],
+    [
+      'Receipts (eth/70) of empty lists',
+      0x10,
+      encodeList([encodeUint(1), encodeUint(0), emptyLists(BOMB_ITEMS)]),
+      DiscReason.SubprotocolError,
+      /Receipts blocks: more than 1024 elements/,
+    ],
+    [
+      'GetBlockAccessLists',
+      0x12,
+      bomb,
+      DiscReason.ProtocolError,
+      /\[request-id, payload\]: expected 2 elements, got more than 18/,
+    ],
+    [
+      'BlockAccessLists of empty lists',
+      0x13,
+      request(emptyLists(BOMB_ITEMS)),
+      DiscReason.SubprotocolError,
+      /BlockAccessLists entries: more than 1024 elements/,
+    ],
+    ['GetCells', 0x14, bomb, DiscReason.ProtocolError, /expected 3 elements, got more than 19/],
+    [
+      'Cells of empty lists',
+      0x15,
+      encodeList([
+        encodeUint(1),
+        emptyLists(0),
+        emptyLists(BOMB_ITEMS),
+        encodeBytes(new Uint8Array(16)),
+      ]),
+      DiscReason.SubprotocolError,
+      /Cells groups: more than 4096 elements/,
+    ],
+    [
+      'NewPooledTransactionHashes (eth/72)',
+      CODE.NewPooledTransactionHashes,
+      bomb,
+      DiscReason.ProtocolError,
+      /expected 4 elements, got more than 20/,
+    ],
+  ] as const)(
+    'eth/72: refuses %s at its limit and drops the peer, while another peer handshakes',
+    async (_name, code, payload, reason, message) => {
+      const { server, client } = await attacker(chain, true, 72);
+      const gone = removed(server);
+      await client.write(code, payload);
+      const [end] = await Promise.all([gone, legitimatePeer(server)]);
+      expect(end.reason).toBe(reason);
       expect(String((end.error as Error).message)).toMatch(message);
     },
   );

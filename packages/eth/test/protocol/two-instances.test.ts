@@ -7,7 +7,7 @@ import type { EthPeer } from '../../src/peer/eth-peer.ts';
 import type { BlockRange } from '../../src/peer/types.ts';
 import { PeerSet } from '../../src/peer-set/peer-set.ts';
 import { createEthProtocols } from '../../src/protocol.ts';
-import { fakePeer, hashOf, memoryChain } from '../peer/fixtures.ts';
+import { fakePeer, hashOf, memoryChain, testChain } from '../peer/fixtures.ts';
 
 interface Side {
   readonly peerSet: PeerSet;
@@ -95,6 +95,41 @@ describe('two eth instances over a msgPipe', () => {
     link.stop();
     await link.runs;
     expect(a.peerSet.len + b.peerSet.len).toBe(0);
+  });
+
+  it.each([
+    [[72, 71, 70, 69, 68], [69, 70, 71, 72], 72],
+    [[72, 71, 70, 69, 68], [71, 70, 69], 71],
+    [[72, 71, 70, 69, 68], [70, 69], 70],
+    [[72, 71, 70, 69, 68], [69], 69],
+  ])('offering %j to a peer offering %j negotiates eth/%i', async (ours, theirs, want) => {
+    const a = await side(1, ours);
+    const b = await side(2, theirs);
+    const link = await connect(a, b);
+    expect(link.versions).toEqual([want, want]);
+    expect(link.bOnA.version).toBe(want);
+    expect(link.aOnB.version).toBe(want);
+    link.stop();
+    await link.runs;
+  });
+
+  it('at eth/72: receipts, access lists and cells over the link', async () => {
+    const a = await side(1, [72, 71, 70, 69, 68]);
+    const b = await side(2, [69, 70, 71, 72]);
+    const link = await connect(a, b);
+    const { hashes } = await testChain();
+    const hashAt = (n: number): Uint8Array => hashes[n] as Uint8Array;
+    // Blocks 2 and 3 carry no transactions: their receipt lists are empty.
+    const receipts = await link.bOnA.requestReceipts([hashAt(2), hashAt(3)]);
+    expect(receipts).toEqual([[], []]);
+    // The memory chain has no access lists: every entry is the empty string.
+    const bals = await link.bOnA.requestBlockAccessLists([hashAt(1), hashAt(2)]);
+    expect(bals).toEqual([Uint8Array.of(0x80), Uint8Array.of(0x80)]);
+    // The memory pool has no cells: an empty answer.
+    const cells = await link.bOnA.requestCells([hashOf(1)], new Uint8Array(16).fill(1));
+    expect(cells.hashes).toEqual([]);
+    link.stop();
+    await link.runs;
   });
 
   it('fall back to eth/68 when one side has only eth/68', async () => {

@@ -4,8 +4,8 @@
  * `GetBlockHeaders`, `SimultaneousRequests`, `SameRequestID`, `ZeroRequestID`,
  * `GetNonexistentBlockHeaders` and `GetBlockBodies`, with the suite's request ids and shapes.
  * Every response is checked byte for byte against the generator's headers and bodies. Run at
- * eth/69 (the suite at HEAD) and eth/68 (the suite of geth v1.15), over a msgPipe and over two
- * real Servers on loopback.
+ * eth/69 and eth/68 over a msgPipe, and over two real Servers on loopback with the suite's
+ * capabilities at HEAD (eth/70 + eth/69: eth/70 is negotiated) and in geth v1.15 (eth/68).
  */
 import { bytesToHex } from '@ethp2p/crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -49,7 +49,7 @@ function hashOf(n: number): Uint8Array {
 /** A fresh connection whose Status exchange is done, suite reading first as geth's does. */
 async function peered(
   transport: TransportName,
-  version: 68 | 69,
+  version: 68 | 69 | 70,
 ): Promise<{ client: SuiteClient; conn: SuiteConnection }> {
   const conn = await connectSuite(transport, version, chain);
   open.push(conn);
@@ -77,7 +77,7 @@ function ownStatus() {
 describe.each([
   ['pipe', 69],
   ['pipe', 68],
-  ['server', 69],
+  ['server', 70],
   ['server', 68],
 ] as const)('eth test suite over %s at eth/%i', (transport, version) => {
   it('Status: ours comes first, with the head and the fork ID of the chain at its head', async () => {
@@ -96,7 +96,7 @@ describe.each([
     expect(status.version).toBe(BigInt(version));
     expect(status.networkId).toBe(1337n);
     expect(hex(status.genesis)).toBe(hex(hashOf(0)));
-    if (version === 69) {
+    if (version >= 69) {
       expect(status.earliest).toBe(0n);
       expect(status.latest).toBe(100n);
       expect(hex(status.latestHash as Uint8Array)).toBe(hex(hashOf(100)));

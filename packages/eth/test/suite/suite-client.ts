@@ -10,6 +10,7 @@
 import { RLP } from '@ethereumjs/rlp';
 import { concatBytes } from '@ethp2p/crypto';
 import type { Msg, MsgReadWriter } from '@ethp2p/server';
+import type { SuiteVersion } from './transports.ts';
 
 /** The suite's timeout of every read and write (geth `timeout = 2 * time.Second`). */
 export const SUITE_TIMEOUT_MS = 2_000;
@@ -72,10 +73,10 @@ export interface Response {
 
 /** The suite's end of one connection, at the negotiated eth version. */
 export class SuiteClient {
-  readonly version: 68 | 69;
+  readonly version: SuiteVersion;
   readonly #rw: MsgReadWriter;
 
-  constructor(rw: MsgReadWriter, version: 68 | 69) {
+  constructor(rw: MsgReadWriter, version: SuiteVersion) {
     this.#rw = rw;
     this.version = version;
   }

@@ -2,7 +2,7 @@
  * Two ways to put the suite client in front of our eth protocol serving a chain:
  * - `pipe`: our protocol's `run()` over a msgPipe, unbuffered, so a node that waited for the
  *   suite's Status before sending its own would deadlock the suite's first read;
- * - `server`: our Server (eth/69 and eth/68 offered) dialed by a second Server playing the
+ * - `server`: our Server (eth/72 to eth/68 offered) dialed by a second Server playing the
  *   suite, with geth's suite capabilities (`eth/70` + `eth/69`, or `eth/67` + `eth/68` for the
  *   eth/68-era suite) as bare protocols that hand their stream to the test: real RLPx, Hello,
  *   snappy, capability matching and pings underneath.
@@ -44,16 +44,22 @@ export interface SuiteConnection {
 /** How a test reaches our node. */
 export type TransportName = 'pipe' | 'server';
 
+/**
+ * The eth versions the suite speaks: eth/70 as eth/69 plus paged receipts; eth/72 (not geth's
+ * suite: for the RLP-bomb tests of the eth/71 and eth/72 messages) announced alone.
+ */
+export type SuiteVersion = 68 | 69 | 70 | 72;
+
 /** Connects the suite, speaking `version`, to our eth protocol serving `chain`. */
 export function connectSuite(
   transport: TransportName,
-  version: 68 | 69,
+  version: SuiteVersion,
   chain: ChainReader,
 ): Promise<SuiteConnection> {
   return transport === 'pipe' ? overPipe(version, chain) : overServers(version, chain);
 }
 
-async function overPipe(version: 68 | 69, chain: ChainReader): Promise<SuiteConnection> {
+async function overPipe(version: SuiteVersion, chain: ChainReader): Promise<SuiteConnection> {
   const [ours, theirs] = msgPipe();
   const peerSet = new PeerSet();
   const controller = new AbortController();
@@ -87,12 +93,18 @@ async function overPipe(version: 68 | 69, chain: ChainReader): Promise<SuiteConn
   };
 }
 
-/** The capabilities geth's suite announces: eth/70 + eth/69 at HEAD, eth/67 + eth/68 before. */
-const SUITE_CAPS: Record<68 | 69, readonly [number, number][]> = {
-  69: [
+/**
+ * The capabilities the suite announces: geth's at HEAD (eth/70 + eth/69), eth/69 alone (to
+ * test eth/69 over servers now that both sides also speak eth/70), geth v1.15's (eth/67 +
+ * eth/68), and eth/72 alone.
+ */
+const SUITE_CAPS: Record<SuiteVersion, readonly [number, number][]> = {
+  72: [[72, 22]],
+  70: [
     [70, 18],
     [69, 18],
   ],
+  69: [[69, 18]],
   68: [
     [67, 17],
     [68, 17],
@@ -127,7 +139,7 @@ class HandOver implements Protocol {
   }
 }
 
-async function overServers(version: 68 | 69, chain: ChainReader): Promise<SuiteConnection> {
+async function overServers(version: SuiteVersion, chain: ChainReader): Promise<SuiteConnection> {
   const peerSet = new PeerSet();
   const node = new Server({
     privateKey: generatePrivateKey(),

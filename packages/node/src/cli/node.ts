@@ -1,5 +1,5 @@
 /**
- * `ethp2p node`: run the full node (discovery v4, the devp2p server, eth/68 and eth/69) until
+ * `ethp2p node`: run the full node (discovery v4, the devp2p server, eth/68 to eth/72) until
  * SIGINT or SIGTERM, printing its enode URL, its record and a status line every 10 s.
  * @module
  */
@@ -52,7 +52,7 @@ with blocks, give --genesis and --chain (a geth export).`;
 /** `ethp2p node`. */
 export const NODE_COMMAND: CommandSpec = {
   path: ['node'],
-  summary: 'Run the full node: discovery v4, RLPx server, eth/68 and eth/69',
+  summary: 'Run the full node: discovery v4, RLPx server, eth/68 to eth/72',
   description: DESCRIPTION,
   args: [],
   options: NODE_OPTIONS,

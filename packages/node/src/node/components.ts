@@ -164,7 +164,7 @@ export interface ServerParts extends NodeParts {
 }
 
 /**
- * The devp2p server on `listenIp:port` with eth/69 and eth/68 over the chain, dialing
+ * The devp2p server on `listenIp:port` with eth/72 down to eth/68 over the chain, dialing
  * discovery's nodes of the same chain (not started).
  */
 export function createServer(parts: ServerParts, listenIp: string, port: number): Server {

@@ -1,5 +1,5 @@
 /**
- * `FullNode`: discovery v4 and v5 (one UDP port), the devp2p server and eth/68 + eth/69 over a datadir, the sample
+ * `FullNode`: discovery v4 and v5 (one UDP port), the devp2p server and eth/68 to eth/72 over a datadir, the sample
  * full node behind `ethp2p node` (geth `node.Node` + `eth.Ethereum`, without sync or EVM).
  * @module
  */

@@ -47,7 +47,7 @@ describe('FullNode', () => {
       expect(info?.id).toBe(nodeIdToHex(a.self().id));
       expect(info?.network.inbound).toBe(false);
       expect(info?.caps).toContain('eth/69');
-      expect(info?.protocols.eth).toMatchObject({ version: 69, latestBlock: 16 });
+      expect(info?.protocols.eth).toMatchObject({ version: 72, latestBlock: 16 });
       const [fromA] = a.server?.peersInfo() ?? [];
       expect(fromA?.network.inbound).toBe(true);
       expect(a.status()).toMatchObject({ peers: 1, inbound: 1, outbound: 0 });

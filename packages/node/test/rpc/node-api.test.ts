@@ -163,7 +163,7 @@ describe('the node API over HTTP and WebSocket', () => {
           'protocols',
           'traffic',
         ]);
-        expect(peer?.protocols).toMatchObject({ eth: { version: 69 } });
+        expect(peer?.protocols).toMatchObject({ eth: { version: 72 } });
         const traffic = peer?.traffic;
         expect(traffic?.ingressMessages).toBeGreaterThanOrEqual(1); // eth Status
         expect(traffic?.egressMessages).toBeGreaterThanOrEqual(1);

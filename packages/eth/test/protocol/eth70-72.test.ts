@@ -1,0 +1,366 @@
+/**
+ * eth/70, eth/71 and eth/72 through the protocol handler, with the test playing the remote: the
+ * Status, paged receipts both ways (with the EIP-7975 checks of an incomplete list), block access
+ * lists and cells served from the backend seams and requested by EthPeer, cell-mask
+ * announcements, and the codes each version does not have.
+ */
+import { RLP } from '@ethereumjs/rlp';
+import { bytesToHex } from '@ethp2p/crypto';
+import { DiscReason, PeerError } from '@ethp2p/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChainReader, TxPool } from '../../src/chain/types.ts';
+import { cellMask } from '../../src/messages/cells.ts';
+import { RequestError } from '../../src/peer/errors.ts';
+import type { EthPeerEvents } from '../../src/peer/eth-peer.ts';
+import type { ReceiptBounds } from '../../src/peer/partial-receipts.ts';
+import { expectEth, send, typedTx } from '../peer/fixtures.ts';
+import { type Harness, startPeer } from './harness.ts';
+
+let h: Harness | undefined;
+
+afterEach(() => {
+  h?.remote.close();
+  h = undefined;
+});
+
+async function endedWith(harness: Harness, reason: DiscReason): Promise<PeerError> {
+  const end = await harness.ended;
+  expect(end.ok).toBe(false);
+  const err = (end as { error: unknown }).error;
+  expect(err).toBeInstanceOf(PeerError);
+  expect((err as PeerError).reason).toBe(reason);
+  return err as PeerError;
+}
+
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  return p.then(
+    () => expect.unreachable('expected a rejection'),
+    (err: unknown) => err,
+  );
+}
+
+/** An eth/69 receipt with `data` bytes of log data. */
+function receipt(n: number, data = 0): Uint8Array {
+  const logs = data === 0 ? [] : [[new Uint8Array(20), [], new Uint8Array(data)]];
+  return RLP.encode([2, Uint8Array.of(1), BigInt(21_000 * (n + 1)), logs]);
+}
+
+const bounds = (txs: number, gasLimit = 30_000_000n, txGas = 21_000n): ReceiptBounds => ({
+  gasLimit,
+  txGasLimits: Array.from({ length: txs }, () => txGas),
+});
+
+describe('Status and message codes', () => {
+  it.each([70, 71, 72] as const)(
+    'eth/%i: the eth/69 Status, then the peer is registered',
+    async (version) => {
+      h = await startPeer({ version });
+      expect(h.peer.version).toBe(version);
+      expect(h.peer.blockRange?.latest).toBe(16n);
+      expect('latestHash' in h.remoteStatus).toBe(true);
+    },
+  );
+
+  it.each([
+    [70, 0x12],
+    [71, 0x14],
+    [72, 0x16],
+  ] as const)(
+    'eth/%i: code 0x%s is unknown and ends the peer with ProtocolError',
+    async (version, code) => {
+      h = await startPeer({ version });
+      await h.remote.writeMsg(code, RLP.encode([1n, []]));
+      const err = await endedWith(h, DiscReason.ProtocolError);
+      expect(err.message).toMatch(/unknown message code/);
+    },
+  );
+
+  it('eth/70: an eth/69 GetReceipts (no index) is malformed: ProtocolError', async () => {
+    h = await startPeer({ version: 70 });
+    await h.remote.writeMsg(0x0f, RLP.encode([1n, [new Uint8Array(32)]]));
+    const err = await endedWith(h, DiscReason.ProtocolError);
+    expect(err.message).toMatch(/GetReceipts/);
+  });
+});
+
+describe('eth/70 receipts', () => {
+  it('serves GetReceipts in the eth/70 form, from firstBlockReceiptIndex on', async () => {
+    h = await startPeer({ version: 70 });
+    // Blocks 2 and 3 have no transactions: their (empty) receipts are known.
+    const hashes = [h.gen.hashes[2], h.gen.hashes[3]] as Uint8Array[];
+    await send(h.remote, 70, 'GetReceipts', { requestId: 9n, firstBlockReceiptIndex: 0n, hashes });
+    expect(await expectEth(h.remote, 70, 'Receipts')).toEqual({
+      requestId: 9n,
+      lastBlockIncomplete: false,
+      receipts: [[], []],
+    });
+  });
+
+  it('EthPeer asks again from where an incomplete list stopped, and joins the parts', async () => {
+    h = await startPeer({ version: 70 });
+    const a = h.gen.hashes[5] as Uint8Array;
+    const b = h.gen.hashes[6] as Uint8Array;
+    const res = h.peer.requestReceipts([a, b], { bounds: [bounds(3), bounds(1)] });
+    const first = await expectEth(h.remote, 70, 'GetReceipts');
+    expect(first).toMatchObject({ firstBlockReceiptIndex: 0n, hashes: [a, b] });
+    await send(h.remote, 70, 'Receipts', {
+      requestId: first.requestId,
+      lastBlockIncomplete: true,
+      receipts: [[receipt(0), receipt(1)]],
+    });
+    const second = await expectEth(h.remote, 70, 'GetReceipts');
+    expect(second).toMatchObject({ firstBlockReceiptIndex: 2n, hashes: [a, b] });
+    await send(h.remote, 70, 'Receipts', {
+      requestId: second.requestId,
+      lastBlockIncomplete: false,
+      receipts: [[receipt(2)], [receipt(0)]],
+    });
+    await expect(res).resolves.toEqual([[receipt(0), receipt(1), receipt(2)], [receipt(0)]]);
+    expect(h.peer.pendingRequests).toBe(0);
+  });
+
+  it('a complete response that stops early resolves with the blocks served', async () => {
+    h = await startPeer({ version: 71 });
+    const a = h.gen.hashes[5] as Uint8Array;
+    const b = h.gen.hashes[6] as Uint8Array;
+    const res = h.peer.requestReceipts([a, b]);
+    const req = await expectEth(h.remote, 71, 'GetReceipts');
+    await send(h.remote, 71, 'Receipts', {
+      requestId: req.requestId,
+      lastBlockIncomplete: false,
+      receipts: [[receipt(0)]],
+    });
+    await expect(res).resolves.toEqual([[receipt(0)]]);
+  });
+
+  it.each([
+    [
+      'more receipts than the block has transactions',
+      bounds(1),
+      [receipt(0), receipt(1)],
+      /2 receipts for a block of 1/,
+    ],
+    [
+      'a receipt larger than its gas limit allows',
+      bounds(2, 30_000_000n, 200n),
+      [receipt(0, 100)],
+      /gas limit of 200/,
+    ],
+    [
+      'receipts larger than the block gas limit allows',
+      bounds(3, 100n),
+      [receipt(0), receipt(1)],
+      /block gas limit of 100/,
+    ],
+  ] as const)(
+    'an incomplete list with %s ends the peer with SubprotocolError',
+    async (_, b, list, text) => {
+      h = await startPeer({ version: 70 });
+      const res = h.peer.requestReceipts([h.gen.hashes[5] as Uint8Array], { bounds: [b] });
+      const req = await expectEth(h.remote, 70, 'GetReceipts');
+      await send(h.remote, 70, 'Receipts', {
+        requestId: req.requestId,
+        lastBlockIncomplete: true,
+        receipts: [[...list]],
+      });
+      const err = await endedWith(h, DiscReason.SubprotocolError);
+      expect(err.message).toMatch(text);
+      const rejected = await rejection(res);
+      expect(rejected).toBeInstanceOf(RequestError);
+      expect((rejected as RequestError).code).toBe('INVALID_RESPONSE');
+    },
+  );
+
+  it('the check spans the parts: receipts before count against the bounds', async () => {
+    h = await startPeer({ version: 70 });
+    const res = h.peer.requestReceipts([h.gen.hashes[5] as Uint8Array], { bounds: [bounds(2)] });
+    const first = await expectEth(h.remote, 70, 'GetReceipts');
+    await send(h.remote, 70, 'Receipts', {
+      requestId: first.requestId,
+      lastBlockIncomplete: true,
+      receipts: [[receipt(0)]],
+    });
+    const second = await expectEth(h.remote, 70, 'GetReceipts');
+    await send(h.remote, 70, 'Receipts', {
+      requestId: second.requestId,
+      lastBlockIncomplete: true,
+      receipts: [[receipt(1), receipt(2)]],
+    });
+    const err = await endedWith(h, DiscReason.SubprotocolError);
+    expect(err.message).toMatch(/3 receipts for a block of 2/);
+    await rejection(res);
+  });
+
+  it('an empty response marked incomplete ends the peer with SubprotocolError', async () => {
+    h = await startPeer({ version: 70 });
+    const res = h.peer.requestReceipts([h.gen.hashes[5] as Uint8Array]);
+    const req = await expectEth(h.remote, 70, 'GetReceipts');
+    await send(h.remote, 70, 'Receipts', {
+      requestId: req.requestId,
+      lastBlockIncomplete: true,
+      receipts: [],
+    });
+    await endedWith(h, DiscReason.SubprotocolError);
+    await rejection(res);
+  });
+
+  it('gives up with INCOMPLETE after 16 further requests, without dropping the peer', async () => {
+    h = await startPeer({ version: 70 });
+    const res = h.peer.requestReceipts([h.gen.hashes[5] as Uint8Array]);
+    for (let i = 0; i <= 16; i++) {
+      const req = await expectEth(h.remote, 70, 'GetReceipts');
+      expect(req).toMatchObject({ firstBlockReceiptIndex: BigInt(i) });
+      await send(h.remote, 70, 'Receipts', {
+        requestId: req.requestId,
+        lastBlockIncomplete: true,
+        receipts: [[receipt(i)]],
+      });
+    }
+    const err = await rejection(res);
+    expect((err as RequestError).code).toBe('INCOMPLETE');
+    expect(h.fake.disconnects).toEqual([]);
+  });
+});
+
+describe('eth/71 block access lists', () => {
+  it('serves the backend’s access lists, 0x80 for a block without one', async () => {
+    h = await startPeer({ version: 71 });
+    const bal = RLP.encode([[new Uint8Array(20).fill(7), [], [], [[1, 1]], [], []]]);
+    const withBal = bytesToHex(h.gen.hashes[3] as Uint8Array);
+    (h.backend.chain as ChainReader).blockAccessListByHash = (hash) =>
+      bytesToHex(hash) === withBal ? bal : undefined;
+    const hashes = [h.gen.hashes[2], h.gen.hashes[3]] as Uint8Array[];
+    await send(h.remote, 71, 'GetBlockAccessLists', { requestId: 4n, hashes });
+    expect(await expectEth(h.remote, 71, 'BlockAccessLists')).toEqual({
+      requestId: 4n,
+      accessLists: [Uint8Array.of(0x80), bal],
+    });
+  });
+
+  it('EthPeer requests them on eth/71 and refuses to on eth/70', async () => {
+    h = await startPeer({ version: 71 });
+    const hashes = [h.gen.hashes[1]] as Uint8Array[];
+    const res = h.peer.requestBlockAccessLists(hashes);
+    const req = await expectEth(h.remote, 71, 'GetBlockAccessLists');
+    expect(req.hashes).toEqual(hashes);
+    await send(h.remote, 71, 'BlockAccessLists', {
+      requestId: req.requestId,
+      accessLists: [RLP.encode([])],
+    });
+    await expect(res).resolves.toEqual([RLP.encode([])]);
+    h.remote.close();
+    h = await startPeer({ version: 70 });
+    await expect(h.peer.requestBlockAccessLists(hashes)).rejects.toThrow(RangeError);
+  });
+
+  it('more entries than asked for end the peer with ProtocolError', async () => {
+    h = await startPeer({ version: 71 });
+    const res = h.peer.requestBlockAccessLists([h.gen.hashes[1] as Uint8Array]);
+    const req = await expectEth(h.remote, 71, 'GetBlockAccessLists');
+    await send(h.remote, 71, 'BlockAccessLists', {
+      requestId: req.requestId,
+      accessLists: [Uint8Array.of(0x80), Uint8Array.of(0x80)],
+    });
+    await endedWith(h, DiscReason.ProtocolError);
+    await rejection(res);
+  });
+});
+
+describe('eth/72 cells', () => {
+  const MASK = cellMask([2, 5]);
+  const cell = (i: number): Uint8Array => new Uint8Array(2048).fill(i);
+
+  /** Gives the harness pool one blob transaction with a mask and cells (two blobs). */
+  function withCells(harness: Harness): Uint8Array {
+    const tx = typedTx(3, 1);
+    harness.backend.txPool.add([tx]);
+    const hash = harness.backend.txPool.pendingHashes()[0] as Uint8Array;
+    const pool = harness.backend.txPool as TxPool;
+    pool.cellMask = () => MASK;
+    pool.cells = (_h, mask) =>
+      mask[0] === MASK[0] ? [cell(2), cell(2), cell(5), cell(5)] : undefined;
+    return hash;
+  }
+
+  it('serves GetCells from the pool seam', async () => {
+    h = await startPeer({ version: 72 });
+    const hash = withCells(h);
+    await send(h.remote, 72, 'GetCells', { requestId: 3n, hashes: [hash], cellMask: MASK });
+    expect(await expectEth(h.remote, 72, 'Cells')).toEqual({
+      requestId: 3n,
+      hashes: [hash],
+      cells: [[cell(2), cell(2), cell(5), cell(5)]],
+      cellMask: MASK,
+    });
+  });
+
+  it('announces pooled blob transactions with the pool’s cell mask', async () => {
+    h = await startPeer({ version: 72 });
+    const hash = withCells(h);
+    h.peer.asyncAnnounceTransactions([hash]);
+    const ann = await expectEth(h.remote, 72, 'NewPooledTransactionHashes');
+    expect(ann).toMatchObject({ types: Uint8Array.of(3), hashes: [hash], cellMask: MASK });
+  });
+
+  it('passes the cell mask of an announcement on in txs:announced', async () => {
+    h = await startPeer({ version: 72, fetchAnnouncedTransactions: false });
+    const got = new Promise<Parameters<EthPeerEvents['txs:announced']>[0]>((resolve) =>
+      h?.peer.events.once('txs:announced', resolve),
+    );
+    const hash = new Uint8Array(32).fill(3);
+    await send(h.remote, 72, 'NewPooledTransactionHashes', {
+      types: Uint8Array.of(3),
+      sizes: [1000],
+      hashes: [hash],
+      cellMask: MASK,
+    });
+    expect((await got).cellMask).toEqual(MASK);
+  });
+
+  it('EthPeer requests cells; a mask beyond the request ends the peer with SubprotocolError', async () => {
+    h = await startPeer({ version: 72 });
+    const hash = new Uint8Array(32).fill(4);
+    const ok = h.peer.requestCells([hash], MASK);
+    const req = await expectEth(h.remote, 72, 'GetCells');
+    expect(req).toMatchObject({ hashes: [hash], cellMask: MASK });
+    const answer = { hashes: [hash], cells: [[cell(5)]], cellMask: cellMask([5]) };
+    await send(h.remote, 72, 'Cells', { requestId: req.requestId, ...answer });
+    await expect(ok).resolves.toEqual(answer);
+
+    const bad = h.peer.requestCells([hash], MASK);
+    const req2 = await expectEth(h.remote, 72, 'GetCells');
+    await send(h.remote, 72, 'Cells', {
+      requestId: req2.requestId,
+      hashes: [hash],
+      cells: [[cell(6)]],
+      cellMask: cellMask([6]),
+    });
+    const err = await endedWith(h, DiscReason.SubprotocolError);
+    expect(err.message).toMatch(/mask beyond the request/);
+    expect(((await rejection(bad)) as RequestError).code).toBe('INVALID_RESPONSE');
+  });
+
+  it('cells of a transaction not asked for end the peer with SubprotocolError', async () => {
+    h = await startPeer({ version: 72 });
+    const res = h.peer.requestCells([new Uint8Array(32).fill(4)], MASK);
+    const req = await expectEth(h.remote, 72, 'GetCells');
+    await send(h.remote, 72, 'Cells', {
+      requestId: req.requestId,
+      hashes: [new Uint8Array(32).fill(9)],
+      cells: [[cell(2), cell(5)]],
+      cellMask: MASK,
+    });
+    await endedWith(h, DiscReason.SubprotocolError);
+    await rejection(res);
+  });
+
+  it('requestCells refuses a peer below eth/72 and a mask that is not 16 bytes', async () => {
+    h = await startPeer({ version: 71 });
+    await expect(h.peer.requestCells([new Uint8Array(32)], MASK)).rejects.toThrow(RangeError);
+    h.remote.close();
+    h = await startPeer({ version: 72 });
+    await expect(h.peer.requestCells([new Uint8Array(32)], new Uint8Array(8))).rejects.toThrow(
+      RangeError,
+    );
+  });
+});
