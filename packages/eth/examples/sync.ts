@@ -1,4 +1,4 @@
-// Two nodes on loopback speaking eth/69: alice serves a small chain, bob starts from its genesis.
+// Two nodes on loopback speaking eth/72: alice serves a small chain, bob starts from its genesis.
 // They exchange Status and register each other, bob fetches alice's headers and bodies and
 // imports them, and a transaction in bob's pool is relayed to alice's.
 import { type Input, RLP } from '@ethereumjs/rlp';
