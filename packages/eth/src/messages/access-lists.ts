@@ -11,16 +11,7 @@
 
 import type { RlpItem } from '@ethp2p/base/rlp';
 import { malformed } from '../decoding.ts';
-import {
-  defineCodec,
-  encodeRawList,
-  encodeRequest,
-  type HashesRequest,
-  hashesRequest,
-  type MessageCodec,
-  readRawList,
-  readRequest,
-} from './codec.ts';
+import { type HashesRequest, hashesRequest, type MessageCodec, rawListResponse } from './codec.ts';
 import { MAX_ACCESS_LISTS_PER_MESSAGE } from './limits.ts';
 
 /** The entry of a block whose access list the peer does not have: the RLP empty string. */
@@ -49,23 +40,10 @@ export const getBlockAccessLists: MessageCodec<'GetBlockAccessLists', GetBlockAc
   hashesRequest('GetBlockAccessLists', 0x12, MAX_ACCESS_LISTS_PER_MESSAGE);
 
 /** BlockAccessLists of eth/71 and later. */
-export const blockAccessLists: MessageCodec<'BlockAccessLists', BlockAccessLists> = defineCodec(
+export const blockAccessLists: MessageCodec<'BlockAccessLists', BlockAccessLists> = rawListResponse(
   'BlockAccessLists',
   0x13,
-  (r: BlockAccessLists) =>
-    encodeRequest(
-      r.requestId,
-      encodeRawList(r.accessLists, 'BlockAccessLists.accessLists', checkAccessListEntry),
-      'BlockAccessLists',
-    ),
-  (root) => {
-    const { requestId, inner } = readRequest(root, 'BlockAccessLists');
-    const accessLists = readRawList(
-      inner,
-      'BlockAccessLists entries',
-      MAX_ACCESS_LISTS_PER_MESSAGE,
-      checkAccessListEntry,
-    );
-    return { requestId, accessLists };
-  },
+  'accessLists',
+  MAX_ACCESS_LISTS_PER_MESSAGE,
+  checkAccessListEntry,
 );

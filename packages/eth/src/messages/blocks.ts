@@ -32,13 +32,12 @@ import {
   checkTransaction,
   checkUint,
   defineCodec,
-  encodeRawList,
   encodeRequest,
   encodeU64,
   type HashesRequest,
   hashesRequest,
   type MessageCodec,
-  readRawList,
+  rawListResponse,
   readRequest,
 } from './codec.ts';
 import {
@@ -181,20 +180,12 @@ function checkBoolean(v: unknown, field: string): boolean {
 }
 
 /** BlockHeaders of eth/66 and later. */
-export const blockHeaders: MessageCodec<'BlockHeaders', BlockHeaders> = defineCodec(
+export const blockHeaders: MessageCodec<'BlockHeaders', BlockHeaders> = rawListResponse(
   'BlockHeaders',
   0x04,
-  (r: BlockHeaders) =>
-    encodeRequest(
-      r.requestId,
-      encodeRawList(r.headers, 'BlockHeaders.headers', checkList),
-      'BlockHeaders',
-    ),
-  (root) => {
-    const { requestId, inner } = readRequest(root, 'BlockHeaders');
-    const headers = readRawList(inner, 'BlockHeaders headers', MAX_HEADERS_PER_MESSAGE, checkList);
-    return { requestId, headers };
-  },
+  'headers',
+  MAX_HEADERS_PER_MESSAGE,
+  checkList,
 );
 
 /** GetBlockBodies of eth/66 and later. */
@@ -222,20 +213,12 @@ function checkBody(it: RlpItem, what: string): void {
 }
 
 /** BlockBodies of eth/66 and later. */
-export const blockBodies: MessageCodec<'BlockBodies', BlockBodies> = defineCodec(
+export const blockBodies: MessageCodec<'BlockBodies', BlockBodies> = rawListResponse(
   'BlockBodies',
   0x06,
-  (r: BlockBodies) =>
-    encodeRequest(
-      r.requestId,
-      encodeRawList(r.bodies, 'BlockBodies.bodies', checkBody),
-      'BlockBodies',
-    ),
-  (root) => {
-    const { requestId, inner } = readRequest(root, 'BlockBodies');
-    const bodies = readRawList(inner, 'BlockBodies bodies', MAX_BODIES_PER_MESSAGE, checkBody);
-    return { requestId, bodies };
-  },
+  'bodies',
+  MAX_BODIES_PER_MESSAGE,
+  checkBody,
 );
 
 /** Checks `[header, transactions, ommers, withdrawals?]`. @throws {RlpError|EthError} */

@@ -224,3 +224,28 @@ export function hashesRequest<N extends string>(
     },
   );
 }
+
+/**
+ * Defines a `[request-id, [item, ...]]` response codec whose items stay their exact RLP (a copy):
+ * at most `max` of them are read, each checked by `check`; the value is `{ requestId, [field] }`.
+ */
+export function rawListResponse<N extends string, F extends string>(
+  name: N,
+  code: number,
+  field: F,
+  max: number,
+  check: (item: RlpItem, what: string) => void,
+): MessageCodec<N, { readonly requestId: bigint } & { readonly [K in F]: readonly Uint8Array[] }> {
+  type Value = { readonly requestId: bigint } & { readonly [K in F]: readonly Uint8Array[] };
+  return defineCodec(
+    name,
+    code,
+    (r: Value) =>
+      encodeRequest(r?.requestId, encodeRawList(r[field], `${name}.${field}`, check), name),
+    (root) => {
+      const { requestId, inner } = readRequest(root, name);
+      const items = readRawList(inner, `${name} ${field}`, max, check);
+      return { requestId, [field]: items } as Value;
+    },
+  );
+}

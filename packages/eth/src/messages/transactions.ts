@@ -27,14 +27,13 @@ import {
   checkTransaction,
   defineCodec,
   encodeRawList,
-  encodeRequest,
   encodeU32,
   type HashesRequest,
   hashesRequest,
   type MessageCodec,
+  rawListResponse,
   readHashes,
   readRawList,
-  readRequest,
 } from './codec.ts';
 import {
   MAX_POOLED_TXS_PER_MESSAGE,
@@ -138,25 +137,10 @@ export const getPooledTransactions: MessageCodec<'GetPooledTransactions', GetPoo
 
 /** PooledTransactions of eth/66 and later. */
 export const pooledTransactions: MessageCodec<'PooledTransactions', PooledTransactions> =
-  defineCodec(
+  rawListResponse(
     'PooledTransactions',
     0x0a,
-    (r: PooledTransactions) =>
-      encodeRequest(
-        r.requestId,
-        encodeRawList(r.transactions, 'PooledTransactions.transactions', checkTransaction),
-        'PooledTransactions',
-      ),
-    (root) => {
-      const { requestId, inner } = readRequest(root, 'PooledTransactions');
-      return {
-        requestId,
-        transactions: readRawList(
-          inner,
-          'PooledTransactions transactions',
-          MAX_POOLED_TXS_PER_MESSAGE,
-          checkTransaction,
-        ),
-      };
-    },
+    'transactions',
+    MAX_POOLED_TXS_PER_MESSAGE,
+    checkTransaction,
   );

@@ -1,12 +1,19 @@
 /** fast-check arbitraries for the value of every message of eth/68 to eth/72. */
 import { type Input, RLP } from '@ethereumjs/rlp';
 import fc from 'fast-check';
-import type {
-  Eth68Types,
-  Eth69Types,
-  Eth70Types,
-  Eth71Types,
-  Eth72Types,
+import type { MessageCodec } from '../../src/messages/codec.ts';
+import {
+  ETH68,
+  ETH69,
+  ETH70,
+  ETH71,
+  ETH72,
+  type Eth68Types,
+  type Eth69Types,
+  type Eth70Types,
+  type Eth71Types,
+  type Eth72Types,
+  type EthVersion,
 } from '../../src/messages/versions.ts';
 import { bytes, hash, type Nested, nested, txType, u64 } from './helpers.ts';
 
@@ -162,3 +169,24 @@ export const eth72: Arbitraries<Eth72Types> = {
   GetCells: fc.record({ requestId, hashes: listOf(hash), cellMask: bytes(16) }),
   Cells: cellsValue,
 };
+
+/** `[label, codec, arbitrary]` for each message of `version`. */
+function cases<T>(
+  version: EthVersion<T>,
+  arbs: Arbitraries<T>,
+): [string, MessageCodec, fc.Arbitrary<unknown>][] {
+  return Object.entries(version.codecs as Record<string, MessageCodec>).map(([name, codec]) => [
+    `eth/${version.version} ${name}`,
+    codec,
+    (arbs as Record<string, fc.Arbitrary<unknown>>)[name] as fc.Arbitrary<unknown>,
+  ]);
+}
+
+/** Each codec once, under the first version that has it (later versions share most codecs). */
+export const CODEC_CASES: [string, MessageCodec, fc.Arbitrary<unknown>][] = [
+  ...cases(ETH68, eth68),
+  ...cases(ETH69, eth69),
+  ...cases(ETH70, eth70),
+  ...cases(ETH71, eth71),
+  ...cases(ETH72, eth72),
+].filter(([, codec], i, all) => all.findIndex(([, c]) => c === codec) === i);

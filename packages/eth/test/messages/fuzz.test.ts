@@ -11,28 +11,10 @@ import {
   ETH72,
   type EthVersion,
 } from '../../src/messages/versions.ts';
-import { type Arbitraries, eth68, eth69, eth70, eth71, eth72 } from './arbitraries.ts';
+import { CODEC_CASES } from './arbitraries.ts';
 import { nested, throwsOnlyEthError } from './helpers.ts';
 
-function cases<T>(
-  version: EthVersion<T>,
-  arbs: Arbitraries<T>,
-): [string, MessageCodec, fc.Arbitrary<unknown>][] {
-  return Object.entries(version.codecs as Record<string, MessageCodec>).map(([name, codec]) => [
-    `eth/${version.version} ${name}`,
-    codec,
-    (arbs as Record<string, fc.Arbitrary<unknown>>)[name] as fc.Arbitrary<unknown>,
-  ]);
-}
-
-/** Each codec once, under the first version that has it (later versions share most codecs). */
-const ALL = [
-  ...cases(ETH68, eth68),
-  ...cases(ETH69, eth69),
-  ...cases(ETH70, eth70),
-  ...cases(ETH71, eth71),
-  ...cases(ETH72, eth72),
-].filter(([, codec], i, all) => all.findIndex(([, c]) => c === codec) === i);
+const ALL = CODEC_CASES;
 
 /** Decodes; if that works, the input must be exactly what encoding the value gives. */
 function decodeIsCanonical(codec: MessageCodec, data: Uint8Array): void {

@@ -5,8 +5,9 @@
  * announcements, and the codes each version does not have.
  */
 import { RLP } from '@ethereumjs/rlp';
+import { rejectedError } from '@ethp2p/base/testing';
 import { bytesToHex } from '@ethp2p/crypto';
-import { DiscReason, PeerError } from '@ethp2p/server';
+import { DiscReason } from '@ethp2p/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChainReader, TxPool } from '../../src/chain/types.ts';
 import { cellMask } from '../../src/messages/cells.ts';
@@ -14,7 +15,7 @@ import { RequestError } from '../../src/peer/errors.ts';
 import type { EthPeerEvents } from '../../src/peer/eth-peer.ts';
 import type { ReceiptBounds } from '../../src/peer/partial-receipts.ts';
 import { expectEth, send, typedTx } from '../peer/fixtures.ts';
-import { type Harness, startPeer } from './harness.ts';
+import { endedWith, type Harness, startPeer } from './harness.ts';
 
 let h: Harness | undefined;
 
@@ -22,22 +23,6 @@ afterEach(() => {
   h?.remote.close();
   h = undefined;
 });
-
-async function endedWith(harness: Harness, reason: DiscReason): Promise<PeerError> {
-  const end = await harness.ended;
-  expect(end.ok).toBe(false);
-  const err = (end as { error: unknown }).error;
-  expect(err).toBeInstanceOf(PeerError);
-  expect((err as PeerError).reason).toBe(reason);
-  return err as PeerError;
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  return p.then(
-    () => expect.unreachable('expected a rejection'),
-    (err: unknown) => err,
-  );
-}
 
 /** An eth/69 receipt with `data` bytes of log data. */
 function receipt(n: number, data = 0): Uint8Array {
@@ -165,7 +150,7 @@ describe('eth/70 receipts', () => {
       });
       const err = await endedWith(h, DiscReason.SubprotocolError);
       expect(err.message).toMatch(text);
-      const rejected = await rejection(res);
+      const rejected = await rejectedError(res, RequestError);
       expect(rejected).toBeInstanceOf(RequestError);
       expect((rejected as RequestError).code).toBe('INVALID_RESPONSE');
     },
@@ -188,7 +173,7 @@ describe('eth/70 receipts', () => {
     });
     const err = await endedWith(h, DiscReason.SubprotocolError);
     expect(err.message).toMatch(/3 receipts for a block of 2/);
-    await rejection(res);
+    await rejectedError(res, RequestError);
   });
 
   it('an empty response marked incomplete ends the peer with SubprotocolError', async () => {
@@ -201,7 +186,7 @@ describe('eth/70 receipts', () => {
       receipts: [],
     });
     await endedWith(h, DiscReason.SubprotocolError);
-    await rejection(res);
+    await rejectedError(res, RequestError);
   });
 
   it('gives up with INCOMPLETE after 16 further requests, without dropping the peer', async () => {
@@ -216,8 +201,7 @@ describe('eth/70 receipts', () => {
         receipts: [[receipt(i)]],
       });
     }
-    const err = await rejection(res);
-    expect((err as RequestError).code).toBe('INCOMPLETE');
+    await rejectedError(res, RequestError, 'INCOMPLETE');
     expect(h.fake.disconnects).toEqual([]);
   });
 });
@@ -262,7 +246,7 @@ describe('eth/71 block access lists', () => {
       accessLists: [Uint8Array.of(0x80), Uint8Array.of(0x80)],
     });
     await endedWith(h, DiscReason.ProtocolError);
-    await rejection(res);
+    await rejectedError(res, RequestError);
   });
 });
 
@@ -337,7 +321,7 @@ describe('eth/72 cells', () => {
     });
     const err = await endedWith(h, DiscReason.SubprotocolError);
     expect(err.message).toMatch(/mask beyond the request/);
-    expect(((await rejection(bad)) as RequestError).code).toBe('INVALID_RESPONSE');
+    await rejectedError(bad, RequestError, 'INVALID_RESPONSE');
   });
 
   it('cells of a transaction not asked for end the peer with SubprotocolError', async () => {
@@ -351,7 +335,7 @@ describe('eth/72 cells', () => {
       cellMask: MASK,
     });
     await endedWith(h, DiscReason.SubprotocolError);
-    await rejection(res);
+    await rejectedError(res, RequestError);
   });
 
   it('requestCells refuses a peer below eth/72 and a mask that is not 16 bytes', async () => {

@@ -1,7 +1,7 @@
 import { RLP } from '@ethereumjs/rlp';
 import { waitFor } from '@ethp2p/base/testing';
 import { keccak256 } from '@ethp2p/crypto';
-import { DiscReason, expectMsg, msgPipe, PeerError } from '@ethp2p/server';
+import { DiscReason, expectMsg, msgPipe } from '@ethp2p/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryTxPool } from '../../src/chain/memory-tx-pool.ts';
 import { MAX_MESSAGE_SIZE } from '../../src/messages/versions.ts';
@@ -18,7 +18,7 @@ import {
   send,
   typedTx,
 } from '../peer/fixtures.ts';
-import { type Harness, startPeer } from './harness.ts';
+import { endedWith, type Harness, startPeer } from './harness.ts';
 
 let h: Harness | undefined;
 
@@ -26,15 +26,6 @@ afterEach(() => {
   h?.remote.close();
   h = undefined;
 });
-
-async function endedWith(harness: Harness, reason: DiscReason): Promise<PeerError> {
-  const end = await harness.ended;
-  expect(end.ok).toBe(false);
-  const err = (end as { error: unknown }).error;
-  expect(err).toBeInstanceOf(PeerError);
-  expect((err as PeerError).reason).toBe(reason);
-  return err as PeerError;
-}
 
 describe('eth protocol run', () => {
   it.each([68, 69] as const)('eth/%i: registers the peer after Status', async (version) => {

@@ -2,7 +2,8 @@
  * A harness that runs one eth protocol over a msgPipe, with the test playing the remote end.
  */
 import { type Clock, type Random, SimulatedClock, seededRandom } from '@ethp2p/base';
-import { expectMsg, type MsgPipeEnd, msgPipe } from '@ethp2p/server';
+import { type DiscReason, expectMsg, type MsgPipeEnd, msgPipe, PeerError } from '@ethp2p/server';
+import { expect } from 'vitest';
 import type { MemoryChain } from '../../src/chain/memory-chain.ts';
 import { MemoryTxPool } from '../../src/chain/memory-tx-pool.ts';
 import type { Backend } from '../../src/chain/types.ts';
@@ -81,4 +82,14 @@ export async function startPeer(options: StartOptions = {}): Promise<Harness> {
   await Promise.all([send(remote, version, 'Status', remoteStatus), expectMsg(remote, 0)]);
   const peer = await registered;
   return { peer, remote, fake, peerSet, backend, clock, gen, ended, remoteStatus };
+}
+
+/** Waits for the run to end with a `PeerError` of `reason`, and returns it. */
+export async function endedWith(harness: Harness, reason: DiscReason): Promise<PeerError> {
+  const end = await harness.ended;
+  expect(end.ok).toBe(false);
+  const err = (end as { error: unknown }).error;
+  expect(err).toBeInstanceOf(PeerError);
+  expect((err as PeerError).reason).toBe(reason);
+  return err as PeerError;
 }

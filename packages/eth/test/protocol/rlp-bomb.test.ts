@@ -214,7 +214,7 @@ describe('RLP bomb over RLPx (issue 15, finding 1)', () => {
       0x13,
       request(emptyLists(BOMB_ITEMS)),
       DiscReason.SubprotocolError,
-      /BlockAccessLists entries: more than 1024 elements/,
+      /BlockAccessLists accessLists: more than 1024 elements/,
     ],
     ['GetCells', 0x14, bomb, DiscReason.ProtocolError, /expected 3 elements, got more than 19/],
     [
