@@ -21,7 +21,6 @@ import {
   MAX_CELL_TXS_PER_MESSAGE,
   MAX_CELLS_PER_MESSAGE,
   MAX_RECEIPT_LISTS_PER_MESSAGE,
-  MAX_RECEIPTS_PER_MESSAGE,
 } from '../../src/messages/limits.ts';
 import { getReceipts70, receipts69, receipts70 } from '../../src/messages/receipts.ts';
 import { ETH69, ETH70, ETH71, ETH72 } from '../../src/messages/versions.ts';
@@ -267,7 +266,6 @@ describe('list limits', () => {
   const repeat = (n: number, item: Uint8Array): Uint8Array[] =>
     Array.from({ length: n }, () => item);
   const hash = encodeBytes(H);
-  const receipt = encodeList([encodeUint(2), encodeUint(1), encodeUint(21_000), encodeList([])]);
   const cell = encodeBytes(CELL);
   const oneIndex = encodeBytes(cellMask([5]));
   const flagged = (lists: Uint8Array): Uint8Array =>
@@ -279,13 +277,6 @@ describe('list limits', () => {
       receipts70,
       (n: number) => flagged(encodeList(repeat(n, encodeList([])))),
       MAX_RECEIPT_LISTS_PER_MESSAGE,
-    ],
-    [
-      'Receipts 70 (all receipts)',
-      receipts70,
-      (n: number) =>
-        flagged(encodeList([encodeList(repeat(n - 1, receipt)), encodeList([receipt])])),
-      MAX_RECEIPTS_PER_MESSAGE,
     ],
     [
       'BlockAccessLists',

@@ -82,16 +82,16 @@ describe('--metrics endpoint of FullNode', () => {
       expect(sampleValue(fa, 'p2p_ingress')).toBeGreaterThan(300);
       expect(sampleValue(fb, 'p2p_egress')).toBeGreaterThan(300);
       for (const f of [fa, fb]) {
-        expect(sampleValue(f, 'p2p_ingress_eth_69_0x00_packets')).toBe(1);
-        expect(sampleValue(f, 'p2p_egress_eth_69_0x00_packets')).toBe(1);
-        expect(sampleValue(f, 'p2p_egress_eth_69_0x00')).toBeGreaterThan(32);
-        const status = { protocol: 'eth', version: '69', code: '0x00' };
+        expect(sampleValue(f, 'p2p_ingress_eth_72_0x00_packets')).toBe(1);
+        expect(sampleValue(f, 'p2p_egress_eth_72_0x00_packets')).toBe(1);
+        expect(sampleValue(f, 'p2p_egress_eth_72_0x00')).toBeGreaterThan(32);
+        const status = { protocol: 'eth', version: '72', code: '0x00' };
         expect(
           sampleValue(f, 'ethp2p_p2p_messages_total', { ...status, direction: 'ingress' }),
         ).toBe(1);
         expect(
           sampleValue(f, 'ethp2p_p2p_message_bytes_total', { ...status, direction: 'egress' }),
-        ).toBe(sampleValue(f, 'p2p_egress_eth_69_0x00'));
+        ).toBe(sampleValue(f, 'p2p_egress_eth_72_0x00'));
       }
       // Discovery: B pinged A (its bootnode) and has it in its table.
       expect(
