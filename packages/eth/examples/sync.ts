@@ -2,6 +2,7 @@
 // They exchange Status and register each other, bob fetches alice's headers and bodies and
 // imports them, and a transaction in bob's pool is relayed to alice's.
 import { type Input, RLP } from '@ethereumjs/rlp';
+import { MemoryChain, MemoryTxPool } from '@ethp2p/chain';
 import { bytesToHex, concatBytes, generatePrivateKey, keccak256 } from '@ethp2p/crypto';
 import {
   broadcastTransactions,
@@ -12,7 +13,6 @@ import {
   PeerSet,
   parseGenesisJson,
 } from '@ethp2p/eth';
-import { MemoryChain, MemoryTxPool } from '@ethp2p/eth/chain';
 import { Server } from '@ethp2p/server';
 
 // Proof of stake from genesis, every fork up to Prague active at block 0, Osaka scheduled.

@@ -1,14 +1,9 @@
 import { RlpError } from '@ethp2p/base/rlp';
 import { hexToBytes } from '@ethp2p/crypto';
 import { describe, expect, it } from 'vitest';
-import { ChainError } from '../src/chain/errors.ts';
-import { decodeHeader } from '../src/chain/header.ts';
-import { MemoryChain } from '../src/chain/memory-chain.ts';
-import { transactionInfo } from '../src/chain/transaction.ts';
 import { EthError } from '../src/errors.ts';
 import { decodeEthEnrEntry, decodeForkId } from '../src/forkid/codec.ts';
 import { decodeMessage, ETH69 } from '../src/messages/versions.ts';
-import { generateChain } from './helpers/chain-generator.ts';
 
 /** The error `fn` throws. */
 function thrown(fn: () => unknown): unknown {
@@ -36,8 +31,6 @@ describe('the decoding boundary', () => {
       'decodeMessage',
       () => decodeMessage(ETH69, { code: 0x03, data: Uint8Array.of(0x83), size: 1 }),
     ],
-    ['decodeHeader', () => decodeHeader(Uint8Array.of(0xc1))],
-    ['transactionInfo', () => transactionInfo(hexToBytes('c301'))],
     ['decodeForkId', () => decodeForkId(Uint8Array.of(0xb8))],
     ['decodeEthEnrEntry', () => decodeEthEnrEntry(Uint8Array.of())],
   ])('%s wraps a truncated input in EthError MALFORMED', (_, fn) => {
@@ -53,13 +46,5 @@ describe('the decoding boundary', () => {
       thrown(() => decodeForkId(hexToBytes('c884deadbeef820001'))),
       'NON_CANONICAL',
     );
-  });
-
-  it('MemoryChain import reports bad RLP as ChainError MALFORMED_BLOCK over the same chain', async () => {
-    const chain = await MemoryChain.fromGenesis((await generateChain({ blocks: 1 })).genesis);
-    const err = thrown(() => chain.importRlp(Uint8Array.of(0xf9, 0x01)));
-    expect(err).toBeInstanceOf(ChainError);
-    expect((err as ChainError).code).toBe('MALFORMED_BLOCK');
-    expectWrapped((err as ChainError).cause, 'TRUNCATED');
   });
 });

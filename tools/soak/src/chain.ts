@@ -4,8 +4,8 @@
  * @module
  */
 import { decodeRlp, encodeRlp, type RlpDecoded } from '@ethp2p/base/rlp';
+import { MemoryChain } from '@ethp2p/chain';
 import { type ChainHeader, parseGenesisJson } from '@ethp2p/eth';
-import { MemoryChain } from '@ethp2p/eth/chain';
 
 /** The soak network's chain ID and network ID (not a public network's). */
 export const SOAK_CHAIN_ID = 7357;

@@ -7,9 +7,9 @@
 import { connect } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Random } from '@ethp2p/base';
+import { MemoryTxPool } from '@ethp2p/chain';
 import type { Node } from '@ethp2p/enode';
 import { type ChainReader, createEthProtocols, type EthPeer, PeerSet } from '@ethp2p/eth';
-import { MemoryTxPool } from '@ethp2p/eth/chain';
 import { ETH69 } from '@ethp2p/eth/messages';
 import { type Protocol, Server } from '@ethp2p/server';
 import { withDeadline } from './deadline.ts';

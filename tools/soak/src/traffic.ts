@@ -6,9 +6,9 @@
  * @module
  */
 import type { Random } from '@ethp2p/base';
+import type { MemoryTxPool } from '@ethp2p/chain';
 import { keccak256 } from '@ethp2p/crypto';
 import { broadcastTransactions, type ChainReader, type EthPeer, type PeerSet } from '@ethp2p/eth';
-import type { MemoryTxPool } from '@ethp2p/eth/chain';
 import { soakTransaction } from './txs.ts';
 
 /** Counters of a soak's peers. */

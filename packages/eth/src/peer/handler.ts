@@ -12,9 +12,17 @@
  * @module
  */
 import type { Logger } from '@ethp2p/base';
-import { encodeBool, encodeList, encodeUint, readRoot } from '@ethp2p/base/rlp';
+import {
+  encodeBool,
+  encodeList,
+  encodeUint,
+  listItems,
+  type RlpItem,
+  readRoot,
+  readU64,
+} from '@ethp2p/base/rlp';
+import { keccak256 } from '@ethp2p/crypto';
 import { DiscReason, type Msg, type MsgReader, PeerError } from '@ethp2p/server';
-import { blockFromItem } from '../chain/block.ts';
 import type { Backend } from '../chain/types.ts';
 import { decoding } from '../decoding.ts';
 import type { BlockRangeUpdate, NewBlock } from '../messages/blocks.ts';
@@ -267,7 +275,16 @@ function checkRange(u: BlockRangeUpdate): BlockRangeUpdate {
   return u;
 }
 
+/**
+ * Records an eth/68 NewBlock on the peer: the codec checked the block's shape; the hash and the
+ * number are read from its header here (a header of fewer than 9 fields is MALFORMED).
+ */
 function handleNewBlock(peer: EthPeer, m: NewBlock): void {
-  const { header } = decoding(() => blockFromItem(readRoot(m.block, 'NewBlock block')));
-  peer.receivedBlock(m.block, header.hash, header.number, m.td);
+  const { hash, number } = decoding(() => {
+    const [header] = listItems(readRoot(m.block, 'NewBlock block'), 'NewBlock block');
+    const fields = listItems(header, 'NewBlock header');
+    const number = readU64(fields[8], 'NewBlock header.number');
+    return { hash: keccak256((header as RlpItem).raw), number };
+  });
+  peer.receivedBlock(m.block, hash, number, m.td);
 }

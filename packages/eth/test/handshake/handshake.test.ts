@@ -1,9 +1,9 @@
 import { RLP } from '@ethereumjs/rlp';
 import { SimulatedClock } from '@ethp2p/base';
 import { rejectedError } from '@ethp2p/base/testing';
+import type { MemoryChain } from '@ethp2p/chain';
 import { DiscReason, expectMsg, type MsgPipeEnd, msgPipe, PeerError } from '@ethp2p/server';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { MemoryChain } from '../../src/chain/memory-chain.ts';
 import { newForkFilter } from '../../src/forkid/filter.ts';
 import {
   type ExchangeStatusOptions,

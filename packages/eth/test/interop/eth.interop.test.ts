@@ -7,13 +7,13 @@
  */
 import { type ETH as EjsEth, type Peer as EjsPeer, EthMessageCodes } from '@ethereumjs/devp2p';
 import { RLP } from '@ethereumjs/rlp';
+import type { MemoryChain } from '@ethp2p/chain';
+import { MemoryTxPool } from '@ethp2p/chain';
 import { bytesToHex, generatePrivateKey, keccak256, publicKey } from '@ethp2p/crypto';
 import { Node } from '@ethp2p/enode';
 import { Server } from '@ethp2p/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventQueue, ethOf, listenEjs, within } from '../../../rlpx/test/helpers/ethereumjs.ts';
-import type { MemoryChain } from '../../src/chain/memory-chain.ts';
-import { MemoryTxPool } from '../../src/chain/memory-tx-pool.ts';
 import { forkId } from '../../src/forkid/fork-id.ts';
 import type { Status68 } from '../../src/messages/status.ts';
 import type { EthPeer } from '../../src/peer/eth-peer.ts';

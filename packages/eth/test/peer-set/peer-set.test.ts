@@ -1,10 +1,10 @@
 import { MemoryLogger, SimulatedClock, seededRandom } from '@ethp2p/base';
 import { thrownError } from '@ethp2p/base/testing';
+import { MemoryTxPool } from '@ethp2p/chain';
 import { keccak256 } from '@ethp2p/crypto';
 import { nodeIdToHex } from '@ethp2p/enode';
 import { DiscReason, msgPipe } from '@ethp2p/server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryTxPool } from '../../src/chain/memory-tx-pool.ts';
 import type { Status } from '../../src/handshake.ts';
 import { PeerSetError } from '../../src/peer/errors.ts';
 import { EthPeer } from '../../src/peer/eth-peer.ts';

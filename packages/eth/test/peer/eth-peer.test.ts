@@ -1,7 +1,7 @@
 import { waitFor } from '@ethp2p/base/testing';
+import { MemoryTxPool } from '@ethp2p/chain';
 import { keccak256 } from '@ethp2p/crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryTxPool } from '../../src/chain/memory-tx-pool.ts';
 import {
   MAX_KNOWN_BLOCKS,
   MAX_KNOWN_TXS,

@@ -4,9 +4,9 @@
  */
 import { RLP } from '@ethereumjs/rlp';
 import { silentLogger } from '@ethp2p/base';
+import { MemoryChain } from '@ethp2p/chain';
 import { keccak256 } from '@ethp2p/crypto';
 import { expectMsg, type Msg, type MsgPipeEnd, type ProtocolPeer } from '@ethp2p/server';
-import { MemoryChain } from '../../src/chain/memory-chain.ts';
 import type { Status } from '../../src/handshake.ts';
 import {
   decodeMessage,

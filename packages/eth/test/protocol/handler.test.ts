@@ -1,9 +1,9 @@
 import { RLP } from '@ethereumjs/rlp';
 import { waitFor } from '@ethp2p/base/testing';
+import { MemoryTxPool } from '@ethp2p/chain';
 import { keccak256 } from '@ethp2p/crypto';
 import { DiscReason, expectMsg, msgPipe } from '@ethp2p/server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryTxPool } from '../../src/chain/memory-tx-pool.ts';
 import { MAX_MESSAGE_SIZE } from '../../src/messages/versions.ts';
 import { REQUEST_TIMEOUT_MS } from '../../src/peer/constants.ts';
 import { txToWire } from '../../src/peer/tx-wire.ts';

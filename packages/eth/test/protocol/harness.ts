@@ -2,10 +2,10 @@
  * A harness that runs one eth protocol over a msgPipe, with the test playing the remote end.
  */
 import { type Clock, type Random, SimulatedClock, seededRandom } from '@ethp2p/base';
+import type { MemoryChain } from '@ethp2p/chain';
+import { MemoryTxPool } from '@ethp2p/chain';
 import { type DiscReason, expectMsg, type MsgPipeEnd, msgPipe, PeerError } from '@ethp2p/server';
 import { expect } from 'vitest';
-import type { MemoryChain } from '../../src/chain/memory-chain.ts';
-import { MemoryTxPool } from '../../src/chain/memory-tx-pool.ts';
 import type { Backend } from '../../src/chain/types.ts';
 import { localStatus, type Status } from '../../src/handshake.ts';
 import type { EthPeer } from '../../src/peer/eth-peer.ts';

@@ -1,7 +1,7 @@
+import { MemoryTxPool } from '@ethp2p/chain';
 import { generatePrivateKey } from '@ethp2p/crypto';
 import { DiscReason, Server } from '@ethp2p/server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryTxPool } from '../../src/chain/memory-tx-pool.ts';
 import type { EthPeer } from '../../src/peer/eth-peer.ts';
 import type { BlockRange } from '../../src/peer/types.ts';
 import { PeerSet } from '../../src/peer-set/peer-set.ts';

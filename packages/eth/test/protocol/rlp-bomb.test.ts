@@ -9,11 +9,11 @@
 
 import { encodeBytes, encodeList, encodeUint } from '@ethp2p/base/rlp';
 import { waitFor } from '@ethp2p/base/testing';
+import type { MemoryChain } from '@ethp2p/chain';
+import { MemoryTxPool } from '@ethp2p/chain';
 import { generatePrivateKey } from '@ethp2p/crypto';
 import { DiscReason, type PeerRemovedEvent, Server } from '@ethp2p/server';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MemoryChain } from '../../src/chain/memory-chain.ts';
-import { MemoryTxPool } from '../../src/chain/memory-tx-pool.ts';
 import type { ChainReader } from '../../src/chain/types.ts';
 import { localStatus } from '../../src/handshake.ts';
 import type { Status69 } from '../../src/messages/status.ts';

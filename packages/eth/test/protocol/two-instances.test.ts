@@ -1,8 +1,8 @@
 import { SimulatedClock, seededRandom } from '@ethp2p/base';
+import { MemoryTxPool } from '@ethp2p/chain';
 import { DiscReason, msgPipe } from '@ethp2p/server';
 import { capsOf, matchProtocols } from '@ethp2p/server/wire';
 import { describe, expect, it } from 'vitest';
-import { MemoryTxPool } from '../../src/chain/memory-tx-pool.ts';
 import type { EthPeer } from '../../src/peer/eth-peer.ts';
 import type { BlockRange } from '../../src/peer/types.ts';
 import { PeerSet } from '../../src/peer-set/peer-set.ts';

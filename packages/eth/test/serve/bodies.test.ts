@@ -1,6 +1,6 @@
 import { RLP } from '@ethereumjs/rlp';
+import { MemoryChain } from '@ethp2p/chain';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MemoryChain } from '../../src/chain/memory-chain.ts';
 import { serveBodies } from '../../src/serve/bodies.ts';
 import { MAX_BODIES_SERVE, SOFT_RESPONSE_LIMIT_BYTES } from '../../src/serve/limits.ts';
 import { type GeneratedChain, generateChain } from '../helpers/chain-generator.ts';

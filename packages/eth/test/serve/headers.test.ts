@@ -1,8 +1,7 @@
 import { RLP } from '@ethereumjs/rlp';
+import { decodeHeader, MemoryChain } from '@ethp2p/chain';
 import { bytesToHex, keccak256 } from '@ethp2p/crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeHeader } from '../../src/chain/header.ts';
-import { MemoryChain } from '../../src/chain/memory-chain.ts';
 import type { ChainHeader, ChainReader } from '../../src/chain/types.ts';
 import { type HeaderQuery, serveHeaders } from '../../src/serve/headers.ts';
 import { MAX_HEADERS_SERVE, SOFT_RESPONSE_LIMIT_BYTES } from '../../src/serve/limits.ts';

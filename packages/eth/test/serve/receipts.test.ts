@@ -1,7 +1,7 @@
 import { type Input, RLP } from '@ethereumjs/rlp';
+import { MemoryChain } from '@ethp2p/chain';
 import { bytesToHex, equalBytes, keccak256 } from '@ethp2p/crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MemoryChain } from '../../src/chain/memory-chain.ts';
 import { EthError } from '../../src/errors.ts';
 import { MAX_RECEIPTS_SERVE } from '../../src/serve/limits.ts';
 import { receiptToEth68 } from '../../src/serve/receipt-eth68.ts';

@@ -7,9 +7,10 @@
  * eth/69 and eth/68 over a msgPipe, and over two real Servers on loopback with the suite's
  * capabilities at HEAD (eth/70 + eth/69: eth/70 is negotiated) and in geth v1.15 (eth/68).
  */
+
+import type { MemoryChain } from '@ethp2p/chain';
 import { bytesToHex } from '@ethp2p/crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MemoryChain } from '../../src/chain/memory-chain.ts';
 import { independentForkId, type SuiteChain, suiteChain } from './suite-chain.ts';
 import { CODE, responseBytes, SuiteClient } from './suite-client.ts';
 import { connectSuite, type SuiteConnection, type TransportName } from './transports.ts';

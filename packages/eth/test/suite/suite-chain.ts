@@ -8,7 +8,7 @@
  * @module
  */
 import { crc32 } from 'node:zlib';
-import { MemoryChain } from '../../src/chain/memory-chain.ts';
+import { MemoryChain } from '@ethp2p/chain';
 import { readGenesis } from '../../src/chain-config/genesis.ts';
 import { type GeneratedChain, generateChain } from '../helpers/chain-generator.ts';
 

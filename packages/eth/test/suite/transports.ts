@@ -10,6 +10,7 @@
  */
 
 import { seededRandom } from '@ethp2p/base';
+import { MemoryTxPool } from '@ethp2p/chain';
 import { generatePrivateKey } from '@ethp2p/crypto';
 import {
   type MsgReadWriter,
@@ -19,7 +20,6 @@ import {
   type RunOptions,
   Server,
 } from '@ethp2p/server';
-import { MemoryTxPool } from '../../src/chain/memory-tx-pool.ts';
 import type { ChainReader } from '../../src/chain/types.ts';
 import { PeerSet } from '../../src/peer-set/peer-set.ts';
 import { createEthProtocols } from '../../src/protocol.ts';

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { encodeBytes } from '@ethp2p/base/rlp';
+import { MemoryChain } from '@ethp2p/chain';
 import { keccak256 } from '@ethp2p/crypto';
 import {
   type ChainConfig,
@@ -15,7 +16,7 @@ import {
   NETWORKS,
   parseGenesisJson,
 } from '@ethp2p/eth';
-import { ChainError, MemoryChain } from '@ethp2p/eth/chain';
+import { ChainError } from '@ethp2p/eth/chain';
 import { NodeError } from './errors.ts';
 
 /** The name of a built-in network. */

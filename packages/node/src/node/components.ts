@@ -4,6 +4,7 @@
  * @module
  */
 import type { Clock, Logger } from '@ethp2p/base';
+import type { MemoryTxPool } from '@ethp2p/chain';
 import {
   type BanCheck,
   DiscoveryV4,
@@ -28,7 +29,6 @@ import {
   type PeerSet,
   type ServeBudget,
 } from '@ethp2p/eth';
-import type { MemoryTxPool } from '@ethp2p/eth/chain';
 import {
   type BanStore,
   FairMix,

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { type Clock, type Logger, safeEmit, silentLogger, systemClock } from '@ethp2p/base';
+import { MemoryTxPool } from '@ethp2p/chain';
 import { publicKey } from '@ethp2p/crypto';
 import type { DiscoveryV4, DiscoveryV5, UdpSocket } from '@ethp2p/discovery';
 import {
@@ -22,7 +23,6 @@ import {
   PeerSet,
   ServeBudget,
 } from '@ethp2p/eth';
-import { MemoryTxPool } from '@ethp2p/eth/chain';
 import type { DialFailedEvent, Server } from '@ethp2p/server';
 import { EventEmitter } from 'eventemitter3';
 import { createDashboardRoute } from '../dashboard/route.ts';

@@ -4,7 +4,7 @@
  * @module
  */
 import { rm } from 'node:fs/promises';
-import type { MemoryChain } from '@ethp2p/eth/chain';
+import type { MemoryChain } from '@ethp2p/chain';
 import type { Protocol } from '@ethp2p/server';
 import { afterAll, beforeAll } from 'vitest';
 import { WebSocket } from 'ws';

@@ -1,10 +1,10 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rejectedError, waitFor } from '@ethp2p/base/testing';
+import type { MemoryChain } from '@ethp2p/chain';
 import { generatePrivateKey } from '@ethp2p/crypto';
 import { Tree } from '@ethp2p/dnsdisc';
 import { nodeIdToHex } from '@ethp2p/enode';
-import type { MemoryChain } from '@ethp2p/eth/chain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveTxt } from '../../../dnsdisc/test/helpers/dns-server.ts';
 import { parseCommandArgs } from '../../src/cli/args.ts';

@@ -2,10 +2,10 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { silentLogger } from '@ethp2p/base';
 import { waitFor } from '@ethp2p/base/testing';
+import type { MemoryChain } from '@ethp2p/chain';
 import { bytesToHex, generatePrivateKey } from '@ethp2p/crypto';
 import { DiscoveryV5 } from '@ethp2p/discovery';
 import { NodeDatabase, nodeIdToHex } from '@ethp2p/enode';
-import type { MemoryChain } from '@ethp2p/eth/chain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeError } from '../../src/node/errors.ts';
 import type { FullNode } from '../../src/node/full-node.ts';

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@ethp2p/base';
-import type { MemoryChain } from '@ethp2p/eth/chain';
+import type { MemoryChain } from '@ethp2p/chain';
 import { afterAll, beforeAll } from 'vitest';
 import { generateChain } from '../../../eth/test/helpers/chain-generator.ts';
 import { loadChainFiles } from '../../src/node/chain.ts';

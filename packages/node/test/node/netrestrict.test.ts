@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MemoryChain } from '@ethp2p/eth/chain';
+import type { MemoryChain } from '@ethp2p/chain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadChain, loopbackNode, tempDir, writeChain } from './helpers.ts';
 

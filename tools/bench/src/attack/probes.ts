@@ -5,11 +5,11 @@
  * @module
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { MemoryTxPool } from '@ethp2p/chain';
 import { generatePrivateKey } from '@ethp2p/crypto';
 import { DiscoveryV4 } from '@ethp2p/discovery';
 import type { Node } from '@ethp2p/enode';
 import { type ChainReader, createEthProtocols, PeerSet } from '@ethp2p/eth';
-import { MemoryTxPool } from '@ethp2p/eth/chain';
 import { Server } from '@ethp2p/server';
 
 /** A legitimate eth peer's handshake with the target: ms from dial to its eth Status accepted. */

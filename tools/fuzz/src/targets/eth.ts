@@ -2,13 +2,14 @@
  * The eth wire protocol of `@ethp2p/eth`: every message of every version in `ETH_VERSIONS`
  * (one target per version, so a new version is fuzzed as soon as it is registered) through
  * `decodeMessage`, an input being the message code byte followed by the payload; the fork ID
- * codecs; and the block header and transaction decoders of `@ethp2p/eth/chain`.
+ * codecs; and the block header and transaction decoders of `@ethp2p/chain`.
  * @module
  */
 import { encodeBytes, encodeList, encodeRlp, type RlpInput } from '@ethp2p/base/rlp';
+import { decodeHeader, transactionInfo } from '@ethp2p/chain';
 import { concatBytes } from '@ethp2p/crypto';
 import { EthError } from '@ethp2p/eth';
-import { decodeHeader, transactionInfo } from '@ethp2p/eth/chain';
+import { ChainError } from '@ethp2p/eth/chain';
 import {
   decodeEthEnrEntry,
   decodeForkId,
@@ -23,6 +24,8 @@ import type { FuzzTarget, TargetSpec } from '../target.ts';
 import { attempt, expectSameBytes } from './fixtures.ts';
 
 const expected = typedErrors(EthError);
+/** The chain decoders wrap their RLP errors in `ChainError` (`MALFORMED_BLOCK`). */
+const expectedChain = typedErrors(ChainError);
 /** Messages up to this size hold fewer items than any limit cuts a request to (124 hashes). */
 const ROUNDTRIP_MAX_BYTES = 4096;
 const hash = (b: number): Uint8Array => new Uint8Array(32).fill(b);
@@ -202,7 +205,7 @@ export const forkIdTarget: TargetSpec = {
 /** The `eth-chain` target. */
 export const chainTarget: TargetSpec = {
   name: 'eth-chain',
-  decoders: '@ethp2p/eth/chain decodeHeader (15 to 23 fields) and transactionInfo',
+  decoders: '@ethp2p/chain decodeHeader (15 to 23 fields) and transactionInfo',
   create(): FuzzTarget {
     const headers = [
       header,
@@ -215,10 +218,10 @@ export const chainTarget: TargetSpec = {
         { name: 'transaction', seeds: [legacyTx, typedTxItem] },
       ],
       maxInputBytes: 64 * 1024,
-      expected,
+      expected: expectedChain,
       run(input) {
-        attempt(() => decodeHeader(input), expected);
-        attempt(() => transactionInfo(input), expected);
+        attempt(() => decodeHeader(input), expectedChain);
+        attempt(() => transactionInfo(input), expectedChain);
       },
     };
   },

@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { MemoryChain } from '@ethp2p/eth/chain';
+import type { MemoryChain } from '@ethp2p/chain';
 import { afterAll, beforeAll } from 'vitest';
 import type { FullNodeOptions } from '../../../src/node/config.ts';
 import type { FullNode } from '../../../src/node/full-node.ts';

@@ -11,7 +11,7 @@
 
 import { readRoot } from '@ethp2p/base/rlp';
 import { keccak256 } from '@ethp2p/crypto';
-import { decoding, malformed } from '../decoding.ts';
+import { decoding, malformed } from './decoding.ts';
 
 /** A relayed transaction's identity, as announced in NewPooledTransactionHashes (eth/68). */
 export interface TransactionInfo {
@@ -25,7 +25,7 @@ export interface TransactionInfo {
 
 /**
  * The hash, type and size of a transaction in its canonical encoding.
- * @throws {EthError} MALFORMED unless `tx` is one RLP list, or a type byte below 0x80 followed
+ * @throws {ChainError} MALFORMED_BLOCK unless `tx` is one RLP list, or a type byte below 0x80 followed
  *   by one RLP list
  */
 export function canonicalTransactionInfo(tx: Uint8Array): TransactionInfo {
@@ -44,7 +44,7 @@ function canonicalInfo(tx: Uint8Array): TransactionInfo {
 /**
  * The hash, type and size of a transaction in its network form (one RLP item: a list, or a
  * byte string holding the canonical encoding of a typed transaction).
- * @throws {EthError} MALFORMED when it is neither
+ * @throws {ChainError} MALFORMED_BLOCK when it is neither
  */
 export function transactionInfo(tx: Uint8Array): TransactionInfo {
   return decoding(() => {

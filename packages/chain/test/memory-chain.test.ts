@@ -1,13 +1,12 @@
 import { RLP } from '@ethereumjs/rlp';
 import { thrownError } from '@ethp2p/base/testing';
 import { concatBytes } from '@ethp2p/crypto';
+import { chainConfigFromGenesis, forkId } from '@ethp2p/eth';
+import { ChainError } from '@ethp2p/eth/chain';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ChainError } from '../../src/chain/errors.ts';
-import { genesisBlock } from '../../src/chain/genesis.ts';
-import { MemoryChain } from '../../src/chain/memory-chain.ts';
-import { chainConfigFromGenesis } from '../../src/chain-config/genesis.ts';
-import { forkId } from '../../src/forkid/fork-id.ts';
-import { type GeneratedChain, generateChain } from '../helpers/chain-generator.ts';
+import { type GeneratedChain, generateChain } from '../../eth/test/helpers/chain-generator.ts';
+import { genesisBlock } from '../src/genesis.ts';
+import { MemoryChain } from '../src/memory-chain.ts';
 
 let gen: GeneratedChain;
 beforeAll(async () => {

@@ -1,16 +1,16 @@
 import { RLP } from '@ethereumjs/rlp';
 import { bytesToHex, hexToBytes, keccak256 } from '@ethp2p/crypto';
+import type { Genesis, GenesisAccount } from '@ethp2p/eth';
+import { readGenesis } from '@ethp2p/eth';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_ROOT_HASH } from '../../src/chain/constants.ts';
-import { genesisBlock, genesisStateRoot } from '../../src/chain/genesis.ts';
-import type { Genesis, GenesisAccount } from '../../src/chain-config/genesis.ts';
-import { readGenesis } from '../../src/chain-config/genesis.ts';
 import {
   type GeneratedFork,
   generatedGenesisJson,
   independentGenesisHeader,
   independentStateRoot,
-} from '../helpers/chain-generator.ts';
+} from '../../eth/test/helpers/chain-generator.ts';
+import { EMPTY_ROOT_HASH } from '../src/constants.ts';
+import { genesisBlock, genesisStateRoot } from '../src/genesis.ts';
 
 function account(address: string, fields: Partial<GenesisAccount> = {}): GenesisAccount {
   return {

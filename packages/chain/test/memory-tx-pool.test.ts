@@ -2,7 +2,7 @@ import { RLP } from '@ethereumjs/rlp';
 import { MemoryLogger } from '@ethp2p/base';
 import { concatBytes, keccak256 } from '@ethp2p/crypto';
 import { describe, expect, it } from 'vitest';
-import { MemoryTxPool } from '../../src/chain/memory-tx-pool.ts';
+import { MemoryTxPool } from '../src/memory-tx-pool.ts';
 
 /** A legacy transaction with a fake signature (only its envelope matters to the pool). */
 function legacyTx(nonce: number, dataBytes = 0): Uint8Array {

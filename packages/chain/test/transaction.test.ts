@@ -1,8 +1,8 @@
 import { RLP } from '@ethereumjs/rlp';
 import { hexToBytes, keccak256 } from '@ethp2p/crypto';
+import { ChainError } from '@ethp2p/eth/chain';
 import { describe, expect, it } from 'vitest';
-import { canonicalTransactionInfo, transactionInfo } from '../../src/chain/transaction.ts';
-import { EthError } from '../../src/errors.ts';
+import { canonicalTransactionInfo, transactionInfo } from '../src/transaction.ts';
 
 // go-ethereum core/types/transaction_test.go: `rightvrsTx` (legacy) and TestEIP2718TransactionEncode
 // (an access-list transaction as RLP, i.e. its network form, and as binary).
@@ -36,9 +36,9 @@ describe('transactionInfo', () => {
   it('reads the canonical encodings a pool keeps', () => {
     expect(canonicalTransactionInfo(ACCESS_LIST_BINARY)).toEqual(transactionInfo(ACCESS_LIST_RLP));
     expect(canonicalTransactionInfo(LEGACY)).toEqual(transactionInfo(LEGACY));
-    expect(() => canonicalTransactionInfo(ACCESS_LIST_RLP)).toThrow(EthError);
-    expect(() => canonicalTransactionInfo(Uint8Array.of(2, 0xc0, 0))).toThrow(EthError);
-    expect(() => canonicalTransactionInfo(Uint8Array.of(2))).toThrow(EthError);
+    expect(() => canonicalTransactionInfo(ACCESS_LIST_RLP)).toThrow(ChainError);
+    expect(() => canonicalTransactionInfo(Uint8Array.of(2, 0xc0, 0))).toThrow(ChainError);
+    expect(() => canonicalTransactionInfo(Uint8Array.of(2))).toThrow(ChainError);
   });
 
   it.each([
@@ -52,6 +52,6 @@ describe('transactionInfo', () => {
     ['trailing bytes after a legacy transaction', Uint8Array.of(...LEGACY, 0)],
     ['a truncated legacy transaction', LEGACY.subarray(0, 50)],
   ])('rejects %s', (_name, tx) => {
-    expect(() => transactionInfo(tx)).toThrow(EthError);
+    expect(() => transactionInfo(tx)).toThrow(ChainError);
   });
 });

@@ -7,19 +7,19 @@
 
 import { readItem } from '@ethp2p/base/rlp';
 import { bytesToHex, equalBytes } from '@ethp2p/crypto';
-import type { ChainConfig } from '../chain-config/chain-config.ts';
 import {
+  type ChainConfig,
   type ChainConfigFromGenesisOptions,
+  type ChainHeader,
+  type ChainReader,
   chainConfigFromGenesis,
   type Genesis,
-} from '../chain-config/genesis.ts';
-import { decoding } from '../decoding.ts';
-import { EthError } from '../errors.ts';
+} from '@ethp2p/eth';
+import { ChainError } from '@ethp2p/eth/chain';
 import { blockFromItem, type DecodedBlock } from './block.ts';
 import { EMPTY_ROOT_HASH } from './constants.ts';
-import { ChainError } from './errors.ts';
+import { decoding } from './decoding.ts';
 import { genesisBlock } from './genesis.ts';
-import type { ChainHeader, ChainReader } from './types.ts';
 
 /** The largest block {@link MemoryChain.importRlp} accepts by default: 16 MiB, the RLPx frame limit. */
 export const MAX_IMPORT_BLOCK_BYTES: number = 16 * 1024 * 1024;
@@ -152,13 +152,13 @@ export class MemoryChain implements ChainReader {
   }
 }
 
-/** Runs a block reader: bad RLP or a bad block is ChainError MALFORMED_BLOCK at `where`. */
+/** Runs a block reader: bad RLP or a bad block is ChainError MALFORMED_BLOCK, located at `where`. */
 function guard<T>(where: string, read: () => T): T {
   try {
     return decoding(read);
   } catch (err) {
-    if (err instanceof EthError) {
-      throw new ChainError('MALFORMED_BLOCK', `${where}: ${err.message}`, { cause: err });
+    if (err instanceof ChainError) {
+      throw new ChainError(err.code, `${where}: ${err.message}`, { cause: err.cause });
     }
     throw err;
   }

@@ -17,8 +17,8 @@ import {
   readU64,
 } from '@ethp2p/base/rlp';
 import { keccak256 } from '@ethp2p/crypto';
-import { decoding, malformed } from '../decoding.ts';
-import type { ChainHeader } from './types.ts';
+import type { ChainHeader } from '@ethp2p/eth';
+import { decoding, malformed } from './decoding.ts';
 
 /** The fields every header has, up to and including the nonce (the pre-London header). */
 const BASE_FIELDS = 15;
@@ -58,7 +58,7 @@ const LAYOUT: readonly (readonly [name: string, kind: 'fixed' | 'uint' | 'bytes'
 /**
  * Decodes a header's RLP and hashes it. The result keeps a copy of `rlp`, so the caller's buffer
  * may be reused.
- * @throws {EthError} MALFORMED when `rlp` is not one canonical header list with every field of
+ * @throws {ChainError} MALFORMED_BLOCK when `rlp` is not one canonical header list with every field of
  *   the right kind and size (15 to 23 fields, as in geth's `types.Header`)
  */
 export function decodeHeader(rlp: Uint8Array): ChainHeader {
@@ -67,7 +67,7 @@ export function decodeHeader(rlp: Uint8Array): ChainHeader {
 
 /**
  * Like {@link decodeHeader}, for a header that is an item of a larger RLP structure.
- * @throws {RlpError|EthError} when the item is not a header
+ * @throws {RlpError|ChainError} when the item is not a header
  */
 export function headerFromItem(item: RlpItem): ChainHeader {
   const fields = listItems(item, 'header');

@@ -1,11 +1,11 @@
 import { RLP } from '@ethereumjs/rlp';
 import { encodeList, readItem } from '@ethp2p/base/rlp';
 import { bytesToHex, keccak256 } from '@ethp2p/crypto';
+import { ChainError } from '@ethp2p/eth/chain';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { blockFromItem } from '../../src/chain/block.ts';
-import { decodeHeader, encodeHeader, type HeaderFields } from '../../src/chain/header.ts';
-import { EthError } from '../../src/errors.ts';
-import { type GeneratedChain, generateChain } from '../helpers/chain-generator.ts';
+import { type GeneratedChain, generateChain } from '../../eth/test/helpers/chain-generator.ts';
+import { blockFromItem } from '../src/block.ts';
+import { decodeHeader, encodeHeader, type HeaderFields } from '../src/header.ts';
 
 let gen: GeneratedChain;
 beforeAll(async () => {
@@ -66,19 +66,19 @@ describe('decodeHeader', () => {
   ];
   it.each(broken)('rejects a header with %s', (_name, edit) => {
     const rlp = malformed(edit(rawFields(gen.headers[1] as Uint8Array)));
-    expect(() => decodeHeader(rlp)).toThrow(EthError);
+    expect(() => decodeHeader(rlp)).toThrow(ChainError);
   });
 
   it('rejects a byte string, trailing bytes, truncation and non-canonical RLP', () => {
     const good = gen.headers[1] as Uint8Array;
-    expect(() => decodeHeader(RLP.encode(new Uint8Array(600)))).toThrow(EthError);
-    expect(() => decodeHeader(Uint8Array.of(...good, 0x80))).toThrow(EthError);
-    expect(() => decodeHeader(good.subarray(0, good.length - 1))).toThrow(EthError);
-    expect(() => decodeHeader(new Uint8Array(0))).toThrow(EthError);
+    expect(() => decodeHeader(RLP.encode(new Uint8Array(600)))).toThrow(ChainError);
+    expect(() => decodeHeader(Uint8Array.of(...good, 0x80))).toThrow(ChainError);
+    expect(() => decodeHeader(good.subarray(0, good.length - 1))).toThrow(ChainError);
+    expect(() => decodeHeader(new Uint8Array(0))).toThrow(ChainError);
     // The number 5 written as 0x81 0x05: a single byte below 0x80 must stand for itself.
     const items = rawFields(good).map((f) => RLP.encode(f));
     items[8] = Uint8Array.of(0x81, 0x05);
-    expect(() => decodeHeader(encodeList(items))).toThrow(EthError);
+    expect(() => decodeHeader(encodeList(items))).toThrow(ChainError);
     items[8] = Uint8Array.of(0x05);
     expect(decodeHeader(encodeList(items)).number).toBe(5n);
   });
@@ -169,6 +169,6 @@ describe('blockFromItem', () => {
       RLP.encode([header, [], [], new Uint8Array(0)]),
       RLP.encode([new Uint8Array(32), [], []]),
     ];
-    for (const block of cases) expect(() => blockFromItem(readItem(block, 0))).toThrow(EthError);
+    for (const block of cases) expect(() => blockFromItem(readItem(block, 0))).toThrow(ChainError);
   });
 });

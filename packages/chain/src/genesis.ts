@@ -9,8 +9,7 @@
 import { MerklePatriciaTrie } from '@ethereumjs/mpt';
 import { encodeBytes, encodeList, encodeUint } from '@ethp2p/base/rlp';
 import { hexToBytes, keccak256 } from '@ethp2p/crypto';
-import type { ChainParams, ForkValue } from '../chain-config/chain-config.ts';
-import type { Genesis, GenesisAccount } from '../chain-config/genesis.ts';
+import type { ChainParams, ForkValue, Genesis, GenesisAccount } from '@ethp2p/eth';
 import type { DecodedBlock } from './block.ts';
 import {
   EMPTY_BLOCK_ACCESS_LIST_HASH,

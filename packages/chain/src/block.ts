@@ -5,9 +5,9 @@
  * @module
  */
 import { encodeList, listItems, type RlpItem } from '@ethp2p/base/rlp';
-import { decoding, malformed } from '../decoding.ts';
+import type { ChainHeader } from '@ethp2p/eth';
+import { decoding, malformed } from './decoding.ts';
 import { headerFromItem } from './header.ts';
-import type { ChainHeader } from './types.ts';
 
 /** A block: its decoded header and the RLP of its body. */
 export interface DecodedBlock {
@@ -19,7 +19,7 @@ export interface DecodedBlock {
 /**
  * Splits one block item into its header and body. Transactions, ommers and withdrawals stay
  * opaque; only their being lists is checked.
- * @throws {EthError} MALFORMED when the item is not a block
+ * @throws {ChainError} MALFORMED_BLOCK when the item is not a block
  */
 export function blockFromItem(item: RlpItem): DecodedBlock {
   return decoding(() => splitBlock(item));

@@ -8,10 +8,10 @@
  */
 import { checkPositiveInt, defaultLogger, type Logger, safeEmit } from '@ethp2p/base';
 import { bytesToHex } from '@ethp2p/crypto';
+import type { TxPool } from '@ethp2p/eth';
+import { ChainError } from '@ethp2p/eth/chain';
 import { EventEmitter } from 'eventemitter3';
-import { EthError } from '../errors.ts';
 import { canonicalTransactionInfo, type TransactionInfo } from './transaction.ts';
-import type { TxPool } from './types.ts';
 
 /** Transactions the pool keeps by default; the oldest go first (geth `maxQueuedTxs` is 4096). */
 export const MAX_POOL_TXS = 4096;
@@ -117,7 +117,7 @@ export class MemoryTxPool implements TxPool {
     try {
       return canonicalTransactionInfo(tx);
     } catch (err) {
-      if (err instanceof EthError) return undefined;
+      if (err instanceof ChainError) return undefined;
       throw err;
     }
   }

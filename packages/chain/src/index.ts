@@ -1,0 +1,17 @@
+/**
+ * @ethp2p/chain: the chain backend of the sample node. `MemoryChain` (a chain imported from a
+ * genesis and a chain.rlp), `MemoryTxPool`, the genesis block of a genesis.json, and the block,
+ * header and transaction decoders they use. The seam they implement (`ChainReader`, `TxPool`,
+ * `Backend`) and the serve functions are in `@ethp2p/eth`; `ChainError` is in `@ethp2p/eth/chain`.
+ * @module
+ */
+
+export type { DecodedBlock } from './block.ts';
+export { genesisBlock } from './genesis.ts';
+export { decodeHeader } from './header.ts';
+export type { ImportOptions } from './memory-chain.ts';
+export { MAX_IMPORT_BLOCK_BYTES, MemoryChain } from './memory-chain.ts';
+export type { MemoryTxPoolEvents, MemoryTxPoolOptions } from './memory-tx-pool.ts';
+export { MAX_POOL_TX_BYTES, MAX_POOL_TXS, MemoryTxPool } from './memory-tx-pool.ts';
+export type { TransactionInfo } from './transaction.ts';
+export { transactionInfo } from './transaction.ts';
