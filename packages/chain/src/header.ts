@@ -90,6 +90,13 @@ export function headerFromItem(item: RlpItem): ChainHeader {
   };
 }
 
+/** The state root of a header this package decoded or built (field 3 of its RLP). */
+export function stateRootOf(header: ChainHeader): Uint8Array {
+  return decoding(() =>
+    readFixed(listItems(readRoot(header.rlp, 'header'), 'header')[3], 32, 'header.stateRoot'),
+  );
+}
+
 function checkField(field: RlpItem, [name, kind, size]: (typeof LAYOUT)[number]): void {
   const what = `header.${name}`;
   if (field.list) throw malformed(`${what}: expected a byte string, got a list`);

@@ -7,11 +7,14 @@
  */
 
 export type { DecodedBlock } from './block.ts';
+export type { ImportOptions } from './chain-file.ts';
+export { MAX_IMPORT_BLOCK_BYTES } from './chain-file.ts';
 export { genesisBlock } from './genesis.ts';
 export { decodeHeader } from './header.ts';
-export type { ImportOptions } from './memory-chain.ts';
-export { MAX_IMPORT_BLOCK_BYTES, MemoryChain } from './memory-chain.ts';
+export { MemoryChain } from './memory-chain.ts';
 export type { MemoryTxPoolEvents, MemoryTxPoolOptions } from './memory-tx-pool.ts';
 export { MAX_POOL_TX_BYTES, MAX_POOL_TXS, MemoryTxPool } from './memory-tx-pool.ts';
+export type { PersistentChainOptions } from './persistent-chain.ts';
+export { PersistentChain } from './persistent-chain.ts';
 export type { TransactionInfo } from './transaction.ts';
 export { transactionInfo } from './transaction.ts';

@@ -5,7 +5,6 @@
  * @module
  */
 
-import { readItem } from '@ethp2p/base/rlp';
 import { bytesToHex, equalBytes } from '@ethp2p/crypto';
 import {
   type ChainConfig,
@@ -15,20 +14,10 @@ import {
   chainConfigFromGenesis,
   type Genesis,
 } from '@ethp2p/eth';
-import { ChainError } from '@ethp2p/eth/chain';
-import { blockFromItem, type DecodedBlock } from './block.ts';
+import type { DecodedBlock } from './block.ts';
+import { checkLink, type ImportOptions, readChainFile } from './chain-file.ts';
 import { EMPTY_ROOT_HASH } from './constants.ts';
-import { decoding } from './decoding.ts';
 import { genesisBlock } from './genesis.ts';
-
-/** The largest block {@link MemoryChain.importRlp} accepts by default: 16 MiB, the RLPx frame limit. */
-export const MAX_IMPORT_BLOCK_BYTES: number = 16 * 1024 * 1024;
-
-/** Options of {@link MemoryChain.importRlp}. */
-export interface ImportOptions {
-  /** Refuse any block larger than this many bytes (default {@link MAX_IMPORT_BLOCK_BYTES}). */
-  readonly maxBlockBytes?: number;
-}
 
 interface StoredBlock {
   readonly header: ChainHeader;
@@ -117,23 +106,11 @@ export class MemoryChain implements ChainReader {
    *   UNLINKED_BLOCK (a parent hash or number that does not follow the previous block)
    */
   importRlp(data: Uint8Array, options: ImportOptions = {}): number {
-    if (!(data instanceof Uint8Array)) throw new TypeError('data: expected Uint8Array');
-    const maxBlockBytes = options.maxBlockBytes ?? MAX_IMPORT_BLOCK_BYTES;
     const pending: DecodedBlock[] = [];
     let tip = this.head();
-    for (let pos = 0, index = 0; pos < data.length; index++) {
-      const where = `block ${index} (byte ${pos})`;
-      const item = guard(where, () => readItem(data, pos));
-      pos += item.raw.length;
-      if (item.raw.length > maxBlockBytes) {
-        throw new ChainError(
-          'BLOCK_TOO_LARGE',
-          `${where}: ${item.raw.length} bytes, more than ${maxBlockBytes}`,
-        );
-      }
-      const block = guard(where, () => blockFromItem(item));
+    for (const block of readChainFile(data, options)) {
       if (pending.length === 0 && this.#isCanonical(block.header)) continue;
-      checkLink(where, tip, block.header);
+      checkLink(block.where, tip, block.header);
       pending.push(block);
       tip = block.header;
     }
@@ -149,32 +126,5 @@ export class MemoryChain implements ChainReader {
   #append(block: DecodedBlock): void {
     this.#canonical.push(block.header);
     this.#blocks.set(bytesToHex(block.header.hash), { header: block.header, body: block.body });
-  }
-}
-
-/** Runs a block reader: bad RLP or a bad block is ChainError MALFORMED_BLOCK, located at `where`. */
-function guard<T>(where: string, read: () => T): T {
-  try {
-    return decoding(read);
-  } catch (err) {
-    if (err instanceof ChainError) {
-      throw new ChainError(err.code, `${where}: ${err.message}`, { cause: err.cause });
-    }
-    throw err;
-  }
-}
-
-function checkLink(where: string, parent: ChainHeader, header: ChainHeader): void {
-  if (header.number !== parent.number + 1n) {
-    throw new ChainError(
-      'UNLINKED_BLOCK',
-      `${where}: number ${header.number} does not follow ${parent.number}`,
-    );
-  }
-  if (!equalBytes(header.parentHash, parent.hash)) {
-    throw new ChainError(
-      'UNLINKED_BLOCK',
-      `${where}: parent hash ${bytesToHex(header.parentHash)} is not block ${parent.number}`,
-    );
   }
 }

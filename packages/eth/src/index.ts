@@ -9,7 +9,7 @@
  * @module
  */
 
-export type { Backend, ChainHeader, ChainReader, TxPool } from './chain/types.ts';
+export type { Backend, BlockImporter, ChainHeader, ChainReader, TxPool } from './chain/types.ts';
 export {
   HOLESKY_BOOTNODES,
   HOODI_BOOTNODES,

@@ -20,5 +20,5 @@ export {
 } from '../serve/limits.ts';
 export type { ReceiptsOptions, ServedReceipts } from '../serve/receipts.ts';
 export { serveReceipts } from '../serve/receipts.ts';
-export type { ChainErrorCode } from './errors.ts';
+export type { ChainErrorCode, InvalidBlockDetails } from './errors.ts';
 export { ChainError } from './errors.ts';

@@ -1,0 +1,207 @@
+/**
+ * Block execution with `@ethereumjs/vm`: the checks of a block against its parent, the
+ * execution of its transactions on the parent's state, and the comparison of what execution
+ * gives with what the header says (state root, receipts root, logs bloom, gas used, requests
+ * hash). State lives in a Merkle-Patricia trie (`@ethereumjs/mpt`) on the chain's LevelDB, its
+ * writes staged until the chain accepts the block.
+ * @see https://github.com/ethereum/go-ethereum/blob/master/core/block_validator.go
+ * @module
+ */
+import { type Block, createBlockFromRLP, createBlockHeaderFromRLP } from '@ethereumjs/block';
+import {
+  type Common,
+  createCommonFromGethGenesis,
+  type GethGenesis,
+  parseGethGenesisState,
+} from '@ethereumjs/common';
+import { MerklePatriciaTrie } from '@ethereumjs/mpt';
+import { MerkleStateManager } from '@ethereumjs/statemanager';
+import { ValueEncoding } from '@ethereumjs/util';
+import { createVM, runBlock, type VM } from '@ethereumjs/vm';
+import { bytesToHex, equalBytes } from '@ethp2p/crypto';
+import type { ChainHeader } from '@ethp2p/eth';
+import { ChainError } from '@ethp2p/eth/chain';
+import { executionCrypto } from './crypto.ts';
+import { encodeReceipts } from './receipts.ts';
+import type { StagedStateDb } from './state-db.ts';
+
+/** Trie nodes kept in memory by the state trie's database (each is at most ~532 bytes). */
+const TRIE_CACHE_NODES = 50_000;
+
+/** Options of {@link BlockExecutor.create}. */
+export interface BlockExecutorOptions {
+  /** The genesis.json object (geth format): fork schedule and allocation. */
+  readonly genesisJson: Record<string, unknown>;
+  /** Where the state trie lives. */
+  readonly db: StagedStateDb;
+  /** The state root to start from; none: the empty trie, for {@link BlockExecutor.writeGenesis}. */
+  readonly stateRoot?: Uint8Array;
+  /** The canonical hash at a number, for BLOCKHASH. */
+  readonly hashAt: (number: bigint) => Uint8Array | undefined;
+}
+
+/** Executes blocks on the state of the chain's head. Owned by one chain; one block at a time. */
+export class BlockExecutor {
+  readonly #common: Common;
+  readonly #state: MerkleStateManager;
+  readonly #vm: VM;
+  readonly #db: StagedStateDb;
+  readonly #genesisJson: Record<string, unknown>;
+
+  private constructor(
+    common: Common,
+    state: MerkleStateManager,
+    vm: VM,
+    options: BlockExecutorOptions,
+  ) {
+    this.#common = common;
+    this.#state = state;
+    this.#vm = vm;
+    this.#db = options.db;
+    this.#genesisJson = options.genesisJson;
+  }
+
+  /** An executor on `options.stateRoot`. */
+  static async create(options: BlockExecutorOptions): Promise<BlockExecutor> {
+    const common = createCommonFromGethGenesis(options.genesisJson as unknown as GethGenesis, {
+      chain: 'ethp2p',
+      customCrypto: executionCrypto(),
+    });
+    const trie = new MerklePatriciaTrie({
+      db: options.db,
+      useKeyHashing: true,
+      valueEncoding: ValueEncoding.Bytes,
+      cacheSize: TRIE_CACHE_NODES,
+      common,
+    });
+    if (options.stateRoot !== undefined) trie.root(options.stateRoot);
+    const state = new MerkleStateManager({ common, trie });
+    const hashAt = options.hashAt;
+    const blockchain = {
+      getBlock: async (number: number) => ({
+        hash: () => hashAt(BigInt(number)) ?? new Uint8Array(32),
+      }),
+      putBlock: async () => {},
+      shallowCopy() {
+        return this;
+      },
+    };
+    const vm = await createVM({ common, stateManager: state, blockchain, setHardfork: true });
+    return new BlockExecutor(common, state, vm, options);
+  }
+
+  /** Writes the genesis allocation into the (empty) state; resolves to its state root. */
+  async writeGenesis(): Promise<Uint8Array> {
+    const alloc = parseGethGenesisState(this.#genesisJson as unknown as GethGenesis);
+    await this.#state.generateCanonicalGenesis(alloc);
+    return this.#state.getStateRoot();
+  }
+
+  /**
+   * Validates `rlp` (a block whose parent is `parent`, already decoded and linked by the
+   * caller) and executes it. On success the state is the block's post-state, its trie writes
+   * staged in the database; on failure the state is the parent's again and nothing is staged.
+   * @returns the block's receipts, the RLP list of their eth/69 form
+   * @throws {ChainError} INVALID_BLOCK with the number, hash and failing field
+   */
+  async execute(rlp: Uint8Array, header: ChainHeader, parent: ChainHeader): Promise<Uint8Array> {
+    const fail = (field: string, message: string, cause?: unknown): ChainError =>
+      new ChainError(
+        'INVALID_BLOCK',
+        `block ${header.number} (${bytesToHex(header.hash)}): ${field}: ${message}`,
+        { cause, details: { number: header.number, hash: header.hash, field } },
+      );
+    const opts = { common: this.#common, setHardfork: true };
+    let block: Block;
+    let parentState: Uint8Array;
+    try {
+      block = createBlockFromRLP(rlp, opts);
+      const parentHeader = createBlockHeaderFromRLP(parent.rlp, opts);
+      parentState = parentHeader.stateRoot;
+      await checkAgainstParent(block, parentHeader, fail);
+    } catch (err) {
+      throw err instanceof ChainError ? err : fail('block', String(err), err);
+    }
+    try {
+      const result = await runBlock(this.#vm, {
+        block,
+        root: parentState,
+        generate: true,
+        skipBlockValidation: true,
+      });
+      const h = block.header;
+      const mismatch = (field: string, got: Uint8Array | bigint, want: Uint8Array | bigint) =>
+        fail(field, `execution gives ${show(got)}, the header says ${show(want)}`);
+      if (!equalBytes(result.stateRoot, h.stateRoot)) {
+        throw mismatch('stateRoot', result.stateRoot, h.stateRoot);
+      }
+      if (!equalBytes(result.receiptsRoot, h.receiptTrie)) {
+        throw mismatch('receiptsRoot', result.receiptsRoot, h.receiptTrie);
+      }
+      if (!equalBytes(result.logsBloom, h.logsBloom)) {
+        throw mismatch('logsBloom', result.logsBloom, h.logsBloom);
+      }
+      if (result.gasUsed !== h.gasUsed) throw mismatch('gasUsed', result.gasUsed, h.gasUsed);
+      if (result.requestsHash !== undefined && h.requestsHash !== undefined) {
+        if (!equalBytes(result.requestsHash, h.requestsHash)) {
+          throw mismatch('requestsHash', result.requestsHash, h.requestsHash);
+        }
+      }
+      return encodeReceipts(block.transactions, result.receipts);
+    } catch (err) {
+      await this.reset(parentState);
+      throw err instanceof ChainError ? err : fail('execution', String(err), err);
+    }
+  }
+
+  /** Drops staged writes and returns to the state at `stateRoot` (a known root). */
+  async reset(stateRoot: Uint8Array): Promise<void> {
+    this.#db.discard();
+    await this.#state.setStateRoot(stateRoot, true);
+  }
+}
+
+/**
+ * The checks geth's header and body validators make that need the parent: time, gas limit,
+ * base fee (EIP-1559), blob gas (EIP-4844); and those of the body against the header:
+ * transactions root, ommers hash, withdrawals root, and each transaction on its own.
+ */
+async function checkAgainstParent(
+  block: Block,
+  parent: Block['header'],
+  fail: (field: string, message: string, cause?: unknown) => ChainError,
+): Promise<void> {
+  const h = block.header;
+  if (h.timestamp <= parent.timestamp) {
+    throw fail('timestamp', `${h.timestamp} is not after the parent's ${parent.timestamp}`);
+  }
+  try {
+    h.validateGasLimit(parent);
+  } catch (err) {
+    throw fail('gasLimit', String(err), err);
+  }
+  if (h.common.isActivatedEIP(1559) && parent.common.isActivatedEIP(1559)) {
+    const want = parent.calcNextBaseFee();
+    if (h.baseFeePerGas !== want) {
+      throw fail('baseFeePerGas', `${h.baseFeePerGas}, expected ${want}`);
+    }
+  }
+  if (!(await block.transactionsTrieIsValid())) {
+    throw fail('transactionsRoot', 'does not match the transactions');
+  }
+  if (!block.uncleHashIsValid()) throw fail('ommersHash', 'does not match the ommers');
+  if (h.common.isActivatedEIP(4895) && !(await block.withdrawalsTrieIsValid())) {
+    throw fail('withdrawalsRoot', 'does not match the withdrawals');
+  }
+  const txErrors = block.getTransactionsValidationErrors();
+  if (txErrors.length > 0) throw fail('transactions', txErrors.join('; '));
+  try {
+    block.validateBlobTransactions(parent);
+  } catch (err) {
+    throw fail('blobGas', String(err), err);
+  }
+}
+
+function show(value: Uint8Array | bigint): string {
+  return typeof value === 'bigint' ? String(value) : bytesToHex(value);
+}
