@@ -146,7 +146,7 @@ export class PersistentChain implements ChainReader, BlockImporter {
    *   no reorganisations), INVALID_BLOCK (`details`: number, hash, field); the blocks before
    *   the failing one stay imported, nothing of it is written
    */
-  importBlocks(blocks: readonly Uint8Array[]): Promise<ChainHeader> {
+  async importBlocks(blocks: readonly Uint8Array[]): Promise<ChainHeader> {
     const decoded = blocks.map((rlp, i) => {
       const where = `block ${i}`;
       try {
@@ -169,7 +169,7 @@ export class PersistentChain implements ChainReader, BlockImporter {
    * @throws {ChainError} as {@link importBlocks}, and BLOCK_TOO_LARGE; the whole file is read
    *   and decoded before the first block is executed
    */
-  importRlp(data: Uint8Array, options: ImportOptions = {}): Promise<number> {
+  async importRlp(data: Uint8Array, options: ImportOptions = {}): Promise<number> {
     const blocks = readChainFile(data, options);
     return this.#serial(async () => {
       const before = this.head().number;

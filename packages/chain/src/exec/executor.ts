@@ -63,10 +63,7 @@ export class BlockExecutor {
 
   /** An executor on `options.stateRoot`. */
   static async create(options: BlockExecutorOptions): Promise<BlockExecutor> {
-    const common = createCommonFromGethGenesis(options.genesisJson as unknown as GethGenesis, {
-      chain: 'ethp2p',
-      customCrypto: executionCrypto(),
-    });
+    const common = executionCommon(options.genesisJson);
     const trie = new MerklePatriciaTrie({
       db: options.db,
       useKeyHashing: true,
@@ -92,8 +89,7 @@ export class BlockExecutor {
 
   /** Writes the genesis allocation into the (empty) state; resolves to its state root. */
   async writeGenesis(): Promise<Uint8Array> {
-    const alloc = parseGethGenesisState(this.#genesisJson as unknown as GethGenesis);
-    await this.#state.generateCanonicalGenesis(alloc);
+    await this.#state.generateCanonicalGenesis(genesisState(this.#genesisJson));
     return this.#state.getStateRoot();
   }
 
@@ -200,6 +196,32 @@ async function checkAgainstParent(
   } catch (err) {
     throw fail('blobGas', String(err), err);
   }
+}
+
+/**
+ * The `Common` (fork schedule and cryptography) blocks of `genesisJson` execute with; the
+ * hardfork follows each block (`setHardfork`).
+ */
+export function executionCommon(genesisJson: Record<string, unknown>): Common {
+  return createCommonFromGethGenesis(asGethGenesis(genesisJson), {
+    chain: 'ethp2p',
+    customCrypto: executionCrypto(),
+  });
+}
+
+/** The genesis allocation of `genesisJson` as `@ethereumjs/statemanager` takes it. */
+export function genesisState(
+  genesisJson: Record<string, unknown>,
+): ReturnType<typeof parseGethGenesisState> {
+  return parseGethGenesisState(asGethGenesis(genesisJson));
+}
+
+/**
+ * A genesis.json as `@ethereumjs/common` takes it: geth treats a missing `nonce` as 0, which
+ * that library requires to be present.
+ */
+function asGethGenesis(json: Record<string, unknown>): GethGenesis {
+  return { nonce: '0x0', ...json } as unknown as GethGenesis;
 }
 
 function show(value: Uint8Array | bigint): string {
