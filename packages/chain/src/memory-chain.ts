@@ -15,14 +15,10 @@ import {
   type Genesis,
 } from '@ethp2p/eth';
 import type { DecodedBlock } from './block.ts';
+import { CanonicalBlocks, type HeldBlock } from './canonical-blocks.ts';
 import { checkLink, type ImportOptions, readChainFile } from './chain-file.ts';
 import { EMPTY_ROOT_HASH } from './constants.ts';
 import { genesisBlock } from './genesis.ts';
-
-interface StoredBlock {
-  readonly header: ChainHeader;
-  readonly body: Uint8Array;
-}
 
 /**
  * A canonical chain held in memory, implementing {@link ChainReader}. It is owned by its creator:
@@ -33,10 +29,8 @@ interface StoredBlock {
  * chain.importRlp(chainRlpBytes);
  * chain.head().number; // 600n for the eth test chain
  */
-export class MemoryChain implements ChainReader {
+export class MemoryChain extends CanonicalBlocks<HeldBlock> implements ChainReader {
   readonly config: ChainConfig;
-  readonly #canonical: ChainHeader[] = [];
-  readonly #blocks = new Map<string, StoredBlock>();
 
   /**
    * A chain that holds only its genesis block.
@@ -52,8 +46,9 @@ export class MemoryChain implements ChainReader {
         `genesis: block hash ${bytesToHex(genesis.header.hash)} is not config.genesisHash`,
       );
     }
+    super();
     this.config = config;
-    this.#append(genesis);
+    this.append(genesis);
   }
 
   /**
@@ -66,27 +61,6 @@ export class MemoryChain implements ChainReader {
   ): Promise<MemoryChain> {
     const block = await genesisBlock(genesis);
     return new MemoryChain(chainConfigFromGenesis(genesis, block.header.hash, options), block);
-  }
-
-  genesis(): ChainHeader {
-    return this.#canonical[0] as ChainHeader;
-  }
-
-  head(): ChainHeader {
-    return this.#canonical[this.#canonical.length - 1] as ChainHeader;
-  }
-
-  headerByHash(hash: Uint8Array): ChainHeader | undefined {
-    return this.#blocks.get(bytesToHex(hash))?.header;
-  }
-
-  headerByNumber(number: bigint): ChainHeader | undefined {
-    if (number < 0n || number >= BigInt(this.#canonical.length)) return undefined;
-    return this.#canonical[Number(number)];
-  }
-
-  bodyByHash(hash: Uint8Array): Uint8Array | undefined {
-    return this.#blocks.get(bytesToHex(hash))?.body;
   }
 
   /** The empty list for a block whose receipts root is the empty trie root; otherwise unknown. */
@@ -114,17 +88,12 @@ export class MemoryChain implements ChainReader {
       pending.push(block);
       tip = block.header;
     }
-    for (const block of pending) this.#append(block);
+    for (const block of pending) this.append(block);
     return pending.length;
   }
 
   #isCanonical(header: ChainHeader): boolean {
     const known = this.headerByNumber(header.number);
     return known !== undefined && equalBytes(known.hash, header.hash);
-  }
-
-  #append(block: DecodedBlock): void {
-    this.#canonical.push(block.header);
-    this.#blocks.set(bytesToHex(block.header.hash), { header: block.header, body: block.body });
   }
 }

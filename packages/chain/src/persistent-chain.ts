@@ -23,6 +23,7 @@ import {
 } from '@ethp2p/eth';
 import { ChainError } from '@ethp2p/eth/chain';
 import { blockFromItem, type DecodedBlock } from './block.ts';
+import { CanonicalBlocks, type HeldBlock } from './canonical-blocks.ts';
 import { checkLink, type ImportOptions, readChainFile } from './chain-file.ts';
 import { decoding } from './decoding.ts';
 import { BlockExecutor } from './exec/executor.ts';
@@ -53,9 +54,8 @@ export interface PersistentChainOptions {
   readonly config?: ChainConfigFromGenesisOptions;
 }
 
-interface StoredBlock {
-  readonly header: ChainHeader;
-  readonly body: Uint8Array;
+interface StoredBlock extends HeldBlock {
+  /** The receipts, the RLP list of their eth/69 form. */
   readonly receipts: Uint8Array;
 }
 
@@ -69,22 +69,23 @@ interface StoredBlock {
  * chain.receiptsByHash(chain.head().hash); // its receipts, eth/69 form
  * await chain.close();
  */
-export class PersistentChain implements ChainReader, BlockImporter {
+export class PersistentChain
+  extends CanonicalBlocks<StoredBlock>
+  implements ChainReader, BlockImporter
+{
   readonly config: ChainConfig;
   readonly #level: Level;
   readonly #stateDb: StagedStateDb;
-  readonly #canonical: ChainHeader[];
-  readonly #blocks = new Map<string, StoredBlock>();
   #executor: BlockExecutor | undefined;
   /** The import in progress; the next one starts after it. */
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
   private constructor(config: ChainConfig, level: Level, stateDb: StagedStateDb) {
+    super();
     this.config = config;
     this.#level = level;
     this.#stateDb = stateDb;
-    this.#canonical = [];
   }
 
   /**
@@ -111,30 +112,9 @@ export class PersistentChain implements ChainReader, BlockImporter {
     return chain;
   }
 
-  genesis(): ChainHeader {
-    return this.#canonical[0] as ChainHeader;
-  }
-
-  head(): ChainHeader {
-    return this.#canonical[this.#canonical.length - 1] as ChainHeader;
-  }
-
-  headerByHash(hash: Uint8Array): ChainHeader | undefined {
-    return this.#blocks.get(bytesToHex(hash))?.header;
-  }
-
-  headerByNumber(number: bigint): ChainHeader | undefined {
-    if (number < 0n || number >= BigInt(this.#canonical.length)) return undefined;
-    return this.#canonical[Number(number)];
-  }
-
-  bodyByHash(hash: Uint8Array): Uint8Array | undefined {
-    return this.#blocks.get(bytesToHex(hash))?.body;
-  }
-
   /** The receipts of every block the chain holds (it executed them all). */
   receiptsByHash(hash: Uint8Array): Uint8Array | undefined {
-    return this.#blocks.get(bytesToHex(hash))?.receipts;
+    return this.held(hash)?.receipts;
   }
 
   /**
@@ -207,7 +187,7 @@ export class PersistentChain implements ChainReader, BlockImporter {
       await executor.reset(stateRootOf(parent));
       throw err;
     }
-    this.#append(stored);
+    this.append(stored);
   }
 
   async #load(genesis: DecodedBlock, genesisJson: Record<string, unknown>): Promise<void> {
@@ -224,7 +204,7 @@ export class PersistentChain implements ChainReader, BlockImporter {
       }
       const stored = { header: genesis.header, body: genesis.body, receipts: NO_RECEIPTS };
       await this.#level.batch([...this.#stateDb.takeWrites(), ...blockWrites(stored)]);
-      this.#append(stored);
+      this.append(stored);
       this.#executor = executor;
       return;
     }
@@ -232,7 +212,7 @@ export class PersistentChain implements ChainReader, BlockImporter {
       gte: canonicalKey(0n),
       lte: canonicalKey((1n << 64n) - 1n),
     })) {
-      this.#append(await this.#read(hash));
+      this.append(await this.#read(hash));
       if (equalBytes(hash, headHash)) break;
     }
     if (!equalBytes(this.genesis()?.hash ?? new Uint8Array(0), genesis.header.hash)) {
@@ -262,11 +242,6 @@ export class PersistentChain implements ChainReader, BlockImporter {
       body: Uint8Array.from(body),
       receipts: Uint8Array.from(receipts),
     };
-  }
-
-  #append(block: StoredBlock): void {
-    this.#canonical.push(block.header);
-    this.#blocks.set(bytesToHex(block.header.hash), block);
   }
 }
 

@@ -14,7 +14,11 @@ import { CodedError } from '@ethp2p/base';
  * - `INVALID_BLOCK`: a well-formed block that does not validate or execute; `details` names the
  *   block and the field.
  */
-export type ChainErrorCode = 'MALFORMED_BLOCK' | 'BLOCK_TOO_LARGE' | 'UNLINKED_BLOCK' | 'INVALID_BLOCK';
+export type ChainErrorCode =
+  | 'MALFORMED_BLOCK'
+  | 'BLOCK_TOO_LARGE'
+  | 'UNLINKED_BLOCK'
+  | 'INVALID_BLOCK';
 
 /** Which block failed and where, for ChainError INVALID_BLOCK. */
 export interface InvalidBlockDetails {
