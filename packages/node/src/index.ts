@@ -25,8 +25,9 @@ export {
   loadChainFiles,
   NETWORK_NAMES,
   networkChain,
+  openChainFiles,
 } from './node/chain.ts';
-export type { FullNodeOptions } from './node/config.ts';
+export type { FullNodeOptions, StoredChain } from './node/config.ts';
 export {
   CLIENT_VERSION,
   DEFAULT_LISTEN_IP,

@@ -10,7 +10,13 @@ import type { ChainReader } from '@ethp2p/eth';
 import { NetRestrict } from '@ethp2p/server';
 import { DEFAULT_METRICS_ADDR, DEFAULT_METRICS_PORT } from '../metrics/metrics-server.ts';
 import { parseNat } from '../nat/parse.ts';
-import { loadChainFiles, NETWORK_NAMES, type NetworkName, networkChain } from '../node/chain.ts';
+import {
+  loadChainFiles,
+  NETWORK_NAMES,
+  type NetworkName,
+  networkChain,
+  openChainFiles,
+} from '../node/chain.ts';
 import {
   clientName,
   DEFAULT_LISTEN_IP,
@@ -224,7 +230,8 @@ export interface NodeCommandConfig {
 }
 
 /**
- * Reads every flag, loads the chain (read-only) and resolves node lists.
+ * Reads every flag, checks the chain files (read-only; the node executes them into its datadir
+ * when it starts) and resolves node lists.
  * @throws {CliError} `USAGE` for a bad flag value, `FAILED` for a bad node in a list;
  *   `NodeError` `BAD_GENESIS`/`BAD_CHAIN` for the chain files
  */
@@ -241,14 +248,18 @@ export async function nodeCommandConfig(given: OptionValues): Promise<NodeComman
   if (genesisPath !== undefined && o.isSet('network')) {
     throw usageError(`${o.origin('network')} and ${o.origin('genesis')} exclude each other`);
   }
-  const chain: ChainReader =
+  const files =
     genesisPath === undefined
-      ? networkChain(network, networkId)
-      : await loadChainFiles({
+      ? undefined
+      : {
           genesisPath,
           ...(chainPath === undefined ? {} : { chainPath }),
           ...(networkId === undefined ? {} : { networkId }),
-        });
+        };
+  // A custom chain is checked here (read only, nothing executed); the node then opens it in its
+  // datadir, where it executes what is not stored yet.
+  const chain: ChainReader =
+    files === undefined ? networkChain(network, networkId) : await loadChainFiles(files);
   const datadirName =
     genesisPath === undefined ? network : `custom-${chain.config.chainId.toString()}`;
   const discoveryV4 = switchOf(o, 'discovery.v4');
@@ -274,6 +285,9 @@ export async function nodeCommandConfig(given: OptionValues): Promise<NodeComman
     node: {
       datadir: await datadirOf(o, datadirName),
       chain,
+      ...(files === undefined
+        ? {}
+        : { openChain: (path: string) => openChainFiles({ ...files, path }) }),
       ...(networkId === undefined ? {} : { networkId }),
       listenIp: listenIpOf(o),
       port: o.port('port') ?? DEFAULT_PORT,

@@ -22,8 +22,8 @@ SIGINT or SIGTERM stops it cleanly (peers get Disconnect(ClientQuitting), the no
 closed) and it exits 0; a second signal more than 1 s later exits at once (130, or 143 for SIGTERM).
 If stdout's or stderr's reader goes away (| head -2), that stream is dropped and the node runs on.
 
-The datadir holds LOCK (one node per datadir), nodekey (created with mode 0600 and reused) and
-nodes/ (the node database). Nothing is written to a datadir another node has locked, and a
+The datadir holds LOCK (one node per datadir), nodekey (created with mode 0600 and reused),
+nodes/ (the node database) and, with --genesis, chaindata/ (the chain: blocks, receipts, state). Nothing is written to a datadir another node has locked, and a
 start that fails (a port in use, a bad --listen.ip) removes what it created.
 --nodekey <file> (read, never written) or --nodekeyhex <hex> replace the datadir's nodekey.
 
@@ -47,7 +47,9 @@ network's public list by default, or --discovery.dns <enrtree:// URLs> ("" for n
 Built-in networks run at their genesis block: ethp2p ships no chain data, so the node announces
 head = genesis with the network's genesis hash and fork ID. Live peers accept that Status, but
 the node has no blocks to serve and is stale to them: they may drop it as useless. For a chain
-with blocks, give --genesis and --chain (a geth export).`;
+with blocks, give --genesis and --chain (a geth export): the node executes every block it has not
+stored yet into chaindata/ (the state root, receipts root, logs bloom and gas used of each must
+match its header) and serves them with their receipts; a restart resumes from the stored head.`;
 
 /** `ethp2p node`. */
 export const NODE_COMMAND: CommandSpec = {

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { encodeBytes } from '@ethp2p/base/rlp';
-import { MemoryChain } from '@ethp2p/chain';
+import { MemoryChain, PersistentChain } from '@ethp2p/chain';
 import { keccak256 } from '@ethp2p/crypto';
 import {
   type ChainConfig,
@@ -100,17 +100,63 @@ export async function loadChainFiles(files: ChainFiles): Promise<MemoryChain> {
     chain.importRlp(bytes);
   } catch (err) {
     if (!(err instanceof ChainError)) throw err;
-    const hint =
-      err.code === 'UNLINKED_BLOCK'
-        ? 'it does not continue the genesis of --genesis'
-        : 'it is not a chain.rlp';
-    throw new NodeError(
-      'BAD_CHAIN',
-      `chain ${files.chainPath}: ${err.message} (${hint}); check --chain`,
-      { cause: err },
-    );
+    throw badChain(files.chainPath, err);
   }
   return chain;
+}
+
+/**
+ * Opens the persistent, executing chain of a genesis.json in the LevelDB store at `path` and
+ * imports a chain.rlp into it, executing every block it does not have yet (a restart skips the
+ * blocks already stored). For {@link FullNodeOptions.openChain}.
+ * @throws {NodeError} `BAD_GENESIS`, `BAD_CHAIN` (a block that does not link or execute, naming
+ *   it and the failing field), `DATADIR` when the store cannot be opened
+ */
+export async function openChainFiles(
+  files: ChainFiles & { readonly path: string },
+): Promise<PersistentChain> {
+  const genesisBytes = await readInput(files.genesisPath, 'genesis');
+  parseGenesis(files.genesisPath, genesisBytes);
+  let chain: PersistentChain;
+  try {
+    chain = await PersistentChain.open({
+      genesisJson: JSON.parse(new TextDecoder().decode(genesisBytes)) as Record<string, unknown>,
+      path: files.path,
+      ...(files.networkId === undefined ? {} : { config: { networkId: files.networkId } }),
+    });
+  } catch (err) {
+    if (err instanceof RangeError || err instanceof EthError) {
+      throw badGenesis(files.genesisPath, `${err.message} (chain store ${files.path})`, err);
+    }
+    throw new NodeError('DATADIR', `chain store ${files.path}: cannot open (${String(err)})`, {
+      cause: err,
+    });
+  }
+  if (files.chainPath === undefined) return chain;
+  const bytes = await readInput(files.chainPath, 'chain').catch(async (err: unknown) => {
+    await chain.close();
+    throw err;
+  });
+  try {
+    await chain.importRlp(bytes);
+  } catch (err) {
+    await chain.close();
+    if (!(err instanceof ChainError)) throw err;
+    throw badChain(files.chainPath, err);
+  }
+  return chain;
+}
+
+function badChain(path: string, err: ChainError): NodeError {
+  const hint =
+    err.code === 'UNLINKED_BLOCK'
+      ? 'it does not continue the genesis of --genesis'
+      : err.code === 'INVALID_BLOCK'
+        ? `block ${err.details?.number} does not execute: ${err.details?.field}`
+        : 'it is not a chain.rlp';
+  return new NodeError('BAD_CHAIN', `chain ${path}: ${err.message} (${hint}); check --chain`, {
+    cause: err,
+  });
 }
 
 function parseGenesis(path: string, bytes: Uint8Array): Genesis {

@@ -33,6 +33,12 @@ export function clientName(identity?: string): string {
   return `ethp2p${ident}/v${CLIENT_VERSION}/${process.platform}-${process.arch}/node${process.versions.node}`;
 }
 
+/** A chain kept in the datadir: read like any chain, closed by the node that opened it. */
+export interface StoredChain extends ChainReader {
+  /** Closes its store (pending imports finish first). */
+  close(): Promise<void>;
+}
+
 /** Options of {@link FullNode}. `datadir` and `chain` are required. */
 export interface FullNodeOptions {
   /**
@@ -40,8 +46,17 @@ export interface FullNodeOptions {
    * what it created, so it leaves the disk as it was.
    */
   readonly datadir: string;
-  /** The chain served and announced in Status (see `networkChain` and `loadChainFiles`). */
+  /**
+   * The chain served and announced in Status (see `networkChain` and `loadChainFiles`); replaced
+   * from `start()` on by the one `openChain` opens, when given.
+   */
   readonly chain: ChainReader;
+  /**
+   * Opens the chain the node serves in its datadir (at `<datadir>/chaindata`), once the node holds
+   * the datadir's lock; the node closes it when it stops. `openChainFiles` is one: a persistent
+   * chain that executes a chain.rlp into the datadir. It must have `chain`'s genesis.
+   */
+  readonly openChain?: (path: string) => Promise<StoredChain>;
   /** The network ID of Status; default the chain config's. */
   readonly networkId?: bigint;
   /** The IP to listen on, TCP and UDP (default `0.0.0.0`). */

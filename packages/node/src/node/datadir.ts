@@ -14,6 +14,9 @@ export const NODEKEY_FILE = 'nodekey';
 /** The node database's directory inside the datadir. */
 export const NODES_DIR = 'nodes';
 
+/** The chain's LevelDB store in a datadir (geth's is `geth/chaindata`). */
+export const CHAINDATA_DIR = 'chaindata';
+
 /**
  * The default datadir of a network: `~/.ethp2p/<network>`.
  * @example `defaultDatadir('sepolia') // '/home/me/.ethp2p/sepolia'`

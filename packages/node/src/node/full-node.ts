@@ -40,6 +40,7 @@ import {
 } from './components.ts';
 import { DEFAULT_LISTEN_IP, DEFAULT_PORT, type FullNodeOptions } from './config.ts';
 import {
+  CHAINDATA_DIR,
   DatadirChanges,
   datadirNodeKey,
   ensureDatadir,
@@ -109,6 +110,8 @@ export class FullNode {
   #lastDialError: LastDialError | undefined;
   #rpc: RpcServers | undefined;
   #db: NodeDatabase | undefined;
+  /** The chain served: `options.chain`, or the one `options.openChain` opened. */
+  #chain: ChainReader;
 
   /**
    * Nothing is opened until {@link FullNode.start}.
@@ -119,6 +122,7 @@ export class FullNode {
       throw new TypeError('dashboard: expected the http option it is served on, got none');
     }
     this.#options = options;
+    this.#chain = options.chain;
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
     this.serveBudget = new ServeBudget({ clock: this.#clock });
@@ -132,7 +136,7 @@ export class FullNode {
 
   /** The chain served. */
   get chain(): ChainReader {
-    return this.#options.chain;
+    return this.#chain;
   }
 
   /** The devp2p server, once started. */
@@ -156,7 +160,7 @@ export class FullNode {
 
   /** The network ID announced in Status (the option, else the chain's). */
   get networkId(): bigint {
-    return this.#options.networkId ?? this.#options.chain.config.networkId;
+    return this.#options.networkId ?? this.#chain.config.networkId;
   }
 
   /** `http://host:port` of JSON-RPC over HTTP once started with `http`, with the bound port. */
@@ -305,7 +309,17 @@ export class FullNode {
     const nodeId = nodeIdToHex(nodeIdFromPublicKey(publicKey(privateKey)));
     if (created) this.#log.info('created a new node key', { datadir: o.datadir, nodeId });
     else this.#log.debug('loaded the node key', { datadir: o.datadir, nodeId });
-    const parts: NodeParts = { options: o, privateKey, clock: this.#clock, log: this.#log };
+    if (o.openChain !== undefined) {
+      const open = o.openChain;
+      const path = join(o.datadir, CHAINDATA_DIR);
+      const chain = await changes.create(path, () => open(path));
+      this.#closers.push(() => chain.close());
+      this.#chain = chain;
+      this.#log.info('chain opened', { path, head: chain.head().number.toString() });
+      this.#checkStopping();
+    }
+    const options = { ...o, chain: this.#chain };
+    const parts: NodeParts = { options, privateKey, clock: this.#clock, log: this.#log };
     const db = await changes.create(join(o.datadir, NODES_DIR), () => openNodeDatabase(parts));
     this.#closers.push(() => db.close());
     this.#db = db;
@@ -318,7 +332,7 @@ export class FullNode {
     this.#closers.push(() => localNode.close());
     this.#checkStopping();
     localNode.setFallbackIp(isUnspecified(listenIp) ? '127.0.0.1' : listenIp);
-    const { chain } = o;
+    const chain = this.#chain;
     const head = chain.head();
     localNode.set(ETH_ENR_KEY, {
       rlp: ethEnrEntry(forkId(chain.config, { number: head.number, time: head.time })),
@@ -435,7 +449,7 @@ export class FullNode {
         : createDashboardRoute({
             server,
             discovery: this.#discovery,
-            chain: this.#options.chain,
+            chain: this.#chain,
             clock: this.#clock,
             logger: this.#log,
             ...(dashboard === true ? {} : dashboard),

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { silentLogger } from '@ethp2p/base';
 import type { MemoryChain } from '@ethp2p/chain';
 import { afterAll, beforeAll } from 'vitest';
-import { generateChain } from '../../../eth/test/helpers/chain-generator.ts';
+import { generateExecutedChain } from '../../../chain/test/helpers/executed-chain.ts';
 import { loadChainFiles } from '../../src/node/chain.ts';
 import type { FullNodeOptions } from '../../src/node/config.ts';
 import { FullNode } from '../../src/node/full-node.ts';
@@ -25,9 +25,12 @@ export interface ChainFilesOnDisk {
   readonly chainPath: string;
 }
 
-/** Writes a generated chain (`blocks` blocks after genesis) as genesis.json and chain.rlp in `dir`. */
+/**
+ * Writes a generated chain (`blocks` blocks of real transactions after genesis, so the node can
+ * execute it) as genesis.json and chain.rlp in `dir`.
+ */
 export async function writeChain(dir: string, blocks = 16): Promise<ChainFilesOnDisk> {
-  const generated = await generateChain({ blocks });
+  const generated = await generateExecutedChain({ blocks });
   const genesisPath = join(dir, 'genesis.json');
   const chainPath = join(dir, 'chain.rlp');
   await writeFile(genesisPath, JSON.stringify(generated.genesisJson));

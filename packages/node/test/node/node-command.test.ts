@@ -3,8 +3,9 @@ import { once } from 'node:events';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { encodeList, encodeUint, listItems, readItem } from '@ethp2p/base/rlp';
 import type { MemoryChain } from '@ethp2p/chain';
-import { bytesToHex, generatePrivateKey, publicKey } from '@ethp2p/crypto';
+import { bytesToHex, concatBytes, generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { Tree } from '@ethp2p/dnsdisc';
 import { Enr, Node, nodeIdFromPublicKey, nodeIdToHex } from '@ethp2p/enode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,7 +116,7 @@ describe('ethp2p node', () => {
     expect(node.io.stderr.text).toMatch(/node started/);
     expect(node.io.stderr.text).toMatch(/shutting down/);
     expect((await stat(join(datadir, 'nodekey'))).mode & 0o777).toBe(0o600);
-    expect(await readdir(datadir)).toEqual(['nodekey', 'nodes']);
+    expect((await readdir(datadir)).sort()).toEqual(['chaindata', 'nodekey', 'nodes']);
   });
 
   it('runs with the --nodekeyhex identity, writing no nodekey file', async () => {
@@ -132,7 +133,7 @@ describe('ethp2p node', () => {
     );
     node.stop();
     expect(await node.exit).toBe(0);
-    expect(await readdir(datadir)).toEqual(['nodes']);
+    expect((await readdir(datadir)).sort()).toEqual(['chaindata', 'nodes']);
   });
 
   it('writes log lines to --log.file instead of stderr, appending', async () => {
@@ -316,7 +317,7 @@ describe('ethp2p node', () => {
     const node = await startNode([...loopback(datadir), '--nodiscover']);
     node.stop();
     expect(await node.exit).toBe(0);
-    expect((await readdir(datadir)).sort()).toEqual(['nodekey', 'nodes']);
+    expect((await readdir(datadir)).sort()).toEqual(['chaindata', 'nodekey', 'nodes']);
   });
 
   it('says which port is in use: TCP', async () => {
@@ -411,6 +412,51 @@ describe('ethp2p node', () => {
       ]);
       expect(code).toBe(1);
       expect(line).toMatch(new RegExp(`^ethp2p: chain ${wrong}: .+; check --chain$`));
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+
+  it('executes the --chain into its datadir, and a restart resumes at the stored head', async () => {
+    const datadir = join(dir, 'executed');
+    const first = await startNode([...loopback(datadir), '--nodiscover']);
+    expect(first.io.stderr.text).toMatch(/chain opened .*head=8/);
+    first.stop();
+    expect(await first.exit).toBe(0);
+    // The stored chain is the truth now: without --chain the node still serves head 8.
+    const flags = loopback(datadir);
+    flags.splice(flags.indexOf('--chain'), 2);
+    const second = await startNode([...flags, '--nodiscover']);
+    expect(second.io.stderr.text).toMatch(/chain opened .*head=8/);
+    second.stop();
+    expect(await second.exit).toBe(0);
+  });
+
+  it('refuses a chain.rlp with a block that does not execute, naming it and the field', async () => {
+    const other = await tempDir();
+    try {
+      // Block 3 of the chain with a wrong gas used: it links and decodes, but does not execute.
+      const data = new Uint8Array(await readFile(files.chainPath));
+      const blocks: Uint8Array[] = [];
+      for (let pos = 0; pos < data.length; pos += (blocks.at(-1) as Uint8Array).length) {
+        blocks.push(readItem(data, pos).raw);
+      }
+      const [header, ...body] = listItems(readItem(blocks[2] as Uint8Array, 0), 'block');
+      const fields = listItems(header, 'header').map((f) => f.raw);
+      fields[10] = encodeUint(1n);
+      const block3 = encodeList([encodeList(fields), ...body.map((b) => b.raw)]);
+      const tampered = concatBytes(...blocks.slice(0, 2), block3);
+      const bad = join(other, 'bad.rlp');
+      await writeFile(bad, tampered);
+      const args = loopback(join(other, 'd'));
+      args.splice(args.indexOf('--chain') + 1, 1, bad);
+      const result = await run(['node', ...args, '--nodiscover']);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trimEnd().split('\n').at(-1)).toMatch(
+        /^ethp2p: chain .*bad\.rlp: block 3 .*gasUsed.*; check --chain$/,
+      );
+      // The failed start removed the datadir it created, chain store included.
+      expect(await readdir(other)).toEqual(['bad.rlp']);
     } finally {
       await rm(other, { recursive: true, force: true });
     }
