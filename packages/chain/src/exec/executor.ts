@@ -15,7 +15,7 @@ import {
   parseGethGenesisState,
 } from '@ethereumjs/common';
 import { MerklePatriciaTrie } from '@ethereumjs/mpt';
-import { MerkleStateManager } from '@ethereumjs/statemanager';
+import { Caches, MerkleStateManager } from '@ethereumjs/statemanager';
 import { ValueEncoding } from '@ethereumjs/util';
 import { createVM, runBlock, type VM } from '@ethereumjs/vm';
 import { bytesToHex, equalBytes } from '@ethp2p/crypto';
@@ -72,7 +72,7 @@ export class BlockExecutor {
       common,
     });
     if (options.stateRoot !== undefined) trie.root(options.stateRoot);
-    const state = new MerkleStateManager({ common, trie });
+    const state = new MerkleStateManager({ common, trie, caches: new Caches() });
     const hashAt = options.hashAt;
     const blockchain = {
       getBlock: async (number: number) => ({
@@ -119,9 +119,9 @@ export class BlockExecutor {
       throw err instanceof ChainError ? err : fail('block', String(err), err);
     }
     try {
+      // The state is the parent's already (after the previous block, or a reset).
       const result = await runBlock(this.#vm, {
         block,
-        root: parentState,
         generate: true,
         skipBlockValidation: true,
       });
