@@ -10,20 +10,16 @@ import { ChainError } from '@ethp2p/eth/chain';
 const chain = await PersistentChain.open({
   // No `path`: an in-memory store (give a directory to keep the chain across restarts).
   genesisJson: {
+    // Every fork up to Shanghai active from the start.
     config: {
       chainId: 1337,
-      homesteadBlock: 0,
-      eip150Block: 0,
-      eip155Block: 0,
-      eip158Block: 0,
-      byzantiumBlock: 0,
-      constantinopleBlock: 0,
-      petersburgBlock: 0,
-      istanbulBlock: 0,
-      berlinBlock: 0,
-      londonBlock: 0,
       terminalTotalDifficulty: 0,
       shanghaiTime: 0,
+      ...Object.fromEntries(
+        ['homestead', 'eip150', 'eip155', 'eip158', 'byzantium', 'constantinople', 'petersburg']
+          .concat(['istanbul', 'berlin', 'london'])
+          .map((fork) => [`${fork}Block`, 0]),
+      ),
     },
     timestamp: '0x68000000',
     gasLimit: '0x1c9c380',

@@ -1,4 +1,5 @@
 import { RlpError } from '@ethp2p/base/rlp';
+import { thrownError } from '@ethp2p/base/testing';
 import { hexToBytes } from '@ethp2p/crypto';
 import { ChainError } from '@ethp2p/eth/chain';
 import { describe, expect, it } from 'vitest';
@@ -9,18 +10,17 @@ import { transactionInfo } from '../src/transaction.ts';
 
 /** Asserts a ChainError MALFORMED_BLOCK whose cause is the reader's RlpError `code`. */
 function expectWrapped(fn: () => unknown, code: RlpError['code'], message?: RegExp): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(ChainError);
-  expect((err as ChainError).code).toBe('MALFORMED_BLOCK');
-  const cause = (err as ChainError).cause;
-  expect(cause).toBeInstanceOf(RlpError);
-  expect((cause as RlpError).code).toBe(code);
-  if (message !== undefined) expect((err as ChainError).message).toMatch(message);
+  const err = thrownError(fn, ChainError, 'MALFORMED_BLOCK');
+  expect(
+    thrownError(
+      () => {
+        throw err.cause;
+      },
+      RlpError,
+      code,
+    ),
+  ).toBe(err.cause);
+  if (message !== undefined) expect(err.message).toMatch(message);
 }
 
 describe('the decoding boundary of @ethp2p/chain', () => {
