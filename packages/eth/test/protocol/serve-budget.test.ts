@@ -5,10 +5,9 @@
  */
 import { SimulatedClock } from '@ethp2p/base';
 import { waitFor } from '@ethp2p/base/testing';
+import { type MemoryChain, MemoryTxPool } from '@ethp2p/chain';
 import { DiscReason, PeerError } from '@ethp2p/server';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MemoryChain } from '../../src/chain/memory-chain.ts';
-import { MemoryTxPool } from '../../src/chain/memory-tx-pool.ts';
 import { ServeBudget } from '../../src/peer/serve-budget.ts';
 import { expectEth, memoryChain, send } from '../peer/fixtures.ts';
 import { type Harness, startPeer } from './harness.ts';

@@ -253,7 +253,6 @@ describe('NodeMetrics', () => {
     expectValue('ethp2p_discover_neighbors_rejected_total', 32);
     expectValue('ethp2p_discover_handler_errors_total', 33);
     expectValue('ethp2p_discover_ping_backs_skipped_total', 34);
-    expectValue('ethp2p_discover_dropped_total', 28, { reason: 'overloaded' });
     expectValue('ethp2p_discover_signature_workers', 2);
     expectValue('ethp2p_discover_signature_queued', 36);
     expectValue('ethp2p_discover_signature_shed_total', 38, { class: 'ping' });
