@@ -51,7 +51,7 @@ export function readChainFile(data: Uint8Array, options: ImportOptions = {}): Fi
 }
 
 /** Runs a block reader: a ChainError it throws is located at `where`. */
-function located<T>(where: string, read: () => T): T {
+export function located<T>(where: string, read: () => T): T {
   try {
     return decoding(read);
   } catch (err) {

@@ -7,6 +7,13 @@
  */
 
 export type { DecodedBlock } from './block.ts';
+export {
+  GAS_LIMIT_BOUND_DIVISOR,
+  listRoot,
+  MAX_EXTRA_DATA_BYTES,
+  MIN_GAS_LIMIT,
+  validateBlock,
+} from './block-validation.ts';
 export type { ImportOptions } from './chain-file.ts';
 export { MAX_IMPORT_BLOCK_BYTES } from './chain-file.ts';
 export { genesisBlock } from './genesis.ts';

@@ -5,8 +5,10 @@
  * @module
  */
 
+import { readRoot } from '@ethp2p/base/rlp';
 import { bytesToHex, equalBytes } from '@ethp2p/crypto';
 import {
+  type BlockImporter,
   type ChainConfig,
   type ChainConfigFromGenesisOptions,
   type ChainHeader,
@@ -14,23 +16,34 @@ import {
   chainConfigFromGenesis,
   type Genesis,
 } from '@ethp2p/eth';
-import type { DecodedBlock } from './block.ts';
+import { ChainError } from '@ethp2p/eth/chain';
+import { blockFromItem, type DecodedBlock } from './block.ts';
+import { validateBlock } from './block-validation.ts';
 import { CanonicalBlocks, type HeldBlock } from './canonical-blocks.ts';
-import { checkLink, type ImportOptions, readChainFile } from './chain-file.ts';
+import {
+  checkLink,
+  type ImportOptions,
+  located,
+  MAX_IMPORT_BLOCK_BYTES,
+  readChainFile,
+} from './chain-file.ts';
 import { EMPTY_ROOT_HASH } from './constants.ts';
 import { genesisBlock } from './genesis.ts';
 
 /**
- * A canonical chain held in memory, implementing {@link ChainReader}. It is owned by its creator:
- * `importRlp` changes it synchronously, so readers on the same event loop always see a whole
- * chain.
+ * A canonical chain held in memory, implementing {@link ChainReader} and {@link BlockImporter}.
+ * It is owned by its creator: `importRlp` changes it synchronously, and `importBlocks` (one call
+ * at a time, queued) appends each block synchronously once it validated, so readers on the same
+ * event loop always see a whole chain.
  * @example
  * const chain = await MemoryChain.fromGenesis(parseGenesisJson(genesisJsonText));
  * chain.importRlp(chainRlpBytes);
  * chain.head().number; // 600n for the eth test chain
  */
-export class MemoryChain extends CanonicalBlocks<HeldBlock> implements ChainReader {
+export class MemoryChain extends CanonicalBlocks<HeldBlock> implements ChainReader, BlockImporter {
   readonly config: ChainConfig;
+  /** The last queued `importBlocks` (settled); the next one starts after it. */
+  #importTail: Promise<unknown> = Promise.resolve();
 
   /**
    * A chain that holds only its genesis block.
@@ -90,6 +103,47 @@ export class MemoryChain extends CanonicalBlocks<HeldBlock> implements ChainRead
     }
     for (const block of pending) this.append(block);
     return pending.length;
+  }
+
+  /**
+   * Imports blocks received from peers on top of the head, validating each structurally
+   * (linkage, number, time, gas, extra data, transactions root, ommers hash, withdrawals root;
+   * nothing is executed). Blocks the chain already has as canonical are skipped. Each block is
+   * appended once it validated, so on a failure the blocks before it stay imported. Calls are
+   * queued: one runs at a time. The chain does not reorganise: a block must extend the head.
+   * @returns the new head
+   * @throws {ChainError} MALFORMED_BLOCK (not a block), BLOCK_TOO_LARGE, UNLINKED_BLOCK (a parent
+   *   that is unknown or not the head), INVALID_BLOCK (with `details`)
+   */
+  importBlocks(blocks: readonly Uint8Array[]): Promise<ChainHeader> {
+    if (!Array.isArray(blocks)) return Promise.reject(new TypeError('blocks: expected an array'));
+    const run = this.#importTail.then(() => this.#importBlocks(blocks));
+    this.#importTail = run.catch(() => undefined);
+    return run;
+  }
+
+  async #importBlocks(blocks: readonly Uint8Array[]): Promise<ChainHeader> {
+    for (const [index, raw] of blocks.entries()) {
+      const where = `block ${index}`;
+      if (raw.length > MAX_IMPORT_BLOCK_BYTES) {
+        throw new ChainError('BLOCK_TOO_LARGE', `${where}: ${raw.length} bytes`);
+      }
+      const block = located(where, () => blockFromItem(readRoot(raw, 'block')));
+      if (this.#isCanonical(block.header)) continue;
+      const parent = this.headerByHash(block.header.parentHash);
+      if (parent === undefined) {
+        throw new ChainError(
+          'UNLINKED_BLOCK',
+          `block ${block.header.number}: unknown parent ${bytesToHex(block.header.parentHash)}`,
+        );
+      }
+      checkLink(`block ${block.header.number}`, this.head(), block.header);
+      await validateBlock(parent, block.header, block.body);
+      // importRlp may have moved the head while the roots were computed.
+      checkLink(`block ${block.header.number}`, this.head(), block.header);
+      this.append(block);
+    }
+    return this.head();
   }
 
   #isCanonical(header: ChainHeader): boolean {

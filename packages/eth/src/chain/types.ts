@@ -102,6 +102,18 @@ export interface BlockImporter {
   importBlocks(blocks: readonly Uint8Array[]): Promise<ChainHeader>;
 }
 
+/** A chain that can be extended with blocks received from peers. */
+export interface BlockImporter {
+  /**
+   * Imports blocks (each the canonical RLP `[header, transactions, ommers, withdrawals?, ...]`) in
+   * order on top of the chain. Resolves to the new head. Rejects with a ChainError: 'UNLINKED_BLOCK'
+   * when a block's parent is unknown, 'INVALID_BLOCK' (details: { number, hash, field }) when a block
+   * does not validate (or execute); nothing of the failing block is persisted, the blocks before it
+   * stay imported.
+   */
+  importBlocks(blocks: readonly Uint8Array[]): Promise<ChainHeader>;
+}
+
 /** Everything the eth protocol needs from the node it runs in. */
 export interface Backend {
   readonly chain: ChainReader;

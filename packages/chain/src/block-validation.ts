@@ -1,0 +1,117 @@
+/**
+ * Structural block validation: what can be checked of a block received from a peer without
+ * executing it. The header must follow its parent (number, time, gas limit within geth's bound)
+ * and be self-consistent (gas used within the limit, extra data at most 32 bytes), and the body
+ * must be the one the header commits to (transactions root, ommers hash, withdrawals root).
+ * State, receipts and logs need execution and are left to an executing chain.
+ * @see https://github.com/ethereum/go-ethereum/blob/master/consensus/beacon/consensus.go
+ * @see https://github.com/ethereum/go-ethereum/blob/master/core/block_validator.go
+ * @module
+ */
+import { MerklePatriciaTrie } from '@ethereumjs/mpt';
+import { encodeUint, listItems, type RlpItem, readBigUint, readRoot } from '@ethp2p/base/rlp';
+import { bytesToHex, equalBytes, keccak256 } from '@ethp2p/crypto';
+import type { ChainHeader } from '@ethp2p/eth';
+import { ChainError } from '@ethp2p/eth/chain';
+import { EMPTY_ROOT_HASH } from './constants.ts';
+
+/** The most bytes of a header's extraData (geth `params.MaximumExtraDataSize`). */
+export const MAX_EXTRA_DATA_BYTES = 32;
+
+/** A gas limit may move by less than parent / 1024 per block (geth `params.GasLimitBoundDivisor`). */
+export const GAS_LIMIT_BOUND_DIVISOR = 1024n;
+
+/** The lowest gas limit (geth `params.MinGasLimit`). */
+export const MIN_GAS_LIMIT = 5000n;
+
+// Header field indexes (see header.ts LAYOUT).
+const OMMERS_HASH = 1;
+const TRANSACTIONS_ROOT = 4;
+const GAS_LIMIT = 9;
+const GAS_USED = 10;
+const EXTRA_DATA = 12;
+const WITHDRAWALS_ROOT = 16;
+
+/**
+ * Checks a decoded block against its parent: see the module comment.
+ * @param body the RLP of `[transactions, ommers, withdrawals?]` as `blockFromItem` gives it
+ * @throws {ChainError} `INVALID_BLOCK` with `details.field` naming what is wrong
+ */
+export async function validateBlock(
+  parent: ChainHeader,
+  header: ChainHeader,
+  body: Uint8Array,
+): Promise<void> {
+  const invalid = (field: string, why: string): ChainError =>
+    new ChainError('INVALID_BLOCK', `block ${header.number} (${short(header.hash)}): ${why}`, {
+      details: { number: header.number, hash: header.hash, field },
+    });
+  if (header.number !== parent.number + 1n) {
+    throw invalid('number', `number does not follow parent ${parent.number}`);
+  }
+  if (!equalBytes(header.parentHash, parent.hash)) throw invalid('parentHash', 'wrong parent');
+  if (header.time <= parent.time) {
+    throw invalid('timestamp', `time ${header.time} not after parent's ${parent.time}`);
+  }
+  const fields = listItems(readRoot(header.rlp, 'header'), 'header');
+  // A parent without header bytes (a genesis known only by its hash) has no fields to compare.
+  const parentFields =
+    parent.rlp.length === 0 ? [] : listItems(readRoot(parent.rlp, 'header'), 'header');
+  const gasLimit = readBigUint(fields[GAS_LIMIT], 8, 'gasLimit');
+  const gasUsed = readBigUint(fields[GAS_USED], 8, 'gasUsed');
+  if (gasUsed > gasLimit) throw invalid('gasUsed', `gas used ${gasUsed} above limit ${gasLimit}`);
+  if (gasLimit < MIN_GAS_LIMIT) throw invalid('gasLimit', `gas limit ${gasLimit} too low`);
+  if (parentFields.length > GAS_LIMIT) {
+    const parentLimit = readBigUint(parentFields[GAS_LIMIT], 8, 'gasLimit');
+    const diff = gasLimit > parentLimit ? gasLimit - parentLimit : parentLimit - gasLimit;
+    if (diff >= parentLimit / GAS_LIMIT_BOUND_DIVISOR) {
+      throw invalid('gasLimit', `gas limit ${gasLimit} moves too far from ${parentLimit}`);
+    }
+  }
+  if ((fields[EXTRA_DATA]?.payload.length ?? 0) > MAX_EXTRA_DATA_BYTES) {
+    throw invalid('extraData', `extra data longer than ${MAX_EXTRA_DATA_BYTES} bytes`);
+  }
+  const parts = listItems(readRoot(body, 'body'), 'body');
+  const [txs, ommers, withdrawals] = parts as [RlpItem, RlpItem, RlpItem | undefined];
+  if (!equalBytes(keccak256(ommers.raw), headerBytes(fields, OMMERS_HASH))) {
+    throw invalid('ommersHash', 'ommers do not match the ommers hash');
+  }
+  const txRoot = await listRoot(listItems(txs, 'transactions').map(txEncoding));
+  if (!equalBytes(txRoot, headerBytes(fields, TRANSACTIONS_ROOT))) {
+    throw invalid('transactionsRoot', 'transactions do not match the transactions root');
+  }
+  const withdrawalsRoot = fields[WITHDRAWALS_ROOT];
+  if ((withdrawals === undefined) !== (withdrawalsRoot === undefined)) {
+    throw invalid('withdrawalsRoot', 'withdrawals and the withdrawals root come together');
+  }
+  if (withdrawals !== undefined && withdrawalsRoot !== undefined) {
+    const root = await listRoot(listItems(withdrawals, 'withdrawals').map((w) => w.raw));
+    if (!equalBytes(root, withdrawalsRoot.payload)) {
+      throw invalid('withdrawalsRoot', 'withdrawals do not match the withdrawals root');
+    }
+  }
+}
+
+/**
+ * The root of the trie of a block's list (transactions, withdrawals, receipts): key rlp(index),
+ * value the item's encoding (geth `types.DeriveSha`).
+ */
+export async function listRoot(values: readonly Uint8Array[]): Promise<Uint8Array> {
+  if (values.length === 0) return EMPTY_ROOT_HASH;
+  const trie = new MerklePatriciaTrie();
+  for (const [i, value] of values.entries()) await trie.put(encodeUint(i), value);
+  return trie.root();
+}
+
+/** A body transaction's canonical encoding: a legacy list as is, a typed one unwrapped. */
+function txEncoding(item: RlpItem): Uint8Array {
+  return item.list ? item.raw : item.payload;
+}
+
+function headerBytes(fields: readonly RlpItem[], index: number): Uint8Array {
+  return fields[index]?.payload ?? new Uint8Array(0);
+}
+
+function short(hash: Uint8Array): string {
+  return `${bytesToHex(hash.subarray(0, 4))}…`;
+}
