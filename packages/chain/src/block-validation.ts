@@ -9,11 +9,18 @@
  * @module
  */
 import { MerklePatriciaTrie } from '@ethereumjs/mpt';
-import { encodeUint, listItems, type RlpItem, readBigUint, readRoot } from '@ethp2p/base/rlp';
+import {
+  encodeList,
+  encodeUint,
+  listItems,
+  type RlpItem,
+  readBigUint,
+  readRoot,
+} from '@ethp2p/base/rlp';
 import { bytesToHex, equalBytes, keccak256 } from '@ethp2p/crypto';
 import type { ChainHeader } from '@ethp2p/eth';
 import { ChainError } from '@ethp2p/eth/chain';
-import { EMPTY_ROOT_HASH } from './constants.ts';
+import { EMPTY_ROOT_HASH, EMPTY_UNCLE_HASH } from './constants.ts';
 
 /** The most bytes of a header's extraData (geth `params.MaximumExtraDataSize`). */
 export const MAX_EXTRA_DATA_BYTES = 32;
@@ -33,7 +40,7 @@ const EXTRA_DATA = 12;
 const WITHDRAWALS_ROOT = 16;
 
 /**
- * Checks a decoded block against its parent: see the module comment.
+ * Checks a decoded block against its parent: {@link validateHeader} then {@link validateBody}.
  * @param body the RLP of `[transactions, ommers, withdrawals?]` as `blockFromItem` gives it
  * @throws {ChainError} `INVALID_BLOCK` with `details.field` naming what is wrong
  */
@@ -42,10 +49,17 @@ export async function validateBlock(
   header: ChainHeader,
   body: Uint8Array,
 ): Promise<void> {
-  const invalid = (field: string, why: string): ChainError =>
-    new ChainError('INVALID_BLOCK', `block ${header.number} (${short(header.hash)}): ${why}`, {
-      details: { number: header.number, hash: header.hash, field },
-    });
+  validateHeader(parent, header);
+  await validateBody(header, body);
+}
+
+/**
+ * Checks a header against its parent: number, parent hash, time, gas used within the limit, gas
+ * limit within geth's bound of the parent's, extra data size.
+ * @throws {ChainError} `INVALID_BLOCK` with `details.field` naming what is wrong
+ */
+export function validateHeader(parent: ChainHeader, header: ChainHeader): void {
+  const invalid = invalidField(header);
   if (header.number !== parent.number + 1n) {
     throw invalid('number', `number does not follow parent ${parent.number}`);
   }
@@ -53,10 +67,9 @@ export async function validateBlock(
   if (header.time <= parent.time) {
     throw invalid('timestamp', `time ${header.time} not after parent's ${parent.time}`);
   }
-  const fields = listItems(readRoot(header.rlp, 'header'), 'header');
+  const fields = headerItems(header);
   // A parent without header bytes (a genesis known only by its hash) has no fields to compare.
-  const parentFields =
-    parent.rlp.length === 0 ? [] : listItems(readRoot(parent.rlp, 'header'), 'header');
+  const parentFields = parent.rlp.length === 0 ? [] : headerItems(parent);
   const gasLimit = readBigUint(fields[GAS_LIMIT], 8, 'gasLimit');
   const gasUsed = readBigUint(fields[GAS_USED], 8, 'gasUsed');
   if (gasUsed > gasLimit) throw invalid('gasUsed', `gas used ${gasUsed} above limit ${gasLimit}`);
@@ -71,8 +84,32 @@ export async function validateBlock(
   if ((fields[EXTRA_DATA]?.payload.length ?? 0) > MAX_EXTRA_DATA_BYTES) {
     throw invalid('extraData', `extra data longer than ${MAX_EXTRA_DATA_BYTES} bytes`);
   }
-  const parts = listItems(readRoot(body, 'body'), 'body');
-  const [txs, ommers, withdrawals] = parts as [RlpItem, RlpItem, RlpItem | undefined];
+}
+
+/**
+ * Checks that a body is the one its header commits to: ommers hash, transactions root and
+ * withdrawals root (present in both or in neither).
+ * @param body the RLP of `[transactions, ommers, withdrawals?]`
+ * @throws {ChainError} `INVALID_BLOCK` with `details.field` naming what is wrong
+ */
+export async function validateBody(header: ChainHeader, body: Uint8Array): Promise<void> {
+  const invalid = invalidField(header);
+  const fields = headerItems(header);
+  let parts: RlpItem[];
+  try {
+    parts = listItems(readRoot(body, 'body'), 'body');
+  } catch (err) {
+    throw invalid('body', `body is not RLP: ${String(err)}`);
+  }
+  const [txs, ommers, withdrawals] = parts as [RlpItem?, RlpItem?, RlpItem?];
+  if (
+    txs?.list !== true ||
+    ommers?.list !== true ||
+    (withdrawals !== undefined && !withdrawals.list) ||
+    parts.length > 3
+  ) {
+    throw invalid('body', 'body is not [transactions, ommers, withdrawals?]');
+  }
   if (!equalBytes(keccak256(ommers.raw), headerBytes(fields, OMMERS_HASH))) {
     throw invalid('ommersHash', 'ommers do not match the ommers hash');
   }
@@ -90,6 +127,34 @@ export async function validateBlock(
       throw invalid('withdrawalsRoot', 'withdrawals do not match the withdrawals root');
     }
   }
+}
+
+/**
+ * The body a header commits to when it commits to an empty one (no transactions, no ommers, no
+ * withdrawals): `[[], []]`, or `[[], [], []]` when the header has a withdrawals root. A syncer
+ * needs not fetch such a body (geth's downloader skips them too). Undefined otherwise.
+ */
+export function emptyBodyOf(header: ChainHeader): Uint8Array | undefined {
+  const fields = headerItems(header);
+  if (!equalBytes(headerBytes(fields, TRANSACTIONS_ROOT), EMPTY_ROOT_HASH)) return undefined;
+  if (!equalBytes(headerBytes(fields, OMMERS_HASH), EMPTY_UNCLE_HASH)) return undefined;
+  const withdrawalsRoot = fields[WITHDRAWALS_ROOT];
+  if (withdrawalsRoot === undefined) return EMPTY_BODY;
+  return equalBytes(withdrawalsRoot.payload, EMPTY_ROOT_HASH) ? EMPTY_BODY_WITHDRAWALS : undefined;
+}
+
+const EMPTY_BODY = encodeList([encodeList([]), encodeList([])]);
+const EMPTY_BODY_WITHDRAWALS = encodeList([encodeList([]), encodeList([]), encodeList([])]);
+
+function invalidField(header: ChainHeader): (field: string, why: string) => ChainError {
+  return (field, why) =>
+    new ChainError('INVALID_BLOCK', `block ${header.number} (${short(header.hash)}): ${why}`, {
+      details: { number: header.number, hash: header.hash, field },
+    });
+}
+
+function headerItems(header: ChainHeader): RlpItem[] {
+  return listItems(readRoot(header.rlp, 'header'), 'header');
 }
 
 /**

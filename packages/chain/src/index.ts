@@ -8,11 +8,14 @@
 
 export type { DecodedBlock } from './block.ts';
 export {
+  emptyBodyOf,
   GAS_LIMIT_BOUND_DIVISOR,
   listRoot,
   MAX_EXTRA_DATA_BYTES,
   MIN_GAS_LIMIT,
   validateBlock,
+  validateBody,
+  validateHeader,
 } from './block-validation.ts';
 export type { ImportOptions } from './chain-file.ts';
 export { MAX_IMPORT_BLOCK_BYTES } from './chain-file.ts';

@@ -161,6 +161,8 @@ export interface ServerParts extends NodeParts {
   readonly serveBudget: ServeBudget;
   /** Where the server persists its ban list (the node database). */
   readonly banStore?: BanStore;
+  /** Nodes banned for the session (peers that served bad chain data): never dialed. */
+  readonly banned?: (id: Node['id']) => boolean;
 }
 
 /**
@@ -174,7 +176,11 @@ export function createServer(parts: ServerParts, listenIp: string, port: number)
     const head = chain.head();
     return { number: head.number, time: head.time };
   });
-  const nodeSource = dialSource(parts, compatibleNodeFilter(filter));
+  const compatible = compatibleNodeFilter(filter);
+  const { banned } = parts;
+  const accept =
+    banned === undefined ? compatible : (node: Node) => !banned(node.id) && compatible(node);
+  const nodeSource = dialSource(parts, accept);
   return new Server({
     privateKey: parts.privateKey,
     name: o.name ?? defaultClientName(),
@@ -185,6 +191,7 @@ export function createServer(parts: ServerParts, listenIp: string, port: number)
       peerSet: parts.peerSet,
       serveBudget: parts.serveBudget,
       forkFilter: filter,
+      ...(o.ethVersions === undefined ? {} : { versions: o.ethVersions }),
       ...(o.networkId === undefined ? {} : { networkId: o.networkId }),
       clock: parts.clock,
       log: parts.log,

@@ -59,6 +59,13 @@ export interface FullNodeOptions {
   readonly openChain?: (path: string) => Promise<StoredChain>;
   /** The network ID of Status; default the chain config's. */
   readonly networkId?: bigint;
+  /**
+   * Follow the peers' head (default true): with a chain that implements `BlockImporter` (a
+   * genesis.json chain), a syncer fetches and imports the blocks peers have beyond its head.
+   */
+  readonly sync?: boolean;
+  /** The eth versions to offer (default eth/69 and eth/68). */
+  readonly ethVersions?: readonly number[];
   /** The IP to listen on, TCP and UDP (default `0.0.0.0`). */
   readonly listenIp?: string;
   /**

@@ -16,6 +16,7 @@ import {
   nodeIdToHex,
 } from '@ethp2p/enode';
 import {
+  type BlockImporter,
   type ChainReader,
   ETH_ENR_KEY,
   ethEnrEntry,
@@ -30,6 +31,7 @@ import { METRICS_PATHS, type MetricsServer, serveNodeMetrics } from '../metrics/
 import { ExtIp } from '../nat/extip.ts';
 import { createNat, parseNat } from '../nat/parse.ts';
 import { PortMapper } from '../nat/port-mapper.ts';
+import { Syncer } from '../sync/syncer.ts';
 import {
   createDiscovery,
   createServer,
@@ -112,6 +114,9 @@ export class FullNode {
   #db: NodeDatabase | undefined;
   /** The chain served: `options.chain`, or the one `options.openChain` opened. */
   #chain: ChainReader;
+  #syncer: Syncer | undefined;
+  /** Blocks imported and the clock's time at the previous status, for blocks/s. */
+  #lastRate: { readonly imported: number; readonly at: number } | undefined;
 
   /**
    * Nothing is opened until {@link FullNode.start}.
@@ -200,7 +205,12 @@ export class FullNode {
     return this.#server.self();
   }
 
-  /** A snapshot for the status line. */
+  /** The syncer, once started with a chain that imports blocks (undefined otherwise). */
+  get syncer(): Syncer | undefined {
+    return this.#syncer;
+  }
+
+  /** A snapshot for the status line; blocks/s is measured since the previous call. */
   status(): NodeStatus {
     const peers = this.#server?.peers() ?? [];
     const inbound = peers.filter((p) => p.inbound).length;
@@ -218,7 +228,21 @@ export class FullNode {
       bytesOut: metrics?.egressBytes ?? 0,
       lastDialError: this.#lastDialError,
       dbWriteFailures: this.#db?.writeFailures ?? 0,
+      head: { number: this.chain.head().number, hash: this.chain.head().hash },
+      sync: this.#syncStatus(),
     };
+  }
+
+  #syncStatus(): NodeStatus['sync'] {
+    const progress = this.#syncer?.progress();
+    if (progress === undefined) return undefined;
+    const now = this.#clock.now();
+    const last = this.#lastRate;
+    this.#lastRate = { imported: progress.imported, at: now };
+    const blocks = progress.imported - (last?.imported ?? 0);
+    if (progress.target === undefined && blocks === 0) return undefined;
+    const seconds = (now - (last?.at ?? now)) / 1000;
+    return { target: progress.target, blocksPerSecond: seconds > 0 ? blocks / seconds : 0 };
   }
 
   /**
@@ -348,6 +372,7 @@ export class FullNode {
       this.#discoveryV5 = v5;
     }
     this.#checkStopping();
+    const syncer = this.#createSyncer();
     this.#server = await this.#startServer(
       {
         ...parts,
@@ -357,11 +382,13 @@ export class FullNode {
         txPool: this.txPool,
         serveBudget: this.serveBudget,
         banStore: db,
+        ...(syncer === undefined ? {} : { banned: (id) => syncer.isBanned(id) }),
       },
       listenIp,
       tcpPort,
     );
     bans.bind(this.#server.reputation);
+    if (syncer !== undefined) this.#startSyncer(syncer, this.#server);
     this.#checkStopping();
     if (o.metrics !== undefined) await this.#startMetrics(o.metrics);
     this.#checkStopping();
@@ -377,6 +404,33 @@ export class FullNode {
       listen: this.#server.listenAddress,
       network: chain.config.name ?? String(o.networkId ?? chain.config.networkId),
       head: chain.head().number,
+    });
+  }
+
+  /** A syncer when the chain imports blocks and `sync` is not off. */
+  #createSyncer(): Syncer | undefined {
+    const chain = this.#options.chain as ChainReader & Partial<BlockImporter>;
+    if (this.#options.sync === false || typeof chain.importBlocks !== 'function') return undefined;
+    return new Syncer({
+      chain: chain as ChainReader & BlockImporter,
+      peerSet: this.peerSet,
+      log: this.#log,
+    });
+  }
+
+  /** Starts the syncer (stopped before the server) and keeps dropped static peers undialed. */
+  #startSyncer(syncer: Syncer, server: Server): void {
+    const onDropped = ({ peer }: { readonly peer: { readonly key: string } }): void => {
+      for (const node of this.#options.staticNodes ?? []) {
+        if (nodeIdToHex(node.id) === peer.key) server.removePeer(node);
+      }
+    };
+    syncer.events.on('peer:dropped', onDropped);
+    syncer.start();
+    this.#syncer = syncer;
+    this.#closers.push(async () => {
+      syncer.events.off('peer:dropped', onDropped);
+      await syncer.stop();
     });
   }
 

@@ -1,16 +1,36 @@
 /**
- * The periodic status line: peers in and out by client name, the discovery table's size, dials
- * and the bytes on the wire; the JSON form also carries the last dial error.
- * `peers 3 (in 1, out 2) [Geth 2, ethp2p 1] table 57 dials 12 ok 3 traffic in 1.2 MB out 0.8 MB`
+ * The periodic status line: the chain's head (and, while syncing, the target and blocks/s), peers
+ * in and out by client name, the discovery table's size, dials and the bytes on the wire; the
+ * JSON form also carries the last dial error.
+ * `head 600 (0x1a2b3c4d…) peers 3 (in 1, out 2) [Geth 2, ethp2p 1] table 57 dials 12 ok 3 traffic in 1.2 MB out 0.8 MB`
  * @module
  */
 import { type Clock, checkPositiveInt, type Timer } from '@ethp2p/base';
+import { bytesToHex } from '@ethp2p/crypto';
 
 /** Default time between two status reports: 10 s. */
 export const STATUS_INTERVAL_MS = 10_000;
 
+/** The chain's head in {@link NodeStatus}. */
+export interface StatusHead {
+  readonly number: bigint;
+  readonly hash: Uint8Array;
+}
+
+/** Sync progress in {@link NodeStatus}. */
+export interface StatusSync {
+  /** The head number being synced to; undefined between rounds. */
+  readonly target: bigint | undefined;
+  /** Blocks imported per second since the previous status. */
+  readonly blocksPerSecond: number;
+}
+
 /** A snapshot of the node for the status line. */
 export interface NodeStatus {
+  /** The chain's head (the node always gives it). */
+  readonly head?: StatusHead | undefined;
+  /** Sync progress while the node syncs or imported blocks since the previous status. */
+  readonly sync?: StatusSync | undefined;
   /** Connected peers. */
   readonly peers: number;
   /** Peers that dialed us. */
@@ -85,6 +105,7 @@ export function formatBytes(bytes: number): string {
 export function formatStatusLine(s: NodeStatus): string {
   const clients = s.clients.map(([name, n]) => `${name} ${n}`).join(', ');
   return [
+    ...(s.head === undefined ? [] : [headText(s.head, s.sync)]),
     `peers ${s.peers} (in ${s.inbound}, out ${s.outbound})`,
     ...(clients.length > 0 ? [`[${clients}]`] : []),
     `table ${s.table ?? 'off'}`,
@@ -94,9 +115,27 @@ export function formatStatusLine(s: NodeStatus): string {
   ].join(' ');
 }
 
+function headText(head: StatusHead, sync: StatusSync | undefined): string {
+  const text = `head ${head.number} (0x${bytesToHex(head.hash.subarray(0, 4))}…)`;
+  if (sync === undefined) return text;
+  const target = sync.target === undefined ? '' : ` syncing to ${sync.target}`;
+  return `${text}${target} ${sync.blocksPerSecond.toFixed(0)} blocks/s`;
+}
+
 /** The status as log fields, for the JSON log format. */
 export function statusFields(s: NodeStatus): Record<string, unknown> {
   return {
+    ...(s.head === undefined
+      ? {}
+      : { head: { number: jsonNumber(s.head.number), hash: `0x${bytesToHex(s.head.hash)}` } }),
+    ...(s.sync === undefined
+      ? {}
+      : {
+          sync: {
+            target: s.sync.target === undefined ? null : jsonNumber(s.sync.target),
+            blocksPerSecond: Math.round(s.sync.blocksPerSecond * 10) / 10,
+          },
+        }),
     peers: s.peers,
     inbound: s.inbound,
     outbound: s.outbound,
@@ -109,6 +148,10 @@ export function statusFields(s: NodeStatus): Record<string, unknown> {
     lastDialError: s.lastDialError ?? null,
     dbWriteFailures: s.dbWriteFailures ?? 0,
   };
+}
+
+function jsonNumber(v: bigint): number | string {
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
 }
 
 /**

@@ -58,6 +58,24 @@ describe('status line', () => {
     expect(formatStatusLine({ ...STATUS, lastDialError })).toBe(formatStatusLine(STATUS));
   });
 
+  it('leads with the head, and while syncing the target and blocks/s', () => {
+    const head = { number: 600n, hash: Uint8Array.from({ length: 32 }, (_, i) => i + 0xa0) };
+    expect(formatStatusLine({ ...STATUS, head })).toBe(
+      `head 600 (0xa0a1a2a3…) ${formatStatusLine(STATUS)}`,
+    );
+    const sync = { target: 1200n, blocksPerSecond: 512.4 };
+    expect(formatStatusLine({ ...STATUS, head, sync })).toBe(
+      `head 600 (0xa0a1a2a3…) syncing to 1200 512 blocks/s ${formatStatusLine(STATUS)}`,
+    );
+    expect(statusFields({ ...STATUS, head, sync })).toMatchObject({
+      head: { number: 600, hash: `0x${Buffer.from(head.hash).toString('hex')}` },
+      sync: { target: 1200, blocksPerSecond: 512.4 },
+    });
+    expect(
+      statusFields({ ...STATUS, head, sync: { target: undefined, blocksPerSecond: 3 } }).sync,
+    ).toEqual({ target: null, blocksPerSecond: 3 });
+  });
+
   it('shows failed database writes (a full disk) when there are any', () => {
     expect(statusFields({ ...STATUS, dbWriteFailures: 4 }).dbWriteFailures).toBe(4);
     expect(formatStatusLine({ ...STATUS, dbWriteFailures: 4 })).toBe(

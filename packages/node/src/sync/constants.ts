@@ -1,0 +1,22 @@
+/**
+ * Batch sizes and bounds of the syncer (geth `eth/downloader/downloader.go`).
+ * @module
+ */
+
+/** Headers asked for in one request (geth `MaxHeaderFetch`). */
+export const MAX_HEADER_FETCH = 192;
+
+/** Bodies asked for in one request (geth `MaxBlockFetch`). */
+export const MAX_BODY_FETCH = 128;
+
+/**
+ * Blocks fetched (headers, bodies) and not yet imported, at most: header requests wait while the
+ * queue is full, which bounds the syncer's memory whatever its peers announce.
+ */
+export const MAX_QUEUED_BLOCKS = 2048;
+
+/** Blocks handed to `importBlocks` in one call, at most. */
+export const MAX_IMPORT_BATCH = 256;
+
+/** How long one sync request may take before it moves to another peer (geth's default TTL). */
+export const SYNC_REQUEST_TIMEOUT_MS = 5_000;

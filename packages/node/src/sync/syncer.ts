@@ -1,0 +1,303 @@
+/**
+ * The syncer: keeps the chain at its peers' head. Post-merge blocks are not gossiped over eth
+ * (geth ignores NewBlock and NewBlockHashes), so the syncer learns heads from Status (eth/68:
+ * the head hash, whose header it asks the peer for; eth/69: the latest block of the range) and
+ * from eth/69 BlockRangeUpdate, syncs to the highest one in rounds ({@link SyncRound}) and
+ * announces its own range to eth/69 peers whenever its head moves. A peer that serves a bad
+ * header, a bad body or a chain that does not connect is disconnected (UselessPeer) and banned
+ * for the session: the syncer refuses it when it comes back, and `isBanned` lets the node keep
+ * it out of its dials.
+ * @see https://github.com/ethereum/go-ethereum/blob/master/eth/downloader/downloader.go
+ * @module
+ */
+import { type Logger, safeEmit, silentLogger, TaskGroup } from '@ethp2p/base';
+import { decodeHeader } from '@ethp2p/chain';
+import { equalBytes } from '@ethp2p/crypto';
+import type { NodeId } from '@ethp2p/enode';
+import { nodeIdToHex } from '@ethp2p/enode';
+import type { BlockRange, ChainHeader, EthPeer, PeerSet } from '@ethp2p/eth';
+import { DiscReason } from '@ethp2p/server';
+import { EventEmitter } from 'eventemitter3';
+import { SYNC_REQUEST_TIMEOUT_MS } from './constants.ts';
+import { type RoundEnd, type SyncChain, SyncRound } from './sync-round.ts';
+
+/** Events of {@link Syncer}; handlers run synchronously. */
+export interface SyncerEvents {
+  /** The chain's head moved: `blocks` were imported. */
+  'head:updated': (event: { readonly head: ChainHeader; readonly blocks: number }) => void;
+  /** A peer served bad data and was dropped and banned. */
+  'peer:dropped': (event: { readonly peer: EthPeer; readonly why: string }) => void;
+  /** A round ended. */
+  'round:ended': (event: { readonly target: EthPeer; readonly end: RoundEnd }) => void;
+}
+
+/** Options of {@link Syncer}. */
+export interface SyncerOptions {
+  /** The chain to extend. */
+  readonly chain: SyncChain;
+  /** The eth peers to follow. */
+  readonly peerSet: PeerSet;
+  readonly log?: Logger;
+  /** How long a sync request may take before it moves on (default 5 s). */
+  readonly requestTimeoutMs?: number;
+  /** Blocks fetched and not yet imported, at most (default 2048). */
+  readonly maxQueuedBlocks?: number;
+  /** Headers per request (default 192). */
+  readonly headerBatch?: number;
+  /** Bodies per request (default 128). */
+  readonly bodyBatch?: number;
+  /** The earliest block announced in BlockRangeUpdate (default 0: the chain holds everything). */
+  readonly earliestBlock?: () => bigint;
+}
+
+/** What the syncer is doing, for the status line. */
+export interface SyncProgress {
+  /** The chain's head. */
+  readonly head: ChainHeader;
+  /** The head number of the round's target while a round runs. */
+  readonly target: bigint | undefined;
+  /** Blocks imported since the start. */
+  readonly imported: number;
+}
+
+interface KnownHead {
+  readonly number: bigint;
+  readonly hash: Uint8Array;
+}
+
+/**
+ * Follows the peers of a {@link PeerSet}. One owner of sync state: peer heads, the ban list and
+ * the current round change only inside its handlers and its loop. `start()` once, `stop()`
+ * (idempotent) aborts the round and waits for every request and probe.
+ */
+export class Syncer {
+  readonly events: Pick<EventEmitter<SyncerEvents>, 'on' | 'once' | 'off'>;
+  readonly #emitter = new EventEmitter<SyncerEvents>();
+  readonly #options: SyncerOptions;
+  readonly #log: Logger;
+  /** Known heads by peer key. */
+  readonly #heads = new Map<string, KnownHead>();
+  /** Peers that stalled a round, by key, with the head number they had then. */
+  readonly #stalled = new Map<string, bigint>();
+  /** Peers that served bad data this session, by key. */
+  readonly #banned = new Set<string>();
+  readonly #tasks: TaskGroup;
+  readonly #controller = new AbortController();
+  readonly #unsubscribe: (() => void)[] = [];
+  #round: { readonly target: bigint; readonly round: SyncRound } | undefined;
+  #wake: (() => void) | undefined;
+  #dirty = true;
+  #imported = 0;
+  #started = false;
+  #stopping: Promise<void> | undefined;
+
+  constructor(options: SyncerOptions) {
+    this.#options = options;
+    this.#log = options.log ?? silentLogger;
+    this.#tasks = new TaskGroup({
+      onError: (err) => this.#log.warn('sync task failed', { err: String(err) }),
+    });
+    this.events = this.#emitter;
+  }
+
+  /** The chain's head, the target of the running round and the blocks imported so far. */
+  progress(): SyncProgress {
+    return {
+      head: this.#options.chain.head(),
+      target: this.#round?.target,
+      imported: this.#imported,
+    };
+  }
+
+  /** Whether the peer with this ID (or hex key) was banned this session. */
+  isBanned(id: NodeId | string): boolean {
+    return this.#banned.has(typeof id === 'string' ? id.toLowerCase() : nodeIdToHex(id));
+  }
+
+  /** Subscribes to the peer set and starts the sync loop. */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    const { peerSet } = this.#options;
+    const onRegistered = ({ peer }: { readonly peer: EthPeer }): void => this.#addPeer(peer);
+    const onUnregistered = ({ peer }: { readonly peer: EthPeer }): void => {
+      this.#heads.delete(peer.key);
+      this.#stalled.delete(peer.key);
+    };
+    peerSet.events.on('peer:registered', onRegistered);
+    peerSet.events.on('peer:unregistered', onUnregistered);
+    this.#unsubscribe.push(() => {
+      peerSet.events.off('peer:registered', onRegistered);
+      peerSet.events.off('peer:unregistered', onUnregistered);
+    });
+    for (const peer of peerSet) this.#addPeer(peer);
+    this.#tasks.spawn(this.#loop(this.#controller.signal));
+  }
+
+  /** Aborts the running round and waits for the loop and every request to end. Idempotent. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.#controller.abort(new Error('syncer stopped'));
+      this.#wake?.();
+      for (const off of this.#unsubscribe.splice(0)) off();
+      await this.#tasks.wait();
+    })();
+    return this.#stopping;
+  }
+
+  #addPeer(peer: EthPeer): void {
+    if (this.#banned.has(peer.key)) {
+      peer.disconnect(DiscReason.UselessPeer);
+      return;
+    }
+    const onRange = ({ range }: { readonly range: BlockRange }): void => {
+      this.#setHead(peer, { number: range.latest, hash: range.latestHash });
+    };
+    peer.events.on('block-range:updated', onRange);
+    const range = peer.blockRange;
+    if (range !== undefined) {
+      this.#setHead(peer, { number: range.latest, hash: range.latestHash });
+    } else if (peer.head !== undefined) {
+      this.#tasks.spawn(this.#probeHead(peer, peer.head.hash));
+    }
+  }
+
+  /** eth/68: the Status head is a hash; its header gives the number. */
+  async #probeHead(peer: EthPeer, hash: Uint8Array): Promise<void> {
+    const known = this.#options.chain.headerByHash(hash);
+    if (known !== undefined) {
+      this.#setHead(peer, { number: known.number, hash });
+      return;
+    }
+    try {
+      const [rlp] = await peer.requestHeadersByHash(hash, 1, {
+        signal: this.#controller.signal,
+        timeoutMs: this.#timeoutMs(),
+      });
+      if (rlp === undefined) return; // it does not serve its own head: nothing to sync from it
+      const header = decodeHeader(rlp);
+      if (!equalBytes(header.hash, hash)) {
+        this.#drop(peer, 'served another header for its head');
+        return;
+      }
+      this.#setHead(peer, { number: header.number, hash });
+    } catch (err) {
+      if (this.#controller.signal.aborted) return;
+      this.#log.debug('head probe failed', { peer: peer.key, err: String(err) });
+    }
+  }
+
+  #setHead(peer: EthPeer, head: KnownHead): void {
+    if (peer.closed || this.#banned.has(peer.key)) return;
+    this.#heads.set(peer.key, head);
+    const stalledAt = this.#stalled.get(peer.key);
+    if (stalledAt !== undefined && head.number > stalledAt) this.#stalled.delete(peer.key);
+    // A peer that joins or announces during a round can serve bodies at once.
+    this.#round?.round.pump();
+    this.#notify();
+  }
+
+  #notify(): void {
+    this.#dirty = true;
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  #timeoutMs(): number {
+    return this.#options.requestTimeoutMs ?? SYNC_REQUEST_TIMEOUT_MS;
+  }
+
+  /** The peer with the highest known head above ours, not stalled and not banned. */
+  #pickTarget(): { readonly peer: EthPeer; readonly number: bigint } | undefined {
+    const ours = this.#options.chain.head().number;
+    let best: { peer: EthPeer; number: bigint } | undefined;
+    for (const peer of this.#options.peerSet) {
+      const head = this.#heads.get(peer.key);
+      if (head === undefined || head.number <= ours || peer.closed) continue;
+      if (this.#stalled.has(peer.key) || this.#banned.has(peer.key)) continue;
+      if (best === undefined || head.number > best.number) best = { peer, number: head.number };
+    }
+    return best;
+  }
+
+  async #loop(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      this.#dirty = false;
+      const target = this.#pickTarget();
+      if (target === undefined) {
+        if (!this.#dirty) await new Promise<void>((resolve) => (this.#wake = resolve));
+        continue;
+      }
+      const end = await this.#runRound(target.peer, target.number, signal);
+      safeEmit(this.#emitter, 'round:ended', { target: target.peer, end }, (err) =>
+        this.#log.warn('syncer listener failed', { err: String(err) }),
+      );
+      if (end.kind === 'stalled') this.#stalled.set(target.peer.key, target.number);
+    }
+  }
+
+  async #runRound(target: EthPeer, number: bigint, signal: AbortSignal): Promise<RoundEnd> {
+    const o = this.#options;
+    this.#log.debug('sync round', { target: target.key, from: o.chain.head().number, to: number });
+    const round = new SyncRound({
+      chain: o.chain,
+      target,
+      targetNumber: number,
+      peers: () => this.#bodyPeers(),
+      drop: (peer, why) => this.#drop(peer, why),
+      imported: (head, blocks) => this.#onImported(head, blocks),
+      signal,
+      log: this.#log,
+      requestTimeoutMs: this.#timeoutMs(),
+      ...(o.maxQueuedBlocks === undefined ? {} : { maxQueuedBlocks: o.maxQueuedBlocks }),
+      ...(o.headerBatch === undefined ? {} : { headerBatch: o.headerBatch }),
+      ...(o.bodyBatch === undefined ? {} : { bodyBatch: o.bodyBatch }),
+    });
+    this.#round = { target: number, round };
+    try {
+      return await round.run();
+    } finally {
+      this.#round = undefined;
+    }
+  }
+
+  *#bodyPeers(): Iterable<{ readonly peer: EthPeer; readonly head: bigint }> {
+    for (const peer of this.#options.peerSet) {
+      const head = this.#heads.get(peer.key);
+      if (head === undefined || peer.closed || this.#banned.has(peer.key)) continue;
+      yield { peer, head: head.number };
+    }
+  }
+
+  #onImported(head: ChainHeader, blocks: number): void {
+    this.#imported += blocks;
+    this.#announce(head);
+    safeEmit(this.#emitter, 'head:updated', { head, blocks }, (err) =>
+      this.#log.warn('syncer listener failed', { err: String(err) }),
+    );
+  }
+
+  /** Sends our new range to every eth/69+ peer (only the newest unsent one is kept per peer). */
+  #announce(head: ChainHeader): void {
+    const range: BlockRange = {
+      earliest: this.#options.earliestBlock?.() ?? 0n,
+      latest: head.number,
+      latestHash: head.hash,
+    };
+    for (const peer of this.#options.peerSet) {
+      if (peer.version >= 69 && !peer.closed) peer.asyncSendBlockRange(range);
+    }
+  }
+
+  #drop(peer: EthPeer, why: string): void {
+    if (this.#banned.has(peer.key)) return;
+    this.#banned.add(peer.key);
+    this.#heads.delete(peer.key);
+    this.#log.info('dropping peer that served bad chain data', { peer: peer.key, why });
+    peer.disconnect(DiscReason.UselessPeer);
+    safeEmit(this.#emitter, 'peer:dropped', { peer, why }, (err) =>
+      this.#log.warn('syncer listener failed', { err: String(err) }),
+    );
+  }
+}

@@ -1,0 +1,211 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { waitFor } from '@ethp2p/base/testing';
+import { equalBytes, generatePrivateKey } from '@ethp2p/crypto';
+import { nodeIdToHex } from '@ethp2p/enode';
+import type { ChainReader } from '@ethp2p/eth';
+import { MemoryChain } from '@ethp2p/eth/chain';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type GeneratedChain, generateChain } from '../../../eth/test/helpers/chain-generator.ts';
+import type { FullNodeOptions } from '../../src/node/config.ts';
+import type { FullNode } from '../../src/node/full-node.ts';
+import { Syncer } from '../../src/sync/syncer.ts';
+import { loopbackNode, tempDir } from '../node/helpers.ts';
+
+const BLOCKS = 200;
+let dir: string;
+let gen: GeneratedChain;
+let other: GeneratedChain;
+const nodes: FullNode[] = [];
+let count = 0;
+
+beforeAll(async () => {
+  dir = await tempDir('ethp2p-sync-');
+  gen = await generateChain({ blocks: BLOCKS, txEvery: 3 });
+  // The same genesis, other blocks: block 1 on differs.
+  other = await generateChain({ blocks: BLOCKS, txEvery: 3, extraDataBytes: 2 });
+});
+
+afterEach(async () => {
+  await Promise.all(nodes.splice(0).map((n) => n.stop()));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function seeded(): Promise<MemoryChain> {
+  const chain = await MemoryChain.fromGenesis(gen.genesis);
+  chain.importRlp(gen.chainRlp);
+  return chain;
+}
+
+async function start(
+  options: Pick<FullNodeOptions, 'chain'> & Partial<FullNodeOptions>,
+): Promise<FullNode> {
+  const node = loopbackNode({ datadir: join(dir, `n${count++}`), discovery: false, ...options });
+  nodes.push(node);
+  await node.start();
+  return node;
+}
+
+/** An empty node (genesis only) that dials `peers`. */
+async function follower(
+  peers: readonly FullNode[],
+  options: Partial<FullNodeOptions> = {},
+): Promise<{ node: FullNode; chain: MemoryChain }> {
+  const chain = await MemoryChain.fromGenesis(gen.genesis);
+  const node = await start({ chain, staticNodes: peers.map((p) => p.self()), ...options });
+  return { node, chain };
+}
+
+function reachedHead(node: FullNode, chain: ChainReader, number: bigint): Promise<void> {
+  const syncer = node.syncer as Syncer;
+  return waitFor(() => chain.head().number >= number, {
+    on: { emitters: [syncer.events], events: ['head:updated'] },
+    what: `head ${number}`,
+    signal: AbortSignal.timeout(30_000),
+  });
+}
+
+function expectSameChain(chain: ChainReader, upTo: number): void {
+  for (let n = 0; n <= upTo; n++) {
+    const hash = gen.hashes[n] as Uint8Array;
+    expect(chain.headerByNumber(BigInt(n))?.hash).toEqual(hash);
+    expect(chain.bodyByHash(hash)).toEqual(gen.bodies[n]);
+  }
+}
+
+/** A chain serving `base`'s data, with `edit` deciding what each lookup gives. */
+function wrapped(base: ChainReader, edit: Partial<ChainReader>): ChainReader {
+  return {
+    config: base.config,
+    genesis: () => base.genesis(),
+    head: () => base.head(),
+    headerByHash: (h) => base.headerByHash(h),
+    headerByNumber: (n) => base.headerByNumber(n),
+    bodyByHash: (h) => base.bodyByHash(h),
+    receiptsByHash: (h) => base.receiptsByHash(h),
+    ...edit,
+  };
+}
+
+describe('sync', () => {
+  it('brings an empty node to its peer head over eth/69 and announces its range', async () => {
+    const seed = await start({ chain: await seeded(), noDial: true });
+    const { node, chain } = await follower([seed]);
+    await reachedHead(node, chain, BigInt(BLOCKS));
+    expect(chain.head().hash).toEqual(gen.hashes[BLOCKS]);
+    expectSameChain(chain, BLOCKS);
+    const [peer] = node.peerSet;
+    expect(peer?.version).toBe(69);
+    // The seed hears the follower's new range (BlockRangeUpdate).
+    const view = seed.peerSet.peer(node.self().id);
+    await waitFor(() => view?.blockRange?.latest === BigInt(BLOCKS), {
+      on: { emitters: view === undefined ? [] : [view.events], events: ['block-range:updated'] },
+      what: 'the seed sees the follower at the head',
+      signal: AbortSignal.timeout(10_000),
+    });
+    const status = node.status();
+    expect(status.head?.number).toBe(BigInt(BLOCKS));
+    expect(status.head?.hash).toEqual(gen.hashes[BLOCKS]);
+    expect(node.syncer?.progress().imported).toBe(BLOCKS);
+  });
+
+  it('syncs from an eth/68-only peer (head learnt from the Status hash)', async () => {
+    const seed = await start({ chain: await seeded(), noDial: true, ethVersions: [68] });
+    const { node, chain } = await follower([seed]);
+    await reachedHead(node, chain, BigInt(BLOCKS));
+    expect([...node.peerSet][0]?.version).toBe(68);
+    expectSameChain(chain, BLOCKS);
+  });
+
+  it('takes bodies from several peers, moving on from one that serves none', async () => {
+    const full = await seeded();
+    const a = await start({ chain: full, noDial: true });
+    const b = await start({ chain: wrapped(full, { bodyByHash: () => undefined }), noDial: true });
+    const { node, chain } = await follower([a, b]);
+    await reachedHead(node, chain, BigInt(BLOCKS));
+    expectSameChain(chain, BLOCKS);
+    expect(node.syncer?.isBanned(nodeIdToHex(b.self().id))).toBe(false);
+  });
+
+  it('drops and bans a peer that serves a tampered body, importing nothing of the block', async () => {
+    const full = await seeded();
+    const bad = gen.hashes[7] as Uint8Array; // block 7 has transactions (txEvery 3: 1, 4, 7, ...)
+    const tampered = wrapped(full, {
+      bodyByHash: (h) => (equalBytes(h, bad) ? (gen.bodies[4] as Uint8Array) : full.bodyByHash(h)),
+    });
+    const privateKey = generatePrivateKey();
+    const seed = await start({ chain: tampered, noDial: true, privateKey });
+    const { node, chain } = await follower([seed]);
+    const syncer = node.syncer as Syncer;
+    const dropped = new Promise<string>((resolve) =>
+      syncer.events.once('peer:dropped', ({ why }) => resolve(why)),
+    );
+    expect(await dropped).toMatch(/transactions root/);
+    expect(syncer.isBanned(seed.self().id)).toBe(true);
+    await waitFor(() => node.peerSet.len === 0, {
+      on: { emitters: [node.peerSet.events], events: ['peer:unregistered'] },
+      what: 'the bad peer gone',
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(chain.headerByHash(bad)).toBeUndefined();
+    expect(chain.head().number).toBeLessThan(7n);
+    // It is refused when it comes back (a new process with the same key dials in).
+    let returns = 0;
+    const seedKey = nodeIdToHex(seed.self().id);
+    node.peerSet.events.on('peer:registered', ({ peer }) => {
+      if (peer.key === seedKey) returns++;
+    });
+    await seed.stop();
+    await start({ chain: tampered, privateKey, staticNodes: [node.self()] });
+    await waitFor(() => returns >= 1 && node.peerSet.len === 0, {
+      on: { emitters: [node.peerSet.events], events: ['peer:registered', 'peer:unregistered'] },
+      what: 'the banned peer refused again',
+      signal: AbortSignal.timeout(10_000),
+    });
+  });
+
+  it('drops a peer whose chain does not connect', async () => {
+    const full = await seeded();
+    const forked = await MemoryChain.fromGenesis(other.genesis);
+    forked.importRlp(other.chainRlp);
+    // Blocks 1-4 of the chain, then the other chain's blocks: 5 does not follow 4.
+    const broken = wrapped(full, {
+      headerByNumber: (n) => (n <= 4n ? full.headerByNumber(n) : forked.headerByNumber(n)),
+    });
+    const seed = await start({ chain: broken, noDial: true });
+    const { node, chain } = await follower([seed]);
+    const syncer = node.syncer as Syncer;
+    const why = await new Promise<string>((resolve) =>
+      syncer.events.once('peer:dropped', ({ why: w }) => resolve(w)),
+    );
+    expect(why).toMatch(/does not connect/);
+    expect(chain.head().number).toBeLessThanOrEqual(4n);
+    expect(syncer.isBanned(seed.self().id)).toBe(true);
+  });
+
+  it('stops mid-sync: the round ends and nothing more is imported', async () => {
+    const seed = await start({ chain: await seeded(), noDial: true });
+    const chain = await MemoryChain.fromGenesis(gen.genesis);
+    const node = await start({ chain, sync: false, staticNodes: [seed.self()] });
+    const syncer = new Syncer({ chain, peerSet: node.peerSet, headerBatch: 8, bodyBatch: 4 });
+    const firstImport = new Promise<void>((resolve) =>
+      syncer.events.once('head:updated', () => resolve()),
+    );
+    const ended = new Promise<string>((resolve) =>
+      syncer.events.once('round:ended', ({ end }) => resolve(end.kind)),
+    );
+    syncer.start();
+    await firstImport;
+    await syncer.stop();
+    expect(await ended).toBe('aborted');
+    const head = chain.head().number;
+    expect(head).toBeGreaterThan(0n);
+    expect(head).toBeLessThan(BigInt(BLOCKS));
+    expect(syncer.progress().target).toBeUndefined();
+    await syncer.stop(); // idempotent
+    expect(chain.head().number).toBe(head);
+  });
+});
