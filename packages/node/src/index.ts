@@ -41,7 +41,19 @@ export type { FullNodeEvents } from './node/full-node.ts';
 export { FullNode } from './node/full-node.ts';
 export type { HttpRpcOptions, WsRpcOptions } from './node/rpc-servers.ts';
 export { DEFAULT_HTTP_PORT, DEFAULT_RPC_HOST, DEFAULT_WS_PORT } from './node/rpc-servers.ts';
-export type { LastDialError, NodeStatus } from './node/status.ts';
+export type { LastDialError, NodeStatus, StatusHead, StatusSync } from './node/status.ts';
 export { formatStatusLine, STATUS_INTERVAL_MS } from './node/status.ts';
 export { NODE_RPC_NAMESPACES } from './rpc/api/index.ts';
 export type { PeerEventJson } from './rpc/api/peer-events.ts';
+export {
+  MAX_BODY_FETCH,
+  MAX_HEADER_FETCH,
+  MAX_IMPORT_BATCH,
+  MAX_QUEUED_BLOCKS,
+  SYNC_REQUEST_TIMEOUT_MS,
+} from './sync/constants.ts';
+export type { RoundEnd, SyncChain } from './sync/sync-round.ts';
+export type { SyncerEvents, SyncerOptions, SyncProgress } from './sync/syncer.ts';
+export { Syncer } from './sync/syncer.ts';
+export type { SyntheticBlockOptions } from './testnet/synthetic-blocks.ts';
+export { syntheticBlocks } from './testnet/synthetic-blocks.ts';

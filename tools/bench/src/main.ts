@@ -10,6 +10,7 @@ import { runDiscv5Bench } from './discv5.ts';
 import { runRlpBench } from './rlp.ts';
 import { runRlpxBench } from './rlpx.ts';
 import { runServerBench } from './server.ts';
+import { runSyncBench } from './sync.ts';
 
 /** Every suite by name, in the order `pnpm bench` runs them. */
 const SUITES: Readonly<Record<string, () => Promise<unknown>>> = {
@@ -20,6 +21,7 @@ const SUITES: Readonly<Record<string, () => Promise<unknown>>> = {
   rlp: () => runRlpBench(),
   rlpx: () => runRlpxBench(),
   server: () => runServerBench(),
+  sync: () => runSyncBench(),
 };
 
 async function main(args: readonly string[]): Promise<number> {

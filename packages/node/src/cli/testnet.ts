@@ -8,6 +8,7 @@ import { liveView, summaryLines, tableLines } from '../testnet/render.ts';
 import {
   DEFAULT_TESTNET_NODES,
   MAX_TESTNET_NODES,
+  MAX_TESTNET_SYNC_BLOCKS,
   runTestnet,
   TESTNET_TIMEOUT_BASE_MS,
   TESTNET_TIMEOUT_PER_NODE_MS,
@@ -29,7 +30,9 @@ export const TESTNET_COMMAND: CommandSpec = {
     'and table size per node (when stdout is not a terminal, one line per change instead), then ' +
     'the final table and a summary: exit 0 once every node has its peers, 1 when the timeout ' +
     'passes. A node short of peers shows what it lacks and its last failed dial. Every child ' +
-    'process is stopped on exit.',
+    'process is stopped on exit. With --sync <blocks>, node 1 starts with a chain of that many ' +
+    'blocks and the others with its genesis only: they sync it from their peers, and the run ' +
+    'exits 0 once every node has the head hash of node 1.',
   args: [],
   options: {
     nodes: {
@@ -38,16 +41,26 @@ export const TESTNET_COMMAND: CommandSpec = {
       default: String(DEFAULT_TESTNET_NODES),
       description: `number of nodes, 2-${MAX_TESTNET_NODES}`,
     },
+    sync: {
+      type: 'string',
+      valueName: 'blocks',
+      description: 'sync mode: node 1 has a chain of this many blocks, the others sync it',
+    },
     timeout: {
       type: 'string',
       valueName: 'duration',
       description: `give up after this long (default ${formatDuration(TESTNET_TIMEOUT_BASE_MS)} + ${formatDuration(TESTNET_TIMEOUT_PER_NODE_MS)} per node: ${formatDuration(testnetTimeoutMs(4))} for 4 nodes, ${formatDuration(testnetTimeoutMs(16))} for 16)`,
     },
   },
-  examples: ['ethp2p testnet', 'ethp2p testnet --nodes 8 --timeout 2m'],
+  examples: [
+    'ethp2p testnet',
+    'ethp2p testnet --nodes 8 --timeout 2m',
+    'ethp2p testnet --nodes 4 --sync 1000',
+  ],
   async run(ctx) {
     const nodes = ctx.options.integer('nodes', 2, MAX_TESTNET_NODES) ?? DEFAULT_TESTNET_NODES;
     const timeoutMs = ctx.options.duration('timeout') ?? testnetTimeoutMs(nodes);
+    const syncBlocks = ctx.options.integer('sync', 1, MAX_TESTNET_SYNC_BLOCKS);
     const stdout = ctx.io.stdout as { isTTY?: boolean; columns?: number };
     const view = liveView({
       tty: stdout.isTTY === true,
@@ -57,6 +70,7 @@ export const TESTNET_COMMAND: CommandSpec = {
     const result = await runTestnet({
       nodes,
       timeoutMs,
+      ...(syncBlocks === undefined ? {} : { syncBlocks }),
       signal: ctx.signal,
       onUpdate: (states, elapsedMs) => {
         const text = view(states, elapsedMs);

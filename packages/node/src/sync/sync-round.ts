@@ -2,8 +2,10 @@
  * One sync round: bring the chain from its head up to one peer's announced head. Headers come
  * from that peer (the target) in batches of {@link MAX_HEADER_FETCH}, each checked to continue
  * the previous one; bodies come from every peer that has the blocks, {@link MAX_BODY_FETCH} at a
- * time and one request per peer, each checked against its header; blocks are imported in order
- * as soon as a prefix is complete. Blocks whose header commits to an empty body are not fetched.
+ * time and one request per peer; blocks are imported in order as soon as a prefix is complete, and
+ * the chain's `importBlocks` checks each body against its header (a failure names the field, so
+ * a bad body is blamed on the peer that served it and fetched again elsewhere). Blocks whose
+ * header commits to an empty body are not fetched.
  *
  * Everything here runs on the event loop and changes the round's state only between awaits, in
  * {@link SyncRound.pump}; the round owns its queue until it ends.
@@ -11,7 +13,7 @@
  */
 import type { Logger } from '@ethp2p/base';
 import { encodeList, listItems, readRoot } from '@ethp2p/base/rlp';
-import { decodeHeader, emptyBodyOf, validateBody, validateHeader } from '@ethp2p/chain';
+import { decodeHeader, emptyBodyOf, validateHeader } from '@ethp2p/chain';
 import { equalBytes } from '@ethp2p/crypto';
 import {
   type BlockImporter,
@@ -68,7 +70,17 @@ interface Slot {
   body: Uint8Array | undefined;
   /** The key of the peer whose body request holds it. */
   assigned: string | undefined;
+  /** The peer that served the body (undefined for an empty body made from the header). */
+  from: EthPeer | undefined;
 }
+
+/** The body fields an import may fail on: the fault of the peer that served the body. */
+const BODY_FIELDS: ReadonlySet<string> = new Set([
+  'body',
+  'transactionsRoot',
+  'ommersHash',
+  'withdrawalsRoot',
+]);
 
 /** One round; see the module comment. Create, `run()` once. */
 export class SyncRound {
@@ -202,7 +214,7 @@ export class SyncRound {
     this.#lastHeader = parent;
     this.#nextHeader = parent.number + 1n;
     for (const header of headers) {
-      this.#slots.push({ header, body: emptyBodyOf(header), assigned: undefined });
+      this.#slots.push({ header, body: emptyBodyOf(header), assigned: undefined, from: undefined });
     }
   }
 
@@ -233,24 +245,32 @@ export class SyncRound {
     }
   }
 
-  async #onBodies(
-    peer: EthPeer,
-    slots: readonly Slot[],
-    bodies: readonly Uint8Array[],
-  ): Promise<void> {
+  #onBodies(peer: EthPeer, slots: readonly Slot[], bodies: readonly Uint8Array[]): void {
+    if (this.#ended) return;
     if (bodies.length === 0) this.#skip.add(peer.key);
     for (const [i, body] of bodies.entries()) {
       const slot = slots[i] as Slot;
-      try {
-        await validateBody(slot.header, body);
-      } catch (err) {
-        this.#ctx.drop(peer, `bad body: ${errorText(err)}`);
-        if (peer === this.#ctx.target) this.#finish({ kind: 'dropped' });
+      if (!isBodyShape(body)) {
+        this.#dropBodyPeer(peer, `bad body for block ${slot.header.number}: not a body`);
         return;
       }
-      if (this.#ended) return;
       slot.body = body;
+      slot.from = peer;
     }
+  }
+
+  /**
+   * Drops a peer that served a bad body and forgets every body it served that is not imported
+   * yet; they are fetched again from other peers.
+   */
+  #dropBodyPeer(peer: EthPeer, why: string): void {
+    this.#ctx.drop(peer, why);
+    for (const slot of this.#slots) {
+      if (slot.from !== peer || emptyBodyOf(slot.header) !== undefined) continue;
+      slot.body = undefined;
+      slot.from = undefined;
+    }
+    if (peer === this.#ctx.target) this.#finish({ kind: 'dropped' });
   }
 
   #onRequestFailed(what: string, peer: EthPeer, err: unknown): void {
@@ -291,9 +311,19 @@ export class SyncRound {
         },
         (err: unknown) => {
           if (this.#ended) return;
-          // Headers and bodies were checked on arrival: what still fails (execution, a chain
-          // that moved) is the header chain's, the target's.
+          // The blocks before the failing one are imported.
+          const head = this.#ctx.chain.head().number;
+          const done = this.#slots.findIndex((s) => s.header.number > head);
+          this.#slots.splice(0, done < 0 ? this.#slots.length : done);
           if (err instanceof ChainError && err.code === 'INVALID_BLOCK') {
+            const failed = this.#slots[0];
+            const field = err.details?.field ?? '';
+            // A body that does not match its header is the fault of the peer that served it;
+            // anything else (a header rule, execution) is the header chain's, the target's.
+            if (failed?.from !== undefined && BODY_FIELDS.has(field)) {
+              this.#dropBodyPeer(failed.from, `bad body: ${err.message}`);
+              return;
+            }
             this.#ctx.drop(this.#ctx.target, `block failed to import: ${err.message}`);
             this.#finish({ kind: 'dropped' });
             return;
@@ -306,6 +336,16 @@ export class SyncRound {
         this.#importing = false;
         this.pump();
       });
+  }
+}
+
+/** Whether `body` is `[transactions, ommers, withdrawals?]` (each a list) in canonical RLP. */
+function isBodyShape(body: Uint8Array): boolean {
+  try {
+    const parts = listItems(readRoot(body, 'body'), 'body');
+    return parts.length >= 2 && parts.length <= 3 && parts.every((p) => p.list);
+  } catch {
+    return false;
   }
 }
 

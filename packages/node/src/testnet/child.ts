@@ -19,6 +19,13 @@ export interface NodeProcessEvents {
   exit(e: { code: number | null; signal: NodeJS.Signals | null }): void;
 }
 
+/** A child's chain head, as its JSON status line gives it. */
+export interface ChildHead {
+  readonly number: number;
+  /** 0x-prefixed. */
+  readonly hash: string;
+}
+
 /** How to start a child. */
 export interface NodeProcessOptions {
   /** The Node.js binary (default `process.execPath`). */
@@ -43,6 +50,8 @@ export class NodeProcess {
   table: number | null = null;
   /** The last failed dial in its last status line. */
   lastDialError: LastDialError | undefined;
+  /** The chain head in its last status line. */
+  head: ChildHead | undefined;
   readonly #child: ChildProcess;
   readonly #exited: Promise<void>;
   #running = true;
@@ -158,9 +167,17 @@ export class NodeProcess {
       this.peers = fields.peers;
       this.table = typeof fields.table === 'number' ? fields.table : null;
       this.lastDialError = lastDialError(fields.lastDialError);
+      this.head = childHead(fields.head);
       this.events.emit('status', { peers: this.peers, table: this.table });
     }
   }
+}
+
+/** The `head` field of a JSON status line, if well-formed. */
+function childHead(value: unknown): ChildHead | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { number, hash } = value as Record<string, unknown>;
+  return typeof number === 'number' && typeof hash === 'string' ? { number, hash } : undefined;
 }
 
 /** The `lastDialError` field of a JSON status line, if well-formed. */

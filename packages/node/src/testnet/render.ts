@@ -21,8 +21,9 @@ export function tableLines(
  */
 export function nodeRow(n: TestnetNodeState, target: number): string {
   const base = `node ${String(n.index).padStart(2)}  ${n.ip.padEnd(11)}  peers ${String(n.peers).padStart(2)}/${target}  table ${String(n.table ?? '-').padStart(3)}  pid ${n.pid ?? '-'}`;
+  const head = n.head === undefined ? '' : `  head ${n.head.number}`;
   const reached = n.reachedMs === undefined ? '' : `  reached at ${seconds(n.reachedMs)}`;
-  return `${base}${reached}${n.peers < target ? `  ${lacking(n, target)}` : ''}`;
+  return `${base}${head}${reached}${n.peers < target ? `  ${lacking(n, target)}` : ''}`;
 }
 
 /**
@@ -41,7 +42,12 @@ export function changeLines(
     const at = `  t=${seconds(elapsedMs)}`;
     if (before?.running === true && !n.running) {
       lines.push(`${nodeRow(n, target)}  exited${at}`);
-    } else if (before === undefined || before.peers !== n.peers || before.table !== n.table) {
+    } else if (
+      before === undefined ||
+      before.peers !== n.peers ||
+      before.table !== n.table ||
+      before.head?.number !== n.head?.number
+    ) {
       lines.push(`${nodeRow(n, target)}${at}`);
     }
   }
@@ -90,16 +96,26 @@ export function liveView(
 /** The summary printed at the end: outcome, time and peers per node. */
 export function summaryLines(result: TestnetResult): string[] {
   const secs = seconds(result.elapsedMs);
+  const sync = result.syncHead;
   const first =
-    result.outcome === 'converged'
-      ? `converged in ${secs}: all ${result.nodes.length} nodes have ${result.target} peers`
-      : result.outcome === 'timeout'
-        ? `timed out after ${secs}: ${result.nodes.filter((n) => n.reachedMs !== undefined).length} of ${result.nodes.length} nodes reached ${result.target} peers`
-        : result.outcome === 'interrupted'
-          ? `interrupted after ${secs}`
-          : `failed after ${secs}: ${result.error ?? 'unknown error'}`;
+    result.outcome === 'converged' && sync !== undefined
+      ? `synced in ${secs}: all ${result.nodes.length} nodes have head ${sync.number} (${sync.hash.slice(0, 10)}…)`
+      : result.outcome === 'timeout' && sync !== undefined
+        ? `timed out after ${secs}: ${result.nodes.filter((n) => n.reachedMs !== undefined).length} of ${result.nodes.length} nodes reached head ${sync.number}`
+        : result.outcome === 'converged'
+          ? `converged in ${secs}: all ${result.nodes.length} nodes have ${result.target} peers`
+          : result.outcome === 'timeout'
+            ? `timed out after ${secs}: ${result.nodes.filter((n) => n.reachedMs !== undefined).length} of ${result.nodes.length} nodes reached ${result.target} peers`
+            : result.outcome === 'interrupted'
+              ? `interrupted after ${secs}`
+              : `failed after ${secs}: ${result.error ?? 'unknown error'}`;
   const peers = result.nodes.map((n) => `${n.index}:${n.peers}`).join(' ');
-  return [first, `peers per node: ${peers === '' ? '(none)' : peers}`];
+  const heads = result.nodes.map((n) => `${n.index}:${n.head?.number ?? '-'}`).join(' ');
+  return [
+    first,
+    `peers per node: ${peers === '' ? '(none)' : peers}`,
+    ...(sync === undefined ? [] : [`head per node: ${heads === '' ? '(none)' : heads}`]),
+  ];
 }
 
 /** `lacks 2, last dial error: node 3: connect ECONNREFUSED …` (or `no failed dial`). */

@@ -7,10 +7,14 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MemoryChain } from '@ethp2p/chain';
+import { bytesToHex, concatBytes } from '@ethp2p/crypto';
+import { parseGenesisJson } from '@ethp2p/eth';
 import { DEFAULT_DIAL_RATIO } from '@ethp2p/server';
 import type { LastDialError } from '../node/status.ts';
-import { NodeProcess } from './child.ts';
+import { type ChildHead, NodeProcess } from './child.ts';
 import { testnetGenesisJson } from './genesis.ts';
+import { syntheticBlocks } from './synthetic-blocks.ts';
 
 /** Default number of nodes: fits a 2-core machine. */
 export const DEFAULT_TESTNET_NODES = 4;
@@ -46,6 +50,8 @@ export interface TestnetNodeState {
   readonly running: boolean;
   /** Its last failed dial, from its status line: why it may lack peers. */
   readonly lastDialError?: LastDialError | undefined;
+  /** Its chain head, from its status line. */
+  readonly head?: ChildHead | undefined;
 }
 
 /** How a testnet run ended. */
@@ -61,6 +67,8 @@ export interface TestnetResult {
   readonly nodes: readonly TestnetNodeState[];
   /** What went wrong when `outcome` is `failed`. */
   readonly error?: string;
+  /** Sync mode: the head every node must reach (node 1's chain). */
+  readonly syncHead?: ChildHead | undefined;
 }
 
 /** Options of {@link runTestnet}. */
@@ -75,6 +83,29 @@ export interface TestnetOptions {
   readonly onUpdate?: (nodes: readonly TestnetNodeState[], elapsedMs: number) => void;
   /** The script to run (default {@link ETHP2P_SCRIPT}). */
   readonly script?: string;
+  /**
+   * Sync mode: node 1 starts with a chain of this many synthetic blocks (two transactions each)
+   * and the others with its genesis only; the run converges when every node has node 1's head
+   * hash. Off (peers mode) when undefined.
+   */
+  readonly syncBlocks?: number;
+}
+
+/** The longest chain the sync mode builds (it is generated in memory before the nodes start). */
+export const MAX_TESTNET_SYNC_BLOCKS = 100_000;
+
+/** Transactions in each block of the sync mode's chain. */
+export const TESTNET_SYNC_TXS_PER_BLOCK = 2;
+
+/** Writes the sync mode's chain.rlp after the testnet genesis; returns its head. */
+async function writeSyncChain(path: string, blocks: number): Promise<ChildHead> {
+  const chain = await MemoryChain.fromGenesis(parseGenesisJson(testnetGenesisJson()));
+  const rlps = await syntheticBlocks(chain.head(), blocks, {
+    txsPerBlock: TESTNET_SYNC_TXS_PER_BLOCK,
+  });
+  const head = await chain.importBlocks(rlps);
+  await writeFile(path, concatBytes(...rlps));
+  return { number: Number(head.number), hash: `0x${bytesToHex(head.hash)}` };
 }
 
 /** The `--maxpeers` each node gets: enough that its dial target covers every other node. */
@@ -114,6 +145,11 @@ export async function runTestnet(options: TestnetOptions): Promise<TestnetResult
   const dir = await mkdtemp(join(tmpdir(), 'ethp2p-testnet-'));
   const genesis = join(dir, 'genesis.json');
   await writeFile(genesis, testnetGenesisJson());
+  const chainFile = join(dir, 'chain.rlp');
+  const syncHead =
+    options.syncBlocks === undefined
+      ? undefined
+      : await writeSyncChain(chainFile, options.syncBlocks);
 
   const children: NodeProcess[] = [];
   const reached: (number | undefined)[] = [];
@@ -141,6 +177,7 @@ export async function runTestnet(options: TestnetOptions): Promise<TestnetResult
       reachedMs: reached[i],
       running: c.running,
       lastDialError: c.lastDialError,
+      head: c.head,
     }));
 
   let outcome: TestnetOutcome = 'failed';
@@ -171,6 +208,7 @@ export async function runTestnet(options: TestnetOptions): Promise<TestnetResult
         '--maxpeers',
         String(maxPeers),
         ...(bootnode === undefined ? [] : ['--bootnodes', bootnode]),
+        ...(syncHead !== undefined && i === 0 ? ['--chain', chainFile] : []),
       ];
       const child = new NodeProcess({ script, args });
       children.push(child);
@@ -181,7 +219,8 @@ export async function runTestnet(options: TestnetOptions): Promise<TestnetResult
       const check = (): void => {
         const now = Date.now() - start;
         children.forEach((c, idx) => {
-          if (reached[idx] === undefined && c.peers >= target) reached[idx] = now;
+          const done = syncHead === undefined ? c.peers >= target : c.head?.hash === syncHead.hash;
+          if (reached[idx] === undefined && done) reached[idx] = now;
         });
         options.onUpdate?.(states(), now);
         if (children.length === count && reached.filter((r) => r !== undefined).length === count) {
@@ -236,6 +275,7 @@ export async function runTestnet(options: TestnetOptions): Promise<TestnetResult
     target,
     nodes: final.map((s) => ({ ...s, running: false })),
     ...(error === undefined ? {} : { error }),
+    ...(syncHead === undefined ? {} : { syncHead }),
   };
 }
 

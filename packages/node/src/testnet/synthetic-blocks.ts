@@ -1,0 +1,99 @@
+/**
+ * Synthetic blocks for the testnet's sync mode and the sync benchmark: each block copies its
+ * parent's header and changes only what links and orders it (parent hash, number, time) and what
+ * its body commits to (transactions root, gas used). The transactions are opaque legacy-shaped
+ * lists with a fake signature: the blocks pass structural validation, not execution.
+ * @module
+ */
+import {
+  encodeBytes,
+  encodeList,
+  encodeUint,
+  listItems,
+  readBigUint,
+  readRoot,
+} from '@ethp2p/base/rlp';
+import { decodeHeader, listRoot } from '@ethp2p/chain';
+import { keccak256 } from '@ethp2p/crypto';
+import type { ChainHeader } from '@ethp2p/eth';
+
+/** Options of {@link syntheticBlocks}. */
+export interface SyntheticBlockOptions {
+  /** Transactions in each block that has any (default 0). */
+  readonly txsPerBlock?: number;
+  /** Bytes of call data in each transaction (default 0). */
+  readonly txDataBytes?: number;
+  /** Seconds between blocks (default 12). */
+  readonly blockTimeSeconds?: number;
+}
+
+// Header field indexes (see @ethp2p/eth header layout).
+const PARENT_HASH = 0;
+const TRANSACTIONS_ROOT = 4;
+const RECEIPTS_ROOT = 5;
+const NUMBER = 8;
+const GAS_LIMIT = 9;
+const GAS_USED = 10;
+const TIMESTAMP = 11;
+const WITHDRAWALS_ROOT = 16;
+const TX_GAS = 21_000n;
+
+/**
+ * `count` blocks on top of `parent`, each the RLP `[header, transactions, ommers,
+ * withdrawals?]` (withdrawals when the parent has a withdrawals root), ready for
+ * `importBlocks` or a chain.rlp.
+ * @throws {RangeError} for a negative count or more transactions than the gas limit allows
+ */
+export async function syntheticBlocks(
+  parent: ChainHeader,
+  count: number,
+  options: SyntheticBlockOptions = {},
+): Promise<Uint8Array[]> {
+  if (!Number.isSafeInteger(count) || count < 0) {
+    throw new RangeError(`count: expected a non-negative integer, got ${String(count)}`);
+  }
+  const txsPerBlock = options.txsPerBlock ?? 0;
+  const blockTime = BigInt(options.blockTimeSeconds ?? 12);
+  const blocks: Uint8Array[] = [];
+  let tip = parent;
+  for (let i = 0; i < count; i++) {
+    const fields = listItems(readRoot(tip.rlp, 'header'), 'header').map((f) => f.raw);
+    const number = tip.number + 1n;
+    const gasLimit = readBigUint(readRoot(fields[GAS_LIMIT] as Uint8Array, 'gasLimit'), 8, 'gas');
+    if (TX_GAS * BigInt(txsPerBlock) > gasLimit) {
+      throw new RangeError(`txsPerBlock: ${txsPerBlock} transactions exceed the gas limit`);
+    }
+    const txs = Array.from({ length: txsPerBlock }, (_, j) =>
+      fakeTx(number, j, options.txDataBytes ?? 0),
+    );
+    fields[PARENT_HASH] = encodeBytes(tip.hash);
+    fields[TRANSACTIONS_ROOT] = encodeBytes(await listRoot(txs));
+    // Without execution there are no receipts: a placeholder root for blocks with transactions.
+    if (txs.length > 0) fields[RECEIPTS_ROOT] = encodeBytes(keccak256(encodeUint(number)));
+    fields[NUMBER] = encodeUint(number);
+    fields[GAS_USED] = encodeUint(TX_GAS * BigInt(txs.length));
+    fields[TIMESTAMP] = encodeUint(tip.time + blockTime);
+    const header = decodeHeader(encodeList(fields));
+    const withdrawals = fields.length > WITHDRAWALS_ROOT ? [encodeList([])] : [];
+    blocks.push(encodeList([header.rlp, encodeList(txs), encodeList([]), ...withdrawals]));
+    tip = header;
+  }
+  return blocks;
+}
+
+/** A legacy-shaped transaction `[nonce, gasPrice, gas, to, value, data, v, r, s]`. */
+function fakeTx(block: bigint, index: number, dataBytes: number): Uint8Array {
+  const nonce = block * 1000n + BigInt(index);
+  const seed = encodeUint(nonce);
+  return encodeList([
+    encodeUint(nonce),
+    encodeUint(1_000_000_000n),
+    encodeUint(TX_GAS),
+    encodeBytes(new Uint8Array(20).fill(0xbb)),
+    encodeUint(block),
+    encodeBytes(new Uint8Array(dataBytes).fill(index & 0xff)),
+    encodeUint(27n),
+    encodeBytes(keccak256(encodeList([seed, encodeUint(1n)]))),
+    encodeBytes(keccak256(encodeList([seed, encodeUint(2n)]))),
+  ]);
+}
