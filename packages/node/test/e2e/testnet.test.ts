@@ -21,6 +21,15 @@ describe('ethp2p testnet (real processes)', () => {
     for (const pid of pids) expect(isGone(pid)).toBe(true);
   }, 60_000);
 
+  it('--sync: the nodes sync the chain of node 1 and it exits 0 when every head matches', async () => {
+    const t = ethp2p(['testnet', '--nodes', '3', '--sync', '64', '--timeout', '50s']);
+    const { code } = await t.exited;
+    expect(t.stdout).toMatch(/^synced in \d+\.\ds: all 3 nodes have head 64 \(0x[0-9a-f]{8}…\)$/m);
+    expect(t.stdout).toMatch(/^head per node: 1:64 2:64 3:64$/m);
+    expect(code).toBe(0);
+    for (const pid of pidsOf(t.stdout)) expect(isGone(pid)).toBe(true);
+  }, 60_000);
+
   it('stops every child on SIGTERM', async () => {
     const t = ethp2p(['testnet', '--nodes', '3', '--timeout', '50s']);
     const pids = await t.waitUntil(

@@ -164,6 +164,27 @@ describe('testnet rendering', () => {
       'failed after 3.0s: boom',
     );
   });
+
+  it('shows heads in sync mode: per node, in the rows and the summary', () => {
+    const syncHead = { number: 100, hash: `0x${'ab'.repeat(32)}` };
+    const synced = nodes.map((n) => ({ ...n, head: syncHead }));
+    expect(nodeRow(synced[0] as TestnetNodeState, 2)).toContain('  head 100');
+    const base = { elapsedMs: 3000, target: 2, syncHead };
+    expect(summaryLines({ ...base, nodes: synced, outcome: 'converged' })).toEqual([
+      'synced in 3.0s: all 2 nodes have head 100 (0xabababab…)',
+      'peers per node: 1:2 2:1',
+      'head per node: 1:100 2:100',
+    ]);
+    const behind = [synced[0] as TestnetNodeState, { ...(nodes[1] as TestnetNodeState) }];
+    expect(summaryLines({ ...base, nodes: behind, outcome: 'timeout' })).toEqual([
+      'timed out after 3.0s: 1 of 2 nodes reached head 100',
+      'peers per node: 1:2 2:1',
+      'head per node: 1:100 2:-',
+    ]);
+    // A head change is a change line.
+    const moved = { ...(synced[1] as TestnetNodeState), head: { ...syncHead, number: 50 } };
+    expect(changeLines(synced, [synced[0] as TestnetNodeState, moved], 2, 1000)).toHaveLength(1);
+  });
 });
 
 describe('testnet outcomes', () => {
