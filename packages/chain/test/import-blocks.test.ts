@@ -4,6 +4,8 @@ import { keccak256 } from '@ethp2p/crypto';
 import { ChainError } from '@ethp2p/eth/chain';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type GeneratedChain, generateChain } from '../../eth/test/helpers/chain-generator.ts';
+import { emptyBodyOf, validateBody } from '../src/block-validation.ts';
+import { decodeHeader } from '../src/header.ts';
 import { MemoryChain } from '../src/memory-chain.ts';
 
 let gen: GeneratedChain;
@@ -154,5 +156,27 @@ describe('MemoryChain.importBlocks', () => {
     const chain = await fresh();
     await rejectedError(chain.importBlocks([gen.blocks[3] as Uint8Array]), ChainError);
     expect((await chain.importBlocks(gen.blocks)).number).toBe(12n);
+  });
+});
+
+describe('validateBody and emptyBodyOf', () => {
+  it('refuse bytes that are not a body, naming the body', async () => {
+    const header = decodeHeader(gen.headers[1] as Uint8Array);
+    for (const body of [
+      Uint8Array.of(0xff),
+      RLP.encode([[]]),
+      RLP.encode([[], new Uint8Array(1)]),
+    ]) {
+      const err = await rejectedError(validateBody(header, body), ChainError, 'INVALID_BLOCK');
+      expect(err.details?.field).toBe('body');
+    }
+    await validateBody(header, gen.bodies[1] as Uint8Array);
+  });
+
+  it('make the body of a header that commits to an empty one, and only then', () => {
+    // txEvery 2: block 2 has no transactions, block 1 has.
+    const empty = decodeHeader(gen.headers[2] as Uint8Array);
+    expect(emptyBodyOf(empty)).toEqual(gen.bodies[2]);
+    expect(emptyBodyOf(decodeHeader(gen.headers[1] as Uint8Array))).toBeUndefined();
   });
 });
