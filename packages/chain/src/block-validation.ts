@@ -21,6 +21,7 @@ import { bytesToHex, equalBytes, keccak256 } from '@ethp2p/crypto';
 import type { ChainHeader } from '@ethp2p/eth';
 import { ChainError } from '@ethp2p/eth/chain';
 import { EMPTY_ROOT_HASH, EMPTY_UNCLE_HASH } from './constants.ts';
+import { HEADER_FIELD_INDEX } from './header.ts';
 
 /** The most bytes of a header's extraData (geth `params.MaximumExtraDataSize`). */
 export const MAX_EXTRA_DATA_BYTES = 32;
@@ -31,13 +32,14 @@ export const GAS_LIMIT_BOUND_DIVISOR = 1024n;
 /** The lowest gas limit (geth `params.MinGasLimit`). */
 export const MIN_GAS_LIMIT = 5000n;
 
-// Header field indexes (see header.ts LAYOUT).
-const OMMERS_HASH = 1;
-const TRANSACTIONS_ROOT = 4;
-const GAS_LIMIT = 9;
-const GAS_USED = 10;
-const EXTRA_DATA = 12;
-const WITHDRAWALS_ROOT = 16;
+const {
+  ommersHash: OMMERS_HASH,
+  transactionsRoot: TRANSACTIONS_ROOT,
+  gasLimit: GAS_LIMIT,
+  gasUsed: GAS_USED,
+  extraData: EXTRA_DATA,
+  withdrawalsRoot: WITHDRAWALS_ROOT,
+} = HEADER_FIELD_INDEX;
 
 /**
  * Checks a decoded block against its parent: {@link validateHeader} then {@link validateBody}.

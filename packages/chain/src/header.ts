@@ -55,6 +55,11 @@ const LAYOUT: readonly (readonly [name: string, kind: 'fixed' | 'uint' | 'bytes'
     ['slotNumber', 'uint', 8],
   ];
 
+/** The index of each field in a header's RLP list, by name (geth `types.Header` order). */
+export const HEADER_FIELD_INDEX: Readonly<Record<keyof HeaderFields, number>> = Object.freeze(
+  Object.fromEntries(LAYOUT.map(([name], i) => [name, i])) as Record<keyof HeaderFields, number>,
+);
+
 /**
  * Decodes a header's RLP and hashes it. The result keeps a copy of `rlp`, so the caller's buffer
  * may be reused.

@@ -20,7 +20,8 @@ export {
 export type { ImportOptions } from './chain-file.ts';
 export { MAX_IMPORT_BLOCK_BYTES } from './chain-file.ts';
 export { genesisBlock } from './genesis.ts';
-export { decodeHeader } from './header.ts';
+export type { HeaderFields } from './header.ts';
+export { decodeHeader, HEADER_FIELD_INDEX } from './header.ts';
 export { MemoryChain } from './memory-chain.ts';
 export type { MemoryTxPoolEvents, MemoryTxPoolOptions } from './memory-tx-pool.ts';
 export { MAX_POOL_TX_BYTES, MAX_POOL_TXS, MemoryTxPool } from './memory-tx-pool.ts';

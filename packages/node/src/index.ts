@@ -55,5 +55,6 @@ export {
 export type { RoundEnd, SyncChain } from './sync/sync-round.ts';
 export type { SyncerEvents, SyncerOptions, SyncProgress } from './sync/syncer.ts';
 export { Syncer } from './sync/syncer.ts';
+export { TESTNET_CHAIN_ID, testnetGenesisJson } from './testnet/genesis.ts';
 export type { SyntheticBlockOptions } from './testnet/synthetic-blocks.ts';
 export { syntheticBlocks } from './testnet/synthetic-blocks.ts';

@@ -3,7 +3,8 @@
  * a synthetic chain and one with its genesis only, for headers alone (empty bodies are never
  * fetched) and for headers and bodies; next to the same blocks imported locally with
  * `importBlocks` (structural validation, no network), so the ratio shows what the network part
- * costs. Execution is not included: `MemoryChain` validates structurally only.
+ * costs. Execution is not included: `MemoryChain` validates structurally only. The chain is the
+ * testnet's (London, no withdrawals).
  * @module
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { silentLogger } from '@ethp2p/base';
 import { MemoryChain } from '@ethp2p/chain';
 import { parseGenesisJson } from '@ethp2p/eth';
-import { FullNode, syntheticBlocks } from '@ethp2p/node';
+import { FullNode, syntheticBlocks, testnetGenesisJson } from '@ethp2p/node';
 import { formatTable } from './timing.ts';
 
 const BLOCKS = 3000;
@@ -29,28 +30,6 @@ const CASES: readonly Case[] = [
   { label: 'headers + bodies (20 txs x 200 B)', txsPerBlock: 20, txDataBytes: 200 },
 ];
 
-const GENESIS = JSON.stringify({
-  config: {
-    chainId: 31338,
-    homesteadBlock: 0,
-    eip150Block: 0,
-    eip155Block: 0,
-    eip158Block: 0,
-    byzantiumBlock: 0,
-    constantinopleBlock: 0,
-    petersburgBlock: 0,
-    istanbulBlock: 0,
-    berlinBlock: 0,
-    londonBlock: 0,
-    terminalTotalDifficulty: 0,
-    shanghaiTime: 0,
-  },
-  timestamp: '0x0',
-  gasLimit: '0x1c9c380',
-  difficulty: '0x0',
-  alloc: {},
-});
-
 interface CaseResult {
   readonly label: string;
   readonly bytes: number;
@@ -59,7 +38,7 @@ interface CaseResult {
 }
 
 async function runCase(c: Case, dir: string): Promise<CaseResult> {
-  const genesis = parseGenesisJson(GENESIS);
+  const genesis = parseGenesisJson(testnetGenesisJson());
   const seedChain = await MemoryChain.fromGenesis(genesis);
   const blocks = await syntheticBlocks(seedChain.head(), BLOCKS, c);
   await seedChain.importBlocks(blocks);

@@ -13,7 +13,7 @@ import {
   readBigUint,
   readRoot,
 } from '@ethp2p/base/rlp';
-import { decodeHeader, listRoot } from '@ethp2p/chain';
+import { decodeHeader, HEADER_FIELD_INDEX, listRoot } from '@ethp2p/chain';
 import { keccak256 } from '@ethp2p/crypto';
 import type { ChainHeader } from '@ethp2p/eth';
 
@@ -27,15 +27,8 @@ export interface SyntheticBlockOptions {
   readonly blockTimeSeconds?: number;
 }
 
-// Header field indexes (see @ethp2p/eth header layout).
-const PARENT_HASH = 0;
-const TRANSACTIONS_ROOT = 4;
-const RECEIPTS_ROOT = 5;
-const NUMBER = 8;
-const GAS_LIMIT = 9;
-const GAS_USED = 10;
-const TIMESTAMP = 11;
-const WITHDRAWALS_ROOT = 16;
+const F = HEADER_FIELD_INDEX;
+/** The gas of a plain transfer. */
 const TX_GAS = 21_000n;
 
 /**
@@ -59,22 +52,22 @@ export async function syntheticBlocks(
   for (let i = 0; i < count; i++) {
     const fields = listItems(readRoot(tip.rlp, 'header'), 'header').map((f) => f.raw);
     const number = tip.number + 1n;
-    const gasLimit = readBigUint(readRoot(fields[GAS_LIMIT] as Uint8Array, 'gasLimit'), 8, 'gas');
+    const gasLimit = readBigUint(readRoot(fields[F.gasLimit] as Uint8Array, 'gasLimit'), 8, 'gas');
     if (TX_GAS * BigInt(txsPerBlock) > gasLimit) {
       throw new RangeError(`txsPerBlock: ${txsPerBlock} transactions exceed the gas limit`);
     }
     const txs = Array.from({ length: txsPerBlock }, (_, j) =>
       fakeTx(number, j, options.txDataBytes ?? 0),
     );
-    fields[PARENT_HASH] = encodeBytes(tip.hash);
-    fields[TRANSACTIONS_ROOT] = encodeBytes(await listRoot(txs));
+    fields[F.parentHash] = encodeBytes(tip.hash);
+    fields[F.transactionsRoot] = encodeBytes(await listRoot(txs));
     // Without execution there are no receipts: a placeholder root for blocks with transactions.
-    if (txs.length > 0) fields[RECEIPTS_ROOT] = encodeBytes(keccak256(encodeUint(number)));
-    fields[NUMBER] = encodeUint(number);
-    fields[GAS_USED] = encodeUint(TX_GAS * BigInt(txs.length));
-    fields[TIMESTAMP] = encodeUint(tip.time + blockTime);
+    if (txs.length > 0) fields[F.receiptsRoot] = encodeBytes(keccak256(encodeUint(number)));
+    fields[F.number] = encodeUint(number);
+    fields[F.gasUsed] = encodeUint(TX_GAS * BigInt(txs.length));
+    fields[F.timestamp] = encodeUint(tip.time + blockTime);
     const header = decodeHeader(encodeList(fields));
-    const withdrawals = fields.length > WITHDRAWALS_ROOT ? [encodeList([])] : [];
+    const withdrawals = fields.length > F.withdrawalsRoot ? [encodeList([])] : [];
     blocks.push(encodeList([header.rlp, encodeList(txs), encodeList([]), ...withdrawals]));
     tip = header;
   }

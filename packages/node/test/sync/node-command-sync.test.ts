@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { MemoryChain } from '@ethp2p/chain';
 import { bytesToHex } from '@ethp2p/crypto';
-import type { MemoryChain } from '@ethp2p/eth/chain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { testIo } from '../cli/helpers/run.ts';
@@ -22,28 +22,15 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** A node on loopback with OS-picked ports, no discovery, JSON status lines every 50 ms. */
+const LOOPBACK_FLAGS =
+  '--listen.ip 127.0.0.1 --port 0 --nat extip:127.0.0.1 --nodiscover --log.format json --status.interval 50ms';
+
 /** Starts `ethp2p node` in-process with JSON logs; resolves once it printed its enode URL. */
 async function startNode(args: readonly string[]) {
   const controller = new AbortController();
   const io = testIo({}, controller.signal);
-  const exit = main(
-    [
-      'node',
-      ...args,
-      '--listen.ip',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--nat',
-      'extip:127.0.0.1',
-      '--nodiscover',
-      '--log.format',
-      'json',
-      '--status.interval',
-      '50ms',
-    ],
-    io,
-  );
+  const exit = main(['node', ...args, ...LOOPBACK_FLAGS.split(' ')], io);
   await io.stdout.waitFor((t) => t.includes('"enode"'), AbortSignal.timeout(10_000));
   const first = JSON.parse(io.stdout.lines[0] as string) as { enode: string };
   return { io, exit, enode: first.enode, stop: () => controller.abort(new Error('SIGINT')) };

@@ -1,7 +1,7 @@
 import { silentLogger } from '@ethp2p/base';
+import { MemoryChain } from '@ethp2p/chain';
 import { equalBytes } from '@ethp2p/crypto';
 import { type EthPeer, REQUEST_ERROR_CODE, RequestError } from '@ethp2p/eth';
-import { MemoryChain } from '@ethp2p/eth/chain';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type GeneratedChain, generateChain } from '../../../eth/test/helpers/chain-generator.ts';
 import { type RoundContext, type RoundEnd, SyncRound } from '../../src/sync/sync-round.ts';

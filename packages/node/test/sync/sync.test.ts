@@ -1,10 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { waitFor } from '@ethp2p/base/testing';
+import { MemoryChain } from '@ethp2p/chain';
 import { equalBytes, generatePrivateKey } from '@ethp2p/crypto';
 import { nodeIdToHex } from '@ethp2p/enode';
 import type { ChainReader } from '@ethp2p/eth';
-import { MemoryChain } from '@ethp2p/eth/chain';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GeneratedChain, generateChain } from '../../../eth/test/helpers/chain-generator.ts';
 import type { FullNodeOptions } from '../../src/node/config.ts';

@@ -1,4 +1,4 @@
-import { MemoryChain } from '@ethp2p/eth/chain';
+import { MemoryChain } from '@ethp2p/chain';
 import { describe, expect, it } from 'vitest';
 import { generateChain } from '../../../eth/test/helpers/chain-generator.ts';
 import { syntheticBlocks } from '../../src/testnet/synthetic-blocks.ts';
