@@ -428,6 +428,7 @@ export class FullNode {
     syncer.events.on('peer:dropped', onDropped);
     syncer.start();
     this.#syncer = syncer;
+    this.#lastRate = { imported: 0, at: this.#clock.now() };
     this.#closers.push(async () => {
       syncer.events.off('peer:dropped', onDropped);
       await syncer.stop();
