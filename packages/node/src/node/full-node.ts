@@ -409,7 +409,7 @@ export class FullNode {
 
   /** A syncer when the chain imports blocks and `sync` is not off. */
   #createSyncer(): Syncer | undefined {
-    const chain = this.#options.chain as ChainReader & Partial<BlockImporter>;
+    const chain = this.#chain as ChainReader & Partial<BlockImporter>;
     if (this.#options.sync === false || typeof chain.importBlocks !== 'function') return undefined;
     return new Syncer({
       chain: chain as ChainReader & BlockImporter,
