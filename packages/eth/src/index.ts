@@ -63,7 +63,7 @@ export {
   STATUS_ERROR_CODE,
   StatusError,
 } from './peer/errors.ts';
-export type { EthPeerEvents } from './peer/eth-peer.ts';
+export type { EthPeerEvents, RequestReputation } from './peer/eth-peer.ts';
 export { EthPeer } from './peer/eth-peer.ts';
 export type { EthNodeInfo, EthPeerInfo } from './peer/info.ts';
 export type { ReceiptBounds } from './peer/partial-receipts.ts';

@@ -29,7 +29,7 @@ import { type ForkFilter, newForkFilter } from './forkid/filter.ts';
 import { exchangeStatus, localStatus } from './handshake.ts';
 import { ETH68, ETH69, ETH70, ETH71, ETH72 } from './messages/versions.ts';
 import { PeerSetError } from './peer/errors.ts';
-import { EthPeer } from './peer/eth-peer.ts';
+import { EthPeer, type RequestReputation } from './peer/eth-peer.ts';
 import { handleMessages } from './peer/handler.ts';
 import { type EthNodeInfo, type EthPeerInfo, ethNodeInfo, ethPeerInfo } from './peer/info.ts';
 import { type AnyEthVersion, MessageWriter } from './peer/message-writer.ts';
@@ -60,6 +60,8 @@ export interface EthProtocolOptions {
   readonly statusTimeoutMs?: number;
   /** Default response timeout of a peer's requests (default 5 s). */
   readonly requestTimeoutMs?: number;
+  /** Where each peer's request outcomes are reported (normally the server's `reputation`). */
+  readonly reputation?: RequestReputation;
   /** Requests in flight per peer (default 256). */
   readonly maxPendingRequests?: number;
   /** eth/69: the earliest block we serve (default 0). */
@@ -170,6 +172,7 @@ class EthProtocol implements Protocol {
       ...(this.#options.maxPendingRequests === undefined
         ? {}
         : { maxPendingRequests: this.#options.maxPendingRequests }),
+      ...(this.#options.reputation === undefined ? {} : { reputation: this.#options.reputation }),
     });
     this.#register(ethPeer);
     const lane = this.#options.serveBudget.join(signal);

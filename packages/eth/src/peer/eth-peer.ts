@@ -9,7 +9,7 @@ import { type Clock, checkPositiveInt, type Logger, type Random, safeEmit } from
 import { bytesToHex } from '@ethp2p/crypto';
 import type { NodeId } from '@ethp2p/enode';
 import { nodeIdToHex } from '@ethp2p/enode';
-import type { DiscReason, ProtocolPeer } from '@ethp2p/server';
+import type { DiscReason, ProtocolPeer, ReportTarget, ReputationChange } from '@ethp2p/server';
 import { EventEmitter } from 'eventemitter3';
 import type { TxPool } from '../chain/types.ts';
 import type { BlockAnnouncement, HashOrNumber } from '../messages/blocks.ts';
@@ -87,6 +87,17 @@ export interface EthPeerOptions {
   readonly requestTimeoutMs?: number;
   /** Requests in flight at most. */
   readonly maxPendingRequests?: number;
+  /**
+   * Where the outcome of each request is reported (normally the server's `reputation`): a
+   * response counts as `usefulResponse`, no response in time as `timeout`. Responses that break
+   * the protocol end the peer, and the server scores how it ended.
+   */
+  readonly reputation?: RequestReputation;
+}
+
+/** The part of the server's `Reputation` that {@link EthPeer} reports request outcomes to. */
+export interface RequestReputation {
+  report(change: ReputationChange, target: ReportTarget): void;
 }
 
 /**
@@ -117,6 +128,7 @@ export class EthPeer {
   readonly #knownTxs = new KnownSet(MAX_KNOWN_TXS);
   readonly #knownBlocks = new KnownSet(MAX_KNOWN_BLOCKS);
   readonly #broadcaster: Broadcaster;
+  readonly #reputation: RequestReputation | undefined;
   #range: BlockRange | undefined;
   #head: PeerHead | undefined;
   #closed = false;
@@ -149,6 +161,7 @@ export class EthPeer {
       this.#knownBlocks.add(status.head);
     }
     this.#broadcaster = new Broadcaster(writer, txPool, this.log);
+    this.#reputation = options.reputation;
   }
 
   /** eth/69: the blocks the peer serves, from its Status and latest BlockRangeUpdate. */
@@ -366,7 +379,21 @@ export class EthPeer {
     } catch (err) {
       this.#tracker.fail(id, err); // a bad argument: the encoder threw before anything was sent
     }
+    if (this.#reputation !== undefined) this.#reportOutcome(this.#reputation, response);
     return response;
+  }
+
+  /** Reports a request's outcome: a response is useful, a missing one a timeout. */
+  #reportOutcome(reputation: RequestReputation, response: Promise<unknown>): void {
+    const target = { id: this.id };
+    response.then(
+      () => reputation.report('usefulResponse', target),
+      (err: unknown) => {
+        if (err instanceof RequestError && err.code === 'TIMEOUT') {
+          reputation.report('timeout', target);
+        }
+      },
+    );
   }
 
   // ---- known hashes ---------------------------------------------------------------------------

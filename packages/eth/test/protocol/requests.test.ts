@@ -220,3 +220,25 @@ describe('request lifetime', () => {
     expect(h.clock.pending).toBe(0);
   });
 });
+
+describe('request outcomes', () => {
+  it('reports a response as useful and a missing one as a timeout, for the peer', async () => {
+    const reports: { change: string; id: Uint8Array | undefined }[] = [];
+    h = await startPeer({
+      reputation: { report: (change, t) => reports.push({ change, id: t.id }) },
+    });
+    const answered = h.peer.requestBodies([hashOf(1)]);
+    const req = await expectEth(h.remote, 69, 'GetBlockBodies');
+    await send(h.remote, 69, 'BlockBodies', { requestId: req.requestId, bodies: [] });
+    await answered;
+    const missed = h.peer.requestBodies([hashOf(2)], { timeoutMs: 100 });
+    await expectEth(h.remote, 69, 'GetBlockBodies');
+    h.clock.advance(100);
+    expect(await rejection(missed)).toMatchObject({ code: 'TIMEOUT' });
+    await Promise.resolve();
+    expect(reports).toEqual([
+      { change: 'usefulResponse', id: h.peer.id },
+      { change: 'timeout', id: h.peer.id },
+    ]);
+  });
+});

@@ -181,7 +181,13 @@ export function createServer(parts: ServerParts, listenIp: string, port: number)
   const accept =
     banned === undefined ? compatible : (node: Node) => !banned(node.id) && compatible(node);
   const nodeSource = dialSource(parts, accept);
-  return new Server({
+  // The protocols exist before the server: request outcomes reach its reputation once it does.
+  let server: Server | undefined;
+  const reputation = {
+    report: (...args: Parameters<Server['reputation']['report']>) =>
+      server?.reputation.report(...args),
+  };
+  server = new Server({
     privateKey: parts.privateKey,
     name: o.name ?? defaultClientName(),
     listenAddress: listenIp.includes(':') ? `[${listenIp}]:${port}` : `${listenIp}:${port}`,
@@ -195,6 +201,7 @@ export function createServer(parts: ServerParts, listenIp: string, port: number)
       ...(o.networkId === undefined ? {} : { networkId: o.networkId }),
       clock: parts.clock,
       log: parts.log,
+      reputation,
     }),
     ...(nodeSource === undefined ? {} : { nodeSource }),
     ...(o.maxPeers === undefined ? {} : { maxPeers: o.maxPeers }),
@@ -214,6 +221,7 @@ export function createServer(parts: ServerParts, listenIp: string, port: number)
     clock: parts.clock,
     logger: parts.log,
   });
+  return server;
 }
 
 /** `externalIp` for `--nat extip:<ip>`, which the server pins at once (geth does the same). */
