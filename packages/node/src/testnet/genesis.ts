@@ -7,7 +7,10 @@
 /** The chain ID (and network ID) of the testnet genesis. */
 export const TESTNET_CHAIN_ID = 31337;
 
-/** A genesis.json (geth format) for a genesis-only chain with every fork up to London at 0. */
+/**
+ * A genesis.json (geth format) for a genesis-only chain with every fork up to London at 0, past
+ * the merge from the start (terminal total difficulty 0), so blocks carry no rewards.
+ */
 export function testnetGenesisJson(): string {
   return JSON.stringify({
     config: {
@@ -22,6 +25,9 @@ export function testnetGenesisJson(): string {
       istanbulBlock: 0,
       berlinBlock: 0,
       londonBlock: 0,
+      terminalTotalDifficulty: 0,
+      mergeNetsplitBlock: 0,
+      terminalTotalDifficultyPassed: true,
     },
     nonce: '0x0',
     timestamp: '0x0',

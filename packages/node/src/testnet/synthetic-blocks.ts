@@ -10,6 +10,7 @@ import {
   encodeList,
   encodeUint,
   listItems,
+  type RlpItem,
   readBigUint,
   readRoot,
 } from '@ethp2p/base/rlp';
@@ -66,6 +67,11 @@ export async function syntheticBlocks(
     fields[F.number] = encodeUint(number);
     fields[F.gasUsed] = encodeUint(TX_GAS * BigInt(txs.length));
     fields[F.timestamp] = encodeUint(tip.time + blockTime);
+    // Past the merge: no difficulty; the base fee follows EIP-1559 from the parent.
+    fields[F.difficulty] = encodeUint(0n);
+    if (fields.length > F.baseFeePerGas) {
+      fields[F.baseFeePerGas] = encodeUint(nextBaseFee(tip));
+    }
     const header = decodeHeader(encodeList(fields));
     const withdrawals = fields.length > F.withdrawalsRoot ? [encodeList([])] : [];
     blocks.push(encodeList([header.rlp, encodeList(txs), encodeList([]), ...withdrawals]));
@@ -89,4 +95,19 @@ function fakeTx(block: bigint, index: number, dataBytes: number): Uint8Array {
     encodeBytes(keccak256(encodeList([seed, encodeUint(1n)]))),
     encodeBytes(keccak256(encodeList([seed, encodeUint(2n)]))),
   ]);
+}
+
+/** EIP-1559: the base fee of the block after `parent` (elasticity 2, change denominator 8). */
+function nextBaseFee(parent: ChainHeader): bigint {
+  const fields = listItems(readRoot(parent.rlp, 'header'), 'header');
+  const uint = (i: number): bigint => readBigUint(fields[i] as RlpItem, 32, 'header');
+  const baseFee = uint(F.baseFeePerGas);
+  const target = uint(F.gasLimit) / 2n;
+  const used = uint(F.gasUsed);
+  if (used === target) return baseFee;
+  if (used > target) {
+    const delta = (baseFee * (used - target)) / target / 8n;
+    return baseFee + (delta > 1n ? delta : 1n);
+  }
+  return baseFee - (baseFee * (target - used)) / target / 8n;
 }

@@ -84,7 +84,8 @@ export interface TestnetOptions {
   /** The script to run (default {@link ETHP2P_SCRIPT}). */
   readonly script?: string;
   /**
-   * Sync mode: node 1 starts with a chain of this many synthetic blocks (two transactions each)
+   * Sync mode: node 1 starts with a chain of this many empty synthetic blocks (executed
+   * by every node)
    * and the others with its genesis only; the run converges when every node has node 1's head
    * hash. Off (peers mode) when undefined.
    */
@@ -94,15 +95,12 @@ export interface TestnetOptions {
 /** The longest chain the sync mode builds (it is generated in memory before the nodes start). */
 export const MAX_TESTNET_SYNC_BLOCKS = 100_000;
 
-/** Transactions in each block of the sync mode's chain. */
-export const TESTNET_SYNC_TXS_PER_BLOCK = 2;
-
 /** Writes the sync mode's chain.rlp after the testnet genesis; returns its head. */
 async function writeSyncChain(path: string, blocks: number): Promise<ChildHead> {
   const chain = await MemoryChain.fromGenesis(parseGenesisJson(testnetGenesisJson()));
-  const rlps = await syntheticBlocks(chain.head(), blocks, {
-    txsPerBlock: TESTNET_SYNC_TXS_PER_BLOCK,
-  });
+  // Empty blocks: every node executes what it imports, and synthetic transactions carry no
+  // valid signature.
+  const rlps = await syntheticBlocks(chain.head(), blocks);
   const head = await chain.importBlocks(rlps);
   await writeFile(path, concatBytes(...rlps));
   return { number: Number(head.number), hash: `0x${bytesToHex(head.hash)}` };

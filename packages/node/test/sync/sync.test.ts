@@ -91,14 +91,14 @@ function wrapped(base: ChainReader, edit: Partial<ChainReader>): ChainReader {
 }
 
 describe('sync', () => {
-  it('brings an empty node to its peer head over eth/69 and announces its range', async () => {
+  it('brings an empty node to its peer head over eth/72, the highest shared version, and announces its range', async () => {
     const seed = await start({ chain: await seeded(), noDial: true });
     const { node, chain } = await follower([seed]);
     await reachedHead(node, chain, BigInt(BLOCKS));
     expect(chain.head().hash).toEqual(gen.hashes[BLOCKS]);
     expectSameChain(chain, BLOCKS);
     const [peer] = node.peerSet;
-    expect(peer?.version).toBe(69);
+    expect(peer?.version).toBe(72);
     // The seed hears the follower's new range (BlockRangeUpdate).
     const view = seed.peerSet.peer(node.self().id);
     await waitFor(() => view?.blockRange?.latest === BigInt(BLOCKS), {
