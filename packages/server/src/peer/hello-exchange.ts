@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Clock, systemClock, type Timer } from '@ethp2p/base';
+import { type Clock, childSignal, systemClock, type Timer } from '@ethp2p/base';
 import { equalBytes } from '@ethp2p/crypto';
 import type { RlpxConnection, RlpxMessage } from '@ethp2p/rlpx';
 import { PeerError } from '../errors.ts';
@@ -74,21 +74,22 @@ export async function exchangeHello(
   work.catch(() => {});
   write.catch(() => {});
 
+  // A child of `signal`: however many exchanges run at once (one per inbound connection under
+  // the server's stop signal), the parent carries a single `abort` listener.
+  const child = childSignal(signal);
   let timer: Timer | undefined;
-  let onAbort: () => void = () => {};
   const stopped = new Promise<never>((_, reject) => {
     timer = clock.schedule(timeoutMs, () =>
       reject(new PeerError(DiscReason.ReadTimeout, `hello timed out after ${timeoutMs} ms`)),
     );
-    onAbort = () => reject(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    child.signal.addEventListener('abort', () => reject(child.signal.reason), { once: true });
   });
   try {
     return await Promise.race([work, stopped]);
   } finally {
     settled = true;
     timer?.cancel();
-    signal?.removeEventListener('abort', onAbort);
+    child.release();
   }
 }
 
