@@ -13,6 +13,16 @@ export type { AcceptOptions, ConnectOptions } from './connection/dial.ts';
 export { accept, connect } from './connection/dial.ts';
 export type { HandshakeOptions } from './connection/handshake-io.ts';
 export { HANDSHAKE_TIMEOUT_MS } from './connection/handshake-io.ts';
+export type {
+  IngressBudgetOptions,
+  IngressBudgetStats,
+  IngressGrant,
+} from './connection/ingress-budget.ts';
+export {
+  DEFAULT_INGRESS_BUDGET_BYTES,
+  DEFAULT_INGRESS_THRESHOLD_BYTES,
+  IngressBudget,
+} from './connection/ingress-budget.ts';
 export type { RlpxErrorCode } from './errors.ts';
 export { RlpxError } from './errors.ts';
 export { MAX_FRAME_SIZE } from './frame/constants.ts';

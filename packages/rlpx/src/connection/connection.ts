@@ -13,11 +13,15 @@ import { FrameCodec } from '../frame/codec.ts';
 import type { FrameMessage } from '../frame/reader.ts';
 import type { SnappyCodec, SnappyImpl } from '../frame/snappy.ts';
 import type { HandshakeResult } from './handshake-io.ts';
+import type { IngressBudget, IngressGrant } from './ingress-budget.ts';
 
 /** Default time a {@link RlpxConnection.readMsg} may wait for a message (geth: 30 s). */
 export const READ_TIMEOUT_MS = 30_000;
 /** Default time a {@link RlpxConnection.writeMsg} may wait for the socket to drain (geth: 20 s). */
 export const WRITE_TIMEOUT_MS = 20_000;
+
+/** What `#nextFrame` returns while a large body waits for room in the ingress budget. */
+const NEEDS_ROOM = Symbol('needs room');
 
 /** Options of {@link RlpxConnection}. */
 export interface RlpxConnectionOptions {
@@ -31,6 +35,12 @@ export interface RlpxConnectionOptions {
   readonly snappy?: SnappyImpl | SnappyCodec;
   /** Runs the read and write timers (default: the system clock). */
   readonly clock?: Clock;
+  /**
+   * A pool shared with other connections: a frame body over its threshold is read only once
+   * room for it is granted (the socket is not read meanwhile), and the room is held until the
+   * next `readMsg` or the close. Default: none (every body is read as it arrives).
+   */
+  readonly ingressBudget?: IngressBudget;
 }
 
 /** One received message. */
@@ -84,6 +94,11 @@ export class RlpxConnection {
   #readChain: Promise<unknown> = Promise.resolve();
   #draining: Promise<void> | null = null;
   readonly #wakers = new Set<() => void>();
+  readonly #budget: IngressBudget | undefined;
+  /** Room held for the frame body being read, or for the message last returned. */
+  #grant: IngressGrant | null = null;
+  /** Aborted on failure: ends a wait for budget. */
+  readonly #closing = new AbortController();
 
   /**
    * Takes over `socket` (paused, handshake done) with the secrets of `handshake`.
@@ -111,6 +126,7 @@ export class RlpxConnection {
     );
     this.#codec = new FrameCodec(handshake.secrets, options);
     this.#frames = this.#codec.push(new Uint8Array(0));
+    this.#budget = options.ingressBudget;
     socket.on('readable', this.#wake);
     socket.on('drain', this.#wake);
     socket.on('end', this.#onEnd);
@@ -257,11 +273,20 @@ export class RlpxConnection {
   }
 
   async #readOne(): Promise<RlpxMessage> {
+    // The caller is done with the message last returned: its room goes back to the pool.
+    this.#releaseGrant();
     let timer: Timer | undefined;
     try {
       for (;;) {
         this.#throwIfClosed();
         const msg = this.#nextFrame();
+        if (msg === NEEDS_ROOM) {
+          // Waiting for room is this side's doing, not the peer's idleness: no read timer.
+          timer?.cancel();
+          timer = undefined;
+          await this.#acquireRoom();
+          continue;
+        }
         if (msg !== null) return msg;
         timer ??= this.#startTimer(this.#readTimeoutMs, 'read');
         await this.#sleep();
@@ -271,8 +296,25 @@ export class RlpxConnection {
     }
   }
 
-  /** A decoded message from buffered bytes, or null when the socket has nothing more yet. */
-  #nextFrame(): RlpxMessage | null {
+  /** Waits for room in the ingress budget for the announced body; holds it in `#grant`. */
+  async #acquireRoom(): Promise<void> {
+    const budget = this.#budget as IngressBudget;
+    const grant = await budget.acquire(this.#codec.stream.pendingBody, this.#closing.signal);
+    if (this.#failure !== null) grant.release();
+    else this.#grant = grant;
+  }
+
+  #releaseGrant(): void {
+    this.#grant?.release();
+    this.#grant = null;
+  }
+
+  /**
+   * A decoded message from buffered bytes, null when the socket has nothing more yet, or
+   * {@link NEEDS_ROOM} when a large body is announced and the budget must grant room before the
+   * socket is read further.
+   */
+  #nextFrame(): RlpxMessage | null | typeof NEEDS_ROOM {
     for (;;) {
       let next: IteratorResult<FrameMessage, void>;
       try {
@@ -284,6 +326,7 @@ export class RlpxConnection {
       }
       if (!next.done)
         return { code: next.value.code, data: next.value.data, size: next.value.wireSize };
+      if (this.#needsRoom()) return NEEDS_ROOM;
       const chunk = this.#socket.read() as Buffer | null;
       if (chunk === null) {
         if (this.#ended) throw this.#fail(new RlpxError('CLOSED', 'connection closed by the peer'));
@@ -291,6 +334,13 @@ export class RlpxConnection {
       }
       this.#frames = this.#codec.push(chunk);
     }
+  }
+
+  /** Whether the body announced next is over the budget's threshold and has no room yet. */
+  #needsRoom(): boolean {
+    const budget = this.#budget;
+    if (budget === undefined || this.#grant !== null) return false;
+    return this.#codec.stream.pendingBody > budget.thresholdBytes;
   }
 
   async #waitDrain(): Promise<void> {
@@ -343,6 +393,8 @@ export class RlpxConnection {
     if (this.#failure === null) {
       this.#failure = err;
       this.#socket.destroy();
+      this.#releaseGrant();
+      this.#closing.abort(err);
     }
     this.#wake();
     return this.#failure;

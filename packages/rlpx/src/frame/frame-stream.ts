@@ -32,6 +32,14 @@ export class FrameStream {
   }
 
   /**
+   * Bytes of the frame body the last verified header announced (padding and MAC included), or 0
+   * while a header is expected. A caller may use it to decide whether to feed more bytes yet.
+   */
+  get pendingBody(): number {
+    return this.#reader.expectingBody ? this.#need : 0;
+  }
+
+  /**
    * Adds `chunk` and yields every frame it completes, in order. The chunk is kept (not copied)
    * until it is consumed, so the caller must not modify it afterwards: if the caller stops iterating early, the next `push` (even of an empty chunk)
    * resumes where it stopped.

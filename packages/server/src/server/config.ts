@@ -14,7 +14,11 @@ import {
 } from '@ethp2p/base';
 import { publicKey as derivePublicKey, isValidPrivateKey } from '@ethp2p/crypto';
 import { type LocalNode, Node, type NodeId, nodeIdFromPublicKey, normalizeIp } from '@ethp2p/enode';
-import { HANDSHAKE_TIMEOUT_MS } from '@ethp2p/rlpx';
+import {
+  DEFAULT_INGRESS_BUDGET_BYTES,
+  DEFAULT_INGRESS_THRESHOLD_BYTES,
+  HANDSHAKE_TIMEOUT_MS,
+} from '@ethp2p/rlpx';
 import { DEFAULT_DIAL_TIMEOUT_MS } from '../dial/constants.ts';
 import { NetRestrict } from '../netrestrict.ts';
 import type { NodeSource } from '../node-source.ts';
@@ -117,6 +121,14 @@ export interface ServerOptions {
   readonly handshakeTimeoutMs?: number;
   /** Time a non-LAN IP waits between inbound attempts in ms (default 30 s). */
   readonly inboundThrottleMs?: number;
+  /**
+   * Bytes of large incoming messages all peers may be receiving, decrypting and decompressing
+   * at once (default 32 MiB): a peer whose next frame body is over `ingressThresholdBytes` stops
+   * being read until the pool has room for it. A body larger than the pool passes alone.
+   */
+  readonly ingressBudgetBytes?: number;
+  /** Frame bodies up to this size never wait for the ingress budget (default 64 KiB). */
+  readonly ingressThresholdBytes?: number;
   /** Tuning of the dial scheduler. */
   readonly dialer?: DialerTuning;
   /**
@@ -181,6 +193,8 @@ export interface ServerConfig {
   readonly dialTimeoutMs: number;
   readonly handshakeTimeoutMs: number;
   readonly inboundThrottleMs: number;
+  readonly ingressBudgetBytes: number;
+  readonly ingressThresholdBytes: number;
   readonly dialer: DialerTuning;
   readonly banStore: BanStore | undefined;
   readonly banDurationMs: number | undefined;
@@ -248,6 +262,16 @@ export function resolveServerConfig(options: ServerOptions): ServerConfig {
     handshakeTimeoutMs: count(
       'handshakeTimeoutMs',
       options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
+      1,
+    ),
+    ingressBudgetBytes: count(
+      'ingressBudgetBytes',
+      options.ingressBudgetBytes ?? DEFAULT_INGRESS_BUDGET_BYTES,
+      1,
+    ),
+    ingressThresholdBytes: count(
+      'ingressThresholdBytes',
+      options.ingressThresholdBytes ?? DEFAULT_INGRESS_THRESHOLD_BYTES,
       1,
     ),
     dialer: dialerTuning(options.dialer),

@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import type { Clock, Logger } from '@ethp2p/base';
 import { Node, nodeIdToHex, normalizeIp } from '@ethp2p/enode';
-import { accept, connect, type RlpxConnection } from '@ethp2p/rlpx';
+import { accept, connect, type IngressBudget, type RlpxConnection } from '@ethp2p/rlpx';
 import { type MatchedProtocol, matchProtocols } from '../caps.ts';
 import { DialError } from '../dial/errors.ts';
 import type { DialFlags } from '../dial/types.ts';
@@ -54,6 +54,8 @@ export interface SetupContext {
   readonly privateKey: Uint8Array;
   /** Time allowed for the RLPx handshake, and again for Hello. */
   readonly handshakeTimeoutMs: number;
+  /** The pool every connection's large incoming messages take room from. */
+  readonly ingressBudget: IngressBudget;
   /** Counts attempts, failures by class and the bytes of failed connections. */
   readonly counters: ServerCounters;
   isTrusted(idHex: string): boolean;
@@ -106,6 +108,7 @@ export async function acceptInbound(
       signal,
       clock: ctx.clock,
       handshakeTimeoutMs: ctx.handshakeTimeoutMs,
+      ingressBudget: ctx.ingressBudget,
     });
     await setupConnection(ctx, conn, undefined, signal, startedAt);
   } catch (err) {
@@ -150,6 +153,7 @@ export async function dialNode(
     signal,
     clock: ctx.clock,
     handshakeTimeoutMs: ctx.handshakeTimeoutMs,
+    ingressBudget: ctx.ingressBudget,
   }).catch((err: unknown) => {
     ctx.counters.failed(false, connectionErrorClass(err, 'rlpx'));
     throw err;

@@ -8,7 +8,7 @@
 import { safeEmit, TaskGroup } from '@ethp2p/base';
 import { equalBytes, hexToBytes } from '@ethp2p/crypto';
 import { type LocalNode, Node, type NodeId, nodeIdToHex, normalizeIp } from '@ethp2p/enode';
-import type { RlpxConnection } from '@ethp2p/rlpx';
+import { IngressBudget, type IngressBudgetStats, type RlpxConnection } from '@ethp2p/rlpx';
 import { EventEmitter } from 'eventemitter3';
 import { capsOf } from '../caps.ts';
 import { DialScheduler } from '../dial/scheduler.ts';
@@ -94,6 +94,7 @@ export class Server {
   readonly #setup: SetupContext;
   /** Traffic and connection counters: changed by the connection setup, the peers and #runPeer. */
   readonly #counters: ServerCounters;
+  readonly #ingressBudget: IngressBudget;
   #state: State = 'new';
   #starting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
@@ -119,6 +120,10 @@ export class Server {
     });
     for (const node of config.trustedNodes) this.#trusted.add(nodeIdToHex(node.id));
     this.#counters = new ServerCounters(config.protocols);
+    this.#ingressBudget = new IngressBudget({
+      totalBytes: config.ingressBudgetBytes,
+      thresholdBytes: config.ingressThresholdBytes,
+    });
     this.#hello = {
       version: BASE_PROTOCOL_VERSION,
       name: config.name,
@@ -244,6 +249,14 @@ export class Server {
    */
   get inboundMetrics(): InboundMetrics {
     return this.#listener?.metrics ?? NO_INBOUND;
+  }
+
+  /**
+   * The ingress budget shared by all connections: bytes of large incoming messages held now and
+   * at most, waits for room (see `ingressBudgetBytes`).
+   */
+  get ingressMetrics(): IngressBudgetStats {
+    return this.#ingressBudget.stats();
   }
 
   /**
@@ -490,6 +503,7 @@ export class Server {
       logger: config.logger,
       privateKey: config.privateKey,
       handshakeTimeoutMs: config.handshakeTimeoutMs,
+      ingressBudget: this.#ingressBudget,
       counters: this.#counters,
       isTrusted: (idHex) => this.#trusted.has(idHex),
       isBannedId: (idHex) => {
