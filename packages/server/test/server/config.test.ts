@@ -35,8 +35,17 @@ describe('resolveServerConfig', () => {
     expect(c.handshakeTimeoutMs).toBe(5_000);
     expect(c.maxPendingPerIp).toBe(10);
     expect(c.handshakeIdleTimeoutMs).toBe(2_000);
+    expect(c.ingressBudgetBytes).toBe(32 * 1024 * 1024);
+    expect(c.ingressThresholdBytes).toBe(64 * 1024);
     expect(c.externalIp).toBeUndefined();
   });
+
+  it.each([{ ingressBudgetBytes: 0 }, { ingressThresholdBytes: 1.5 }])(
+    'refuses the ingress budget option %j',
+    (opts) => {
+      expect(() => resolveServerConfig({ privateKey, ...opts })).toThrow(RangeError);
+    },
+  );
 
   it.each([
     [{ maxPeers: 6 }, 2, 4],
