@@ -34,17 +34,30 @@ function send(conn: RlpxConnection, code: number, data: Uint8Array): void {
   conn.writeMsg(code, data).catch(() => {});
 }
 
+/**
+ * A 500 kB budget, three budgeted pairs, and the first pair's recipient holding room for the
+ * large message it has read.
+ */
+async function oneHolding(): Promise<{ budget: IngressBudget; pairs: [Pair, Pair, Pair] }> {
+  const budget = new IngressBudget({ totalBytes: 500_000, thresholdBytes: 1024 });
+  const pairs: [Pair, Pair, Pair] = [
+    await budgeted(budget),
+    await budgeted(budget),
+    await budgeted(budget),
+  ];
+  send(pairs[0].initiator, 0x10, pattern(LARGE, 1));
+  const first = await pairs[0].recipient.readMsg();
+  expect(equalBytes(first.data, pattern(LARGE, 1))).toBe(true);
+  expect(budget.stats().heldBytes).toBeGreaterThanOrEqual(LARGE);
+  return { budget, pairs };
+}
+
 describe('RlpxConnection with an ingress budget', () => {
   it('reads a large body only with room; small frames pass; the next read releases', async () => {
-    const budget = new IngressBudget({ totalBytes: 500_000, thresholdBytes: 1024 });
-    const a = await budgeted(budget);
-    const b = await budgeted(budget);
-    const c = await budgeted(budget);
-
-    send(a.initiator, 0x10, pattern(LARGE, 1));
-    const first = await a.recipient.readMsg();
-    expect(equalBytes(first.data, pattern(LARGE, 1))).toBe(true);
-    expect(budget.stats().heldBytes).toBeGreaterThanOrEqual(LARGE);
+    const {
+      budget,
+      pairs: [a, b, c],
+    } = await oneHolding();
 
     const bytesBefore = b.recipient.bytesRead;
     send(b.initiator, 0x11, pattern(LARGE, 2));
@@ -71,13 +84,10 @@ describe('RlpxConnection with an ingress budget', () => {
   });
 
   it('gives the room back when a holder or a waiter closes', async () => {
-    const budget = new IngressBudget({ totalBytes: 500_000, thresholdBytes: 1024 });
-    const holder = await budgeted(budget);
-    const waiter = await budgeted(budget);
-    const next = await budgeted(budget);
-
-    send(holder.initiator, 0x10, pattern(LARGE, 1));
-    await holder.recipient.readMsg();
+    const {
+      budget,
+      pairs: [holder, waiter, next],
+    } = await oneHolding();
     send(waiter.initiator, 0x10, pattern(LARGE, 2));
     const waiting = waiter.recipient.readMsg().catch((e: unknown) => e);
     send(next.initiator, 0x10, pattern(LARGE, 3));

@@ -5,7 +5,7 @@
  * @module
  */
 import { getEventListeners } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exchangeHello } from '../../src/wire/index.ts';
 import { closePairs, helloFrom, type RlpxPair, rlpxPair } from '../helpers/rlpx-pair.ts';
 
@@ -15,10 +15,7 @@ const IN_FLIGHT = 12;
 
 describe('Hello exchanges sharing one parent signal', () => {
   it(`${IN_FLIGHT} stalled exchanges hold one listener and emit no warning`, async () => {
-    const warnings: Error[] = [];
-    const onWarning = (w: Error): void => {
-      warnings.push(w);
-    };
+    const onWarning = vi.fn<(w: Error) => void>();
     process.on('warning', onWarning);
     try {
       const pairs: RlpxPair[] = [];
@@ -35,7 +32,8 @@ describe('Hello exchanges sharing one parent signal', () => {
       stop.abort(reason);
       expect(await Promise.all(settled)).toEqual(Array(IN_FLIGHT).fill(reason));
       await new Promise((resolve) => setImmediate(resolve));
-      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+      const names = onWarning.mock.calls.map(([w]) => w.name);
+      expect(names).not.toContain('MaxListenersExceededWarning');
     } finally {
       process.off('warning', onWarning);
     }
