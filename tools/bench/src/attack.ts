@@ -55,11 +55,15 @@ function report(f: AttackFigures): void {
   );
 }
 
-/** Runs every attack (or those whose name contains one of `filters`) and prints its figures. */
+/**
+ * Runs every attack (or those whose name contains one of `filters`, ignoring case) and prints its
+ * figures.
+ */
 export async function runAttackBench(filters: readonly string[] = []): Promise<void> {
   console.log('attacks on an in-process full node (loopback), each against a fresh node');
   const chosen = ATTACKS.filter(
-    (a) => filters.length === 0 || filters.some((f) => a.name.includes(f)),
+    (a) =>
+      filters.length === 0 || filters.some((f) => a.name.toLowerCase().includes(f.toLowerCase())),
   );
   for (const spec of chosen) {
     const figures = await runAttack(spec, {
