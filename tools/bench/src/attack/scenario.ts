@@ -3,14 +3,15 @@
  * discv4 ping throughout: the figures issue 15's "Done means" asks for.
  * @module
  */
+import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Worker } from 'node:worker_threads';
 import type { Node } from '@ethp2p/enode';
 import type { ChainReader, ServeBudgetMetrics } from '@ethp2p/eth';
 import { FullNode, networkChain } from '@ethp2p/node';
@@ -74,7 +75,7 @@ export interface RunningAttack {
 /** An attack by name, sized by its parameters. */
 export interface AttackSpec {
   readonly name: string;
-  /** Starts the attack; `worker` runs attacking peers in a worker thread (needs the build). */
+  /** Starts the attack; `worker` runs attacking peers in a child process (needs the build). */
   start(target: Target, options: { readonly worker: boolean }): Promise<RunningAttack>;
 }
 
@@ -138,17 +139,30 @@ function attackersSpec(name: string, count: number, plan: AttackPlan): AttackSpe
   };
 }
 
-/** Attackers in a worker thread: their encoding and framing run on another event loop. */
+/**
+ * Attackers in a child process: their encoding and framing run on another event loop, and the
+ * frames they queue while the target holds them back count in their RSS, not the target's.
+ */
 async function startWorker(data: AttackWorkerData): Promise<RunningAttack> {
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data });
-  const [started] = (await once(worker, 'message')) as [string];
+  const script = fileURLToPath(new URL('./worker.js', import.meta.url));
+  const child = fork(script, [JSON.stringify(data)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = once(child, 'exit');
+  const [started] = (await Promise.race([
+    once(child, 'message'),
+    exited.then(() => {
+      throw new Error('attack process exited before its attackers started');
+    }),
+  ])) as [string];
   let described = started;
   return {
     describe: () => described,
     async stop() {
-      worker.postMessage('stop');
-      [described] = (await once(worker, 'message')) as [string];
-      await worker.terminate();
+      child.send('stop');
+      [described] = (await once(child, 'message')) as [string];
+      child.kill();
+      await exited;
     },
   };
 }
@@ -176,7 +190,7 @@ export interface AttackFigures {
 
 /** How long to attack and how often to probe. */
 export interface RunOptions {
-  /** Attacking peers in a worker thread (the bench) or in this event loop (tests). */
+  /** Attacking peers in a child process (the bench) or in this event loop (tests). */
   readonly worker: boolean;
   readonly durationMs: number;
   /** Time between the end of one probe and the next. */

@@ -1,17 +1,17 @@
 /**
- * The attack worker (`pnpm bench attack`): runs a group of attacking peers on its own event loop
- * against the target in the main thread. Posts a line once they started and another once they
- * stopped (after the 'stop' message).
+ * The attack process (`pnpm bench attack`): runs a group of attacking peers in a child process
+ * against the target in the bench's process, so the attackers' memory (queued frames the target
+ * does not read yet) is not counted in the target's RSS. Sends a line once they started and
+ * another once they stopped (after the 'stop' message), then leaves the IPC channel.
  * @module
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { Node } from '@ethp2p/enode';
 import { networkChain } from '@ethp2p/node';
 import { Attackers, type AttackWorkerData, attackOf, describeAttackers } from './attackers.ts';
 
-const data = workerData as AttackWorkerData;
-const port = parentPort;
-if (port === null) throw new TypeError('attack worker: expected to run in a worker thread');
+const send = process.send?.bind(process);
+if (send === undefined) throw new TypeError('attack process: expected to run as a forked child');
+const data = JSON.parse(process.argv[2] ?? '{}') as AttackWorkerData;
 const attackers = new Attackers({
   target: Node.parse(data.enode),
   chain: networkChain('sepolia'),
@@ -19,7 +19,10 @@ const attackers = new Attackers({
   count: data.count,
 });
 await attackers.start();
-port.postMessage(describeAttackers(attackers));
-port.once('message', () => {
-  void attackers.stop().then(() => port.postMessage(describeAttackers(attackers)));
+send(describeAttackers(attackers));
+process.once('message', () => {
+  void attackers.stop().then(() => {
+    send(describeAttackers(attackers));
+    process.disconnect();
+  });
 });
