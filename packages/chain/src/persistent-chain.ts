@@ -238,7 +238,7 @@ export class PersistentChain
     }
     // classic-level gives Buffers: keep plain arrays, as every other source of bytes does.
     return {
-      header: decodeHeader(header),
+      header: decodeHeader(Uint8Array.from(header)),
       body: Uint8Array.from(body),
       receipts: Uint8Array.from(receipts),
     };

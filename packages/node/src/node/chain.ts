@@ -176,7 +176,9 @@ function badGenesis(path: string, what: string, cause: unknown): NodeError {
 
 async function readInput(path: string, kind: 'genesis' | 'chain'): Promise<Uint8Array> {
   try {
-    return await readFile(path);
+    const bytes = await readFile(path);
+    // A plain view, not a Buffer: the chain keeps subarrays of it (Buffer's slice does not copy).
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why =
