@@ -1,13 +1,14 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listItems, readRoot } from '@ethp2p/base/rlp';
+import { encodeBytes, encodeList, listItems, readRoot } from '@ethp2p/base/rlp';
 import { waitFor } from '@ethp2p/base/testing';
-import type { MemoryChain } from '@ethp2p/chain';
+import { HEADER_FIELD_INDEX, type MemoryChain } from '@ethp2p/chain';
+import { concatBytes } from '@ethp2p/crypto';
 import type { ChainReader } from '@ethp2p/eth';
 import { serveReceipts } from '@ethp2p/eth/chain';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listRoot } from '../../../chain/src/block-validation.ts';
-import { openChainFiles } from '../../src/node/chain.ts';
+import { loadChainFiles, openChainFiles } from '../../src/node/chain.ts';
 import type { FullNodeOptions } from '../../src/node/config.ts';
 import type { FullNode } from '../../src/node/full-node.ts';
 import type { Syncer } from '../../src/sync/syncer.ts';
@@ -133,4 +134,55 @@ describe('sync of an executed chain', () => {
       );
     },
   );
+
+  it('drops a peer serving a block that does not execute; the block is not stored; a restart keeps the chain', async () => {
+    // Blocks 1-4, then block 5 with a receipts root execution does not give (it still links).
+    const blocks = [1n, 2n, 3n, 4n, 5n].map((n) => blockRlp(genesisChain, n));
+    const fields = listItems(
+      readRoot(genesisChain.headerByNumber(5n)?.rlp ?? new Uint8Array(0), 'header'),
+      'header',
+    ).map((f) => f.raw);
+    fields[HEADER_FIELD_INDEX.receiptsRoot] = encodeBytes(new Uint8Array(32).fill(7));
+    const body = listItems(readRoot(blocks[4] as Uint8Array, 'block'), 'block')
+      .slice(1)
+      .map((i) => i.raw);
+    blocks[4] = encodeList([encodeList(fields), ...body]);
+    const tampered = await loadChainFiles({ genesisPath: files.genesisPath });
+    tampered.importRlp(concatBytes(...blocks));
+    const bad = tampered.head().hash;
+    expect(tampered.head().number).toBe(5n);
+    const seed = loopbackNode({
+      datadir: join(dir, `n${count++}`),
+      discovery: false,
+      chain: tampered,
+      noDial: true,
+    });
+    nodes.push(seed);
+    await seed.start();
+    const datadir = join(dir, `n${count++}`);
+    const follower = await start(datadir, false, { staticNodes: [seed.self()] });
+    const syncer = follower.syncer as Syncer;
+    const why = await new Promise<string>((resolve) =>
+      syncer.events.once('peer:dropped', ({ why: w }) => resolve(w)),
+    );
+    expect(why).toMatch(/receiptsRoot: execution gives/);
+    expect(syncer.isBanned(seed.self().id)).toBe(true);
+    expect(follower.chain.head().number).toBe(4n);
+    expect(follower.chain.headerByHash(bad)).toBeUndefined();
+    expect(follower.chain.receiptsByHash(bad)).toBeUndefined();
+    await seed.stop();
+    await follower.stop();
+    const restarted = await start(datadir, false, { noDial: true });
+    expect(restarted.chain.head().number).toBe(4n);
+    expect(restarted.chain.head().hash).toEqual(genesisChain.headerByNumber(4n)?.hash);
+    expect(restarted.chain.headerByHash(bad)).toBeUndefined();
+  });
 });
+
+/** Block `n` of `chain` as a block RLP: header, then the body's lists. */
+function blockRlp(chain: ChainReader, n: bigint): Uint8Array {
+  const header = chain.headerByNumber(n);
+  const body = header === undefined ? undefined : chain.bodyByHash(header.hash);
+  if (header === undefined || body === undefined) throw new Error(`no block ${n}`);
+  return encodeList([header.rlp, ...listItems(readRoot(body, 'body'), 'body').map((i) => i.raw)]);
+}
