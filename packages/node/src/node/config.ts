@@ -64,7 +64,7 @@ export interface FullNodeOptions {
    * genesis.json chain), a syncer fetches and imports the blocks peers have beyond its head.
    */
   readonly sync?: boolean;
-  /** The eth versions to offer (default eth/69 and eth/68). */
+  /** The eth versions to offer (default eth/72 down to eth/68). */
   readonly ethVersions?: readonly number[];
   /** The IP to listen on, TCP and UDP (default `0.0.0.0`). */
   readonly listenIp?: string;
