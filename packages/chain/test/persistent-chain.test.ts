@@ -8,7 +8,11 @@ import { ChainError, serveReceipts } from '@ethp2p/eth/chain';
 import { ClassicLevel } from 'classic-level';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PersistentChain } from '../src/persistent-chain.ts';
-import { type ExecutedChain, generateExecutedChain, LOG_TOPIC } from './helpers/executed-chain.ts';
+import {
+  type ExecutedChain,
+  generateExecutedChain,
+  LOG_TOPIC,
+} from '../src/testing/executed-chain.ts';
 
 let generated: ExecutedChain;
 const dirs: string[] = [];

@@ -1,20 +1,20 @@
 /**
- * A generator of executed chains for tests: a Cancun genesis with funded accounts and a contract
+ * A generator of executed chains for tests and benchmarks: a Cancun genesis with funded accounts and a contract
  * that stores its call data and logs it, and N blocks of real signed transactions (EIP-1559
  * transfers, legacy calls to the contract) built by `@ethereumjs/vm`'s block builder, so every
  * header carries the state root, receipts root, logs bloom and gas used that execution gives.
  * @module
  */
 import { type Block, createBlockFromRLP } from '@ethereumjs/block';
-import { type Input, RLP } from '@ethereumjs/rlp';
 import { MerkleStateManager } from '@ethereumjs/statemanager';
 import { createFeeMarket1559Tx, createLegacyTx } from '@ethereumjs/tx';
 import { createAddressFromPrivateKey } from '@ethereumjs/util';
 import { buildBlock, createVM } from '@ethereumjs/vm';
+import { encodeList, listItems, readRoot } from '@ethp2p/base/rlp';
 import { bytesToHex, concatBytes, hexToBytes, keccak256 } from '@ethp2p/crypto';
 import { readGenesis } from '@ethp2p/eth';
-import { executionCommon, genesisState } from '../../src/exec/executor.ts';
-import { genesisBlock } from '../../src/genesis.ts';
+import { executionCommon, genesisState } from '../exec/executor.ts';
+import { genesisBlock } from '../genesis.ts';
 
 /** The contract's address. */
 export const LOG_CONTRACT = '0x00000000000000000000000000000000000c0de1';
@@ -103,7 +103,10 @@ export async function generateExecutedChain(
   const vm = await createVM({ common, stateManager: state, blockchain, setHardfork: true });
   const genesis = await genesisBlock(readGenesis(genesisJson));
   let parent: Block = createBlockFromRLP(
-    RLP.encode([RLP.decode(genesis.header.rlp), ...(RLP.decode(genesis.body) as Input[])]),
+    encodeList([
+      genesis.header.rlp,
+      ...listItems(readRoot(genesis.body, 'body'), 'body').map((item) => item.raw),
+    ]),
     { common, setHardfork: true },
   );
   hashes.push(parent.hash());
