@@ -7,6 +7,7 @@ import { runAttackBench } from './attack.ts';
 import { runCryptoBench } from './crypto.ts';
 import { runDiscv4Bench } from './discv4.ts';
 import { runDiscv5Bench } from './discv5.ts';
+import { runReceiptsBench } from './receipts.ts';
 import { runRlpBench } from './rlp.ts';
 import { runRlpxBench } from './rlpx.ts';
 import { runServerBench } from './server.ts';
@@ -18,6 +19,7 @@ const SUITES: Readonly<Record<string, () => Promise<unknown>>> = {
   crypto: () => runCryptoBench(),
   discv4: () => runDiscv4Bench(),
   discv5: () => runDiscv5Bench(),
+  receipts: () => runReceiptsBench(),
   rlp: () => runRlpBench(),
   rlpx: () => runRlpxBench(),
   server: () => runServerBench(),
