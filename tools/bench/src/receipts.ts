@@ -22,7 +22,7 @@ export interface ReceiptsBenchOptions {
   readonly blocks?: number;
   /** Transactions per block (default 40). */
   readonly txsPerBlock?: number;
-  /** Times the client fetches every block's receipts (default 10). */
+  /** Times the client fetches every block's receipts (default 50). */
   readonly rounds?: number;
   /** Block hashes per GetReceipts (default 128). */
   readonly batch?: number;
@@ -81,7 +81,7 @@ export async function measureReceipts(
           let receipts = 0;
           let bytes = 0;
           const start = performance.now();
-          for (let round = 0; round < (options.rounds ?? 10); round++) {
+          for (let round = 0; round < (options.rounds ?? 50); round++) {
             for (let i = 0; i < hashes.length; i += batch) {
               const lists = await peer.requestReceipts(hashes.slice(i, i + batch));
               requests++;
