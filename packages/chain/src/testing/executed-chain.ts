@@ -51,18 +51,9 @@ const KEYS = [1, 2, 3].map((i) => hexToBytes(i.toString(16).padStart(64, '0')));
 /** The genesis.json of an executed chain: every fork up to Cancun at 0, three funded keys. */
 export function executedGenesisJson(): Record<string, unknown> {
   const config: Record<string, unknown> = { chainId: 1337, terminalTotalDifficulty: 0 };
-  for (const fork of [
-    'homestead',
-    'eip150',
-    'eip155',
-    'eip158',
-    'byzantium',
-    'constantinople',
-    'petersburg',
-    'istanbul',
-    'berlin',
-    'london',
-  ]) {
+  const blockForks =
+    'homestead eip150 eip155 eip158 byzantium constantinople petersburg istanbul berlin london';
+  for (const fork of blockForks.split(' ')) {
     config[`${fork}Block`] = 0;
   }
   config.shanghaiTime = 0;
