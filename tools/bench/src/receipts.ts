@@ -1,10 +1,11 @@
 /**
- * The receipts suite: receipts/s and MB/s one ethp2p node serves another on loopback, at eth/69
- * and at eth/70 (paged receipts, EIP-7975), side by side. The seed holds a `PersistentChain` of
+ * The receipts suite: receipts/s and MB/s one ethp2p node serves another on loopback, at eth/68
+ * (receipts with their bloom), eth/69 and eth/70 (paged receipts, EIP-7975), side by side. The seed holds a `PersistentChain` of
  * executed blocks (real receipts: transfers and contract calls that log); the client asks for
  * every block's receipts in batches through `EthPeer.requestReceipts`, one request at a time.
  * The figures include the seed's serve budget (per-peer handling time and response bytes), as a
- * real peer would meet it. eth/68 against `@ethereumjs/devp2p` is not measured.
+ * real peer would meet it. eth/68 against `@ethereumjs/devp2p` is not measured: devp2p serves no
+ * receipts itself (its application would).
  * @module
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -26,7 +27,7 @@ export interface ReceiptsBenchOptions {
   readonly rounds?: number;
   /** Block hashes per GetReceipts (default 128). */
   readonly batch?: number;
-  /** The eth versions measured, one pair of nodes each (default 69 and 70). */
+  /** The eth versions measured, one pair of nodes each (default 68, 69 and 70). */
   readonly versions?: readonly number[];
 }
 
@@ -64,7 +65,7 @@ export async function measureReceipts(
       hashes.push((seedChain.headerByNumber(n) as { hash: Uint8Array }).hash);
     }
     const batch = options.batch ?? 128;
-    for (const version of options.versions ?? [69, 70]) {
+    for (const version of options.versions ?? [68, 69, 70]) {
       const dir = await mkdtemp(join(tmpdir(), 'ethp2p-bench-receipts-'));
       const clientChain = await PersistentChain.open({ genesisJson });
       try {
