@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { silentLogger } from '@ethp2p/base';
-import type { ChainReader } from '@ethp2p/eth';
+import type { ChainReader, ServeBudgetOptions } from '@ethp2p/eth';
 import { FullNode } from '@ethp2p/node';
 
 /** Options of {@link startNodePair}. */
@@ -18,6 +18,8 @@ export interface NodePairOptions {
   readonly sync?: boolean;
   /** The eth versions both offer (default the node's). */
   readonly ethVersions?: readonly number[];
+  /** The seed's serve budget per peer (default the node's). */
+  readonly seedServeBudget?: Omit<ServeBudgetOptions, 'clock'>;
 }
 
 /** A started pair; `stop` stops both (the chains stay with their owner). */
@@ -42,6 +44,7 @@ export async function startNodePair(options: NodePairOptions): Promise<NodePair>
     ...common,
     datadir: join(options.dir, 'seed'),
     chain: options.seedChain,
+    ...(options.seedServeBudget === undefined ? {} : { serveBudget: options.seedServeBudget }),
   });
   await seed.start();
   const follower = new FullNode({

@@ -5,7 +5,7 @@
 import type { Clock, Logger } from '@ethp2p/base';
 import type { DiscoveryConfig } from '@ethp2p/discovery';
 import type { Node } from '@ethp2p/enode';
-import type { ChainReader } from '@ethp2p/eth';
+import type { ChainReader, ServeBudgetOptions } from '@ethp2p/eth';
 import type { NatInterface } from '../nat/nat-interface.ts';
 import type { HttpRpcOptions, WsRpcOptions } from './rpc-servers.ts';
 
@@ -118,6 +118,11 @@ export interface FullNodeOptions {
   readonly natInterface?: NatInterface;
   /** Most peers (default 50). */
   readonly maxPeers?: number;
+  /**
+   * Each peer's serve budget (handling time, response bytes; default the `ServeBudget`
+   * defaults); its clock is the node's.
+   */
+  readonly serveBudget?: Omit<ServeBudgetOptions, 'clock'>;
   /** Most connections in their handshake at once (default the server's, 50). */
   readonly maxPendingPeers?: number;
   /** Most connections in their handshake at once from one IP (default the server's, 10). */

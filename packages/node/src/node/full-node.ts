@@ -130,7 +130,7 @@ export class FullNode {
     this.#chain = options.chain;
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
-    this.serveBudget = new ServeBudget({ clock: this.#clock });
+    this.serveBudget = new ServeBudget({ ...options.serveBudget, clock: this.#clock });
     this.events = this.#emitter;
   }
 
