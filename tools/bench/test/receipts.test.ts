@@ -7,7 +7,13 @@ import { measureReceipts } from '../src/receipts.ts';
 
 describe('receipts bench', () => {
   it('serves every block’s receipts at eth/68, eth/69 and eth/70, budgeted and not, in batches', async () => {
-    const results = await measureReceipts({ blocks: 6, txsPerBlock: 3, rounds: 2, batch: 4 });
+    const results = await measureReceipts({
+      blocks: 6,
+      txsPerBlock: 3,
+      rounds: 2,
+      budgetedRounds: 2,
+      batch: 4,
+    });
     expect(results.map((r) => `${r.version} ${r.budget}`)).toEqual([
       '68 default',
       '68 lifted',
