@@ -12,9 +12,11 @@
  * - The peers whose messages may run are served in turn, one message each, and the rotation
  *   gives the event loop back after {@link DEFAULT_SLICE_MS} of work, so a handshake or a
  *   discovery reply waits for one slice (and the message running), not for every peer's queue.
- * - A peer that stays over its budget for {@link DEFAULT_DROP_AFTER_MS} (each message it sends
- *   finds its budget spent) is dropped with DiscReason UselessPeer: it costs more than it is
- *   worth to us, the reason geth gives when its handlers drop a peer they do not want.
+ * - A peer over budget is only slowed down: a peer that asks again as soon as it is answered (a
+ *   syncing node) is served at its budget's rate for as long as it likes. A peer whose one
+ *   waiting message has waited {@link DEFAULT_DROP_AFTER_MS} (it does not take the responses it
+ *   has in flight) is dropped with DiscReason UselessPeer, the reason geth gives when its
+ *   handlers drop a peer they do not want.
  * @module
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -128,7 +130,7 @@ interface LaneState {
   timer: Timer | null;
   /** Removes the lane's abort listener. */
   readonly unlisten: () => void;
-  /** Since when each message of the peer has found its budget spent, or null. */
+  /** Since when the waiting message has waited for its budget, or null. */
   throttledSince: number | null;
 }
 
@@ -256,13 +258,7 @@ export class ServeBudget {
         return;
       }
       this.#deferred++;
-      state.throttledSince ??= now;
-      const over = now - state.throttledSince;
-      if (over >= this.#dropAfterMs) {
-        this.#dropped++;
-        reject(new PeerError(DiscReason.UselessPeer, `eth: over its serve budget for ${over} ms`));
-        return;
-      }
+      state.throttledSince = now;
       state.job = { run, solicited, resolve, reject };
       this.#park(state, now);
     });
@@ -288,21 +284,48 @@ export class ServeBudget {
 
   /** Waits for the buckets to refill (a timer) or for bytes in flight to be written. */
   #park(state: LaneState, now: number): void {
-    const wait = Math.max(state.time.msUntilPositive(now), state.bytes.msUntilPositive(now));
-    if (wait === 0) return; // bytes in flight: their release rechecks
-    state.timer = this.#clock.schedule(wait, () => {
+    const refill = Math.max(state.time.msUntilPositive(now), state.bytes.msUntilPositive(now));
+    const dropIn = this.#dropAfterMs - (now - (state.throttledSince ?? now));
+    // Bytes in flight (refill 0) wait for their release, which rechecks, or for the drop.
+    const wait = refill === 0 ? dropIn : Math.min(refill, dropIn);
+    state.timer = this.#clock.schedule(Math.max(1, wait), () => {
       state.timer = null;
       this.#recheck(state);
     });
   }
 
-  /** A waiting lane whose budget may be back. */
+  /**
+   * A waiting lane whose budget may be back. Its message runs once it is; a message that has
+   * waited {@link DEFAULT_DROP_AFTER_MS} (a peer that does not take its responses) ends the peer.
+   */
   #recheck(state: LaneState): void {
-    if (state.job === null || state.ready || state.timer !== null) return;
+    if (state.job === null || state.ready) return;
     if (!this.#lanes.has(state)) return;
     const now = this.#clock.now();
-    if (this.#hasBudget(state, now)) this.#makeReady(state);
-    else this.#park(state, now);
+    if (this.#hasBudget(state, now)) {
+      this.#cancelTimer(state);
+      state.throttledSince = null;
+      this.#makeReady(state);
+      return;
+    }
+    const waited = now - (state.throttledSince ?? now);
+    if (waited >= this.#dropAfterMs) {
+      this.#cancelTimer(state);
+      const { job } = state;
+      state.job = null;
+      state.throttledSince = null;
+      this.#dropped++;
+      job.reject(
+        new PeerError(DiscReason.UselessPeer, `eth: over its serve budget for ${waited} ms`),
+      );
+      return;
+    }
+    if (state.timer === null) this.#park(state, now);
+  }
+
+  #cancelTimer(state: LaneState): void {
+    state.timer?.cancel();
+    state.timer = null;
   }
 
   #makeReady(state: LaneState): void {

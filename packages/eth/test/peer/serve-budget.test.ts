@@ -116,39 +116,48 @@ describe('ServeBudget', () => {
     expect(await next).toBe('a2');
   });
 
-  it('drops a peer that stays over its budget (UselessPeer), not one that recovers', async () => {
+  it('slows a peer that asks as fast as it is served, never drops it; drops one that does not read', async () => {
     const { budget: b, clock } = budget({
       timePerSecondMs: 100,
       timeBurstMs: 100,
+      maxInFlightBytes: 1_000,
       dropAfterMs: 2_000,
     });
     const log: string[] = [];
     const greedy = b.join(new AbortController().signal);
-    // Each message costs 200 ms: twice what the peer earns while it waits for the next.
-    let err: unknown;
-    for (let i = 0; i < 20 && err === undefined; i++) {
-      const outcome = greedy.run(costly(clock, log, `g${i}`, 200)).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+    // Each message costs 50 ms: half a second of budget, so each waits; 20 of them take far
+    // longer than the drop delay in all.
+    const started = clock.now();
+    for (let i = 0; i < 20; i++) {
+      const outcome = greedy.run(costly(clock, log, `g${i}`, 50));
       await nextTurn();
       while (b.metrics.throttled === 1) {
-        clock.advance(500);
+        clock.advance(100);
         await nextTurn();
       }
-      err = await outcome;
+      expect(await outcome).toBe(`g${i}`);
     }
+    expect(clock.now() - started).toBeGreaterThan(4_000);
+    expect(b.metrics.dropped).toBe(0);
+    expect(b.metrics.deferred).toBeGreaterThan(10);
+
+    // A peer whose response is never written: its next message waits, and is dropped.
+    const stuck = b.join(new AbortController().signal);
+    stuck.sent(1_500, new Promise<void>(() => {}));
+    const next = stuck.run(costly(clock, log, 's1', 1)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    clock.advance(1_999);
+    await nextTurn();
+    expect(b.metrics).toMatchObject({ throttled: 1, dropped: 0 });
+    clock.advance(1);
+    const err = await next;
     expect(err).toBeInstanceOf(PeerError);
     expect((err as PeerError).reason).toBe(DiscReason.UselessPeer);
     expect((err as Error).message).toMatch(/^eth: over its serve budget for \d+ ms$/);
     expect(b.metrics.dropped).toBe(1);
-
-    const calm = b.join(new AbortController().signal);
-    for (let i = 0; i < 10; i++) {
-      await calm.run(costly(clock, log, `c${i}`, 200));
-      clock.advance(3_000); // well within its budget between messages
-    }
-    expect(b.metrics.dropped).toBe(1);
+    expect(log).not.toContain('s1');
   });
 
   it('holds a peer with a response in flight past the cap until it is written', async () => {
@@ -158,7 +167,7 @@ describe('ServeBudget', () => {
     let written: () => void = () => {};
     a.sent(1_500, new Promise<void>((resolve) => (written = resolve)));
     const next = a.run(costly(clock, log, 'a1', 1));
-    clock.advance(60_000);
+    clock.advance(9_000); // less than the drop delay (10 s)
     await nextTurn();
     await nextTurn();
     expect(log).toEqual([]);
