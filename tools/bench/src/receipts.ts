@@ -27,8 +27,8 @@ export interface ReceiptsBenchOptions {
   /** Times the client fetches every block's receipts with the budget lifted (default 50). */
   readonly rounds?: number;
   /**
-   * Times with the default budget (default 5): few enough that the client is not over its budget
-   * for the 10 s after which the seed drops it as useless (eth/68's blooms quintuple the bytes).
+   * Times with the default budget (default 5): the budget holds one peer to about 4 MiB/s after
+   * its burst, so a few rounds show that rate (eth/68's blooms quintuple the bytes).
    */
   readonly budgetedRounds?: number;
   /** Block hashes per GetReceipts (default 128). */
