@@ -3,7 +3,8 @@
  * go-ethereum's `nodekey` (`crypto.LoadECDSA`/`SaveECDSA`), so a datadir's key works in both.
  * @module
  */
-import { open, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { bytesToHex, generatePrivateKey, hexToBytes, isValidPrivateKey } from '@ethp2p/crypto';
 import { NodeKeyError } from './errors.ts';
 
@@ -66,6 +67,7 @@ export async function saveNodeKey(path: string, key: Uint8Array): Promise<void> 
 export async function loadOrCreateNodeKey(
   path: string,
 ): Promise<{ key: Uint8Array; created: boolean }> {
+  await removeStaleTemps(path);
   try {
     return { key: await loadNodeKey(path), created: false };
   } catch (err) {
@@ -74,6 +76,39 @@ export async function loadOrCreateNodeKey(
   const key = generatePrivateKey();
   await saveNodeKey(path, key);
   return { key, created: true };
+}
+
+/**
+ * Removes temporary files that {@link saveNodeKey} left behind when its process was killed between
+ * the write and the rename (`<key>.<pid>.tmp` of a process that no longer runs). Best effort: a file
+ * that cannot be listed or removed is left alone.
+ */
+async function removeStaleTemps(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length, -'.tmp'.length));
+    if (!Number.isSafeInteger(pid) || pid <= 0 || isRunning(pid)) continue;
+    await rm(join(dir, name), { force: true }).catch(() => undefined);
+  }
+}
+
+/** Whether a process with this ID runs (or exists but is not ours to signal). */
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Reads at most {@link KEY_FILE_READ_LIMIT} bytes: key files are untrusted and may be huge. */

@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rejectedError } from '@ethp2p/base/testing';
@@ -65,6 +66,22 @@ describe('node key files', () => {
     // An invalid existing key is never replaced: the node's identity would silently change.
     await expectKeyError(loadOrCreateNodeKey(path), 'INVALID_KEY');
     expect(await readFile(path, 'utf8')).toBe(content);
+  });
+
+  it('removes the temporary files of a killed writer, and only those', async () => {
+    const path = join(dir, 'nodekey');
+    // A process that has exited: its pid names a temporary file nobody will rename.
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    const names = [
+      `nodekey.${dead}.tmp`, // stale: removed
+      `nodekey.${process.ppid}.tmp`, // a running writer: kept
+      'nodekey.backup.tmp', // not ours: kept
+      'other.1.tmp', // another file's: kept
+    ];
+    for (const name of names) await writeFile(join(dir, name), 'x');
+    const { created } = await loadOrCreateNodeKey(path);
+    expect(created).toBe(true);
+    expect((await readdir(dir)).sort()).toEqual(['nodekey', ...names.slice(1)].sort());
   });
 
   it('rejects a huge file', async () => {
