@@ -4,6 +4,8 @@
  * @module
  */
 
+import { TimerQueue } from './timer-queue.ts';
+
 /** A scheduled callback that can be cancelled. Cancelling twice, or after it ran, is harmless. */
 export interface Timer {
   cancel(): void;
@@ -49,13 +51,16 @@ export function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<vo
 }
 
 /**
- * A clock that moves only when told to. Timers due at or before the new time run in due order,
- * and a timer scheduled by a running timer runs in the same `advance` call if it falls due.
+ * A clock that moves only when told to. Timers due at or before the new time run in due order
+ * (first scheduled first among timers due at the same instant), and a timer scheduled by a running
+ * timer runs in the same `advance` call if it falls due. Pending timers sit in a priority queue, so
+ * a fire and a cancel cost O(log n) however many timers wait, and a cancelled timer is dropped at
+ * once. Event-driven drivers jump from event to event with {@link SimulatedClock.nextAt} and
+ * {@link SimulatedClock.runNext} instead of stepping blindly.
  */
 export class SimulatedClock implements Clock {
   #now: number;
-  #seq = 0;
-  #timers = new Map<number, { at: number; fn: () => void }>();
+  readonly #queue = new TimerQueue();
 
   constructor(startMs = 0) {
     this.#now = startMs;
@@ -66,34 +71,38 @@ export class SimulatedClock implements Clock {
   }
 
   schedule(ms: number, fn: () => void): Timer {
-    const id = this.#seq++;
-    this.#timers.set(id, { at: this.#now + Math.max(0, ms), fn });
-    return { cancel: () => this.#timers.delete(id) };
+    const entry = this.#queue.push(this.#now + Math.max(0, ms), fn);
+    return { cancel: () => this.#queue.remove(entry) };
   }
 
-  /** How many timers are waiting. */
+  /** How many timers are waiting (cancelled ones are not counted: they are gone). */
   get pending(): number {
-    return this.#timers.size;
+    return this.#queue.size;
+  }
+
+  /** When the earliest pending timer falls due, or `undefined` when none waits. */
+  nextAt(): number | undefined {
+    return this.#queue.peek()?.at;
+  }
+
+  /**
+   * Runs the earliest pending timer if it falls due at or before `limitMs` (default: whenever it
+   * falls due), first moving time to its due time. Returns whether a timer ran; time does not move
+   * when none did. Example: `while (clock.runNext(endMs)) await nextTurn();`.
+   */
+  runNext(limitMs: number = Number.POSITIVE_INFINITY): boolean {
+    const next = this.#queue.peek();
+    if (next === undefined || next.at > limitMs) return false;
+    this.#queue.remove(next);
+    this.#now = next.at;
+    next.fn();
+    return true;
   }
 
   /** Moves time forward by `ms`, running every timer that falls due on the way. */
   advance(ms: number): void {
     const target = this.#now + ms;
-    for (;;) {
-      const next = this.#nextDue(target);
-      if (next === undefined) break;
-      this.#timers.delete(next.id);
-      this.#now = next.at;
-      next.fn();
-    }
+    while (this.runNext(target));
     this.#now = target;
-  }
-
-  #nextDue(limit: number): { id: number; at: number; fn: () => void } | undefined {
-    let best: { id: number; at: number; fn: () => void } | undefined;
-    for (const [id, t] of this.#timers) {
-      if (t.at <= limit && (best === undefined || t.at < best.at)) best = { id, ...t };
-    }
-    return best;
   }
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { runAttackBench } from './attack.ts';
+import { runClockBench } from './clock.ts';
 import { runCryptoBench } from './crypto.ts';
 import { runDiscv4Bench } from './discv4.ts';
 import { runDiscv5Bench } from './discv5.ts';
@@ -16,6 +17,7 @@ import { runSyncBench } from './sync.ts';
 /** Every suite by name, in the order `pnpm bench` runs them. */
 const SUITES: Readonly<Record<string, () => Promise<unknown>>> = {
   attack: () => runAttackBench(process.env.ATTACK?.split(',') ?? []),
+  clock: () => runClockBench(),
   crypto: () => runCryptoBench(),
   discv4: () => runDiscv4Bench(),
   discv5: () => runDiscv5Bench(),
