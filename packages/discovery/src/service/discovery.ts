@@ -42,6 +42,7 @@ import type { DiscoveryMetrics } from './metrics.ts';
 import { MetricsCounters } from './metrics.ts';
 import {
   lookupNodes,
+  nodeOrRefreshed,
   resolveNode,
   runServiceLookup,
   serviceRandomNodes,
@@ -313,14 +314,16 @@ export class DiscoveryV4 {
 
   /**
    * Runs a lookup for `targetPublicKey` (64 bytes; a random key when omitted) and yields each
-   * node as the lookup sees it, unsorted. The iteration ends when the lookup converges, when
-   * `signal` aborts (throwing its reason) or when the service stops.
+   * node as the lookup sees it, unsorted. On an empty table it first runs (or joins) a refresh,
+   * the bootstrap from seeds and bootnodes, and starts once a node enters the table or the
+   * refresh ends: it ends, empty, when there is nothing to ask. The iteration ends when the lookup converges, when `signal`
+   * aborts (throwing its reason) or when the service stops.
    */
   async *lookup(targetPublicKey?: Uint8Array, options: SignalOptions = {}): AsyncGenerator<Node> {
     const target = targetPublicKey ?? this.#ctx.random.bytes(64);
     assertBytes('targetPublicKey', target, 64);
     const signal = withServiceSignal(this.#ctx, options.signal);
-    yield* untilStopped(this.#ctx.signal, lookupNodes(this.#ctx, this.#tableReady, target, signal));
+    yield* untilStopped(this.#ctx.signal, lookupNodes(this.#ctx, this.#bootstrap, target, signal));
   }
 
   /**
@@ -345,9 +348,13 @@ export class DiscoveryV4 {
     const signal = withServiceSignal(this.#ctx, options.signal);
     return untilStoppedPromise(
       this.#ctx.signal,
-      resolveNode(this.#ctx, this.#tableReady, node, signal),
+      resolveNode(this.#ctx, this.#bootstrap, node, signal),
     );
   }
+
+  /** What a lookup on an empty table waits for: a node, or the end of a refresh it starts. */
+  readonly #bootstrap = (signal: AbortSignal): Promise<void> =>
+    nodeOrRefreshed(this.#ctx.table, () => this.#refresher.refresh(), signal);
 
   /** Waits until the table has a node; the first refresh is what normally fills it. */
   readonly #tableReady = (signal: AbortSignal): Promise<void> =>

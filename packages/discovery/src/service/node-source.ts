@@ -26,16 +26,17 @@ export function lookupDeps(ctx: ServiceContext): LookupDeps {
 
 /**
  * Yields the nodes a lookup for `targetPublicKey` sees, as they are found (table seed first,
- * then each query's new nodes), not sorted by distance. Waits for the first refresh when the
- * table is empty (geth `LookupPubkey`).
+ * then each query's new nodes), not sorted by distance. On an empty table it first waits with
+ * `whenEmpty` ({@link nodeOrRefreshed}: a node added, or the bootstrap refresh over), then looks
+ * up from what is there: on a table still empty it ends at once, having yielded nothing.
  */
 export async function* lookupNodes(
   ctx: ServiceContext,
-  whenTableReady: (signal: AbortSignal) => Promise<void>,
+  whenEmpty: (signal: AbortSignal) => Promise<void>,
   targetPublicKey: Uint8Array,
   signal: AbortSignal,
 ): AsyncGenerator<Node, void> {
-  if (ctx.table.size === 0) await whenTableReady(signal);
+  if (ctx.table.size === 0) await whenEmpty(signal);
   for await (const batch of lookupBatches(lookupDeps(ctx), targetPublicKey, { signal })) {
     yield* batch;
   }
@@ -50,7 +51,7 @@ export async function* lookupNodes(
  */
 export async function resolveNode(
   ctx: ServiceContext,
-  whenTableReady: (signal: AbortSignal) => Promise<void>,
+  whenEmpty: (signal: AbortSignal) => Promise<void>,
   node: Node,
   signal: AbortSignal,
 ): Promise<Node | undefined> {
@@ -66,7 +67,7 @@ export async function resolveNode(
     const fromTable = await tryRequestEnr(ctx, inTable, signal);
     if (fromTable !== undefined) return fromTable;
   }
-  for await (const found of lookupNodes(ctx, whenTableReady, node.publicKey, signal)) {
+  for await (const found of lookupNodes(ctx, whenEmpty, node.publicKey, signal)) {
     if (!equalBytes(found.id, node.id)) continue;
     const record = await tryRequestEnr(ctx, found, signal);
     if (record !== undefined) return record;
@@ -103,9 +104,35 @@ export function runServiceLookup(
  * first refresh to end with nodes (geth `lookupIterator` waiting for `tab.initDone`).
  * @throws `signal.reason` when aborted
  */
-export async function waitForTable(
+export function waitForTable(
   table: Table,
   initDone: Promise<void>,
+  signal: AbortSignal,
+): Promise<void> {
+  return waitForNode(table, () => initDone.then(() => table.size > 0), signal);
+}
+
+/**
+ * What a lookup on an empty table waits for: a node added to the table, or the end of the
+ * refresh `refresh()` runs or joins (the bootstrap; geth `LookupPubkey` waits for it), whatever
+ * it found. The refresh is started only when the table is empty.
+ * @throws `signal.reason` when aborted
+ */
+export function nodeOrRefreshed(
+  table: Table,
+  refresh: () => Promise<void>,
+  signal: AbortSignal,
+): Promise<void> {
+  return waitForNode(table, () => refresh().then(() => true), signal);
+}
+
+/**
+ * Resolves at once when `table` holds a node; else when a node is added, or when `done()`'s
+ * promise resolves `true`.
+ */
+async function waitForNode(
+  table: Table,
+  done: () => Promise<boolean>,
   signal: AbortSignal,
 ): Promise<void> {
   signal.throwIfAborted();
@@ -115,8 +142,8 @@ export async function waitForTable(
   const ready = new Promise<void>((resolve, reject) => {
     onAdded = () => resolve();
     onAbort = () => reject(signal.reason);
-    void initDone.then(() => {
-      if (table.size > 0) resolve();
+    void done().then((end) => {
+      if (end) resolve();
     });
   });
   table.events.once('node:added', onAdded);
