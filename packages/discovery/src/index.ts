@@ -12,6 +12,7 @@
 export type { BanCheck } from './ban-check.ts';
 export type { DiscoveryListenOptions, ListeningDiscovery } from './listen-discovery.ts';
 export { listenDiscovery } from './listen-discovery.ts';
+export type { LookupEnd, LookupKind, LookupStats } from './lookup/stats.ts';
 export type { SignaturePoolErrorCode } from './pool/errors.ts';
 export { SIGNATURE_POOL_ERROR_CODE, SignaturePoolError } from './pool/errors.ts';
 export type {
@@ -33,7 +34,8 @@ export { DISCOVERY_ERROR_CODE, DiscoveryError } from './service/errors.ts';
 export type { ListenOptions } from './service/listen.ts';
 export { DEFAULT_LISTEN_ADDRESS } from './service/listen.ts';
 export type { DiscoveryMetrics, DropReason, PacketCounts } from './service/metrics.ts';
-export type { TableEvents, TableRemovalReason } from './table/types.ts';
+export type { RevalidationListName } from './table/revalidation.ts';
+export type { TableEvents, TableNodeInfo, TableRemovalReason } from './table/types.ts';
 export { MAX_DATAGRAM_SIZE_BYTES } from './transport/constants.ts';
 export type {
   DatagramAddress,

@@ -5,13 +5,14 @@
  * @see https://github.com/ethereum/devp2p/blob/master/discv4.md#recursive-lookup
  * @module
  */
-import { checkPositiveInt } from '@ethp2p/base';
+import { type Clock, checkPositiveInt } from '@ethp2p/base';
 import { assertBytes } from '@ethp2p/crypto';
 import type { Node } from '@ethp2p/enode';
 import { NODE_ID_BYTES, nodeIdFromPublicKey, nodeIdToHex } from '@ethp2p/enode';
 import { BUCKET_SIZE } from '../table/constants.ts';
 import { NodesByDistance } from './nodes-by-distance.ts';
-import { QueryPool } from './query-pool.ts';
+import { type QueryOutcome, QueryPool } from './query-pool.ts';
+import { LookupCounters, type LookupKind, type LookupStats } from './stats.ts';
 
 /** Queries in flight at once during a lookup: Kademlia α (geth `alpha`). */
 export const ALPHA = 3;
@@ -30,6 +31,17 @@ interface LookupBase {
    * that settle after the lookup was aborted or closed.
    */
   trackRequest?(node: Node, success: boolean, found: readonly Node[]): void;
+  /**
+   * Receives the lookup's statistics once it ends, converged or not (aborted, left early, or
+   * failed); never called for a lookup refused at once on bad arguments.
+   */
+  onDone?(stats: LookupStats): void;
+  /** Whether a query's failure was a timeout (counted in `stats.timeouts`). Default: never. */
+  isTimeout?(err: unknown): boolean;
+  /** Times the statistics. Default: `startedAtMs` and `endedAtMs` are 0. */
+  readonly clock?: Clock;
+  /** What started the lookup, for the statistics. Default `lookup`. */
+  readonly kind?: LookupKind;
 }
 
 /** What a discv4 lookup needs from the discovery service. */
@@ -90,13 +102,10 @@ export function lookupBatches(
 ): AsyncGenerator<Node[], Node[]> {
   assertBytes('targetPublicKey', targetPublicKey, 64);
   const key = Uint8Array.from(targetPublicKey);
+  const { findnode, ...base } = deps;
   const targetDeps: TargetLookupDeps = {
-    selfId: deps.selfId,
-    closest: (targetId, n) => deps.closest(targetId, n),
-    query: (node, _targetId, signal) => deps.findnode(node, key, signal),
-    ...(deps.trackRequest === undefined
-      ? {}
-      : { trackRequest: (node, success, found) => deps.trackRequest?.(node, success, found) }),
+    ...base,
+    query: (node, _targetId, signal) => findnode(node, key, signal),
   };
   return lookupTarget(targetDeps, nodeIdFromPublicKey(key), options);
 }
@@ -165,11 +174,14 @@ async function* lookupGenerator(
   p: LookupParams,
 ): AsyncGenerator<Node[], Node[]> {
   p.signal?.throwIfAborted();
+  const startedAtMs = deps.clock?.now() ?? 0;
   const state = new LookupState(deps.selfId, p.targetId, p.resultSize);
-  const seed = state.addSeen(deps.closest(p.targetId, p.resultSize));
-  if (seed.length > 0) yield seed;
-  const queries = new QueryPool(deps, p.targetId, p.signal);
+  let end: LookupStats['end'] = 'aborted';
+  let queries: QueryPool | undefined;
   try {
+    const seed = state.addSeen(deps.closest(p.targetId, p.resultSize), 0);
+    if (seed.length > 0) yield seed;
+    queries = new QueryPool(deps, p.targetId, p.signal);
     for (;;) {
       p.signal?.throwIfAborted();
       while (queries.inFlight < p.alpha) {
@@ -177,60 +189,114 @@ async function* lookupGenerator(
         if (node === undefined) break;
         queries.start(node);
       }
-      if (queries.inFlight === 0) return state.result();
+      if (queries.inFlight === 0) {
+        end = 'converged';
+        return state.result();
+      }
       const batch: Node[] = [];
-      for (const outcome of await queries.next()) batch.push(...state.addSeen(outcome.found));
+      for (const outcome of await queries.next()) {
+        state.answered(outcome, deps.isTimeout);
+        batch.push(...state.addSeen(outcome.found, state.hopOf(outcome.node)));
+      }
       if (batch.length > 0) yield batch;
     }
   } finally {
-    await queries.close();
+    await queries?.close();
+    deps.onDone?.(state.stats(deps, p.targetId, startedAtMs, end));
   }
 }
 
-/** The result list and the seen and asked sets of one lookup, keyed by node ID hex. */
+/**
+ * The result list, the seen nodes (with the hop that brought each) and the asked set of one
+ * lookup, keyed by node ID hex, and its counters.
+ */
 class LookupState {
   readonly #result: NodesByDistance;
-  readonly #seen = new Set<string>();
+  /** Seen node ID → its hop: 0 for the table seed, h + 1 for a node a hop-h query brought. */
+  readonly #seen = new Map<string, number>();
   readonly #asked = new Set<string>();
   readonly #maxPerReply: number;
+  readonly #counters = new LookupCounters();
 
   constructor(selfId: Uint8Array, targetId: Uint8Array, resultSize: number) {
     this.#result = new NodesByDistance(targetId, resultSize);
     this.#maxPerReply = Math.max(resultSize, LOOKUP_RESULT_SIZE);
     const self = nodeIdToHex(selfId);
-    this.#seen.add(self);
+    this.#seen.set(self, 0);
     this.#asked.add(self);
   }
 
   /**
-   * Marks the first `max(resultSize, 16)` of `nodes` as seen, offers the new ones to the result
-   * list and returns them (the batch to yield).
+   * Marks the first `max(resultSize, 16)` of `nodes` as seen at `hop`, offers the new ones to the
+   * result list and returns them (the batch to yield).
    */
-  addSeen(nodes: readonly Node[]): Node[] {
+  addSeen(nodes: readonly Node[], hop: number): Node[] {
     const fresh: Node[] = [];
     for (const node of nodes.slice(0, this.#maxPerReply)) {
       const id = nodeIdToHex(node.id);
       if (this.#seen.has(id)) continue;
-      this.#seen.add(id);
+      this.#seen.set(id, hop);
       this.#result.push(node);
       fresh.push(node);
     }
     return fresh;
   }
 
-  /** The closest result node not asked yet, now marked as asked. */
+  /** The hop of the query to `node`: one more than the hop at which it was seen. */
+  hopOf(node: Node): number {
+    return (this.#seen.get(nodeIdToHex(node.id)) ?? 0) + 1;
+  }
+
+  /** The closest result node not asked yet, now marked as asked (and counted as queried). */
   nextUnasked(): Node | undefined {
     for (const node of this.#result.entries) {
       const id = nodeIdToHex(node.id);
       if (this.#asked.has(id)) continue;
       this.#asked.add(id);
+      const c = this.#counters;
+      c.queried++;
+      c.hops = Math.max(c.hops, (this.#seen.get(id) ?? 0) + 1);
       return node;
     }
     return undefined;
   }
 
+  /** Counts how a query ended. */
+  answered(outcome: QueryOutcome, isTimeout: ((err: unknown) => boolean) | undefined): void {
+    const c = this.#counters;
+    if (!('error' in outcome)) c.replies++;
+    else {
+      c.failures++;
+      if (isTimeout?.(outcome.error) === true) c.timeouts++;
+    }
+  }
+
   /** A copy of the result list, nearest first. */
   result(): Node[] {
     return [...this.#result.entries];
+  }
+
+  /** The statistics so far. */
+  stats(
+    deps: Pick<TargetLookupDeps, 'clock' | 'kind'>,
+    targetId: Uint8Array,
+    startedAtMs: number,
+    end: LookupStats['end'],
+  ): LookupStats {
+    const { queried, replies, failures, timeouts, hops } = this.#counters;
+    return {
+      kind: deps.kind ?? 'lookup',
+      targetId,
+      startedAtMs,
+      endedAtMs: deps.clock?.now() ?? 0,
+      queried,
+      replies,
+      failures,
+      timeouts,
+      seen: this.#seen.size - 1,
+      hops,
+      result: this.result(),
+      end,
+    };
   }
 }

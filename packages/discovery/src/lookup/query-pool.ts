@@ -16,6 +16,8 @@ export interface QueryDeps {
 export interface QueryOutcome {
   readonly node: Node;
   readonly found: readonly Node[];
+  /** Why the query failed; absent when it was answered. */
+  readonly error?: unknown;
 }
 
 type Settled = QueryOutcome & { readonly reportError?: unknown };
@@ -99,20 +101,20 @@ export class QueryPool {
   async #query(node: Node): Promise<Settled> {
     const signal = this.#controller.signal;
     let found: readonly Node[] = [];
-    let ok = false;
+    let failure: { error: unknown } | undefined;
     try {
       found = await this.#deps.query(node, this.#targetId, signal);
-      ok = true;
-    } catch {
+    } catch (error) {
       // A failed or timed-out query counts as answered with no nodes (geth lookup.query).
+      failure = { error };
     }
-    if (signal.aborted) return { node, found: [] };
+    if (signal.aborted) return { node, found: [], ...failure };
     try {
-      this.#deps.trackRequest?.(node, ok && found.length > 0, found);
+      this.#deps.trackRequest?.(node, failure === undefined && found.length > 0, found);
     } catch (err) {
       return { node, found, reportError: err };
     }
-    return { node, found };
+    return { node, found, ...failure };
   }
 
   #notify(): void {

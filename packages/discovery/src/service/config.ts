@@ -5,6 +5,7 @@
  * @module
  */
 import { checkPositiveInt } from '@ethp2p/base';
+import { ALPHA } from '../lookup/lookup.ts';
 import { BUCKET_SIZE, PING_INTERVAL_MS } from '../table/constants.ts';
 import { MAX_PENDING_REPLIES, RESPONSE_TIMEOUT_MS } from '../transport/constants.ts';
 
@@ -62,6 +63,13 @@ export interface DiscoveryConfig {
    * pingers beyond it get their Pong but no ping-back. Default 2048.
    */
   readonly maxPingBacks: number;
+  /** Queries in flight at once per lookup (Kademlia α), 1 to 16. Default 3 (geth `alpha`). */
+  readonly lookupAlpha: number;
+  /**
+   * Random-target lookups per refresh, after the self lookup, 0 to 16. Default 3 (geth
+   * `doRefresh`). With `refreshIntervalMs` this sets how hard a node works to fill its table.
+   */
+  readonly refreshRandomLookups: number;
 }
 
 /** The defaults: go-ethereum's values. */
@@ -75,12 +83,18 @@ export const DEFAULT_DISCOVERY_CONFIG: DiscoveryConfig = Object.freeze({
   seedMaxAgeMs: SEED_MAX_AGE_MS,
   findnodeLivenessCheck: true,
   maxPingBacks: MAX_PENDING_PING_BACKS,
+  lookupAlpha: ALPHA,
+  refreshRandomLookups: REFRESH_RANDOM_LOOKUPS,
 });
+
+/** The largest `lookupAlpha` and `refreshRandomLookups`: more would only flood the network. */
+export const MAX_LOOKUP_FANOUT = 16;
 
 /**
  * The defaults overridden by `partial`.
- * @throws {RangeError} on a negative or non-finite duration or count, or a `maxPingBacks` that
- *   is not in 1 to half the reply matcher's cap
+ * @throws {RangeError} on a negative or non-finite duration or count, a `maxPingBacks` that
+ *   is not in 1 to half the reply matcher's cap, a `lookupAlpha` not in 1-16 or a
+ *   `refreshRandomLookups` not in 0-16
  */
 export function resolveConfig(partial: Partial<DiscoveryConfig> = {}): DiscoveryConfig {
   const config = { ...DEFAULT_DISCOVERY_CONFIG, ...partial };
@@ -93,11 +107,14 @@ export function resolveConfig(partial: Partial<DiscoveryConfig> = {}): Discovery
       throw new RangeError(`config.${key}: expected a non-negative integer, got ${v}`);
     }
   }
-  const pingBacks = config.maxPingBacks;
-  if (!Number.isSafeInteger(pingBacks) || pingBacks < 1 || pingBacks > MAX_PENDING_PING_BACKS) {
-    throw new RangeError(
-      `config.maxPingBacks: expected an integer in 1-${MAX_PENDING_PING_BACKS}, got ${pingBacks}`,
-    );
-  }
+  checkIntIn('config.maxPingBacks', config.maxPingBacks, 1, MAX_PENDING_PING_BACKS);
+  checkIntIn('config.lookupAlpha', config.lookupAlpha, 1, MAX_LOOKUP_FANOUT);
+  checkIntIn('config.refreshRandomLookups', config.refreshRandomLookups, 0, MAX_LOOKUP_FANOUT);
   return Object.freeze(config);
+}
+
+function checkIntIn(field: string, v: number, min: number, max: number): void {
+  if (!Number.isSafeInteger(v) || v < min || v > max) {
+    throw new RangeError(`${field}: expected an integer in ${min}-${max}, got ${v}`);
+  }
 }

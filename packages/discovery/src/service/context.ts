@@ -9,6 +9,7 @@
 import type { Clock, Logger, Random, TaskGroup } from '@ethp2p/base';
 import type { LocalNode, NodeDatabase } from '@ethp2p/enode';
 import type { BanCheck } from '../ban-check.ts';
+import type { LookupStats } from '../lookup/stats.ts';
 import type { SignatureRunner, WorkClass } from '../pool/types.ts';
 import type { Table } from '../table/table.ts';
 import type { DatagramAddress, DatagramHandler, DatagramSocket } from '../transport/datagram.ts';
@@ -57,6 +58,8 @@ export interface ServiceContext {
   readonly tasks: TaskGroup;
   /** Where signatures are made and senders recovered: inline or on worker threads. */
   readonly signatures: SignatureRunner;
+  /** Publishes the statistics of every finished lookup (the `lookup:done` event). */
+  readonly lookupDone: (stats: LookupStats) => void;
 }
 
 /**

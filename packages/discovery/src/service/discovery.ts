@@ -9,6 +9,7 @@ import {
   defaultLogger,
   type Logger,
   type Random,
+  safeEmit,
   systemClock,
   systemRandom,
   TaskGroup,
@@ -18,10 +19,11 @@ import type { LocalNode, NodeDatabase } from '@ethp2p/enode';
 import { Node } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
 import { type BanCheck, NO_BANS } from '../ban-check.ts';
+import type { LookupStats } from '../lookup/stats.ts';
 import { createSignatureRunner } from '../pool/index.ts';
 import type { SignatureRunner } from '../pool/types.ts';
 import { Table } from '../table/table.ts';
-import type { TableEvents } from '../table/types.ts';
+import type { TableEvents, TableNodeInfo } from '../table/types.ts';
 import type { DatagramHandler, DatagramSocket } from '../transport/datagram.ts';
 import { DriftMonitor } from '../transport/drift-monitor.ts';
 import { ReplyMatcher } from '../transport/reply-matcher.ts';
@@ -42,6 +44,7 @@ import type { DiscoveryMetrics } from './metrics.ts';
 import { MetricsCounters } from './metrics.ts';
 import {
   lookupNodes,
+  lookupStats,
   nodeOrRefreshed,
   resolveNode,
   runServiceLookup,
@@ -101,8 +104,14 @@ export interface DiscoveryOptions {
   readonly signatures?: SignatureRunner;
 }
 
-/** Events of {@link DiscoveryV4} (the table's), one payload object each. */
-export type DiscoveryEvents = TableEvents;
+/** Events of {@link DiscoveryV4}: the table's, and one per finished lookup. */
+export interface DiscoveryEvents extends TableEvents {
+  /**
+   * A lookup ended (converged, aborted or left early), whatever started it: `lookup()`,
+   * `lookupClosest()`, `randomNodes()`, `resolve()` or a refresh (`stats.kind`).
+   */
+  'lookup:done': (stats: LookupStats) => void;
+}
 
 /** Options of the calls that wait on the network. */
 export interface SignalOptions {
@@ -129,7 +138,7 @@ type State = 'new' | 'running' | 'stopped';
  * ```
  */
 export class DiscoveryV4 {
-  /** `node:added` / `node:removed`, re-emitted from the table. */
+  /** `node:added` / `node:removed`, re-emitted from the table, and `lookup:done`. */
   readonly events: Pick<EventEmitter<DiscoveryEvents>, 'on' | 'once' | 'off'>;
   /** Our record. */
   readonly localNode: LocalNode;
@@ -199,6 +208,10 @@ export class DiscoveryV4 {
       signatures:
         options.signatures ??
         createSignatureRunner(options.workers ?? 0, options.privateKey, logger),
+      lookupDone: (stats) => {
+        const onError = (err: unknown): void => logger.error('lookup listener threw', { err });
+        safeEmit(this.#emitter, 'lookup:done', stats, onError);
+      },
     };
   }
 
@@ -296,6 +309,20 @@ export class DiscoveryV4 {
   }
 
   /**
+   * What the table knows about each of its nodes, bucket by bucket (a snapshot, for diagnostics
+   * and simulations): bucket index, when it was added, its last revalidation pong, consecutive
+   * failed revalidations and findnode queries, liveness checks, validated-live state and
+   * revalidation list. Replacements are not included.
+   * @example
+   * ```ts
+   * const live = node.tableEntries().filter((e) => e.isValidatedLive).length;
+   * ```
+   */
+  tableEntries(): TableNodeInfo[] {
+    return this.#ctx.table.entries();
+  }
+
+  /**
    * Pings `node` and waits for its Pong (which also renews our endpoint proof of it).
    * @throws {DiscoveryError} `NO_ENDPOINT`, `TIMEOUT`, `CLOSED`; `signal.reason` when aborted
    */
@@ -324,6 +351,31 @@ export class DiscoveryV4 {
     assertBytes('targetPublicKey', target, 64);
     const signal = withServiceSignal(this.#ctx, options.signal);
     yield* untilStopped(this.#ctx.signal, lookupNodes(this.#ctx, this.#bootstrap, target, signal));
+  }
+
+  /**
+   * Runs a lookup for `targetPublicKey` (64 bytes; a random key when omitted) to completion and
+   * resolves its statistics: the closest nodes found (`result`, nearest first), queries,
+   * replies, failures, timeouts, nodes seen and hops. On an empty table it bootstraps first,
+   * as {@link DiscoveryV4.lookup}. The same statistics go to the `lookup:done` event.
+   * @throws `signal.reason` when aborted; {@link DiscoveryError} `CLOSED` when stopped
+   * @example
+   * ```ts
+   * const { result, hops, queried } = await node.lookupClosest(targetKey, { signal });
+   * ```
+   */
+  async lookupClosest(
+    targetPublicKey?: Uint8Array,
+    options: SignalOptions = {},
+  ): Promise<LookupStats> {
+    const target = targetPublicKey ?? this.#ctx.random.bytes(64);
+    assertBytes('targetPublicKey', target, 64);
+    if (this.#ctx.signal.aborted) throw new DiscoveryError('CLOSED', 'discovery stopped');
+    const signal = withServiceSignal(this.#ctx, options.signal);
+    return untilStoppedPromise(
+      this.#ctx.signal,
+      lookupStats(this.#ctx, this.#bootstrap, target, signal),
+    );
   }
 
   /**

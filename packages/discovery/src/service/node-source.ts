@@ -6,14 +6,19 @@
 import { equalBytes } from '@ethp2p/crypto';
 import type { Node } from '@ethp2p/enode';
 import { randomNodes } from '../lookup/iterators.ts';
-import type { LookupDeps } from '../lookup/lookup.ts';
+import type { LookupDeps, LookupOptions } from '../lookup/lookup.ts';
 import { lookupBatches, runLookup } from '../lookup/lookup.ts';
+import type { LookupKind, LookupStats } from '../lookup/stats.ts';
 import type { Table } from '../table/table.ts';
 import { findnode, requestEnr } from './client.ts';
 import type { ServiceContext } from './context.ts';
+import { DiscoveryError } from './errors.ts';
 
-/** The lookup's view of the service: the table seeds it, findnode answers are reported back. */
-export function lookupDeps(ctx: ServiceContext): LookupDeps {
+/**
+ * The lookup's view of the service: the table seeds it, findnode answers are reported back, and
+ * its statistics go to `ctx.lookupDone` labelled `kind`.
+ */
+export function lookupDeps(ctx: ServiceContext, kind: LookupKind): LookupDeps {
   return {
     selfId: ctx.localNode.id,
     closest: (targetId, n) => ctx.table.closest(targetId, n, false),
@@ -21,7 +26,16 @@ export function lookupDeps(ctx: ServiceContext): LookupDeps {
     trackRequest: (node, success, found) => {
       void ctx.tasks.spawn(ctx.table.trackRequest(node, success, found));
     },
+    onDone: (stats) => ctx.lookupDone(stats),
+    isTimeout: (err) => err instanceof DiscoveryError && err.code === 'TIMEOUT',
+    clock: ctx.clock,
+    kind,
   };
+}
+
+/** The lookup options of the service: its signal and the configured fan-out. */
+function lookupOptions(ctx: ServiceContext, signal: AbortSignal): LookupOptions {
+  return { signal, alpha: ctx.config.lookupAlpha };
 }
 
 /**
@@ -35,11 +49,42 @@ export async function* lookupNodes(
   whenEmpty: (signal: AbortSignal) => Promise<void>,
   targetPublicKey: Uint8Array,
   signal: AbortSignal,
+  kind: LookupKind = 'lookup',
 ): AsyncGenerator<Node, void> {
   if (ctx.table.size === 0) await whenEmpty(signal);
-  for await (const batch of lookupBatches(lookupDeps(ctx), targetPublicKey, { signal })) {
+  const deps = lookupDeps(ctx, kind);
+  for await (const batch of lookupBatches(deps, targetPublicKey, lookupOptions(ctx, signal))) {
     yield* batch;
   }
+}
+
+/**
+ * Runs a lookup for `targetPublicKey` to completion, bootstrapping first on an empty table like
+ * {@link lookupNodes}, and resolves its statistics (the result included).
+ */
+export async function lookupStats(
+  ctx: ServiceContext,
+  whenEmpty: (signal: AbortSignal) => Promise<void>,
+  targetPublicKey: Uint8Array,
+  signal: AbortSignal,
+): Promise<LookupStats> {
+  if (ctx.table.size === 0) await whenEmpty(signal);
+  let stats: LookupStats | undefined;
+  const deps = lookupDeps(ctx, 'lookup');
+  const onDone = deps.onDone;
+  await runLookup(
+    {
+      ...deps,
+      onDone: (s) => {
+        stats = s;
+        onDone?.(s);
+      },
+    },
+    targetPublicKey,
+    lookupOptions(ctx, signal),
+  );
+  if (stats === undefined) throw new Error('unreachable: a finished lookup reports its stats');
+  return stats;
 }
 
 /**
@@ -67,7 +112,7 @@ export async function resolveNode(
     const fromTable = await tryRequestEnr(ctx, inTable, signal);
     if (fromTable !== undefined) return fromTable;
   }
-  for await (const found of lookupNodes(ctx, whenEmpty, node.publicKey, signal)) {
+  for await (const found of lookupNodes(ctx, whenEmpty, node.publicKey, signal, 'resolve')) {
     if (!equalBytes(found.id, node.id)) continue;
     const record = await tryRequestEnr(ctx, found, signal);
     if (record !== undefined) return record;
@@ -90,13 +135,13 @@ async function tryRequestEnr(
   }
 }
 
-/** Runs one lookup to completion (the refresh's lookups). */
+/** Runs one lookup to completion (the refresh's lookups, counted as `refresh`). */
 export function runServiceLookup(
   ctx: ServiceContext,
   targetPublicKey: Uint8Array,
   signal: AbortSignal,
 ): Promise<Node[]> {
-  return runLookup(lookupDeps(ctx), targetPublicKey, { signal });
+  return runLookup(lookupDeps(ctx, 'refresh'), targetPublicKey, lookupOptions(ctx, signal));
 }
 
 /**
@@ -166,10 +211,10 @@ export function serviceRandomNodes(
   whenTableReady: (signal: AbortSignal) => Promise<void>,
   signal: AbortSignal,
 ): AsyncIterable<Node> {
-  const deps = lookupDeps(ctx);
+  const deps = lookupDeps(ctx, 'random-nodes');
   return randomNodes(
     {
-      lookup: (target, s) => lookupBatches(deps, target, { signal: s }),
+      lookup: (target, s) => lookupBatches(deps, target, lookupOptions(ctx, s)),
       waitForTable: whenTableReady,
       clock: ctx.clock,
       random: ctx.random,

@@ -1,7 +1,7 @@
 /**
  * The table refresh (geth `table.go` `loop`/`doRefresh`): on start and then at random intervals
  * in [interval/2, interval), load seeds from the node database and the bootnodes into the table,
- * then run a lookup for our own key and three random ones. The first refresh to finish marks the
+ * then run a lookup for our own key and `refreshRandomLookups` (default three) random ones. The first refresh to finish marks the
  * table's init done, after which nodes that ping us may enter the table.
  * @module
  */
@@ -9,7 +9,6 @@ import type { Clock, Logger, Random } from '@ethp2p/base';
 import type { Node, NodeDatabase } from '@ethp2p/enode';
 import type { Table } from '../table/table.ts';
 import type { DiscoveryConfig } from './config.ts';
-import { REFRESH_RANDOM_LOOKUPS } from './config.ts';
 
 /** What a refresh needs; the lookup is the service's iterative lookup. */
 export interface RefreshDeps {
@@ -21,7 +20,10 @@ export interface RefreshDeps {
   readonly clock: Clock;
   readonly random: Random;
   readonly logger: Logger;
-  readonly config: Pick<DiscoveryConfig, 'refreshIntervalMs' | 'seedCount' | 'seedMaxAgeMs'>;
+  readonly config: Pick<
+    DiscoveryConfig,
+    'refreshIntervalMs' | 'seedCount' | 'seedMaxAgeMs' | 'refreshRandomLookups'
+  >;
   /** Seeds and bootnodes at other IPs are not added. */
   readonly allowIp: (ip: string) => boolean;
   /** Runs one lookup to completion; its result is not needed (found nodes enter the table). */
@@ -107,7 +109,7 @@ export class Refresher {
       if (node.ip !== undefined && d.allowIp(node.ip)) d.table.addFoundNode(node);
     }
     await this.#lookup(d.selfPublicKey, signal);
-    for (let i = 0; i < REFRESH_RANDOM_LOOKUPS && !signal.aborted; i++) {
+    for (let i = 0; i < d.config.refreshRandomLookups && !signal.aborted; i++) {
       await this.#lookup(d.random.bytes(64), signal);
     }
   }

@@ -30,8 +30,15 @@ export class TableEntry {
   livenessChecks = 0;
   /** Whether the node has answered a revalidation ping since its endpoint last changed. */
   isValidatedLive = false;
-  /** Consecutive failed findnode queries, kept here when the table has no database. */
+  /**
+   * Consecutive failed findnode queries: the count itself when the table has no database, else
+   * a copy of the database's count as of the last query the table tracked.
+   */
   findFails = 0;
+  /** When the node last answered a revalidation ping, in clock ms; `undefined` before that. */
+  lastPongMs: number | undefined = undefined;
+  /** Revalidation pings without an answer since the last one answered. */
+  failedRevalidations = 0;
   /** The revalidation list holding the entry; `undefined` for replacements and removed entries. */
   revalList: RevalidationList | undefined = undefined;
 

@@ -160,6 +160,7 @@ export class Table {
     for (const [i, n] of found.entries()) checkNode(`found[${i}]`, n);
     const fails = await this.#findFails.record(node, success, this.#buckets.entry(node.id));
     const entry = this.#buckets.entry(node.id);
+    if (entry !== undefined) entry.findFails = fails;
     const bucket = this.#buckets.bucketOf(node.id);
     if (
       entry !== undefined &&
@@ -228,15 +229,12 @@ export class Table {
   /** What the table knows about the node `id`, or `undefined` if it is not in a bucket. */
   info(id: Uint8Array): TableNodeInfo | undefined {
     const e = this.#buckets.entry(id);
-    if (e === undefined) return undefined;
-    return {
-      node: e.node,
-      bucket: this.#buckets.bucketOf(e.node.id).index,
-      addedAtMs: e.addedToTableAtMs,
-      livenessChecks: e.livenessChecks,
-      isValidatedLive: e.isValidatedLive,
-      revalidation: e.revalList?.name ?? 'fast',
-    };
+    return e === undefined ? undefined : entryInfo(e, this.#buckets.bucketOf(e.node.id).index);
+  }
+
+  /** What the table knows about each bucket entry, bucket by bucket (replacements left out). */
+  entries(): TableNodeInfo[] {
+    return this.#buckets.all.flatMap((b) => b.entries.map((e) => entryInfo(e, b.index)));
   }
 
   /** A snapshot of every bucket, for diagnostics (geth `TableBuckets`). */
@@ -266,10 +264,13 @@ export class Table {
   #applyRevalidation(entry: TableEntry, result: RevalidationResult): void {
     if (entry.revalList === undefined) return; // left the table while being checked
     if (!result.responded) {
+      entry.failedRevalidations++;
       entry.livenessChecks = Math.floor(entry.livenessChecks / 3);
       if (entry.livenessChecks <= 0) this.#buckets.delete(entry, 'unresponsive');
       else this.#reval.moveTo(this.#reval.fast, entry);
     } else {
+      entry.lastPongMs = this.#clock.now();
+      entry.failedRevalidations = 0;
       entry.livenessChecks++;
       entry.isValidatedLive = true;
       const bucket = this.#buckets.bucketOf(entry.node.id);
@@ -312,6 +313,21 @@ export class Table {
       safeEmit(this.#emitter, 'node:removed', { node, bucket, reason }, onError);
     }
   }
+}
+
+function entryInfo(e: TableEntry, bucket: number): TableNodeInfo {
+  return {
+    node: e.node,
+    bucket,
+    addedAtMs: e.addedToTableAtMs,
+    addedToBucketAtMs: e.addedToBucketAtMs ?? e.addedToTableAtMs,
+    lastPongMs: e.lastPongMs,
+    failedRevalidations: e.failedRevalidations,
+    findnodeFailures: e.findFails,
+    livenessChecks: e.livenessChecks,
+    isValidatedLive: e.isValidatedLive,
+    revalidation: e.revalList?.name ?? 'fast',
+  };
 }
 
 function checkNode(field: string, node: unknown): Node {

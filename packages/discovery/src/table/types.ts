@@ -43,11 +43,23 @@ export interface TableOptions {
 /** What the table knows about one of its entries (a snapshot). */
 export interface TableNodeInfo {
   readonly node: Node;
+  /** The bucket index, 0-16 (log distance 239 or less is bucket 0, then one per distance). */
   readonly bucket: number;
   /** When the node entered the table (or its replacement list), in clock ms. */
   readonly addedAtMs: number;
+  /** When the node became a bucket entry (later than `addedAtMs` for a promoted replacement). */
+  readonly addedToBucketAtMs: number;
+  /** When the node last answered a revalidation ping, in clock ms; `undefined` before that. */
+  readonly lastPongMs: number | undefined;
+  /** Revalidation pings left unanswered since the last answered one. */
+  readonly failedRevalidations: number;
+  /** Consecutive failed findnode queries, as of the last query the table tracked. */
+  readonly findnodeFailures: number;
+  /** Answered revalidations, divided by 3 on each failure (geth `livenessChecks`). */
   readonly livenessChecks: number;
+  /** Whether the node answered a revalidation since its endpoint last changed. */
   readonly isValidatedLive: boolean;
+  /** The revalidation list holding it: `fast` until it answers, then `slow`. */
   readonly revalidation: RevalidationListName;
 }
 

@@ -23,6 +23,7 @@ import type { BanCheck } from '../ban-check.ts';
 import { randomNodes } from '../lookup/iterators.ts';
 import { lookupTarget, runTargetLookup } from '../lookup/lookup.ts';
 import { untilStopped, untilStoppedPromise } from '../service/closed.ts';
+import { REFRESH_RANDOM_LOOKUPS } from '../service/config.ts';
 import { withServiceSignal } from '../service/context.ts';
 import type { SignalOptions } from '../service/discovery.ts';
 import { DiscoveryError } from '../service/errors.ts';
@@ -172,7 +173,7 @@ export class DiscoveryV5 {
       clock,
       random,
       logger,
-      config,
+      config: { ...config, refreshRandomLookups: REFRESH_RANDOM_LOOKUPS },
       allowIp: ctx.allowIp,
       lookup: (key, signal) => this.#runLookup(nodeIdFromPublicKey(key), signal),
     });

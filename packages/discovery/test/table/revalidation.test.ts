@@ -179,6 +179,57 @@ describe('revalidation (fast and slow lists, geth HEAD design)', () => {
     expect(r.table.size).toBe(BUCKET_SIZE);
   });
 
+  it('exposes each entry with its liveness: last pong, failed revalidations, findnode failures', async () => {
+    const r = rig(5);
+    const start = r.clock.now();
+    const node = one();
+    const other = one(250);
+    r.table.addFoundNode(node);
+    r.clock.advance(10);
+    r.table.addFoundNode(other);
+    expect(r.table.entries()).toEqual([
+      expect.objectContaining({
+        node: other,
+        bucket: 10,
+        addedAtMs: start + 10,
+        addedToBucketAtMs: start + 10,
+        lastPongMs: undefined,
+        failedRevalidations: 0,
+        findnodeFailures: 0,
+        livenessChecks: 0,
+        isValidatedLive: false,
+        revalidation: 'fast',
+      }),
+      expect.objectContaining({ node, bucket: 16, addedAtMs: start }),
+    ]);
+    r.table.start(r.rec);
+    const checks = (): number => r.table.info(node.id)?.livenessChecks ?? 0;
+    await advanceUntil(r, () => checks() >= 3, 'the node passed 3 checks', 5_000_000);
+    const lastPing = r.rec.pings.filter((p) => p.id === bytesToHex(node.id)).at(-1)?.atMs ?? 0;
+    const lastPong = r.table.info(node.id)?.lastPongMs ?? 0;
+    expect(lastPong).toBeGreaterThanOrEqual(lastPing); // applied when the result arrived
+    expect(lastPong).toBeLessThanOrEqual(r.clock.now());
+    expect(r.table.info(node.id)).toMatchObject({
+      failedRevalidations: 0,
+      isValidatedLive: true,
+      revalidation: 'slow',
+    });
+    r.rec.set(node.id, { alive: false });
+    const failed = (): number => r.table.info(node.id)?.failedRevalidations ?? 0;
+    await advanceUntil(r, () => failed() >= 1, 'a revalidation failed', 2_500_000);
+    expect(r.table.info(node.id)).toMatchObject({
+      lastPongMs: lastPong,
+      failedRevalidations: 1,
+      revalidation: 'fast',
+    });
+    await r.table.trackRequest(other, false);
+    await r.table.trackRequest(other, false);
+    // This rig's database always reads 0 failures, so each failure counts 1.
+    expect(r.table.info(other.id)?.findnodeFailures).toBe(1);
+    await r.table.trackRequest(other, true);
+    expect(r.table.info(other.id)?.findnodeFailures).toBe(0);
+  });
+
   it('deletes a never-validated node on its first failure', async () => {
     const r = rig();
     const node = one();

@@ -307,6 +307,7 @@ describe('Table: trackRequest', () => {
     await table.trackRequest(victim, true, []); // success resets the count
     for (let i = 0; i < 4; i++) await table.trackRequest(victim, false, []);
     expect(table.has(victim.id)).toBe(true);
+    expect(table.info(victim.id)?.findnodeFailures).toBe(4);
     await table.trackRequest(victim, false, []);
     expect(table.has(victim.id)).toBe(false);
     expect(events.at(-1)).toEqual({
