@@ -45,6 +45,8 @@ export type {
 export type { TransportErrorCode } from './transport/errors.ts';
 export { TRANSPORT_ERROR_CODE, TransportError } from './transport/errors.ts';
 export type {
+  LinkFunction,
+  LinkProfile,
   LossFunction,
   MemoryNetworkOptions,
   MemoryNetworkStats,

@@ -4,7 +4,7 @@
  * lookup, so the cost per packet does not grow with the number of sockets.
  * @module
  */
-import { type Clock, systemClock } from '@ethp2p/base';
+import { type Clock, type Random, seededRandom, systemClock } from '@ethp2p/base';
 import { MAX_DATAGRAM_SIZE_BYTES } from './constants.ts';
 import {
   checkDestination,
@@ -22,16 +22,47 @@ export type LossFunction = (
   data: Uint8Array,
 ) => boolean;
 
+/**
+ * How one direction of a link behaves. Each datagram waits `latencyMs` plus a uniform draw in
+ * [0, `jitterMs`) (so jitter may reorder datagrams), and is lost with probability `lossRate`.
+ */
+export interface LinkProfile {
+  /** One-way delay in ms, ≥ 0. */
+  readonly latencyMs?: number;
+  /** Extra random delay in ms, ≥ 0, drawn per datagram. */
+  readonly jitterMs?: number;
+  /** Probability in [0, 1] that a datagram is lost. */
+  readonly lossRate?: number;
+}
+
+/** The profile of the link from `from` to `to`; fields left out take the network's values. */
+export type LinkFunction = (from: DatagramAddress, to: DatagramAddress) => LinkProfile | undefined;
+
 /** Options of {@link MemoryNetwork}. */
 export interface MemoryNetworkOptions {
-  /** Schedules delayed delivery when `latencyMs > 0`. Default {@link systemClock}. */
+  /** Schedules delayed delivery (any latency or jitter). Default {@link systemClock}. */
   clock?: Clock;
   /**
-   * One-way delay of every datagram. With 0 (the default) delivery happens in a microtask after
-   * `send` returns; otherwise a timer of `clock` delivers it, so a `SimulatedClock` must be
-   * advanced for datagrams to arrive.
+   * One-way delay of every datagram. With no delay at all (0 latency and jitter, the default)
+   * delivery happens in a microtask after `send` returns; otherwise a timer of `clock` delivers
+   * it, so a `SimulatedClock` must be advanced for datagrams to arrive.
    */
   latencyMs?: number;
+  /** Extra delay drawn per datagram, uniform in [0, jitterMs). Default 0. */
+  jitterMs?: number;
+  /** Probability in [0, 1] that a datagram is lost, drawn per datagram. Default 0. */
+  lossRate?: number;
+  /**
+   * Per-link overrides, asked once per datagram with the source and the (canonical) destination:
+   * e.g. latency by region from the addresses, or a cut link (`lossRate: 1`).
+   * @throws {RangeError} from `send` when it returns an out-of-range value
+   */
+  link?: LinkFunction;
+  /**
+   * Where jitter and random loss are drawn from, in send order: a seeded source makes a run
+   * repeatable. Default `seededRandom(1)`.
+   */
+  random?: Random;
   /** Called once per sent datagram; returning `true` loses it. Default: nothing is lost. */
   loss?: LossFunction;
 }
@@ -43,8 +74,8 @@ export interface MemoryNetworkStats {
   /** Datagrams passed to a handler. */
   delivered: number;
   /**
-   * Datagrams lost: longer than `MAX_DATAGRAM_SIZE_BYTES`, the loss hook, no socket at the
-   * destination, or no handler installed.
+   * Datagrams lost: longer than `MAX_DATAGRAM_SIZE_BYTES`, the loss hook, random loss
+   * (`lossRate`), no socket at the destination, or no handler installed.
    */
   dropped: number;
   /** Exceptions thrown by handlers (caught, never rethrown). */
@@ -59,8 +90,9 @@ const FIRST_EPHEMERAL_PORT = 49152;
  * address: a socket bound to `0.0.0.0` receives only datagrams sent to `0.0.0.0`. Datagrams are
  * copied on send, delivered asynchronously and in send order (for equal latency), and silently
  * dropped if nothing is bound at the destination when they arrive or if they are longer than
- * `MAX_DATAGRAM_SIZE_BYTES` (as a UDP socket drops them). Not thread-safe; one event
- * loop owns it.
+ * `MAX_DATAGRAM_SIZE_BYTES` (as a UDP socket drops them). Links may add latency, jitter and
+ * random loss, network-wide or per link ({@link MemoryNetworkOptions.link}), drawn from a seeded
+ * source so that a run repeats. Not thread-safe; one event loop owns it.
  * @example
  * const net = new MemoryNetwork();
  * const a = net.bind('10.0.0.1');
@@ -72,17 +104,19 @@ export class MemoryNetwork {
   readonly #sockets = new Map<string, MemorySocket>();
   readonly #nextPort = new Map<string, number>();
   readonly #clock: Clock;
-  readonly #latencyMs: number;
+  readonly #random: Random;
+  readonly #defaults: Required<LinkProfile>;
+  readonly #link: LinkFunction | undefined;
   readonly #loss: LossFunction | undefined;
   readonly #stats: MemoryNetworkStats = { sent: 0, delivered: 0, dropped: 0, handlerErrors: 0 };
 
+  /** @throws {RangeError} on a negative or non-finite delay, or a `lossRate` outside [0, 1] */
   constructor(options: MemoryNetworkOptions = {}) {
-    const { latencyMs = 0 } = options;
-    if (!Number.isFinite(latencyMs) || latencyMs < 0) {
-      throw new RangeError(`latencyMs: expected a non-negative number, got ${latencyMs}`);
-    }
+    const { latencyMs = 0, jitterMs = 0, lossRate = 0 } = options;
+    this.#defaults = checkLink('', { latencyMs, jitterMs, lossRate });
     this.#clock = options.clock ?? systemClock;
-    this.#latencyMs = latencyMs;
+    this.#random = options.random ?? seededRandom(1);
+    this.#link = options.link;
     this.#loss = options.loss;
   }
 
@@ -123,14 +157,32 @@ export class MemoryNetwork {
   #transmit(from: DatagramAddress, data: Uint8Array, to: DatagramAddress): void {
     this.#stats.sent++;
     const dest = { address: unmapAddress(to.address), port: to.port };
-    if (data.length > MAX_DATAGRAM_SIZE_BYTES || this.#loss?.(from, dest, data) === true) {
+    const link = this.#profile(from, dest);
+    if (
+      data.length > MAX_DATAGRAM_SIZE_BYTES ||
+      this.#loss?.(from, dest, data) === true ||
+      (link.lossRate > 0 && this.#fraction() < link.lossRate)
+    ) {
       this.#stats.dropped++;
       return;
     }
+    const delayMs = link.latencyMs + (link.jitterMs > 0 ? this.#fraction() * link.jitterMs : 0);
     const copy = data.slice();
     const deliver = (): void => this.#deliver(copy, from, dest);
-    if (this.#latencyMs === 0) queueMicrotask(deliver);
-    else this.#clock.schedule(this.#latencyMs, deliver);
+    if (delayMs === 0) queueMicrotask(deliver);
+    else this.#clock.schedule(delayMs, deliver);
+  }
+
+  /** The network's profile, overridden by the link function's for this link. */
+  #profile(from: DatagramAddress, to: DatagramAddress): Required<LinkProfile> {
+    const override = this.#link?.(from, to);
+    if (override === undefined) return this.#defaults;
+    return checkLink('link: ', { ...this.#defaults, ...override });
+  }
+
+  /** A uniform draw in [0, 1). */
+  #fraction(): number {
+    return this.#random.intn(0x1_0000_0000) / 0x1_0000_0000;
   }
 
   #deliver(data: Uint8Array, from: DatagramAddress, to: DatagramAddress): void {
@@ -155,6 +207,21 @@ export class MemoryNetwork {
     }
     throw new TransportError('BIND_FAILED', `bind ${address}:0: no free port`);
   }
+}
+
+/** `link` if its values are in range, else a RangeError naming the field after `prefix`. */
+function checkLink(prefix: string, link: Required<LinkProfile>): Required<LinkProfile> {
+  for (const field of ['latencyMs', 'jitterMs'] as const) {
+    const v = link[field];
+    if (!Number.isFinite(v) || v < 0) {
+      throw new RangeError(`${prefix}${field}: expected a non-negative number, got ${v}`);
+    }
+  }
+  const rate = link.lossRate;
+  if (!(rate >= 0 && rate <= 1)) {
+    throw new RangeError(`${prefix}lossRate: expected a number in [0, 1], got ${rate}`);
+  }
+  return link;
 }
 
 function keyOf(a: DatagramAddress): string {
