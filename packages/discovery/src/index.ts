@@ -33,7 +33,13 @@ export type { DiscoveryErrorCode } from './service/errors.ts';
 export { DISCOVERY_ERROR_CODE, DiscoveryError } from './service/errors.ts';
 export type { ListenOptions } from './service/listen.ts';
 export { DEFAULT_LISTEN_ADDRESS } from './service/listen.ts';
+export type {
+  MemoryNodeStoreOptions,
+  MemoryNodeStoreView,
+} from './service/memory-node-store.ts';
+export { MemoryNodeStore } from './service/memory-node-store.ts';
 export type { DiscoveryMetrics, DropReason, PacketCounts } from './service/metrics.ts';
+export type { DiscoveryNodeStore } from './service/node-store.ts';
 export type { RevalidationListName } from './table/revalidation.ts';
 export type { TableEvents, TableNodeInfo, TableRemovalReason } from './table/types.ts';
 export { MAX_DATAGRAM_SIZE_BYTES } from './transport/constants.ts';

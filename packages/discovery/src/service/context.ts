@@ -7,7 +7,7 @@
  * @module
  */
 import type { Clock, Logger, Random, TaskGroup } from '@ethp2p/base';
-import type { LocalNode, NodeDatabase } from '@ethp2p/enode';
+import type { LocalNode } from '@ethp2p/enode';
 import type { BanCheck } from '../ban-check.ts';
 import type { LookupStats } from '../lookup/stats.ts';
 import type { SignatureRunner, WorkClass } from '../pool/types.ts';
@@ -20,13 +20,14 @@ import type { DecodedPacket, EncodedPacket, PacketInput } from '../wire/index.ts
 import type { BondCache } from './bond-cache.ts';
 import type { DiscoveryConfig } from './config.ts';
 import type { MetricsCounters } from './metrics.ts';
+import type { DiscoveryNodeStore } from './node-store.ts';
 import type { PingBackLimiter } from './ping-backs.ts';
 
 /** The dependencies and state owners of one running service; every field is read-only. */
 export interface ServiceContext {
   readonly privateKey: Uint8Array;
   readonly localNode: LocalNode;
-  readonly db: NodeDatabase;
+  readonly db: DiscoveryNodeStore;
   readonly socket: DatagramSocket;
   /** Where datagrams that are not discv4 packets go (the `unhandled` option); else dropped. */
   readonly unhandled: DatagramHandler | undefined;

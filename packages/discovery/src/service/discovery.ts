@@ -15,7 +15,7 @@ import {
   TaskGroup,
 } from '@ethp2p/base';
 import { assertBytes, publicKey as derivePublicKey, equalBytes } from '@ethp2p/crypto';
-import type { LocalNode, NodeDatabase } from '@ethp2p/enode';
+import type { LocalNode } from '@ethp2p/enode';
 import { Node } from '@ethp2p/enode';
 import { EventEmitter } from 'eventemitter3';
 import { type BanCheck, NO_BANS } from '../ban-check.ts';
@@ -51,6 +51,7 @@ import {
   serviceRandomNodes,
   waitForTable,
 } from './node-source.ts';
+import type { DiscoveryNodeStore } from './node-store.ts';
 import { PingBackLimiter } from './ping-backs.ts';
 import { Refresher } from './refresh.ts';
 
@@ -60,8 +61,11 @@ export interface DiscoveryOptions {
   readonly privateKey: Uint8Array;
   /** Our record: read for Pongs and ENRResponses, fed endpoint statements from Pings and Pongs. */
   readonly localNode: LocalNode;
-  /** Bonds, findnode failures and seeds. Not closed by `stop()`. */
-  readonly db: NodeDatabase;
+  /**
+   * Bonds, findnode failures and seeds: a `NodeDatabase`, or a view of a `MemoryNodeStore`
+   * shared by many simulated nodes. Not closed by `stop()`.
+   */
+  readonly db: DiscoveryNodeStore;
   /** The bound socket. The service takes it over: `stop()` closes it. */
   readonly socket: DatagramSocket;
   /** Nodes to start from; they need an IP and a UDP port. */
