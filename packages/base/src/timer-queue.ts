@@ -61,39 +61,34 @@ export class TimerQueue {
   }
 
   #up(start: number): void {
-    const heap = this.#heap;
-    const entry = heap[start] as QueuedTimer;
+    const entry = this.#heap[start] as QueuedTimer;
     let i = start;
     while (i > 0) {
-      const parentSlot = (i - 1) >> 1;
-      const parent = heap[parentSlot] as QueuedTimer;
-      if (!before(entry, parent)) break;
-      heap[i] = parent;
-      parent.slot = i;
-      i = parentSlot;
+      const parent = (i - 1) >> 1;
+      if (!before(entry, this.#heap[parent] as QueuedTimer)) break;
+      this.#put(i, this.#heap[parent] as QueuedTimer);
+      i = parent;
     }
-    heap[i] = entry;
-    entry.slot = i;
+    this.#put(i, entry);
   }
 
   #down(start: number): void {
     const heap = this.#heap;
-    const n = heap.length;
     const entry = heap[start] as QueuedTimer;
     let i = start;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= n) break;
-      const right = left + 1;
-      let child = left;
-      if (right < n && before(heap[right] as QueuedTimer, heap[left] as QueuedTimer)) child = right;
-      const smaller = heap[child] as QueuedTimer;
-      if (!before(smaller, entry)) break;
-      heap[i] = smaller;
-      smaller.slot = i;
+    for (let child = 2 * i + 1; child < heap.length; child = 2 * i + 1) {
+      const right = heap[child + 1];
+      if (right !== undefined && before(right, heap[child] as QueuedTimer)) child++;
+      if (!before(heap[child] as QueuedTimer, entry)) break;
+      this.#put(i, heap[child] as QueuedTimer);
       i = child;
     }
-    heap[i] = entry;
-    entry.slot = i;
+    this.#put(i, entry);
+  }
+
+  /** Stores `entry` at `slot`, telling it where it is. */
+  #put(slot: number, entry: QueuedTimer): void {
+    this.#heap[slot] = entry;
+    entry.slot = slot;
   }
 }

@@ -12,7 +12,7 @@ import { NODE_ID_BYTES, nodeIdFromPublicKey, nodeIdToHex } from '@ethp2p/enode';
 import { BUCKET_SIZE } from '../table/constants.ts';
 import { NodesByDistance } from './nodes-by-distance.ts';
 import { type QueryOutcome, QueryPool } from './query-pool.ts';
-import { LookupCounters, type LookupKind, type LookupStats } from './stats.ts';
+import type { LookupKind, LookupStats } from './stats.ts';
 
 /** Queries in flight at once during a lookup: Kademlia α (geth `alpha`). */
 export const ALPHA = 3;
@@ -216,7 +216,7 @@ class LookupState {
   readonly #seen = new Map<string, number>();
   readonly #asked = new Set<string>();
   readonly #maxPerReply: number;
-  readonly #counters = new LookupCounters();
+  readonly #counters = { queried: 0, replies: 0, failures: 0, timeouts: 0, hops: 0 };
 
   constructor(selfId: Uint8Array, targetId: Uint8Array, resultSize: number) {
     this.#result = new NodesByDistance(targetId, resultSize);

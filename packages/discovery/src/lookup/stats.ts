@@ -39,12 +39,3 @@ export interface LookupStats {
   readonly result: readonly Node[];
   readonly end: LookupEnd;
 }
-
-/** The counters of one running lookup; owned by the lookup generator. */
-export class LookupCounters {
-  queried = 0;
-  replies = 0;
-  failures = 0;
-  timeouts = 0;
-  hops = 0;
-}

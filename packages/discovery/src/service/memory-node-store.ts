@@ -38,6 +38,15 @@ interface EndpointState {
   findFails: number;
 }
 
+/** An IP address in text or as 4 or 16 bytes, as `NodeDatabase` takes it. */
+type IpAddress = string | Uint8Array;
+
+const UNKNOWN_ENDPOINT: Readonly<EndpointState> = Object.freeze({
+  lastPingMs: 0,
+  lastPongMs: 0,
+  findFails: 0,
+});
+
 interface Limits {
   readonly clock: Clock;
   readonly random: Random;
@@ -132,36 +141,28 @@ export class MemoryNodeStoreView implements DiscoveryNodeStore, LocalSeqStore {
     return { endpoints: this.#endpoints.size, records: this.#records.size };
   }
 
-  async lastPingReceived(id: Uint8Array, ip: string | Uint8Array): Promise<number> {
-    return this.#endpoints.get(endpointKey(id, ip))?.lastPingMs ?? 0;
+  async lastPingReceived(id: Uint8Array, ip: IpAddress): Promise<number> {
+    return this.#read(id, ip).lastPingMs;
   }
 
-  async updateLastPingReceived(
-    id: Uint8Array,
-    ip: string | Uint8Array,
-    timeMs: number,
-  ): Promise<void> {
+  async updateLastPingReceived(id: Uint8Array, ip: IpAddress, timeMs: number): Promise<void> {
     this.#endpoint(endpointKey(id, ip), false).lastPingMs = timeMs;
   }
 
-  async lastPongReceived(id: Uint8Array, ip: string | Uint8Array): Promise<number> {
-    return this.#endpoints.get(endpointKey(id, ip))?.lastPongMs ?? 0;
+  async lastPongReceived(id: Uint8Array, ip: IpAddress): Promise<number> {
+    return this.#read(id, ip).lastPongMs;
   }
 
   /** Records the bond; the endpoint moves to the back of the eviction order. */
-  async updateLastPongReceived(
-    id: Uint8Array,
-    ip: string | Uint8Array,
-    timeMs: number,
-  ): Promise<void> {
+  async updateLastPongReceived(id: Uint8Array, ip: IpAddress, timeMs: number): Promise<void> {
     this.#endpoint(endpointKey(id, ip), true).lastPongMs = timeMs;
   }
 
-  async findFails(id: Uint8Array, ip: string | Uint8Array): Promise<number> {
-    return this.#endpoints.get(endpointKey(id, ip))?.findFails ?? 0;
+  async findFails(id: Uint8Array, ip: IpAddress): Promise<number> {
+    return this.#read(id, ip).findFails;
   }
 
-  async updateFindFails(id: Uint8Array, ip: string | Uint8Array, fails: number): Promise<void> {
+  async updateFindFails(id: Uint8Array, ip: IpAddress, fails: number): Promise<void> {
     if (!Number.isSafeInteger(fails)) {
       throw new RangeError(`fails: expected an integer, got ${fails}`);
     }
@@ -222,6 +223,11 @@ export class MemoryNodeStoreView implements DiscoveryNodeStore, LocalSeqStore {
     this.#localSeqs.set(bytesToHex(id), seq);
   }
 
+  /** The state of (`id`, `ip`), all zero if unknown (nothing is created). */
+  #read(id: Uint8Array, ip: IpAddress): Readonly<EndpointState> {
+    return this.#endpoints.get(endpointKey(id, ip)) ?? UNKNOWN_ENDPOINT;
+  }
+
   /** The state of `key`, created if missing; `touch` moves it to the back of the eviction order. */
   #endpoint(key: string, touch: boolean): EndpointState {
     let state = this.#endpoints.get(key);
@@ -237,12 +243,12 @@ export class MemoryNodeStoreView implements DiscoveryNodeStore, LocalSeqStore {
   }
 }
 
-function endpointKey(id: Uint8Array, ip: string | Uint8Array): string {
+function endpointKey(id: Uint8Array, ip: IpAddress): string {
   assertBytes('id', id, 32);
   return `${bytesToHex(id)}|${canonicalIp(ip)}`;
 }
 
-function canonicalIp(ip: string | Uint8Array): string {
+function canonicalIp(ip: IpAddress): string {
   const text = typeof ip === 'string' ? normalizeIp(ip) : bytesToIp(ip);
   if (text === undefined) throw new TypeError(`ip: expected an IP address, got ${String(ip)}`);
   return text;

@@ -33,6 +33,18 @@ function drain(service: DiscoveryV4, signal?: AbortSignal) {
   return { state, run };
 }
 
+/** Drains a lookup, advancing `clock` until it ends; its nodes, or what it threw. */
+async function drainOnClock(service: DiscoveryV4, clock: SimulatedClock): Promise<string[]> {
+  const { state, run } = drain(service);
+  await waitFor(() => state.done, {
+    what: 'the lookup ended',
+    clock: { clock, stepMs: 100, maxMs: 60_000 },
+  });
+  await run;
+  if (state.error !== undefined) throw state.error;
+  return state.nodes;
+}
+
 describe('lookup on an empty table', () => {
   it('ends with nothing when there are no seeds and no bootnodes', async () => {
     const net = new MemoryNetwork();
@@ -54,14 +66,8 @@ describe('lookup on an empty table', () => {
     closers.push(() => silent.close());
     const svc = await startService(net, '10.0.0.1', { clock, bootnodes: [silent.node()] });
     closers.push(svc.close);
-    const { state, run } = drain(svc.service);
-    await waitFor(() => state.done, {
-      what: 'the lookup ended',
-      clock: { clock, stepMs: 100, maxMs: 60_000 },
-    });
-    await run;
-    expect(state.error).toBeUndefined();
-    expect(state.nodes).toEqual([silent.node().enodeUrl()]);
+    const nodes = await drainOnClock(svc.service, clock);
+    expect(nodes).toEqual([silent.node().enodeUrl()]);
     expect(silent.ofType('ping').length).toBeGreaterThan(0);
   });
 
@@ -72,14 +78,8 @@ describe('lookup on an empty table', () => {
     closers.push(boot.close);
     const svc = await startService(net, '10.0.0.1', { clock, bootnodes: [boot.service.self()] });
     closers.push(svc.close);
-    const { state, run } = drain(svc.service);
-    await waitFor(() => state.done, {
-      what: 'the lookup ended',
-      clock: { clock, stepMs: 100, maxMs: 60_000 },
-    });
-    await run;
-    expect(state.error).toBeUndefined();
-    expect(state.nodes).toEqual([boot.service.self().enodeUrl()]);
+    const nodes = await drainOnClock(svc.service, clock);
+    expect(nodes).toEqual([boot.service.self().enodeUrl()]);
   });
 
   it('still stops on its signal while the bootstrap runs', async () => {

@@ -32,6 +32,16 @@ function answer(raw: RawPeer, clock: SimulatedClock, findnode = true): void {
   };
 }
 
+/** Resolves what `work` resolves, advancing `clock` in 100 ms steps until it does. */
+async function onClock<T>(work: Promise<T>, clock: SimulatedClock, what: string): Promise<T> {
+  let done = false;
+  const result = work.finally(() => {
+    done = true;
+  });
+  await waitFor(() => done, { what, clock: { clock, stepMs: 100, maxMs: 10_000 } });
+  return result;
+}
+
 function peer(net: MemoryNetwork, ip: string): RawPeer {
   const raw = new RawPeer(net, ip);
   closers.push(() => raw.close());
@@ -59,14 +69,7 @@ describe('lookup:done', () => {
     const reports: LookupStats[] = [];
     svc.service.events.on('lookup:done', (s) => reports.push(s));
     await svc.service.start();
-    let done = false;
-    void svc.service.refresh().then(() => {
-      done = true;
-    });
-    await waitFor(() => done, {
-      what: 'the refresh ended',
-      clock: { clock, stepMs: 100, maxMs: 10_000 },
-    });
+    await onClock(svc.service.refresh(), clock, 'the refresh ended');
     expect(reports).toHaveLength(lookups);
     expect(boot.ofType('findnode')).toHaveLength(lookups);
     expect(reports[0]?.targetId).toEqual(svc.localNode.id);
@@ -88,40 +91,21 @@ describe('lookup:done', () => {
       config: { refreshRandomLookups: 0 },
     });
     closers.push(svc.close);
-    let refreshed = false;
-    void svc.service.refresh().then(() => {
-      refreshed = true;
-    });
-    await waitFor(() => refreshed, {
-      what: 'refresh',
-      clock: { clock, stepMs: 100, maxMs: 10_000 },
-    });
+    await onClock(svc.service.refresh(), clock, 'the refresh ended');
     const reports: LookupStats[] = [];
     svc.service.events.on('lookup:done', (s) => reports.push(s));
     const target = new RawPeer(net, '10.0.0.9').publicKey;
-    let stats: LookupStats | undefined;
-    void svc.service.lookupClosest(target).then((s) => {
-      stats = s;
-    });
-    await waitFor(() => stats !== undefined, {
-      what: 'lookupClosest resolved',
-      clock: { clock, stepMs: 100, maxMs: 10_000 },
-    });
+    const stats = await onClock(svc.service.lookupClosest(target), clock, 'lookupClosest');
     expect(stats).toMatchObject({ kind: 'lookup', queried: 1, replies: 0, failures: 1 });
     expect(stats).toMatchObject({ timeouts: 1, end: 'converged' });
-    expect(stats?.targetId).toEqual(keccak256(target));
-    expect(stats?.endedAtMs).toBeGreaterThan(stats?.startedAtMs ?? Number.POSITIVE_INFINITY);
+    expect(stats.targetId).toEqual(keccak256(target));
+    expect(stats.endedAtMs).toBeGreaterThan(stats.startedAtMs);
     expect(reports).toEqual([stats]);
 
-    let ended = false;
-    void (async () => {
+    const drained = (async () => {
       for await (const _ of svc.service.lookup(target)) void _;
-      ended = true;
     })();
-    await waitFor(() => ended, {
-      what: 'lookup ended',
-      clock: { clock, stepMs: 100, maxMs: 10_000 },
-    });
+    await onClock(drained, clock, 'the lookup ended');
     expect(reports.map((r) => r.kind)).toEqual(['lookup', 'lookup']);
   });
 });
