@@ -106,7 +106,7 @@ describe('MemoryNetwork', () => {
     expect(() => a.send(new Uint8Array(1), { address: '10.0.0.2', port: 0 })).toThrow(RangeError);
   });
 
-  it('lets 1000 sockets each send a packet to a neighbour quickly', async () => {
+  it('lets 1000 sockets each send a packet to a neighbour', async () => {
     const net = new MemoryNetwork();
     const n = 1000;
     const sockets = Array.from({ length: n }, (_, i) =>
@@ -118,12 +118,10 @@ describe('MemoryNetwork', () => {
         received[i] = (data[0] ?? 0) | ((data[1] ?? 0) << 8);
       });
     });
-    const started = performance.now();
     sockets.forEach((s, i) => {
       s.send(new Uint8Array([i & 0xff, i >> 8]), sockets[(i + 1) % n]?.local ?? s.local);
     });
     await flush();
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(received).toEqual(Array.from({ length: n }, (_, i) => (i + n - 1) % n));
     expect(net.stats).toMatchObject({ sent: n, delivered: n, dropped: 0 });
     await Promise.all(sockets.map((s) => s.close()));
