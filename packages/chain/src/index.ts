@@ -24,7 +24,7 @@ export type { HeaderFields } from './header.ts';
 export { decodeHeader, HEADER_FIELD_INDEX } from './header.ts';
 export { MemoryChain } from './memory-chain.ts';
 export type { MemoryTxPoolEvents, MemoryTxPoolOptions } from './memory-tx-pool.ts';
-export { MAX_POOL_TX_BYTES, MAX_POOL_TXS, MemoryTxPool } from './memory-tx-pool.ts';
+export { MAX_POOL_BLOBS, MAX_POOL_TX_BYTES, MAX_POOL_TXS, MemoryTxPool } from './memory-tx-pool.ts';
 export type { PersistentChainOptions } from './persistent-chain.ts';
 export { PersistentChain } from './persistent-chain.ts';
 export type { TransactionInfo } from './transaction.ts';

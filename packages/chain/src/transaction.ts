@@ -10,12 +10,12 @@
  */
 
 import { readRoot } from '@ethp2p/base/rlp';
-import { keccak256 } from '@ethp2p/crypto';
+import { transactionHash } from '@ethp2p/eth/messages';
 import { decoding, malformed } from './decoding.ts';
 
 /** A relayed transaction's identity, as announced in NewPooledTransactionHashes (eth/68). */
 export interface TransactionInfo {
-  /** keccak256 of the canonical encoding. */
+  /** keccak256 of the canonical encoding (of a blob transaction's without its sidecar). */
   readonly hash: Uint8Array;
   /** The EIP-2718 type; 0 for a legacy transaction. */
   readonly type: number;
@@ -38,7 +38,7 @@ function canonicalInfo(tx: Uint8Array): TransactionInfo {
   if (type >= 0x80 && type < 0xc0) throw malformed('transaction: neither a list nor typed');
   const body = type < 0x80 ? tx.subarray(1) : tx;
   if (!readRoot(body, 'transaction').list) throw malformed('transaction: payload is not a list');
-  return { hash: keccak256(tx), type: type < 0x80 ? type : 0, size: tx.length };
+  return { hash: transactionHash(tx), type: type < 0x80 ? type : 0, size: tx.length };
 }
 
 /**

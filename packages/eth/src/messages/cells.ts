@@ -22,11 +22,13 @@ import {
   encodeList,
   fields,
   listItems,
+  type RlpItem,
   readFixed,
   readU64,
   takeItems,
 } from '@ethp2p/base/rlp';
 import { malformed } from '../decoding.ts';
+import { BLOB_TX_TYPE } from '../peer/constants.ts';
 import { CELL_BYTES } from '../serve/limits.ts';
 import {
   checkArray,
@@ -118,12 +120,21 @@ export const newPooledTransactionHashes72: MessageCodec<
     ]),
   (root) => {
     const [types, sizes, hashes, mask] = fields(root, 4, 'NewPooledTransactionHashes');
-    return {
-      ...readAnnouncementLists(types, sizes, hashes),
-      cellMask: readFixed(mask, CELL_MASK_BYTES, 'NewPooledTransactionHashes cells'),
-    };
+    const lists = readAnnouncementLists(types, sizes, hashes);
+    return { ...lists, cellMask: readAnnouncedMask(mask, lists.types) };
   },
 );
+
+/**
+ * The cell mask of an announcement: 16 bytes; or, when it announces no blob transaction, the
+ * empty string EIP-8070 prescribes then (read as the empty mask; go-ethereum sends 16 zero bytes
+ * and so do we).
+ */
+function readAnnouncedMask(item: RlpItem | undefined, types: Uint8Array): Uint8Array {
+  const empty = item !== undefined && !item.list && item.payload.length === 0;
+  if (empty && !types.includes(BLOB_TX_TYPE)) return new Uint8Array(CELL_MASK_BYTES);
+  return readFixed(item, CELL_MASK_BYTES, 'NewPooledTransactionHashes cells');
+}
 
 /**
  * GetCells of eth/72. A decoded request holds only the first 4096 hashes; the rest of the list

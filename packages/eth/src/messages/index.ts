@@ -9,8 +9,19 @@
  */
 
 export { decodeEthEnrEntry, decodeForkId, encodeForkId } from '../forkid/codec.ts';
+export { CELL_BYTES } from '../serve/limits.ts';
 export type { BlockAccessLists, GetBlockAccessLists } from './access-lists.ts';
 export { UNAVAILABLE_ACCESS_LIST } from './access-lists.ts';
+export type { BlobTransaction } from './blob-transactions.ts';
+export {
+  BLOB_BYTES,
+  blobTransactionViolation,
+  hasBlobSidecar,
+  KZG_BYTES,
+  readBlobTransaction,
+  transactionHash,
+  withoutBlobs,
+} from './blob-transactions.ts';
 export type {
   BlockAnnouncement,
   BlockBodies,

@@ -27,7 +27,7 @@ import {
   type ResponseName,
   type TrackOptions,
 } from './request-tracker.ts';
-import { txFromWire, txHash } from './tx-wire.ts';
+import { pooledTransactionsViolation, txFromWire, txHash } from './tx-wire.ts';
 import type {
   BlockRange,
   HeadersRequestOptions,
@@ -339,8 +339,16 @@ export class EthPeer {
     options: RequestOptions = {},
   ): Promise<Uint8Array[]> {
     checkHashes(hashes);
-    const wire = await this.#request('PooledTransactions', hashes.length, options, (requestId) =>
-      this.#writer.send('GetPooledTransactions', { requestId, hashes }),
+    const version = this.version;
+    const check = (wire: ResponseItems['PooledTransactions']): void => {
+      const violation = pooledTransactionsViolation(wire.map(txFromWire), version);
+      if (violation !== undefined) throw new RequestError('INVALID_RESPONSE', violation);
+    };
+    const wire = await this.#request(
+      'PooledTransactions',
+      hashes.length,
+      { ...options, check },
+      (requestId) => this.#writer.send('GetPooledTransactions', { requestId, hashes }),
     );
     const txs = wire.map(txFromWire);
     this.#knownTxs.add(...txs.map(txHash));

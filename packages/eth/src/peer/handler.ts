@@ -173,7 +173,7 @@ function dispatch(ctx: HandlerContext, m: AnyEthMessage): Response | undefined {
       return respond(ctx, 'Cells', { requestId: m.value.requestId, ...served });
     }
     case 'GetPooledTransactions': {
-      const transactions = servePooledTransactions(txPool, m.value.hashes);
+      const transactions = servePooledTransactions(txPool, m.value.hashes, peer.version);
       return respond(ctx, 'PooledTransactions', { requestId: m.value.requestId, transactions });
     }
     default:

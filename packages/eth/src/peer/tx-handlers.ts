@@ -15,7 +15,7 @@ import {
   POOLED_TXS_RESPONSE_LIMIT_BYTES,
 } from './constants.ts';
 import type { EthPeer } from './eth-peer.ts';
-import { txFromWire, txHash, txToWire, txType } from './tx-wire.ts';
+import { txForVersion, txFromWire, txHash, txToWire, txType } from './tx-wire.ts';
 
 /**
  * Takes a Transactions broadcast: into the pool, marked known, `txs:received` emitted.
@@ -98,15 +98,22 @@ async function fetchPooled(
 }
 
 /**
- * The pooled transactions asked for, as message elements: unknown hashes are skipped, and the
- * list stops once it reaches 2 MiB (geth `answerGetPooledTransactions`).
+ * The pooled transactions asked for, as message elements in the form `version` carries them
+ * (from eth/72 on blob transactions without their blobs): unknown hashes, and blob transactions
+ * the version cannot carry, are skipped, and the list stops once it reaches 2 MiB (geth
+ * `answerGetPooledTransactions`).
  */
-export function servePooledTransactions(pool: TxPool, hashes: readonly Uint8Array[]): Uint8Array[] {
+export function servePooledTransactions(
+  pool: TxPool,
+  hashes: readonly Uint8Array[],
+  version: number,
+): Uint8Array[] {
   const out: Uint8Array[] = [];
   let bytes = 0;
   for (const hash of hashes) {
     if (bytes >= POOLED_TXS_RESPONSE_LIMIT_BYTES) break;
-    const tx = pool.get(hash);
+    const pooled = pool.get(hash);
+    const tx = pooled === undefined ? undefined : txForVersion(pooled, version);
     if (tx === undefined) continue;
     out.push(txToWire(tx));
     bytes += tx.length;

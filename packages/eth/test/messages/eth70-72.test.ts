@@ -143,6 +143,16 @@ describe('vectors', () => {
     });
   });
 
+  it('NewPooledTransactionHashes (eth/72) without blob transactions may carry the nil mask (EIP-8070)', () => {
+    const data = RLP.encode([Uint8Array.of(2), [100], [H], new Uint8Array(0)]);
+    expect(newPooledTransactionHashes72.decode(data)).toEqual({
+      types: Uint8Array.of(2),
+      sizes: [100],
+      hashes: [H],
+      cellMask: new Uint8Array(16),
+    });
+  });
+
   it('GetCells and Cells are flat lists (devp2p caps/eth.md, geth after #35428)', () => {
     vector(getCells, bytesToHex(RLP.encode([7, [H], MASK])), {
       requestId: 7n,
@@ -190,7 +200,7 @@ const CASES: [string, MessageCodec, Input][] = [
     [Uint8Array.of(3), [1n], [H], new Uint8Array(15)],
   ],
   [
-    'NewPooledTransactionHashes 72: an empty mask',
+    'NewPooledTransactionHashes 72: an empty mask with a blob transaction',
     newPooledTransactionHashes72,
     [Uint8Array.of(3), [1n], [H], new Uint8Array(0)],
   ],

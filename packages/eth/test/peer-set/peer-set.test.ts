@@ -11,7 +11,8 @@ import { EthPeer } from '../../src/peer/eth-peer.ts';
 import { MessageWriter } from '../../src/peer/message-writer.ts';
 import { broadcastTransactions } from '../../src/peer-set/broadcast.ts';
 import { PeerSet } from '../../src/peer-set/peer-set.ts';
-import { type FakePeer, fakePeer, hashOf, legacyTx, table, typedTx } from '../peer/fixtures.ts';
+import { blobTx } from '../helpers/blob-tx.ts';
+import { type FakePeer, fakePeer, hashOf, legacyTx, table } from '../peer/fixtures.ts';
 
 const pool = new MemoryTxPool();
 const closers: (() => void)[] = [];
@@ -180,9 +181,9 @@ describe('broadcastTransactions', () => {
   it('sends in full to √n of the peers lacking a transaction and announces to the rest', () => {
     const txPool = new MemoryTxPool();
     const small = legacyTx(1);
-    const blob = typedTx(3, 2);
+    const blob = blobTx({ nonce: 2 });
     const large = legacyTx(3, 5_000);
-    txPool.add([small, blob, large]);
+    txPool.add([small, blob.full, large]);
     const set = new PeerSet();
     const peers = [1, 2, 3, 4, 5].map((n) => ethPeer(n, status69(1n), txPool));
     for (const p of peers) set.register(p);
@@ -195,7 +196,7 @@ describe('broadcastTransactions', () => {
     });
     expect(peers.every((p) => p.knowsTransaction(keccak256(small)))).toBe(true);
     // Blob and large transactions are only announced.
-    expect(broadcastTransactions(set, txPool, [keccak256(blob), keccak256(large)])).toEqual({
+    expect(broadcastTransactions(set, txPool, [blob.hash, keccak256(large)])).toEqual({
       sent: 0,
       announced: 10,
     });

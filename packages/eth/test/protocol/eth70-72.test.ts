@@ -6,15 +6,17 @@
  */
 import { RLP } from '@ethereumjs/rlp';
 import { rejectedError } from '@ethp2p/base/testing';
-import { bytesToHex } from '@ethp2p/crypto';
+import { bytesToHex, keccak256 } from '@ethp2p/crypto';
 import { DiscReason } from '@ethp2p/server';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChainReader, TxPool } from '../../src/chain/types.ts';
+import type { ChainReader } from '../../src/chain/types.ts';
 import { cellMask } from '../../src/messages/cells.ts';
 import { RequestError } from '../../src/peer/errors.ts';
 import type { EthPeerEvents } from '../../src/peer/eth-peer.ts';
 import type { ReceiptBounds } from '../../src/peer/partial-receipts.ts';
-import { expectEth, send, typedTx } from '../peer/fixtures.ts';
+import { txToWire } from '../../src/peer/tx-wire.ts';
+import { blobTx } from '../helpers/blob-tx.ts';
+import { expectEth, hashOf, legacyTx, send, typedTx } from '../peer/fixtures.ts';
 import { endedWith, type Harness, startPeer } from './harness.ts';
 
 let h: Harness | undefined;
@@ -254,19 +256,17 @@ describe('eth/72 cells', () => {
   const MASK = cellMask([2, 5]);
   const cell = (i: number): Uint8Array => new Uint8Array(2048).fill(i);
 
-  /** Gives the harness pool one blob transaction with a mask and cells (two blobs). */
+  /** Gives the harness pool one blob transaction without blobs, and its cells 2 and 5 (two blobs). */
   function withCells(harness: Harness): Uint8Array {
-    const tx = typedTx(3, 1);
-    harness.backend.txPool.add([tx]);
-    const hash = harness.backend.txPool.pendingHashes()[0] as Uint8Array;
-    const pool = harness.backend.txPool as TxPool;
-    pool.cellMask = () => MASK;
-    pool.cells = (_h, mask) =>
-      mask[0] === MASK[0] ? [cell(2), cell(2), cell(5), cell(5)] : undefined;
-    return hash;
+    const tx = blobTx({ blobs: 2 });
+    expect(harness.backend.txPool.add([tx.bare])).toEqual([true]);
+    expect(
+      harness.backend.txPool.addCells(tx.hash, MASK, [cell(2), cell(2), cell(5), cell(5)]),
+    ).toBe(true);
+    return tx.hash;
   }
 
-  it('serves GetCells from the pool seam', async () => {
+  it('serves GetCells from the pool’s cells', async () => {
     h = await startPeer({ version: 72 });
     const hash = withCells(h);
     await send(h.remote, 72, 'GetCells', { requestId: 3n, hashes: [hash], cellMask: MASK });
@@ -276,14 +276,110 @@ describe('eth/72 cells', () => {
       cells: [[cell(2), cell(2), cell(5), cell(5)]],
       cellMask: MASK,
     });
+    // A cell the pool does not hold: the transaction is left out.
+    const other = cellMask([2, 6]);
+    await send(h.remote, 72, 'GetCells', { requestId: 4n, hashes: [hash], cellMask: other });
+    expect(await expectEth(h.remote, 72, 'Cells')).toEqual({
+      requestId: 4n,
+      hashes: [],
+      cells: [],
+      cellMask: other,
+    });
   });
 
-  it('announces pooled blob transactions with the pool’s cell mask', async () => {
+  it('announces pooled blob transactions with the pool’s cell mask and their size without blobs', async () => {
     h = await startPeer({ version: 72 });
     const hash = withCells(h);
+    const full = blobTx({ nonce: 1 });
+    h.backend.txPool.add([full.full, legacyTx(9)]);
     h.peer.asyncAnnounceTransactions([hash]);
     const ann = await expectEth(h.remote, 72, 'NewPooledTransactionHashes');
     expect(ann).toMatchObject({ types: Uint8Array.of(3), hashes: [hash], cellMask: MASK });
+    expect(ann.sizes).toEqual([blobTx({ blobs: 2 }).bare.length]);
+    // With its blobs the pool holds every cell; a mask change starts a new announcement.
+    const legacyHash = keccak256(legacyTx(9));
+    h.peer.asyncAnnounceTransactions([full.hash, legacyHash]);
+    expect(await expectEth(h.remote, 72, 'NewPooledTransactionHashes')).toEqual({
+      types: Uint8Array.of(3, 0),
+      sizes: [full.bare.length, legacyTx(9).length],
+      hashes: [full.hash, legacyHash],
+      cellMask: new Uint8Array(16).fill(0xff),
+    });
+  });
+
+  it('a blob transaction without cells is not announced; without blobs nor announced below eth/72', async () => {
+    for (const version of [72, 71] as const) {
+      h = await startPeer({ version });
+      const bare = blobTx({ blobs: 1 });
+      h.backend.txPool.add([bare.bare, legacyTx(1)]);
+      h.peer.asyncAnnounceTransactions([bare.hash, keccak256(legacyTx(1))]);
+      const ann = await expectEth(h.remote, version, 'NewPooledTransactionHashes');
+      expect(ann.hashes).toEqual([keccak256(legacyTx(1))]);
+      if (version === 72)
+        expect((ann as { cellMask: Uint8Array }).cellMask).toEqual(new Uint8Array(16));
+      h.remote.close();
+    }
+  });
+
+  it('serves PooledTransactions per version: eth/72 without blobs, eth/71 with them', async () => {
+    const full = blobTx({ blobs: 2 });
+    const bare = blobTx({ nonce: 1 });
+    for (const [version, expected] of [
+      [72, [RLP.encode(full.bare), RLP.encode(bare.bare)]],
+      [71, [RLP.encode(full.full)]],
+    ] as const) {
+      h = await startPeer({ version });
+      h.backend.txPool.add([full.full, bare.bare]);
+      await send(h.remote, version, 'GetPooledTransactions', {
+        requestId: 5n,
+        hashes: [full.hash, bare.hash],
+      });
+      expect(await expectEth(h.remote, version, 'PooledTransactions')).toEqual({
+        requestId: 5n,
+        transactions: expected,
+      });
+      h.remote.close();
+    }
+  });
+
+  it.each([
+    [72, () => blobTx().full, /blob payload on eth\/72/],
+    [71, () => blobTx().bare, /0 blobs for 1 versioned hashes/],
+    [72, () => typedTx(3, 1), /without its sidecar/],
+    [72, () => legacyTx(1), /a transaction twice/],
+  ] as const)(
+    'eth/%i: a PooledTransactions response that breaks the blob rules ends the peer with SubprotocolError',
+    async (version, make, message) => {
+      h = await startPeer({ version });
+      const tx = make();
+      const res = h.peer.requestPooledTransactions([new Uint8Array(32), hashOf(1)]);
+      const req = await expectEth(h.remote, version, 'GetPooledTransactions');
+      await send(h.remote, version, 'PooledTransactions', {
+        requestId: req.requestId,
+        transactions: [txToWire(tx), txToWire(tx)].slice(0, tx[0] === 3 ? 1 : 2),
+      });
+      const err = await endedWith(h, DiscReason.SubprotocolError);
+      expect(err.message).toMatch(message);
+      await rejectedError(res, RequestError, 'INVALID_RESPONSE');
+    },
+  );
+
+  it('EthPeer takes blob transactions in the form of its version', async () => {
+    for (const [version, form] of [
+      [72, 'bare'],
+      [71, 'full'],
+    ] as const) {
+      h = await startPeer({ version });
+      const tx = blobTx();
+      const res = h.peer.requestPooledTransactions([tx.hash]);
+      const req = await expectEth(h.remote, version, 'GetPooledTransactions');
+      await send(h.remote, version, 'PooledTransactions', {
+        requestId: req.requestId,
+        transactions: [txToWire(tx[form])],
+      });
+      expect(await res).toEqual([tx[form]]);
+      h.remote.close();
+    }
   });
 
   it('passes the cell mask of an announcement on in txs:announced', async () => {
