@@ -161,8 +161,6 @@ export interface ServerParts extends NodeParts {
   readonly serveBudget: ServeBudget;
   /** Where the server persists its ban list (the node database). */
   readonly banStore?: BanStore;
-  /** Nodes banned for the session (peers that served bad chain data): never dialed. */
-  readonly banned?: (id: Node['id']) => boolean;
 }
 
 /**
@@ -176,11 +174,7 @@ export function createServer(parts: ServerParts, listenIp: string, port: number)
     const head = chain.head();
     return { number: head.number, time: head.time };
   });
-  const compatible = compatibleNodeFilter(filter);
-  const { banned } = parts;
-  const accept =
-    banned === undefined ? compatible : (node: Node) => !banned(node.id) && compatible(node);
-  const nodeSource = dialSource(parts, accept);
+  const nodeSource = dialSource(parts, compatibleNodeFilter(filter));
   // The protocols exist before the server: request outcomes reach its reputation once it does.
   let server: Server | undefined;
   const reputation = {

@@ -31,6 +31,7 @@ import { METRICS_PATHS, type MetricsServer, serveNodeMetrics } from '../metrics/
 import { ExtIp } from '../nat/extip.ts';
 import { createNat, parseNat } from '../nat/parse.ts';
 import { PortMapper } from '../nat/port-mapper.ts';
+import { BAD_CHAIN_BAN_MS } from '../sync/constants.ts';
 import { Syncer } from '../sync/syncer.ts';
 import {
   createDiscovery,
@@ -382,13 +383,12 @@ export class FullNode {
         txPool: this.txPool,
         serveBudget: this.serveBudget,
         banStore: db,
-        ...(syncer === undefined ? {} : { banned: (id) => syncer.isBanned(id) }),
       },
       listenIp,
       tcpPort,
     );
     bans.bind(this.#server.reputation);
-    if (syncer !== undefined) this.#startSyncer(syncer, this.#server);
+    if (syncer !== undefined) this.#startSyncer(syncer);
     this.#checkStopping();
     if (o.metrics !== undefined) await this.#startMetrics(o.metrics);
     this.#checkStopping();
@@ -415,24 +415,22 @@ export class FullNode {
       chain: chain as ChainReader & BlockImporter,
       peerSet: this.peerSet,
       log: this.#log,
+      // The server's reputation owns bans: it drops the peer, refuses it and never dials it.
+      ban: (peer, why) => {
+        this.#server?.reputation.ban(
+          { kind: 'id', id: peer.id },
+          { durationMs: BAD_CHAIN_BAN_MS, reason: `bad chain data: ${why}` },
+        );
+      },
     });
   }
 
-  /** Starts the syncer (stopped before the server) and keeps dropped static peers undialed. */
-  #startSyncer(syncer: Syncer, server: Server): void {
-    const onDropped = ({ peer }: { readonly peer: { readonly key: string } }): void => {
-      for (const node of this.#options.staticNodes ?? []) {
-        if (nodeIdToHex(node.id) === peer.key) server.removePeer(node);
-      }
-    };
-    syncer.events.on('peer:dropped', onDropped);
+  /** Starts the syncer (stopped before the server). */
+  #startSyncer(syncer: Syncer): void {
     syncer.start();
     this.#syncer = syncer;
     this.#lastRate = { imported: 0, at: this.#clock.now() };
-    this.#closers.push(async () => {
-      syncer.events.off('peer:dropped', onDropped);
-      await syncer.stop();
-    });
+    this.#closers.push(() => syncer.stop());
   }
 
   async #startServer(parts: ServerParts, listenIp: string, port: number): Promise<Server> {

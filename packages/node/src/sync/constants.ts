@@ -2,6 +2,7 @@
  * Batch sizes and bounds of the syncer (geth `eth/downloader/downloader.go`).
  * @module
  */
+import { MAX_BAN_DURATION_MS } from '@ethp2p/server';
 
 /** Headers asked for in one request (geth `MaxHeaderFetch`). */
 export const MAX_HEADER_FETCH = 192;
@@ -20,3 +21,10 @@ export const MAX_IMPORT_BATCH = 256;
 
 /** How long one sync request may take before it moves to another peer (geth's default TTL). */
 export const SYNC_REQUEST_TIMEOUT_MS = 5_000;
+
+/**
+ * How long the node bans a peer that served bad chain data: the longest ban the reputation
+ * takes (10 years), so it holds for the session whatever its length (and, the ban list being
+ * persisted, after a restart too; `ethp2p_unban` lifts it). geth only drops such a peer.
+ */
+export const BAD_CHAIN_BAN_MS: number = MAX_BAN_DURATION_MS;

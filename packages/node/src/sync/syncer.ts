@@ -4,17 +4,15 @@
  * the head hash, whose header it asks the peer for; eth/69: the latest block of the range) and
  * from eth/69 BlockRangeUpdate, syncs to the highest one in rounds ({@link SyncRound}) and
  * announces its own range to eth/69 peers whenever its head moves. A peer that serves a bad
- * header, a bad body or a chain that does not connect is disconnected (UselessPeer) and banned
- * for the session: the syncer refuses it when it comes back, and `isBanned` lets the node keep
- * it out of its dials.
+ * header, a bad body or a chain that does not connect is handed to the `ban` callback once (the
+ * node binds it to the server's reputation, the one owner of bans: it drops the peer, refuses it
+ * when it comes back and never dials it) and left out of sync from then on.
  * @see https://github.com/ethereum/go-ethereum/blob/master/eth/downloader/downloader.go
  * @module
  */
 import { type Logger, safeEmit, silentLogger, TaskGroup } from '@ethp2p/base';
 import { decodeHeader } from '@ethp2p/chain';
 import { equalBytes } from '@ethp2p/crypto';
-import type { NodeId } from '@ethp2p/enode';
-import { nodeIdToHex } from '@ethp2p/enode';
 import type { BlockRange, ChainHeader, EthPeer, PeerSet } from '@ethp2p/eth';
 import { DiscReason } from '@ethp2p/server';
 import { EventEmitter } from 'eventemitter3';
@@ -25,7 +23,7 @@ import { type RoundEnd, type SyncChain, SyncRound } from './sync-round.ts';
 export interface SyncerEvents {
   /** The chain's head moved: `blocks` were imported. */
   'head:updated': (event: { readonly head: ChainHeader; readonly blocks: number }) => void;
-  /** A peer served bad data and was dropped and banned. */
+  /** A peer served bad data and was handed to `ban`. */
   'peer:dropped': (event: { readonly peer: EthPeer; readonly why: string }) => void;
   /** A round ended. */
   'round:ended': (event: { readonly target: EthPeer; readonly end: RoundEnd }) => void;
@@ -37,6 +35,11 @@ export interface SyncerOptions {
   readonly chain: SyncChain;
   /** The eth peers to follow. */
   readonly peerSet: PeerSet;
+  /**
+   * Bans a peer that served bad chain data (`why`), called once per peer connection; it must
+   * drop the peer and keep it out for at least the session (the node: `reputation.ban`).
+   */
+  readonly ban: (peer: EthPeer, why: string) => void;
   readonly log?: Logger;
   /** How long a sync request may take before it moves on (default 5 s). */
   readonly requestTimeoutMs?: number;
@@ -66,8 +69,8 @@ interface KnownHead {
 }
 
 /**
- * Follows the peers of a {@link PeerSet}. One owner of sync state: peer heads, the ban list and
- * the current round change only inside its handlers and its loop. `start()` once, `stop()`
+ * Follows the peers of a {@link PeerSet}. One owner of sync state: peer heads and the current
+ * round change only inside its handlers and its loop (bans are the `ban` callback's). `start()` once, `stop()`
  * (idempotent) aborts the round and waits for every request and probe.
  */
 export class Syncer {
@@ -79,8 +82,8 @@ export class Syncer {
   readonly #heads = new Map<string, KnownHead>();
   /** Peers that stalled a round, by key, with the head number they had then. */
   readonly #stalled = new Map<string, bigint>();
-  /** Peers that served bad data this session, by key. */
-  readonly #banned = new Set<string>();
+  /** Peer connections handed to `ban` (each once; a banned peer does not come back). */
+  readonly #dropped = new WeakSet<EthPeer>();
   readonly #tasks: TaskGroup;
   readonly #controller = new AbortController();
   readonly #unsubscribe: (() => void)[] = [];
@@ -107,11 +110,6 @@ export class Syncer {
       target: this.#round?.target,
       imported: this.#imported,
     };
-  }
-
-  /** Whether the peer with this ID (or hex key) was banned this session. */
-  isBanned(id: NodeId | string): boolean {
-    return this.#banned.has(typeof id === 'string' ? id.toLowerCase() : nodeIdToHex(id));
   }
 
   /** Subscribes to the peer set and starts the sync loop. */
@@ -146,10 +144,6 @@ export class Syncer {
   }
 
   #addPeer(peer: EthPeer): void {
-    if (this.#banned.has(peer.key)) {
-      peer.disconnect(DiscReason.UselessPeer);
-      return;
-    }
     const onRange = ({ range }: { readonly range: BlockRange }): void => {
       this.#setHead(peer, { number: range.latest, hash: range.latestHash });
     };
@@ -188,7 +182,7 @@ export class Syncer {
   }
 
   #setHead(peer: EthPeer, head: KnownHead): void {
-    if (peer.closed || this.#banned.has(peer.key)) return;
+    if (peer.closed || this.#dropped.has(peer)) return;
     this.#heads.set(peer.key, head);
     const stalledAt = this.#stalled.get(peer.key);
     if (stalledAt !== undefined && head.number > stalledAt) this.#stalled.delete(peer.key);
@@ -215,7 +209,7 @@ export class Syncer {
     for (const peer of this.#options.peerSet) {
       const head = this.#heads.get(peer.key);
       if (head === undefined || head.number <= ours || peer.closed) continue;
-      if (this.#stalled.has(peer.key) || this.#banned.has(peer.key)) continue;
+      if (this.#stalled.has(peer.key) || this.#dropped.has(peer)) continue;
       if (best === undefined || head.number > best.number) best = { peer, number: head.number };
     }
     return best;
@@ -265,7 +259,7 @@ export class Syncer {
   *#bodyPeers(): Iterable<{ readonly peer: EthPeer; readonly head: bigint }> {
     for (const peer of this.#options.peerSet) {
       const head = this.#heads.get(peer.key);
-      if (head === undefined || peer.closed || this.#banned.has(peer.key)) continue;
+      if (head === undefined || peer.closed || this.#dropped.has(peer)) continue;
       yield { peer, head: head.number };
     }
   }
@@ -291,11 +285,16 @@ export class Syncer {
   }
 
   #drop(peer: EthPeer, why: string): void {
-    if (this.#banned.has(peer.key)) return;
-    this.#banned.add(peer.key);
+    if (this.#dropped.has(peer)) return;
+    this.#dropped.add(peer);
     this.#heads.delete(peer.key);
-    this.#log.info('dropping peer that served bad chain data', { peer: peer.key, why });
-    peer.disconnect(DiscReason.UselessPeer);
+    this.#log.info('banning peer that served bad chain data', { peer: peer.key, why });
+    try {
+      this.#options.ban(peer, why);
+    } catch (err) {
+      this.#log.warn('sync ban failed', { peer: peer.key, err: String(err) });
+      peer.disconnect(DiscReason.UselessPeer);
+    }
     safeEmit(this.#emitter, 'peer:dropped', { peer, why }, (err) =>
       this.#log.warn('syncer listener failed', { err: String(err) }),
     );

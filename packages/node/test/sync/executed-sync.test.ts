@@ -166,7 +166,7 @@ describe('sync of an executed chain', () => {
       syncer.events.once('peer:dropped', ({ why: w }) => resolve(w)),
     );
     expect(why).toMatch(/receiptsRoot: execution gives/);
-    expect(syncer.isBanned(seed.self().id)).toBe(true);
+    expect(follower.server?.reputation.isBannedId(seed.self().id)).toBe(true);
     expect(follower.chain.head().number).toBe(4n);
     expect(follower.chain.headerByHash(bad)).toBeUndefined();
     expect(follower.chain.receiptsByHash(bad)).toBeUndefined();

@@ -5,6 +5,7 @@ import { MemoryChain } from '@ethp2p/chain';
 import { equalBytes, generatePrivateKey } from '@ethp2p/crypto';
 import { nodeIdToHex } from '@ethp2p/enode';
 import type { ChainReader } from '@ethp2p/eth';
+import { DiscReason, type Reputation, type Server } from '@ethp2p/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GeneratedChain, generateChain } from '../../../eth/test/helpers/chain-generator.ts';
 import type { FullNodeOptions } from '../../src/node/config.ts';
@@ -127,7 +128,7 @@ describe('sync', () => {
     const { node, chain } = await follower([a, b]);
     await reachedHead(node, chain, BigInt(BLOCKS));
     expectSameChain(chain, BLOCKS);
-    expect(node.syncer?.isBanned(nodeIdToHex(b.self().id))).toBe(false);
+    expect(node.server?.reputation.isBannedId(b.self().id)).toBe(false);
   });
 
   it('drops and bans a peer that serves a tampered body, importing nothing of the block', async () => {
@@ -144,7 +145,13 @@ describe('sync', () => {
       syncer.events.once('peer:dropped', ({ why }) => resolve(why)),
     );
     expect(await dropped).toMatch(/transactions root/);
-    expect(syncer.isBanned(seed.self().id)).toBe(true);
+    // Banned once, by the server's reputation, for longer than any session.
+    const reputation = node.server?.reputation as Reputation;
+    expect(reputation.isBannedId(seed.self().id)).toBe(true);
+    expect(reputation.metrics.bansAdded.manual).toBe(1);
+    const [ban] = reputation.bans();
+    expect(ban?.reason).toMatch(/^bad chain data: .*transactions root/);
+    expect((ban?.untilMs ?? 0) - Date.now()).toBeGreaterThan(365 * 24 * 3600 * 1000);
     await waitFor(() => node.peerSet.len === 0, {
       on: { emitters: [node.peerSet.events], events: ['peer:unregistered'] },
       what: 'the bad peer gone',
@@ -152,19 +159,23 @@ describe('sync', () => {
     });
     expect(chain.headerByHash(bad)).toBeUndefined();
     expect(chain.head().number).toBeLessThan(7n);
-    // It is refused when it comes back (a new process with the same key dials in).
+    // It is refused when it comes back (a new process with the same key dials in): right
+    // after the handshake, never registered.
     let returns = 0;
     const seedKey = nodeIdToHex(seed.self().id);
     node.peerSet.events.on('peer:registered', ({ peer }) => {
       if (peer.key === seedKey) returns++;
     });
     await seed.stop();
+    const server = node.server as Server;
     await start({ chain: tampered, privateKey, staticNodes: [node.self()] });
-    await waitFor(() => returns >= 1 && node.peerSet.len === 0, {
-      on: { emitters: [node.peerSet.events], events: ['peer:registered', 'peer:unregistered'] },
+    await waitFor(() => reputation.metrics.refusedIds >= 1, {
+      on: { emitters: [server.events], events: ['connection:failed'] },
       what: 'the banned peer refused again',
       signal: AbortSignal.timeout(10_000),
     });
+    expect(returns).toBe(0);
+    expect(reputation.metrics.bansAdded.manual).toBe(1);
   });
 
   it('drops a peer whose chain does not connect', async () => {
@@ -183,14 +194,20 @@ describe('sync', () => {
     );
     expect(why).toMatch(/does not connect/);
     expect(chain.head().number).toBeLessThanOrEqual(4n);
-    expect(syncer.isBanned(seed.self().id)).toBe(true);
+    expect(node.server?.reputation.isBannedId(seed.self().id)).toBe(true);
   });
 
   it('stops mid-sync: the round ends and nothing more is imported', async () => {
     const seed = await start({ chain: await seeded(), noDial: true });
     const chain = await MemoryChain.fromGenesis(gen.genesis);
     const node = await start({ chain, sync: false, staticNodes: [seed.self()] });
-    const syncer = new Syncer({ chain, peerSet: node.peerSet, headerBatch: 8, bodyBatch: 4 });
+    const syncer = new Syncer({
+      chain,
+      peerSet: node.peerSet,
+      ban: (peer) => peer.disconnect(DiscReason.UselessPeer),
+      headerBatch: 8,
+      bodyBatch: 4,
+    });
     const firstImport = new Promise<void>((resolve) =>
       syncer.events.once('head:updated', () => resolve()),
     );
