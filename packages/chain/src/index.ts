@@ -6,6 +6,7 @@
  * @module
  */
 
+export { nextBaseFee } from './base-fee.ts';
 export type { DecodedBlock } from './block.ts';
 export {
   emptyBodyOf,

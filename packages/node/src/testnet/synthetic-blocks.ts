@@ -10,11 +10,10 @@ import {
   encodeList,
   encodeUint,
   listItems,
-  type RlpItem,
   readBigUint,
   readRoot,
 } from '@ethp2p/base/rlp';
-import { decodeHeader, HEADER_FIELD_INDEX, listRoot } from '@ethp2p/chain';
+import { decodeHeader, HEADER_FIELD_INDEX, listRoot, nextBaseFee } from '@ethp2p/chain';
 import { keccak256 } from '@ethp2p/crypto';
 import type { ChainHeader } from '@ethp2p/eth';
 
@@ -51,9 +50,15 @@ export async function syntheticBlocks(
   const blocks: Uint8Array[] = [];
   let tip = parent;
   for (let i = 0; i < count; i++) {
-    const fields = listItems(readRoot(tip.rlp, 'header'), 'header').map((f) => f.raw);
+    // The parent's fields, read once: copied into the child, and its gas for the base fee.
+    const items = listItems(readRoot(tip.rlp, 'header'), 'header');
+    const uint = (index: number): bigint | undefined => {
+      const item = items[index];
+      return item === undefined ? undefined : readBigUint(item, 32, 'header');
+    };
+    const fields = items.map((f) => f.raw);
     const number = tip.number + 1n;
-    const gasLimit = readBigUint(readRoot(fields[F.gasLimit] as Uint8Array, 'gasLimit'), 8, 'gas');
+    const gasLimit = uint(F.gasLimit) as bigint;
     if (TX_GAS * BigInt(txsPerBlock) > gasLimit) {
       throw new RangeError(`txsPerBlock: ${txsPerBlock} transactions exceed the gas limit`);
     }
@@ -69,8 +74,10 @@ export async function syntheticBlocks(
     fields[F.timestamp] = encodeUint(tip.time + blockTime);
     // Past the merge: no difficulty; the base fee follows EIP-1559 from the parent.
     fields[F.difficulty] = encodeUint(0n);
-    if (fields.length > F.baseFeePerGas) {
-      fields[F.baseFeePerGas] = encodeUint(nextBaseFee(tip));
+    const baseFeePerGas = uint(F.baseFeePerGas);
+    if (baseFeePerGas !== undefined) {
+      const gasUsed = uint(F.gasUsed) as bigint;
+      fields[F.baseFeePerGas] = encodeUint(nextBaseFee({ gasLimit, gasUsed, baseFeePerGas }));
     }
     const header = decodeHeader(encodeList(fields));
     const withdrawals = fields.length > F.withdrawalsRoot ? [encodeList([])] : [];
@@ -95,19 +102,4 @@ function fakeTx(block: bigint, index: number, dataBytes: number): Uint8Array {
     encodeBytes(keccak256(encodeList([seed, encodeUint(1n)]))),
     encodeBytes(keccak256(encodeList([seed, encodeUint(2n)]))),
   ]);
-}
-
-/** EIP-1559: the base fee of the block after `parent` (elasticity 2, change denominator 8). */
-function nextBaseFee(parent: ChainHeader): bigint {
-  const fields = listItems(readRoot(parent.rlp, 'header'), 'header');
-  const uint = (i: number): bigint => readBigUint(fields[i] as RlpItem, 32, 'header');
-  const baseFee = uint(F.baseFeePerGas);
-  const target = uint(F.gasLimit) / 2n;
-  const used = uint(F.gasUsed);
-  if (used === target) return baseFee;
-  if (used > target) {
-    const delta = (baseFee * (used - target)) / target / 8n;
-    return baseFee + (delta > 1n ? delta : 1n);
-  }
-  return baseFee - (baseFee * (target - used)) / target / 8n;
 }
