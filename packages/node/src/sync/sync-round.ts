@@ -1,11 +1,13 @@
 /**
  * One sync round: bring the chain from its head up to one peer's announced head. Headers come
  * from that peer (the target) in batches of {@link MAX_HEADER_FETCH}, each checked to continue
- * the previous one; bodies come from every peer that has the blocks, {@link MAX_BODY_FETCH} at a
- * time and one request per peer; blocks are imported in order as soon as a prefix is complete, and
- * the chain's `importBlocks` checks each body against its header (a failure names the field, so
- * a bad body is blamed on the peer that served it and fetched again elsewhere). Blocks whose
- * header commits to an empty body are not fetched.
+ * the previous one (number and parent hash; nothing more: the header rules are checked once, by
+ * the chain's import); bodies come from every peer that has the blocks, {@link MAX_BODY_FETCH} at
+ * a time and one request per peer; blocks are imported in order as soon as a prefix is complete,
+ * and the chain's `importBlocks` checks each header against its parent and each body against its
+ * header (a failure names the field, so a bad body is blamed on the peer that served it and
+ * fetched again elsewhere, a bad header on the target). Blocks whose header commits to an empty
+ * body are not fetched.
  *
  * Everything here runs on the event loop and changes the round's state only between awaits, in
  * {@link SyncRound.pump}; the round owns its queue until it ends.
@@ -13,7 +15,7 @@
  */
 import type { Logger } from '@ethp2p/base';
 import { encodeList, listItems, readRoot } from '@ethp2p/base/rlp';
-import { decodeHeader, emptyBodyOf, validateHeader } from '@ethp2p/chain';
+import { decodeHeader, emptyBodyOf } from '@ethp2p/chain';
 import { equalBytes } from '@ethp2p/crypto';
 import {
   type BlockImporter,
@@ -202,7 +204,6 @@ export class SyncRound {
               : 'the previous header';
           throw new Error(`header ${header.number} does not connect to ${where}`);
         }
-        validateHeader(parent, header);
       } catch (err) {
         this.#ctx.drop(target, `bad header chain: ${errorText(err)}`);
         this.#finish({ kind: 'dropped' });

@@ -1,7 +1,8 @@
 import { silentLogger } from '@ethp2p/base';
-import { MemoryChain } from '@ethp2p/chain';
+import { encodeList, encodeUint, listItems, readRoot } from '@ethp2p/base/rlp';
+import { decodeHeader, HEADER_FIELD_INDEX, MemoryChain } from '@ethp2p/chain';
 import { equalBytes } from '@ethp2p/crypto';
-import { type EthPeer, REQUEST_ERROR_CODE, RequestError } from '@ethp2p/eth';
+import { type ChainHeader, type EthPeer, REQUEST_ERROR_CODE, RequestError } from '@ethp2p/eth';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type GeneratedChain, generateChain } from '../../../eth/test/helpers/chain-generator.ts';
 import { type RoundContext, type RoundEnd, SyncRound } from '../../src/sync/sync-round.ts';
@@ -116,6 +117,33 @@ describe('SyncRound', () => {
     expect(end.kind).toBe('done');
     expect(chain.head().hash).toEqual(gen.hashes[BLOCKS]);
     expect(chain.bodyByHash(bad)).toEqual(gen.bodies[5]);
+  });
+
+  it('checks header rules once, at the import: a bad header drops the target there', async () => {
+    // Header 10 with a gas limit far from its parent's: it links, so the round takes it.
+    const rlp = (source.headerByNumber(10n) as ChainHeader).rlp;
+    const fields = listItems(readRoot(rlp, 'header'), 'header').map((f) => f.raw);
+    fields[HEADER_FIELD_INDEX.gasLimit] = encodeUint(1_000_000_000n);
+    const bad = decodeHeader(encodeList(fields));
+    const target = fakePeer('a', async (hashes) =>
+      hashes.map(
+        (h) =>
+          source.bodyByHash(
+            equalBytes(h, bad.hash) ? (gen.hashes[10] as Uint8Array) : h,
+          ) as Uint8Array,
+      ),
+    );
+    const serveHeaders = target.peer.requestHeadersByNumber.bind(target.peer);
+    Object.assign(target.peer, {
+      requestHeadersByNumber: async (origin: bigint, amount: number) =>
+        (await serveHeaders(origin, amount))
+          .slice(0, Number(10n - origin + 1n))
+          .map((rlp, i) => (origin + BigInt(i) === 10n ? bad.rlp : rlp)),
+    });
+    const { end, chain, dropped } = await round(target, [], { targetNumber: 10n });
+    expect(end.kind).toBe('dropped');
+    expect(dropped).toEqual(['a']);
+    expect(chain.head().number).toBe(9n);
   });
 
   it('ends stalled when the target serves no headers', async () => {
