@@ -1,10 +1,12 @@
 /**
- * The canonical blocks of a chain held in memory, by number and by hash, and the reads of
- * `ChainReader` over them: the common part of {@link MemoryChain} and {@link PersistentChain}.
+ * The blocks of a chain held in memory, by hash (canonical and side branches), the canonical
+ * ones by number, and the reads of `ChainReader` over them (the base of {@link MemoryChain}).
  * @module
  */
-import { bytesToHex } from '@ethp2p/crypto';
+import { bytesToHex, equalBytes } from '@ethp2p/crypto';
 import type { ChainHeader } from '@ethp2p/eth';
+
+const EMPTY = new Uint8Array(0);
 
 /** A block as a chain keeps it: header, body and whatever else the chain stores with them. */
 export interface HeldBlock {
@@ -14,8 +16,8 @@ export interface HeldBlock {
 }
 
 /**
- * A canonical chain in memory, genesis first. Subclasses add blocks with `append` (each must
- * extend the head) and know the rest of `ChainReader`.
+ * A chain in memory, genesis first. Subclasses add blocks with `append` (each must extend the
+ * head) or `keep` (a side branch) and `setHead`, and know the rest of `ChainReader`.
  */
 export abstract class CanonicalBlocks<B extends HeldBlock> {
   readonly #canonical: ChainHeader[] = [];
@@ -51,5 +53,29 @@ export abstract class CanonicalBlocks<B extends HeldBlock> {
   protected append(block: B): void {
     this.#canonical.push(block.header);
     this.#byHash.set(bytesToHex(block.header.hash), block);
+  }
+
+  /** Keeps `block` by hash, not canonical (a block of a side branch; its parent is kept). */
+  protected keep(block: B): void {
+    this.#byHash.set(bytesToHex(block.header.hash), block);
+  }
+
+  /**
+   * Makes the branch ending at the kept block `tip` canonical: the canonical chain is cut at the
+   * common ancestor and continues with the branch.
+   */
+  protected setHead(tip: B): void {
+    const branch: ChainHeader[] = [];
+    let at: ChainHeader | undefined = tip.header;
+    while (
+      at !== undefined &&
+      !equalBytes(this.headerByNumber(at.number)?.hash ?? EMPTY, at.hash)
+    ) {
+      branch.push(at);
+      at = this.headerByHash(at.parentHash);
+    }
+    if (at === undefined) throw new RangeError('setHead: the branch does not reach the chain');
+    this.#canonical.length = Number(at.number) + 1;
+    this.#canonical.push(...branch.reverse());
   }
 }

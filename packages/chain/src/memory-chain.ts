@@ -106,14 +106,17 @@ export class MemoryChain extends CanonicalBlocks<HeldBlock> implements ChainRead
   }
 
   /**
-   * Imports blocks received from peers on top of the head, validating each structurally
+   * Imports blocks received from peers, validating each structurally against its parent
    * (linkage, number, time, gas, extra data, transactions root, ommers hash, withdrawals root;
-   * nothing is executed). Blocks the chain already has as canonical are skipped. Each block is
-   * appended once it validated, so on a failure the blocks before it stay imported. Calls are
-   * queued: one runs at a time. The chain does not reorganise: a block must extend the head.
+   * nothing is executed). Blocks the chain already has are skipped. A block extends the head or
+   * any held block (a side branch); a side branch becomes canonical once one of its blocks is
+   * higher than the head (post-merge there is no total difficulty: the chain follows the branch
+   * its peers report as head), the canonical chain switching to it from the common ancestor.
+   * Each block is taken once it validated, so on a failure the blocks before it stay imported.
+   * Calls are queued: one runs at a time.
    * @returns the new head
-   * @throws {ChainError} MALFORMED_BLOCK (not a block), BLOCK_TOO_LARGE, UNLINKED_BLOCK (a parent
-   *   that is unknown or not the head), INVALID_BLOCK (with `details`)
+   * @throws {ChainError} MALFORMED_BLOCK (not a block), BLOCK_TOO_LARGE, UNLINKED_BLOCK (an
+   *   unknown parent, or a number that does not follow it), INVALID_BLOCK (with `details`)
    */
   importBlocks(blocks: readonly Uint8Array[]): Promise<ChainHeader> {
     if (!Array.isArray(blocks)) return Promise.reject(new TypeError('blocks: expected an array'));
@@ -129,7 +132,7 @@ export class MemoryChain extends CanonicalBlocks<HeldBlock> implements ChainRead
         throw new ChainError('BLOCK_TOO_LARGE', `${where}: ${raw.length} bytes`);
       }
       const block = located(where, () => blockFromItem(readRoot(raw, 'block')));
-      if (this.#isCanonical(block.header)) continue;
+      if (this.headerByHash(block.header.hash) !== undefined) continue;
       const parent = this.headerByHash(block.header.parentHash);
       if (parent === undefined) {
         throw new ChainError(
@@ -137,11 +140,15 @@ export class MemoryChain extends CanonicalBlocks<HeldBlock> implements ChainRead
           `block ${block.header.number}: unknown parent ${bytesToHex(block.header.parentHash)}`,
         );
       }
-      checkLink(`block ${block.header.number}`, this.head(), block.header);
+      checkLink(`block ${block.header.number}`, parent, block.header);
       await validateBlock(parent, block.header, block.body);
       // importRlp may have moved the head while the roots were computed.
-      checkLink(`block ${block.header.number}`, this.head(), block.header);
-      this.append(block);
+      const head = this.head();
+      if (equalBytes(parent.hash, head.hash)) this.append(block);
+      else {
+        this.keep(block);
+        if (block.header.number > head.number) this.setHead(block);
+      }
     }
     return this.head();
   }

@@ -3,11 +3,17 @@
  * receipts, the canonical index and the state trie. A restart resumes from the stored head
  * without re-importing anything.
  *
- * Reads are synchronous, as `ChainReader` requires: at open the canonical chain's headers,
- * bodies and receipts are loaded into memory, and every accepted block is added there after it is
- * written. The store is the truth, memory a complete copy of its canonical part (the sample node
- * serves test networks and chain.rlp files; a chain too large for memory is not its job). State
- * stays in the store, read through the trie's node cache.
+ * Reads are synchronous, as `ChainReader` requires: they read the store with `getSync` behind
+ * bounded LRU caches (headers by hash, canonical hashes by number, bodies and receipts by bytes),
+ * so memory stays flat whatever the chain's length, and opening a store reads a few records (the
+ * head and the genesis), never the whole chain. State stays in the store, read through the
+ * trie's node cache.
+ *
+ * Blocks may extend any stored block (a side branch): each is executed on its parent's state and
+ * stored. The canonical chain switches to a branch when one of its blocks is higher than the
+ * head (post-merge there is no total difficulty: the node follows the branch its peers report as
+ * their head, as a node without a consensus client would), rewriting the canonical index from
+ * the common ancestor up; the old branch's blocks stay stored, as side blocks.
  * @module
  */
 import { readRoot } from '@ethp2p/base/rlp';
@@ -22,8 +28,8 @@ import {
   readGenesis,
 } from '@ethp2p/eth';
 import { ChainError } from '@ethp2p/eth/chain';
+import { LRUCache } from 'lru-cache';
 import { blockFromItem, type DecodedBlock } from './block.ts';
-import { CanonicalBlocks, type HeldBlock } from './canonical-blocks.ts';
 import { checkLink, type ImportOptions, readChainFile } from './chain-file.ts';
 import { decoding } from './decoding.ts';
 import { BlockExecutor } from './exec/executor.ts';
@@ -54,7 +60,17 @@ export interface PersistentChainOptions {
   readonly config?: ChainConfigFromGenesisOptions;
 }
 
-interface StoredBlock extends HeldBlock {
+/** Headers kept decoded in memory, at most (by hash; and as many canonical hashes by number). */
+const HEADER_CACHE = 4096;
+
+/** Bytes of bodies and receipts kept in memory, at most. */
+const BLOCK_DATA_CACHE_BYTES = 32 * 1024 * 1024;
+
+/** A block as the chain stores it. */
+interface StoredBlock {
+  readonly header: ChainHeader;
+  /** The RLP of `[transactions, ommers, withdrawals?]`. */
+  readonly body: Uint8Array;
   /** The receipts, the RLP list of their eth/69 form. */
   readonly receipts: Uint8Array;
 }
@@ -69,10 +85,7 @@ interface StoredBlock extends HeldBlock {
  * chain.receiptsByHash(chain.head().hash); // its receipts, eth/69 form
  * await chain.close();
  */
-export class PersistentChain
-  extends CanonicalBlocks<StoredBlock>
-  implements ChainReader, BlockImporter
-{
+export class PersistentChain implements ChainReader, BlockImporter {
   readonly config: ChainConfig;
   readonly #level: Level;
   readonly #stateDb: StagedStateDb;
@@ -80,9 +93,21 @@ export class PersistentChain
   /** The import in progress; the next one starts after it. */
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
+  #genesis: ChainHeader | undefined;
+  #head: ChainHeader | undefined;
+  /** The block whose post-state the executor holds. */
+  #stateAt: ChainHeader | undefined;
+  readonly #headers = new LRUCache<string, ChainHeader>({ max: HEADER_CACHE });
+  /** Canonical hashes by block number (decimal). */
+  readonly #canonical = new LRUCache<string, Uint8Array>({ max: HEADER_CACHE });
+  /** Bodies (`b` + hash) and receipts (`r` + hash). */
+  readonly #data = new LRUCache<string, Uint8Array>({
+    maxSize: BLOCK_DATA_CACHE_BYTES,
+    sizeCalculation: (value) => Math.max(1, value.length),
+  });
+  #reads = 0;
 
   private constructor(config: ChainConfig, level: Level, stateDb: StagedStateDb) {
-    super();
     this.config = config;
     this.#level = level;
     this.#stateDb = stateDb;
@@ -90,7 +115,7 @@ export class PersistentChain
 
   /**
    * Opens the chain of `genesisJson` in the store at `path`: a new store gets the genesis block
-   * and its state; an existing one is loaded up to its head.
+   * and its state; an existing one resumes at its head (reading the head and the genesis only).
    * @throws {EthError} INVALID_GENESIS for a bad genesis.json
    * @throws {RangeError} when the store holds the chain of another genesis, or the genesis
    *   state root computed by execution differs from the genesis header's
@@ -112,19 +137,58 @@ export class PersistentChain
     return chain;
   }
 
+  /** Records (headers, bodies, receipts, canonical hashes) read from the store since open. */
+  get storeReads(): number {
+    return this.#reads;
+  }
+
+  genesis(): ChainHeader {
+    return this.#genesis as ChainHeader;
+  }
+
+  head(): ChainHeader {
+    return this.#head as ChainHeader;
+  }
+
+  /** Any stored header, canonical or on a side branch. */
+  headerByHash(hash: Uint8Array): ChainHeader | undefined {
+    const key = bytesToHex(hash);
+    const cached = this.#headers.get(key);
+    if (cached !== undefined) return cached;
+    const rlp = this.#get(headerKey(hash));
+    if (rlp === undefined) return undefined;
+    const header = decodeHeader(rlp);
+    this.#headers.set(key, header);
+    return header;
+  }
+
+  headerByNumber(number: bigint): ChainHeader | undefined {
+    const head = this.head();
+    if (number < 0n || number > head.number) return undefined;
+    if (number === head.number) return head;
+    const hash = this.#canonicalHash(number);
+    return hash === undefined ? undefined : this.headerByHash(hash);
+  }
+
+  bodyByHash(hash: Uint8Array): Uint8Array | undefined {
+    return this.#cachedData('b', bodyKey(hash), hash);
+  }
+
   /** The receipts of every block the chain holds (it executed them all). */
   receiptsByHash(hash: Uint8Array): Uint8Array | undefined {
-    return this.held(hash)?.receipts;
+    return this.#cachedData('r', receiptsKey(hash), hash);
   }
 
   /**
-   * Imports blocks in order on top of the head, executing each; a block the chain already has
-   * as canonical is skipped. Each accepted block is written in one atomic batch (its state
-   * changes, header, body, receipts, canonical index and the new head) before the next runs.
+   * Imports blocks in order, executing each on its parent's state; a block the chain already
+   * has is skipped. A block extends the head, or a stored block (a side branch, which becomes
+   * canonical once it is higher than the head). Each accepted block is written in one atomic
+   * batch (its state changes, header, body, receipts, and the canonical index and head it
+   * changes) before the next runs.
    * @returns the new head
-   * @throws {ChainError} MALFORMED_BLOCK, UNLINKED_BLOCK (a block that does not extend the head;
-   *   no reorganisations), INVALID_BLOCK (`details`: number, hash, field); the blocks before
-   *   the failing one stay imported, nothing of it is written
+   * @throws {ChainError} MALFORMED_BLOCK, UNLINKED_BLOCK (an unknown parent, or a number that
+   *   does not follow it), INVALID_BLOCK (`details`: number, hash, field); the blocks before the
+   *   failing one stay imported, nothing of it is written
    */
   async importBlocks(blocks: readonly Uint8Array[]): Promise<ChainHeader> {
     const decoded = blocks.map((rlp, i) => {
@@ -158,7 +222,10 @@ export class PersistentChain
     });
   }
 
-  /** Waits for the import in progress and closes the store; reads keep working from memory. */
+  /**
+   * Waits for the import in progress and closes the store; reads then give the head, the
+   * genesis and what is cached, and `undefined` for the rest.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -173,21 +240,93 @@ export class PersistentChain
     return next;
   }
 
+  /** One record of the store, or undefined (missing, or the store closed). */
+  #get(key: Uint8Array): Uint8Array | undefined {
+    if (this.#closed || this.#level.status !== 'open') return undefined;
+    this.#reads++;
+    const value = this.#level.getSync(key);
+    // classic-level gives Buffers: keep plain arrays, as every other source of bytes does.
+    return value === undefined ? undefined : Uint8Array.from(value);
+  }
+
+  #cachedData(table: string, key: Uint8Array, hash: Uint8Array): Uint8Array | undefined {
+    const id = table + bytesToHex(hash);
+    const cached = this.#data.get(id);
+    if (cached !== undefined) return cached;
+    const value = this.#get(key);
+    if (value !== undefined) this.#data.set(id, value);
+    return value;
+  }
+
+  #canonicalHash(number: bigint): Uint8Array | undefined {
+    const id = number.toString();
+    const cached = this.#canonical.get(id);
+    if (cached !== undefined) return cached;
+    const hash = this.#get(canonicalKey(number));
+    if (hash !== undefined) this.#canonical.set(id, hash);
+    return hash;
+  }
+
   async #importOne(block: DecodedBlock & { readonly where: string; readonly rlp: Uint8Array }) {
-    const known = this.headerByNumber(block.header.number);
-    if (known !== undefined && equalBytes(known.hash, block.header.hash)) return;
-    const parent = this.head();
-    checkLink(block.where, parent, block.header);
+    const { header } = block;
+    if (this.headerByHash(header.hash) !== undefined) return;
+    const parent = this.headerByHash(header.parentHash);
+    if (parent === undefined) {
+      throw new ChainError(
+        'UNLINKED_BLOCK',
+        `${block.where}: block ${header.number}: unknown parent ${bytesToHex(header.parentHash)}`,
+      );
+    }
+    checkLink(block.where, parent, header);
     const executor = this.#executor as BlockExecutor;
-    const receipts = await executor.execute(block.rlp, block.header, parent);
-    const stored = { header: block.header, body: block.body, receipts };
+    const stateAt = this.#stateAt as ChainHeader;
+    if (!equalBytes(stateAt.hash, parent.hash)) {
+      await executor.reset(stateRootOf(parent));
+      this.#stateAt = parent;
+    }
+    const receipts = await executor.execute(block.rlp, header, parent);
+    const head = this.head();
+    const extendsHead = equalBytes(parent.hash, head.hash);
+    // A side branch becomes canonical once it is higher than the head.
+    const canonical = extendsHead || header.number > head.number;
+    const stored = { header, body: block.body, receipts };
+    const writes = [...this.#stateDb.takeWrites(), ...blockWrites(stored)];
+    const branch = canonical && !extendsHead ? this.#branch(parent) : [];
+    if (canonical) {
+      for (const h of [...branch, header]) {
+        writes.push({ type: 'put', key: canonicalKey(h.number), value: h.hash });
+      }
+      writes.push({ type: 'put', key: HEAD_KEY, value: header.hash });
+    }
     try {
-      await this.#level.batch([...this.#stateDb.takeWrites(), ...blockWrites(stored)]);
+      await this.#level.batch(writes);
     } catch (err) {
       await executor.reset(stateRootOf(parent));
+      this.#stateAt = parent;
       throw err;
     }
-    this.append(stored);
+    this.#stateAt = header;
+    this.#headers.set(bytesToHex(header.hash), header);
+    if (!canonical) return;
+    if (branch.length > 0) this.#canonical.clear();
+    this.#canonical.set(header.number.toString(), header.hash);
+    this.#head = header;
+  }
+
+  /**
+   * The blocks of the side branch ending at `tip` that are not canonical, oldest first (walking
+   * parent hashes down to the common ancestor with the canonical chain).
+   */
+  #branch(tip: ChainHeader): ChainHeader[] {
+    const out: ChainHeader[] = [];
+    let at: ChainHeader | undefined = tip;
+    while (at !== undefined) {
+      const canonical = this.#canonicalHash(at.number);
+      if (canonical !== undefined && equalBytes(canonical, at.hash)) break;
+      out.push(at);
+      at = this.headerByHash(at.parentHash);
+    }
+    return out.reverse();
   }
 
   async #load(genesis: DecodedBlock, genesisJson: Record<string, unknown>): Promise<void> {
@@ -203,55 +342,40 @@ export class PersistentChain
         );
       }
       const stored = { header: genesis.header, body: genesis.body, receipts: NO_RECEIPTS };
-      await this.#level.batch([...this.#stateDb.takeWrites(), ...blockWrites(stored)]);
-      this.append(stored);
+      await this.#level.batch([
+        ...this.#stateDb.takeWrites(),
+        ...blockWrites(stored),
+        { type: 'put', key: canonicalKey(0n), value: genesis.header.hash },
+        { type: 'put', key: HEAD_KEY, value: genesis.header.hash },
+      ]);
+      this.#genesis = this.#head = this.#stateAt = genesis.header;
       this.#executor = executor;
       return;
     }
-    for await (const hash of this.#level.values({
-      gte: canonicalKey(0n),
-      lte: canonicalKey((1n << 64n) - 1n),
-    })) {
-      this.append(await this.#read(hash));
-      if (equalBytes(hash, headHash)) break;
-    }
-    if (!equalBytes(this.genesis()?.hash ?? new Uint8Array(0), genesis.header.hash)) {
+    const storedGenesis = this.#canonicalHash(0n);
+    if (storedGenesis === undefined || !equalBytes(storedGenesis, genesis.header.hash)) {
       throw new RangeError('chain store: it holds the chain of another genesis');
     }
-    const stateRoot = stateRootOf(this.head());
+    const head = this.headerByHash(headHash);
+    if (head === undefined) {
+      throw new RangeError(`chain store: head block ${bytesToHex(headHash)} is missing`);
+    }
+    this.#genesis = genesis.header;
+    this.#head = this.#stateAt = head;
     this.#executor = await BlockExecutor.create({
       genesisJson,
       db: this.#stateDb,
-      stateRoot,
+      stateRoot: stateRootOf(head),
       hashAt,
     });
   }
-
-  async #read(hash: Uint8Array): Promise<StoredBlock> {
-    const [header, body, receipts] = await this.#level.getMany([
-      headerKey(hash),
-      bodyKey(hash),
-      receiptsKey(hash),
-    ]);
-    if (header === undefined || body === undefined || receipts === undefined) {
-      throw new RangeError(`chain store: block ${bytesToHex(hash)} is incomplete`);
-    }
-    // classic-level gives Buffers: keep plain arrays, as every other source of bytes does.
-    return {
-      header: decodeHeader(Uint8Array.from(header)),
-      body: Uint8Array.from(body),
-      receipts: Uint8Array.from(receipts),
-    };
-  }
 }
 
-/** The writes that store a block as the new canonical head. */
+/** The writes that store a block (header, body, receipts), canonical or not. */
 function blockWrites({ header, body, receipts }: StoredBlock): LevelWrite[] {
   return [
     { type: 'put', key: headerKey(header.hash), value: header.rlp },
     { type: 'put', key: bodyKey(header.hash), value: body },
     { type: 'put', key: receiptsKey(header.hash), value: receipts },
-    { type: 'put', key: canonicalKey(header.number), value: header.hash },
-    { type: 'put', key: HEAD_KEY, value: header.hash },
   ];
 }

@@ -36,6 +36,11 @@ export interface ExecutedChainOptions {
   readonly blocks?: number;
   /** Transactions per block, alternating transfers and contract calls (default 3). */
   readonly txsPerBlock?: number;
+  /**
+   * A fork: the blocks after `after` move other values (by `salt`), so a chain generated with a
+   * fork shares blocks 1..`after` with the one generated without, and differs from there on.
+   */
+  readonly fork?: { readonly after: number; readonly salt: number };
 }
 
 /** A generated chain: its genesis.json and its blocks' RLP, 1..N. */
@@ -102,6 +107,8 @@ export async function generateExecutedChain(
   );
   hashes.push(parent.hash());
   const nonces = KEYS.map(() => 0n);
+  const forkAfter = options.fork?.after ?? Number.POSITIVE_INFINITY;
+  const salt = options.fork?.salt ?? 0;
   const blocks: Uint8Array[] = [];
   for (let n = 1; n <= (options.blocks ?? 8); n++) {
     const builder = await buildBlock(vm, {
@@ -130,7 +137,7 @@ export async function generateExecutedChain(
                 maxPriorityFeePerGas: 1_000_000_000n,
                 gasLimit: 21_000n,
                 to: createAddressFromPrivateKey(KEYS[(k + 1) % KEYS.length] as Uint8Array),
-                value: BigInt(n * 1000 + i),
+                value: BigInt(n * 1000 + i + (n > forkAfter ? salt : 0)),
               },
               { common: vm.common },
             ).sign(key)
