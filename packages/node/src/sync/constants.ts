@@ -28,3 +28,10 @@ export const SYNC_REQUEST_TIMEOUT_MS = 5_000;
  * persisted, after a restart too; `ethp2p_unban` lifts it). geth only drops such a peer.
  */
 export const BAD_CHAIN_BAN_MS: number = MAX_BAN_DURATION_MS;
+
+/**
+ * How far below our head the common ancestor with a peer on another branch is searched for
+ * (geth `FullMaxForkAncestry`, the immutability threshold): a peer whose branch leaves ours
+ * deeper does not connect.
+ */
+export const MAX_FORK_ANCESTRY = 90_000n;

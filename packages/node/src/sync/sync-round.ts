@@ -27,6 +27,7 @@ import {
 import { ChainError } from '@ethp2p/eth/chain';
 import {
   MAX_BODY_FETCH,
+  MAX_FORK_ANCESTRY,
   MAX_HEADER_FETCH,
   MAX_IMPORT_BATCH,
   MAX_QUEUED_BLOCKS,
@@ -75,6 +76,9 @@ interface Slot {
   /** The peer that served the body (undefined for an empty body made from the header). */
   from: EthPeer | undefined;
 }
+
+/** The target stopped answering the ancestor search (not a fault: the round stalls). */
+class StalledSearch extends Error {}
 
 /** The body fields an import may fail on: the fault of the peer that served the body. */
 const BODY_FIELDS: ReadonlySet<string> = new Set([
@@ -183,12 +187,16 @@ export class SyncRound {
       });
   }
 
-  #onHeaders(from: bigint, rlps: readonly Uint8Array[]): void {
+  async #onHeaders(from: bigint, rlps: readonly Uint8Array[]): Promise<void> {
     if (this.#ended) return;
     const { target } = this.#ctx;
     if (rlps.length === 0) {
       this.#ctx.log.debug('sync target served no headers', { peer: target.key, from });
       this.#finish({ kind: 'stalled' });
+      return;
+    }
+    if (this.#forksAtHead(rlps[0] as Uint8Array)) {
+      await this.#rebase();
       return;
     }
     const headers: ChainHeader[] = [];
@@ -274,6 +282,119 @@ export class SyncRound {
     if (peer === this.#ctx.target) this.#finish({ kind: 'dropped' });
   }
 
+  /**
+   * Whether the first header of the round is a child of another block at our head's height:
+   * the target is on another branch (not a broken chain: that is a gap or a wrong number).
+   */
+  #forksAtHead(rlp: Uint8Array): boolean {
+    const head = this.#ctx.chain.head();
+    if (this.#lastHeader !== head || this.#slots.length > 0) return false;
+    try {
+      const first = decodeHeader(rlp);
+      return first.number === head.number + 1n && !equalBytes(first.parentHash, head.hash);
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Finds the common ancestor with the target and goes on from there: the round fetches the
+   * target's branch from the block after it, and the chain switches to that branch once it is
+   * higher than our head. Ends the round when the search fails: stalled when the target stops
+   * answering, dropped when its headers are bad or no ancestor is within
+   * {@link MAX_FORK_ANCESTRY} blocks.
+   */
+  async #rebase(): Promise<void> {
+    const { target, chain } = this.#ctx;
+    let ancestor: ChainHeader | undefined;
+    try {
+      ancestor = await this.#findAncestor();
+    } catch (err) {
+      if (this.#ended) return;
+      if (err instanceof RequestError || err instanceof StalledSearch) {
+        this.#onRequestFailed('headers', target, err);
+        return;
+      }
+      this.#ctx.drop(target, `bad header chain: ${errorText(err)}`);
+      this.#finish({ kind: 'dropped' });
+      return;
+    }
+    if (this.#ended) return;
+    if (ancestor.number >= chain.head().number) {
+      this.#ctx.drop(target, 'bad header chain: its branch leaves ours at our head');
+      this.#finish({ kind: 'dropped' });
+      return;
+    }
+    this.#ctx.log.info('sync target is on another branch', {
+      peer: target.key,
+      ancestor: ancestor.number,
+      head: chain.head().number,
+    });
+    this.#lastHeader = ancestor;
+    this.#nextHeader = ancestor.number + 1n;
+  }
+
+  /**
+   * The highest block of our canonical chain that the target's chain has too (geth
+   * `findAncestor`): first among the last `headerBatch` blocks up to our head, in one request,
+   * then by binary search with one header per request, at most {@link MAX_FORK_ANCESTRY} below
+   * our head. @throws {Error} when there is none or the target serves headers out of order
+   */
+  async #findAncestor(): Promise<ChainHeader> {
+    const { chain } = this.#ctx;
+    const head = chain.head().number;
+    const count = head + 1n < BigInt(this.#headerBatch) ? head + 1n : BigInt(this.#headerBatch);
+    const from = head - count + 1n;
+    const span = await this.#targetHeaders(from, Number(count));
+    for (let i = span.length - 1; i >= 0; i--) {
+      const ours = this.#canonical(span[i] as ChainHeader);
+      if (ours !== undefined) return ours;
+    }
+    const floor = head > MAX_FORK_ANCESTRY ? head - MAX_FORK_ANCESTRY : 0n;
+    const noAncestor = new Error(
+      `chain does not connect: no common ancestor within ${MAX_FORK_ANCESTRY} blocks`,
+    );
+    if (from <= floor) throw noAncestor;
+    // Binary search: `lo` is common, `hi` is not.
+    let lo = this.#canonical(await this.#targetHeader(floor));
+    if (lo === undefined) throw noAncestor;
+    let hi = from;
+    while (hi - lo.number > 1n) {
+      const mid = (lo.number + hi) / 2n;
+      const ours = this.#canonical(await this.#targetHeader(mid));
+      if (ours === undefined) hi = mid;
+      else lo = ours;
+    }
+    return lo;
+  }
+
+  /** Our canonical header at the number of `header` if it is that header. */
+  #canonical(header: ChainHeader): ChainHeader | undefined {
+    const ours = this.#ctx.chain.headerByNumber(header.number);
+    return ours !== undefined && equalBytes(ours.hash, header.hash) ? ours : undefined;
+  }
+
+  /** The target's headers `from`, `from + 1`, ...: each checked to be at its number. */
+  async #targetHeaders(from: bigint, amount: number): Promise<ChainHeader[]> {
+    const { target, signal, requestTimeoutMs } = this.#ctx;
+    const rlps = await target.requestHeadersByNumber(from, amount, {
+      signal,
+      timeoutMs: requestTimeoutMs,
+    });
+    if (rlps.length === 0) throw new StalledSearch(`no headers from ${from}`);
+    return rlps.map((rlp, i) => {
+      const header = decodeHeader(rlp);
+      if (header.number !== from + BigInt(i)) {
+        throw new Error(`header ${header.number} served for ${from + BigInt(i)}`);
+      }
+      return header;
+    });
+  }
+
+  async #targetHeader(number: bigint): Promise<ChainHeader> {
+    return (await this.#targetHeaders(number, 1))[0] as ChainHeader;
+  }
+
   #onRequestFailed(what: string, peer: EthPeer, err: unknown): void {
     if (this.#ended || this.#ctx.signal.aborted) return;
     this.#ctx.log.debug('sync request failed', { what, peer: peer.key, err: errorText(err) });
@@ -312,9 +433,10 @@ export class SyncRound {
         },
         (err: unknown) => {
           if (this.#ended) return;
-          // The blocks before the failing one are imported.
-          const head = this.#ctx.chain.head().number;
-          const done = this.#slots.findIndex((s) => s.header.number > head);
+          // The blocks before the failing one are imported (on a side branch too: known).
+          const done = this.#slots.findIndex(
+            (s) => this.#ctx.chain.headerByHash(s.header.hash) === undefined,
+          );
           this.#slots.splice(0, done < 0 ? this.#slots.length : done);
           if (err instanceof ChainError && err.code === 'INVALID_BLOCK') {
             const failed = this.#slots[0];

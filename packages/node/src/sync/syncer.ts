@@ -2,7 +2,9 @@
  * The syncer: keeps the chain at its peers' head. Post-merge blocks are not gossiped over eth
  * (geth ignores NewBlock and NewBlockHashes), so the syncer learns heads from Status (eth/68:
  * the head hash, whose header it asks the peer for; eth/69: the latest block of the range) and
- * from eth/69 BlockRangeUpdate, syncs to the highest one in rounds ({@link SyncRound}) and
+ * from eth/69 BlockRangeUpdate, syncs to the highest one in rounds ({@link SyncRound}; a target
+ * on another branch is followed from the common ancestor, and the chain switches to its branch
+ * once it is higher) and
  * announces its own range to eth/69 peers whenever its head moves. A peer that serves a bad
  * header, a bad body or a chain that does not connect is handed to the `ban` callback once (the
  * node binds it to the server's reputation, the one owner of bans: it drops the peer, refuses it
