@@ -61,7 +61,11 @@ export interface ChainReader {
 /**
  * A transaction pool as the eth protocol sees it. A transaction is its canonical (EIP-2718)
  * encoding: a legacy transaction's RLP list, or `type || payload` for a typed one; its hash is
- * keccak256 of that encoding. Message codecs wrap typed transactions in an RLP byte string.
+ * keccak256 of that encoding. A blob transaction is held with its sidecar, as PooledTransactions
+ * carries it (`0x03 || rlp([payload, 1, blobs, commitments, proofs])`, with all of its blobs or,
+ * from an eth/72 peer, none), and its hash is that of `0x03 || rlp(payload)`; the protocol
+ * leaves the blobs out for eth/72 peers itself. Message codecs wrap typed transactions in an RLP
+ * byte string.
  */
 export interface TxPool {
   /** Whether the pool holds the transaction with this hash. */

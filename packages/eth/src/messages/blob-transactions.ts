@@ -74,11 +74,16 @@ export function hasBlobSidecar(tx: Uint8Array): boolean {
 
 /**
  * The hash of a canonical transaction: keccak256 of it, or for a blob transaction with its
- * sidecar keccak256 of the transaction without it.
+ * sidecar keccak256 of the transaction without it. Never throws: bytes that are not a well-formed
+ * sidecar form hash whole (such a transaction is refused by every check anyway).
  */
 export function transactionHash(tx: Uint8Array): Uint8Array {
   if (!hasBlobSidecar(tx)) return keccak256(tx);
-  return readBlobTransaction(tx).hash;
+  try {
+    return readBlobTransaction(tx).hash;
+  } catch {
+    return keccak256(tx);
+  }
 }
 
 /**

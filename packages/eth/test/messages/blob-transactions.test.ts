@@ -1,5 +1,6 @@
 import { RLP } from '@ethereumjs/rlp';
 import { concatBytes, keccak256 } from '@ethp2p/crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EthError } from '../../src/errors.ts';
 import {
@@ -91,5 +92,31 @@ describe('blob transactions in their network form', () => {
       expect(() => readBlobTransaction(tx)).toThrow(EthError);
       expect(blobTransactionViolation(tx, 72)).toMatch(/malformed blob transaction/);
     }
+  });
+
+  it('never throws on a blob transaction with a byte changed, cut or added (fuzzed)', () => {
+    const tx = blobTx({ blobs: 1, version: 0 }).bare;
+    fc.assert(
+      fc.property(
+        fc.nat({ max: tx.length - 1 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.constantFrom('change', 'cut', 'add'),
+        (at, byte, how) => {
+          const bad =
+            how === 'cut'
+              ? tx.subarray(0, at)
+              : how === 'add'
+                ? concatBytes(tx, Uint8Array.of(byte))
+                : Uint8Array.from(tx, (b, i) => (i === at ? byte : b));
+          for (const version of [71, 72]) {
+            const v = blobTransactionViolation(bad, version);
+            expect(v === undefined || typeof v === 'string').toBe(true);
+          }
+          expect(typeof hasBlobSidecar(bad)).toBe('boolean');
+          expect(transactionHash(bad)).toHaveLength(32);
+        },
+      ),
+      { numRuns: 300, seed: 12 },
+    );
   });
 });
