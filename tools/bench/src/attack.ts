@@ -48,6 +48,9 @@ function report(f: AttackFigures): void {
     `  rss:           baseline ${mib(rss.baseline)}, peak ${mib(rss.peak)} (${(rss.peak / rss.baseline).toFixed(2)}x), after ${mib(rss.after)} (${(rss.after / rss.baseline).toFixed(2)}x)`,
   );
   console.log(
+    `  memory:        at the peak ${mib(f.peakMemory.arrayBuffers)} in ArrayBuffers, ${mib(f.peakMemory.heapUsed)} heap; ingress budget held at most ${mib(f.ingress.peakHeldBytes)} (${f.ingress.grants} grants, ${f.ingress.waits} waits)`,
+  );
+  console.log(
     `  event loop:    delay p50 ${loop.p50.toFixed(1)} ms, p99 ${loop.p99.toFixed(1)} ms, max ${loop.max.toFixed(1)} ms`,
   );
   console.log(

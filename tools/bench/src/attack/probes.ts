@@ -71,17 +71,26 @@ export class Pinger {
 /** The process's RSS, sampled every `intervalMs` until stopped. */
 export class RssSampler {
   readonly #timer: NodeJS.Timeout;
-  #peak: number = process.memoryUsage.rss();
+  #peak: NodeJS.MemoryUsage = process.memoryUsage();
 
   constructor(intervalMs = 50) {
-    this.#timer = setInterval(() => {
-      this.#peak = Math.max(this.#peak, process.memoryUsage.rss());
-    }, intervalMs);
+    this.#timer = setInterval(() => this.#sample(), intervalMs);
+  }
+
+  #sample(): void {
+    const now = process.memoryUsage();
+    if (now.rss > this.#peak.rss) this.#peak = now;
   }
 
   /** The highest RSS seen, in bytes. */
   get peak(): number {
-    return Math.max(this.#peak, process.memoryUsage.rss());
+    this.#sample();
+    return this.#peak.rss;
+  }
+
+  /** ArrayBuffer and heap bytes when the RSS was highest. */
+  get peakMemory(): { arrayBuffers: number; heapUsed: number } {
+    return { arrayBuffers: this.#peak.arrayBuffers, heapUsed: this.#peak.heapUsed };
   }
 
   stop(): void {
