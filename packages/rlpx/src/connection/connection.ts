@@ -23,6 +23,14 @@ export const WRITE_TIMEOUT_MS = 20_000;
 /** What `#nextFrame` returns while a large body waits for room in the ingress budget. */
 const NEEDS_ROOM = Symbol('needs room');
 
+/**
+ * The most a snappy block expands: a 3-byte copy element writes at most 64 bytes. A body this
+ * many times smaller than the budget's threshold cannot decompress past it, so it is not peeked.
+ */
+const MAX_SNAPPY_EXPANSION = 22;
+/** Ciphertext bytes of a body that hold its message code and its snappy length. */
+const PEEK_BYTES = 16;
+
 /** Options of {@link RlpxConnection}. */
 export interface RlpxConnectionOptions {
   /** Read idle timeout: how long one `readMsg` may wait (default {@link READ_TIMEOUT_MS}). */
@@ -36,9 +44,11 @@ export interface RlpxConnectionOptions {
   /** Runs the read and write timers (default: the system clock). */
   readonly clock?: Clock;
   /**
-   * A pool shared with other connections: a frame body over its threshold is read only once
-   * room for it is granted (the socket is not read meanwhile), and the room is held until the
-   * next `readMsg` or the close. Default: none (every body is read as it arrives).
+   * A pool shared with other connections: a frame whose body or, with snappy, whose
+   * decompressed payload is over its threshold is decoded only once room for the larger of the
+   * two is granted (the socket is not read meanwhile), and the room is held until the next
+   * `readMsg` or the close (or by whoever {@link RlpxConnection.takeRoom} hands it to).
+   * Default: none (every body is read as it arrives).
    */
   readonly ingressBudget?: IngressBudget;
 }
@@ -127,6 +137,7 @@ export class RlpxConnection {
     this.#codec = new FrameCodec(handshake.secrets, options);
     this.#frames = this.#codec.push(new Uint8Array(0));
     this.#budget = options.ingressBudget;
+    if (this.#budget !== undefined) this.#codec.stream.holdBody = () => this.#roomWanted() > 0;
     socket.on('readable', this.#wake);
     socket.on('drain', this.#wake);
     socket.on('end', this.#onEnd);
@@ -272,6 +283,18 @@ export class RlpxConnection {
     this.#fail(new RlpxError('CLOSED', 'connection closed'));
   }
 
+  /**
+   * Takes over the room the ingress budget holds for the message the last `readMsg` returned
+   * (null if it needed none): the connection no longer gives it back at the next read or on
+   * close, and the caller releases it once done with the message. Call it before the next
+   * `readMsg`.
+   */
+  takeRoom(): IngressGrant | null {
+    const grant = this.#grant;
+    this.#grant = null;
+    return grant;
+  }
+
   async #readOne(): Promise<RlpxMessage> {
     // The caller is done with the message last returned: its room goes back to the pool.
     this.#releaseGrant();
@@ -296,12 +319,17 @@ export class RlpxConnection {
     }
   }
 
-  /** Waits for room in the ingress budget for the announced body; holds it in `#grant`. */
+  /** Waits for room in the ingress budget for the announced message; holds it in `#grant`. */
   async #acquireRoom(): Promise<void> {
     const budget = this.#budget as IngressBudget;
-    const grant = await budget.acquire(this.#codec.stream.pendingBody, this.#closing.signal);
-    if (this.#failure !== null) grant.release();
-    else this.#grant = grant;
+    const grant = await budget.acquire(this.#roomWanted(), this.#closing.signal);
+    if (this.#failure !== null) {
+      grant.release();
+      return;
+    }
+    this.#grant = grant;
+    // The stream may have stopped at a body it holds whole: resume it there.
+    this.#frames = this.#codec.push(new Uint8Array(0));
   }
 
   #releaseGrant(): void {
@@ -326,7 +354,8 @@ export class RlpxConnection {
       }
       if (!next.done)
         return { code: next.value.code, data: next.value.data, size: next.value.wireSize };
-      if (this.#needsRoom()) return NEEDS_ROOM;
+      // Undecided (the body's first bytes are not here yet) reads on: one more chunk at most.
+      if (this.#roomWanted() > 0) return NEEDS_ROOM;
       const chunk = this.#socket.read() as Buffer | null;
       if (chunk === null) {
         if (this.#ended) throw this.#fail(new RlpxError('CLOSED', 'connection closed by the peer'));
@@ -336,11 +365,24 @@ export class RlpxConnection {
     }
   }
 
-  /** Whether the body announced next is over the budget's threshold and has no room yet. */
-  #needsRoom(): boolean {
+  /**
+   * The room the message announced next needs and does not have yet: the larger of its body
+   * and, with snappy, the decompressed length its first block declares, when that is over the
+   * budget's threshold; 0 when it needs none, has it already, or cannot tell yet (fewer than
+   * {@link PEEK_BYTES} of its body are buffered; the body is then not complete either).
+   */
+  #roomWanted(): number {
     const budget = this.#budget;
-    if (budget === undefined || this.#grant !== null) return false;
-    return this.#codec.stream.pendingBody > budget.thresholdBytes;
+    const stream = this.#codec.stream;
+    const pending = stream.pendingBody;
+    if (budget === undefined || this.#grant !== null || pending === 0) return 0;
+    let room = pending;
+    if (this.#codec.snappy && pending * MAX_SNAPPY_EXPANSION > budget.thresholdBytes) {
+      const first = stream.peekBody(PEEK_BYTES);
+      if (first === null) return 0;
+      room = Math.max(room, this.#codec.reader.peekDecodedLength(first) ?? 0);
+    }
+    return room > budget.thresholdBytes ? room : 0;
   }
 
   async #waitDrain(): Promise<void> {

@@ -82,6 +82,7 @@ export class FrameCodec {
       createAesCtr(secrets.aesSecret, iv),
       new FrameMac(secrets.ingressMac, aes),
       maxSize,
+      () => createAes256Block(secrets.aesSecret),
     );
     this.stream = new FrameStream(this.reader);
     this.#snappyOption = options.snappy;

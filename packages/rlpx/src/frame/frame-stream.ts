@@ -20,6 +20,7 @@ export class FrameStream {
   #offset = 0;
   #buffered = 0;
   #need = HEADER_WITH_MAC_SIZE;
+  #holdBody: (() => boolean) | null = null;
 
   /** @param reader the ingress reader this stream feeds; it must be expecting a header */
   constructor(reader: FrameReader) {
@@ -40,6 +41,34 @@ export class FrameStream {
   }
 
   /**
+   * Asked before each body is decoded, once all of it is buffered: while it returns true, `push`
+   * stops there (the body stays buffered, undecoded) and the next `push` asks again. The
+   * connection holds a body back this way until the ingress budget has room for it.
+   */
+  set holdBody(hold: (() => boolean) | null) {
+    this.#holdBody = hold;
+  }
+
+  /**
+   * The first `n` bytes of the body being awaited, if that many are buffered (a copy when they
+   * span chunks), else null; null too while a header is expected.
+   */
+  peekBody(n: number): Uint8Array | null {
+    if (!this.#reader.expectingBody || this.#buffered < n) return null;
+    const out = new Uint8Array(n);
+    let filled = 0;
+    let offset = this.#offset;
+    for (const chunk of this.#chunks) {
+      const count = Math.min(n - filled, chunk.length - offset);
+      out.set(chunk.subarray(offset, offset + count), filled);
+      filled += count;
+      offset = 0;
+      if (filled === n) break;
+    }
+    return out;
+  }
+
+  /**
    * Adds `chunk` and yields every frame it completes, in order. The chunk is kept (not copied)
    * until it is consumed, so the caller must not modify it afterwards: if the caller stops iterating early, the next `push` (even of an empty chunk)
    * resumes where it stopped.
@@ -52,6 +81,7 @@ export class FrameStream {
       this.#buffered += chunk.length;
     }
     while (this.#buffered >= this.#need) {
+      if (this.#reader.expectingBody && this.#holdBody?.() === true) return;
       const part = this.#take(this.#need);
       if (this.#reader.expectingBody) {
         this.#need = HEADER_WITH_MAC_SIZE;

@@ -5,12 +5,12 @@
  * @module
  */
 import { decodeRlp, RlpError } from '@ethp2p/base/rlp';
-import { type AesCtr, constantTimeEqual } from '@ethp2p/crypto';
+import { type Aes256Block, type AesCtr, constantTimeEqual } from '@ethp2p/crypto';
 import { RlpxError } from '../errors.ts';
 import { HEADER_SIZE, HEADER_WITH_MAC_SIZE, MAC_SIZE, roundUp16 } from './constants.ts';
 import type { FrameMac } from './mac.ts';
 import { readMsgCode } from './msg-code.ts';
-import type { SnappyCodec } from './snappy.ts';
+import { type SnappyCodec, snappyDecodedLength } from './snappy.ts';
 
 /** The p2p Disconnect message code (rlpx.md). */
 const DISCONNECT_CODE = 0x01;
@@ -38,7 +38,11 @@ export class FrameReader {
   readonly #ctr: AesCtr;
   readonly #mac: FrameMac;
   readonly #maxSize: number;
+  readonly #makeKeystream: (() => Aes256Block) | undefined;
+  #keystream: Aes256Block | undefined;
   #snappy: SnappyCodec | null = null;
+  /** 16-byte blocks of the ingress keystream used so far (the CTR counter of the next block). */
+  #blocks = 0n;
   /** frame-size announced by the last verified header, or -1 when a header is expected. */
   #size = -1;
   #failure: RlpxError | null = null;
@@ -47,11 +51,46 @@ export class FrameReader {
    * @param ctr the ingress AES-256-CTR stream (aes-secret, zero IV)
    * @param mac the ingress MAC state
    * @param maxSize the largest frame-size and decompressed payload accepted
+   * @param keystream makes AES-256 under the frame key (aes-secret), on the first
+   *   {@link FrameReader.peekDecodedLength}, which decrypts one block ahead of the stream with
+   *   it; without it the peek returns null
    */
-  constructor(ctr: AesCtr, mac: FrameMac, maxSize: number) {
+  constructor(ctr: AesCtr, mac: FrameMac, maxSize: number, keystream?: () => Aes256Block) {
     this.#ctr = ctr;
     this.#mac = mac;
     this.#maxSize = maxSize;
+    this.#makeKeystream = keystream;
+  }
+
+  /**
+   * The decompressed payload length the body being awaited declares, read from its first 16
+   * ciphertext bytes before the body is read whole (and before its MAC is checked, so it only
+   * sizes a wait: {@link FrameReader.readBody} checks everything again). Null when snappy is
+   * off, the block does not parse, or the length is over the limit (`readBody` refuses such a
+   * frame before decompressing).
+   * @throws {TypeError} if no body is expected; {RangeError} if `first` is shorter than 16 bytes
+   */
+  peekDecodedLength(first: Uint8Array): number | null {
+    if (!this.expectingBody) throw new TypeError('frame reader: expected a header');
+    if (first.length < HEADER_SIZE) {
+      throw new RangeError(`first: expected at least ${HEADER_SIZE} bytes, got ${first.length}`);
+    }
+    if (this.#snappy === null || this.#makeKeystream === undefined) return null;
+    this.#keystream ??= this.#makeKeystream();
+    // CTR with a zero IV: keystream block n is AES(key, n as a 128-bit big-endian counter).
+    const counter = new Uint8Array(16);
+    new DataView(counter.buffer).setBigUint64(8, this.#blocks);
+    const key = this.#keystream.encryptBlock(counter);
+    const plain = new Uint8Array(Math.min(HEADER_SIZE, this.#size));
+    for (let i = 0; i < plain.length; i++) plain[i] = (first[i] as number) ^ (key[i] as number);
+    try {
+      const { length } = readMsgCode(plain);
+      const decoded = snappyDecodedLength(plain.subarray(length));
+      return decoded <= this.#maxSize ? decoded : null;
+    } catch (err) {
+      if (err instanceof RlpxError) return null;
+      throw err;
+    }
   }
 
   /** Whether payloads are snappy-decompressed. */
@@ -85,6 +124,7 @@ export class FrameReader {
       throw this.#fail('BAD_HEADER_MAC', 'bad header MAC');
     }
     const plain = this.#ctr.update(ct);
+    this.#blocks += 1n;
     const size = ((plain[0] as number) << 16) | ((plain[1] as number) << 8) | (plain[2] as number);
     if (size > this.#maxSize) {
       throw this.#fail('FRAME_TOO_LARGE', `frame-size ${size} exceeds the limit ${this.#maxSize}`);
@@ -115,6 +155,7 @@ export class FrameReader {
     const size = this.#size;
     this.#size = -1;
     const plain = this.#ctr.update(ct).subarray(0, size);
+    this.#blocks += BigInt(padded / 16);
     try {
       const { code, length } = readMsgCode(plain);
       let data = plain.subarray(length);

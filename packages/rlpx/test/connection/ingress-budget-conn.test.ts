@@ -108,6 +108,56 @@ describe('RlpxConnection with an ingress budget', () => {
     expect(budget.stats()).toMatchObject({ heldBytes: 0, waiting: 0 });
   });
 
+  it.each([
+    // About 70 kB on the wire: the body comes in several chunks and waits before the last.
+    ['in several chunks', 1_500_000],
+    // About 47 kB on the wire: the whole frame comes in one chunk and is held whole.
+    ['in one chunk', 1_000_000],
+  ])(
+    'counts a snappy message at its decompressed size, decided before decompressing (%s)',
+    async (_name, SIZE) => {
+      const budget = new IngressBudget({ totalBytes: 1_800_000, thresholdBytes: 100_000 });
+      const [a, b] = [await budgeted(budget), await budgeted(budget)];
+      for (const p of [a, b]) {
+        p.initiator.enableSnappy();
+        p.recipient.enableSnappy();
+      }
+      const zeros = new Uint8Array(SIZE);
+      send(a.initiator, 0x10, zeros);
+      const first = await a.recipient.readMsg();
+      expect(first.data.length).toBe(SIZE);
+      expect(first.size).toBeLessThan(100_000);
+      expect(budget.stats()).toMatchObject({ heldBytes: SIZE, grants: 1 });
+
+      // The second does not fit beside it: it waits, undecompressed.
+      send(b.initiator, 0x11, zeros);
+      const second = b.recipient.readMsg();
+      await waitFor(() => budget.stats().waiting === 1, { what: 'b waits for room' });
+      const aNext = a.recipient.readMsg().catch((e: unknown) => e);
+      expect((await second).data.length).toBe(SIZE);
+      expect(budget.stats()).toMatchObject({ heldBytes: SIZE, waiting: 0, grants: 2, waits: 1 });
+      a.recipient.close();
+      expect(await aNext).toBeInstanceOf(RlpxError);
+    },
+  );
+
+  it('hands the room of a message to whoever takes it', async () => {
+    const budget = new IngressBudget({ totalBytes: 500_000, thresholdBytes: 1024 });
+    const p = await budgeted(budget);
+    send(p.initiator, 0x10, pattern(LARGE, 1));
+    await p.recipient.readMsg();
+    const room = p.recipient.takeRoom();
+    expect(room?.bytes).toBeGreaterThanOrEqual(LARGE);
+    expect(p.recipient.takeRoom()).toBeNull();
+    // Neither the next read nor the close gives it back: its taker does.
+    send(p.initiator, 0x11, pattern(10, 1));
+    expect((await p.recipient.readMsg()).code).toBe(0x11);
+    p.recipient.close();
+    expect(budget.stats().heldBytes).toBe(room?.bytes);
+    room?.release();
+    expect(budget.stats().heldBytes).toBe(0);
+  });
+
   it('lets a body larger than the pool through alone', async () => {
     const budget = new IngressBudget({ totalBytes: 50_000, thresholdBytes: 1024 });
     const p = await budgeted(budget);

@@ -65,6 +65,61 @@ describe('FrameStream', () => {
     }
     expect(got.map((m) => [m.code, hex(m.data) === hex(payload)])).toEqual([[7, true]]);
   });
+
+  it('holds a complete body back while holdBody says so, then decodes it', () => {
+    const { a, b } = codecPair();
+    const wire = concat([a.encode(1, testBytes(3)), a.encode(2, testBytes(40_000, 2))]);
+    let hold = true;
+    const asked: number[] = [];
+    b.stream.holdBody = () => {
+      asked.push(b.stream.pendingBody);
+      return hold && b.stream.pendingBody > 1000;
+    };
+    expect([...b.push(wire)].map((m) => m.code)).toEqual([1]);
+    // The second body is all here, undecoded.
+    expect(b.stream.buffered).toBe(b.stream.pendingBody);
+    expect([...b.push(new Uint8Array(0))]).toEqual([]);
+    hold = false;
+    expect([...b.push(new Uint8Array(0))].map((m) => [m.code, m.data.length])).toEqual([
+      [2, 40_000],
+    ]);
+    expect(asked.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('peeks the decompressed length of the body awaited, frame after frame', () => {
+    const { a, b } = codecPair();
+    const sizes = [5, 70_000, 0, 1 << 20, 17, 300_000];
+    const wire = concat([
+      a.encode(0x10, testBytes(1)), // before snappy: a peek says nothing
+      ...(() => {
+        a.enableSnappy();
+        return sizes.map((n, i) => a.encode(0x11 + i, new Uint8Array(n).fill(i)));
+      })(),
+    ]);
+    const peeked: (number | null)[] = [];
+    b.stream.holdBody = () => {
+      peeked.push(b.reader.peekDecodedLength(b.stream.peekBody(16) as Uint8Array));
+      return false;
+    };
+    const first = b.push(wire);
+    expect(first.next().value?.code).toBe(0x10);
+    b.enableSnappy();
+    const rest = [...first].map((m) => m.data.length);
+    expect(rest).toEqual(sizes);
+    expect(peeked).toEqual([null, ...sizes]);
+  });
+
+  it('peekBody copies the first bytes of a body across chunks; null before they came', () => {
+    const { a, b } = codecPair();
+    const frame = a.encode(3, testBytes(100, 5));
+    expect([...b.push(frame.subarray(0, 40))]).toEqual([]);
+    expect(b.stream.peekBody(16)).toBeNull();
+    expect([...b.push(frame.subarray(40, 45))]).toEqual([]);
+    expect([...b.push(frame.subarray(45, 50))]).toEqual([]);
+    expect(b.stream.peekBody(16)).toEqual(frame.subarray(32, 48));
+    expect(b.stream.peekBody(18)).toEqual(frame.subarray(32, 50));
+    expect(b.stream.peekBody(19)).toBeNull();
+  });
 });
 
 describe('properties', () => {
