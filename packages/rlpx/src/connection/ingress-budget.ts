@@ -5,6 +5,9 @@
  * before it reads that body, and stops reading its socket while it waits (TCP pushes back on the
  * peer); small frames never wait. Waiters are served in arrival order (FIFO); a single grant is
  * capped at the pool size, so a message larger than the pool passes alone rather than deadlock.
+ * Other holders of bytes that must not wait (a node's responses not yet written) take room with
+ * {@link IngressBudget.charge}: at once, past the size if need be, and acquisitions wait until
+ * the pool is back under it.
  * @module
  */
 import { checkPositiveInt } from '@ethp2p/base';
@@ -38,7 +41,7 @@ export interface IngressBudgetStats {
   readonly peakHeldBytes: number;
   /** Acquisitions waiting now. */
   readonly waiting: number;
-  /** Acquisitions granted so far. */
+  /** Acquisitions granted so far (charges are not counted). */
   readonly grants: number;
   /** Acquisitions that had to wait (granted later, or abandoned) so far. */
   readonly waits: number;
@@ -96,6 +99,17 @@ export class IngressBudget {
   }
 
   /**
+   * Room for `bytes` at once, without waiting, even past the pool's size (later acquisitions
+   * then wait until enough is released). For bytes that are already held elsewhere and free
+   * themselves (responses being written), never for incoming ones.
+   * @throws {RangeError} if `bytes` is not a positive integer
+   */
+  charge(bytes: number): IngressGrant {
+    checkPositiveInt('bytes', bytes);
+    return this.#grant(bytes, false);
+  }
+
+  /**
    * Room for `bytes` (capped at the pool size), once every earlier waiter has been served and
    * the room is free.
    * @throws {RangeError} if `bytes` is not a positive integer; `signal.reason` on abort (the
@@ -131,9 +145,9 @@ export class IngressBudget {
     return this.#held + bytes <= this.totalBytes;
   }
 
-  #grant(bytes: number): IngressGrant {
+  #grant(bytes: number, counted = true): IngressGrant {
     this.#held += bytes;
-    this.#grants++;
+    if (counted) this.#grants++;
     if (this.#held > this.#peak) this.#peak = this.#held;
     let released = false;
     return {

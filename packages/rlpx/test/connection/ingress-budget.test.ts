@@ -93,6 +93,27 @@ describe('IngressBudget', () => {
     await expect(budget.acquire(1, stop.signal)).rejects.toBe(reason);
   });
 
+  it('charge takes room at once, past the pool if need be, and acquisitions wait for it', async () => {
+    const b = new IngressBudget({ totalBytes: 100 });
+    const first = await b.acquire(60);
+    const charged = b.charge(70);
+    expect(b.stats()).toMatchObject({ heldBytes: 130, peakHeldBytes: 130, grants: 1 });
+    let got = false;
+    const waiting = b.acquire(40).then((g) => {
+      got = true;
+      return g;
+    });
+    first.release();
+    await Promise.resolve();
+    expect(got).toBe(false); // 70 charged + 40 is past the size
+    expect(b.stats()).toMatchObject({ heldBytes: 70, waiting: 1 });
+    charged.release();
+    const g = await waiting;
+    expect(b.stats()).toMatchObject({ heldBytes: 40, waiting: 0 });
+    g.release();
+    expect(() => b.charge(0)).toThrow(RangeError);
+  });
+
   it('rejects invalid sizes', () => {
     expect(() => new IngressBudget({ totalBytes: 0 })).toThrow(RangeError);
     expect(() => new IngressBudget({ thresholdBytes: 1.5 })).toThrow(RangeError);

@@ -22,7 +22,7 @@ import { BASE_PROTOCOL_LENGTH, BaseMsgCode, PING_INTERVAL_MS } from '../wire/con
 import { DiscReason, discReasonText, isDiscReason } from '../wire/disc-reason.ts';
 import { decodeDisconnect } from '../wire/disconnect.ts';
 import type { Hello } from '../wire/hello.ts';
-import { ProtoRw } from './proto-rw.ts';
+import { type HeldRoom, ProtoRw } from './proto-rw.ts';
 import { type PeerRtt, RttTracker } from './rtt.ts';
 import { sendDisconnect } from './send-disconnect.ts';
 
@@ -227,8 +227,13 @@ export class Peer implements ProtocolPeer {
     try {
       while (this.#end === null) {
         const msg = await this.#conn.readMsg();
-        if (this.#end !== null) return;
-        await this.#handle(msg);
+        // The message keeps its room in the ingress budget until its protocol is done with it.
+        const room = this.#conn.takeRoom();
+        if (this.#end !== null) {
+          room?.release();
+          return;
+        }
+        await this.#handle(msg, room);
       }
     } catch (err) {
       this.#finish(
@@ -239,8 +244,24 @@ export class Peer implements ProtocolPeer {
     }
   }
 
-  async #handle(msg: RlpxMessage): Promise<void> {
+  /** Handles `msg`; its `room` goes to the protocol stream it is delivered to, else back now. */
+  async #handle(msg: RlpxMessage, room: HeldRoom | null): Promise<void> {
     const { code, data, size } = msg;
+    const rw = code < BASE_PROTOCOL_LENGTH ? undefined : this.#owner(code);
+    if (rw === undefined) {
+      room?.release();
+      await this.#handleBase(code, data);
+      return;
+    }
+    const local = code - rw.offset;
+    this.#ingressMessages++;
+    rw.counters?.ingress(local, size);
+    this.#emit('receive', rw, local, data.length);
+    await rw.deliver({ code: local, data, size: data.length, receivedAt: this.#clock.now() }, room);
+  }
+
+  /** A base protocol message, or a code no protocol owns. */
+  async #handleBase(code: number, data: Uint8Array): Promise<void> {
     if (code === BaseMsgCode.Ping) {
       await this.#writeBase(BaseMsgCode.Pong);
       return;
@@ -254,18 +275,7 @@ export class Peer implements ProtocolPeer {
       return;
     }
     if (code < BASE_PROTOCOL_LENGTH) return; // a late Hello, reserved codes: ignored
-    const rw = this.#owner(code);
-    if (rw === undefined) {
-      throw new PeerError(
-        DiscReason.ProtocolError,
-        `msg code out of range: 0x${code.toString(16)}`,
-      );
-    }
-    const local = code - rw.offset;
-    this.#ingressMessages++;
-    rw.counters?.ingress(local, size);
-    this.#emit('receive', rw, local, data.length);
-    await rw.deliver({ code: local, data, size: data.length, receivedAt: this.#clock.now() });
+    throw new PeerError(DiscReason.ProtocolError, `msg code out of range: 0x${code.toString(16)}`);
   }
 
   async #runProtocol(rw: ProtoRw): Promise<void> {

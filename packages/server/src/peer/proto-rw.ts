@@ -10,6 +10,20 @@ import { checkMsg } from '../msg-pipe.ts';
 import type { Msg, MsgReadWriter, Protocol } from '../protocol.ts';
 import type { MessageCounters } from '../server/metrics.ts';
 
+/**
+ * Room a received message holds in a shared pool (the server's ingress budget) until its
+ * protocol is done with it.
+ */
+export interface HeldRoom {
+  /** Gives the room back. Idempotent. */
+  release(): void;
+}
+
+interface Delivery {
+  readonly msg: Msg;
+  readonly room: HeldRoom | null;
+}
+
 /** Writes a message with its wire code; rejects (after ending the peer) if the write fails. */
 export type WireWriter = (wireCode: number, data: Uint8Array) => Promise<void>;
 
@@ -19,6 +33,11 @@ export type WireWriter = (wireCode: number, data: Uint8Array) => Promise<void>;
  * that does not read stops the peer's reads instead of growing a queue. Created and closed by
  * the peer; after {@link ProtoRw.close} every pending and later call rejects with
  * {@link MsgError} `CLOSED`.
+ *
+ * A message delivered with room in the ingress budget keeps it until the protocol is done with
+ * it: until its next `readMsg` (a protocol that handles one message at a time asks for the next
+ * once the last is handled) or the close. So bytes received and not yet handled stay counted in
+ * the pool, and a peer whose message waits to be served holds the others' large messages back.
  */
 export class ProtoRw implements MsgReadWriter {
   readonly protocol: Protocol;
@@ -26,8 +45,10 @@ export class ProtoRw implements MsgReadWriter {
   readonly offset: number;
   /** The server's counters of this protocol's messages, if it keeps them. */
   readonly counters: MessageCounters | undefined;
-  readonly #inbox = new MsgChannel<Msg>();
+  readonly #inbox = new MsgChannel<Delivery>();
   readonly #write: WireWriter;
+  /** The room of the message last read, until the next read or the close. */
+  #room: HeldRoom | null = null;
 
   constructor(matched: MatchedProtocol, write: WireWriter, counters?: MessageCounters) {
     this.protocol = matched.protocol;
@@ -41,13 +62,32 @@ export class ProtoRw implements MsgReadWriter {
     return code >= this.offset && code < this.offset + this.protocol.length;
   }
 
-  /** Hands `msg` (with a protocol-relative code) to the protocol; resolves once it read it. */
-  deliver(msg: Msg): Promise<void> {
-    return this.#inbox.send(msg);
+  /**
+   * Hands `msg` (with a protocol-relative code) to the protocol; resolves once it read it. The
+   * stream owns `room` from now on (it is released if the delivery fails).
+   */
+  async deliver(msg: Msg, room: HeldRoom | null = null): Promise<void> {
+    try {
+      await this.#inbox.send({ msg, room });
+    } catch (err) {
+      room?.release();
+      throw err;
+    }
   }
 
-  readMsg(): Promise<Msg> {
-    return this.#inbox.receive();
+  /** The next message; the room of the one read before goes back to the pool. */
+  async readMsg(): Promise<Msg> {
+    this.#releaseRoom();
+    const { msg, room } = await this.#inbox.receive();
+    this.#room = room;
+    // Closed while the read resolved: nobody will read again to give it back.
+    if (this.#inbox.closed) this.#releaseRoom();
+    return msg;
+  }
+
+  #releaseRoom(): void {
+    this.#room?.release();
+    this.#room = null;
   }
 
   /**
@@ -72,5 +112,6 @@ export class ProtoRw implements MsgReadWriter {
   /** Rejects the pending and later reads, writes and deliveries. Idempotent. */
   close(): void {
     this.#inbox.close(new MsgError('CLOSED', 'peer is shutting down'));
+    this.#releaseRoom();
   }
 }

@@ -18,6 +18,7 @@ import {
   DEFAULT_INGRESS_BUDGET_BYTES,
   DEFAULT_INGRESS_THRESHOLD_BYTES,
   HANDSHAKE_TIMEOUT_MS,
+  type IngressBudget,
 } from '@ethp2p/rlpx';
 import { DEFAULT_DIAL_TIMEOUT_MS } from '../dial/constants.ts';
 import { NetRestrict } from '../netrestrict.ts';
@@ -129,6 +130,12 @@ export interface ServerOptions {
   readonly ingressBudgetBytes?: number;
   /** Frame bodies up to this size never wait for the ingress budget (default 64 KiB). */
   readonly ingressThresholdBytes?: number;
+  /**
+   * The ingress budget itself, to share it (a node charges its eth responses not yet written
+   * to it, so received and outgoing bytes have one bound); `ingressBudgetBytes` and
+   * `ingressThresholdBytes` are then not used. Default: the server makes its own.
+   */
+  readonly ingressBudget?: IngressBudget;
   /** Tuning of the dial scheduler. */
   readonly dialer?: DialerTuning;
   /**
@@ -195,6 +202,7 @@ export interface ServerConfig {
   readonly inboundThrottleMs: number;
   readonly ingressBudgetBytes: number;
   readonly ingressThresholdBytes: number;
+  readonly ingressBudget: IngressBudget | undefined;
   readonly dialer: DialerTuning;
   readonly banStore: BanStore | undefined;
   readonly banDurationMs: number | undefined;
@@ -274,6 +282,7 @@ export function resolveServerConfig(options: ServerOptions): ServerConfig {
       options.ingressThresholdBytes ?? DEFAULT_INGRESS_THRESHOLD_BYTES,
       1,
     ),
+    ingressBudget: options.ingressBudget,
     dialer: dialerTuning(options.dialer),
     banStore: options.banStore,
     banDurationMs: options.banDurationMs,

@@ -120,10 +120,12 @@ export class Server {
     });
     for (const node of config.trustedNodes) this.#trusted.add(nodeIdToHex(node.id));
     this.#counters = new ServerCounters(config.protocols);
-    this.#ingressBudget = new IngressBudget({
-      totalBytes: config.ingressBudgetBytes,
-      thresholdBytes: config.ingressThresholdBytes,
-    });
+    this.#ingressBudget =
+      config.ingressBudget ??
+      new IngressBudget({
+        totalBytes: config.ingressBudgetBytes,
+        thresholdBytes: config.ingressThresholdBytes,
+      });
     this.#hello = {
       version: BASE_PROTOCOL_VERSION,
       name: config.name,

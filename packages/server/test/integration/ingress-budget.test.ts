@@ -93,4 +93,66 @@ describe('server ingress budget', () => {
     },
     WAIT_MS * 2,
   );
+
+  it('a message keeps its room until its protocol reads the next one', async () => {
+    const received: Uint8Array[] = [];
+    let next: () => void = () => {};
+    const protocol: Protocol = {
+      name: 'test',
+      version: 1,
+      length: 4,
+      async run(_peer, rw: MsgReadWriter, { signal }: RunOptions): Promise<void> {
+        while (!signal.aborted) {
+          try {
+            received.push((await rw.readMsg()).data);
+          } catch {
+            return;
+          }
+          // Handles one message at a time, slowly: the next read waits for the test (or the end).
+          await new Promise<void>((resolve) => {
+            next = resolve;
+            signal.addEventListener('abort', () => resolve(), { once: true });
+          });
+        }
+      },
+    };
+    const server = await startServer({
+      protocols: [protocol],
+      ingressBudgetBytes: BUDGET,
+      ingressThresholdBytes: 1024,
+    });
+    const port = server.listenPort as number;
+    const dial = async (): Promise<RlpxConnection> => {
+      const out = await rawDial(port, server.publicKey, generatePrivateKey());
+      if (!out.ok) throw out.error;
+      opened.push(out.conn);
+      return out.conn;
+    };
+    const [a, b] = [await dial(), await dial()];
+    await waitFor(() => server.peerCount() === 2, { what: 'both clients are peers' });
+    const send = (c: RlpxConnection): void => {
+      c.writeMsg(TEST_CODE, randomBytes(SIZE)).catch(() => {});
+    };
+    send(a);
+    send(a);
+    await waitFor(() => received.length === 1 && server.ingressMetrics.heldBytes >= 2 * SIZE, {
+      what: "a's first message handled slowly, its second read and waiting for the protocol",
+    });
+    // Both of a's messages hold their room: b's does not fit beside them.
+    send(b);
+    await waitFor(() => server.ingressMetrics.waiting === 1, { what: "b's message waits" });
+    expect(received).toHaveLength(1);
+
+    // The protocol reads again: the first message's room goes back, b's message comes in.
+    next();
+    await waitFor(() => server.ingressMetrics.waiting === 0, { what: "b's message let in" });
+    expect(server.ingressMetrics.heldBytes).toBeGreaterThanOrEqual(2 * SIZE);
+    expect(server.ingressMetrics.peakHeldBytes).toBeLessThanOrEqual(BUDGET);
+
+    // Peers that end hand back the room of what they hold, read or not.
+    a.close();
+    b.close();
+    await waitFor(() => server.peerCount() === 0, { what: 'the peers are gone' });
+    expect(server.ingressMetrics.heldBytes).toBe(0);
+  });
 });
