@@ -68,7 +68,13 @@ export { EthPeer } from './peer/eth-peer.ts';
 export type { EthNodeInfo, EthPeerInfo } from './peer/info.ts';
 export type { ReceiptBounds } from './peer/partial-receipts.ts';
 export { receiptBounds } from './peer/partial-receipts.ts';
-export type { ServeBudgetMetrics, ServeBudgetOptions, ServeLane } from './peer/serve-budget.ts';
+export type {
+  PoolCharge,
+  ResponsePool,
+  ServeBudgetMetrics,
+  ServeBudgetOptions,
+  ServeLane,
+} from './peer/serve-budget.ts';
 export { ServeBudget } from './peer/serve-budget.ts';
 export type {
   BlockRange,

@@ -89,11 +89,16 @@ export async function handleMessages(ctx: HandlerContext): Promise<void> {
  * @throws {PeerError} if it ends the peer
  */
 export async function handleMessage(ctx: HandlerContext, msg: Msg): Promise<void> {
-  const response = await ctx.lane.run(() => handleNow(ctx, msg), {
-    solicited: isResponse(ctx, msg.code),
-  });
+  const response = await ctx.lane.run(
+    () => {
+      const r = handleNow(ctx, msg);
+      // Charged inside the job, so the next job of the rotation sees it in flight.
+      if (r !== undefined) ctx.lane.sent(r.bytes, r.written);
+      return r;
+    },
+    { solicited: isResponse(ctx, msg.code) },
+  );
   if (response === undefined) return;
-  ctx.lane.sent(response.bytes, response.written);
   const quiet = response.written.catch((err: unknown) =>
     ctx.log.debug('eth response not written', { error: String(err) }),
   );

@@ -12,6 +12,12 @@
  * - The peers whose messages may run are served in turn, one message each, and the rotation
  *   gives the event loop back after {@link DEFAULT_SLICE_MS} of work, so a handshake or a
  *   discovery reply waits for one slice (and the message running), not for every peer's queue.
+ * - Responses not yet accepted by the transport are also capped across all peers
+ *   ({@link DEFAULT_MAX_TOTAL_IN_FLIGHT_BYTES}) and charged to a shared pool when one is given
+ *   (the server's ingress budget, so received messages and unwritten responses share one
+ *   bound): a request is served only while the total is under the cap, in arrival order. The
+ *   cap frees as the transport takes responses (a peer that takes none is closed by its write
+ *   timeout), so a message waiting for it, which holds its room in the pool, always runs.
  * - A peer over budget is only slowed down: a peer that asks again as soon as it is answered (a
  *   syncing node) is served at its budget's rate for as long as it likes. A peer whose one
  *   waiting message has waited {@link DEFAULT_DROP_AFTER_MS} (it does not take the responses it
@@ -40,6 +46,8 @@ export const DEFAULT_BYTES_PER_SECOND: number = 4 * 1024 * 1024;
 export const DEFAULT_BYTES_BURST: number = 8 * 1024 * 1024;
 /** Response bytes of one peer written but not yet accepted by the transport before it waits. */
 export const DEFAULT_MAX_IN_FLIGHT_BYTES: number = SOFT_RESPONSE_LIMIT_BYTES;
+/** Response bytes of all peers written but not yet accepted by the transport before any waits. */
+export const DEFAULT_MAX_TOTAL_IN_FLIGHT_BYTES: number = 16 * 1024 * 1024;
 /** Work the rotation does before it gives the event loop back, in ms. */
 export const DEFAULT_SLICE_MS = 4;
 /** How long a peer may stay over its budget before it is dropped, in ms. */
@@ -54,8 +62,28 @@ export interface ServeBudgetOptions {
   readonly bytesPerSecond?: number;
   readonly bytesBurst?: number;
   readonly maxInFlightBytes?: number;
+  /** Cap on every peer's responses in flight together (default {@link DEFAULT_MAX_TOTAL_IN_FLIGHT_BYTES}). */
+  readonly maxTotalInFlightBytes?: number;
+  /**
+   * A pool the responses in flight are charged to until the transport takes them (the
+   * server's `IngressBudget`: `charge` holds room at once, and large incoming messages wait
+   * while it is full). Default: none.
+   */
+  readonly pool?: ResponsePool;
   readonly sliceMs?: number;
   readonly dropAfterMs?: number;
+}
+
+/** Room in a shared pool, held until released. */
+export interface PoolCharge {
+  /** Gives the room back. Idempotent. */
+  release(): void;
+}
+
+/** A pool of bytes that responses in flight are charged to (the server's `IngressBudget`). */
+export interface ResponsePool {
+  /** Holds `bytes` at once, past the pool's size if need be (never waits). */
+  charge(bytes: number): PoolCharge;
 }
 
 /** The counters of a {@link ServeBudget} (a snapshot). */
@@ -74,6 +102,12 @@ export interface ServeBudgetMetrics {
   readonly peers: number;
   /** Peers whose message waits for their budget now. */
   readonly throttled: number;
+  /** Response bytes of all peers not yet accepted by the transport now. */
+  readonly inFlightBytes: number;
+  /** The most response bytes in flight at once so far. */
+  readonly peakInFlightBytes: number;
+  /** Peers whose message waits for the cap on every peer's responses in flight now. */
+  readonly waitingForRoom: number;
 }
 
 /** A bucket that refills continuously up to `burst` and may go into debt by one charge. */
@@ -165,11 +199,19 @@ export class ServeBudget {
   readonly #bytesPerSecond: number;
   readonly #bytesBurst: number;
   readonly #maxInFlight: number;
+  readonly #maxTotalInFlight: number;
+  readonly #pool: ResponsePool | undefined;
   readonly #sliceMs: number;
   readonly #dropAfterMs: number;
   readonly #lanes = new Set<LaneState>();
   /** Lanes whose job may run, in turn. */
   #ready: LaneState[] = [];
+  /** Lanes whose job waits for the total in flight to go under its cap, in arrival order. */
+  #waitingForRoom: LaneState[] = [];
+  /** Where a woken lane that found the cap full again goes back in, keeping their order. */
+  #requeueAt = 0;
+  #totalInFlight = 0;
+  #peakInFlight = 0;
   #pumping = false;
   #handled = 0;
   #handlingMs = 0;
@@ -194,6 +236,11 @@ export class ServeBudget {
       'maxInFlightBytes',
       options.maxInFlightBytes ?? DEFAULT_MAX_IN_FLIGHT_BYTES,
     );
+    this.#maxTotalInFlight = checkPositiveInt(
+      'maxTotalInFlightBytes',
+      options.maxTotalInFlightBytes ?? DEFAULT_MAX_TOTAL_IN_FLIGHT_BYTES,
+    );
+    this.#pool = options.pool;
     this.#sliceMs = checkPositiveMs('sliceMs', options.sliceMs ?? DEFAULT_SLICE_MS);
     this.#dropAfterMs = checkPositiveMs(
       'dropAfterMs',
@@ -212,7 +259,10 @@ export class ServeBudget {
       deferred: this.#deferred,
       dropped: this.#dropped,
       peers: this.#lanes.size,
-      throttled,
+      throttled: throttled - this.#waitingForRoom.length,
+      inFlightBytes: this.#totalInFlight,
+      peakInFlightBytes: this.#peakInFlight,
+      waitingForRoom: this.#waitingForRoom.length,
     };
   }
 
@@ -251,15 +301,18 @@ export class ServeBudget {
     if (state.job !== null) return Promise.reject(new TypeError('lane: one job at a time'));
     return new Promise((resolve, reject) => {
       const now = this.#clock.now();
-      if (solicited || this.#hasBudget(state, now)) {
+      state.job = { run, solicited, resolve, reject };
+      if (solicited || (this.#hasBudget(state, now) && this.#hasRoom())) {
         if (!solicited) state.throttledSince = null;
-        state.job = { run, solicited, resolve, reject };
         this.#makeReady(state);
         return;
       }
       this.#deferred++;
+      if (this.#hasBudget(state, now)) {
+        this.#waitForRoom(state);
+        return;
+      }
       state.throttledSince = now;
-      state.job = { run, solicited, resolve, reject };
       this.#park(state, now);
     });
   }
@@ -269,9 +322,15 @@ export class ServeBudget {
     state.bytes.charge(bytes, this.#clock.now());
     this.#responseBytes += bytes;
     state.inFlight += bytes;
+    this.#totalInFlight += bytes;
+    this.#peakInFlight = Math.max(this.#peakInFlight, this.#totalInFlight);
+    const charge = this.#pool?.charge(bytes);
     const release = (): void => {
+      charge?.release();
       state.inFlight -= bytes;
+      this.#totalInFlight -= bytes;
       this.#recheck(state);
+      this.#wakeForRoom();
     };
     written.then(release, release);
   }
@@ -280,6 +339,27 @@ export class ServeBudget {
     return (
       state.time.level(now) > 0 && state.bytes.level(now) > 0 && state.inFlight < this.#maxInFlight
     );
+  }
+
+  /** Whether every peer's responses in flight together are under their cap. */
+  #hasRoom(): boolean {
+    return this.#totalInFlight < this.#maxTotalInFlight;
+  }
+
+  /** Queues a lane whose own budget allows its job for the total in flight to go down. */
+  #waitForRoom(state: LaneState): void {
+    state.throttledSince = null;
+    if (!this.#waitingForRoom.includes(state)) this.#waitingForRoom.push(state);
+  }
+
+  /** Lets the lanes waiting for the total in flight go, in order, while it is under its cap. */
+  #wakeForRoom(): void {
+    this.#requeueAt = 0;
+    while (this.#hasRoom()) {
+      const state = this.#waitingForRoom.shift();
+      if (state === undefined) return;
+      this.#recheck(state);
+    }
   }
 
   /** Waits for the buckets to refill (a timer) or for bytes in flight to be written. */
@@ -301,11 +381,13 @@ export class ServeBudget {
   #recheck(state: LaneState): void {
     if (state.job === null || state.ready) return;
     if (!this.#lanes.has(state)) return;
+    if (this.#waitingForRoom.includes(state)) return;
     const now = this.#clock.now();
     if (this.#hasBudget(state, now)) {
       this.#cancelTimer(state);
       state.throttledSince = null;
-      this.#makeReady(state);
+      if (this.#hasRoom()) this.#makeReady(state);
+      else this.#waitForRoom(state);
       return;
     }
     const waited = now - (state.throttledSince ?? now);
@@ -359,8 +441,13 @@ export class ServeBudget {
   #runOne(state: LaneState): void {
     const job = state.job;
     if (job === null) return;
-    state.job = null;
     state.ready = false;
+    if (!job.solicited && !this.#hasRoom()) {
+      // Made ready with others when room came back; the cap filled before its turn.
+      this.#waitingForRoom.splice(this.#requeueAt++, 0, state);
+      return;
+    }
+    state.job = null;
     const start = this.#clock.now();
     let result: unknown;
     let failed = false;
@@ -385,6 +472,7 @@ export class ServeBudget {
     state.timer?.cancel();
     state.timer = null;
     if (state.ready) this.#ready = this.#ready.filter((l) => l !== state);
+    this.#waitingForRoom = this.#waitingForRoom.filter((l) => l !== state);
     const job = state.job;
     state.job = null;
     job?.reject(reason);

@@ -7,7 +7,11 @@ import { SimulatedClock } from '@ethp2p/base';
 import { rejectedError, waitFor } from '@ethp2p/base/testing';
 import { DiscReason, PeerError } from '@ethp2p/server';
 import { describe, expect, it } from 'vitest';
-import { ServeBudget, type ServeBudgetOptions } from '../../src/peer/serve-budget.ts';
+import {
+  ServeBudget,
+  type ServeBudgetOptions,
+  type ServeLane,
+} from '../../src/peer/serve-budget.ts';
 
 function budget(options: ServeBudgetOptions = {}): { budget: ServeBudget; clock: SimulatedClock } {
   const clock = new SimulatedClock(1_000_000);
@@ -207,5 +211,59 @@ describe('ServeBudget', () => {
       PeerError,
     );
     expect(late.reason).toBe(DiscReason.ClientQuitting);
+  });
+
+  it('caps the responses of all peers in flight together: the others wait in order, never dropped', async () => {
+    let pooled = 0;
+    const pool = {
+      charge(bytes: number) {
+        pooled += bytes;
+        let released = false;
+        return {
+          release() {
+            if (!released) pooled -= bytes;
+            released = true;
+          },
+        };
+      },
+    };
+    const { budget: b, clock } = budget({ maxTotalInFlightBytes: 1_000, pool });
+    const log: string[] = [];
+    const join = () => b.join(new AbortController().signal);
+    const [a, c, d, e] = [join(), join(), join(), join()];
+    const writes: (() => void)[] = [];
+    const written = (): Promise<void> => new Promise<void>((resolve) => writes.push(resolve));
+    /** A job that sends a response of `bytes`, charged as the handler does, inside the job. */
+    const responding = (lane: ServeLane, name: string, bytes: number) => () => {
+      log.push(name);
+      clock.advance(1);
+      lane.sent(bytes, written());
+      return name;
+    };
+    a.sent(1_200, written());
+    expect(pooled).toBe(1_200);
+    const jobs = [
+      c.run(responding(c, 'c1', 600)),
+      d.run(responding(d, 'd1', 600)),
+      e.run(responding(e, 'e1', 600)),
+    ];
+    clock.advance(30_000); // past the drop delay: waiting for the others is no fault of theirs
+    await nextTurn();
+    await nextTurn();
+    expect(log).toEqual([]);
+    expect(b.metrics).toMatchObject({ waitingForRoom: 3, throttled: 0, dropped: 0, deferred: 3 });
+
+    // a's response is taken: c and d fit under the cap (c's 600 leaves room), e waits again.
+    writes[0]?.();
+    await waitFor(() => log.length === 2, { what: 'c and d ran' });
+    await nextTurn();
+    expect(log).toEqual(['c1', 'd1']);
+    expect(b.metrics).toMatchObject({ waitingForRoom: 1, inFlightBytes: 1_200 });
+    writes[1]?.();
+    expect(await Promise.all(jobs)).toEqual(['c1', 'd1', 'e1']);
+    for (const w of writes) w();
+    await waitFor(() => b.metrics.inFlightBytes === 0, { what: 'every response taken' });
+    expect(pooled).toBe(0);
+    expect(b.metrics).toMatchObject({ peakInFlightBytes: 1_200, waitingForRoom: 0, dropped: 0 });
   });
 });
