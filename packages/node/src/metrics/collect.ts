@@ -51,6 +51,32 @@ export function field<T>(snapshot: () => T | undefined, pick: (t: T) => number):
   };
 }
 
+/** One field of a snapshot as a metric: name (after the prefix), kind, help and its key. */
+export type FieldMetric<T> = readonly [
+  name: string,
+  kind: 'counter' | 'gauge',
+  help: string,
+  key: { [K in keyof T]: T[K] extends number ? K : never }[keyof T],
+];
+
+/** Registers `prefix` + name for each of `metrics`, read from `snap`'s field at scrape time. */
+export function registerFields<T>(
+  registry: Registry,
+  prefix: string,
+  metrics: readonly FieldMetric<T>[],
+  snap: () => T | undefined,
+): void {
+  for (const [name, kind, help, key] of metrics) {
+    scraped(
+      kind,
+      registry,
+      `${prefix}${name}`,
+      help,
+      field(snap, (m) => m[key] as number),
+    );
+  }
+}
+
 function forEachSeries(
   v: ReturnType<Reader>,
   put: (labels: Readonly<Record<string, string>>, value: number) => void,

@@ -1,18 +1,19 @@
 /**
  * The eth serve budget's metrics under `ethp2p_eth_serve_`, read from `ServeBudget.metrics` at
  * scrape time: messages handled and their handling time, response bytes, messages deferred by a
- * peer's budget, peers dropped for staying over it, and the peers throttled now.
+ * peer's budget, peers dropped for staying over it, the peers throttled now, and the response
+ * bytes in flight (not yet taken by the transport) across all peers.
  * @module
  */
 import type { ServeBudgetMetrics } from '@ethp2p/eth';
 import type { Registry } from 'prom-client';
-import { field, scraped } from './collect.ts';
+import { type FieldMetric, registerFields } from './collect.ts';
 
 /** Reads the budget's snapshot of this scrape (undefined when there is none). */
 export type ServeBudgetSnapshot = () => ServeBudgetMetrics | undefined;
 
 /** Each metric: name (after the prefix), kind, help and the field it reads. */
-const METRICS = [
+const METRICS: readonly FieldMetric<ServeBudgetMetrics>[] = [
   ['handled_total', 'counter', 'eth messages handled at their peer turn', 'handled'],
   [
     'handling_milliseconds_total',
@@ -35,17 +36,27 @@ const METRICS = [
   ],
   ['peers', 'gauge', 'eth peers with a serve budget', 'peers'],
   ['throttled', 'gauge', 'eth peers whose message waits for their budget now', 'throttled'],
-] as const;
+  [
+    'in_flight_bytes',
+    'gauge',
+    'bytes of eth responses of all peers not yet taken by the transport',
+    'inFlightBytes',
+  ],
+  [
+    'in_flight_bytes_peak',
+    'gauge',
+    'the most bytes of eth responses in flight at once so far',
+    'peakInFlightBytes',
+  ],
+  [
+    'waiting_for_room',
+    'gauge',
+    'eth peers whose message waits for the cap on all responses in flight',
+    'waitingForRoom',
+  ],
+];
 
 /** Registers the serve budget metrics; `snap` gives this scrape's snapshot. */
 export function registerServeBudgetMetrics(registry: Registry, snap: ServeBudgetSnapshot): void {
-  for (const [name, kind, help, key] of METRICS) {
-    scraped(
-      kind,
-      registry,
-      `ethp2p_eth_serve_${name}`,
-      help,
-      field(snap, (m) => m[key]),
-    );
-  }
+  registerFields(registry, 'ethp2p_eth_serve_', METRICS, snap);
 }

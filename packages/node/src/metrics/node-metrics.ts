@@ -7,11 +7,13 @@
 import type { DiscoveryMetrics, DiscoveryV5Metrics } from '@ethp2p/discovery';
 import type { Node, NodeId } from '@ethp2p/enode';
 import type { ServeBudgetMetrics } from '@ethp2p/eth';
+import type { IngressBudgetStats } from '@ethp2p/rlpx';
 import type { ReputationMetrics, ServerMetrics } from '@ethp2p/server';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type DiscoverySnapshot, registerDiscoveryMetrics } from './discovery-metrics.ts';
 import { type DiscoveryV5Snapshot, registerDiscoveryV5Metrics } from './discovery-v5-metrics.ts';
 import { registerServeBudgetMetrics } from './eth-serve-metrics.ts';
+import { registerIngressMetrics } from './ingress-metrics.ts';
 import { type ReputationSnapshot, registerReputationMetrics } from './reputation-metrics.ts';
 import { registerNewMessageNames, registerServerMetrics } from './server-metrics.ts';
 
@@ -19,13 +21,15 @@ import { registerNewMessageNames, registerServerMetrics } from './server-metrics
 export interface MetricsSources {
   /**
    * The devp2p server (a `Server`), once it runs. Its `reputation` and `inboundMetrics`, when
-   * present, feed the `ethp2p_reputation_*` and `ethp2p_bans_*` metrics.
+   * present, feed the `ethp2p_reputation_*` and `ethp2p_bans_*` metrics, its `ingressMetrics`
+   * the `ethp2p_ingress_budget_*` ones.
    */
   server():
     | {
         readonly metrics: ServerMetrics;
         readonly reputation?: { readonly metrics: ReputationMetrics };
         readonly inboundMetrics?: { readonly refused: { readonly banned: number } };
+        readonly ingressMetrics?: IngressBudgetStats;
       }
     | undefined;
   /** Discovery (a `DiscoveryV4`), once it runs; undefined when it is off. */
@@ -71,6 +75,7 @@ export class NodeMetrics {
   #discovery: DiscoverySnapshot | undefined;
   #discoveryV5: DiscoveryV5Snapshot | undefined;
   #ethServe: ServeBudgetMetrics | undefined;
+  #ingress: IngressBudgetStats | undefined;
   #reputation: ReputationSnapshot | undefined;
 
   constructor(options: NodeMetricsOptions) {
@@ -79,6 +84,7 @@ export class NodeMetrics {
     registerDiscoveryMetrics(this.registry, () => this.#discovery);
     registerDiscoveryV5Metrics(this.registry, () => this.#discoveryV5);
     registerServeBudgetMetrics(this.registry, () => this.#ethServe);
+    registerIngressMetrics(this.registry, () => this.#ingress);
     registerReputationMetrics(this.registry, () => this.#reputation);
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
@@ -93,6 +99,7 @@ export class NodeMetrics {
     const server = this.#sources.server();
     const discovery = this.#sources.discovery();
     this.#server = server?.metrics;
+    this.#ingress = server?.ingressMetrics;
     const reputation = server?.reputation?.metrics;
     this.#reputation =
       reputation === undefined
@@ -118,6 +125,7 @@ export class NodeMetrics {
       this.#discovery = undefined;
       this.#discoveryV5 = undefined;
       this.#ethServe = undefined;
+      this.#ingress = undefined;
       this.#reputation = undefined;
     }
   }

@@ -29,6 +29,7 @@ import {
   type PeerSet,
   type ServeBudget,
 } from '@ethp2p/eth';
+import type { IngressBudget } from '@ethp2p/rlpx';
 import {
   type BanStore,
   FairMix,
@@ -159,6 +160,8 @@ export interface ServerParts extends NodeParts {
   readonly peerSet: PeerSet;
   readonly txPool: MemoryTxPool;
   readonly serveBudget: ServeBudget;
+  /** The server's ingress budget, shared with the serve budget (responses in flight). */
+  readonly ingressBudget?: IngressBudget;
   /** Where the server persists its ban list (the node database). */
   readonly banStore?: BanStore;
 }
@@ -212,6 +215,7 @@ export function createServer(parts: ServerParts, listenIp: string, port: number)
     // For admin_peerEvents' msgsend and msgrecv; byte counts come from the server's counters.
     enableMsgEvents: true,
     ...(parts.banStore === undefined ? {} : { banStore: parts.banStore }),
+    ...(parts.ingressBudget === undefined ? {} : { ingressBudget: parts.ingressBudget }),
     clock: parts.clock,
     logger: parts.log,
   });

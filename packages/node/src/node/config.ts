@@ -6,6 +6,7 @@ import type { Clock, Logger } from '@ethp2p/base';
 import type { DiscoveryConfig } from '@ethp2p/discovery';
 import type { Node } from '@ethp2p/enode';
 import type { ChainReader, ServeBudgetOptions } from '@ethp2p/eth';
+import type { IngressBudgetOptions } from '@ethp2p/rlpx';
 import type { NatInterface } from '../nat/nat-interface.ts';
 import type { HttpRpcOptions, WsRpcOptions } from './rpc-servers.ts';
 
@@ -123,6 +124,11 @@ export interface FullNodeOptions {
    * defaults); its clock is the node's.
    */
   readonly serveBudget?: Omit<ServeBudgetOptions, 'clock'>;
+  /**
+   * The ingress budget's pool and threshold (default 32 MiB, 64 KiB): large messages received
+   * and not yet handled, and eth responses not yet written, across all peers.
+   */
+  readonly ingressBudget?: IngressBudgetOptions;
   /** Most connections in their handshake at once (default the server's, 50). */
   readonly maxPendingPeers?: number;
   /** Most connections in their handshake at once from one IP (default the server's, 10). */

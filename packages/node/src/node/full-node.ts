@@ -24,6 +24,7 @@ import {
   PeerSet,
   ServeBudget,
 } from '@ethp2p/eth';
+import { IngressBudget } from '@ethp2p/rlpx';
 import type { DialFailedEvent, Server } from '@ethp2p/server';
 import { EventEmitter } from 'eventemitter3';
 import { createDashboardRoute } from '../dashboard/route.ts';
@@ -97,6 +98,11 @@ export class FullNode {
   readonly txPool: MemoryTxPool = new MemoryTxPool();
   /** Every eth peer's serve budget, and the rotation their messages are handled in. */
   readonly serveBudget: ServeBudget;
+  /**
+   * The server's ingress budget: large messages received and not yet handled, and the eth
+   * responses not yet written (charged by {@link FullNode.serveBudget}), share its bound.
+   */
+  readonly ingressBudget: IngressBudget;
   readonly #emitter = new EventEmitter<FullNodeEvents>();
   readonly #options: FullNodeOptions;
   readonly #clock: Clock;
@@ -131,7 +137,12 @@ export class FullNode {
     this.#chain = options.chain;
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
-    this.serveBudget = new ServeBudget({ ...options.serveBudget, clock: this.#clock });
+    this.ingressBudget = new IngressBudget(options.ingressBudget);
+    this.serveBudget = new ServeBudget({
+      pool: this.ingressBudget,
+      ...options.serveBudget,
+      clock: this.#clock,
+    });
     this.events = this.#emitter;
   }
 
@@ -382,6 +393,7 @@ export class FullNode {
         peerSet: this.peerSet,
         txPool: this.txPool,
         serveBudget: this.serveBudget,
+        ingressBudget: this.ingressBudget,
         banStore: db,
       },
       listenIp,

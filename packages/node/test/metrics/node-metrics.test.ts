@@ -150,6 +150,13 @@ function sources(server: ServerMetrics | undefined): MetricsSources {
             metrics: server,
             reputation: { metrics: reputationMetrics() },
             inboundMetrics: { refused: { banned: 88 } },
+            ingressMetrics: {
+              heldBytes: 71,
+              peakHeldBytes: 72,
+              waiting: 73,
+              grants: 74,
+              waits: 75,
+            },
           },
     discovery: () => ({
       metrics: discoveryMetrics(),
@@ -173,6 +180,9 @@ const SERVE_BUDGET: ServeBudgetMetrics = {
   dropped: 65,
   peers: 66,
   throttled: 67,
+  inFlightBytes: 68,
+  peakInFlightBytes: 69,
+  waitingForRoom: 70,
 };
 
 async function scrape(metrics: NodeMetrics): Promise<Families> {
@@ -312,6 +322,17 @@ describe('NodeMetrics', () => {
     expectValue('ethp2p_eth_serve_dropped_total', 65);
     expectValue('ethp2p_eth_serve_peers', 66);
     expectValue('ethp2p_eth_serve_throttled', 67);
+    expectValue('ethp2p_eth_serve_in_flight_bytes', 68);
+    expectValue('ethp2p_eth_serve_in_flight_bytes_peak', 69);
+    expectValue('ethp2p_eth_serve_waiting_for_room', 70);
+    expectValue('ethp2p_ingress_budget_held_bytes', 71);
+    expectValue('ethp2p_ingress_budget_held_bytes_peak', 72);
+    expectValue('ethp2p_ingress_budget_waiting', 73);
+    expectValue('ethp2p_ingress_budget_grants_total', 74);
+    expectValue('ethp2p_ingress_budget_waits_total', 75);
+    expect(f.get('ethp2p_ingress_budget_held_bytes')?.type).toBe('GAUGE');
+    expect(f.get('ethp2p_ingress_budget_waits_total')?.type).toBe('COUNTER');
+    expect(f.get('ethp2p_eth_serve_in_flight_bytes')?.type).toBe('GAUGE');
     expect(f.get('ethp2p_eth_serve_throttled')?.type).toBe('GAUGE');
     expect(f.get('ethp2p_eth_serve_dropped_total')?.type).toBe('COUNTER');
     // Every metric the exporter has is checked above.
@@ -336,6 +357,7 @@ describe('NodeMetrics', () => {
     expect(sampleValue(f, 'ethp2p_discv5_table_nodes')).toBe(0);
     expect(sampleValue(f, 'ethp2p_discv5_sessions')).toBe(0);
     expect(sampleValue(f, 'ethp2p_eth_serve_handled_total')).toBe(0);
+    expect(sampleValue(f, 'ethp2p_ingress_budget_held_bytes')).toBe(0);
     expect([...f.keys()].some((n) => n.startsWith('p2p_ingress_eth'))).toBe(false);
     current = serverMetrics();
     f = await scrape(metrics);
