@@ -54,7 +54,7 @@ function report(f: AttackFigures): void {
     `  event loop:    delay p50 ${loop.p50.toFixed(1)} ms, p99 ${loop.p99.toFixed(1)} ms, max ${loop.max.toFixed(1)} ms`,
   );
   console.log(
-    `  serve budget:  ${budget.handled} messages, ${budget.handlingMs} ms handling, ${mib(budget.responseBytes)} responses, ${budget.deferred} deferred, ${budget.dropped} peers dropped`,
+    `  serve budget:  ${budget.handled} messages, ${budget.handlingMs} ms handling, ${mib(budget.responseBytes)} responses (at most ${mib(budget.peakInFlightBytes)} in flight), ${budget.deferred} deferred, ${budget.dropped} peers dropped`,
   );
 }
 

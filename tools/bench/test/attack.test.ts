@@ -16,6 +16,11 @@ import {
   slowlorisAttack,
 } from '../src/attack/scenario.ts';
 
+/** geth's soft response limit: the body that crosses it is the last of a response. */
+const SOFT_RESPONSE_LIMIT = 2 * 1024 * 1024;
+/** A body of the attack chain, about 2 KiB. */
+const BODY = 2048 + 16;
+
 /** The issue's bound on a legitimate handshake during an attack. */
 const HANDSHAKE_LIMIT_MS = 2_000;
 
@@ -47,4 +52,32 @@ describe('attacks on a full node (issue 15)', () => {
     },
     60_000,
   );
+
+  it('2: GetBlockBodies from 6 peers against a small pool: received and unwritten bytes stay in it', async () => {
+    // 20k hashes: 660 kB decompressed (under 200 kB on the wire), 2 MiB of bodies served each.
+    const POOL = 3 * 1024 * 1024;
+    const RESPONSES = 2 * 1024 * 1024;
+    const f = await runAttack(bodiesAttack(6, 20_000, 4), {
+      worker: false,
+      durationMs: 2_000,
+      probeGapMs: 100,
+      handshakeLimitMs: HANDSHAKE_LIMIT_MS,
+      settleMs: 1_000,
+      target: {
+        ingressBudget: { totalBytes: POOL },
+        serveBudget: { maxTotalInFlightBytes: RESPONSES },
+      },
+    });
+    expect(f.handshakeFailures, f.attack).toBe(0);
+    expect(f.handshakesMs.length).toBeGreaterThanOrEqual(1);
+    // The pool was full: requests waited for room at their decompressed size.
+    expect(f.ingress.waits).toBeGreaterThan(0);
+    expect(f.budget.handled).toBeGreaterThan(0);
+    // Responses in flight: under their cap plus the one response that crossed it.
+    expect(f.budget.peakInFlightBytes).toBeLessThanOrEqual(RESPONSES + SOFT_RESPONSE_LIMIT + BODY);
+    // Messages waiting to be handled never pass the pool; responses come on top of them.
+    expect(f.ingress.peakHeldBytes).toBeLessThanOrEqual(POOL + f.budget.peakInFlightBytes);
+    expect(f.ingress.heldBytes).toBe(0);
+    expect(f.afterHandshakeMs).toBeLessThan(HANDSHAKE_LIMIT_MS);
+  }, 60_000);
 });

@@ -14,7 +14,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Node } from '@ethp2p/enode';
 import type { ChainReader, ServeBudgetMetrics } from '@ethp2p/eth';
-import { FullNode, networkChain } from '@ethp2p/node';
+import { FullNode, type FullNodeOptions, networkChain } from '@ethp2p/node';
 import type { IngressBudgetStats } from '@ethp2p/rlpx';
 import {
   Attackers,
@@ -36,8 +36,14 @@ export interface Target {
   close(): Promise<void>;
 }
 
+/** What a test may set on the target node. */
+export type TargetOptions = Pick<
+  FullNodeOptions,
+  'maxPendingPerIp' | 'ingressBudget' | 'serveBudget'
+>;
+
 /** A full node on 127.0.0.1 serving {@link bulkChain}, with discovery and without dialing. */
-export async function startTarget(options: { maxPendingPerIp?: number } = {}): Promise<Target> {
+export async function startTarget(options: TargetOptions = {}): Promise<Target> {
   const datadir = await mkdtemp(join(tmpdir(), 'ethp2p-attack-'));
   const chain = bulkChain(networkChain('sepolia'));
   const node = new FullNode({
@@ -207,13 +213,16 @@ export interface RunOptions {
   readonly handshakeLimitMs: number;
   /** Time after the attack before RSS is read again. */
   readonly settleMs: number;
+  /** The target's ingress and serve budgets (default: the node's defaults). */
+  readonly target?: Pick<TargetOptions, 'ingressBudget' | 'serveBudget'>;
 }
 
 /** Runs `spec` against a fresh target and probes it during and after. */
 export async function runAttack(spec: AttackSpec, options: RunOptions): Promise<AttackFigures> {
-  const target = await startTarget(
-    spec.name.startsWith('slowloris') ? {} : { maxPendingPerIp: 256 },
-  );
+  const target = await startTarget({
+    ...(spec.name.startsWith('slowloris') ? {} : { maxPendingPerIp: 256 }),
+    ...options.target,
+  });
   const pinger = await Pinger.start();
   try {
     const probe = () => timeEthHandshake(target.enode, target.chain, options.handshakeLimitMs);
