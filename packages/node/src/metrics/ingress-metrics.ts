@@ -10,19 +10,9 @@ import type { Registry } from 'prom-client';
 import { type FieldMetric, registerFields } from './collect.ts';
 
 const METRICS: readonly FieldMetric<IngressBudgetStats>[] = [
-  [
-    'held_bytes',
-    'gauge',
-    'bytes held in the ingress budget: messages not yet handled, responses not yet written',
-    'heldBytes',
-  ],
-  [
-    'held_bytes_peak',
-    'gauge',
-    'the most bytes held in the ingress budget at once',
-    'peakHeldBytes',
-  ],
-  ['waiting', 'gauge', 'connections waiting for room in the ingress budget now', 'waiting'],
+  ['held_bytes', 'gauge', 'bytes held: messages not yet handled, responses unwritten', 'heldBytes'],
+  ['held_bytes_peak', 'gauge', 'the most bytes held at once', 'peakHeldBytes'],
+  ['waiting', 'gauge', 'connections waiting for room now', 'waiting'],
   ['grants_total', 'counter', 'room granted to large incoming messages', 'grants'],
   ['waits_total', 'counter', 'large incoming messages that waited for room', 'waits'],
 ];

@@ -9,6 +9,7 @@ import { equalBytes, generatePrivateKey } from '@ethp2p/crypto';
 import type { RlpxConnection } from '@ethp2p/rlpx';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MsgReadWriter, Protocol, RunOptions } from '../../src/protocol.ts';
+import type { Server } from '../../src/server/server.ts';
 import { BaseMsgCode } from '../../src/wire/index.ts';
 import { rawDial, serverStarter, WAIT_MS } from './helpers.ts';
 
@@ -24,6 +25,25 @@ const SENDERS = 6;
 const ROUNDS = 2;
 const SIZE = 200_000;
 const BUDGET = 500_000;
+
+/** A server running `protocol` with a {@link BUDGET} pool, and a raw RLPx client dialer. */
+async function budgetedServer(
+  protocol: Protocol,
+): Promise<{ server: Server; dial: () => Promise<RlpxConnection> }> {
+  const server = await startServer({
+    protocols: [protocol],
+    ingressBudgetBytes: BUDGET,
+    ingressThresholdBytes: 1024,
+  });
+  const port = server.listenPort as number;
+  const dial = async (): Promise<RlpxConnection> => {
+    const out = await rawDial(port, server.publicKey, generatePrivateKey());
+    if (!out.ok) throw out.error;
+    opened.push(out.conn);
+    return out.conn;
+  };
+  return { server, dial };
+}
 
 describe('server ingress budget', () => {
   it(
@@ -46,18 +66,7 @@ describe('server ingress budget', () => {
           }
         },
       };
-      const server = await startServer({
-        protocols: [protocol],
-        ingressBudgetBytes: BUDGET,
-        ingressThresholdBytes: 1024,
-      });
-      const port = server.listenPort as number;
-      const dial = async (): Promise<RlpxConnection> => {
-        const out = await rawDial(port, server.publicKey, generatePrivateKey());
-        if (!out.ok) throw out.error;
-        opened.push(out.conn);
-        return out.conn;
-      };
+      const { server, dial } = await budgetedServer(protocol);
       const senders = await Promise.all(Array.from({ length: SENDERS }, dial));
       const chatty = await dial();
       await waitFor(() => server.peerCount() === SENDERS + 1, { what: 'every client is a peer' });
@@ -116,18 +125,7 @@ describe('server ingress budget', () => {
         }
       },
     };
-    const server = await startServer({
-      protocols: [protocol],
-      ingressBudgetBytes: BUDGET,
-      ingressThresholdBytes: 1024,
-    });
-    const port = server.listenPort as number;
-    const dial = async (): Promise<RlpxConnection> => {
-      const out = await rawDial(port, server.publicKey, generatePrivateKey());
-      if (!out.ok) throw out.error;
-      opened.push(out.conn);
-      return out.conn;
-    };
+    const { server, dial } = await budgetedServer(protocol);
     const [a, b] = [await dial(), await dial()];
     await waitFor(() => server.peerCount() === 2, { what: 'both clients are peers' });
     const send = (c: RlpxConnection): void => {
