@@ -72,6 +72,15 @@ export interface ServeBudgetOptions {
   readonly pool?: ResponsePool;
   readonly sliceMs?: number;
   readonly dropAfterMs?: number;
+  /**
+   * Handling time all peers together earn per second, in ms (their per-peer budgets add up
+   * past what one thread has when many peers ask at once): once spent, the rotation pauses
+   * until it refills, and the event loop is free for handshakes and discovery meanwhile.
+   * Default: no such cap.
+   */
+  readonly totalTimePerSecondMs?: number;
+  /** Handling time all peers together may spend at once (default `totalTimePerSecondMs`). */
+  readonly totalTimeBurstMs?: number;
 }
 
 /** Room in a shared pool, held until released. */
@@ -203,6 +212,10 @@ export class ServeBudget {
   readonly #pool: ResponsePool | undefined;
   readonly #sliceMs: number;
   readonly #dropAfterMs: number;
+  /** Every peer's handling time together, when capped. */
+  readonly #totalTime: TokenBucket | undefined;
+  /** The refill the paused rotation waits for. */
+  #resume: Timer | null = null;
   readonly #lanes = new Set<LaneState>();
   /** Lanes whose job may run, in turn. */
   #ready: LaneState[] = [];
@@ -242,6 +255,15 @@ export class ServeBudget {
     );
     this.#pool = options.pool;
     this.#sliceMs = checkPositiveMs('sliceMs', options.sliceMs ?? DEFAULT_SLICE_MS);
+    const total = options.totalTimePerSecondMs;
+    this.#totalTime =
+      total === undefined
+        ? undefined
+        : new TokenBucket(
+            checkPositiveMs('totalTimePerSecondMs', total),
+            checkPositiveMs('totalTimeBurstMs', options.totalTimeBurstMs ?? total),
+            this.#clock.now(),
+          );
     this.#dropAfterMs = checkPositiveMs(
       'dropAfterMs',
       options.dropAfterMs ?? DEFAULT_DROP_AFTER_MS,
@@ -413,10 +435,26 @@ export class ServeBudget {
   #makeReady(state: LaneState): void {
     state.ready = true;
     this.#ready.push(state);
-    if (!this.#pumping) {
-      this.#pumping = true;
-      void this.#pump();
-    }
+    this.#startPump();
+  }
+
+  #startPump(): void {
+    if (this.#pumping || this.#resume !== null) return;
+    this.#pumping = true;
+    void this.#pump();
+  }
+
+  /** Whether the cap on every peer's handling time pauses the rotation (it then resumes itself). */
+  #paused(): boolean {
+    const total = this.#totalTime;
+    if (total === undefined) return false;
+    const wait = total.msUntilPositive(this.#clock.now());
+    if (wait === 0) return false;
+    this.#resume = this.#clock.schedule(wait, () => {
+      this.#resume = null;
+      if (this.#ready.length > 0) this.#startPump();
+    });
+    return true;
   }
 
   /**
@@ -427,6 +465,7 @@ export class ServeBudget {
     try {
       while (this.#ready.length > 0) {
         await nextTurn();
+        if (this.#paused()) return;
         const start = this.#clock.now();
         do {
           const next = this.#ready.shift();
@@ -460,6 +499,7 @@ export class ServeBudget {
     const end = this.#clock.now();
     const spent = Math.max(0, end - start);
     if (!job.solicited) state.time.charge(spent, end);
+    this.#totalTime?.charge(spent, end);
     this.#handled++;
     this.#handlingMs += spent;
     if (failed) job.reject(result);

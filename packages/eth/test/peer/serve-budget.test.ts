@@ -266,4 +266,21 @@ describe('ServeBudget', () => {
     expect(pooled).toBe(0);
     expect(b.metrics).toMatchObject({ peakInFlightBytes: 1_200, waitingForRoom: 0, dropped: 0 });
   });
+
+  it('caps the handling time of all peers together: the rotation pauses until it refills', async () => {
+    const { budget: b, clock } = budget({ totalTimePerSecondMs: 100 });
+    const log: string[] = [];
+    const lanes = [0, 1, 2].map(() => b.join(new AbortController().signal));
+    // 80 ms each: the first leaves 20 ms, the second takes the cap 60 ms into debt.
+    const jobs = lanes.map((lane, i) => lane.run(costly(clock, log, `j${i}`, 80)));
+    await waitFor(() => log.length === 2, { what: 'two jobs ran' });
+    for (let i = 0; i < 5; i++) await nextTurn();
+    expect(log).toEqual(['j0', 'j1']);
+    clock.advance(500); // 50 ms earned back: still 10 ms in debt
+    for (let i = 0; i < 5; i++) await nextTurn();
+    expect(log).toEqual(['j0', 'j1']);
+    clock.advance(200);
+    expect(await Promise.all(jobs)).toEqual(['j0', 'j1', 'j2']);
+    expect(() => new ServeBudget({ totalTimePerSecondMs: 0 })).toThrow(RangeError);
+  });
 });

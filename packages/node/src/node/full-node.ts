@@ -73,6 +73,12 @@ export interface FullNodeEvents {
 type State = 'new' | 'starting' | 'running' | 'stopped';
 
 /**
+ * Handling time all eth peers together get per second, in ms: 40% of the thread, so the rest
+ * (decompressing what they send, handshakes, discovery) has room when many ask at once.
+ */
+const SERVE_TIME_PER_SECOND_MS = 400;
+
+/**
  * The sample full node. `start()` locks the datadir (before writing anything to it), loads or
  * creates `nodekey`, opens the node database under `nodes/`, binds UDP (discovery) and TCP
  * (RLPx) and starts discovery (v4 and v5 on the UDP port) and the server with the eth protocols; `stop()` disconnects every
@@ -140,6 +146,7 @@ export class FullNode {
     this.ingressBudget = new IngressBudget(options.ingressBudget);
     this.serveBudget = new ServeBudget({
       pool: this.ingressBudget,
+      totalTimePerSecondMs: SERVE_TIME_PER_SECOND_MS,
       ...options.serveBudget,
       clock: this.#clock,
     });
