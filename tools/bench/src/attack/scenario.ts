@@ -289,14 +289,21 @@ const NO_INGRESS: IngressBudgetStats = {
 let collect: (() => void) | undefined;
 
 /**
- * Two full GCs a moment apart. V8 frees the memory of dead ArrayBuffers on a sweeper task after
- * the GC that found them, so RSS read right after one `gc()` still counts every message of the
- * attack (measured: 305 MiB of ArrayBuffers right after the GC, 2 MiB 0.5 s later).
+ * Full GCs a moment apart until the ArrayBuffers stop shrinking (at most 2 s). V8 frees the
+ * memory of dead ArrayBuffers on a sweeper task after the GC that found them, so RSS read right
+ * after one `gc()` still counts every message of the attack (measured: 305 MiB of ArrayBuffers
+ * right after the GC, 2 MiB 0.5 s later; on a loaded machine 0.5 s was not always enough).
  */
 async function settle(): Promise<void> {
   gc();
-  await delay(500);
-  gc();
+  let last = process.memoryUsage().arrayBuffers;
+  for (let i = 0; i < 8; i++) {
+    await delay(250);
+    gc();
+    const now = process.memoryUsage().arrayBuffers;
+    if (i > 0 && now >= last - 1024 * 1024) return;
+    last = now;
+  }
 }
 
 /** A full GC, so RSS readings settle (V8's `gc`, exposed for this run). */
