@@ -26,6 +26,28 @@ const ROUNDS = 2;
 const SIZE = 200_000;
 const BUDGET = 500_000;
 
+/** A protocol that reads every message into `received`, awaiting `after` before each next read. */
+function collecting(
+  received: Uint8Array[],
+  after?: (signal: AbortSignal) => Promise<void>,
+): Protocol {
+  return {
+    name: 'test',
+    version: 1,
+    length: 4,
+    async run(_peer, rw: MsgReadWriter, { signal }: RunOptions): Promise<void> {
+      while (!signal.aborted) {
+        try {
+          received.push((await rw.readMsg()).data);
+        } catch {
+          return;
+        }
+        await after?.(signal);
+      }
+    },
+  };
+}
+
 /** A server running `protocol` with a {@link BUDGET} pool, and a raw RLPx client dialer. */
 async function budgetedServer(
   protocol: Protocol,
@@ -51,21 +73,7 @@ describe('server ingress budget', () => {
     async () => {
       const received: Uint8Array[] = [];
       let maxHeld = 0;
-      const protocol: Protocol = {
-        name: 'test',
-        version: 1,
-        length: 4,
-        async run(_peer, rw: MsgReadWriter, { signal }: RunOptions): Promise<void> {
-          while (!signal.aborted) {
-            try {
-              const msg = await rw.readMsg();
-              received.push(msg.data);
-            } catch {
-              return;
-            }
-          }
-        },
-      };
+      const protocol = collecting(received);
       const { server, dial } = await budgetedServer(protocol);
       const senders = await Promise.all(Array.from({ length: SENDERS }, dial));
       const chatty = await dial();
@@ -106,25 +114,15 @@ describe('server ingress budget', () => {
   it('a message keeps its room until its protocol reads the next one', async () => {
     const received: Uint8Array[] = [];
     let next: () => void = () => {};
-    const protocol: Protocol = {
-      name: 'test',
-      version: 1,
-      length: 4,
-      async run(_peer, rw: MsgReadWriter, { signal }: RunOptions): Promise<void> {
-        while (!signal.aborted) {
-          try {
-            received.push((await rw.readMsg()).data);
-          } catch {
-            return;
-          }
-          // Handles one message at a time, slowly: the next read waits for the test (or the end).
-          await new Promise<void>((resolve) => {
-            next = resolve;
-            signal.addEventListener('abort', () => resolve(), { once: true });
-          });
-        }
-      },
-    };
+    // Handles one message at a time, slowly: the next read waits for the test (or the end).
+    const protocol = collecting(
+      received,
+      (signal) =>
+        new Promise<void>((resolve) => {
+          next = resolve;
+          signal.addEventListener('abort', () => resolve(), { once: true });
+        }),
+    );
     const { server, dial } = await budgetedServer(protocol);
     const [a, b] = [await dial(), await dial()];
     await waitFor(() => server.peerCount() === 2, { what: 'both clients are peers' });
