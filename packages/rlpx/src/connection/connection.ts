@@ -10,6 +10,7 @@ import { type Clock, checkPositiveMs, systemClock, type Timer } from '@ethp2p/ba
 import { nodeIdFromPublicKey } from '@ethp2p/enode';
 import { RlpxError } from '../errors.ts';
 import { FrameCodec } from '../frame/codec.ts';
+import { FrameBatch } from '../frame/frame-batch.ts';
 import type { FrameMessage } from '../frame/reader.ts';
 import type { SnappyCodec, SnappyImpl } from '../frame/snappy.ts';
 import type { HandshakeResult } from './handshake-io.ts';
@@ -19,6 +20,12 @@ import type { IngressBudget, IngressGrant } from './ingress-budget.ts';
 export const READ_TIMEOUT_MS = 30_000;
 /** Default time a {@link RlpxConnection.writeMsg} may wait for the socket to drain (geth: 20 s). */
 export const WRITE_TIMEOUT_MS = 20_000;
+
+/**
+ * Frames queued within one tick are written together once they reach this many bytes (or at the
+ * end of the tick): one socket write per batch instead of one per frame.
+ */
+const WRITE_BATCH_BYTES = 64 * 1024;
 
 /** What `#nextFrame` returns while a large body waits for room in the ingress budget. */
 const NEEDS_ROOM = Symbol('needs room');
@@ -103,6 +110,9 @@ export class RlpxConnection {
   #ended = false;
   #readChain: Promise<unknown> = Promise.resolve();
   #draining: Promise<void> | null = null;
+  /** Frames encoded and not yet handed to the socket, in order. */
+  readonly #batch = new FrameBatch();
+  #flushScheduled = false;
   readonly #wakers = new Set<() => void>();
   readonly #budget: IngressBudget | undefined;
   /** Room held for the frame body being read, or for the message last returned. */
@@ -154,9 +164,12 @@ export class RlpxConnection {
     return this.#socket.bytesRead;
   }
 
-  /** Bytes written to the socket so far, the handshake included (see {@link RlpxConnection.bytesRead}). */
+  /**
+   * Bytes written so far, the handshake included, counting frames still batched for the socket
+   * (see {@link RlpxConnection.bytesRead}).
+   */
   get bytesWritten(): number {
-    return this.#socket.bytesWritten;
+    return this.#socket.bytesWritten + this.#batch.bytes;
   }
 
   /** Whether the connection is closed (by {@link RlpxConnection.close}, the peer or an error). */
@@ -180,6 +193,7 @@ export class RlpxConnection {
    * peer does not read, so callers bound it with a deadline and close afterwards.
    */
   async end(): Promise<void> {
+    this.#flush();
     const socket = this.#socket;
     let done: () => void = () => {};
     const finished = new Promise<void>((resolve) => {
@@ -250,9 +264,12 @@ export class RlpxConnection {
   }
 
   /**
-   * Sends one message as one frame in one `socket.write`. Resolves with the bytes the frame took
-   * on the wire once the socket accepted it (after `drain` if its buffer was full); later calls
-   * wait for that drain before writing.
+   * Sends one message as one frame. Frames sent within one tick are laid out in shared buffers
+   * and handed to the socket together at the end of the tick, or as soon as they reach
+   * {@link WRITE_BATCH_BYTES}; order is kept. Resolves with the bytes the frame took on the wire
+   * once it is queued (after `drain` if the socket's buffer was full); later calls wait for that
+   * drain before writing. {@link RlpxConnection.end} writes what is queued first; a frame still
+   * queued when the connection fails is dropped, like one in the socket's buffer.
    * @throws {RlpxError} `CLOSED`, `TIMEOUT` if the drain takes longer than the write timeout
    * (the connection is then closed)
    * @throws {RangeError} for an invalid code or a payload over the frame limit
@@ -263,8 +280,13 @@ export class RlpxConnection {
       await this.#draining;
     }
     this.#throwIfWriteClosed();
-    const frame = this.#codec.encode(code, payload);
-    if (this.#socket.write(frame)) return frame.length;
+    const length = this.#codec.encode(code, payload, this.#batch.reserve).length;
+    if (this.#batch.bytes >= WRITE_BATCH_BYTES) this.#flush();
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      process.nextTick(this.#flushQueued);
+    }
+    if (!this.#socket.writableNeedDrain) return length;
     const draining = this.#waitDrain();
     this.#draining = draining;
     try {
@@ -272,7 +294,7 @@ export class RlpxConnection {
     } finally {
       if (this.#draining === draining) this.#draining = null;
     }
-    return frame.length;
+    return length;
   }
 
   /**
@@ -280,6 +302,8 @@ export class RlpxConnection {
    * clears every timer. Idempotent.
    */
   close(): void {
+    // Hand queued frames to the socket first: what the kernel takes at once still goes out.
+    this.#flush();
     this.#fail(new RlpxError('CLOSED', 'connection closed'));
   }
 
@@ -294,6 +318,24 @@ export class RlpxConnection {
     this.#grant = null;
     return grant;
   }
+
+  /** Hands the queued frames to the socket, in order, in one write (or one corked run). */
+  #flush(): void {
+    const parts = this.#batch.take();
+    if (parts.length === 0 || this.#failure !== null || !this.#socket.writable) return;
+    if (parts.length === 1) {
+      this.#socket.write(parts[0] as Uint8Array);
+      return;
+    }
+    this.#socket.cork();
+    for (const part of parts) this.#socket.write(part);
+    this.#socket.uncork();
+  }
+
+  readonly #flushQueued = (): void => {
+    this.#flushScheduled = false;
+    this.#flush();
+  };
 
   async #readOne(): Promise<RlpxMessage> {
     // The caller is done with the message last returned: its room goes back to the pool.

@@ -10,7 +10,7 @@ import { FrameStream } from './frame-stream.ts';
 import { FrameMac } from './mac.ts';
 import { type FrameMessage, FrameReader } from './reader.ts';
 import { createSnappy, type SnappyCodec, type SnappyImpl } from './snappy.ts';
-import { FrameWriter } from './writer.ts';
+import { type FrameSink, FrameWriter } from './writer.ts';
 
 /** The handshake's output that the frame codec needs (see the handshake's `deriveSecrets`). */
 export interface FrameSecrets {
@@ -106,9 +106,9 @@ export class FrameCodec {
     this.reader.enableSnappy(codec);
   }
 
-  /** Encodes one message as one frame buffer. See {@link FrameWriter.encode}. */
-  encode(code: number, payload: Uint8Array): Uint8Array {
-    return this.writer.encode(code, payload);
+  /** Encodes one message as one frame (into `sink`'s space if given). See {@link FrameWriter.encode}. */
+  encode(code: number, payload: Uint8Array, sink?: FrameSink): Uint8Array {
+    return this.writer.encode(code, payload, sink);
   }
 
   /** Feeds received bytes and yields complete messages. See {@link FrameStream.push}. */

@@ -15,4 +15,5 @@ export type { FrameMessage } from './reader.ts';
 export { FrameReader } from './reader.ts';
 export type { SnappyCodec, SnappyImpl } from './snappy.ts';
 export { createSnappy, napiSnappyAvailable, snappyDecodedLength } from './snappy.ts';
+export type { FrameSink } from './writer.ts';
 export { FrameWriter } from './writer.ts';

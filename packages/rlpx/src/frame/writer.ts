@@ -39,42 +39,59 @@ export class FrameWriter {
   }
 
   /**
-   * Encodes one message as a single frame buffer:
+   * Encodes one message as a single frame:
    * `header-ct ‖ header-mac ‖ body-ct ‖ frame-mac`, body = `rlp(code) ‖ payload` zero-padded
-   * to 16 bytes. The payload is not retained.
+   * to 16 bytes. The frame goes into the space `sink` returns for its length (a fresh buffer by
+   * default), so a caller can lay several frames out in one buffer. The payload is not retained.
    * @throws {RangeError} if `code` is not a non-negative safe integer, or the payload (before
    * or after compression) makes the frame larger than {@link MAX_FRAME_SIZE}
    */
-  encode(code: number, payload: Uint8Array): Uint8Array {
+  encode(code: number, payload: Uint8Array, sink: FrameSink = freshFrame): Uint8Array {
     if (payload.length > MAX_FRAME_SIZE) {
       throw new RangeError(
         `payload: expected at most ${MAX_FRAME_SIZE} bytes, got ${payload.length}`,
       );
     }
-    const codeRlp = encodeMsgCode(code);
+    // Codes 1..0x7f are their own one-byte RLP, code 0 is 0x80: no allocation for those.
+    const codeRlp = code > 0 && code < 0x80 && Number.isInteger(code) ? null : encodeMsgCode(code);
+    const codeLength = codeRlp === null ? 1 : codeRlp.length;
     const body = this.#snappy === null ? payload : this.#snappy.compress(payload);
-    const size = codeRlp.length + body.length;
+    const size = codeLength + body.length;
     if (size > MAX_FRAME_SIZE) {
       throw new RangeError(`frame-size: expected at most ${MAX_FRAME_SIZE} bytes, got ${size}`);
     }
     const padded = roundUp16(size);
-    const out = new Uint8Array(HEADER_SIZE + MAC_SIZE + padded + MAC_SIZE);
+    const bodyStart = HEADER_SIZE + MAC_SIZE;
+    const frameMacAt = bodyStart + padded;
+    const out = sink(frameMacAt + MAC_SIZE);
     // Lay the header and body plaintext out contiguously at [16, 32 + padded) so one CTR call
-    // encrypts both; the padding is already zero.
+    // encrypts both. The sink's space may hold old bytes: every plaintext byte is written.
     const plainStart = HEADER_SIZE;
     out[plainStart] = size >>> 16;
     out[plainStart + 1] = (size >>> 8) & 0xff;
     out[plainStart + 2] = size & 0xff;
     out.set(HEADER_DATA, plainStart + 3);
-    const bodyStart = HEADER_SIZE + MAC_SIZE;
-    out.set(codeRlp, bodyStart);
-    out.set(body, bodyStart + codeRlp.length);
-    const ct = this.#ctr.update(out.subarray(plainStart, bodyStart + padded));
+    out.fill(0, plainStart + 3 + HEADER_DATA.length, bodyStart);
+    if (codeRlp === null) out[bodyStart] = code;
+    else out.set(codeRlp, bodyStart);
+    out.set(body, bodyStart + codeLength);
+    out.fill(0, bodyStart + size, frameMacAt);
+    const ct = this.#ctr.update(out.subarray(plainStart, frameMacAt));
     out.set(ct.subarray(0, HEADER_SIZE), 0);
     out.set(ct.subarray(HEADER_SIZE), bodyStart);
-    out.set(this.#mac.header(out.subarray(0, HEADER_SIZE)), HEADER_SIZE);
-    const frameMacAt = bodyStart + padded;
+    out.set(this.#mac.header(ct.subarray(0, HEADER_SIZE)), HEADER_SIZE);
     out.set(this.#mac.frame(out.subarray(bodyStart, frameMacAt)), frameMacAt);
     return out;
   }
+}
+
+/**
+ * Where {@link FrameWriter.encode} puts a frame: returns `length` writable bytes (their content
+ * does not matter) that the caller owns afterwards.
+ */
+export type FrameSink = (length: number) => Uint8Array;
+
+/** The default sink: a fresh buffer per frame. */
+function freshFrame(length: number): Uint8Array {
+  return new Uint8Array(length);
 }

@@ -71,6 +71,11 @@ export function testBytes(length: number, seed = 1, repetitive = false): Uint8Ar
   return out;
 }
 
+/** Wire bytes of a frame with a one-byte code and a `size`-byte payload, snappy off. */
+export function frameLength(size: number): number {
+  return 32 + Math.ceil((size + 1) / 16) * 16 + 16;
+}
+
 /** Hex of `bytes`, for fast and readable equality checks of large buffers. */
 export function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
