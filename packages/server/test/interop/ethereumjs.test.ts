@@ -8,6 +8,7 @@
 import { DISCONNECT_REASON, SNAP } from '@ethereumjs/devp2p';
 import { RLP } from '@ethereumjs/rlp';
 import { SimulatedClock } from '@ethp2p/base';
+import { waitFor } from '@ethp2p/base/testing';
 import { generatePrivateKey } from '@ethp2p/crypto';
 import { nodeIdFromPublicKey } from '@ethp2p/enode';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -144,6 +145,8 @@ describe('Server with @ethereumjs/devp2p nodes', () => {
     await relay.reach('fromTarget', ours + SMALL_FRAME_BYTES, signal);
     await relay.reach('toTarget', theirsBytes + SMALL_FRAME_BYTES, signal);
     expect(relay.bytes('toTarget')).toBe(theirsBytes + SMALL_FRAME_BYTES);
+    // The relay passed the Pong on; wait until our peer has read it, before the clock moves on.
+    await waitFor(() => (peer.rtt?.samples ?? 0) === 1, { what: 'the first Pong is read', signal });
 
     // That frame was read: at 30 s our read idle timeout (armed by the last read at 0 s) would
     // have ended the peer had the Pong not re-armed it. The second Ping is answered too.
@@ -152,6 +155,10 @@ describe('Server with @ethereumjs/devp2p nodes', () => {
     clock.advance(PING_INTERVAL_MS);
     await relay.reach('fromTarget', ours + SMALL_FRAME_BYTES, signal);
     await relay.reach('toTarget', theirsBytes + SMALL_FRAME_BYTES, signal);
+    await waitFor(() => (peer.rtt?.samples ?? 0) === 2, {
+      what: 'the second Pong is read',
+      signal,
+    });
     expect(peer.end).toBeNull();
 
     // ethereumjs's Ping (its 15 s interval) and our Pong.
