@@ -46,6 +46,13 @@ export class FrameReader {
   /** frame-size announced by the last verified header, or -1 when a header is expected. */
   #size = -1;
   #failure: RlpxError | null = null;
+  /**
+   * The keystream of the next header, taken from the CTR call of the previous body (it runs on
+   * over the body's MAC bytes: keystream = output XOR input), so a header costs no CTR call of
+   * its own. Valid once a body has been read.
+   */
+  readonly #headerKeystream = new Uint8Array(HEADER_SIZE);
+  #haveHeaderKeystream = false;
 
   /**
    * @param ctr the ingress AES-256-CTR stream (aes-secret, zero IV)
@@ -123,9 +130,8 @@ export class FrameReader {
     if (!constantTimeEqual(this.#mac.header(ct), header.subarray(HEADER_SIZE))) {
       throw this.#fail('BAD_HEADER_MAC', 'bad header MAC');
     }
-    const plain = this.#ctr.update(ct);
+    const size = this.#headerSize(ct);
     this.#blocks += 1n;
-    const size = ((plain[0] as number) << 16) | ((plain[1] as number) << 8) | (plain[2] as number);
     if (size > this.#maxSize) {
       throw this.#fail('FRAME_TOO_LARGE', `frame-size ${size} exceeds the limit ${this.#maxSize}`);
     }
@@ -154,7 +160,14 @@ export class FrameReader {
     }
     const size = this.#size;
     this.#size = -1;
-    const plain = this.#ctr.update(ct).subarray(0, size);
+    // The keystream runs on over the MAC bytes into the next header's: keep that part.
+    const out = this.#ctr.update(body);
+    const ks = this.#headerKeystream;
+    for (let i = 0; i < HEADER_SIZE; i++) {
+      ks[i] = (out[padded + i] as number) ^ (body[padded + i] as number);
+    }
+    this.#haveHeaderKeystream = true;
+    const plain = out.subarray(0, size);
     this.#blocks += BigInt(padded / 16);
     try {
       const { code, length } = readMsgCode(plain);
@@ -181,6 +194,19 @@ export class FrameReader {
       }
       throw err;
     }
+  }
+
+  /** Decrypts the frame-size (the first 3 bytes) of a header whose MAC is verified. */
+  #headerSize(ct: Uint8Array): number {
+    let plain: Uint8Array;
+    if (this.#haveHeaderKeystream) {
+      this.#haveHeaderKeystream = false;
+      plain = this.#headerKeystream;
+      for (let i = 0; i < 3; i++) plain[i] = (plain[i] as number) ^ (ct[i] as number);
+    } else {
+      plain = this.#ctr.update(ct);
+    }
+    return ((plain[0] as number) << 16) | ((plain[1] as number) << 8) | (plain[2] as number);
   }
 
   #checkUsable(body: boolean): void {
