@@ -15,6 +15,7 @@ import {
 import { generatePrivateKey } from '@ethp2p/crypto';
 import { createEjsNode, ethOf, exchangeStatus, listenEjs, nextPeer } from './ejs-node.ts';
 import {
+  cpuMsSince,
   type FlowOptions,
   type FlowResult,
   type Handshake,
@@ -77,6 +78,7 @@ async function windowedFlow(
   let ended = false;
   let listener: MessageListener = () => {};
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const done = new Promise<FlowResult>((resolve) => {
     const pump = (): void => {
       while (!ended && (sent - received) * size < window) {
@@ -91,7 +93,12 @@ async function windowedFlow(
     };
     listener = (code, payload) => {
       if (code === EthMessageCodes.NEW_BLOCK_HASHES) {
-        resolve({ bytes, messages: received, elapsedMs: performance.now() - started });
+        resolve({
+          bytes,
+          messages: received,
+          elapsedMs: performance.now() - started,
+          cpuMs: cpuMsSince(cpu),
+        });
       } else if (code === EthMessageCodes.TX) {
         received++;
         bytes += firstItemLength(payload);

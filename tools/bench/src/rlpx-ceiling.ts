@@ -104,19 +104,18 @@ export interface CeilingOptions {
 }
 
 /**
- * MB/s (10^6 payload bytes per second) of the ceiling for messages of `size` bytes: frames whose
- * body is a one-byte code plus the payload, zero-padded to 16 bytes, as the flow rows send.
+ * Runs the ceiling for messages of `size` bytes within the bounds and returns the payload bytes
+ * done: frames whose body is a one-byte code plus the payload, zero-padded to 16 bytes, as the
+ * flow rows send. The caller times it.
  */
-export function ceilingThroughput(options: CeilingOptions): number {
+export function ceilingBytes(options: CeilingOptions): number {
   const pair = ceilingPair();
   const plain = randomFillSync(new Uint8Array(BLOCK + ((options.size + 1 + 15) & ~15)));
   const started = performance.now();
   let bytes = 0;
-  let elapsed = 0;
-  while (bytes < options.maxBytes && elapsed < options.maxMs) {
+  while (bytes < options.maxBytes && performance.now() - started < options.maxMs) {
     pair.frame(plain);
     bytes += options.size;
-    elapsed = performance.now() - started;
   }
-  return bytes / (elapsed * 1000);
+  return bytes;
 }

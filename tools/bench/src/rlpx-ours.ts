@@ -8,6 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { accept, connect, type RlpxConnection } from '@ethp2p/rlpx';
 import {
+  cpuMsSince,
   type FlowOptions,
   type FlowResult,
   type Handshake,
@@ -105,6 +106,7 @@ class OursTarget implements RlpxTarget {
         rx.enableSnappy();
       }
       const started = performance.now();
+      const cpu = process.cpuUsage();
       const received = readUntilEnd(rx, Math.ceil(options.maxBytes / options.size));
       received.catch(() => {}); // a failure surfaces through `within` below
       let sent = 0;
@@ -118,7 +120,7 @@ class OursTarget implements RlpxTarget {
       }
       await tx.writeMsg(END_CODE, EMPTY);
       const { bytes, messages } = await within(received, signal);
-      return { bytes, messages, elapsedMs: performance.now() - started };
+      return { bytes, messages, elapsedMs: performance.now() - started, cpuMs: cpuMsSince(cpu) };
     } finally {
       this.#release(tx, rx);
     }

@@ -31,6 +31,8 @@ export interface FlowResult {
   readonly messages: number;
   /** From the first send until the end marker was read. */
   readonly elapsedMs: number;
+  /** CPU time of this process (user and system, every thread) over the same span. */
+  readonly cpuMs: number;
 }
 
 /** One stack under test, listening on 127.0.0.1 and dialing itself. */
@@ -65,6 +67,12 @@ export function randomPayloads(size: number, count: number): Uint8Array[] {
 export function payloadsFor(options: FlowOptions): Uint8Array[] {
   const count = Math.max(1, Math.min(16, Math.floor((16 << 20) / options.size)));
   return randomPayloads(options.size, count);
+}
+
+/** Milliseconds of CPU time (user and system) this process used since `start`. */
+export function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 /** Lower-case hex, for map keys. */

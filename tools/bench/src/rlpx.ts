@@ -10,9 +10,15 @@
 import { setMaxListeners } from 'node:events';
 import { napiSnappyAvailable } from '@ethp2p/rlpx/frame';
 import { startEjs } from './ejs-rlpx.ts';
-import { ceilingThroughput } from './rlpx-ceiling.ts';
+import { ceilingBytes } from './rlpx-ceiling.ts';
 import { startOurs } from './rlpx-ours.ts';
-import { HELLO_SIZE, REQUEST_SIZE, RESPONSE_SIZE, type RlpxTarget } from './rlpx-target.ts';
+import {
+  cpuMsSince,
+  HELLO_SIZE,
+  REQUEST_SIZE,
+  RESPONSE_SIZE,
+  type RlpxTarget,
+} from './rlpx-target.ts';
 import { formatTable } from './timing.ts';
 
 /** How much one stack is asked to do; ethereumjs gets smaller counts (it is ~100x slower). */
@@ -90,13 +96,19 @@ async function handshakes(target: RlpxTarget, budget: Budget): Promise<[number, 
   return [sequential, await handshakeRate(target, budget.parallel, IN_FLIGHT)];
 }
 
+/** Throughput of one row: MB/s of wall time and MB per CPU-second of this process. */
+interface Rate {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
 /** MB/s (10^6 payload bytes per second) of one row, after a warm-up run of an eighth. */
 async function throughput(
   target: RlpxTarget,
   budget: Budget,
   size: number,
   snappy: boolean,
-): Promise<number | null> {
+): Promise<Rate | null> {
   if (!snappy && !target.canDisableSnappy) return null;
   const run = (fraction: number) =>
     target.flow({
@@ -107,8 +119,8 @@ async function throughput(
       signal: AbortSignal.timeout(MEASURE_TIMEOUT_MS),
     });
   await run(1 / 8);
-  const { bytes, elapsedMs } = await run(1);
-  return bytes / (elapsedMs * 1000);
+  const { bytes, elapsedMs, cpuMs } = await run(1);
+  return { wall: bytes / (elapsedMs * 1000), cpu: bytes / (cpuMs * 1000) };
 }
 
 /** The p50 and p99 round trip in ms, warm-up trips dropped. */
@@ -165,25 +177,34 @@ async function handshakeTable(ours: RlpxTarget, ejs: RlpxTarget): Promise<void> 
 }
 
 /** One throughput row: ours and ethereumjs, and the crypto ceiling for its message size. */
-interface FlowRow extends Row {
+interface FlowRow {
+  readonly label: string;
+  readonly ours: Rate | null;
+  readonly ejs: Rate | null;
   readonly ceiling: number;
   readonly target: string;
 }
 
 /** `a / b` as a ratio cell. */
-function ratioCell(a: number | null, b: number | null, percent: boolean): string {
-  if (a === null || b === null) return 'n/a';
+function ratioCell(a: number | undefined, b: number | undefined, percent: boolean): string {
+  if (a === undefined || b === undefined) return 'n/a';
   return percent ? `${((100 * a) / b).toFixed(0)}%` : `${(a / b).toFixed(1)}x`;
 }
 
-/** The crypto ceiling of `size`-byte messages (see rlpx-ceiling.ts), after a warm-up eighth. */
+/**
+ * The crypto ceiling of `size`-byte messages (see rlpx-ceiling.ts) in MB per CPU-second, after
+ * a warm-up eighth.
+ */
 function ceiling(size: number): number {
-  const run = (fraction: number) =>
-    ceilingThroughput({
+  const run = (fraction: number): number => {
+    const cpu = process.cpuUsage();
+    const bytes = ceilingBytes({
       size,
       maxBytes: Math.max(size, OURS.flowBytes * fraction),
       maxMs: OURS.flowMs * fraction,
     });
+    return bytes / (cpuMsSince(cpu) * 1000);
+  };
   run(1 / 8);
   return run(1);
 }
@@ -209,7 +230,8 @@ async function throughputTable(ours: RlpxTarget, ejs: RlpxTarget): Promise<void>
   const header = [
     'MB/s one way',
     'ethp2p',
-    'ceiling',
+    'ethp2p cpu',
+    'ceiling cpu',
     'ethp2p/ceiling',
     '@ethereumjs/devp2p',
     'ethp2p/ejs',
@@ -217,26 +239,29 @@ async function throughputTable(ours: RlpxTarget, ejs: RlpxTarget): Promise<void>
   ];
   const cells = rows.map((r) => [
     r.label,
-    sig3(r.ours),
+    sig3(r.ours?.wall ?? null),
+    sig3(r.ours?.cpu ?? null),
     sig3(r.ceiling),
-    ratioCell(r.ours, r.ceiling, true),
-    sig3(r.ejs),
-    ratioCell(r.ours, r.ejs, false),
+    ratioCell(r.ours?.cpu, r.ceiling, true),
+    sig3(r.ejs?.wall ?? null),
+    ratioCell(r.ours?.wall, r.ejs?.wall, false),
     r.target,
   ]);
   const notes = [
     'MB = 10^6 payload bytes; random (incompressible) payloads; time from the first send to ' +
-      'the receiver reading the last message',
+      'the receiver reading the last message; "cpu" columns are MB per CPU-second of this ' +
+      'process (user + system, all threads), which a busy machine distorts less than wall time',
     `ethp2p: ${OURS.flowBytes >> 20} MiB or ${OURS.flowMs / 1000} s per row, awaiting writeMsg ` +
       `(TCP backpressure); snappy: ${napiSnappyAvailable() ? 'napi snappy' : 'snappyjs'}`,
-    'ceiling: the crypto of the same frames at both ends with node:crypto alone, no framing or ' +
-      'I/O (sender AES-256-CTR + header and frame MACs, receiver the same MACs + AES-256-CTR; ' +
-      'a MAC step is a keccak absorb, non-consuming digests and an AES-256 block), SHA3-256 ' +
-      'standing in for keccak-256 (same sponge and rate; OpenSSL has no keccak-256); snappy ' +
-      'rows do compression work on top that the ceiling does not count',
+    'ceiling: the least crypto both ends must do for the same frames, with node:crypto alone and ' +
+      'no framing or I/O (per frame and end: one AES-256-CTR call, the header and frame MACs: ' +
+      'keccak absorbs, 3 non-consuming digests, 2 AES-256 blocks), SHA3-256 standing in for ' +
+      'keccak-256 (same sponge and rate; OpenSSL has no keccak-256); ethp2p/ceiling compares CPU ' +
+      'rates; snappy rows also compress, which the ceiling does not count',
     `ethereumjs: ${EJS.flowBytes >> 20} MiB or ${EJS.flowMs / 1000} s per row as eth ` +
       'Transactions, 1 MiB in flight at most (it ignores socket backpressure); it always ' +
-      'compresses with snappy once both Hellos are v5, with no switch, so it has no plain rows',
+      'compresses with snappy once both Hellos are v5, with no switch, so it has no plain rows; ' +
+      'ethp2p/ejs compares wall rates',
   ];
   console.log(`${formatTable(header, cells)}\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
 }
