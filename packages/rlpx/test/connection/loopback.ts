@@ -58,6 +58,27 @@ export interface Pair {
   readonly recipientKey: Uint8Array;
 }
 
+/**
+ * Pairs a test file opens, closed after each test: `track(pair())` keeps both ends, and
+ * `closeAll` (for `afterEach`) closes every end kept so far.
+ */
+export function pairTracker(): {
+  track(p: Promise<Pair>): Promise<Pair>;
+  closeAll(): void;
+} {
+  const open: RlpxConnection[] = [];
+  return {
+    async track(p) {
+      const result = await p;
+      open.push(result.initiator, result.recipient);
+      return result;
+    },
+    closeAll() {
+      for (const c of open.splice(0)) c.close();
+    },
+  };
+}
+
 /** Dials a fresh listener and returns both ends; closes the listener. */
 export async function pair(
   initiatorOptions: RlpxConnectionOptions = {},

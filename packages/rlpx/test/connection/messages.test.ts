@@ -3,18 +3,10 @@ import { nodeIdFromPublicKey } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RlpxConnection, RlpxError } from '../../src/index.ts';
 import { decodeHello, encodeHello, HELLO_CODE } from '../helpers/hello.ts';
-import { type Pair, pair, pattern } from './loopback.ts';
+import { pair, pairTracker, pattern } from './loopback.ts';
 
-const open: RlpxConnection[] = [];
-async function track(p: Promise<Pair>): Promise<Pair> {
-  const result = await p;
-  open.push(result.initiator, result.recipient);
-  return result;
-}
-
-afterEach(() => {
-  for (const c of open.splice(0)) c.close();
-});
+const { track, closeAll } = pairTracker();
+afterEach(closeAll);
 
 const SIZES = [0, 1024, 1024 * 1024];
 

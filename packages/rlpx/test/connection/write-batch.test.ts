@@ -6,18 +6,12 @@ import { equalBytes } from '@ethp2p/crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RlpxConnection } from '../../src/index.ts';
 import { frameLength } from '../frame/helpers.ts';
-import { type Pair, pair, pattern } from './loopback.ts';
+import { pair, pairTracker, pattern } from './loopback.ts';
 
-const open: RlpxConnection[] = [];
-async function track(p: Promise<Pair>): Promise<Pair> {
-  const result = await p;
-  open.push(result.initiator, result.recipient);
-  return result;
-}
-
+const { track, closeAll } = pairTracker();
 afterEach(() => {
   vi.restoreAllMocks();
-  for (const c of open.splice(0)) c.close();
+  closeAll();
 });
 
 /** Reads `count` messages and checks each is `expected(i)` with code `0x10 + i % 16`. */
