@@ -8,6 +8,7 @@ import { runClockBench } from './clock.ts';
 import { runCryptoBench } from './crypto.ts';
 import { runDiscv4Bench } from './discv4.ts';
 import { runDiscv5Bench } from './discv5.ts';
+import { runPeersBench } from './peers.ts';
 import { runReceiptsBench } from './receipts.ts';
 import { runRlpBench } from './rlp.ts';
 import { runRlpxBench } from './rlpx.ts';
@@ -21,6 +22,7 @@ const SUITES: Readonly<Record<string, () => Promise<unknown>>> = {
   crypto: () => runCryptoBench(),
   discv4: () => runDiscv4Bench(),
   discv5: () => runDiscv5Bench(),
+  peers: () => runPeersBench(),
   receipts: () => runReceiptsBench(),
   rlp: () => runRlpBench(),
   rlpx: () => runRlpxBench(),
