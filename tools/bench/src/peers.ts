@@ -10,7 +10,8 @@
  * default one per 250 peers), `PEERS_SETTLE_MS` (idle time before measuring, default 5000),
  * `PEERS_GOSSIP_MS` (default 10000; 0 skips gossip), `PEERS_TX_RATE` (offered transactions per
  * second, default 1000), `PEERS_PER_ANN` (hashes per announcement, default 4), `PEERS_EJS=0`
- * (skip ethereumjs), `PEERS_HEAP_SNAPSHOT=<dir>` (write the node's heap with its idle peers).
+ * (skip ethereumjs), `PEERS_HEAP_SNAPSHOT=<dir>` (write the node's heap with its idle peers),
+ * `PEERS_CPU_PROFILE=<dir>` (write each host's CPU profile).
  * @module
  */
 import { execFileSync, fork } from 'node:child_process';
@@ -63,10 +64,16 @@ export function descriptorAdvice(limit: number | null, peers: number): string | 
   );
 }
 
+/** `PEERS_CPU_PROFILE=<dir>`: each host writes a V8 CPU profile there. */
+const profileDir = process.env.PEERS_CPU_PROFILE;
+
 async function runHost(data: HostData): Promise<HostFigures> {
   const script = fileURLToPath(new URL('./peers/host.js', import.meta.url));
   const child = fork(script, [JSON.stringify(data)], {
-    execArgv: ['--expose-gc'],
+    execArgv: [
+      '--expose-gc',
+      ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = once(child, 'exit');

@@ -125,8 +125,8 @@ export class EthPeer {
   };
   readonly #writer: MessageWriter;
   readonly #tracker: RequestTracker;
-  readonly #knownTxs = new KnownSet(MAX_KNOWN_TXS);
-  readonly #knownBlocks = new KnownSet(MAX_KNOWN_BLOCKS);
+  readonly #knownTxs: KnownSet;
+  readonly #knownBlocks: KnownSet;
   readonly #broadcaster: Broadcaster;
   readonly #reputation: RequestReputation | undefined;
   #range: BlockRange | undefined;
@@ -143,6 +143,8 @@ export class EthPeer {
     this.log = options.log ?? peer.log;
     this.#writer = writer;
     this.events = this.#emitter;
+    this.#knownTxs = new KnownSet(MAX_KNOWN_TXS, options.random);
+    this.#knownBlocks = new KnownSet(MAX_KNOWN_BLOCKS, options.random);
     this.#tracker = new RequestTracker({
       clock: options.clock,
       random: options.random,
