@@ -215,6 +215,7 @@ function printGossip(results: readonly HostFigures[], txRate: number, perAnn: nu
         fixed(g.loopMaxMs, 0),
         fixed((g.cpuMs * 1000) / Math.max(1, messages), 1),
         fixed((g.cpuMs / (g.seconds * 1000)) * 100, 0),
+        kib((g.heapAfter - f.heapBefore) / Math.max(1, f.connected)),
       ],
     ];
   });
@@ -237,13 +238,15 @@ function printGossip(results: readonly HostFigures[], txRate: number, perAnn: nu
         'max ms',
         'CPU µs/msg',
         'CPU %',
+        'heap KiB/peer after',
       ],
       rows,
     ),
   );
   console.log(
     "- msgs/s: eth messages in and out of the node; CPU µs/msg: the node process's user+system " +
-      'CPU over the phase / those messages; p99/max: event-loop delay (monitorEventLoopDelay)\n' +
+      'CPU over the phase / those messages; p99/max: event-loop delay (monitorEventLoopDelay); ' +
+      'heap after: per peer after GC once the gossip stopped (known-sets filled)\n' +
       '- @ethereumjs/devp2p has no transaction pool or relay, so gossip has no ejs column',
   );
 }

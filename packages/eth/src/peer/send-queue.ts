@@ -31,9 +31,9 @@ export interface SendQueueOptions<T> {
 
 /**
  * A bounded FIFO with one drain task. Owned by one peer: `push` and `close` are synchronous, the
- * drain runs between awaits.
+ * drain runs between awaits. It is its own {@link QueueFront}: `sendNext` gets the queue.
  */
-export class SendQueue<T> {
+export class SendQueue<T> implements QueueFront<T> {
   readonly capacity: number;
   readonly #sendNext: (front: QueueFront<T>) => Promise<void>;
   readonly #onError: ((err: unknown) => void) | undefined;
@@ -43,7 +43,6 @@ export class SendQueue<T> {
   #dropped = 0;
   #closed = false;
   #draining: Promise<void> | null = null;
-  readonly #front: QueueFront<T>;
 
   /** @throws {RangeError} unless `capacity` is a positive integer */
   constructor(options: SendQueueOptions<T>) {
@@ -51,19 +50,27 @@ export class SendQueue<T> {
     this.capacity = checkPositiveInt('capacity', capacity);
     this.#sendNext = options.sendNext;
     this.#onError = options.onError;
-    const self = this;
-    this.#front = {
-      get size() {
-        return self.size;
-      },
-      peek: () => this.#items[this.#head],
-      shift: () => this.#shift(),
-    };
   }
 
   /** How many entries wait to be sent. */
   get size(): number {
     return this.#items.length - this.#head;
+  }
+
+  /** The oldest entry, without taking it (for `sendNext`). */
+  peek(): T | undefined {
+    return this.#items[this.#head];
+  }
+
+  /** Takes the oldest entry (for `sendNext`). */
+  shift(): T | undefined {
+    if (this.size === 0) return undefined;
+    const item = this.#items[this.#head];
+    this.#items[this.#head] = undefined;
+    this.#head++;
+    this.#taken++;
+    this.#compact();
+    return item;
   }
 
   /** How many entries were dropped because the queue was full. */
@@ -108,9 +115,9 @@ export class SendQueue<T> {
     try {
       while (!this.#closed && this.size > 0) {
         const taken = this.#taken;
-        await this.#sendNext(this.#front);
+        await this.#sendNext(this);
         // A sender that took nothing would spin: take the entry it left.
-        if (this.#taken === taken) this.#shift();
+        if (this.#taken === taken) this.shift();
       }
     } catch (err) {
       this.close();
@@ -118,16 +125,6 @@ export class SendQueue<T> {
     } finally {
       this.#draining = null;
     }
-  }
-
-  #shift(): T | undefined {
-    if (this.size === 0) return undefined;
-    const item = this.#items[this.#head];
-    this.#items[this.#head] = undefined;
-    this.#head++;
-    this.#taken++;
-    this.#compact();
-    return item;
   }
 
   #compact(): void {

@@ -162,6 +162,9 @@ async function gossip(target: Target, workers: PeerWorkers): Promise<GossipFigur
   const seconds = (performance.now() - started) / 1000;
   const cpuSpent = cpuMs(cpu);
   loop.disable();
+  // Let the last fetches and relays finish before the heap is read.
+  await delay(1_000);
+  const { heap: heapAfter } = settledMemory();
   const after = messages();
   const diff = (dir: 'in' | 'out', code?: number): number => {
     if (code !== undefined) return (after[dir].get(code) ?? 0) - (before[dir].get(code) ?? 0);
@@ -185,6 +188,7 @@ async function gossip(target: Target, workers: PeerWorkers): Promise<GossipFigur
     loopP99Ms: l.p99,
     loopMaxMs: l.max,
     cpuMs: cpuSpent,
+    heapAfter,
   };
 }
 

@@ -67,6 +67,8 @@ export interface GossipFigures {
   readonly loopMaxMs: number;
   /** The node's CPU time (user + system) in ms. */
   readonly cpuMs: number;
+  /** Heap after GC once the gossip stopped (known-sets and queues filled), in bytes. */
+  readonly heapAfter: number;
 }
 
 /** What one host measured. */
