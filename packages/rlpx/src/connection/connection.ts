@@ -108,7 +108,9 @@ export class RlpxConnection {
   /** Which timeout closed the connection, if one did. */
   #timedOut: 'read' | 'write' | null = null;
   #ended = false;
-  #readChain: Promise<unknown> = Promise.resolve();
+  /** Whether a read is being served; later reads wait in `#readTurns`, served in call order. */
+  #reading = false;
+  readonly #readTurns: (() => void)[] = [];
   #draining: Promise<void> | null = null;
   /** Frames encoded and not yet handed to the socket, in order. */
   readonly #batch = new FrameBatch();
@@ -243,10 +245,35 @@ export class RlpxConnection {
    * @throws {RlpxError} `CLOSED` after {@link RlpxConnection.close} or when the peer closes,
    * `TIMEOUT`, or the frame error that closed the connection
    */
-  readMsg(): Promise<RlpxMessage> {
-    const next = this.#readChain.then(() => this.#readOne());
-    this.#readChain = next.catch(() => undefined);
-    return next;
+  async readMsg(): Promise<RlpxMessage> {
+    // One read at a time, without a promise chain: an idle peer always has a read pending, so
+    // what a pending read holds is held by every peer.
+    if (this.#reading) await new Promise<void>((resolve) => this.#readTurns.push(resolve));
+    this.#reading = true;
+    // The caller is done with the message last returned: its room goes back to the pool.
+    this.#releaseGrant();
+    let timer: Timer | undefined;
+    try {
+      for (;;) {
+        this.#throwIfClosed();
+        const msg = this.#nextFrame();
+        if (msg === NEEDS_ROOM) {
+          // Waiting for room is this side's doing, not the peer's idleness: no read timer.
+          timer?.cancel();
+          timer = undefined;
+          await this.#acquireRoom();
+          continue;
+        }
+        if (msg !== null) return msg;
+        timer ??= this.#startTimer(this.#readTimeoutMs, 'read');
+        await this.#sleep();
+      }
+    } finally {
+      timer?.cancel();
+      const next = this.#readTurns.shift();
+      if (next === undefined) this.#reading = false;
+      else next();
+    }
   }
 
   /** Messages until the connection closes (a `CLOSED` ends the iteration; other errors throw). */
@@ -336,30 +363,6 @@ export class RlpxConnection {
     this.#flushScheduled = false;
     this.#flush();
   };
-
-  async #readOne(): Promise<RlpxMessage> {
-    // The caller is done with the message last returned: its room goes back to the pool.
-    this.#releaseGrant();
-    let timer: Timer | undefined;
-    try {
-      for (;;) {
-        this.#throwIfClosed();
-        const msg = this.#nextFrame();
-        if (msg === NEEDS_ROOM) {
-          // Waiting for room is this side's doing, not the peer's idleness: no read timer.
-          timer?.cancel();
-          timer = undefined;
-          await this.#acquireRoom();
-          continue;
-        }
-        if (msg !== null) return msg;
-        timer ??= this.#startTimer(this.#readTimeoutMs, 'read');
-        await this.#sleep();
-      }
-    } finally {
-      timer?.cancel();
-    }
-  }
 
   /** Waits for room in the ingress budget for the announced message; holds it in `#grant`. */
   async #acquireRoom(): Promise<void> {

@@ -1,7 +1,9 @@
+import { SimulatedClock } from '@ethp2p/base';
+import { nextTurn } from '@ethp2p/base/testing';
 import { equalBytes, publicKey } from '@ethp2p/crypto';
 import { nodeIdFromPublicKey } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type RlpxConnection, RlpxError } from '../../src/index.ts';
+import { READ_TIMEOUT_MS, type RlpxConnection, RlpxError } from '../../src/index.ts';
 import { decodeHello, encodeHello, HELLO_CODE } from '../helpers/hello.ts';
 import { pair, pairTracker, pattern } from './loopback.ts';
 
@@ -154,6 +156,22 @@ describe('RlpxConnection over loopback', () => {
     for await (const msg of recipient) codes.push(msg.code);
     expect(codes).toEqual([0x10, 0x11, 0x12]);
     await Promise.all([initiator.whenClosed(), recipient.whenClosed()]);
+  });
+
+  it('serves queued reads one at a time: one read timer, every waiting read gets the failure', async () => {
+    const clock = new SimulatedClock(0);
+    const { initiator, recipient } = await track(pair({ clock }));
+    const reads = Array.from({ length: 3 }, () => initiator.readMsg());
+    await nextTurn();
+    expect(clock.pending).toBe(1);
+    await recipient.writeMsg(0x10, pattern(8, 1));
+    const first = await reads[0];
+    expect(equalBytes(first?.data ?? new Uint8Array(0), pattern(8, 1))).toBe(true);
+    clock.advance(READ_TIMEOUT_MS);
+    for (const read of reads.slice(1))
+      await expect(read).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(initiator.readTimedOut).toBe(true);
+    expect(clock.pending).toBe(0);
   });
 
   it('close is idempotent, rejects pending reads and later writes with CLOSED', async () => {
