@@ -7,7 +7,8 @@
  * 32-bit lanes of a seeded mix of all its bytes) held in a ring of `Uint32Array` words in
  * insertion order, indexed by an open-addressing table of ring positions. A full set of 32768
  * costs 512 KiB (a `Set` of hex strings cost about 3.5 MiB), an empty one a few hundred bytes
- * (the arrays grow by doubling up to the capacity), and a lookup allocates nothing. Two
+ * (its arrays are made on the first add and grow by doubling up to the capacity), and a
+ * lookup allocates nothing. Two
  * different hashes share a fingerprint with probability 2⁻⁶⁴, so a full set answers `has`
  * wrongly for about one lookup in 5·10¹⁴ (the cost: a transaction not sent to that peer). The
  * seed is drawn per set, so a peer cannot choose hashes that crowd one region of the table.
@@ -15,10 +16,13 @@
  */
 import { checkPositiveInt, type Random, systemRandom } from '@ethp2p/base';
 
-/** Entries a set makes room for at first; it doubles from there up to its capacity. */
-const INITIAL_ROOM = 16;
+/** Entries a set makes room for on its first add; it doubles from there up to its capacity. */
+const INITIAL_ROOM = 4;
 /** An empty slot of the index. */
 const EMPTY = -1;
+/** The arrays of every set that has not added anything yet (never written: adding grows first). */
+const NO_RING = new Uint32Array(0);
+const NO_SLOTS = new Int32Array(1).fill(EMPTY);
 
 /** A set of hashes holding at most `capacity` of them, oldest evicted first. */
 export class KnownSet {
@@ -46,9 +50,9 @@ export class KnownSet {
     this.capacity = checkPositiveInt('capacity', capacity);
     this.#seedA = random.intn(0x1_0000_0000);
     this.#seedB = random.intn(0x1_0000_0000);
-    this.#room = Math.min(INITIAL_ROOM, this.capacity);
-    this.#ring = new Uint32Array(2 * this.#room);
-    this.#slots = new Int32Array(slotsFor(this.#room)).fill(EMPTY);
+    this.#room = 0;
+    this.#ring = NO_RING;
+    this.#slots = NO_SLOTS;
   }
 
   /** How many hashes the set holds. */
@@ -82,9 +86,9 @@ export class KnownSet {
 
   /** Forgets everything (and gives back the room it grew). */
   clear(): void {
-    this.#room = Math.min(INITIAL_ROOM, this.capacity);
-    this.#ring = new Uint32Array(2 * this.#room);
-    this.#slots = new Int32Array(slotsFor(this.#room)).fill(EMPTY);
+    this.#room = 0;
+    this.#ring = NO_RING;
+    this.#slots = NO_SLOTS;
     this.#head = 0;
     this.#size = 0;
   }
@@ -170,7 +174,7 @@ export class KnownSet {
 
   /** Doubles the ring (up to the capacity) and rebuilds the index. */
   #grow(): void {
-    const room = Math.min(2 * this.#room, this.capacity);
+    const room = Math.min(Math.max(INITIAL_ROOM, 2 * this.#room), this.capacity);
     const ring = new Uint32Array(2 * room);
     for (let i = 0; i < this.#size; i++) {
       const from = (this.#head + i) % this.#room;
