@@ -143,8 +143,10 @@ export class EthPeer {
     this.log = options.log ?? peer.log;
     this.#writer = writer;
     this.events = this.#emitter;
-    this.#knownTxs = new KnownSet(MAX_KNOWN_TXS, options.random);
-    this.#knownBlocks = new KnownSet(MAX_KNOWN_BLOCKS, options.random);
+    // Seeded by the system's CSPRNG, not `options.random`: the request ids drawn from that stay
+    // as they were, and a peer cannot predict where its hashes land.
+    this.#knownTxs = new KnownSet(MAX_KNOWN_TXS);
+    this.#knownBlocks = new KnownSet(MAX_KNOWN_BLOCKS);
     this.#tracker = new RequestTracker({
       clock: options.clock,
       random: options.random,
