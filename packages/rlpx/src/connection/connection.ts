@@ -110,7 +110,7 @@ export class RlpxConnection {
   #ended = false;
   /** Whether a read is being served; later reads wait in `#readTurns`, served in call order. */
   #reading = false;
-  readonly #readTurns: (() => void)[] = [];
+  #readTurns: (() => void)[] | null = null;
   #draining: Promise<void> | null = null;
   /** Frames encoded and not yet handed to the socket, in order. */
   readonly #batch = new FrameBatch();
@@ -119,8 +119,8 @@ export class RlpxConnection {
   readonly #budget: IngressBudget | undefined;
   /** Room held for the frame body being read, or for the message last returned. */
   #grant: IngressGrant | null = null;
-  /** Aborted on failure: ends a wait for budget. */
-  readonly #closing = new AbortController();
+  /** Aborted on failure: ends a wait for budget. Made by the first such wait. */
+  #closing: AbortController | null = null;
 
   /**
    * Takes over `socket` (paused, handshake done) with the secrets of `handshake`.
@@ -248,7 +248,10 @@ export class RlpxConnection {
   async readMsg(): Promise<RlpxMessage> {
     // One read at a time, without a promise chain: an idle peer always has a read pending, so
     // what a pending read holds is held by every peer.
-    if (this.#reading) await new Promise<void>((resolve) => this.#readTurns.push(resolve));
+    if (this.#reading) {
+      const turns = (this.#readTurns ??= []);
+      await new Promise<void>((resolve) => turns.push(resolve));
+    }
     this.#reading = true;
     // The caller is done with the message last returned: its room goes back to the pool.
     this.#releaseGrant();
@@ -270,7 +273,7 @@ export class RlpxConnection {
       }
     } finally {
       timer?.cancel();
-      const next = this.#readTurns.shift();
+      const next = this.#readTurns?.shift();
       if (next === undefined) this.#reading = false;
       else next();
     }
@@ -367,6 +370,8 @@ export class RlpxConnection {
   /** Waits for room in the ingress budget for the announced message; holds it in `#grant`. */
   async #acquireRoom(): Promise<void> {
     const budget = this.#budget as IngressBudget;
+    this.#closing ??= new AbortController();
+    if (this.#failure !== null) this.#closing.abort(this.#failure);
     const grant = await budget.acquire(this.#roomWanted(), this.#closing.signal);
     if (this.#failure !== null) {
       grant.release();
@@ -481,7 +486,7 @@ export class RlpxConnection {
       this.#failure = err;
       this.#socket.destroy();
       this.#releaseGrant();
-      this.#closing.abort(err);
+      this.#closing?.abort(err);
     }
     this.#wake();
     return this.#failure;
