@@ -193,18 +193,27 @@ export class Peer implements ProtocolPeer {
   async run(): Promise<PeerEnd> {
     if (this.#started) throw new TypeError('peer: run() called twice');
     this.#started = true;
+    // The read loop and the protocol runs last as long as the peer: they are awaited here
+    // rather than tracked one by one (they handle their own errors; a task group's bookkeeping
+    // would be held by every idle peer). Ping writes come and go in `#tasks`.
+    const loops: Promise<void>[] = [];
     if (this.#end === null) {
-      void this.#tasks.spawn(this.#readLoop());
-      for (const rw of this.#rws) void this.#tasks.spawn(this.#runProtocol(rw));
+      loops.push(this.#readLoop().catch(this.#loopFailed));
+      for (const rw of this.#rws) loops.push(this.#runProtocol(rw).catch(this.#loopFailed));
       this.#schedulePing();
     }
     await this.#endedPromise;
     const end = this.#end as PeerEnd;
     if (end.remoteRequested) this.#conn.close();
     else await sendDisconnect(this.#conn, end.reason, { clock: this.#clock });
+    await Promise.all(loops);
     await this.#tasks.wait();
     return end;
   }
+
+  readonly #loopFailed = (err: unknown): void => {
+    this.log.error('peer task failed', { error: String(err) });
+  };
 
   /** Records the first end and starts shutting down: no more pings, protocol streams closed. */
   #finish(end: PeerEnd): void {
