@@ -15,6 +15,7 @@ import { DialScheduler } from '../dial/scheduler.ts';
 import type { DialMetrics } from '../dial/types.ts';
 import { PeerError } from '../errors.ts';
 import { Peer } from '../peer/peer.ts';
+import { TimerWheel } from '../peer/timer-wheel.ts';
 import type { Protocol } from '../protocol.ts';
 import type { Ban } from '../reputation/ban-list.ts';
 import { changeForEnd, REPUTATION_CHANGE } from '../reputation/changes.ts';
@@ -95,6 +96,8 @@ export class Server {
   /** Traffic and connection counters: changed by the connection setup, the peers and #runPeer. */
   readonly #counters: ServerCounters;
   readonly #ingressBudget: IngressBudget;
+  /** Every per-peer deadline (handshakes, reads, writes, pings) runs on this one timer. */
+  readonly #wheel: TimerWheel;
   #state: State = 'new';
   #starting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
@@ -109,6 +112,7 @@ export class Server {
   constructor(options: ServerOptions) {
     const config = resolveServerConfig(options);
     this.#config = config;
+    this.#wheel = new TimerWheel(config.clock);
     this.#tasks = new TaskGroup({
       onError: (err) => config.logger.error('server task failed', { err: String(err) }),
     });
@@ -483,7 +487,7 @@ export class Server {
       maxPendingPerIp: config.maxPendingPerIp,
       isBannedIp: (ip: string) => this.reputation.isBannedIp(ip),
       idleTimeoutMs: config.handshakeIdleTimeoutMs,
-      clock: config.clock,
+      clock: this.#wheel,
       throttle: new InboundThrottle({ clock: config.clock, windowMs: config.inboundThrottleMs }),
       ...(restrict === undefined ? {} : { allowIp: (ip: string) => restrict.contains(ip) }),
       logger: config.logger,
@@ -501,7 +505,7 @@ export class Server {
       hello: this.#hello,
       protocols: config.protocols,
       table: this.#table,
-      clock: config.clock,
+      clock: this.#wheel,
       logger: config.logger,
       privateKey: config.privateKey,
       handshakeTimeoutMs: config.handshakeTimeoutMs,
@@ -540,7 +544,7 @@ export class Server {
       remoteHello: accepted.remoteHello,
       matched: accepted.matched,
       inbound: flags.inbound,
-      clock: config.clock,
+      clock: this.#wheel,
       log: config.logger,
       counters: (protocol) => this.#counters.messages(protocol),
       ...(config.enableMsgEvents ? { onMsg: (e) => this.#emit('peer:msg', { peer, ...e }) } : {}),
