@@ -60,7 +60,7 @@ export function descriptorAdvice(limit: number | null, peers: number): string | 
     `ulimit -n is ${limit}, but ${peers} peers need about ${need} descriptors in the node: ` +
     `raise it in this shell with \`ulimit -n ${Math.max(4096, need)}\` (up to the hard limit, ` +
     '`ulimit -Hn`), or for a service set LimitNOFILE= (systemd) / nofile in limits.conf; ' +
-    'see docs/guides/running.md'
+    'see docs/guides/running-a-node.md ("Many peers")'
   );
 }
 

@@ -1,0 +1,64 @@
+/**
+ * The machinery of `pnpm bench peers`, in process and small: bench peers connect to a full node,
+ * echo its Status, announce transactions the node fetches and relays to the other peers; and the
+ * descriptor check says what to do when `ulimit -n` is short. The figures live in the bench.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '@ethp2p/base';
+import { waitFor } from '@ethp2p/base/testing';
+import { FullNode, networkChain } from '@ethp2p/node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BenchPeers } from '../src/peers/bench-peers.ts';
+import { descriptorAdvice } from '../src/peers.ts';
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+describe('bench peers', () => {
+  it('connect, echo the Status, and gossip through the node to the other peers', async () => {
+    const datadir = await mkdtemp(join(tmpdir(), 'ethp2p-peers-test-'));
+    const node = new FullNode({
+      datadir,
+      chain: networkChain('sepolia'),
+      listenIp: '127.0.0.1',
+      port: 0,
+      discovery: false,
+      noDial: true,
+      sync: false,
+      statusIntervalMs: 0,
+      logger: silentLogger,
+    });
+    await node.start();
+    cleanup.push(async () => {
+      await node.stop();
+      await rm(datadir, { recursive: true, force: true });
+    });
+    const peers = new BenchPeers({ target: node.self(), ethVersion: 69, count: 3 });
+    cleanup.push(() => peers.stop());
+    await peers.start(AbortSignal.timeout(20_000));
+    expect(peers.counts.ready).toBe(3);
+    await waitFor(() => node.peerSet.len === 3, { what: 'the node registers 3 eth peers' });
+
+    peers.announce(1, 2);
+    await waitFor(() => node.txPool.size === 2, { what: 'the node fetches both transactions' });
+    await waitFor(() => peers.counts.hashesReceived + peers.counts.txsReceived === 4, {
+      what: 'the node relays both to the 2 other peers',
+    });
+    const c = peers.counts;
+    expect(c).toMatchObject({ announcementsSent: 1, hashesSent: 2, requestsServed: 1 });
+    expect(c.txsServed).toBe(2);
+    expect(c.dropped).toBe(0);
+  }, 60_000);
+
+  it('says how to raise a descriptor limit that is too low for the peers', () => {
+    expect(descriptorAdvice(20_000, 1000)).toBeNull();
+    const advice = descriptorAdvice(1024, 1000);
+    expect(advice).toContain('ulimit -n is 1024');
+    expect(advice).toContain('ulimit -n 4096');
+    expect(descriptorAdvice(null, 10)).toContain('could not read ulimit -n');
+  });
+});
