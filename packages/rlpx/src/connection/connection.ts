@@ -249,7 +249,8 @@ export class RlpxConnection {
     // One read at a time, without a promise chain: an idle peer always has a read pending, so
     // what a pending read holds is held by every peer.
     if (this.#reading) {
-      const turns = (this.#readTurns ??= []);
+      this.#readTurns ??= [];
+      const turns = this.#readTurns;
       await new Promise<void>((resolve) => turns.push(resolve));
     }
     this.#reading = true;
