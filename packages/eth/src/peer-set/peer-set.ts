@@ -101,14 +101,21 @@ export class PeerSet implements Iterable<EthPeer> {
     return this.#peers.values();
   }
 
-  /** The peers not known to have the transaction `hash`. */
+  /**
+   * The peers not known to have the transaction `hash`. Asked for every relayed transaction, so
+   * it walks the peers without copying them first.
+   */
   peersWithoutTx(hash: Uint8Array): EthPeer[] {
-    return [...this.#peers.values()].filter((p) => !p.knowsTransaction(hash));
+    const out: EthPeer[] = [];
+    for (const p of this.#peers.values()) if (!p.knowsTransaction(hash)) out.push(p);
+    return out;
   }
 
   /** The peers not known to have the block `hash`. */
   peersWithoutBlock(hash: Uint8Array): EthPeer[] {
-    return [...this.#peers.values()].filter((p) => !p.knowsBlock(hash));
+    const out: EthPeer[] = [];
+    for (const p of this.#peers.values()) if (!p.knowsBlock(hash)) out.push(p);
+    return out;
   }
 
   /**
