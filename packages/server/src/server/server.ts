@@ -42,7 +42,7 @@ import {
 } from './info.ts';
 import { type InboundMetrics, Listener } from './listener.ts';
 import { FALLBACK_IP, prepareLocalNode } from './local-node.ts';
-import { ServerCounters, type ServerMetrics } from './metrics.ts';
+import { type MessageCounters, ServerCounters, type ServerMetrics } from './metrics.ts';
 import { type PeerEntry, PeerTable } from './peer-table.ts';
 
 type State = 'new' | 'starting' | 'running' | 'stopped';
@@ -535,6 +535,10 @@ export class Server {
     };
   }
 
+  /** The counters of a protocol's messages: one function for every peer. */
+  readonly #countersOf = (protocol: Protocol): MessageCounters | undefined =>
+    this.#counters.messages(protocol);
+
   /** Adds the peer, starts it and reports it; its end is tracked. Synchronous up to `run()`. */
   #launch(accepted: AcceptedConnection): void {
     const config = this.#config;
@@ -546,7 +550,7 @@ export class Server {
       inbound: flags.inbound,
       clock: this.#wheel,
       log: config.logger,
-      counters: (protocol) => this.#counters.messages(protocol),
+      counters: this.#countersOf,
       ...(config.enableMsgEvents ? { onMsg: (e) => this.#emit('peer:msg', { peer, ...e }) } : {}),
     });
     const now = config.clock.now();
