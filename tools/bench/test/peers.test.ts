@@ -3,13 +3,9 @@
  * echo its Status, announce transactions the node fetches and relays to the other peers; and the
  * descriptor check says what to do when `ulimit -n` is short. The figures live in the bench.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { silentLogger } from '@ethp2p/base';
 import { waitFor } from '@ethp2p/base/testing';
-import { FullNode, networkChain } from '@ethp2p/node';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startBenchNode } from '../src/peers/bench-node.ts';
 import { BenchPeers } from '../src/peers/bench-peers.ts';
 import { descriptorAdvice } from '../src/peers.ts';
 
@@ -20,23 +16,8 @@ afterEach(async () => {
 
 describe('bench peers', () => {
   it('connect, echo the Status, and gossip through the node to the other peers', async () => {
-    const datadir = await mkdtemp(join(tmpdir(), 'ethp2p-peers-test-'));
-    const node = new FullNode({
-      datadir,
-      chain: networkChain('sepolia'),
-      listenIp: '127.0.0.1',
-      port: 0,
-      discovery: false,
-      noDial: true,
-      sync: false,
-      statusIntervalMs: 0,
-      logger: silentLogger,
-    });
-    await node.start();
-    cleanup.push(async () => {
-      await node.stop();
-      await rm(datadir, { recursive: true, force: true });
-    });
+    const { node, stop } = await startBenchNode(16);
+    cleanup.push(stop);
     const peers = new BenchPeers({ target: node.self(), ethVersion: 69, count: 3 });
     cleanup.push(() => peers.stop());
     await peers.start(AbortSignal.timeout(20_000));

@@ -11,13 +11,7 @@ import { encodeBytes, encodeList, encodeUint } from '@ethp2p/base/rlp';
 import { generatePrivateKey, keccak256 } from '@ethp2p/crypto';
 import type { Node } from '@ethp2p/enode';
 import { ETH68, ETH69 } from '@ethp2p/eth/messages';
-import {
-  type MsgReadWriter,
-  type Protocol,
-  type ProtocolPeer,
-  type RunOptions,
-  Server,
-} from '@ethp2p/server';
+import { type MsgReadWriter, type Protocol, type RunOptions, Server } from '@ethp2p/server';
 
 const { NewPooledTransactionHashes, GetPooledTransactions, PooledTransactions, Transactions } =
   ETH69.codecs;
@@ -109,28 +103,30 @@ export class BenchPeers {
   }
 
   async #startOne(signal: AbortSignal): Promise<void> {
-    let onReady: () => void = () => {};
-    const ready = new Promise<void>((resolve) => {
-      onReady = resolve;
-    });
-    const server = new Server({
-      privateKey: generatePrivateKey(),
-      name: 'bench-peer',
-      listenAddress: null,
-      maxPeers: 1,
-      protocols: [new EchoProtocol(this.#options.ethVersion, this, onReady)],
-    });
-    this.#servers.push(server);
-    await server.start();
-    server.addPeer(this.#options.target);
-    await new Promise<void>((resolve, reject) => {
+    // Resolves once the peer's Status went through, rejects when `signal` aborts first.
+    const ready = new Promise<void>((resolve, reject) => {
       const onAbort = (): void => reject(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
-      void ready.then(() => {
+      const protocol = new EchoProtocol(this.#options.ethVersion, this, () => {
         signal.removeEventListener('abort', onAbort);
         resolve();
       });
+      this.#servers.push(
+        new Server({
+          privateKey: generatePrivateKey(),
+          name: 'bench-peer',
+          listenAddress: null,
+          maxPeers: 1,
+          protocols: [protocol],
+        }),
+      );
     });
+    // Observed at once: a start that fails leaves it unawaited.
+    ready.catch(() => {});
+    const server = this.#servers.at(-1) as Server;
+    await server.start();
+    server.addPeer(this.#options.target);
+    await ready;
   }
 
   /** @internal A peer finished its Status exchange. */
@@ -241,7 +237,7 @@ class EchoProtocol implements Protocol {
     this.#onReady = onReady;
   }
 
-  async run(_peer: ProtocolPeer, rw: MsgReadWriter, { signal }: RunOptions): Promise<void> {
+  async run(_peer: unknown, rw: MsgReadWriter, { signal }: RunOptions): Promise<void> {
     const status = await rw.readMsg();
     if (status.code !== 0) throw new Error(`bench peer: expected Status, got ${status.code}`);
     await rw.writeMsg(0, status.data);

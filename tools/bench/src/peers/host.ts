@@ -6,18 +6,14 @@
  * {@link HostFigures} to the bench and exits.
  * @module
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { writeHeapSnapshot } from 'node:v8';
 import type { Peer as EjsPeer } from '@ethereumjs/devp2p';
-import { silentLogger } from '@ethp2p/base';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { Node } from '@ethp2p/enode';
-import { FullNode, networkChain } from '@ethp2p/node';
 import { createEjsNode, ethOf, listenEjs } from '../ejs-node.ts';
+import { startBenchNode } from './bench-node.ts';
 import type { PeerCounts } from './bench-peers.ts';
 import type { GossipFigures, HostData, HostFigures } from './protocol.ts';
 import { countsSince, PeerWorkers } from './workers.ts';
@@ -43,22 +39,7 @@ interface Target {
 }
 
 async function startOurs(peers: number): Promise<Target> {
-  const datadir = await mkdtemp(join(tmpdir(), 'ethp2p-peers-'));
-  const node = new FullNode({
-    datadir,
-    chain: networkChain('sepolia'),
-    listenIp: '127.0.0.1',
-    port: 0,
-    discovery: false,
-    noDial: true,
-    sync: false,
-    statusIntervalMs: 0,
-    logger: silentLogger,
-    maxPeers: peers + 16,
-    maxPendingPeers: 100,
-    maxPendingPerIp: 100,
-  });
-  await node.start();
+  const { node, stop } = await startBenchNode(peers + 16);
   let added = 0;
   node.txPool.events.on('txs:added', ({ hashes }) => {
     added += hashes.length;
@@ -78,10 +59,7 @@ async function startOurs(peers: number): Promise<Target> {
       return counts;
     },
     txsAdded: () => added,
-    async stop() {
-      await node.stop();
-      await rm(datadir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 
