@@ -15,6 +15,7 @@ export { listenDiscovery } from './listen-discovery.ts';
 export type { LookupEnd, LookupKind, LookupStats } from './lookup/stats.ts';
 export type { SignaturePoolErrorCode } from './pool/errors.ts';
 export { SIGNATURE_POOL_ERROR_CODE, SignaturePoolError } from './pool/errors.ts';
+export { SimulatedSignatures } from './pool/simulated.ts';
 export type {
   RecoverOutcome,
   SealOutcome,

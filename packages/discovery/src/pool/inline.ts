@@ -11,14 +11,31 @@ import type { RecoverOutcome, SealOutcome, SignatureRunner, SignatureStats } fro
 
 const NOTHING_SHED = Object.freeze({ ping: 0, request: 0, own: 0 });
 
+/**
+ * How an inline runner seals packets and finds their senders: with real signatures (a private
+ * key), or another identity scheme (the simulated one).
+ */
+export interface PacketSealer {
+  /** Seals `out` in place (see `sealPacket`); returns a view of its hash. */
+  seal(out: Uint8Array): Uint8Array;
+  /**
+   * The 64-byte public key of the datagram's sender.
+   * @throws {WireError} BAD_SIGNATURE when there is none
+   */
+  sender(bytes: Uint8Array): Uint8Array;
+}
+
 /** Signature work done synchronously in the caller's thread; never sheds anything. */
 export class InlineSignatures implements SignatureRunner {
-  readonly #privateKey: Uint8Array;
+  readonly #sealer: PacketSealer;
   #closed = false;
 
-  /** `privateKey`: the 32-byte key that seals packets. */
-  constructor(privateKey: Uint8Array) {
-    this.#privateKey = privateKey;
+  /** `privateKey`: the 32-byte key that seals packets; or how to seal and open them. */
+  constructor(privateKey: Uint8Array | PacketSealer) {
+    this.#sealer =
+      privateKey instanceof Uint8Array
+        ? { seal: (out) => sealPacket(out, privateKey), sender: recoverSender }
+        : privateKey;
   }
 
   recover(datagram: Uint8Array, _options: unknown, done: (r: RecoverOutcome) => void): void {
@@ -28,7 +45,7 @@ export class InlineSignatures implements SignatureRunner {
     }
     let publicKey: Uint8Array;
     try {
-      publicKey = recoverSender(datagram);
+      publicKey = this.#sealer.sender(datagram);
     } catch (err) {
       if (!(err instanceof WireError)) throw err;
       done({ ok: false, error: err });
@@ -42,7 +59,7 @@ export class InlineSignatures implements SignatureRunner {
       done({ ok: false, error: closedError() });
       return;
     }
-    const hash = sealPacket(unsigned, this.#privateKey).slice();
+    const hash = this.#sealer.seal(unsigned).slice();
     done({ ok: true, bytes: unsigned, hash });
   }
 

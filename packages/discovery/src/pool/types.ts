@@ -75,6 +75,11 @@ export interface SignatureRunner {
   seal(unsigned: Uint8Array, options: WorkOptions, done: (r: SealOutcome) => void): void;
   /** A snapshot of the counters. */
   readonly stats: SignatureStats;
+  /**
+   * `true` for a runner whose packets carry no real signature (the simulated identity): the
+   * service accepts it only on an `inMemory` socket. Absent or false for real signatures.
+   */
+  readonly simulated?: boolean;
   /** Fails pending work with `CLOSED` and ends the workers. Idempotent. */
   close(): Promise<void>;
 }

@@ -102,8 +102,10 @@ export interface DiscoveryOptions {
    */
   readonly workers?: number | 'auto';
   /**
-   * A signature runner to use instead of the one `workers` would make (a fake in tests, or a
-   * pool set up differently). It must seal with `privateKey`; `stop()` closes it.
+   * A signature runner to use instead of the one `workers` would make (a fake in tests, a pool
+   * set up differently, or a `SimulatedSignatures` for simulations). It must seal with
+   * `privateKey` (or its public key, when simulated); `stop()` closes it. A `simulated` runner is
+   * refused with `DiscoveryError` `SIMULATION_ONLY` unless the socket is `inMemory`.
    */
   readonly signatures?: SignatureRunner;
 }
@@ -156,7 +158,10 @@ export class DiscoveryV4 {
   #state: State = 'new';
   #stopping: Promise<void> | undefined;
 
-  /** @throws {TypeError|RangeError} on a key that is not `localNode`'s, or a bad config */
+  /**
+   * @throws {TypeError|RangeError} on a key that is not `localNode`'s, or a bad config;
+   *   {DiscoveryError} `SIMULATION_ONLY` for a simulated runner on a socket not `inMemory`
+   */
   constructor(options: DiscoveryOptions) {
     assertBytes('privateKey', options.privateKey, 32);
     if (!equalBytes(derivePublicKey(options.privateKey), options.localNode.publicKey)) {
@@ -164,6 +169,12 @@ export class DiscoveryV4 {
     }
     for (const [i, n] of (options.bootnodes ?? []).entries()) {
       if (!(n instanceof Node)) throw new TypeError(`bootnodes[${i}]: expected Node`);
+    }
+    if (options.signatures?.simulated === true && options.socket.inMemory !== true) {
+      throw new DiscoveryError(
+        'SIMULATION_ONLY',
+        'the simulated identity needs an in-memory socket, not a real one',
+      );
     }
     this.localNode = options.localNode;
     this.events = this.#emitter;

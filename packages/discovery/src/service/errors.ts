@@ -18,6 +18,8 @@ export const DISCOVERY_ERROR_CODE = {
   BAD_RECORD: 'BAD_RECORD',
   /** The request could not be sent (too many pending requests, the clock jumped). */
   SEND_FAILED: 'SEND_FAILED',
+  /** The simulated identity was given a socket that is not in memory (a real UDP socket). */
+  SIMULATION_ONLY: 'SIMULATION_ONLY',
 } as const;
 
 /** Why a {@link DiscoveryError} was raised. */

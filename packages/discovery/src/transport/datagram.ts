@@ -38,6 +38,11 @@ export interface DatagramSocket {
   /** The bound address; the port is the one assigned when binding to port 0. */
   readonly local: DatagramAddress;
   /**
+   * `true` for a socket whose datagrams never leave the process (a {@link MemoryNetwork}'s, or a
+   * simulator's): only such a socket accepts the simulated identity. Absent on real sockets.
+   */
+  readonly inMemory?: boolean;
+  /**
    * Sends one datagram, fire and forget. The bytes are not retained after the call returns.
    * Does nothing once the socket is closed.
    * @throws {TypeError} if `to.address` is not an IP address

@@ -236,6 +236,7 @@ interface SocketHooks {
 /** A socket of a {@link MemoryNetwork}; it reaches the network only through its hooks. */
 class MemorySocket implements DatagramSocket {
   readonly local: DatagramAddress;
+  readonly inMemory = true;
   readonly #hooks: SocketHooks;
   #handler: DatagramHandler | undefined;
   #closed = false;
