@@ -13,6 +13,7 @@ import { NODE_COMMAND } from './node.ts';
 import { NODESET_COMMANDS, NODESET_GROUP } from './nodeset.ts';
 import { RLPX_COMMANDS, RLPX_GROUP } from './rlpx/ping.ts';
 import { RPC_COMMAND } from './rpc.ts';
+import { SIM_COMMAND } from './sim.ts';
 import { TESTNET_COMMAND } from './testnet.ts';
 import { VERSION_COMMAND } from './version.ts';
 
@@ -27,6 +28,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...NODESET_COMMANDS,
   ...RLPX_COMMANDS,
   RPC_COMMAND,
+  SIM_COMMAND,
   TESTNET_COMMAND,
   VERSION_COMMAND,
 ];

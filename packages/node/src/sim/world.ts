@@ -1,0 +1,157 @@
+/**
+ * The simulated network: N discv4 nodes with the simulated identity on one `MemoryNetwork`, all
+ * on one `SimulatedClock`. Keys, addresses, join times and bootnodes follow from the seed. Every
+ * node is built up front and started at its join time by a timer of the clock.
+ * @module
+ */
+import { type Random, type SimulatedClock, seededRandom, silentLogger } from '@ethp2p/base';
+import { publicKey as derivePublicKey } from '@ethp2p/crypto';
+import { DiscoveryV4, MemoryNetwork, SimulatedSignatures } from '@ethp2p/discovery';
+import { LocalNode, type Node, NodeDatabase, nodeIdFromPublicKey } from '@ethp2p/enode';
+import type { SimOptions } from './options.ts';
+
+/** The discv4 port of every simulated node (each has its own IP). */
+export const SIM_PORT = 30303;
+
+/** One node of the simulation. */
+export interface SimNode {
+  readonly index: number;
+  /** The 32-byte node ID. */
+  readonly id: Uint8Array;
+  readonly service: DiscoveryV4;
+  /** Virtual time at which it starts. */
+  readonly joinAtMs: number;
+  /** Whether it has started. */
+  joined: boolean;
+}
+
+/** The nodes, their network and their clock; `close()` stops them all. */
+export class SimWorld {
+  readonly nodes: readonly SimNode[];
+  readonly network: MemoryNetwork;
+  readonly clock: SimulatedClock;
+  readonly #closers: (() => Promise<void>)[];
+
+  private constructor(
+    nodes: SimNode[],
+    network: MemoryNetwork,
+    clock: SimulatedClock,
+    closers: (() => Promise<void>)[],
+  ) {
+    this.nodes = nodes;
+    this.network = network;
+    this.clock = clock;
+    this.#closers = closers;
+  }
+
+  /**
+   * Builds every node of `options` on `clock` (at its start time) and schedules each start.
+   * `random` draws keys, bootnodes and losses.
+   */
+  static async create(options: SimOptions, clock: SimulatedClock): Promise<SimWorld> {
+    const random = seededRandom(options.seed);
+    const lossRandom = seededRandom(options.seed ^ 0x5eed);
+    const network = new MemoryNetwork({
+      clock,
+      latencyMs: options.latencyMs,
+      ...(options.loss > 0
+        ? { loss: () => lossRandom.intn(1_000_000) < options.loss * 1_000_000 }
+        : {}),
+    });
+    const start = clock.now();
+    const nodes: SimNode[] = [];
+    const closers: (() => Promise<void>)[] = [];
+    const selves: Node[] = [];
+    for (let index = 0; index < options.nodes; index++) {
+      const built = await buildNode(index, random, clock, network, options, selves);
+      closers.push(built.close);
+      selves.push(built.service.self());
+      const joinAtMs = start + Math.floor((index * options.joinMs) / options.nodes);
+      const node: SimNode = {
+        index,
+        id: built.id,
+        service: built.service,
+        joinAtMs,
+        joined: false,
+      };
+      nodes.push(node);
+      clock.schedule(joinAtMs - start, () => {
+        node.joined = true;
+        void node.service.start();
+      });
+    }
+    return new SimWorld(nodes, network, clock, closers);
+  }
+
+  /** The nodes started so far. */
+  joined(): SimNode[] {
+    return this.nodes.filter((n) => n.joined);
+  }
+
+  /** Stops every node and closes its store. */
+  async close(): Promise<void> {
+    await Promise.all(this.#closers.map((close) => close()));
+  }
+}
+
+/** The IP of node `index`: 10.0.0.1 upwards. */
+export function simIp(index: number): string {
+  const n = index + 1;
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+}
+
+async function buildNode(
+  index: number,
+  random: Random,
+  clock: SimulatedClock,
+  network: MemoryNetwork,
+  options: SimOptions,
+  earlier: readonly Node[],
+): Promise<{ id: Uint8Array; service: DiscoveryV4; close: () => Promise<void> }> {
+  const { privateKey, publicKey } = seededKey(random);
+  const db = await NodeDatabase.open({ clock, random, logger: silentLogger });
+  const localNode = await LocalNode.create({ privateKey, db, clock, logger: silentLogger });
+  const ip = simIp(index);
+  const socket = network.bind(ip, SIM_PORT);
+  localNode.setFallbackIp(ip);
+  localNode.setFallbackUdpPort(SIM_PORT);
+  const service = new DiscoveryV4({
+    privateKey,
+    localNode,
+    db,
+    socket,
+    clock,
+    random,
+    logger: silentLogger,
+    bootnodes: pickBootnodes(options, earlier, random),
+    signatures: new SimulatedSignatures(publicKey),
+    ...(options.config === undefined ? {} : { config: options.config }),
+  });
+  const close = async (): Promise<void> => {
+    await service.stop();
+    await localNode.close();
+    await db.close();
+  };
+  return { id: nodeIdFromPublicKey(publicKey), service, close };
+}
+
+function pickBootnodes(options: SimOptions, earlier: readonly Node[], random: Random): Node[] {
+  if (earlier.length === 0) return [];
+  if (options.bootstrap.kind === 'one') return [earlier[0] as Node];
+  const picked = new Set<Node>();
+  const want = Math.min(options.bootstrap.count, earlier.length);
+  while (picked.size < want) picked.add(earlier[random.intn(earlier.length)] as Node);
+  return [...picked];
+}
+
+/** A valid secp256k1 key pair drawn from `random` (a draw outside the curve order is redrawn). */
+function seededKey(random: Random): { privateKey: Uint8Array; publicKey: Uint8Array } {
+  for (;;) {
+    const privateKey = random.bytes(32);
+    try {
+      return { privateKey, publicKey: derivePublicKey(privateKey) };
+    } catch {
+      // Zero or not below the curve order: astronomically rare, draw again.
+    }
+  }
+}
