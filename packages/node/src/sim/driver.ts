@@ -5,9 +5,6 @@
  */
 import type { SimulatedClock } from '@ethp2p/base';
 
-/** Virtual time between steps when the clock cannot tell its next timer. */
-const BLIND_STEP_MS = 10;
-
 /**
  * Runs the clock until `untilMs` or until `done()` holds (checked at every instant), calling
  * `onTurn` after each instant. Returns the instants run.
@@ -20,7 +17,7 @@ export async function drive(
 ): Promise<number> {
   let turns = 0;
   while (clock.now() < untilMs && !done()) {
-    const next = nextTimer(clock) ?? untilMs;
+    const next = clock.nextAt() ?? untilMs;
     const to = Math.min(Math.max(next, clock.now()), untilMs);
     clock.advance(to - clock.now());
     await nextInstant();
@@ -28,13 +25,6 @@ export async function drive(
     onTurn();
   }
   return turns;
-}
-
-/** When the clock's next timer is due, if it can tell (a clock with `nextAt`). */
-function nextTimer(clock: SimulatedClock): number | undefined {
-  const withNext = clock as SimulatedClock & { nextAt?: () => number | undefined };
-  if (typeof withNext.nextAt === 'function') return withNext.nextAt();
-  return clock.now() + BLIND_STEP_MS;
 }
 
 /** Resolves after the microtasks queued so far (and those they queue) have run. */
