@@ -13,6 +13,7 @@ import { runReceiptsBench } from './receipts.ts';
 import { runRlpBench } from './rlp.ts';
 import { runRlpxBench } from './rlpx.ts';
 import { runServerBench } from './server.ts';
+import { runSimBench } from './sim.ts';
 import { runSyncBench } from './sync.ts';
 
 /** Every suite by name, in the order `pnpm bench` runs them. */
@@ -27,6 +28,7 @@ const SUITES: Readonly<Record<string, () => Promise<unknown>>> = {
   rlp: () => runRlpBench(),
   rlpx: () => runRlpxBench(),
   server: () => runServerBench(),
+  sim: () => runSimBench(process.env.SIM?.split(/\s+/).filter((a) => a.length > 0) ?? []),
   sync: () => runSyncBench(),
 };
 
