@@ -6,8 +6,8 @@
 import type { SimResult } from './run.ts';
 
 const WIDTH = 800;
-const HEIGHT = 420;
-const MARGIN = { left: 60, right: 60, top: 40, bottom: 50 };
+const HEIGHT = 432;
+const MARGIN = { left: 60, right: 60, top: 52, bottom: 50 };
 const PLOT_W = WIDTH - MARGIN.left - MARGIN.right;
 const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom;
 const TICKS = 5;
@@ -27,7 +27,7 @@ export function renderChart(result: SimResult): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
     `<title>${escapeXml(title(result))}</title>`,
     `<rect x="0" y="0" width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
-    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="14">${escapeXml(title(result))}</text>`,
+    `<text x="${WIDTH / 2}" y="20" text-anchor="middle" font-size="14">${escapeXml(title(result))}</text>`,
     ...axes(maxSeconds, maxFill),
     series(
       'table-fill',
