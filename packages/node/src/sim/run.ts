@@ -129,7 +129,10 @@ export async function runSimulation(options: SimOptions, hooks: SimHooks = {}): 
   try {
     for (const at of checkpoints(options)) {
       await drive(clock, SIM_START_MS + at, aborted, onTurn);
-      if (aborted()) break;
+      if (aborted()) {
+        samples.push(sampleTables(world)); // where it stood when it was stopped
+        break;
+      }
       samples.push(sampleTables(world));
       if (options.recallAtMs.includes(at)) {
         recall.push(await measureRecall(world, random, options.lookups, onTurn));

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHART_SERIES, renderChart } from '../../src/sim/chart.ts';
 import { checkSimOptions, DEFAULT_SIM_OPTIONS, parseBootstrap } from '../../src/sim/options.ts';
 import { closestIds, recallOf } from '../../src/sim/recall.ts';
@@ -30,13 +30,16 @@ afterAll(async () => {
 
 describe('a 50-node simulation', () => {
   let result: SimResult;
+  const progress: number[] = [];
 
-  it('converges: every node joins, tables fill and lookups find the true closest nodes', async () => {
-    const progress: number[] = [];
+  beforeAll(async () => {
     result = await runSimulation(SMALL, {
       progressEveryMs: 0,
       onProgress: (p) => progress.push(p.virtualMs),
     });
+  }, 120_000);
+
+  it('converges: every node joins, tables fill and lookups find the true closest nodes', () => {
     const last = result.samples.at(-1);
     expect(last?.atMs).toBe(SMALL.durationMs);
     expect(last?.joined).toBe(50);
@@ -46,7 +49,7 @@ describe('a 50-node simulation', () => {
     expect(result.network.sent).toBeGreaterThan(0);
     expect(result.network.handlerErrors).toBe(0);
     expect(progress.length).toBeGreaterThan(0);
-  }, 120_000);
+  });
 
   it('charts table fill and recall as well-formed SVG', () => {
     const svg = renderChart(result);
