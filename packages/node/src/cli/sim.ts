@@ -71,6 +71,13 @@ export const SIM_COMMAND: CommandSpec = {
       description: 'one-way delay of every datagram; 0 delivers at once',
       env: false,
     },
+    jitter: {
+      type: 'string',
+      valueName: 'duration',
+      default: '0',
+      description: 'extra delay per datagram, uniform in [0, jitter)',
+      env: false,
+    },
     loss: {
       type: 'string',
       valueName: 'share',
@@ -116,7 +123,7 @@ export const SIM_COMMAND: CommandSpec = {
   examples: [
     'ethp2p sim --nodes 1000 --duration 2m',
     'ethp2p sim --nodes 10000 --duration 2m --join 30s --out sim-10k',
-    'ethp2p sim --nodes 200 --bootstrap one --latency 50ms --loss 0.05',
+    'ethp2p sim --nodes 200 --bootstrap one --latency 50ms --jitter 20ms --loss 0.05',
   ],
   async run(ctx) {
     const options = simOptions(ctx);
@@ -145,6 +152,7 @@ function simOptions(ctx: CommandContext): SimOptions {
     ),
     joinMs: ctx.options.duration('join') ?? D.joinMs,
     latencyMs: ctx.options.duration('latency') ?? D.latencyMs,
+    jitterMs: ctx.options.duration('jitter') ?? D.jitterMs,
     loss: parsed('--loss', () => Number(ctx.options.string('loss') ?? '0')),
     sampleEveryMs: ctx.options.duration('sample-every') ?? D.sampleEveryMs,
     recallAtMs:

@@ -26,8 +26,10 @@ export interface SimOptions {
   readonly bootstrap: Bootstrap;
   /** Nodes join one after another over this virtual window from time 0. */
   readonly joinMs: number;
-  /** One-way delay of every datagram (0: delivered at once, in a microtask). */
+  /** One-way delay of every datagram (0, with no jitter: delivered at once, in a microtask). */
   readonly latencyMs: number;
+  /** Extra delay per datagram, uniform in [0, jitterMs). */
+  readonly jitterMs: number;
   /** Share of datagrams lost, in [0, 1). */
   readonly loss: number;
   /** Virtual time between two samples of the tables (the chart's points). */
@@ -48,6 +50,7 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = Object.freeze({
   bootstrap: Object.freeze({ kind: 'random', count: 3 }),
   joinMs: 10_000,
   latencyMs: 10,
+  jitterMs: 0,
   loss: 0,
   sampleEveryMs: 5_000,
   recallAtMs: Object.freeze([30_000, 60_000, 120_000]),
@@ -81,6 +84,7 @@ export function checkSimOptions(o: SimOptions): SimOptions {
   for (const [name, v] of [
     ['joinMs', o.joinMs],
     ['latencyMs', o.latencyMs],
+    ['jitterMs', o.jitterMs],
     ['seed', o.seed],
   ] as const) {
     if (!Number.isSafeInteger(v) || v < 0) {

@@ -27,7 +27,7 @@ export function reportLines(r: SimResult): string[] {
   for (const m of r.recall) {
     lines.push(
       `recall at ${seconds(m.atMs)} s: ${m.recall.toFixed(3)} (worst ${m.minRecall.toFixed(3)}) ` +
-        `over ${m.lookups} lookups, ${m.queries.toFixed(1)} findnode each, ` +
+        `over ${m.lookups} lookups, ${m.hops.toFixed(1)} hops and ${m.queries.toFixed(1)} findnode each, ` +
         `${seconds(m.durationMs)} s each`,
     );
   }

@@ -40,12 +40,14 @@ export interface RecallSample {
   /** Virtual time since the start when the lookups began. */
   readonly atMs: number;
   readonly lookups: number;
-  /** Mean share of the true 16 closest started nodes that a lookup found. */
+  /** Mean share of the true 16 closest started nodes in a lookup's result (its 16 closest). */
   readonly recall: number;
   /** The worst lookup's share. */
   readonly minRecall: number;
-  /** Mean FindNode packets the looking node sent while its lookup ran. */
+  /** Mean FindNode queries a lookup sent. */
   readonly queries: number;
+  /** Mean length of a lookup's longest chain of queries (asking a table node is hop 1). */
+  readonly hops: number;
   /** Mean virtual time a lookup took. */
   readonly durationMs: number;
 }
@@ -192,6 +194,7 @@ function sampleTables(world: SimWorld): TableSample {
 interface LookupOutcome {
   readonly recall: number;
   readonly queries: number;
+  readonly hops: number;
   readonly durationMs: number;
 }
 
@@ -233,6 +236,7 @@ async function measureRecall(
     recall: mean((o) => o.recall),
     minRecall: Math.min(...outcomes.map((o) => o.recall)),
     queries: mean((o) => o.queries),
+    hops: mean((o) => o.hops),
     durationMs: mean((o) => o.durationMs),
   };
 }
@@ -245,17 +249,20 @@ async function oneLookup(
   signal: AbortSignal,
 ): Promise<LookupOutcome> {
   const started = world.clock.now();
-  const sentBefore = from.service.metrics.packetsOut.findnode;
-  const found: Uint8Array[] = [];
   try {
-    for await (const node of from.service.lookup(target, { signal })) found.push(node.id);
+    const stats = await from.service.lookupClosest(target, { signal });
+    return {
+      recall: recallOf(
+        stats.result.map((n) => n.id),
+        truth,
+      ),
+      queries: stats.queried,
+      hops: stats.hops,
+      durationMs: stats.endedAtMs - stats.startedAtMs,
+    };
   } catch (err) {
     if (!signal.aborted) throw err;
+    // Abandoned after LOOKUP_LIMIT_MS: counted as finding nothing.
+    return { recall: 0, queries: 0, hops: 0, durationMs: world.clock.now() - started };
   }
-  const targetId = nodeIdFromPublicKey(target);
-  return {
-    recall: recallOf(closestIds(targetId, found, RECALL_K), truth),
-    queries: from.service.metrics.packetsOut.findnode - sentBefore,
-    durationMs: world.clock.now() - started,
-  };
 }

@@ -1,13 +1,18 @@
 /**
  * The simulated network: N discv4 nodes with the simulated identity on one `MemoryNetwork`, all
- * on one `SimulatedClock`. Keys, addresses, join times and bootnodes follow from the seed. Every
+ * on one `SimulatedClock`, sharing one `MemoryNodeStore` (a view each). Keys, addresses, join times and bootnodes follow from the seed. Every
  * node is built up front and started at its join time by a timer of the clock.
  * @module
  */
 import { type Random, type SimulatedClock, seededRandom, silentLogger } from '@ethp2p/base';
 import { publicKey as derivePublicKey } from '@ethp2p/crypto';
-import { DiscoveryV4, MemoryNetwork, SimulatedSignatures } from '@ethp2p/discovery';
-import { LocalNode, type Node, NodeDatabase, nodeIdFromPublicKey } from '@ethp2p/enode';
+import {
+  DiscoveryV4,
+  MemoryNetwork,
+  MemoryNodeStore,
+  SimulatedSignatures,
+} from '@ethp2p/discovery';
+import { LocalNode, type Node, nodeIdFromPublicKey } from '@ethp2p/enode';
 import type { SimOptions } from './options.ts';
 
 /** The discv4 port of every simulated node (each has its own IP). */
@@ -50,20 +55,20 @@ export class SimWorld {
    */
   static async create(options: SimOptions, clock: SimulatedClock): Promise<SimWorld> {
     const random = seededRandom(options.seed);
-    const lossRandom = seededRandom(options.seed ^ 0x5eed);
     const network = new MemoryNetwork({
       clock,
       latencyMs: options.latencyMs,
-      ...(options.loss > 0
-        ? { loss: () => lossRandom.intn(1_000_000) < options.loss * 1_000_000 }
-        : {}),
+      jitterMs: options.jitterMs,
+      lossRate: options.loss,
+      random: seededRandom(options.seed ^ 0x5eed),
     });
+    const store = new MemoryNodeStore({ clock, random: seededRandom(options.seed ^ 0x5702e) });
     const start = clock.now();
     const nodes: SimNode[] = [];
     const closers: (() => Promise<void>)[] = [];
     const selves: Node[] = [];
     for (let index = 0; index < options.nodes; index++) {
-      const built = await buildNode(index, random, clock, network, options, selves);
+      const built = await buildNode(index, { random, clock, network, store, options }, selves);
       closers.push(built.close);
       selves.push(built.service.self());
       const joinAtMs = start + Math.floor((index * options.joinMs) / options.nodes);
@@ -88,7 +93,7 @@ export class SimWorld {
     return this.nodes.filter((n) => n.joined);
   }
 
-  /** Stops every node and closes its store. */
+  /** Stops every node. */
   async close(): Promise<void> {
     await Promise.all(this.#closers.map((close) => close()));
   }
@@ -100,16 +105,23 @@ export function simIp(index: number): string {
   return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 }
 
+/** What every node is built from. */
+interface Shared {
+  readonly random: Random;
+  readonly clock: SimulatedClock;
+  readonly network: MemoryNetwork;
+  readonly store: MemoryNodeStore;
+  readonly options: SimOptions;
+}
+
 async function buildNode(
   index: number,
-  random: Random,
-  clock: SimulatedClock,
-  network: MemoryNetwork,
-  options: SimOptions,
+  { random, clock, network, store, options }: Shared,
   earlier: readonly Node[],
 ): Promise<{ id: Uint8Array; service: DiscoveryV4; close: () => Promise<void> }> {
   const { privateKey, publicKey } = seededKey(random);
-  const db = await NodeDatabase.open({ clock, random, logger: silentLogger });
+  const id = nodeIdFromPublicKey(publicKey);
+  const db = store.view(id);
   const localNode = await LocalNode.create({ privateKey, db, clock, logger: silentLogger });
   const ip = simIp(index);
   const socket = network.bind(ip, SIM_PORT);
@@ -132,9 +144,8 @@ async function buildNode(
   const close = async (): Promise<void> => {
     await service.stop();
     await localNode.close();
-    await db.close();
   };
-  return { id: nodeIdFromPublicKey(publicKey), service, close };
+  return { id, service, close };
 }
 
 function pickBootnodes(options: SimOptions, earlier: readonly Node[], random: Random): Node[] {
