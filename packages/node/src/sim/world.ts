@@ -131,14 +131,14 @@ async function buildNode(
   localNode.setFallbackUdpPort(SIM_PORT);
   const service = new DiscoveryV4({
     privateKey,
+    signatures: new SimulatedSignatures(publicKey),
     localNode,
-    db,
     socket,
+    db,
+    bootnodes: pickBootnodes(options, earlier, random),
     clock,
     random,
     logger: silentLogger,
-    bootnodes: pickBootnodes(options, earlier, random),
-    signatures: new SimulatedSignatures(publicKey),
     ...(options.config === undefined ? {} : { config: options.config }),
   });
   const close = async (): Promise<void> => {
