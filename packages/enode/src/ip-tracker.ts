@@ -48,6 +48,12 @@ export class IpTracker {
   readonly #clock: Clock;
   // Insertion order is age order: an updated host is deleted and re-inserted.
   readonly #statements = new Map<string, Statement>();
+  /**
+   * Hosts per stated endpoint among `#statements`, kept as statements come and go, so a
+   * prediction costs one pass over the distinct endpoints rather than over every host (it is
+   * asked twice per Pong).
+   */
+  readonly #counts = new Map<string, { readonly endpoint: Endpoint; n: number }>();
   readonly #contacts = new Map<string, number>();
   #fullConeEvidenceAt = Number.NEGATIVE_INFINITY;
 
@@ -64,9 +70,15 @@ export class IpTracker {
     const now = this.#clock.now();
     this.#gc(now);
     if (!this.#contacts.has(host)) this.#fullConeEvidenceAt = now;
-    this.#statements.delete(host);
-    this.#statements.set(host, { key: `${endpoint.ip}|${endpoint.port}`, endpoint, at: now });
-    while (this.#statements.size > this.#maxHosts) this.#dropOldest(this.#statements);
+    this.#forget(host);
+    const key = `${endpoint.ip}|${endpoint.port}`;
+    this.#statements.set(host, { key, endpoint, at: now });
+    const count = this.#counts.get(key);
+    if (count === undefined) this.#counts.set(key, { endpoint, n: 1 });
+    else count.n++;
+    while (this.#statements.size > this.#maxHosts) {
+      this.#forget(this.#statements.keys().next().value as string);
+    }
   }
 
   /** Records that we sent a packet to `host` (for full-cone NAT detection). */
@@ -81,12 +93,9 @@ export class IpTracker {
   /** The endpoint most hosts agree on, if at least `minStatements` of them do. */
   predictEndpoint(): Endpoint | undefined {
     this.#gc(this.#clock.now());
-    const counts = new Map<string, { endpoint: Endpoint; n: number }>();
-    let best: { endpoint: Endpoint; n: number } | undefined;
-    for (const s of this.#statements.values()) {
-      const entry = counts.get(s.key) ?? { endpoint: s.endpoint, n: 0 };
-      entry.n++;
-      counts.set(s.key, entry);
+    // Ties go to the endpoint counted first (geth leaves them to map order).
+    let best: { readonly endpoint: Endpoint; n: number } | undefined;
+    for (const entry of this.#counts.values()) {
       if (best === undefined || entry.n > best.n) best = entry;
     }
     return best !== undefined && best.n >= this.#minStatements ? best.endpoint : undefined;
@@ -103,12 +112,21 @@ export class IpTracker {
   #gc(now: number): void {
     for (const [host, s] of this.#statements) {
       if (s.at > now - this.#windowMs) break;
-      this.#statements.delete(host);
+      this.#forget(host);
     }
     for (const [host, at] of this.#contacts) {
       if (at > now - this.#contactWindowMs) break;
       this.#contacts.delete(host);
     }
+  }
+
+  /** Removes `host`'s statement, if any, and its count. */
+  #forget(host: string): void {
+    const s = this.#statements.get(host);
+    if (s === undefined) return;
+    this.#statements.delete(host);
+    const count = this.#counts.get(s.key) as { n: number };
+    if (--count.n === 0) this.#counts.delete(s.key);
   }
 
   #dropOldest(map: Map<string, unknown>): void {

@@ -1,4 +1,4 @@
-import { SimulatedClock } from '@ethp2p/base';
+import { SimulatedClock, seededRandom } from '@ethp2p/base';
 import { describe, expect, it } from 'vitest';
 import { IPTRACK_MIN_STATEMENTS, IPTRACK_WINDOW_MS, IpTracker } from '../src/ip-tracker.ts';
 
@@ -49,6 +49,32 @@ describe('IpTracker', () => {
     expect(t.predictEndpoint()).toEqual(B);
     for (let i = 0; i < 60; i++) t.addStatement(`x${i}`, A);
     expect(t.predictEndpoint()).toEqual(A);
+  });
+
+  it('keeps its counts true through restatements, expiry and eviction', () => {
+    const clock = new SimulatedClock(0);
+    const maxHosts = 40;
+    const t = new IpTracker({ clock, maxHosts, minStatements: 5 });
+    const endpoints = [A, B, { ip: '192.0.2.1', port: 30304 }];
+    // The statements the tracker should hold, oldest first, kept by brute force.
+    const live = new Map<string, { ep: number; at: number }>();
+    const random = seededRandom(7);
+    for (let step = 0; step < 5_000; step++) {
+      clock.advance(random.intn(2_000));
+      const host = `h${random.intn(120)}`;
+      const ep = random.intn(10) < 6 ? 0 : 1 + random.intn(2);
+      t.addStatement(host, endpoints[ep] as typeof A);
+      for (const [h, v] of live) if (v.at <= clock.now() - IPTRACK_WINDOW_MS) live.delete(h);
+      live.delete(host);
+      live.set(host, { ep, at: clock.now() });
+      while (live.size > maxHosts) live.delete(live.keys().next().value as string);
+      const n = [0, 0, 0];
+      for (const v of live.values()) n[v.ep] = (n[v.ep] as number) + 1;
+      const most = Math.max(...n);
+      const predicted = t.predictEndpoint();
+      if (most < 5) expect(predicted).toBeUndefined();
+      else expect(n[endpoints.indexOf(predicted as typeof A)]).toBe(most);
+    }
   });
 
   it('predicts full-cone NAT only from uncontacted hosts', () => {
