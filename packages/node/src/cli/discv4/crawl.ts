@@ -93,7 +93,11 @@ export function crawlCommand(v: DiscoveryVersion): CommandSpec {
       }
       const { nodes, stats } = result;
       await writeNodeSet(ctx, file, nodes);
-      const end = ctx.signal.aborted ? 'interrupted' : `walked ${formatDuration(timeoutMs)}`;
+      const end = ctx.signal.aborted
+        ? 'interrupted'
+        : timeoutMs > 0
+          ? `walked ${formatDuration(timeoutMs)}`
+          : 're-checked the input, no walk';
       ctx.err(`crawl ${end}: ${summary(stats, nodes.size)}`);
     },
   };
