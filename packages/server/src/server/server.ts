@@ -551,7 +551,15 @@ export class Server {
       clock: this.#wheel,
       log: config.logger,
       counters: this.#countersOf,
-      ...(config.enableMsgEvents ? { onMsg: (e) => this.#emit('peer:msg', { peer, ...e }) } : {}),
+      ...(config.enableMsgEvents
+        ? {
+            onMsg: (e) => {
+              // Nothing is built for a message while no one listens (FullNode always enables it).
+              if (this.#emitter.listenerCount('peer:msg') > 0)
+                this.#emit('peer:msg', { peer, ...e });
+            },
+          }
+        : {}),
     });
     const now = config.clock.now();
     const entry: PeerEntry = {
