@@ -33,7 +33,7 @@ function chromiumPath(): string {
   return found;
 }
 
-const fixture = chainFixture('ethp2p-dashboard-browser-', 5);
+const fixture = chainFixture(5, 'ethp2p-dashboard-browser-');
 const nodes: FullNode[] = [];
 let browser: Browser | undefined;
 

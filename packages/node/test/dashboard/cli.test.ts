@@ -7,7 +7,7 @@ import { run, testIo } from '../cli/helpers/run.ts';
 import { httpCall } from '../rpc/helpers/clients.ts';
 import { chainFixture } from './helpers.ts';
 
-const fixture = chainFixture('ethp2p-dashboard-cli-', 2);
+const fixture = chainFixture(2, 'ethp2p-dashboard-cli-');
 
 /** `ethp2p node` on the fixture's chain in datadir `name`, loopback, no discovery. */
 function flags(name: string): string[] {

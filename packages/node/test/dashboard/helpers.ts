@@ -1,22 +1,19 @@
 /**
- * Fixtures of the dashboard tests: a temp dir with a generated chain, loopback servers whose
+ * Fixtures of the dashboard tests: the node tests' chain fixture, loopback servers whose
  * protocol sends a known payload, and a WebSocket client that collects the dashboard's messages.
  * @module
  */
-import { rm } from 'node:fs/promises';
-import type { MemoryChain } from '@ethp2p/chain';
 import type { Protocol } from '@ethp2p/server';
-import { afterAll, beforeAll } from 'vitest';
 import { WebSocket } from 'ws';
 import type { DashboardMessage } from '../../src/dashboard/messages.ts';
 import { RpcHttpServer } from '../../src/http/http-server.ts';
 import type { HttpRoute } from '../../src/http/route.ts';
-import { type ChainFilesOnDisk, loadChain, tempDir, writeChain } from '../node/helpers.ts';
 
 export {
   nextEvent,
   serverStarter,
 } from '../../../server/test/integration/helpers.ts';
+export { chainFixture } from '../node/helpers.ts';
 
 /** A protocol that sends one `size`-byte message on start, then reads until the peer ends. */
 export function senderProtocol(size: number): Protocol {
@@ -59,30 +56,6 @@ export async function connectClient(
     ws.once('error', reject);
   });
   return { ws, messages, closed };
-}
-
-/** A test file's temp dir and generated chain, filled in before its tests. */
-export interface ChainFixture {
-  dir: string;
-  files: ChainFilesOnDisk;
-  chain: MemoryChain;
-}
-
-/**
- * Creates a temp dir holding a chain of `blocks` blocks before the file's tests and removes it
- * after them (after the file's own `afterAll` hooks, which run first).
- */
-export function chainFixture(prefix: string, blocks: number): ChainFixture {
-  const fixture = {} as ChainFixture;
-  beforeAll(async () => {
-    fixture.dir = await tempDir(prefix);
-    fixture.files = await writeChain(fixture.dir, blocks);
-    fixture.chain = await loadChain(fixture.files);
-  });
-  afterAll(async () => {
-    if (fixture.dir !== undefined) await rm(fixture.dir, { recursive: true, force: true });
-  });
-  return fixture;
 }
 
 /** The node's HTTP server on 127.0.0.1 and a free port, serving only `routes`. */

@@ -10,7 +10,7 @@ import { httpCall, openWs, send } from '../rpc/helpers/clients.ts';
 import { freePort } from '../rpc/helpers/nodes.ts';
 import { chainFixture, connectClient } from './helpers.ts';
 
-const fixture = chainFixture('ethp2p-dashboard-', 3);
+const fixture = chainFixture(3, 'ethp2p-dashboard-');
 let node: FullNode;
 let url: string;
 

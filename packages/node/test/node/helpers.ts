@@ -65,27 +65,41 @@ export function loopbackNode(
   });
 }
 
+/** A test file's temp dir and the generated chain in it (read inside tests). */
+export interface ChainFixture {
+  readonly dir: string;
+  readonly files: ChainFilesOnDisk;
+  readonly chain: MemoryChain;
+}
+
 /**
- * For one test file: a temp dir holding a generated chain of `blocks` blocks, made before all
- * tests and removed after them. Read `dir` and `chain` inside tests.
+ * For one test file: a temp dir (named from `prefix`) holding a generated chain of `blocks`
+ * blocks, made before all tests and removed after them (after the file's own `afterAll` hooks,
+ * which run first). Read its fields inside tests.
  */
-export function chainFixture(blocks = 16): { readonly dir: string; readonly chain: MemoryChain } {
-  const state: { dir?: string; chain?: MemoryChain } = {};
+export function chainFixture(blocks = 16, prefix?: string): ChainFixture {
+  const state: { dir?: string; files?: ChainFilesOnDisk; chain?: MemoryChain } = {};
   beforeAll(async () => {
-    state.dir = await tempDir();
-    state.chain = await loadChain(await writeChain(state.dir, blocks));
+    state.dir = await tempDir(prefix);
+    state.files = await writeChain(state.dir, blocks);
+    state.chain = await loadChain(state.files);
   });
   afterAll(async () => {
     if (state.dir !== undefined) await rm(state.dir, { recursive: true, force: true });
   });
+  const read = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`chainFixture: read ${name} inside a test`);
+    return value;
+  };
   return {
     get dir(): string {
-      if (state.dir === undefined) throw new Error('chainFixture: read dir inside a test');
-      return state.dir;
+      return read(state.dir, 'dir');
+    },
+    get files(): ChainFilesOnDisk {
+      return read(state.files, 'files');
     },
     get chain(): MemoryChain {
-      if (state.chain === undefined) throw new Error('chainFixture: read chain inside a test');
-      return state.chain;
+      return read(state.chain, 'chain');
     },
   };
 }

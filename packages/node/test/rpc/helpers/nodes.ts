@@ -1,35 +1,16 @@
 /**
- * Fixtures of the RPC tests: a temporary dir with a generated chain for a whole file, and full
- * nodes on loopback serving JSON-RPC on OS-picked ports.
+ * Fixtures of the RPC tests: full nodes on loopback serving JSON-RPC on OS-picked ports, on the
+ * node tests' {@link chainFixture}.
  * @module
  */
-import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { MemoryChain } from '@ethp2p/chain';
 import { afterAll, beforeAll } from 'vitest';
 import type { FullNodeOptions } from '../../../src/node/config.ts';
 import type { FullNode } from '../../../src/node/full-node.ts';
-import { loadChain, loopbackNode, tempDir, writeChain } from '../../node/helpers.ts';
+import { type ChainFixture, loopbackNode } from '../../node/helpers.ts';
 
-/** What {@link chainFixture} fills in before the file's tests run. */
-export interface ChainFixture {
-  dir: string;
-  chain: MemoryChain;
-}
-
-/** A temp dir with a chain of `blocks` blocks, made before the file's tests and removed after. */
-export function chainFixture(blocks: number): ChainFixture {
-  const fixture = {} as ChainFixture;
-  beforeAll(async () => {
-    fixture.dir = await tempDir();
-    fixture.chain = await loadChain(await writeChain(fixture.dir, blocks));
-  });
-  afterAll(async () => {
-    await rm(fixture.dir, { recursive: true, force: true });
-  });
-  return fixture;
-}
+export { type ChainFixture, chainFixture } from '../../node/helpers.ts';
 
 /** A TCP port of 127.0.0.1 that was free a moment ago (for servers that must share one). */
 export function freePort(): Promise<number> {
