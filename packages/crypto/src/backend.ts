@@ -1,19 +1,21 @@
 /**
  * Backend loading and selection. The active backend is chosen once, when the package is first
- * imported: `ETHP2P_CRYPTO` forces one, otherwise the fastest that loads wins.
+ * imported: `ETHP2P_CRYPTO` forces one, otherwise the fastest that loads wins. Each backend's
+ * modules are imported only when it is tried, so a process (or worker thread) that gets the
+ * native backend never parses noble's or the WASM backend's code.
  * @module
  */
 
-import { loadNativeBackend } from './backends/native.ts';
-import { nobleBackend } from './backends/noble.ts';
-import { loadWasmBackend } from './backends/wasm.ts';
 import { CryptoError } from './errors.ts';
 import { BACKEND_NAMES, type BackendName, type CryptoBackend } from './types.ts';
 
+const loadNoble = async (): Promise<CryptoBackend> =>
+  (await import('./backends/noble.ts')).nobleBackend;
+
 const loaders: Record<BackendName, () => Promise<CryptoBackend>> = {
-  native: loadNativeBackend,
-  wasm: loadWasmBackend,
-  noble: async () => nobleBackend,
+  native: async () => (await import('./backends/native.ts')).loadNativeBackend(),
+  wasm: async () => (await import('./backends/wasm.ts')).loadWasmBackend(),
+  noble: loadNoble,
 };
 
 /**
@@ -55,5 +57,5 @@ export async function selectBackend(forced: string | undefined): Promise<CryptoB
       // Try the next, slower backend; noble always loads.
     }
   }
-  return nobleBackend;
+  return loadNoble();
 }
