@@ -1,0 +1,36 @@
+/**
+ * Whether an object is garbage: for tests asserting that a component does not keep what it is
+ * done with (a message payload, a closed connection's buffers).
+ * @module
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { nextTurn } from './wait-for.ts';
+
+let fullGc: (() => void) | undefined;
+
+/** V8's `gc()`: exposed on first use, so tests need no `--expose-gc` flag. */
+function collect(): void {
+  if (fullGc === undefined) {
+    setFlagsFromString('--expose-gc');
+    fullGc = runInNewContext('gc') as () => void;
+  }
+  fullGc();
+}
+
+/**
+ * Whether the target of `ref` has been collected after a full garbage collection. Waits one
+ * macrotask turn first: a `WeakRef` keeps its target alive until the end of the job that made
+ * or dereferenced it.
+ * @example
+ * ```ts
+ * const ref = new WeakRef(msg.data);
+ * // ... the component handles msg and waits for the next one ...
+ * expect(await isCollected(ref)).toBe(true);
+ * ```
+ */
+export async function isCollected(ref: WeakRef<object>): Promise<boolean> {
+  await nextTurn();
+  collect();
+  return ref.deref() === undefined;
+}
