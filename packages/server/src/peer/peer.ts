@@ -234,16 +234,7 @@ export class Peer implements ProtocolPeer {
 
   async #readLoop(): Promise<void> {
     try {
-      while (this.#end === null) {
-        const msg = await this.#conn.readMsg();
-        // The message keeps its room in the ingress budget until its protocol is done with it.
-        const room = this.#conn.takeRoom();
-        if (this.#end !== null) {
-          room?.release();
-          return;
-        }
-        await this.#handle(msg, room);
-      }
+      while (this.#end === null) await this.#readOne();
     } catch (err) {
       this.#finish(
         err instanceof PeerError
@@ -251,6 +242,23 @@ export class Peer implements ProtocolPeer {
           : this.#connFailure(err),
       );
     }
+  }
+
+  /**
+   * Reads and routes one message. In a call of its own so that nothing of the message outlives
+   * it: an async function suspended in a loop keeps the last iteration's locals alive (V8 does
+   * not clear them at an `await`), so a loop that read into a local would hold each idle peer's
+   * last message (up to 16 MiB decompressed) until the next one came.
+   */
+  async #readOne(): Promise<void> {
+    const msg = await this.#conn.readMsg();
+    // The message keeps its room in the ingress budget until its protocol is done with it.
+    const room = this.#conn.takeRoom();
+    if (this.#end !== null) {
+      room?.release();
+      return;
+    }
+    await this.#handle(msg, room);
   }
 
   /** Handles `msg`; its `room` goes to the protocol stream it is delivered to, else back now. */

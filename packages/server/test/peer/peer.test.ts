@@ -1,5 +1,5 @@
 import { SimulatedClock } from '@ethp2p/base';
-import { waitFor } from '@ethp2p/base/testing';
+import { isCollected, waitFor } from '@ethp2p/base/testing';
 import { publicKey } from '@ethp2p/crypto';
 import { nodeIdFromPublicKey } from '@ethp2p/enode';
 import type { RlpxConnection } from '@ethp2p/rlpx';
@@ -179,6 +179,30 @@ describe('Peer over loopback RLPx', () => {
     await remote.writeMsg(0x10, EMPTY);
     await waitFor(() => a.got.length === 1, { what: 'the subprotocol message' });
     expect(peer.end).toBeNull();
+    peer.disconnect(DiscReason.Requested);
+    await run;
+  });
+
+  it('keeps nothing of a handled message while it waits for the next one', async () => {
+    // An idle peer must not hold its last payload (up to 16 MiB decompressed) until the next.
+    const refs: WeakRef<Uint8Array>[] = [];
+    // One message per call: this protocol keeps nothing of it once the call returns.
+    const readOne = async (rw: MsgReadWriter): Promise<void> => {
+      refs.push(new WeakRef((await rw.readMsg()).data));
+    };
+    const a = proto('aaa', 1, async (_peer, rw, { signal }) => {
+      while (!signal.aborted) {
+        try {
+          await readOne(rw);
+        } catch {
+          return;
+        }
+      }
+    });
+    const { peer, run, remote } = await setup([a]);
+    await remote.writeMsg(0x10, new Uint8Array(256 * 1024).fill(7));
+    await waitFor(() => refs.length === 1, { what: 'the subprotocol message' });
+    expect(await isCollected(refs[0] as WeakRef<Uint8Array>)).toBe(true);
     peer.disconnect(DiscReason.Requested);
     await run;
   });
