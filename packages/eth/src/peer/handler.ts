@@ -72,13 +72,23 @@ interface Response {
 export async function handleMessages(ctx: HandlerContext): Promise<void> {
   for (;;) {
     try {
-      const msg = await ctx.rw.readMsg();
-      await handleMessage(ctx, msg);
+      await handleNext(ctx);
     } catch (err) {
       if (ctx.signal.aborted) return;
       throw err;
     }
   }
+}
+
+/**
+ * Reads and handles one message. In a call of its own so that nothing of the message outlives
+ * it: an async function suspended in a loop keeps the last iteration's locals alive (V8 does not
+ * clear them at an `await`), so a loop that read into a local would hold each idle peer's last
+ * message (up to 10 MiB decompressed) until the next one came.
+ */
+async function handleNext(ctx: HandlerContext): Promise<void> {
+  const msg = await ctx.rw.readMsg();
+  await handleMessage(ctx, msg);
 }
 
 /**

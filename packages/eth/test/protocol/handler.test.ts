@@ -1,10 +1,10 @@
 import { RLP } from '@ethereumjs/rlp';
-import { waitFor } from '@ethp2p/base/testing';
+import { isCollected, waitFor } from '@ethp2p/base/testing';
 import { MemoryTxPool } from '@ethp2p/chain';
 import { keccak256 } from '@ethp2p/crypto';
 import { DiscReason, expectMsg, msgPipe } from '@ethp2p/server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_MESSAGE_SIZE } from '../../src/messages/versions.ts';
+import { ETH69, encodeMessage, MAX_MESSAGE_SIZE } from '../../src/messages/versions.ts';
 import { REQUEST_TIMEOUT_MS } from '../../src/peer/constants.ts';
 import { txToWire } from '../../src/peer/tx-wire.ts';
 import { PeerSet } from '../../src/peer-set/peer-set.ts';
@@ -21,6 +21,17 @@ import {
 import { endedWith, type Harness, startPeer } from './harness.ts';
 
 let h: Harness | undefined;
+
+/**
+ * Writes a GetBlockBodies of `count` known hashes from the remote end; only a weak reference to
+ * its payload stays here.
+ */
+async function sendBodiesRequest(h: Harness, count: number): Promise<WeakRef<Uint8Array>> {
+  const hashes = Array.from({ length: count }, (_, i) => h.gen.hashes[i % 16] as Uint8Array);
+  const { code, data } = encodeMessage(ETH69, 'GetBlockBodies', { requestId: 1n, hashes });
+  await h.remote.writeMsg(code, data);
+  return new WeakRef(data);
+}
 
 afterEach(() => {
   h?.remote.close();
@@ -133,6 +144,16 @@ describe('serving requests', () => {
     await send(h.remote, 69, 'GetBlockBodies', { requestId: 55n, hashes });
     const res = await expectEth(h.remote, 69, 'BlockBodies');
     expect(res).toEqual({ requestId: 55n, bodies: [h.gen.bodies[4], h.gen.bodies[5]] });
+  });
+
+  it('keeps nothing of a served request while it waits for the next message', async () => {
+    // 30k hashes (about 1 MiB): an idle peer must not hold its last request until the next.
+    h = await startPeer();
+    const ref = await sendBodiesRequest(h, 30_000);
+    const res = await expectEth(h.remote, 69, 'BlockBodies');
+    expect(res.bodies.length).toBeGreaterThan(0);
+    expect(await isCollected(ref)).toBe(true);
+    expect(h.peerSet.len).toBe(1);
   });
 
   it.each([68, 69] as const)('eth/%i: answers GetReceipts', async (version) => {
