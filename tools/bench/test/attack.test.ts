@@ -6,6 +6,7 @@
  * for a loaded 2-core machine; `pnpm bench attack` runs the issue's sizes in a worker and prints
  * the figures.
  */
+import { waitFor } from '@ethp2p/base/testing';
 import { describe, expect, it } from 'vitest';
 import {
   type AttackSpec,
@@ -13,7 +14,9 @@ import {
   bombAttack,
   headersAttack,
   runAttack,
+  settle,
   slowlorisAttack,
+  startTarget,
 } from '../src/attack/scenario.ts';
 
 /** geth's soft response limit: the body that crosses it is the last of a response. */
@@ -79,5 +82,27 @@ describe('attacks on a full node (issue 15)', () => {
     expect(f.ingress.peakHeldBytes).toBeLessThanOrEqual(POOL + f.budget.peakInFlightBytes);
     expect(f.ingress.heldBytes).toBe(0);
     expect(f.afterHandshakeMs).toBeLessThan(HANDSHAKE_LIMIT_MS);
+  }, 60_000);
+
+  it('2: GetBlockBodies from 6 peers that then stay idle: no request stays in memory', async () => {
+    // 100k hashes: 3.3 MB decompressed each. An idle peer used to keep its last request.
+    const REQUEST = 3_300_009;
+    const target = await startTarget({ maxPendingPerIp: 256 });
+    try {
+      await settle();
+      const before = process.memoryUsage().arrayBuffers;
+      const attack = await bodiesAttack(6, 100_000, 1).start(target, { worker: false });
+      const budget = target.node.serveBudget;
+      await waitFor(() => budget.metrics.handled === 6 && budget.metrics.inFlightBytes === 0, {
+        what: 'every request served',
+      });
+      await settle();
+      const grown = process.memoryUsage().arrayBuffers - before;
+      await attack.stop();
+      // The attackers' one shared request is all that may remain (not six more).
+      expect(grown).toBeLessThan(2 * REQUEST);
+    } finally {
+      await target.close();
+    }
   }, 60_000);
 });

@@ -294,7 +294,7 @@ let collect: (() => void) | undefined;
  * after one `gc()` still counts every message of the attack (measured: 305 MiB of ArrayBuffers
  * right after the GC, 2 MiB 0.5 s later; on a loaded machine 0.5 s was not always enough).
  */
-async function settle(): Promise<void> {
+export async function settle(): Promise<void> {
   gc();
   let last = process.memoryUsage().arrayBuffers;
   for (let i = 0; i < 8; i++) {
