@@ -1,9 +1,14 @@
 import { SimulatedClock } from '@ethp2p/base';
-import { nextTurn } from '@ethp2p/base/testing';
+import { isCollected, nextTurn } from '@ethp2p/base/testing';
 import { equalBytes, publicKey } from '@ethp2p/crypto';
 import { nodeIdFromPublicKey } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
-import { READ_TIMEOUT_MS, type RlpxConnection, RlpxError } from '../../src/index.ts';
+import {
+  READ_TIMEOUT_MS,
+  type RlpxConnection,
+  RlpxError,
+  type RlpxMessage,
+} from '../../src/index.ts';
 import { decodeHello, encodeHello, HELLO_CODE } from '../helpers/hello.ts';
 import { pair, pairTracker, pattern } from './loopback.ts';
 
@@ -145,6 +150,24 @@ describe('RlpxConnection over loopback', () => {
     for await (const msg of recipient) codes.push(msg.code);
     expect(codes).toEqual([0x10, 0x11, 0x12]);
     expect(recipient.closed).toBe(true);
+  });
+
+  it('iterating keeps nothing of a message while it waits for the next one', async () => {
+    const { initiator, recipient } = await track(pair());
+    initiator.enableSnappy();
+    recipient.enableSnappy();
+    const messages = recipient[Symbol.asyncIterator]();
+    // The first message is looked at in a call of its own: only a weak reference stays here.
+    const first = async (): Promise<WeakRef<Uint8Array>> => {
+      const next = await messages.next();
+      return new WeakRef((next.value as RlpxMessage).data);
+    };
+    await initiator.writeMsg(0x10, pattern(256 * 1024, 1));
+    const ref = await first();
+    const second = messages.next();
+    expect(await isCollected(ref)).toBe(true);
+    await initiator.writeMsg(0x11, pattern(10, 2));
+    expect((await second).value?.code).toBe(0x11);
   });
 
   it('end() sends every written frame before the FIN; the peer reads them, then the close', async () => {
