@@ -6,7 +6,8 @@
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
-import { accept, connect, type RlpxConnection } from '@ethp2p/rlpx';
+import type { RlpxConnection } from '@ethp2p/rlpx';
+import * as rlpx from '@ethp2p/rlpx';
 import {
   cpuMsSince,
   type FlowOptions,
@@ -58,10 +59,17 @@ async function readUntilEnd(
   throw new Error(`ethp2p: more than ${limit} messages before the end marker`);
 }
 
+/**
+ * What the target needs of an `@ethp2p/rlpx` build: this checkout's, or another checkout's
+ * loaded from its `dist` (see rlpx-baseline.ts), whose connections have the same shape.
+ */
+export type RlpxModule = Pick<typeof rlpx, 'accept' | 'connect'>;
+
 /** The ethp2p stack: one listener, and a fresh initiator key per connection. */
 class OursTarget implements RlpxTarget {
-  readonly name = 'ethp2p';
+  readonly name: string;
   readonly canDisableSnappy = true;
+  readonly #rlpx: RlpxModule;
   readonly #key = generatePrivateKey();
   readonly #pub = publicKey(this.#key);
   readonly #server: Server = createServer((socket) => this.#onSocket(socket));
@@ -70,9 +78,14 @@ class OursTarget implements RlpxTarget {
   readonly #stop = new AbortController();
   #port = 0;
 
+  private constructor(name: string, module: RlpxModule) {
+    this.name = name;
+    this.#rlpx = module;
+  }
+
   /** Listens on 127.0.0.1:0. */
-  static async start(): Promise<OursTarget> {
-    const target = new OursTarget();
+  static async start(name: string, module: RlpxModule): Promise<OursTarget> {
+    const target = new OursTarget(name, module);
     target.#server.listen(0, '127.0.0.1');
     await once(target.#server, 'listening', { signal: AbortSignal.timeout(5000) });
     const address = target.#server.address();
@@ -173,7 +186,7 @@ class OursTarget implements RlpxTarget {
     signal: AbortSignal,
   ): Promise<[RlpxConnection, RlpxConnection]> {
     const inbound = this.#accepted.take(hex(pub), signal);
-    const initiator = await connect('127.0.0.1', this.#port, this.#pub, {
+    const initiator = await this.#rlpx.connect('127.0.0.1', this.#port, this.#pub, {
       privateKey: key,
       signal,
     });
@@ -188,7 +201,7 @@ class OursTarget implements RlpxTarget {
 
   /** Runs the recipient handshake and hands the connection to the dialer waiting for it. */
   #onSocket(socket: Socket): void {
-    accept(socket, { privateKey: this.#key, signal: this.#stop.signal }).then(
+    this.#rlpx.accept(socket, { privateKey: this.#key, signal: this.#stop.signal }).then(
       (conn) => {
         this.#open.add(conn);
         if (!this.#accepted.deliver(hex(conn.remotePublicKey), conn)) this.#release(conn);
@@ -205,7 +218,10 @@ class OursTarget implements RlpxTarget {
   }
 }
 
-/** Starts the ethp2p target on 127.0.0.1:0. */
-export function startOurs(): Promise<RlpxTarget> {
-  return OursTarget.start();
+/**
+ * Starts the ethp2p target on 127.0.0.1:0, on this checkout's `@ethp2p/rlpx` unless another
+ * build is given.
+ */
+export function startOurs(name = 'ethp2p', module: RlpxModule = rlpx): Promise<RlpxTarget> {
+  return OursTarget.start(name, module);
 }

@@ -3,13 +3,15 @@
  * (sequential and 8 in flight), one-way message throughput for 1 KiB, 16 KiB and 1 MiB random
  * messages (with and without snappy) next to the crypto ceiling of the same frames (see
  * rlpx-ceiling.ts), and request/response round-trip time. Both ends of every
- * connection run in this process, for both stacks.
+ * connection run in this process, for both stacks. `RLPX_BASELINE=<checkout>` runs instead the
+ * throughput rows against another checkout's build, alternately (rlpx-baseline.ts).
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md
  * @module
  */
 import { setMaxListeners } from 'node:events';
 import { napiSnappyAvailable } from '@ethp2p/rlpx/frame';
 import { startEjs } from './ejs-rlpx.ts';
+import { runBaselineComparison } from './rlpx-baseline.ts';
 import { ceilingBytes } from './rlpx-ceiling.ts';
 import { startOurs } from './rlpx-ours.ts';
 import {
@@ -40,6 +42,8 @@ interface Budget {
 }
 
 const IN_FLIGHT = 8;
+/** Alternating rounds per row of the comparison against another checkout. */
+const DEFAULT_ROUNDS = 5;
 const MESSAGE_SIZES = [1 << 10, 16 << 10, 1 << 20] as const;
 /** Abort listeners one handshake in flight may hold on the shared signal (dial, reads, waits). */
 const LISTENERS_PER_HANDSHAKE = 8;
@@ -284,8 +288,16 @@ async function roundTripTable(ours: RlpxTarget, ejs: RlpxTarget): Promise<void> 
   ]);
 }
 
-/** Runs the rlpx suite and prints its three tables. */
+/**
+ * Runs the rlpx suite and prints its three tables; with `RLPX_BASELINE=<checkout>` instead the
+ * throughput rows against that checkout's build (see rlpx-baseline.ts), `RLPX_ROUNDS` rounds.
+ */
 export async function runRlpxBench(): Promise<void> {
+  const baseline = process.env.RLPX_BASELINE;
+  if (baseline !== undefined && baseline !== '') {
+    await runBaselineComparison(baseline, Number(process.env.RLPX_ROUNDS ?? DEFAULT_ROUNDS));
+    return;
+  }
   console.log(
     `rlpx: ethp2p vs @ethereumjs/devp2p on 127.0.0.1, both ends in this process, ` +
       `Node ${process.version}\n`,
