@@ -311,7 +311,8 @@ export class RlpxConnection {
       await this.#draining;
     }
     this.#throwIfWriteClosed();
-    const length = this.#codec.encode(code, payload, this.#batch.reserve).length;
+    // Laid out now, encrypted and MAC'd with the rest of the batch when it is flushed.
+    const length = this.#codec.writer.queue(code, payload, this.#batch.reserve);
     if (this.#batch.bytes >= WRITE_BATCH_BYTES) this.#flush();
     else if (!this.#flushScheduled) {
       this.#flushScheduled = true;
@@ -352,6 +353,7 @@ export class RlpxConnection {
 
   /** Hands the queued frames to the socket, in order, in one write (or one corked run). */
   #flush(): void {
+    this.#codec.writer.seal();
     const parts = this.#batch.take();
     if (parts.length === 0 || this.#failure !== null || !this.#socket.writable) return;
     if (parts.length === 1) {
