@@ -51,7 +51,8 @@ export class FrameBatch {
   /**
    * The space for the next frame: `length` bytes right after the previous frame, or at the start
    * of a new buffer when it does not fit. Its content is undefined (the buffers are not zeroed):
-   * the caller fills all of it before the next call.
+   * the caller fills all of it before {@link FrameBatch.take} (a writer that queues frames
+   * seals them, MACs included, before the batch is taken).
    */
   readonly reserve = (length: number): Uint8Array => {
     let chunk = this.#chunk;
