@@ -10,7 +10,8 @@
  * default one per 250 peers), `PEERS_SETTLE_MS` (idle time before measuring, default 5000),
  * `PEERS_GOSSIP_MS` (default 10000; 0 skips gossip), `PEERS_TX_RATE` (offered transactions per
  * second, default 1000), `PEERS_PER_ANN` (hashes per announcement, default 4), `PEERS_EJS=0`
- * (skip ethereumjs), `PEERS_HEAP_SNAPSHOT=<dir>` (write the node's heap with its idle peers),
+ * (skip ethereumjs), `PEERS_HEAP_SNAPSHOT=<dir>` (write the node's heap with its idle peers, and
+ * before they connected),
  * `PEERS_CPU_PROFILE=<dir>` (write each host's CPU profile).
  * @module
  */
@@ -93,9 +94,28 @@ function kib(bytes: number): string {
   return (bytes / KIB).toFixed(1);
 }
 
-function perPeer(f: HostFigures, key: 'heap' | 'rss'): number {
-  const d = key === 'heap' ? f.heapIdle - f.heapBefore : f.rssIdle - f.rssBefore;
-  return d / Math.max(1, f.connected);
+/** The memory figures of one host run. */
+type Memory = Pick<HostFigures, 'heapIdle' | 'heapBefore' | 'rssIdle' | 'rssBefore' | 'connected'>;
+
+/** Growth of the node's heap or RSS with its idle peers over the node without peers. */
+function growth(f: Memory, key: 'heap' | 'rss'): number {
+  return key === 'heap' ? f.heapIdle - f.heapBefore : f.rssIdle - f.rssBefore;
+}
+
+function perPeer(f: Memory, key: 'heap' | 'rss'): number {
+  return growth(f, key) / Math.max(1, f.connected);
+}
+
+/**
+ * What one more idle peer costs: the slope of the growth between two runs with different peer
+ * counts, `(growth(b) − growth(a)) / (peers(b) − peers(a))`. Unlike the average (growth /
+ * peers) it leaves out what the node spends once for having peers at all (code compiled and
+ * optimised on the first connections, pools and caches warmed up), which the average spreads
+ * over few peers at small N. NaN without two distinct peer counts.
+ */
+export function marginalPerPeer(a: Memory, b: Memory, key: 'heap' | 'rss'): number {
+  const peers = b.connected - a.connected;
+  return peers === 0 ? Number.NaN : (growth(b, key) - growth(a, key)) / peers;
 }
 
 function fixed(x: number, digits: number): string {
@@ -152,26 +172,46 @@ export async function runPeersBench(): Promise<void> {
   );
 }
 
-function printIdle(results: readonly { ours: HostFigures; ejs: HostFigures | null }[]): void {
-  const rows = results.map(({ ours, ejs }) => {
+function printIdle(unsorted: readonly { ours: HostFigures; ejs: HostFigures | null }[]): void {
+  const results = [...unsorted].sort((a, b) => a.ours.peers - b.ours.peers);
+  const notes: string[] = [];
+  const rows = results.map(({ ours, ejs }, i) => {
+    const prev = i === 0 ? undefined : results[i - 1];
     const heap = perPeer(ours, 'heap');
+    const slope = prev === undefined ? Number.NaN : marginalPerPeer(prev.ours, ours, 'heap');
     const ejsHeap = ejs === null ? Number.NaN : perPeer(ejs, 'heap');
+    const ejsSlope =
+      ejs === null || prev?.ejs == null ? Number.NaN : marginalPerPeer(prev.ejs, ejs, 'heap');
+    if (prev !== undefined && Number.isFinite(slope)) {
+      const fixedCost = growth(ours, 'heap') - slope * ours.connected;
+      notes.push(
+        `N=${prev.ours.peers}→${ours.peers}: the node's heap grows by ${kib(slope)} KiB per idle ` +
+          `peer plus ${kib(fixedCost)} KiB once (its cost of having peers at all)`,
+      );
+    }
     return [
       String(ours.peers),
       `${ours.connected}`,
       fixed(ours.connectSeconds, 1),
       kib(heap),
+      kibOrNa(slope),
       kib(perPeer(ours, 'rss')),
+      kibOrNa(prev === undefined ? Number.NaN : marginalPerPeer(prev.ours, ours, 'rss')),
       fixed(ours.idleCpuMsPerS, 1),
       fixed(ours.idleLoopP99Ms, 1),
       ejs === null ? 'n/a' : `${ejs.connected}`,
-      ejs === null ? 'n/a' : kib(ejsHeap),
+      kibOrNa(ejsHeap),
+      kibOrNa(ejsSlope),
       ejs === null ? 'n/a' : kib(perPeer(ejs, 'rss')),
       ejs === null ? 'n/a' : fixed(ejs.idleCpuMsPerS, 1),
       ejs === null ? 'n/a' : `${fixed(ejsHeap / heap, 2)}x`,
+      Number.isFinite(ejsSlope / slope) ? `${fixed(ejsSlope / slope, 2)}x` : 'n/a',
     ];
   });
-  console.log('\nidle peers (after GC; per peer = delta over the node without peers / peers)');
+  console.log(
+    '\nidle peers (after GC; per peer = growth over the node without peers / peers; ' +
+      'slope = growth from the previous N / peers added)',
+  );
   console.log(
     formatTable(
       [
@@ -179,21 +219,35 @@ function printIdle(results: readonly { ours: HostFigures; ejs: HostFigures | nul
         'up',
         'connect s',
         'heap KiB/peer',
+        'heap slope',
         'RSS KiB/peer',
+        'RSS slope',
         'idle CPU ms/s',
         'idle p99 ms',
         'ejs up',
         'ejs heap KiB/peer',
+        'ejs heap slope',
         'ejs RSS KiB/peer',
         'ejs CPU ms/s',
         'ejs/ours heap',
+        'ejs/ours slope',
       ],
       rows,
     ),
   );
+  console.log(
+    '- the slope is what one more idle peer costs; the per-peer average also carries the ' +
+      "node's one-off cost of having peers (code optimised, pools and caches warmed on the first " +
+      'connections) divided by N, so it overstates the cost at small N',
+  );
+  for (const n of notes) console.log(`- ${n}`);
   for (const { ours, ejs } of results) {
     for (const n of [...ours.notes, ...(ejs?.notes ?? [])]) console.log(`- N=${ours.peers}: ${n}`);
   }
+}
+
+function kibOrNa(bytes: number): string {
+  return Number.isFinite(bytes) ? kib(bytes) : 'n/a';
 }
 
 function printGossip(results: readonly HostFigures[], txRate: number, perAnn: number): void {

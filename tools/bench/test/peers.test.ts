@@ -7,7 +7,7 @@ import { waitFor } from '@ethp2p/base/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBenchNode } from '../src/peers/bench-node.ts';
 import { BenchPeers } from '../src/peers/bench-peers.ts';
-import { descriptorAdvice } from '../src/peers.ts';
+import { descriptorAdvice, marginalPerPeer } from '../src/peers.ts';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -34,6 +34,20 @@ describe('bench peers', () => {
     expect(c.txsServed).toBe(2);
     expect(c.dropped).toBe(0);
   }, 60_000);
+
+  it('takes the per-peer slope between two runs, leaving out what the node spends once', () => {
+    // 1 MiB once for having peers, then 20 KiB a peer: the averages are 30.24 and 21.02 KiB.
+    const run = (connected: number) => ({
+      connected,
+      heapBefore: 50 << 20,
+      heapIdle: (50 << 20) + (1 << 20) + connected * 20 * 1024,
+      rssBefore: 100 << 20,
+      rssIdle: (100 << 20) + connected * 40 * 1024,
+    });
+    expect(marginalPerPeer(run(100), run(1000), 'heap')).toBe(20 * 1024);
+    expect(marginalPerPeer(run(100), run(1000), 'rss')).toBe(40 * 1024);
+    expect(marginalPerPeer(run(100), run(100), 'heap')).toBeNaN();
+  });
 
   it('says how to raise a descriptor limit that is too low for the peers', () => {
     expect(descriptorAdvice(20_000, 1000)).toBeNull();

@@ -173,6 +173,10 @@ async function gossip(target: Target, workers: PeerWorkers): Promise<GossipFigur
 async function main(): Promise<HostFigures> {
   const notes: string[] = [];
   const target = data.stack === 'ethp2p' ? await startOurs(data.peers) : await startEjs(data.peers);
+  // Written before the baseline is read, so what the snapshot leaves behind is not a peer's.
+  if (data.heapSnapshot !== undefined) {
+    writeHeapSnapshot(data.heapSnapshot.replace(/(\.heapsnapshot)?$/, '-before.heapsnapshot'));
+  }
   const before = settledMemory();
   const workers = PeerWorkers.start(target.enode, data.peers, data.workers, target.ethVersion);
   try {

@@ -41,7 +41,10 @@ export interface HostData {
   readonly txRate: number;
   /** Hashes per announcement. */
   readonly perAnnouncement: number;
-  /** Write a heap snapshot of the node with its idle peers to this path. */
+  /**
+   * Write a heap snapshot of the node with its idle peers to this path, and one of the node
+   * before any peer connected next to it (`-before` before the extension).
+   */
   readonly heapSnapshot?: string;
 }
 
