@@ -115,7 +115,13 @@ export class RlpxConnection {
   /** Frames encoded and not yet handed to the socket, in order. */
   readonly #batch = new FrameBatch();
   #flushScheduled = false;
-  readonly #wakers = new Set<() => void>();
+  /**
+   * Who waits for the next socket event: the read being served and the write waiting for
+   * drain (one of each at most, both serialised). Two fields, not a set: an idle connection
+   * always has a read waiting, so every peer would hold the set.
+   */
+  #readWaker: (() => void) | null = null;
+  #drainWaker: (() => void) | null = null;
   readonly #budget: IngressBudget | undefined;
   /** Room held for the frame body being read, or for the message last returned. */
   #grant: IngressGrant | null = null;
@@ -270,7 +276,7 @@ export class RlpxConnection {
         }
         if (msg !== null) return msg;
         timer ??= this.#startTimer(this.#readTimeoutMs, 'read');
-        await this.#sleep();
+        await this.#sleep('read');
       }
     } finally {
       timer?.cancel();
@@ -443,7 +449,7 @@ export class RlpxConnection {
     try {
       while (this.#socket.writableNeedDrain) {
         this.#throwIfWriteClosed();
-        await this.#sleep();
+        await this.#sleep('drain');
       }
       this.#throwIfWriteClosed();
     } finally {
@@ -451,17 +457,24 @@ export class RlpxConnection {
     }
   }
 
-  /** Resolves at the next socket event (readable, drain, end, close) or failure. */
-  #sleep(): Promise<void> {
+  /**
+   * Resolves at the next socket event (readable, drain, end, close) or failure; `who` is the
+   * read being served or the write waiting for drain.
+   */
+  #sleep(who: 'read' | 'drain'): Promise<void> {
     return new Promise<void>((resolve) => {
-      this.#wakers.add(resolve);
+      if (who === 'read') this.#readWaker = resolve;
+      else this.#drainWaker = resolve;
     });
   }
 
   readonly #wake = (): void => {
-    const wakers = [...this.#wakers];
-    this.#wakers.clear();
-    for (const wake of wakers) wake();
+    const read = this.#readWaker;
+    const drain = this.#drainWaker;
+    this.#readWaker = null;
+    this.#drainWaker = null;
+    read?.();
+    drain?.();
   };
 
   #startTimer(ms: number, kind: 'read' | 'write'): Timer {

@@ -1,5 +1,5 @@
 import { SimulatedClock } from '@ethp2p/base';
-import { isCollected, nextTurn } from '@ethp2p/base/testing';
+import { isCollected, nextTurn, waitFor } from '@ethp2p/base/testing';
 import { equalBytes, publicKey } from '@ethp2p/crypto';
 import { nodeIdFromPublicKey } from '@ethp2p/enode';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -137,6 +137,34 @@ describe('RlpxConnection over loopback', () => {
     for (let i = 0; i < count; i++) {
       const msg = await reader.readMsg();
       expect(equalBytes(msg.data as Uint8Array, pattern(1024 * 1024, i))).toBe(true);
+    }
+    await writer;
+    expect(written).toBe(count);
+  });
+
+  it('a read and a write waiting for drain at once each wake on their own event', async () => {
+    const { initiator: reader, recipient: both, recipientSocket } = await track(pair());
+    const pendingRead = both.readMsg();
+    pendingRead.catch(() => {});
+    const count = 8;
+    let written = 0;
+    const writer = (async () => {
+      for (let i = 0; i < count; i++) {
+        await both.writeMsg(0x11, pattern(1024 * 1024, i));
+        written++;
+      }
+    })();
+    writer.catch(() => {});
+    await waitFor(() => recipientSocket.writableNeedDrain, { what: 'the write waits for drain' });
+    // The read wakes while the write still waits for drain...
+    await reader.writeMsg(0x12, pattern(100, 7));
+    const msg = await pendingRead;
+    expect(equalBytes(msg.data, pattern(100, 7))).toBe(true);
+    expect(written).toBeLessThan(count);
+    // ...and the write wakes once the reader takes the bytes, with no read pending.
+    for (let i = 0; i < count; i++) {
+      const m = await reader.readMsg();
+      expect(equalBytes(m.data, pattern(1024 * 1024, i))).toBe(true);
     }
     await writer;
     expect(written).toBe(count);
