@@ -90,9 +90,11 @@ export class RequestTracker {
   readonly #random: Random;
   readonly #timeoutMs: number;
   readonly #maxPending: number;
-  readonly #pending = new Map<bigint, Pending>();
+  /** Made by the first request: a peer that never gets asked anything holds no map. */
+  #pending: Map<bigint, Pending> | null = null;
   // Ids that timed out or were cancelled; a late response to one is dropped, not punished.
-  readonly #expired = new Set<bigint>();
+  // Made by the first expiry.
+  #expired: Set<bigint> | null = null;
   #closed: Error | null = null;
 
   /** @throws {RangeError} for a timeout that is not a positive number of ms or a limit that is not a positive integer */
@@ -105,7 +107,7 @@ export class RequestTracker {
 
   /** How many requests wait for their response. */
   get pending(): number {
-    return this.#pending.size;
+    return this.#pending?.size ?? 0;
   }
 
   /**
@@ -122,11 +124,10 @@ export class RequestTracker {
     const { signal } = options;
     signal?.throwIfAborted();
     if (this.#closed !== null) throw this.#closed;
-    if (this.#pending.size >= this.#maxPending) {
-      throw new RequestError(
-        'TOO_MANY_REQUESTS',
-        `${this.#pending.size} requests already in flight`,
-      );
+    this.#pending ??= new Map<bigint, Pending>();
+    const inFlight = this.#pending;
+    if (inFlight.size >= this.#maxPending) {
+      throw new RequestError('TOO_MANY_REQUESTS', `${inFlight.size} requests already in flight`);
     }
     const timeoutMs = checkPositiveMs('timeoutMs', options.timeoutMs ?? this.#timeoutMs);
     const id = this.#freshId();
@@ -137,7 +138,7 @@ export class RequestTracker {
         timer?.cancel();
         signal?.removeEventListener('abort', onAbort);
       };
-      this.#pending.set(id, {
+      inFlight.set(id, {
         name,
         maxItems,
         check: options.check,
@@ -167,12 +168,12 @@ export class RequestTracker {
    *   request, if any, rejects with the same error)
    */
   fulfil<N extends ResponseName>(name: N, id: bigint, items: ResponseItems[N]): boolean {
-    const req = this.#pending.get(id);
+    const req = this.#pending?.get(id);
     if (req === undefined) {
-      if (this.#expired.delete(id)) return false;
+      if (this.#expired?.delete(id) === true) return false;
       throw new RequestError('UNKNOWN_REQUEST', `${name} for unknown request id ${id}`);
     }
-    this.#pending.delete(id);
+    this.#pending?.delete(id);
     let violation: RequestError | null = null;
     if (req.name !== name) {
       violation = new RequestError('WRONG_RESPONSE', `${name} for a ${req.name} request ${id}`);
@@ -199,9 +200,9 @@ export class RequestTracker {
 
   /** Fails request `id` with `err` (e.g. its send failed); unknown ids are ignored. */
   fail(id: bigint, err: unknown): void {
-    const req = this.#pending.get(id);
+    const req = this.#pending?.get(id);
     if (req === undefined) return;
-    this.#pending.delete(id);
+    this.#pending?.delete(id);
     req.reject(err);
   }
 
@@ -212,20 +213,22 @@ export class RequestTracker {
   close(err: Error = new RequestError('CLOSED', 'peer closed')): void {
     if (this.#closed !== null) return;
     this.#closed = err;
-    const pending = [...this.#pending.values()];
-    this.#pending.clear();
-    this.#expired.clear();
+    const pending = [...(this.#pending?.values() ?? [])];
+    this.#pending = null;
+    this.#expired = null;
     for (const req of pending) req.reject(err);
   }
 
   #expire(id: bigint, err: unknown): void {
-    const req = this.#pending.get(id);
+    const req = this.#pending?.get(id);
     if (req === undefined) return;
-    this.#pending.delete(id);
-    this.#expired.add(id);
-    if (this.#expired.size > MAX_EXPIRED_REQUESTS) {
-      const oldest = this.#expired.values().next();
-      if (oldest.done !== true) this.#expired.delete(oldest.value);
+    this.#pending?.delete(id);
+    this.#expired ??= new Set<bigint>();
+    const expired = this.#expired;
+    expired.add(id);
+    if (expired.size > MAX_EXPIRED_REQUESTS) {
+      const oldest = expired.values().next();
+      if (oldest.done !== true) expired.delete(oldest.value);
     }
     req.reject(err);
   }
@@ -235,8 +238,8 @@ export class RequestTracker {
     for (let attempt = 0; attempt < 64; attempt++) {
       const b = this.#random.bytes(8);
       const id = new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0);
-      if (!this.#pending.has(id)) {
-        this.#expired.delete(id);
+      if (this.#pending?.has(id) !== true) {
+        this.#expired?.delete(id);
         return id;
       }
     }

@@ -32,6 +32,18 @@ describe('RequestTracker', () => {
     b.response.catch(() => {});
   });
 
+  it('before its first request: nothing pending, any response unknown, fail and close quiet', () => {
+    const t = tracker();
+    expect(t.pending).toBe(0);
+    expect(() => t.fulfil('BlockHeaders', 7n, [])).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_REQUEST' }),
+    );
+    t.fail(7n, new Error('ignored'));
+    t.close();
+    expect(t.pending).toBe(0);
+    expect(() => t.track('BlockHeaders', 1)).toThrow(expect.objectContaining({ code: 'CLOSED' }));
+  });
+
   it('resolves a request with its response and forgets it', async () => {
     const t = tracker();
     const { id, response } = t.track('BlockBodies', 2);
