@@ -4,14 +4,7 @@
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#p2p-capability
  * @module
  */
-import {
-  type Clock,
-  type Logger,
-  silentLogger,
-  systemClock,
-  TaskGroup,
-  type Timer,
-} from '@ethp2p/base';
+import { type Clock, type Logger, silentLogger, systemClock, type Timer } from '@ethp2p/base';
 import type { NodeId } from '@ethp2p/enode';
 import { type RlpxConnection, RlpxError, type RlpxMessage } from '@ethp2p/rlpx';
 import type { MatchedProtocol } from '../caps.ts';
@@ -108,12 +101,12 @@ export class Peer implements ProtocolPeer {
   readonly #onMsg: ((event: PeerMsgEvent) => void) | undefined;
   readonly #rws: ProtoRw[];
   readonly #controller = new AbortController();
-  /** The read loop, the protocol tasks and the ping writes. */
-  readonly #tasks: TaskGroup;
   #end: PeerEnd | null = null;
-  #ended: () => void = () => {};
-  readonly #endedPromise: Promise<void>;
+  /** Set by {@link Peer.run}: starts the shutdown once the peer ends. */
+  #ended: (() => void) | null = null;
   #pingTimer: Timer | null = null;
+  /** The Ping being written, if any (one at a time: the next is scheduled once it is out). */
+  #pinging: Promise<void> | null = null;
   readonly #rtt = new RttTracker();
   #started = false;
   #ingressMessages = 0;
@@ -129,11 +122,7 @@ export class Peer implements ProtocolPeer {
     this.inbound = options.inbound;
     this.remoteAddress = formatAddress(conn.remoteAddress, conn.remotePort);
     this.localAddress = formatAddress(conn.localAddress, conn.localPort);
-    const log = options.log ?? silentLogger;
-    this.log = log;
-    this.#tasks = new TaskGroup({
-      onError: (err) => log.error('peer task failed', { error: String(err) }),
-    });
+    this.log = options.log ?? silentLogger;
     this.matched = options.matched;
     this.#clock = options.clock ?? systemClock;
     this.#onMsg = options.onMsg;
@@ -144,9 +133,6 @@ export class Peer implements ProtocolPeer {
         options.counters?.(m.protocol),
       );
       return rw;
-    });
-    this.#endedPromise = new Promise<void>((resolve) => {
-      this.#ended = resolve;
     });
   }
 
@@ -190,24 +176,33 @@ export class Peer implements ProtocolPeer {
    * loop and protocol task has finished and no timer is left.
    * @throws {TypeError} if called twice
    */
-  async run(): Promise<PeerEnd> {
-    if (this.#started) throw new TypeError('peer: run() called twice');
+  run(): Promise<PeerEnd> {
+    if (this.#started) return Promise.reject(new TypeError('peer: run() called twice'));
     this.#started = true;
-    // The read loop and the protocol runs last as long as the peer: they are awaited here
-    // rather than tracked one by one (they handle their own errors; a task group's bookkeeping
-    // would be held by every idle peer). Ping writes come and go in `#tasks`.
+    // The read loop and the protocol runs last as long as the peer: they are awaited at the
+    // shutdown rather than tracked one by one (they handle their own errors).
     const loops: Promise<void>[] = [];
     if (this.#end === null) {
       loops.push(this.#readLoop().catch(this.#loopFailed));
-      for (const rw of this.#rws) loops.push(this.#runProtocol(rw).catch(this.#loopFailed));
+      for (const rw of this.#rws) loops.push(this.#runProtocol(rw));
       this.#schedulePing();
     }
-    await this.#endedPromise;
+    // A protocol's run() that threw synchronously ended the peer already.
+    if (this.#end !== null) return this.#shutdown(loops);
+    // Until the end, a running peer holds this promise and its resolver, not a suspended
+    // async frame: every idle peer would hold that frame.
+    return new Promise<PeerEnd>((resolve) => {
+      this.#ended = () => resolve(Promise.resolve().then(() => this.#shutdown(loops)));
+    });
+  }
+
+  /** Says goodbye, closes the connection and waits for the loops and the last Ping write. */
+  async #shutdown(loops: readonly Promise<void>[]): Promise<PeerEnd> {
     const end = this.#end as PeerEnd;
     if (end.remoteRequested) this.#conn.close();
     else await sendDisconnect(this.#conn, end.reason, { clock: this.#clock });
     await Promise.all(loops);
-    await this.#tasks.wait();
+    while (this.#pinging !== null) await this.#pinging;
     return end;
   }
 
@@ -229,7 +224,7 @@ export class Peer implements ProtocolPeer {
     for (const rw of this.#rws) rw.close();
     const { reason, remoteRequested, error } = end;
     this.#controller.abort(new PeerError(reason, undefined, { remoteRequested, cause: error }));
-    this.#ended();
+    this.#ended?.();
   }
 
   async #readLoop(): Promise<void> {
@@ -295,12 +290,32 @@ export class Peer implements ProtocolPeer {
     throw new PeerError(DiscReason.ProtocolError, `msg code out of range: 0x${code.toString(16)}`);
   }
 
-  async #runProtocol(rw: ProtoRw): Promise<void> {
-    const { name, version } = rw.protocol;
+  /**
+   * Runs `rw`'s protocol; resolves (never rejects) once it returned or threw and the peer took
+   * that as its end. Not an async function: a running protocol would hold its frame.
+   */
+  #runProtocol(rw: ProtoRw): Promise<void> {
+    let running: Promise<void>;
     try {
-      await rw.protocol.run(this, rw, { signal: this.#controller.signal });
-      this.#finish({ reason: DiscReason.ClientQuitting, remoteRequested: false });
+      running = Promise.resolve(rw.protocol.run(this, rw, { signal: this.#controller.signal }));
     } catch (err) {
+      this.#protocolEnded(rw, true, err);
+      return Promise.resolve();
+    }
+    return running.then(
+      () => this.#protocolEnded(rw, false),
+      (err: unknown) => this.#protocolEnded(rw, true, err),
+    );
+  }
+
+  /** A protocol's run() returned (ClientQuitting) or threw (the reason its error implies). */
+  #protocolEnded(rw: ProtoRw, failed: boolean, err?: unknown): void {
+    try {
+      if (!failed) {
+        this.#finish({ reason: DiscReason.ClientQuitting, remoteRequested: false });
+        return;
+      }
+      const { name, version } = rw.protocol;
       if (this.#end === null)
         this.log.debug('protocol failed', { protocol: `${name}/${version}`, error: String(err) });
       this.#finish({
@@ -308,6 +323,8 @@ export class Peer implements ProtocolPeer {
         remoteRequested: err instanceof PeerError && err.remoteRequested,
         error: err,
       });
+    } catch (e) {
+      this.#loopFailed(e);
     }
   }
 
@@ -319,11 +336,12 @@ export class Peer implements ProtocolPeer {
       this.#pingTimer = null;
       if (this.#end !== null) return;
       this.#rtt.pingSent(this.#clock.now());
-      void this.#tasks.spawn(
-        this.#writeBase(BaseMsgCode.Ping).then(() => {
+      this.#pinging = this.#writeBase(BaseMsgCode.Ping)
+        .then(() => {
+          this.#pinging = null;
           this.#schedulePing();
-        }),
-      );
+        })
+        .catch(this.#loopFailed);
     });
   }
 

@@ -303,6 +303,14 @@ describe('Peer over loopback RLPx', () => {
     expect((reason as PeerError).reason).toBe(DiscReason.TooManyPeers);
   });
 
+  it('refuses a second run(), and the first still ends with the peer', async () => {
+    const { peer, run, remote } = await setup([]);
+    await expect(peer.run()).rejects.toThrow(TypeError);
+    peer.disconnect(DiscReason.TooManyPeers);
+    expect(await remoteDisconnect(remote)).toBe(DiscReason.TooManyPeers);
+    expect((await run).reason).toBe(DiscReason.TooManyPeers);
+  });
+
   it('disconnect is idempotent: the first reason wins', async () => {
     const { peer, run, remote } = await setup([]);
     peer.disconnect(DiscReason.AlreadyConnected);
