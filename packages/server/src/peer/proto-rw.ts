@@ -45,7 +45,8 @@ export class ProtoRw implements MsgReadWriter {
   readonly offset: number;
   /** The server's counters of this protocol's messages, if it keeps them. */
   readonly counters: MessageCounters | undefined;
-  readonly #inbox = new MsgChannel<Delivery>();
+  /** Hands each message over with its room noted the moment it is taken. */
+  readonly #inbox = new MsgChannel<Delivery, Msg>((d) => this.#taken(d));
   readonly #write: WireWriter;
   /** The room of the message last read, until the next read or the close. */
   #room: HeldRoom | null = null;
@@ -75,13 +76,22 @@ export class ProtoRw implements MsgReadWriter {
     }
   }
 
-  /** The next message; the room of the one read before goes back to the pool. */
-  async readMsg(): Promise<Msg> {
+  /**
+   * The next message; the room of the one read before goes back to the pool. Not an async
+   * function: an idle peer's protocol always waits here, and would hold its frame.
+   */
+  readMsg(): Promise<Msg> {
     this.#releaseRoom();
-    const { msg, room } = await this.#inbox.receive();
+    return this.#inbox.receive();
+  }
+
+  /**
+   * A message is taken by a read: its room is held from now on (a close meanwhile releases it).
+   * Room still held from a concurrent read goes back first.
+   */
+  #taken({ msg, room }: Delivery): Msg {
+    this.#releaseRoom();
     this.#room = room;
-    // Closed while the read resolved: nobody will read again to give it back.
-    if (this.#inbox.closed) this.#releaseRoom();
     return msg;
   }
 
