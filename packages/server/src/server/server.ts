@@ -14,7 +14,7 @@ import { capsOf } from '../caps.ts';
 import { DialScheduler } from '../dial/scheduler.ts';
 import type { DialMetrics } from '../dial/types.ts';
 import { PeerError } from '../errors.ts';
-import { Peer } from '../peer/peer.ts';
+import { Peer, type PeerEnd } from '../peer/peer.ts';
 import { TimerWheel } from '../peer/timer-wheel.ts';
 import type { Protocol } from '../protocol.ts';
 import type { Ban } from '../reputation/ban-list.ts';
@@ -93,7 +93,7 @@ export class Server {
   readonly #scheduler: DialScheduler;
   readonly #hello: Hello;
   readonly #setup: SetupContext;
-  /** Traffic and connection counters: changed by the connection setup, the peers and #runPeer. */
+  /** Traffic and connection counters: changed by the connection setup, the peers and #peerEnded. */
   readonly #counters: ServerCounters;
   readonly #ingressBudget: IngressBudget;
   /** Every per-peer deadline (handshakes, reads, writes, pings) runs on this one timer. */
@@ -574,13 +574,21 @@ export class Server {
     this.#counters.succeeded(flags.inbound, now - accepted.startedAt);
     const dialed = flags.inbound ? 'inbound' : flags.static ? 'static' : 'dynamic';
     this.#scheduler.peerAdded(accepted.node, { dialed });
-    void this.#tasks.spawn(this.#runPeer(idHex, entry, conn));
+    // Not an async function awaiting run(): every idle peer would hold its suspended frame.
+    void this.#tasks.spawn(
+      entry.peer.run().then((end) => this.#peerEnded(idHex, entry, conn, end)),
+    );
     config.logger.debug('peer added', { id: idHex, name: peer.name, dialed });
     this.#emit('peer:added', { peer });
   }
 
-  async #runPeer(idHex: string, entry: PeerEntry, conn: RlpxConnection): Promise<void> {
-    const end = await entry.peer.run();
+  /** A peer's run() resolved: once its socket is closed, it leaves the table. */
+  async #peerEnded(
+    idHex: string,
+    entry: PeerEntry,
+    conn: RlpxConnection,
+    end: PeerEnd,
+  ): Promise<void> {
     await conn.whenClosed();
     // In the same turn as the removal, so a snapshot counts its bytes exactly once.
     this.#counters.closed(conn.bytesRead, conn.bytesWritten);
