@@ -98,7 +98,11 @@ export class RlpxConnection {
   /** Our TCP port, if known. */
   readonly localPort: number | undefined;
   readonly #socket: Socket;
-  readonly #socketClosed: Promise<void>;
+  /** Whether the socket emitted `'close'` (or was closed when we took it). */
+  #socketClosed: boolean;
+  /** What {@link RlpxConnection.whenClosed} handed out, made by its first call. */
+  #whenClosed: Promise<void> | null = null;
+  #resolveClosed: (() => void) | null = null;
   readonly #codec: FrameCodec;
   readonly #clock: Clock;
   readonly #readTimeoutMs: number;
@@ -138,9 +142,7 @@ export class RlpxConnection {
     this.remotePort = socket.remotePort;
     this.localAddress = socket.localAddress;
     this.localPort = socket.localPort;
-    this.#socketClosed = socket.closed
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    this.#socketClosed = socket.closed;
     this.remotePublicKey = handshake.remotePublicKey;
     this.remoteId = nodeIdFromPublicKey(handshake.remotePublicKey);
     this.#clock = options.clock ?? systemClock;
@@ -161,7 +163,7 @@ export class RlpxConnection {
     socket.on('end', this.#onEnd);
     socket.on('close', this.#onClose);
     socket.on('error', this.#onError);
-    if (socket.destroyed) this.#onClose();
+    if (socket.destroyed) this.#socketClosing();
   }
 
   /**
@@ -191,7 +193,12 @@ export class RlpxConnection {
    * the socket (a server's `stop()`) awaits it.
    */
   whenClosed(): Promise<void> {
-    return this.#socketClosed;
+    if (this.#socketClosed) return Promise.resolve();
+    // Made on demand, resolved by the close listener: an open connection holds no promise.
+    this.#whenClosed ??= new Promise<void>((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+    return this.#whenClosed;
   }
 
   /**
@@ -514,10 +521,16 @@ export class RlpxConnection {
   };
 
   readonly #onClose = (): void => {
-    // #fail wakes the waiters itself.
+    this.#socketClosed = true;
+    this.#resolveClosed?.();
+    this.#socketClosing();
+  };
+
+  /** The socket is closing or closed: fail what waits (#fail wakes the waiters itself). */
+  #socketClosing(): void {
     if (!this.#ended) this.#fail(new RlpxError('CLOSED', 'connection closed'));
     else this.#wake();
-  };
+  }
 
   readonly #onError = (err: Error): void => {
     this.#fail(new RlpxError('CLOSED', `socket error: ${err.message}`, { cause: err }));

@@ -170,6 +170,21 @@ describe('RlpxConnection over loopback', () => {
     expect(written).toBe(count);
   });
 
+  it('whenClosed resolves at the socket close event, whether asked before or after it', async () => {
+    const { recipient, recipientSocket } = await track(pair());
+    let closeEmitted = false;
+    recipientSocket.once('close', () => {
+      closeEmitted = true;
+    });
+    const asked = recipient.whenClosed();
+    expect(recipient.whenClosed()).toBe(asked);
+    recipient.close();
+    expect(closeEmitted).toBe(false);
+    await asked;
+    expect(closeEmitted).toBe(true);
+    await recipient.whenClosed();
+  });
+
   it('iterates messages until the peer closes', async () => {
     const { initiator, recipient } = await track(pair());
     for (let i = 0; i < 3; i++) await initiator.writeMsg(0x10 + i, pattern(10, i));
