@@ -181,10 +181,12 @@ export class Peer implements ProtocolPeer {
     this.#started = true;
     // The read loop and the protocol runs last as long as the peer: they are awaited at the
     // shutdown rather than tracked one by one (they handle their own errors).
-    const loops: Promise<void>[] = [];
+    let loops: Promise<void>[] = [];
     if (this.#end === null) {
-      loops.push(this.#readLoop().catch(this.#loopFailed));
-      for (const rw of this.#rws) loops.push(this.#runProtocol(rw));
+      // Made at its size (a pushed or spread array keeps room for 17 or more).
+      loops = [this.#readLoop().catch(this.#loopFailed)].concat(
+        this.#rws.map((rw) => this.#runProtocol(rw)),
+      );
       this.#schedulePing();
     }
     // A protocol's run() that threw synchronously ended the peer already.
