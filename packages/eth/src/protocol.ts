@@ -176,26 +176,33 @@ class EthProtocol implements Protocol {
     });
     this.#register(ethPeer);
     const lane = this.#options.serveBudget.join(signal);
+    const leave = (): void => {
+      lane.leave();
+      ethPeer.close();
+      if (peerSet.peer(ethPeer.key) === ethPeer) peerSet.unregister(ethPeer.key);
+    };
     try {
       if (this.#options.syncTransactions ?? true) {
         const pending = backend.txPool.pendingHashes();
         if (pending.length > 0) ethPeer.asyncAnnounceTransactions(pending);
       }
-      await handleMessages({
-        peer: ethPeer,
-        rw,
-        writer,
-        backend,
-        fetchAnnounced: this.#options.fetchAnnouncedTransactions ?? true,
-        signal,
-        log: peer.log,
-        lane,
-      });
-    } finally {
-      lane.leave();
-      ethPeer.close();
-      if (peerSet.peer(ethPeer.key) === ethPeer) peerSet.unregister(ethPeer.key);
+    } catch (err) {
+      leave();
+      throw err;
     }
+    // Returned, not awaited (the loop leaves when it ends): a running peer holds the loop's
+    // frame, not this one as well.
+    return handleMessages({
+      peer: ethPeer,
+      rw,
+      writer,
+      backend,
+      fetchAnnounced: this.#options.fetchAnnouncedTransactions ?? true,
+      signal,
+      log: peer.log,
+      lane,
+      onEnd: leave,
+    });
   }
 
   nodeInfo(): EthNodeInfo {

@@ -56,6 +56,8 @@ export interface HandlerContext {
   readonly log: Logger;
   /** The peer's place in the node's serve budget: each message is handled at its turn. */
   readonly lane: ServeLane;
+  /** Called once when the loop ends, however it ends. */
+  readonly onEnd?: () => void;
 }
 
 /** A response handed to the writer: its size and the promise of its write. */
@@ -70,13 +72,17 @@ interface Response {
  *   the run is not aborted
  */
 export async function handleMessages(ctx: HandlerContext): Promise<void> {
-  for (;;) {
-    try {
-      await handleNext(ctx);
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      throw err;
+  try {
+    for (;;) {
+      try {
+        await handleNext(ctx);
+      } catch (err) {
+        if (ctx.signal.aborted) return;
+        throw err;
+      }
     }
+  } finally {
+    ctx.onEnd?.();
   }
 }
 
