@@ -90,9 +90,6 @@ export class Peer implements ProtocolPeer {
   readonly name: string;
   readonly caps: readonly Cap[];
   readonly inbound: boolean;
-  readonly remoteAddress: string;
-  /** `ip:port` of our end of the TCP connection. */
-  readonly localAddress: string;
   readonly log: Logger;
   /** The protocols this peer runs, with their offsets. */
   readonly matched: readonly MatchedProtocol[];
@@ -120,8 +117,6 @@ export class Peer implements ProtocolPeer {
     this.name = remoteHello.name;
     this.caps = remoteHello.caps;
     this.inbound = options.inbound;
-    this.remoteAddress = formatAddress(conn.remoteAddress, conn.remotePort);
-    this.localAddress = formatAddress(conn.localAddress, conn.localPort);
     this.log = options.log ?? silentLogger;
     this.matched = options.matched;
     this.#clock = options.clock ?? systemClock;
@@ -134,6 +129,19 @@ export class Peer implements ProtocolPeer {
       );
       return rw;
     });
+  }
+
+  /**
+   * `ip:port` of the remote end of the TCP connection. Made on each read, from the
+   * connection's figures: it is rarely asked for, and every idle peer would hold the text.
+   */
+  get remoteAddress(): string {
+    return formatAddress(this.#conn.remoteAddress, this.#conn.remotePort);
+  }
+
+  /** `ip:port` of our end of the TCP connection (made on each read, like `remoteAddress`). */
+  get localAddress(): string {
+    return formatAddress(this.#conn.localAddress, this.#conn.localPort);
   }
 
   /** What went over the connection so far (read at any time, also after the end). */

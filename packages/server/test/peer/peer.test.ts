@@ -115,6 +115,9 @@ describe('Peer over loopback RLPx', () => {
     expect(peer.localAddress).toBe(`127.0.0.1:${remote.remotePort}`);
     peer.disconnect(DiscReason.Requested);
     await run;
+    // Still known once the connection is gone.
+    expect(peer.remoteAddress).toBe(`127.0.0.1:${remote.localPort}`);
+    expect(peer.localAddress).toBe(`127.0.0.1:${remote.remotePort}`);
   });
 
   it('answers Ping with Pong', async () => {
