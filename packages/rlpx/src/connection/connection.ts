@@ -27,6 +27,13 @@ export const WRITE_TIMEOUT_MS = 20_000;
  */
 const WRITE_BATCH_BYTES = 64 * 1024;
 
+/**
+ * A finished frame generator, shared: what a connection holds between socket chunks (a
+ * finished generator of its own still holds the chunk it was given, on every idle peer).
+ */
+const NO_FRAMES: Generator<FrameMessage, void, undefined> = (function* () {})();
+NO_FRAMES.next();
+
 /** What `#nextFrame` returns while a large body waits for room in the ingress budget. */
 const NEEDS_ROOM = Symbol('needs room');
 
@@ -420,6 +427,7 @@ export class RlpxConnection {
       }
       if (!next.done)
         return { code: next.value.code, data: next.value.data, size: next.value.wireSize };
+      this.#frames = NO_FRAMES;
       // Undecided (the body's first bytes are not here yet) reads on: one more chunk at most.
       if (this.#roomWanted() > 0) return NEEDS_ROOM;
       const chunk = this.#socket.read() as Buffer | null;
