@@ -74,6 +74,8 @@ export class FrameCodec {
     assertBytes('aesSecret', secrets.aesSecret, 32);
     const iv = new Uint8Array(16);
     const aes = createAes256Block(secrets.macSecret);
+    // The reader's lazy AES key closure captures only the key, not the handshake's secrets.
+    const { aesSecret } = secrets;
     this.writer = new FrameWriter(
       createAesCtr(secrets.aesSecret, iv),
       new FrameMac(secrets.egressMac, aes),
@@ -82,7 +84,7 @@ export class FrameCodec {
       createAesCtr(secrets.aesSecret, iv),
       new FrameMac(secrets.ingressMac, aes),
       maxSize,
-      () => createAes256Block(secrets.aesSecret),
+      () => createAes256Block(aesSecret),
     );
     this.stream = new FrameStream(this.reader);
     this.#snappyOption = options.snappy;
