@@ -5,8 +5,7 @@
  */
 import { bytesToHex, equalBytes } from '@ethp2p/crypto';
 import type { ChainHeader } from '@ethp2p/eth';
-
-const EMPTY = new Uint8Array(0);
+import { sideBranch } from './linkage.ts';
 
 /** A block as a chain keeps it: header, body and whatever else the chain stores with them. */
 export interface HeldBlock {
@@ -60,22 +59,23 @@ export abstract class CanonicalBlocks<B extends HeldBlock> {
     this.#byHash.set(bytesToHex(block.header.hash), block);
   }
 
+  /** Whether `header` is the canonical block of its number. */
+  protected isCanonical(header: ChainHeader): boolean {
+    const known = this.headerByNumber(header.number);
+    return known !== undefined && equalBytes(known.hash, header.hash);
+  }
+
   /**
    * Makes the branch ending at the kept block `tip` canonical: the canonical chain is cut at the
    * common ancestor and continues with the branch.
    */
   protected setHead(tip: B): void {
-    const branch: ChainHeader[] = [];
-    let at: ChainHeader | undefined = tip.header;
-    while (
-      at !== undefined &&
-      !equalBytes(this.headerByNumber(at.number)?.hash ?? EMPTY, at.hash)
-    ) {
-      branch.push(at);
-      at = this.headerByHash(at.parentHash);
-    }
-    if (at === undefined) throw new RangeError('setHead: the branch does not reach the chain');
-    this.#canonical.length = Number(at.number) + 1;
-    this.#canonical.push(...branch.reverse());
+    const branch = sideBranch(
+      tip.header,
+      (hash) => this.headerByHash(hash),
+      (header) => this.isCanonical(header),
+    );
+    this.#canonical.length = Number(branch[0]?.number ?? tip.header.number + 1n);
+    this.#canonical.push(...branch);
   }
 }

@@ -3,9 +3,7 @@
  * against a size limit and split into header and body.
  * @module
  */
-import { readItem } from '@ethp2p/base/rlp';
-import { bytesToHex, equalBytes } from '@ethp2p/crypto';
-import type { ChainHeader } from '@ethp2p/eth';
+import { readItem, readRoot } from '@ethp2p/base/rlp';
 import { ChainError } from '@ethp2p/eth/chain';
 import { blockFromItem, type DecodedBlock } from './block.ts';
 import { decoding } from './decoding.ts';
@@ -19,9 +17,9 @@ export interface ImportOptions {
   readonly maxBlockBytes?: number;
 }
 
-/** One block of a chain.rlp. */
+/** One block of a chain.rlp or of an `importBlocks` batch. */
 export interface FileBlock extends DecodedBlock {
-  /** Where it is, for messages: `block <index> (byte <offset>)`. */
+  /** Where it is, for messages: `block <index>`, and in a file ` (byte <offset>)`. */
   readonly where: string;
   /** The block's RLP. */
   readonly rlp: Uint8Array;
@@ -39,13 +37,7 @@ export function readChainFile(data: Uint8Array, options: ImportOptions = {}): Fi
     const where = `block ${index} (byte ${pos})`;
     const item = located(where, () => readItem(data, pos));
     pos += item.raw.length;
-    if (item.raw.length > maxBlockBytes) {
-      throw new ChainError(
-        'BLOCK_TOO_LARGE',
-        `${where}: ${item.raw.length} bytes, more than ${maxBlockBytes}`,
-      );
-    }
-    blocks.push({ ...located(where, () => blockFromItem(item)), where, rlp: item.raw });
+    blocks.push(readBlock(where, item.raw, maxBlockBytes));
   }
   return blocks;
 }
@@ -63,20 +55,20 @@ export function located<T>(where: string, read: () => T): T {
 }
 
 /**
- * Checks that `header` extends `parent`.
- * @throws {ChainError} UNLINKED_BLOCK when its number or parent hash does not follow `parent`
+ * Reads one block received as RLP (from a peer, or a caller of `importBlocks`).
+ * @throws {ChainError} BLOCK_TOO_LARGE (checked before decoding), MALFORMED_BLOCK; located at
+ *   `where`
  */
-export function checkLink(where: string, parent: ChainHeader, header: ChainHeader): void {
-  if (header.number !== parent.number + 1n) {
+export function readBlock(
+  where: string,
+  rlp: Uint8Array,
+  maxBlockBytes: number = MAX_IMPORT_BLOCK_BYTES,
+): FileBlock {
+  if (rlp.length > maxBlockBytes) {
     throw new ChainError(
-      'UNLINKED_BLOCK',
-      `${where}: number ${header.number} does not follow ${parent.number}`,
+      'BLOCK_TOO_LARGE',
+      `${where}: ${rlp.length} bytes, more than ${maxBlockBytes}`,
     );
   }
-  if (!equalBytes(header.parentHash, parent.hash)) {
-    throw new ChainError(
-      'UNLINKED_BLOCK',
-      `${where}: parent hash ${bytesToHex(header.parentHash)} is not block ${parent.number}`,
-    );
-  }
+  return { ...located(where, () => blockFromItem(readRoot(rlp, 'block'))), where, rlp };
 }

@@ -5,7 +5,6 @@
  * @module
  */
 
-import { readRoot } from '@ethp2p/base/rlp';
 import { bytesToHex, equalBytes } from '@ethp2p/crypto';
 import {
   type BlockImporter,
@@ -16,19 +15,13 @@ import {
   chainConfigFromGenesis,
   type Genesis,
 } from '@ethp2p/eth';
-import { ChainError } from '@ethp2p/eth/chain';
-import { blockFromItem, type DecodedBlock } from './block.ts';
+import type { DecodedBlock } from './block.ts';
 import { validateBlock } from './block-validation.ts';
 import { CanonicalBlocks, type HeldBlock } from './canonical-blocks.ts';
-import {
-  checkLink,
-  type ImportOptions,
-  located,
-  MAX_IMPORT_BLOCK_BYTES,
-  readChainFile,
-} from './chain-file.ts';
+import { type ImportOptions, readBlock, readChainFile } from './chain-file.ts';
 import { EMPTY_ROOT_HASH } from './constants.ts';
 import { genesisBlock } from './genesis.ts';
+import { checkLink, linkedParent } from './linkage.ts';
 
 /**
  * A canonical chain held in memory, implementing {@link ChainReader} and {@link BlockImporter}.
@@ -96,7 +89,7 @@ export class MemoryChain extends CanonicalBlocks<HeldBlock> implements ChainRead
     const pending: DecodedBlock[] = [];
     let tip = this.head();
     for (const block of readChainFile(data, options)) {
-      if (pending.length === 0 && this.#isCanonical(block.header)) continue;
+      if (pending.length === 0 && this.isCanonical(block.header)) continue;
       checkLink(block.where, tip, block.header);
       pending.push(block);
       tip = block.header;
@@ -127,20 +120,9 @@ export class MemoryChain extends CanonicalBlocks<HeldBlock> implements ChainRead
 
   async #importBlocks(blocks: readonly Uint8Array[]): Promise<ChainHeader> {
     for (const [index, raw] of blocks.entries()) {
-      const where = `block ${index}`;
-      if (raw.length > MAX_IMPORT_BLOCK_BYTES) {
-        throw new ChainError('BLOCK_TOO_LARGE', `${where}: ${raw.length} bytes`);
-      }
-      const block = located(where, () => blockFromItem(readRoot(raw, 'block')));
-      if (this.headerByHash(block.header.hash) !== undefined) continue;
-      const parent = this.headerByHash(block.header.parentHash);
-      if (parent === undefined) {
-        throw new ChainError(
-          'UNLINKED_BLOCK',
-          `block ${block.header.number}: unknown parent ${bytesToHex(block.header.parentHash)}`,
-        );
-      }
-      checkLink(`block ${block.header.number}`, parent, block.header);
+      const block = readBlock(`block ${index}`, raw);
+      const parent = linkedParent(block.where, block.header, (hash) => this.headerByHash(hash));
+      if (parent === undefined) continue;
       await validateBlock(parent, block.header, block.body);
       // importRlp may have moved the head while the roots were computed.
       const head = this.head();
@@ -151,10 +133,5 @@ export class MemoryChain extends CanonicalBlocks<HeldBlock> implements ChainRead
       }
     }
     return this.head();
-  }
-
-  #isCanonical(header: ChainHeader): boolean {
-    const known = this.headerByNumber(header.number);
-    return known !== undefined && equalBytes(known.hash, header.hash);
   }
 }

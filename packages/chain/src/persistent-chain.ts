@@ -16,7 +16,6 @@
  * the common ancestor up; the old branch's blocks stay stored, as side blocks.
  * @module
  */
-import { readRoot } from '@ethp2p/base/rlp';
 import { bytesToHex, equalBytes } from '@ethp2p/crypto';
 import {
   type BlockImporter,
@@ -27,15 +26,14 @@ import {
   chainConfigFromGenesis,
   readGenesis,
 } from '@ethp2p/eth';
-import { ChainError } from '@ethp2p/eth/chain';
 import { LRUCache } from 'lru-cache';
-import { blockFromItem, type DecodedBlock } from './block.ts';
-import { checkLink, type ImportOptions, readChainFile } from './chain-file.ts';
-import { decoding } from './decoding.ts';
+import type { DecodedBlock } from './block.ts';
+import { type FileBlock, type ImportOptions, readBlock, readChainFile } from './chain-file.ts';
 import { BlockExecutor } from './exec/executor.ts';
 import { StagedStateDb } from './exec/state-db.ts';
 import { genesisBlock } from './genesis.ts';
 import { decodeHeader, stateRootOf } from './header.ts';
+import { linkedParent, sideBranch } from './linkage.ts';
 import {
   bodyKey,
   canonicalKey,
@@ -46,6 +44,9 @@ import {
   type LevelWrite,
   receiptsKey,
 } from './store/level.ts';
+
+/** No hash (a number without a canonical block). */
+const NONE = new Uint8Array(0);
 
 /** The receipts of a block without transactions: the empty list. */
 const NO_RECEIPTS = Uint8Array.of(0xc0);
@@ -186,20 +187,13 @@ export class PersistentChain implements ChainReader, BlockImporter {
    * batch (its state changes, header, body, receipts, and the canonical index and head it
    * changes) before the next runs.
    * @returns the new head
-   * @throws {ChainError} MALFORMED_BLOCK, UNLINKED_BLOCK (an unknown parent, or a number that
+   * @throws {ChainError} MALFORMED_BLOCK, BLOCK_TOO_LARGE (over 16 MiB),
+   *   UNLINKED_BLOCK (an unknown parent, or a number that
    *   does not follow it), INVALID_BLOCK (`details`: number, hash, field); the blocks before the
    *   failing one stay imported, nothing of it is written
    */
   async importBlocks(blocks: readonly Uint8Array[]): Promise<ChainHeader> {
-    const decoded = blocks.map((rlp, i) => {
-      const where = `block ${i}`;
-      try {
-        return { ...decoding(() => blockFromItem(readRoot(rlp, 'block'))), where, rlp };
-      } catch (err) {
-        if (!(err instanceof ChainError)) throw err;
-        throw new ChainError(err.code, `${where}: ${err.message}`, { cause: err.cause });
-      }
-    });
+    const decoded = blocks.map((rlp, i) => readBlock(`block ${i}`, rlp));
     return this.#serial(async () => {
       for (const block of decoded) await this.#importOne(block);
       return this.head();
@@ -267,17 +261,10 @@ export class PersistentChain implements ChainReader, BlockImporter {
     return hash;
   }
 
-  async #importOne(block: DecodedBlock & { readonly where: string; readonly rlp: Uint8Array }) {
+  async #importOne(block: FileBlock) {
     const { header } = block;
-    if (this.headerByHash(header.hash) !== undefined) return;
-    const parent = this.headerByHash(header.parentHash);
-    if (parent === undefined) {
-      throw new ChainError(
-        'UNLINKED_BLOCK',
-        `${block.where}: block ${header.number}: unknown parent ${bytesToHex(header.parentHash)}`,
-      );
-    }
-    checkLink(block.where, parent, header);
+    const parent = linkedParent(block.where, header, (hash) => this.headerByHash(hash));
+    if (parent === undefined) return;
     const executor = this.#executor as BlockExecutor;
     const stateAt = this.#stateAt as ChainHeader;
     if (!equalBytes(stateAt.hash, parent.hash)) {
@@ -291,7 +278,14 @@ export class PersistentChain implements ChainReader, BlockImporter {
     const canonical = extendsHead || header.number > head.number;
     const stored = { header, body: block.body, receipts };
     const writes = [...this.#stateDb.takeWrites(), ...blockWrites(stored)];
-    const branch = canonical && !extendsHead ? this.#branch(parent) : [];
+    const branch =
+      canonical && !extendsHead
+        ? sideBranch(
+            parent,
+            (hash) => this.headerByHash(hash),
+            (h) => equalBytes(this.#canonicalHash(h.number) ?? NONE, h.hash),
+          )
+        : [];
     if (canonical) {
       for (const h of [...branch, header]) {
         writes.push({ type: 'put', key: canonicalKey(h.number), value: h.hash });
@@ -311,22 +305,6 @@ export class PersistentChain implements ChainReader, BlockImporter {
     if (branch.length > 0) this.#canonical.clear();
     this.#canonical.set(header.number.toString(), header.hash);
     this.#head = header;
-  }
-
-  /**
-   * The blocks of the side branch ending at `tip` that are not canonical, oldest first (walking
-   * parent hashes down to the common ancestor with the canonical chain).
-   */
-  #branch(tip: ChainHeader): ChainHeader[] {
-    const out: ChainHeader[] = [];
-    let at: ChainHeader | undefined = tip;
-    while (at !== undefined) {
-      const canonical = this.#canonicalHash(at.number);
-      if (canonical !== undefined && equalBytes(canonical, at.hash)) break;
-      out.push(at);
-      at = this.headerByHash(at.parentHash);
-    }
-    return out.reverse();
   }
 
   async #load(genesis: DecodedBlock, genesisJson: Record<string, unknown>): Promise<void> {
