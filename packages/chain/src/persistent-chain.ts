@@ -283,7 +283,7 @@ export class PersistentChain implements ChainReader, BlockImporter {
         ? sideBranch(
             parent,
             (hash) => this.headerByHash(hash),
-            (h) => equalBytes(this.#canonicalHash(h.number) ?? NONE, h.hash),
+            (h) => this.#isCanonical(h),
           )
         : [];
     if (canonical) {
@@ -307,8 +307,22 @@ export class PersistentChain implements ChainReader, BlockImporter {
     this.#head = header;
   }
 
+  /** The hash of the block at `number` on the branch of `from` (BLOCKHASH on a side branch). */
+  #hashAt(number: bigint, from: ChainHeader): Uint8Array | undefined {
+    let at: ChainHeader | undefined = from;
+    while (at !== undefined && at.number > number && !this.#isCanonical(at)) {
+      at = this.headerByHash(at.parentHash);
+    }
+    if (at === undefined || at.number < number) return undefined;
+    return at.number === number ? at.hash : this.#canonicalHash(number);
+  }
+
+  #isCanonical(header: ChainHeader): boolean {
+    return equalBytes(this.#canonicalHash(header.number) ?? NONE, header.hash);
+  }
+
   async #load(genesis: DecodedBlock, genesisJson: Record<string, unknown>): Promise<void> {
-    const hashAt = (n: bigint) => this.headerByNumber(n)?.hash;
+    const hashAt = (n: bigint, parent: ChainHeader) => this.#hashAt(n, parent);
     const headHash = await this.#level.get(HEAD_KEY);
     if (headHash === undefined) {
       const executor = await BlockExecutor.create({ genesisJson, db: this.#stateDb, hashAt });

@@ -36,8 +36,37 @@ export interface BlockExecutorOptions {
   readonly db: StagedStateDb;
   /** The state root to start from; none: the empty trie, for {@link BlockExecutor.writeGenesis}. */
   readonly stateRoot?: Uint8Array;
-  /** The canonical hash at a number, for BLOCKHASH. */
-  readonly hashAt: (number: bigint) => Uint8Array | undefined;
+  /**
+   * For BLOCKHASH: the hash of the block at `number` on the branch of `parent` (the ancestor
+   * of `parent` at that height, or `parent` itself), which is not always the canonical one.
+   */
+  readonly hashAt: (number: bigint, parent: ChainHeader) => Uint8Array | undefined;
+}
+
+/**
+ * The blockchain `@ethereumjs/vm` reads BLOCKHASH from: the hashes of the branch of the block
+ * being executed.
+ */
+class BranchHashes {
+  /** The parent of the block being executed. */
+  parent: ChainHeader | undefined;
+  readonly #hashAt: BlockExecutorOptions['hashAt'];
+
+  constructor(hashAt: BlockExecutorOptions['hashAt']) {
+    this.#hashAt = hashAt;
+  }
+
+  async getBlock(number: number): Promise<{ hash(): Uint8Array }> {
+    const parent = this.parent;
+    const hash = parent === undefined ? undefined : this.#hashAt(BigInt(number), parent);
+    return { hash: () => hash ?? new Uint8Array(32) };
+  }
+
+  async putBlock(): Promise<void> {}
+
+  shallowCopy(): this {
+    return this;
+  }
 }
 
 /** Executes blocks on the state of the chain's head. Owned by one chain; one block at a time. */
@@ -47,14 +76,17 @@ export class BlockExecutor {
   readonly #vm: VM;
   readonly #db: StagedStateDb;
   readonly #genesisJson: Record<string, unknown>;
+  readonly #hashes: BranchHashes;
 
   private constructor(
     common: Common,
     state: MerkleStateManager,
     vm: VM,
+    hashes: BranchHashes,
     options: BlockExecutorOptions,
   ) {
     this.#common = common;
+    this.#hashes = hashes;
     this.#state = state;
     this.#vm = vm;
     this.#db = options.db;
@@ -73,18 +105,9 @@ export class BlockExecutor {
     });
     if (options.stateRoot !== undefined) trie.root(options.stateRoot);
     const state = new MerkleStateManager({ common, trie, caches: new Caches() });
-    const hashAt = options.hashAt;
-    const blockchain = {
-      getBlock: async (number: number) => ({
-        hash: () => hashAt(BigInt(number)) ?? new Uint8Array(32),
-      }),
-      putBlock: async () => {},
-      shallowCopy() {
-        return this;
-      },
-    };
+    const blockchain = new BranchHashes(options.hashAt);
     const vm = await createVM({ common, stateManager: state, blockchain, setHardfork: true });
-    return new BlockExecutor(common, state, vm, options);
+    return new BlockExecutor(common, state, vm, blockchain, options);
   }
 
   /** Writes the genesis allocation into the (empty) state; resolves to its state root. */
@@ -120,6 +143,7 @@ export class BlockExecutor {
     }
     try {
       // The state is the parent's already (after the previous block, or a reset).
+      this.#hashes.parent = parent;
       const result = await runBlock(this.#vm, {
         block,
         generate: true,

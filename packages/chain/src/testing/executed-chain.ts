@@ -30,6 +30,11 @@ const LOG_CODE = concatBytes(
   hexToBytes('60206000a100'),
 );
 
+/** A contract that stores the hash of the block before: SSTORE(0, BLOCKHASH(NUMBER - 1)); STOP. */
+export const BLOCKHASH_CONTRACT = '0x00000000000000000000000000000000000b10c4';
+
+const BLOCKHASH_CODE = hexToBytes('600143034060005500');
+
 /** Options of {@link generateExecutedChain}. */
 export interface ExecutedChainOptions {
   /** Blocks after genesis (default 8). */
@@ -41,6 +46,11 @@ export interface ExecutedChainOptions {
    * fork shares blocks 1..`after` with the one generated without, and differs from there on.
    */
   readonly fork?: { readonly after: number; readonly salt: number };
+  /**
+   * Each block ends with a call to {@link BLOCKHASH_CONTRACT}, so its state root depends on the
+   * hash of its parent as BLOCKHASH reads it (default false).
+   */
+  readonly blockHashes?: boolean;
 }
 
 /** A generated chain: its genesis.json and its blocks' RLP, 1..N. */
@@ -66,6 +76,7 @@ export function executedGenesisJson(): Record<string, unknown> {
   config.blobSchedule = { cancun: { target: 3, max: 6, baseFeeUpdateFraction: 3338477 } };
   const alloc: Record<string, unknown> = {
     [LOG_CONTRACT]: { balance: '0x0', code: `0x${bytesToHex(LOG_CODE)}`, storage: {} },
+    [BLOCKHASH_CONTRACT]: { balance: '0x0', code: `0x${bytesToHex(BLOCKHASH_CODE)}`, storage: {} },
   };
   for (const key of KEYS) {
     alloc[createAddressFromPrivateKey(key).toString()] = { balance: '0xd3c21bcecceda1000000' };
@@ -152,6 +163,16 @@ export async function generateExecutedChain(
               { common: vm.common },
             ).sign(key);
       await builder.addTransaction(tx);
+    }
+    if (options.blockHashes === true) {
+      const key = KEYS[0] as Uint8Array;
+      const nonce = nonces[0] as bigint;
+      nonces[0] = nonce + 1n;
+      const call = createLegacyTx(
+        { nonce, gasPrice: 100_000_000_000n, gasLimit: 100_000n, to: BLOCKHASH_CONTRACT },
+        { common: vm.common },
+      );
+      await builder.addTransaction(call.sign(key));
     }
     const { block } = await builder.build();
     blocks.push(block.serialize());

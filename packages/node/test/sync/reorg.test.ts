@@ -22,9 +22,16 @@ let fork: ExecutedChain;
 let other: GeneratedChain;
 
 beforeAll(async () => {
-  // Both share blocks 1-4; the fork leaves the main chain at 5 and is two blocks higher.
-  main = await generateExecutedChain({ blocks: 8, txsPerBlock: 1 });
-  fork = await generateExecutedChain({ blocks: 10, txsPerBlock: 1, fork: { after: 4, salt: 9 } });
+  // Both share blocks 1-4; the fork leaves the main chain at 5 and is two blocks higher. Each
+  // block stores BLOCKHASH of its parent: the follower executes the fork's side blocks with the
+  // fork's hashes.
+  main = await generateExecutedChain({ blocks: 8, txsPerBlock: 1, blockHashes: true });
+  fork = await generateExecutedChain({
+    blocks: 10,
+    txsPerBlock: 1,
+    fork: { after: 4, salt: 9 },
+    blockHashes: true,
+  });
   other = await generateChain({ blocks: 12 });
 });
 
