@@ -128,8 +128,8 @@ export class FullNode {
   /** The chain served: `options.chain`, or the one `options.openChain` opened. */
   #chain: ChainReader;
   #syncer: Syncer | undefined;
-  /** Blocks imported and the clock's time at the previous status, for blocks/s. */
-  #lastRate: { readonly imported: number; readonly at: number } | undefined;
+  /** The head number and the clock's time at the previous status, for blocks/s. */
+  #lastRate: { readonly head: bigint; readonly at: number } | undefined;
 
   /**
    * Nothing is opened until {@link FullNode.start}.
@@ -255,10 +255,13 @@ export class FullNode {
   #syncStatus(): NodeStatus['sync'] {
     const progress = this.#syncer?.progress();
     if (progress === undefined) return undefined;
+    // Measured by the head, which moves block by block, not by the syncer's count of
+    // imported blocks, which grows only when a whole batch is in.
     const now = this.#clock.now();
     const last = this.#lastRate;
-    this.#lastRate = { imported: progress.imported, at: now };
-    const blocks = progress.imported - (last?.imported ?? 0);
+    this.#lastRate = { head: progress.head.number, at: now };
+    const moved = progress.head.number - (last?.head ?? progress.head.number);
+    const blocks = moved > 0n ? Number(moved) : 0;
     if (progress.target === undefined && blocks === 0) return undefined;
     const seconds = (now - (last?.at ?? now)) / 1000;
     return { target: progress.target, blocksPerSecond: seconds > 0 ? blocks / seconds : 0 };
@@ -448,7 +451,7 @@ export class FullNode {
   #startSyncer(syncer: Syncer): void {
     syncer.start();
     this.#syncer = syncer;
-    this.#lastRate = { imported: 0, at: this.#clock.now() };
+    this.#lastRate = { head: this.chain.head().number, at: this.#clock.now() };
     this.#closers.push(() => syncer.stop());
   }
 

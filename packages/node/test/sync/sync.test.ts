@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SimulatedClock } from '@ethp2p/base';
 import { waitFor } from '@ethp2p/base/testing';
 import { MemoryChain } from '@ethp2p/chain';
 import { equalBytes, generatePrivateKey } from '@ethp2p/crypto';
@@ -195,6 +196,19 @@ describe('sync', () => {
     expect(why).toMatch(/does not connect/);
     expect(chain.head().number).toBeLessThanOrEqual(4n);
     expect(node.server?.reputation.isBannedId(seed.self().id)).toBe(true);
+  });
+
+  it('shows blocks/s by the head as it moves, not by whole import batches', async () => {
+    const clock = new SimulatedClock(0);
+    const chain = await MemoryChain.fromGenesis(gen.genesis);
+    const node = await start({ chain, clock });
+    expect(node.status().sync).toBeUndefined();
+    // Blocks that reach the head outside a finished syncer batch count too.
+    chain.importRlp(gen.chainRlp);
+    clock.advance(4000);
+    expect(node.status().sync).toEqual({ target: undefined, blocksPerSecond: BLOCKS / 4 });
+    clock.advance(1000);
+    expect(node.status().sync).toBeUndefined();
   });
 
   it('stops mid-sync: the round ends and nothing more is imported', async () => {
