@@ -103,6 +103,7 @@ async function expectSameExecutedChain(seed: ChainReader, follower: ChainReader)
 describe('sync of an executed chain', () => {
   it.each([
     { versions: undefined, name: 'eth/70 or later', atLeast: 70, atMost: Number.POSITIVE_INFINITY },
+    { versions: [70], name: 'eth/70 from a 70-only seed', atLeast: 70, atMost: 70 },
     { versions: [68], name: 'eth/68 from a 68-only seed', atLeast: 68, atMost: 68 },
   ])(
     'an empty node executes every block to the seed head over $name; a restart keeps it',

@@ -1,11 +1,11 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SimulatedClock } from '@ethp2p/base';
-import { waitFor } from '@ethp2p/base/testing';
+import { nextTurn, waitFor } from '@ethp2p/base/testing';
 import { MemoryChain } from '@ethp2p/chain';
-import { equalBytes, generatePrivateKey } from '@ethp2p/crypto';
+import { concatBytes, equalBytes, generatePrivateKey } from '@ethp2p/crypto';
 import { nodeIdToHex } from '@ethp2p/enode';
-import type { ChainReader } from '@ethp2p/eth';
+import type { ChainReader, EthPeer } from '@ethp2p/eth';
 import { DiscReason, type Reputation, type Server } from '@ethp2p/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GeneratedChain, generateChain } from '../../../eth/test/helpers/chain-generator.ts';
@@ -120,6 +120,35 @@ describe('sync', () => {
     await reachedHead(node, chain, BigInt(BLOCKS));
     expect([...node.peerSet][0]?.version).toBe(68);
     expectSameChain(chain, BLOCKS);
+  });
+
+  it('does not follow NewBlockHashes or NewBlock (post-merge, as geth): no round starts', async () => {
+    const half = await MemoryChain.fromGenesis(gen.genesis);
+    half.importRlp(concatBytes(...gen.blocks.slice(0, 100)));
+    const seed = await start({ chain: half, noDial: true, ethVersions: [68] });
+    const { node, chain } = await follower([seed]);
+    await reachedHead(node, chain, 100n);
+    await waitFor(() => seed.peerSet.peer(node.self().id) !== undefined, {
+      on: { emitters: [seed.peerSet.events], events: ['peer:registered'] },
+      what: 'the seed has the follower',
+      signal: AbortSignal.timeout(10_000),
+    });
+    const view = seed.peerSet.peer(node.self().id) as EthPeer;
+    const [onFollower] = node.peerSet;
+    const events = (onFollower as EthPeer).events;
+    const heard = Promise.all([
+      new Promise((resolve) => events.once('blocks:announced', resolve)),
+      new Promise((resolve) => events.once('block:received', resolve)),
+    ]);
+    const next = gen.hashes[150] as Uint8Array;
+    view.asyncAnnounceBlock(next, 150n);
+    view.asyncSendNewBlock(gen.blocks[149] as Uint8Array, next, 0n);
+    await heard;
+    await nextTurn();
+    expect(onFollower?.head?.number).toBe(150n);
+    expect(node.syncer?.progress().target).toBeUndefined();
+    expect(chain.head().number).toBe(100n);
+    expect(chain.headerByHash(next)).toBeUndefined();
   });
 
   it('takes bodies from several peers, moving on from one that serves none', async () => {
