@@ -163,6 +163,7 @@ class EthProtocol implements Protocol {
       writer,
       status: remote,
       txPool: backend.txPool,
+      chain: backend.chain,
       clock: this.#clock,
       random: this.#random,
       log: peer.log,

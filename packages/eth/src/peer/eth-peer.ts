@@ -11,7 +11,8 @@ import type { NodeId } from '@ethp2p/enode';
 import { nodeIdToHex } from '@ethp2p/enode';
 import type { DiscReason, ProtocolPeer, ReportTarget, ReputationChange } from '@ethp2p/server';
 import { EventEmitter } from 'eventemitter3';
-import type { TxPool } from '../chain/types.ts';
+import type { ChainReader, TxPool } from '../chain/types.ts';
+import { EthError } from '../errors.ts';
 import type { BlockAnnouncement, HashOrNumber } from '../messages/blocks.ts';
 import { CELL_MASK_BYTES, type Cells, cellMaskIsSubset } from '../messages/cells.ts';
 import type { Status68, Status69 } from '../messages/status.ts';
@@ -20,7 +21,12 @@ import { MAX_KNOWN_BLOCKS, MAX_KNOWN_TXS, MAX_RECEIPT_CONTINUATIONS } from './co
 import { RequestError } from './errors.ts';
 import { KnownSet } from './known-set.ts';
 import type { MessageWriter } from './message-writer.ts';
-import { checkIncompleteReceipts, type PartialReceipts } from './partial-receipts.ts';
+import {
+  checkIncompleteReceipts,
+  type PartialReceipts,
+  type ReceiptBounds,
+  receiptBounds,
+} from './partial-receipts.ts';
 import {
   RequestTracker,
   type ResponseItems,
@@ -79,6 +85,11 @@ export interface EthPeerOptions {
   readonly status: Status68 | Status69;
   /** Where broadcast and announced transactions are read from. */
   readonly txPool: TxPool;
+  /**
+   * The local chain. An eth/70 incomplete receipt list of a block it holds is checked against
+   * that block's bounds (EIP-7975) when the caller of `requestReceipts` gives none.
+   */
+  readonly chain?: Pick<ChainReader, 'headerByHash' | 'bodyByHash'>;
   readonly clock: Clock;
   /** Draws request ids. */
   readonly random: Random;
@@ -129,6 +140,7 @@ export class EthPeer {
   readonly #knownBlocks: KnownSet;
   readonly #broadcaster: Broadcaster;
   readonly #reputation: RequestReputation | undefined;
+  readonly #chain: EthPeerOptions['chain'];
   #range: BlockRange | undefined;
   #head: PeerHead | undefined;
   #closed = false;
@@ -142,6 +154,7 @@ export class EthPeer {
     this.status = status;
     this.log = options.log ?? peer.log;
     this.#writer = writer;
+    this.#chain = options.chain;
     this.events = this.#emitter;
     // Seeded by the system's CSPRNG, not `options.random`: the request ids drawn from that stay
     // as they were, and a peer cannot predict where its hashes land.
@@ -233,7 +246,8 @@ export class EthPeer {
    * Requests the receipts of `hashes` (GetReceipts): one complete list of receipt RLPs per
    * block, a prefix of the request. From eth/70 on, a list the peer sends in parts (its
    * response ends with `lastBlockIncomplete`) is asked for again from where it stopped, until it
-   * is complete; each incomplete list is checked against `options.bounds` (EIP-7975).
+   * is complete; each incomplete list is checked against its block's bounds (EIP-7975):
+   * `options.bounds`, else those of the block in the local chain (`EthPeerOptions.chain`).
    * @throws {RequestError} as every request; `INCOMPLETE` when a list needs more than
    *   {@link MAX_RECEIPT_CONTINUATIONS} further requests
    */
@@ -261,7 +275,8 @@ export class EthPeer {
         rest.length,
         {
           ...options,
-          check: (r: ResponseItems['Receipts70']) => checkPage(r, at, before, options),
+          check: (r: ResponseItems['Receipts70']) =>
+            checkPage(r, at, before, (i) => this.#receiptBounds(hashes, i, options)),
         },
         (requestId) =>
           this.#writer.send('GetReceipts', {
@@ -281,6 +296,26 @@ export class EthPeer {
       }
       // A complete response ends the request: the peer served what it has.
       if (!incomplete || lists.length === 0) return done;
+    }
+  }
+
+  /** The bounds of the receipts of block `index` of a request: given, or from the local chain. */
+  #receiptBounds(
+    hashes: readonly Uint8Array[],
+    index: number,
+    options: ReceiptsRequestOptions,
+  ): ReceiptBounds | undefined {
+    const given = options.bounds?.[index];
+    const hash = hashes[index];
+    if (given !== undefined || hash === undefined || this.#chain === undefined) return given;
+    const header = this.#chain.headerByHash(hash);
+    const body = header === undefined ? undefined : this.#chain.bodyByHash(hash);
+    if (header === undefined || body === undefined) return undefined;
+    try {
+      return receiptBounds(header.rlp, body);
+    } catch (err) {
+      if (err instanceof EthError) return undefined; // a block our chain cannot read
+      throw err;
     }
   }
 
@@ -571,12 +606,12 @@ function checkPage(
   r: ResponseItems['Receipts70'],
   at: number,
   before: PartialReceipts | undefined,
-  options: ReceiptsRequestOptions,
+  boundsOf: (index: number) => ReceiptBounds | undefined,
 ): void {
   if (!r.incomplete) return;
   const last = r.lists.length - 1;
   if (last < 0) throw new RequestError('INVALID_RESPONSE', 'empty receipts marked incomplete');
-  const bounds = options.bounds?.[at + last];
+  const bounds = boundsOf(at + last);
   if (bounds !== undefined) {
     checkIncompleteReceipts(last === 0 ? before : undefined, r.lists[last] as Uint8Array[], bounds);
   }

@@ -41,7 +41,8 @@ export interface ReceiptsRequestOptions extends RequestOptions {
   /**
    * eth/70 and later: the receipt bounds of each requested block, in request order (see
    * `receiptBounds`). An incomplete list of a block with bounds is checked against them
-   * (EIP-7975) and a list past them ends the peer; without bounds only the number of
+   * (EIP-7975) and a list past them ends the peer. A block without them here is checked against
+   * its bounds in the peer's local chain when it holds the block; otherwise only the number of
    * continuation requests bounds it.
    */
   readonly bounds?: readonly (ReceiptBounds | undefined)[];

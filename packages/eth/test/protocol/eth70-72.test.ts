@@ -49,12 +49,12 @@ describe('Status and message codes', () => {
   );
 
   it.each([
-    [70, 0x12],
-    [71, 0x14],
-    [72, 0x16],
+    [70, '0x12', 0x12],
+    [71, '0x14', 0x14],
+    [72, '0x16', 0x16],
   ] as const)(
-    'eth/%i: code 0x%s is unknown and ends the peer with ProtocolError',
-    async (version, code) => {
+    'eth/%i: code %s is unknown and ends the peer with ProtocolError',
+    async (version, _, code) => {
       h = await startPeer({ version });
       await h.remote.writeMsg(code, RLP.encode([1n, []]));
       const err = await endedWith(h, DiscReason.ProtocolError);
@@ -158,6 +158,22 @@ describe('eth/70 receipts', () => {
     },
   );
 
+  it('without bounds given, checks an incomplete list against the block in the local chain', async () => {
+    h = await startPeer({ version: 70 });
+    const n = h.gen.txs.findIndex((txs) => txs.length > 0);
+    const count = (h.gen.txs[n] as Uint8Array[]).length;
+    const res = h.peer.requestReceipts([h.gen.hashes[n] as Uint8Array]);
+    const req = await expectEth(h.remote, 70, 'GetReceipts');
+    await send(h.remote, 70, 'Receipts', {
+      requestId: req.requestId,
+      lastBlockIncomplete: true,
+      receipts: [Array.from({ length: count + 1 }, (_, i) => receipt(i))],
+    });
+    const err = await endedWith(h, DiscReason.SubprotocolError);
+    expect(err.message).toMatch(`${count + 1} receipts for a block of ${count} transactions`);
+    await rejectedError(res, RequestError, 'INVALID_RESPONSE');
+  });
+
   it('the check spans the parts: receipts before count against the bounds', async () => {
     h = await startPeer({ version: 70 });
     const res = h.peer.requestReceipts([h.gen.hashes[5] as Uint8Array], { bounds: [bounds(2)] });
@@ -193,7 +209,8 @@ describe('eth/70 receipts', () => {
 
   it('gives up with INCOMPLETE after 16 further requests, without dropping the peer', async () => {
     h = await startPeer({ version: 70 });
-    const res = h.peer.requestReceipts([h.gen.hashes[5] as Uint8Array]);
+    // A block the local chain does not hold, asked for without bounds: only the count limits it.
+    const res = h.peer.requestReceipts([keccak256(Uint8Array.of(1))]);
     for (let i = 0; i <= 16; i++) {
       const req = await expectEth(h.remote, 70, 'GetReceipts');
       expect(req).toMatchObject({ firstBlockReceiptIndex: BigInt(i) });
