@@ -16,13 +16,9 @@ const dir = mkdtempSync(join(tmpdir(), 'ethp2p-reorg-'));
 beforeAll(async () => {
   // Both share blocks 1-4; the fork differs from 5 on. Each block stores BLOCKHASH of its
   // parent: a side block executes with the hashes of its own branch, not the canonical ones.
-  main = await generateExecutedChain({ blocks: 12, txsPerBlock: 3, blockHashes: true });
-  fork = await generateExecutedChain({
-    blocks: 10,
-    txsPerBlock: 3,
-    fork: { after: 4, salt: 7 },
-    blockHashes: true,
-  });
+  const shape = { txsPerBlock: 3, blockHashes: true };
+  main = await generateExecutedChain({ ...shape, blocks: 12 });
+  fork = await generateExecutedChain({ ...shape, blocks: 10, fork: { after: 4, salt: 7 } });
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -25,13 +25,9 @@ beforeAll(async () => {
   // Both share blocks 1-4; the fork leaves the main chain at 5 and is two blocks higher. Each
   // block stores BLOCKHASH of its parent: the follower executes the fork's side blocks with the
   // fork's hashes.
-  main = await generateExecutedChain({ blocks: 8, txsPerBlock: 1, blockHashes: true });
-  fork = await generateExecutedChain({
-    blocks: 10,
-    txsPerBlock: 1,
-    fork: { after: 4, salt: 9 },
-    blockHashes: true,
-  });
+  const shape = { txsPerBlock: 1, blockHashes: true };
+  main = await generateExecutedChain({ ...shape, blocks: 8 });
+  fork = await generateExecutedChain({ ...shape, blocks: 10, fork: { after: 4, salt: 9 } });
   other = await generateChain({ blocks: 12 });
 });
 
