@@ -16,6 +16,7 @@
  * the common ancestor up; the old branch's blocks stay stored, as side blocks.
  * @module
  */
+import { setImmediate } from 'node:timers/promises';
 import { bytesToHex, equalBytes } from '@ethp2p/crypto';
 import {
   type BlockImporter,
@@ -195,7 +196,7 @@ export class PersistentChain implements ChainReader, BlockImporter {
   async importBlocks(blocks: readonly Uint8Array[]): Promise<ChainHeader> {
     const decoded = blocks.map((rlp, i) => readBlock(`block ${i}`, rlp));
     return this.#serial(async () => {
-      for (const block of decoded) await this.#importOne(block);
+      await this.#importAll(decoded);
       return this.head();
     });
   }
@@ -211,7 +212,7 @@ export class PersistentChain implements ChainReader, BlockImporter {
     const blocks = readChainFile(data, options);
     return this.#serial(async () => {
       const before = this.head().number;
-      for (const block of blocks) await this.#importOne(block);
+      await this.#importAll(blocks);
       return Number(this.head().number - before);
     });
   }
@@ -259,6 +260,18 @@ export class PersistentChain implements ChainReader, BlockImporter {
     const hash = this.#get(canonicalKey(number));
     if (hash !== undefined) this.#canonical.set(id, hash);
     return hash;
+  }
+
+  /**
+   * Imports blocks one by one, giving the event loop a turn after each: executing a batch can
+   * take seconds, and the node's peers (their responses, their requests, its timers) must not
+   * wait for all of it.
+   */
+  async #importAll(blocks: readonly FileBlock[]): Promise<void> {
+    for (const block of blocks) {
+      await this.#importOne(block);
+      await setImmediate();
+    }
   }
 
   async #importOne(block: FileBlock) {

@@ -138,6 +138,24 @@ describe('PersistentChain', () => {
     },
   );
 
+  it('gives the event loop a turn after each block it imports', async () => {
+    const chain = await open();
+    let done = false;
+    const importing = chain.importBlocks(generated.blocks).finally(() => {
+      done = true;
+    });
+    // An in-memory store never waits on I/O: without a turn per block, nothing else would run
+    // until the whole batch is in.
+    const seen = new Set<bigint>();
+    while (!done) {
+      await new Promise((resolve) => setImmediate(resolve));
+      seen.add(chain.head().number);
+    }
+    expect((await importing).number).toBe(8n);
+    expect([...seen].filter((n) => n > 0n && n < 8n).length).toBeGreaterThanOrEqual(4);
+    await chain.close();
+  });
+
   it('resumes after a restart without re-importing, and goes on from its state', async () => {
     const path = tempDir();
     const chain = await open(path);

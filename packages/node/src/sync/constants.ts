@@ -23,6 +23,13 @@ export const MAX_IMPORT_BATCH = 256;
 export const SYNC_REQUEST_TIMEOUT_MS = 5_000;
 
 /**
+ * How long a peer that stalled a round (a timeout, an empty answer) is left out as a sync target
+ * while its head stays the same; then it is tried again, so a peer that stalled once (or while
+ * we were busy importing) is not given up for the session.
+ */
+export const SYNC_STALL_RETRY_MS = 10_000;
+
+/**
  * How long the node bans a peer that served bad chain data: the longest ban the reputation
  * takes (10 years), so it holds for the session whatever its length (and, the ban list being
  * persisted, after a restart too; `ethp2p_unban` lifts it). geth only drops such a peer.

@@ -256,7 +256,7 @@ export class SyncRound {
 
   #onBodies(peer: EthPeer, slots: readonly Slot[], bodies: readonly Uint8Array[]): void {
     if (this.#ended) return;
-    if (bodies.length === 0) this.#skip.add(peer.key);
+    if (bodies.length === 0) this.#skipBodyPeer(peer);
     for (const [i, body] of bodies.entries()) {
       const slot = slots[i] as Slot;
       if (!isBodyShape(body)) {
@@ -402,9 +402,18 @@ export class SyncRound {
       this.#finish({ kind: 'stalled' });
       return;
     }
-    if (!(err instanceof RequestError) || err.code !== 'TOO_MANY_REQUESTS')
-      this.#skip.add(peer.key);
-    if (peer === this.#ctx.target && this.#skip.has(peer.key) && !this.#otherBodyPeers(peer)) {
+    if (!(err instanceof RequestError) || err.code !== 'TOO_MANY_REQUESTS') {
+      this.#skipBodyPeer(peer);
+    }
+  }
+
+  /**
+   * Asks `peer` for no more bodies this round (it timed out or served none); the round ends
+   * stalled when that leaves the target and no other peer to ask.
+   */
+  #skipBodyPeer(peer: EthPeer): void {
+    this.#skip.add(peer.key);
+    if (peer === this.#ctx.target && !this.#otherBodyPeers(peer)) {
       this.#finish({ kind: 'stalled' });
     }
   }

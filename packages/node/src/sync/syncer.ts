@@ -4,21 +4,29 @@
  * the head hash, whose header it asks the peer for; eth/69: the latest block of the range) and
  * from eth/69 BlockRangeUpdate, syncs to the highest one in rounds ({@link SyncRound}; a target
  * on another branch is followed from the common ancestor, and the chain switches to its branch
- * once it is higher) and
- * announces its own range to eth/69 peers whenever its head moves. A peer that serves a bad
- * header, a bad body or a chain that does not connect is handed to the `ban` callback once (the
- * node binds it to the server's reputation, the one owner of bans: it drops the peer, refuses it
- * when it comes back and never dials it) and left out of sync from then on.
+ * once it is higher) and announces its own range to eth/69 peers whenever its head moves. A
+ * target that stalls a round is picked again once its head moves or
+ * {@link SYNC_STALL_RETRY_MS} have passed. A peer that serves a bad header, a bad body or a
+ * chain that does not connect is handed to the `ban` callback once (the node binds it to the
+ * server's reputation, the one owner of bans: it drops the peer, refuses it when it comes back
+ * and never dials it) and left out of sync from then on.
  * @see https://github.com/ethereum/go-ethereum/blob/master/eth/downloader/downloader.go
  * @module
  */
-import { type Logger, safeEmit, silentLogger, TaskGroup } from '@ethp2p/base';
+import {
+  type Clock,
+  type Logger,
+  safeEmit,
+  silentLogger,
+  systemClock,
+  TaskGroup,
+} from '@ethp2p/base';
 import { decodeHeader } from '@ethp2p/chain';
 import { equalBytes } from '@ethp2p/crypto';
 import type { BlockRange, ChainHeader, EthPeer, PeerSet } from '@ethp2p/eth';
 import { DiscReason } from '@ethp2p/server';
 import { EventEmitter } from 'eventemitter3';
-import { SYNC_REQUEST_TIMEOUT_MS } from './constants.ts';
+import { SYNC_REQUEST_TIMEOUT_MS, SYNC_STALL_RETRY_MS } from './constants.ts';
 import { type RoundEnd, type SyncChain, SyncRound } from './sync-round.ts';
 
 /** Events of {@link Syncer}; handlers run synchronously. */
@@ -53,6 +61,13 @@ export interface SyncerOptions {
   readonly bodyBatch?: number;
   /** The earliest block announced in BlockRangeUpdate (default 0: the chain holds everything). */
   readonly earliestBlock?: () => bigint;
+  /** Times the retry of stalled peers (default the system clock). */
+  readonly clock?: Clock;
+  /**
+   * How long a peer that stalled a round waits before it is a target again, its head unchanged
+   * (default {@link SYNC_STALL_RETRY_MS}).
+   */
+  readonly stallRetryMs?: number;
 }
 
 /** What the syncer is doing, for the status line. */
@@ -82,8 +97,9 @@ export class Syncer {
   readonly #log: Logger;
   /** Known heads by peer key. */
   readonly #heads = new Map<string, KnownHead>();
-  /** Peers that stalled a round, by key, with the head number they had then. */
-  readonly #stalled = new Map<string, bigint>();
+  /** Peers that stalled a round, by key: the head number they had then, and until when. */
+  readonly #stalled = new Map<string, { readonly number: bigint; readonly untilMs: number }>();
+  readonly #clock: Clock;
   /** Peer connections handed to `ban` (each once; a banned peer does not come back). */
   readonly #dropped = new WeakSet<EthPeer>();
   readonly #tasks: TaskGroup;
@@ -99,6 +115,7 @@ export class Syncer {
   constructor(options: SyncerOptions) {
     this.#options = options;
     this.#log = options.log ?? silentLogger;
+    this.#clock = options.clock ?? systemClock;
     this.#tasks = new TaskGroup({
       onError: (err) => this.#log.warn('sync task failed', { err: String(err) }),
     });
@@ -186,8 +203,8 @@ export class Syncer {
   #setHead(peer: EthPeer, head: KnownHead): void {
     if (peer.closed || this.#dropped.has(peer)) return;
     this.#heads.set(peer.key, head);
-    const stalledAt = this.#stalled.get(peer.key);
-    if (stalledAt !== undefined && head.number > stalledAt) this.#stalled.delete(peer.key);
+    const stalled = this.#stalled.get(peer.key);
+    if (stalled !== undefined && head.number > stalled.number) this.#stalled.delete(peer.key);
     // A peer that joins or announces during a round can serve bodies at once.
     this.#round?.round.pump();
     this.#notify();
@@ -204,33 +221,60 @@ export class Syncer {
     return this.#options.requestTimeoutMs ?? SYNC_REQUEST_TIMEOUT_MS;
   }
 
-  /** The peer with the highest known head above ours, not stalled and not banned. */
+  /** The peer with the highest known head above ours, not stalled lately and not banned. */
   #pickTarget(): { readonly peer: EthPeer; readonly number: bigint } | undefined {
     const ours = this.#options.chain.head().number;
+    const now = this.#clock.now();
     let best: { peer: EthPeer; number: bigint } | undefined;
     for (const peer of this.#options.peerSet) {
       const head = this.#heads.get(peer.key);
       if (head === undefined || head.number <= ours || peer.closed) continue;
-      if (this.#stalled.has(peer.key) || this.#dropped.has(peer)) continue;
+      if ((this.#stalled.get(peer.key)?.untilMs ?? 0) > now || this.#dropped.has(peer)) continue;
       if (best === undefined || head.number > best.number) best = { peer, number: head.number };
     }
     return best;
   }
 
   async #loop(signal: AbortSignal): Promise<void> {
+    const o = this.#options;
     while (!signal.aborted) {
       this.#dirty = false;
       const target = this.#pickTarget();
       if (target === undefined) {
-        if (!this.#dirty) await new Promise<void>((resolve) => (this.#wake = resolve));
+        if (!this.#dirty) await this.#idle();
         continue;
       }
       const end = await this.#runRound(target.peer, target.number, signal);
       safeEmit(this.#emitter, 'round:ended', { target: target.peer, end }, (err) =>
         this.#log.warn('syncer listener failed', { err: String(err) }),
       );
-      if (end.kind === 'stalled') this.#stalled.set(target.peer.key, target.number);
+      if (end.kind === 'stalled') {
+        const untilMs = this.#clock.now() + (o.stallRetryMs ?? SYNC_STALL_RETRY_MS);
+        this.#stalled.set(target.peer.key, { number: target.number, untilMs });
+      }
     }
+  }
+
+  /** Waits for a change (`#notify`) or for the first stalled peer to be due again. */
+  #idle(): Promise<void> {
+    const now = this.#clock.now();
+    let due: number | undefined;
+    for (const { untilMs } of this.#stalled.values()) {
+      if (untilMs > now && (due === undefined || untilMs < due)) due = untilMs;
+    }
+    return new Promise<void>((resolve) => {
+      const timer =
+        due === undefined
+          ? undefined
+          : this.#clock.schedule(due - now, () => {
+              this.#wake = undefined;
+              resolve();
+            });
+      this.#wake = () => {
+        timer?.cancel();
+        resolve();
+      };
+    });
   }
 
   async #runRound(target: EthPeer, number: bigint, signal: AbortSignal): Promise<RoundEnd> {

@@ -240,6 +240,44 @@ describe('sync', () => {
     expect(node.status().sync).toBeUndefined();
   });
 
+  it('tries a peer that stalled a round again after a while, its head unchanged', async () => {
+    const full = await seeded();
+    let withheld = false;
+    // The first body asked for is missing once: the only peer answers an empty BlockBodies.
+    const once = wrapped(full, {
+      bodyByHash: (h) => {
+        if (withheld) return full.bodyByHash(h);
+        withheld = true;
+        return undefined;
+      },
+    });
+    const seed = await start({ chain: once, noDial: true });
+    const chain = await MemoryChain.fromGenesis(gen.genesis);
+    const node = await start({ chain, sync: false, staticNodes: [seed.self()] });
+    const syncer = new Syncer({
+      chain,
+      peerSet: node.peerSet,
+      ban: (peer) => peer.disconnect(DiscReason.UselessPeer),
+      stallRetryMs: 100,
+    });
+    const ends: string[] = [];
+    syncer.events.on('round:ended', ({ end }) => ends.push(end.kind));
+    syncer.start();
+    try {
+      await waitFor(() => chain.head().number === BigInt(BLOCKS), {
+        on: { emitters: [syncer.events], events: ['head:updated'] },
+        what: 'the head after the stalled round',
+        signal: AbortSignal.timeout(15_000),
+      });
+    } finally {
+      await syncer.stop();
+    }
+    expect(withheld).toBe(true);
+    expect(ends[0]).toBe('stalled');
+    expectSameChain(chain, BLOCKS);
+    expect(node.server?.reputation.isBannedId(seed.self().id)).toBe(false);
+  });
+
   it('stops mid-sync: the round ends and nothing more is imported', async () => {
     const seed = await start({ chain: await seeded(), noDial: true });
     const chain = await MemoryChain.fromGenesis(gen.genesis);
