@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GeneratedChain, generateChain } from '../../../eth/test/helpers/chain-generator.ts';
 import type { FullNodeOptions } from '../../src/node/config.ts';
 import type { FullNode } from '../../src/node/full-node.ts';
-import { Syncer } from '../../src/sync/syncer.ts';
+import { Syncer, type SyncerOptions } from '../../src/sync/syncer.ts';
 import { loopbackNode, tempDir } from '../node/helpers.ts';
 
 const BLOCKS = 200;
@@ -59,6 +59,22 @@ async function follower(
   const chain = await MemoryChain.fromGenesis(gen.genesis);
   const node = await start({ chain, staticNodes: peers.map((p) => p.self()), ...options });
   return { node, chain };
+}
+
+/** An empty node that dials `seed` and syncs with a Syncer of the test's (not started). */
+async function ownSyncer(
+  seed: FullNode,
+  options: Partial<SyncerOptions>,
+): Promise<{ node: FullNode; chain: MemoryChain; syncer: Syncer }> {
+  const chain = await MemoryChain.fromGenesis(gen.genesis);
+  const node = await start({ chain, sync: false, staticNodes: [seed.self()] });
+  const syncer = new Syncer({
+    chain,
+    peerSet: node.peerSet,
+    ban: (peer) => peer.disconnect(DiscReason.UselessPeer),
+    ...options,
+  });
+  return { node, chain, syncer };
 }
 
 function reachedHead(node: FullNode, chain: ChainReader, number: bigint): Promise<void> {
@@ -252,14 +268,7 @@ describe('sync', () => {
       },
     });
     const seed = await start({ chain: once, noDial: true });
-    const chain = await MemoryChain.fromGenesis(gen.genesis);
-    const node = await start({ chain, sync: false, staticNodes: [seed.self()] });
-    const syncer = new Syncer({
-      chain,
-      peerSet: node.peerSet,
-      ban: (peer) => peer.disconnect(DiscReason.UselessPeer),
-      stallRetryMs: 100,
-    });
+    const { node, chain, syncer } = await ownSyncer(seed, { stallRetryMs: 100 });
     const ends: string[] = [];
     syncer.events.on('round:ended', ({ end }) => ends.push(end.kind));
     syncer.start();
@@ -280,15 +289,7 @@ describe('sync', () => {
 
   it('stops mid-sync: the round ends and nothing more is imported', async () => {
     const seed = await start({ chain: await seeded(), noDial: true });
-    const chain = await MemoryChain.fromGenesis(gen.genesis);
-    const node = await start({ chain, sync: false, staticNodes: [seed.self()] });
-    const syncer = new Syncer({
-      chain,
-      peerSet: node.peerSet,
-      ban: (peer) => peer.disconnect(DiscReason.UselessPeer),
-      headerBatch: 8,
-      bodyBatch: 4,
-    });
+    const { chain, syncer } = await ownSyncer(seed, { headerBatch: 8, bodyBatch: 4 });
     const firstImport = new Promise<void>((resolve) =>
       syncer.events.once('head:updated', () => resolve()),
     );
