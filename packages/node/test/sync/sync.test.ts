@@ -77,6 +77,16 @@ async function ownSyncer(
   return { node, chain, syncer };
 }
 
+/** `node` as an eth peer of `at`, once `at` registered it. */
+async function hasPeer(at: FullNode, node: FullNode): Promise<EthPeer> {
+  await waitFor(() => at.peerSet.peer(node.self().id) !== undefined, {
+    on: { emitters: [at.peerSet.events], events: ['peer:registered'] },
+    what: 'the peer registered',
+    signal: AbortSignal.timeout(10_000),
+  });
+  return at.peerSet.peer(node.self().id) as EthPeer;
+}
+
 function reachedHead(node: FullNode, chain: ChainReader, number: bigint): Promise<void> {
   const syncer = node.syncer as Syncer;
   return waitFor(() => chain.head().number >= number, {
@@ -144,12 +154,7 @@ describe('sync', () => {
     const seed = await start({ chain: half, noDial: true, ethVersions: [68] });
     const { node, chain } = await follower([seed]);
     await reachedHead(node, chain, 100n);
-    await waitFor(() => seed.peerSet.peer(node.self().id) !== undefined, {
-      on: { emitters: [seed.peerSet.events], events: ['peer:registered'] },
-      what: 'the seed has the follower',
-      signal: AbortSignal.timeout(10_000),
-    });
-    const view = seed.peerSet.peer(node.self().id) as EthPeer;
+    const view = await hasPeer(seed, node);
     const [onFollower] = node.peerSet;
     const events = (onFollower as EthPeer).events;
     const heard = Promise.all([
@@ -165,6 +170,20 @@ describe('sync', () => {
     expect(node.syncer?.progress().target).toBeUndefined();
     expect(chain.head().number).toBe(100n);
     expect(chain.headerByHash(next)).toBeUndefined();
+  });
+
+  it('follows a peer whose head moves, learnt from its BlockRangeUpdate', async () => {
+    const growing = await MemoryChain.fromGenesis(gen.genesis);
+    growing.importRlp(concatBytes(...gen.blocks.slice(0, 100)));
+    const seed = await start({ chain: growing, noDial: true });
+    const { node, chain } = await follower([seed]);
+    await reachedHead(node, chain, 100n);
+    const view = await hasPeer(seed, node);
+    growing.importRlp(concatBytes(...gen.blocks.slice(100)));
+    const latestHash = gen.hashes[BLOCKS] as Uint8Array;
+    view.asyncSendBlockRange({ earliest: 0n, latest: BigInt(BLOCKS), latestHash });
+    await reachedHead(node, chain, BigInt(BLOCKS));
+    expect(chain.head().hash).toEqual(latestHash);
   });
 
   it('takes bodies from several peers, moving on from one that serves none', async () => {
