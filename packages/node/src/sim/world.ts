@@ -80,10 +80,12 @@ export class SimWorld {
         joined: false,
       };
       nodes.push(node);
-      clock.schedule(joinAtMs - start, () => {
+      const join = clock.schedule(joinAtMs - start, () => {
         node.joined = true;
-        void node.service.start();
+        node.service.start().catch(() => {}); // fails only once the world is closing
       });
+      // A node that has not joined when the world closes never starts.
+      closers.push(async () => join.cancel());
     }
     return new SimWorld(nodes, network, clock, closers);
   }

@@ -6,12 +6,15 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SimulatedClock } from '@ethp2p/base';
+import { nextTurn } from '@ethp2p/base/testing';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHART_SERIES, renderChart } from '../../src/sim/chart.ts';
 import { checkSimOptions, DEFAULT_SIM_OPTIONS, parseBootstrap } from '../../src/sim/options.ts';
 import { closestIds, recallOf } from '../../src/sim/recall.ts';
-import { runSimulation, type SimResult } from '../../src/sim/run.ts';
+import { runSimulation, SIM_START_MS, type SimResult } from '../../src/sim/run.ts';
+import { SimWorld } from '../../src/sim/world.ts';
 import { run as runCli } from '../cli/helpers/run.ts';
 
 const SMALL = {
@@ -67,6 +70,20 @@ describe('a 50-node simulation', () => {
       recall: result.recall.length,
     });
     expect(Object.keys(points)).toEqual([...CHART_SERIES]);
+  });
+});
+
+describe('closing the world', () => {
+  it('cancels the joins still to come: no node starts after close', async () => {
+    const clock = new SimulatedClock(SIM_START_MS);
+    const world = await SimWorld.create({ ...SMALL, nodes: 10, joinMs: 10_000 }, clock);
+    clock.advance(2_500); // nodes 0, 1 and 2 join
+    await nextTurn();
+    const closing = world.close();
+    clock.advance(20_000);
+    await closing;
+    expect(world.joined().map((n) => n.index)).toEqual([0, 1, 2]);
+    expect(clock.pending).toBe(0);
   });
 });
 
