@@ -188,6 +188,9 @@ export class LocalNode {
   /**
    * Takes `host`'s statement that it sees us at `endpoint` (a Pong's `To`). Enough agreeing hosts
    * move the advertised IP and UDP port. Invalid endpoints are ignored: this is untrusted input.
+   * A family with a static IP ignores statements (nothing can move its endpoint), so neither
+   * memory nor a pass over the statements is spent per Pong; `predictFullConeNat` then has no
+   * evidence from that family.
    */
   udpEndpointStatement(host: string, endpoint: Endpoint): void {
     const from = normalizeIp(host);
@@ -195,16 +198,22 @@ export class LocalNode {
     if (from === undefined || ip === undefined) return;
     if (!Number.isInteger(endpoint.port) || endpoint.port <= 0 || endpoint.port > 0xffff) return;
     const family = this.#family(ip);
+    if (family.staticIp !== undefined) return;
     const before = family.resolve();
     family.tracker.addStatement(from, { ip, port: endpoint.port });
     const after = family.resolve();
     if (after.ip !== before.ip || after.udp !== before.udp) this.#dirty = true;
   }
 
-  /** Notes that we sent a packet to `host` (for full-cone NAT detection). */
+  /**
+   * Notes that we sent a packet to `host` (for full-cone NAT detection); not kept for a family
+   * with a static IP, which ignores statements.
+   */
   udpContact(host: string): void {
     const ip = normalizeIp(host);
-    if (ip !== undefined) this.#family(ip).tracker.addContact(ip);
+    if (ip === undefined) return;
+    const family = this.#family(ip);
+    if (family.staticIp === undefined) family.tracker.addContact(ip);
   }
 
   /** Whether peers we never contacted reach us (no NAT, or a full-cone NAT). */

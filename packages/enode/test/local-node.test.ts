@@ -238,6 +238,20 @@ describe('LocalNode endpoint', () => {
     expect(ln.predictFullConeNat()).toBe(true);
   });
 
+  it('tracks no statements for a family with a static IP', async () => {
+    const { ln } = await setup();
+    ln.setFallbackUdpPort(30303);
+    ln.setStaticIp('198.51.100.1');
+    const before = ln.node();
+    statementsFrom(ln, IPTRACK_MIN_STATEMENTS, '203.0.113.5', 40404);
+    expect(ln.node()).toBe(before);
+    // Hosts never contacted stated an endpoint: evidence of a full-cone NAT, had it been kept.
+    expect(ln.predictFullConeNat()).toBe(false);
+    // The other family still tracks.
+    ln.udpEndpointStatement('2001:db8::1', { ip: '2001:db8::aa', port: 40000 });
+    expect(ln.predictFullConeNat()).toBe(true);
+  });
+
   it('rejects bad static and fallback settings', async () => {
     const { ln } = await setup();
     expect(() => ln.setStaticIp('nope')).toThrow(TypeError);
