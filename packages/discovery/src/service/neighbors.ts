@@ -3,7 +3,7 @@
  * with a low UDP port, an IP the sender may not relay, an invalid key, or our own ID are dropped.
  * @module
  */
-import { equalBytes, isValidPublicKey } from '@ethp2p/crypto';
+import { equalBytes } from '@ethp2p/crypto';
 import { Node } from '@ethp2p/enode';
 import type { RelayIpRejection } from '../netutil.ts';
 import type { NeighborNode } from '../wire/index.ts';
@@ -40,12 +40,18 @@ export function nodeFromNeighbor(
   if (!allowIp(entry.ip)) return 'not allowed';
   const rejection = relay(entry.ip);
   if (rejection !== undefined) return rejection;
-  if (!isValidPublicKey(entry.publicKey)) return 'invalid key';
-  const node = Node.fromPublicKey(entry.publicKey, {
-    ip: entry.ip,
-    udp: entry.udp,
-    ...(entry.tcp === 0 ? {} : { tcp: entry.tcp }),
-  });
+  let node: Node;
+  try {
+    // The decoder checked the IP and ports, so the key is all `fromPublicKey` can refuse here;
+    // it checks that the key is on the curve, which is then done once, not twice.
+    node = Node.fromPublicKey(entry.publicKey, {
+      ip: entry.ip,
+      udp: entry.udp,
+      ...(entry.tcp === 0 ? {} : { tcp: entry.tcp }),
+    });
+  } catch {
+    return 'invalid key';
+  }
   if (equalBytes(node.id, selfId)) return 'self';
   return node;
 }
