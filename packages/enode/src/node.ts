@@ -6,7 +6,7 @@
 
 import { isIPv4 } from 'node:net';
 import { checkPort } from '@ethp2p/base';
-import { assertBytes, isValidPublicKey, keccak256 } from '@ethp2p/crypto';
+import { assertBytes, bytesToHex, isValidPublicKey, keccak256 } from '@ethp2p/crypto';
 import { ENODE_URL_PREFIX, formatEnodeUrl, parseEnodeUrl } from './enode-url.ts';
 import type { EnrPair } from './enr/codec.ts';
 import { decodeEnrParts, encodeEnrParts, sortPairs } from './enr/codec.ts';
@@ -60,6 +60,7 @@ export class Node {
   readonly tcp: number | undefined;
   /** A DNS name from an enode URL, to be resolved before dialing. */
   readonly hostname: string | undefined;
+  #idHex: string | undefined;
 
   private constructor(init: NodeInit) {
     this.publicKey = init.publicKey;
@@ -144,6 +145,15 @@ export class Node {
     const publicKey = secp256k1Key(parts.pairs);
     const ep = chooseEndpoint((key) => findPair(parts.pairs, key));
     return new Node({ publicKey, record: undefined, seq: parts.seq, ...ep, hostname: undefined });
+  }
+
+  /**
+   * The node ID as 64 lower-case hex characters (`nodeIdToHex(id)`), computed on first use and
+   * kept: tables and lookups key their maps by it for every packet.
+   */
+  get idHex(): string {
+    this.#idHex ??= bytesToHex(this.id);
+    return this.#idHex;
   }
 
   /** Whether the node has no IP address (geth `Incomplete`). */

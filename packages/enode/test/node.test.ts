@@ -68,6 +68,13 @@ describe('Node', () => {
     expect(() => Node.fromPublicKey(pub, { udp: 65536 })).toThrow(RangeError);
   });
 
+  it('gives its ID as hex, the same string on every call', () => {
+    const node = Node.fromPublicKey(publicKey(generatePrivateKey()));
+    expect(node.idHex).toBe(bytesToHex(node.id));
+    expect(node.idHex).toHaveLength(64);
+    expect(node.idHex).toBe(node.idHex);
+  });
+
   it('parses enode:// and enr: text like geth enode.Parse', () => {
     expect(Node.parse(SEQ99_RECORD.text).seq).toBe(99n);
     expect(Node.parse(`enode://${URL_ID}@[::1]:3`).ip).toBe('::1');
