@@ -233,7 +233,7 @@ class LookupState {
   addSeen(nodes: readonly Node[], hop: number): Node[] {
     const fresh: Node[] = [];
     for (const node of nodes.slice(0, this.#maxPerReply)) {
-      const id = nodeIdToHex(node.id);
+      const id = node.idHex;
       if (this.#seen.has(id)) continue;
       this.#seen.set(id, hop);
       this.#result.push(node);
@@ -244,13 +244,13 @@ class LookupState {
 
   /** The hop of the query to `node`: one more than the hop at which it was seen. */
   hopOf(node: Node): number {
-    return (this.#seen.get(nodeIdToHex(node.id)) ?? 0) + 1;
+    return (this.#seen.get(node.idHex) ?? 0) + 1;
   }
 
   /** The closest result node not asked yet, now marked as asked (and counted as queried). */
   nextUnasked(): Node | undefined {
     for (const node of this.#result.entries) {
-      const id = nodeIdToHex(node.id);
+      const id = node.idHex;
       if (this.#asked.has(id)) continue;
       this.#asked.add(id);
       const c = this.#counters;

@@ -7,7 +7,7 @@
 import { sleep } from '@ethp2p/base';
 import { equalBytes } from '@ethp2p/crypto';
 import type { Enr } from '@ethp2p/enode';
-import { Node, nodeIdToHex } from '@ethp2p/enode';
+import { Node } from '@ethp2p/enode';
 import { checkRelayIp, relayIpChecker } from '../netutil.ts';
 import { SignaturePoolError } from '../pool/errors.ts';
 import type { WorkClass } from '../pool/types.ts';
@@ -105,7 +105,7 @@ export async function tryPing(
   const { bytes, hash } = sealing instanceof Promise ? await sealing : sealing;
   let pong: PongPacket | undefined;
   const reply = ctx.matcher.expect<DecodedPacket>(
-    { from: nodeIdToHex(node.id), ip: to.ip, type: PACKET_TYPE.pong },
+    { from: node.idHex, ip: to.ip, type: PACKET_TYPE.pong },
     ({ packet }) => {
       const ok = packet.type === 'pong' && equalBytes(packet.pingHash, hash);
       if (ok) pong = packet;
@@ -149,7 +149,7 @@ export async function findnode(
   let received = 0;
   let packets = 0;
   const reply = ctx.matcher.expect<DecodedPacket>(
-    { from: nodeIdToHex(node.id), ip: to.ip, type: PACKET_TYPE.neighbors },
+    { from: node.idHex, ip: to.ip, type: PACKET_TYPE.neighbors },
     ({ packet }) => {
       if (packet.type !== 'neighbors') return { matched: false, done: false };
       packets++;
@@ -201,7 +201,7 @@ export async function requestEnr(
   const { bytes, hash } = sealing instanceof Promise ? await sealing : sealing;
   let record: Enr | undefined;
   const reply = ctx.matcher.expect<DecodedPacket>(
-    { from: nodeIdToHex(node.id), ip: to.ip, type: PACKET_TYPE['enr-response'] },
+    { from: node.idHex, ip: to.ip, type: PACKET_TYPE['enr-response'] },
     ({ packet }) => {
       const ok = packet.type === 'enr-response' && equalBytes(packet.requestHash, hash);
       if (ok) record = packet.record;

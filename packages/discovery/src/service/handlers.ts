@@ -220,14 +220,15 @@ async function bondBack(
   const pinger = (): Node =>
     Node.fromPublicKey(decoded.publicKey, { ip, udp: from.port, ...(tcp === 0 ? {} : { tcp }) });
   try {
-    const bonded = await isBonded(ctx, decoded.nodeId, ip);
+    const idHex = nodeIdToHex(decoded.nodeId);
+    const bonded = await isBonded(ctx, decoded.nodeId, idHex, ip);
     await ctx.db.updateLastPingReceived(decoded.nodeId, ip, now);
     if (bonded) {
       ctx.table.addInboundNode(pinger());
       return;
     }
     const node = pinger();
-    const key = bondKey(nodeIdToHex(decoded.nodeId), ip);
+    const key = bondKey(idHex, ip);
     if (!ctx.pingBacks.tryAcquire(key)) {
       ctx.metrics.count('pingBacksSkipped');
       return;
@@ -245,8 +246,13 @@ async function bondBack(
 }
 
 /** Whether (id, ip) sent us a Pong matching one of our Pings within the bond lifetime. */
-async function isBonded(ctx: ServiceContext, id: Uint8Array, ip: string): Promise<boolean> {
-  if (bondedInCache(ctx, nodeIdToHex(id), ip)) return true;
+async function isBonded(
+  ctx: ServiceContext,
+  id: Uint8Array,
+  idHex: string,
+  ip: string,
+): Promise<boolean> {
+  if (bondedInCache(ctx, idHex, ip)) return true;
   return isBondFresh(ctx, await ctx.db.lastPongReceived(id, ip));
 }
 

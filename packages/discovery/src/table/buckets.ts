@@ -70,6 +70,11 @@ export class Buckets {
     return this.#byId.get(bytesToHex(id));
   }
 
+  /** The entry of `node`'s ID, if it is in a bucket ({@link Buckets.entry} by its cached hex). */
+  entryOf(node: Node): TableEntry | undefined {
+    return this.#byId.get(node.idHex);
+  }
+
   /** Every entry, in no particular order. */
   entries(): TableEntry[] {
     return [...this.#byId.values()];
@@ -87,7 +92,7 @@ export class Buckets {
   add(node: Node, inbound: boolean): boolean {
     if (!hasUsableEndpoint(node)) return false;
     const bucket = this.bucketOf(node.id);
-    const existing = this.entry(node.id);
+    const existing = this.entryOf(node);
     if (existing !== undefined) return this.bump(bucket, existing, node, inbound).updated;
     if (bucket.entries.length >= BUCKET_SIZE) {
       this.#addReplacement(bucket, node);
@@ -144,7 +149,7 @@ export class Buckets {
   #admit(bucket: Bucket, entry: TableEntry): void {
     entry.addedToBucketAtMs = this.#clock.now();
     bucket.entries.push(entry);
-    this.#byId.set(bytesToHex(entry.node.id), entry);
+    this.#byId.set(entry.node.idHex, entry);
     this.#reval.nodeAdded(entry);
   }
 
@@ -154,7 +159,7 @@ export class Buckets {
     const i = bucket.entries.indexOf(entry);
     if (i < 0) return;
     bucket.entries.splice(i, 1);
-    this.#byId.delete(bytesToHex(entry.node.id));
+    this.#byId.delete(entry.node.idHex);
     if (entry.node.ip !== undefined) this.#ips.remove(bucket, entry.node.ip);
     this.#reval.nodeRemoved(entry);
     let promoted: TableEntry | undefined;

@@ -144,7 +144,7 @@ export class Table {
 
   /** Removes `node` and promotes a random replacement of its bucket; a no-op if absent. */
   deleteNode(node: Node): void {
-    const entry = this.#buckets.entry(checkNode('node', node).id);
+    const entry = this.#buckets.entryOf(checkNode('node', node));
     if (entry !== undefined) this.#buckets.delete(entry, 'deleted');
   }
 
@@ -158,8 +158,8 @@ export class Table {
   async trackRequest(node: Node, success: boolean, found: readonly Node[] = []): Promise<void> {
     checkNode('node', node);
     for (const [i, n] of found.entries()) checkNode(`found[${i}]`, n);
-    const fails = await this.#findFails.record(node, success, this.#buckets.entry(node.id));
-    const entry = this.#buckets.entry(node.id);
+    const fails = await this.#findFails.record(node, success, this.#buckets.entryOf(node));
+    const entry = this.#buckets.entryOf(node);
     if (entry !== undefined) entry.findFails = fails;
     const bucket = this.#buckets.bucketOf(node.id);
     if (
