@@ -101,7 +101,9 @@ const FIRST_EPHEMERAL_PORT = 49152;
  * a.send(new Uint8Array([1]), b.local);
  */
 export class MemoryNetwork {
-  readonly #sockets = new Map<string, MemorySocket>();
+  /** Sockets by canonical address, then port: two lookups on flat strings, no key built per datagram. */
+  readonly #sockets = new Map<string, Map<number, MemorySocket>>();
+  #size = 0;
   readonly #nextPort = new Map<string, number>();
   readonly #clock: Clock;
   readonly #random: Random;
@@ -127,7 +129,7 @@ export class MemoryNetwork {
 
   /** How many sockets are bound. */
   get size(): number {
-    return this.#sockets.size;
+    return this.#size;
   }
 
   /**
@@ -140,18 +142,31 @@ export class MemoryNetwork {
     checkDestination({ address, port: port === 0 ? 1 : port });
     const host = unmapAddress(address);
     const local = { address: host, port: port === 0 ? this.#freePort(host) : port };
-    const key = keyOf(local);
-    if (this.#sockets.has(key)) {
+    if (this.#socketAt(host, local.port) !== undefined) {
       throw new TransportError('BIND_FAILED', `bind ${host}:${local.port}: address in use`);
+    }
+    let ports = this.#sockets.get(host);
+    if (ports === undefined) {
+      ports = new Map();
+      this.#sockets.set(host, ports);
     }
     const socket: MemorySocket = new MemorySocket(local, {
       transmit: (data, to) => this.#transmit(local, data, to),
       unbind: () => {
-        if (this.#sockets.get(key) === socket) this.#sockets.delete(key);
+        const bound = this.#sockets.get(host);
+        if (bound?.get(local.port) !== socket) return;
+        bound.delete(local.port);
+        if (bound.size === 0) this.#sockets.delete(host);
+        this.#size--;
       },
     });
-    this.#sockets.set(key, socket);
+    ports.set(local.port, socket);
+    this.#size++;
     return socket;
+  }
+
+  #socketAt(address: string, port: number): MemorySocket | undefined {
+    return this.#sockets.get(address)?.get(port);
   }
 
   #transmit(from: DatagramAddress, data: Uint8Array, to: DatagramAddress): void {
@@ -186,7 +201,7 @@ export class MemoryNetwork {
   }
 
   #deliver(data: Uint8Array, from: DatagramAddress, to: DatagramAddress): void {
-    const outcome = this.#sockets.get(keyOf(to))?.receive(data, from) ?? 'dropped';
+    const outcome = this.#socketAt(to.address, to.port)?.receive(data, from) ?? 'dropped';
     if (outcome === 'delivered') this.#stats.delivered++;
     else if (outcome === 'dropped') this.#stats.dropped++;
     else {
@@ -200,7 +215,7 @@ export class MemoryNetwork {
     const span = 65536 - FIRST_EPHEMERAL_PORT;
     for (let i = 0; i < span; i++) {
       const port = FIRST_EPHEMERAL_PORT + ((start - FIRST_EPHEMERAL_PORT + i) % span);
-      if (!this.#sockets.has(keyOf({ address, port }))) {
+      if (this.#socketAt(address, port) === undefined) {
         this.#nextPort.set(address, port + 1 > 65535 ? FIRST_EPHEMERAL_PORT : port + 1);
         return port;
       }
@@ -222,10 +237,6 @@ function checkLink(prefix: string, link: Required<LinkProfile>): Required<LinkPr
     throw new RangeError(`${prefix}lossRate: expected a number in [0, 1], got ${rate}`);
   }
   return link;
-}
-
-function keyOf(a: DatagramAddress): string {
-  return `${a.address}|${a.port}`;
 }
 
 interface SocketHooks {
