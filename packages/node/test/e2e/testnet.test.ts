@@ -11,7 +11,9 @@ function pidsOf(stdout: string): Set<number> {
 
 describe('ethp2p testnet (real processes)', () => {
   it('converges with 5 nodes, prints the summary and leaves no child', async () => {
-    const t = ethp2p(['testnet', '--nodes', '5', '--timeout', '50s']);
+    // A pair whose simultaneous dials both died redials after geth's 35 s dial history; on a
+    // loaded machine that happens, so the run gets room for one such redial.
+    const t = ethp2p(['testnet', '--nodes', '5', '--timeout', '100s']);
     const { code } = await t.exited;
     expect(t.stdout).toMatch(/^converged in \d+\.\ds: all 5 nodes have 4 peers$/m);
     expect(t.stdout).toMatch(/^peers per node: 1:4 2:4 3:4 4:4 5:4$/m);
@@ -19,7 +21,7 @@ describe('ethp2p testnet (real processes)', () => {
     const pids = pidsOf(t.stdout);
     expect(pids.size).toBe(5);
     for (const pid of pids) expect(isGone(pid)).toBe(true);
-  }, 60_000);
+  }, 110_000);
 
   it('--sync: the nodes sync the chain of node 1 and it exits 0 when every head matches', async () => {
     const t = ethp2p(['testnet', '--nodes', '3', '--sync', '64', '--timeout', '50s']);
