@@ -29,7 +29,10 @@ const HANDSHAKE_LIMIT_MS = 2_000;
 
 describe('attacks on a full node (issue 15)', () => {
   it.each([
-    ['1: RLP bombs from 3 peers, reconnecting', bombAttack(3, 1_000_000)],
+    // 500k items: far past every eth list limit, so each bomb is refused at its list header as the
+    // bench's 4.9M are. The attackers share this process (the bench forks them), so more or bigger
+    // bombs only add their own RSS to the bound that is meant for the node.
+    ['1: RLP bombs from 2 peers, reconnecting', bombAttack(2, 500_000)],
     ['2: GetBlockBodies from 4 peers', bodiesAttack(4, 20_000, 5)],
     ['2: GetBlockHeaders from 4 peers', headersAttack(4, 1024, 10)],
     ['3: slowloris, 50 stalled connections', slowlorisAttack(10, 5)],

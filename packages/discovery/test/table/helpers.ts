@@ -19,29 +19,44 @@ export interface TestKey {
   readonly id: Uint8Array;
 }
 
-/** Generates `n` keys once and hands them out by log distance to {@link SELF_ID}. */
+/**
+ * Generates `n` keys up front and hands them out by log distance to {@link SELF_ID}. A distance
+ * the pool has too few keys for gets more generated on demand (a random key is at distance d with
+ * probability 2^(d−257)), up to {@link MAX_EXTRA_KEYS}, so a rare distance never fails a test by
+ * chance.
+ */
 export class KeyPool {
   readonly #byDistance = new Map<number, TestKey[]>();
 
   constructor(n: number) {
-    for (let i = 0; i < n; i++) {
-      const priv = generatePrivateKey();
-      const pub = publicKey(priv);
-      const key = { priv, pub, id: nodeIdFromPublicKey(pub) };
-      const d = logDistance(SELF_ID, key.id);
-      const list = this.#byDistance.get(d) ?? [];
-      list.push(key);
-      this.#byDistance.set(d, list);
-    }
+    for (let i = 0; i < n; i++) this.#generate();
   }
 
-  /** Takes `count` unused keys at log distance `d`; throws if the pool runs out. */
+  /** Takes `count` unused keys at log distance `d`; throws if none can be found in time. */
   take(d: number, count = 1): TestKey[] {
+    for (let extra = 0; (this.#byDistance.get(d)?.length ?? 0) < count; extra++) {
+      if (extra >= MAX_EXTRA_KEYS) {
+        const have = this.#byDistance.get(d)?.length ?? 0;
+        throw new Error(`key pool: only ${have} keys at distance ${d}`);
+      }
+      this.#generate();
+    }
+    return (this.#byDistance.get(d) as TestKey[]).splice(0, count);
+  }
+
+  #generate(): void {
+    const priv = generatePrivateKey();
+    const pub = publicKey(priv);
+    const key = { priv, pub, id: nodeIdFromPublicKey(pub) };
+    const d = logDistance(SELF_ID, key.id);
     const list = this.#byDistance.get(d) ?? [];
-    if (list.length < count) throw new Error(`key pool: only ${list.length} keys at distance ${d}`);
-    return list.splice(0, count);
+    list.push(key);
+    this.#byDistance.set(d, list);
   }
 }
+
+/** Keys generated beyond the pool's size for one take (distance 245 needs ~4,096 per key). */
+const MAX_EXTRA_KEYS = 1 << 16;
 
 let ipCounter = 0;
 
