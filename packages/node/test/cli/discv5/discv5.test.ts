@@ -112,14 +112,14 @@ describe('discv5 listen and crawl', () => {
     const io = testIo({}, controller.signal);
     const bootnodes = ['--bootnodes', target.self().toString(), '--timeout', '1h'];
     const exit = main(['discv5', 'crawl', ...bootnodes, '--progress', '50ms', ...LOCAL], io);
-    await io.stderr.waitFor((t) => /: 2 nodes \(/.test(t), AbortSignal.timeout(30_000));
+    await io.stderr.waitFor((t) => /: 2 nodes \(/.test(t), AbortSignal.timeout(50_000));
     controller.abort(new Error('received SIGINT'));
     expect(await exit).toBe(0);
     expect(io.stderr.lines.at(-1)).toMatch(/^crawl interrupted: 2 nodes \(added 2,/);
     const set = parseNodeSet(io.stdout.text);
     const ids = [...set.values()].map((e) => nodeIdToHex(e.node.id)).sort();
     expect(ids).toEqual([target, helper].map((n) => nodeIdToHex(n.localNode.id)).sort());
-  });
+  }, 60_000);
 
   it('every command has --help', async () => {
     for (const cmd of ['ping', 'requestenr', 'resolve', 'listen', 'crawl']) {
