@@ -7,15 +7,18 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { nextTurn } from './wait-for.ts';
 
-let fullGc: (() => void) | undefined;
+let v8Gc: (() => void) | undefined;
 
-/** V8's `gc()`: exposed on first use, so tests need no `--expose-gc` flag. */
-function collect(): void {
-  if (fullGc === undefined) {
+/**
+ * A full garbage collection (V8's `gc()`, exposed on first use, so neither tests nor benches
+ * need the `--expose-gc` flag).
+ */
+export function fullGc(): void {
+  if (v8Gc === undefined) {
     setFlagsFromString('--expose-gc');
-    fullGc = runInNewContext('gc') as () => void;
+    v8Gc = runInNewContext('gc') as () => void;
   }
-  fullGc();
+  v8Gc();
 }
 
 /**
@@ -31,6 +34,6 @@ function collect(): void {
  */
 export async function isCollected(ref: WeakRef<object>): Promise<boolean> {
   await nextTurn();
-  collect();
+  fullGc();
   return ref.deref() === undefined;
 }

@@ -3,7 +3,7 @@
  * @module
  */
 
-export { isCollected } from './collected.ts';
+export { fullGc, isCollected } from './collected.ts';
 export type { ErrorClass } from './errors.ts';
 export { rejectedError, thrownError } from './errors.ts';
 export type { Subscribable, WaitForOptions } from './wait-for.ts';

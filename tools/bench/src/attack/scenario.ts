@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { fullGc } from '@ethp2p/base/testing';
 import type { Node } from '@ethp2p/enode';
 import type { ChainReader, ServeBudgetMetrics } from '@ethp2p/eth';
 import { FullNode, type FullNodeOptions, networkChain } from '@ethp2p/node';
@@ -286,8 +285,6 @@ const NO_INGRESS: IngressBudgetStats = {
   waits: 0,
 };
 
-let collect: (() => void) | undefined;
-
 /**
  * Full GCs a moment apart until the ArrayBuffers stop shrinking (at most 2 s). V8 frees the
  * memory of dead ArrayBuffers on a sweeper task after the GC that found them, so RSS read right
@@ -295,22 +292,13 @@ let collect: (() => void) | undefined;
  * right after the GC, 2 MiB 0.5 s later; on a loaded machine 0.5 s was not always enough).
  */
 export async function settle(): Promise<void> {
-  gc();
+  fullGc();
   let last = process.memoryUsage().arrayBuffers;
   for (let i = 0; i < 8; i++) {
     await delay(250);
-    gc();
+    fullGc();
     const now = process.memoryUsage().arrayBuffers;
     if (i > 0 && now >= last - 1024 * 1024) return;
     last = now;
   }
-}
-
-/** A full GC, so RSS readings settle (V8's `gc`, exposed for this run). */
-function gc(): void {
-  if (collect === undefined) {
-    setFlagsFromString('--expose-gc');
-    collect = runInNewContext('gc') as () => void;
-  }
-  collect();
 }
