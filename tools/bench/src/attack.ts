@@ -15,6 +15,7 @@ import {
   runAttack,
   slowlorisAttack,
 } from './attack/scenario.ts';
+import { median } from './stats.ts';
 
 /** The issue's attacks at its sizes. */
 const ATTACKS: readonly AttackSpec[] = [
@@ -26,12 +27,6 @@ const ATTACKS: readonly AttackSpec[] = [
 ];
 
 const MIB = 1024 * 1024;
-
-function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
 
 function report(f: AttackFigures): void {
   const ms = (v: number): string => `${v.toFixed(0)} ms`;

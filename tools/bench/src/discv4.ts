@@ -9,14 +9,14 @@
  *
  * ethp2p runs with its signature work inline (0 workers) and on pools of 1, 2, 4 and 8 worker
  * threads, as far as the machine has cores (issue 18): the scaling table. The flooder shares the
- * main thread with the target.
+ * main thread with the target. Every target is measured once per round, for several rounds.
  * @module
  */
 
 import type { Socket } from 'node:dgram';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { DPT } from '@ethereumjs/devp2p';
 import { silentLogger } from '@ethp2p/base';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
@@ -24,6 +24,7 @@ import { DiscoveryV4 } from '@ethp2p/discovery';
 import { encodePacket } from '@ethp2p/discovery/wire';
 import { NodeDatabase } from '@ethp2p/enode';
 import { bindFlooder, type Endpoint, type FloodResult, flood } from './flood.ts';
+import { median, spread } from './stats.ts';
 import { formatTable } from './timing.ts';
 
 /** One implementation under test, listening on loopback. */
@@ -60,7 +61,7 @@ async function startEthp2p(workers: number): Promise<Target> {
   });
   const self = node.self();
   return {
-    name: workers === 0 ? 'ethp2p inline' : `ethp2p ${workers} worker${workers > 1 ? 's' : ''}`,
+    name: ethp2pName(workers),
     endpoint: { address: '127.0.0.1', port: self.udp ?? 0 },
     close: async () => {
       await node.stop();
@@ -209,41 +210,104 @@ async function measure(
 
 type Measured = Awaited<ReturnType<typeof measure>>;
 
+/** Rounds by default; `DISCV4_ROUNDS` overrides. Each round measures every target once. */
+const DEFAULT_ROUNDS = 3;
+
+/** One target's figures over the rounds, and its ratios to the others of the same round. */
+interface Series {
+  readonly name: string;
+  readonly ping: number[];
+  readonly findnode: number[];
+  readonly cpuPing: number[];
+  readonly cpuFindnode: number[];
+  /** Per round: this target's rate over @ethereumjs/devp2p's in the same round. */
+  readonly pingVsEjs: number[];
+  readonly findnodeVsEjs: number[];
+  /** Per round: this target's rate over ethp2p inline's in the same round. */
+  readonly pingVsInline: number[];
+  readonly findnodeVsInline: number[];
+}
+
+function series(name: string): Series {
+  return {
+    name,
+    ping: [],
+    findnode: [],
+    cpuPing: [],
+    cpuFindnode: [],
+    pingVsEjs: [],
+    findnodeVsEjs: [],
+    pingVsInline: [],
+    findnodeVsInline: [],
+  };
+}
+
 /**
  * Runs the discv4 suite: packets per second and CPU per packet for ethp2p at each pool size and
- * for @ethereumjs/devp2p, with the ratios, and the scaling of each pool size against inline.
+ * for @ethereumjs/devp2p, in rounds. Every round measures each target once, in an order that
+ * alternates between rounds (ejs first, then last), and each ratio is taken within its round, so
+ * load that comes and goes on a shared machine shows as a spread instead of skewing one side.
  */
 export async function runDiscv4Bench(): Promise<void> {
   const cores = availableParallelism();
+  const rounds = Number(process.env.DISCV4_ROUNDS ?? DEFAULT_ROUNDS);
+  if (!Number.isSafeInteger(rounds) || rounds < 1) {
+    throw new RangeError(`DISCV4_ROUNDS: expected a positive integer, got ${rounds}`);
+  }
   console.log(
-    `discv4: packets processed per second on loopback, Node ${process.version}, ${cores} cores\n`,
+    `discv4: packets processed per second on loopback, Node ${process.version}, ${cores} cores, ${rounds} rounds, load ${loadText()}\n`,
   );
-  const theirs = await measure(startEthereumjs);
-  const ours: Measured[] = [];
-  for (const workers of workerCounts()) ours.push(await measure(() => startEthp2p(workers)));
-  const inline = ours[0] as Measured;
-  const rows = ours.map((m) => [
-    m.name,
-    m.ping.perSecond.toFixed(0),
-    ratio(m.ping.perSecond, theirs.ping.perSecond),
-    ratio(m.ping.perSecond, inline.ping.perSecond),
-    m.findnode.perSecond.toFixed(0),
-    ratio(m.findnode.perSecond, theirs.findnode.perSecond),
-    ratio(m.findnode.perSecond, inline.findnode.perSecond),
-    `${m.ping.cpuUsPerReply.toFixed(0)} / ${m.findnode.cpuUsPerReply.toFixed(0)}`,
+  const counts = workerCounts();
+  const starts: (() => Promise<Target>)[] = [
+    startEthereumjs,
+    ...counts.map((n) => () => startEthp2p(n)),
+  ];
+  const all = [series('@ethereumjs/devp2p'), ...counts.map((n) => series(ethp2pName(n)))];
+  for (let round = 0; round < rounds; round++) {
+    const order = starts.map((_, i) => i);
+    if (round % 2 === 1) order.reverse();
+    const measured: Measured[] = [];
+    for (const i of order) measured[i] = await measure(starts[i] as () => Promise<Target>);
+    const ejs = measured[0] as Measured;
+    const inline = measured[1] as Measured;
+    for (const [i, m] of measured.entries()) {
+      const s = all[i] as Series;
+      s.ping.push(m.ping.perSecond);
+      s.findnode.push(m.findnode.perSecond);
+      s.cpuPing.push(m.ping.cpuUsPerReply);
+      s.cpuFindnode.push(m.findnode.cpuUsPerReply);
+      s.pingVsEjs.push(m.ping.perSecond / ejs.ping.perSecond);
+      s.findnodeVsEjs.push(m.findnode.perSecond / ejs.findnode.perSecond);
+      s.pingVsInline.push(m.ping.perSecond / inline.ping.perSecond);
+      s.findnodeVsInline.push(m.findnode.perSecond / inline.findnode.perSecond);
+    }
+    console.log(
+      `round ${round + 1}: ${measured.map((m) => `${m.name} ${m.ping.perSecond.toFixed(0)}/${m.findnode.perSecond.toFixed(0)}`).join(', ')} (Ping/FindNode per s), load ${loadText()}`,
+    );
+  }
+  const [theirs, ...ours] = all as [Series, ...Series[]];
+  const rows = ours.map((s, i) => [
+    s.name,
+    median(s.ping).toFixed(0),
+    spread(s.pingVsEjs, false, 1),
+    i === 0 ? '1.0x' : spread(s.pingVsInline, false, 2),
+    median(s.findnode).toFixed(0),
+    spread(s.findnodeVsEjs, false, 1),
+    i === 0 ? '1.0x' : spread(s.findnodeVsInline, false, 2),
+    `${median(s.cpuPing).toFixed(0)} / ${median(s.cpuFindnode).toFixed(0)}`,
   ]);
   rows.push([
     theirs.name,
-    theirs.ping.perSecond.toFixed(0),
+    median(theirs.ping).toFixed(0),
     '1.0x',
     '',
-    theirs.findnode.perSecond.toFixed(0),
+    median(theirs.findnode).toFixed(0),
     '1.0x',
     '',
-    `${theirs.ping.cpuUsPerReply.toFixed(0)} / ${theirs.findnode.cpuUsPerReply.toFixed(0)}`,
+    `${median(theirs.cpuPing).toFixed(0)} / ${median(theirs.cpuFindnode).toFixed(0)}`,
   ]);
   console.log(
-    formatTable(
+    `\n${formatTable(
       [
         'target',
         'Ping/s (unknown)',
@@ -255,17 +319,27 @@ export async function runDiscv4Bench(): Promise<void> {
         'cpu µs/pkt ping / findnode',
       ],
       rows,
-    ),
+    )}`,
   );
   const skipped = [1, 2, 4, 8].filter((n) => n > Math.max(1, cores));
   if (skipped.length > 0) {
     console.log(`\n${skipped.join(', ')} workers not measured: the machine has ${cores} cores.`);
   }
   console.log(
-    '\nCPU per packet is the whole process (target, its workers and the flooder; the flooder does no crypto).',
+    [
+      '',
+      '- rates are medians over the rounds; ratios are taken within each round: median [min-max]',
+      '- CPU per packet is the whole process (target, its workers and the flooder; the flooder does no crypto)',
+      `- load average at the end: ${loadText()}`,
+    ].join('\n'),
   );
 }
 
-function ratio(a: number, b: number): string {
-  return `${(a / b).toFixed(1)}x`;
+function ethp2pName(workers: number): string {
+  return workers === 0 ? 'ethp2p inline' : `ethp2p ${workers} worker${workers > 1 ? 's' : ''}`;
+}
+
+/** The 1-minute load average, to judge how quiet the machine was. */
+function loadText(): string {
+  return loadavg()[0]?.toFixed(2) ?? '?';
 }

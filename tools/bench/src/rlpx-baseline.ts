@@ -15,6 +15,7 @@ import { napiSnappyAvailable } from '@ethp2p/rlpx/frame';
 import { type CeilingHash, ceilingBytes } from './rlpx-ceiling.ts';
 import { type RlpxModule, startOurs } from './rlpx-ours.ts';
 import { cpuMsSince, type RlpxTarget } from './rlpx-target.ts';
+import { median, spread } from './stats.ts';
 import { formatTable } from './timing.ts';
 
 /** One row: message size and snappy. */
@@ -75,21 +76,6 @@ function ceilingRate(size: number, hash: CeilingHash): number {
   const cpu = process.cpuUsage();
   const bytes = ceilingBytes({ size, maxBytes: FLOW_BYTES, maxMs: FLOW_MS, hash });
   return bytes / (cpuMsSince(cpu) * 1000);
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1
-    ? (s[mid] as number)
-    : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
-
-/** `median [min-max]` of ratios, e.g. `2.10x [1.95-2.31]`. */
-function spread(xs: readonly number[], percent: boolean): string {
-  const f = (x: number): string => (percent ? `${(100 * x).toFixed(0)}` : x.toFixed(2));
-  const unit = percent ? '%' : 'x';
-  return `${f(median(xs))}${unit} [${f(Math.min(...xs))}-${f(Math.max(...xs))}]`;
 }
 
 function label(c: Case): string {
