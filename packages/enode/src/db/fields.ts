@@ -39,17 +39,13 @@ export async function readUint(db: Level, key: Uint8Array): Promise<bigint> {
   return bytes === undefined ? 0n : (decodeUvarint(bytes) ?? 0n);
 }
 
-/** A stored Unix-seconds time as Unix ms; 0 if absent, unusable or not positive. */
-export async function readTimeMs(db: Level, key: Uint8Array): Promise<number> {
-  const seconds = await readInt(db, key);
+/** A time stored as Unix seconds, in Unix ms; 0 (none) or an unusable value reads as 0. */
+export function secondsToMs(seconds: number): number {
   const ms = seconds * 1000;
   return seconds > 0 && Number.isSafeInteger(ms) ? ms : 0;
 }
 
-/** Stores Unix ms `timeMs` as whole Unix seconds (rounded down), like go-ethereum. */
-export async function writeTimeMs(db: Level, key: Uint8Array, timeMs: number): Promise<void> {
-  if (!Number.isFinite(timeMs)) {
-    throw new RangeError(`timeMs: expected a finite number, got ${timeMs}`);
-  }
-  await writeInt(db, key, Math.floor(timeMs / 1000));
+/** The time stored at `key` as Unix seconds, in Unix ms (0 if absent or unusable). */
+export async function readTimeMs(db: Level, key: Uint8Array): Promise<number> {
+  return secondsToMs(await readInt(db, key));
 }

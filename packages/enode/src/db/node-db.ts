@@ -26,6 +26,7 @@ import {
   type StoredBan,
 } from './bans.ts';
 import { DB_CLEANUP_CYCLE_MS } from './constants.ts';
+import { EndpointTimes, endpointHex, type TimeField } from './endpoint-times.ts';
 import { NodeDatabaseError } from './errors.ts';
 import { expireNodes } from './expire.ts';
 import { PeriodicTask } from './expirer.ts';
@@ -35,8 +36,8 @@ import {
   readInt,
   readTimeMs,
   readUint,
+  secondsToMs,
   writeInt,
-  writeTimeMs,
 } from './fields.ts';
 import { ipTo16, ZERO_IP } from './ip.ts';
 import {
@@ -116,6 +117,8 @@ export class NodeDatabase {
   readonly #writeFailures: WriteFailures;
   /** Endpoints that pinged and never ponged, bounded (see `unbonded.ts`). */
   readonly #unbonded = new UnbondedEndpoints();
+  /** The stored ping and pong times of recently used endpoints (see `endpoint-times.ts`). */
+  readonly #times = new EndpointTimes();
   /** The calls in progress, which `close()` waits for; their errors go to their callers. */
   readonly #calls = new TaskGroup();
   /** The tail of the record-write queue (see {@link updateNode}). */
@@ -165,20 +168,28 @@ export class NodeDatabase {
 
   /** When a ping from (`id`, `ip`) was last received, in Unix ms (0 if never). */
   async lastPingReceived(id: Uint8Array, ip: IpAddress): Promise<number> {
-    return this.#op(() => readTimeMs(this.#db, itemKey(id, ip, FIELD.lastPing)));
+    return this.#readTime(id, ip, 'ping');
   }
 
-  /** Records that a ping from (`id`, `ip`) was received at `timeMs` (stored in seconds). */
+  /**
+   * Records that a ping from (`id`, `ip`) was received at `timeMs` (stored in seconds). A ping in
+   * the second already stored for the endpoint writes nothing.
+   */
   async updateLastPingReceived(id: Uint8Array, ip: IpAddress, timeMs: number): Promise<void> {
+    const { key, ip16, seconds } = this.#timeWrite(id, ip, timeMs);
     return this.#write('lastping', async () => {
-      await writeTimeMs(this.#db, itemKey(id, ip, FIELD.lastPing), timeMs);
-      for (const old of this.#unbonded.pinged(id, ipTo16(ip))) await this.#forgetUnbonded(old);
+      const evicted = this.#unbonded.pinged(key);
+      if (this.#times.get(key, 'ping') !== seconds) {
+        this.#times.set(key, 'ping', seconds);
+        await writeInt(this.#db, nodeItemKey(id, ip16, FIELD.lastPing), seconds);
+      }
+      for (const old of evicted) await this.#forgetUnbonded(old);
     });
   }
 
   /** When a pong from (`id`, `ip`) was last received, in Unix ms (0 if never): the bond. */
   async lastPongReceived(id: Uint8Array, ip: IpAddress): Promise<number> {
-    return this.#op(() => readTimeMs(this.#db, itemKey(id, ip, FIELD.lastPong)));
+    return this.#readTime(id, ip, 'pong');
   }
 
   /**
@@ -186,16 +197,57 @@ export class NodeDatabase {
    * successful call starts the expirer.
    */
   async updateLastPongReceived(id: Uint8Array, ip: IpAddress, timeMs: number): Promise<void> {
+    const { key, ip16, seconds } = this.#timeWrite(id, ip, timeMs);
     return this.#write('lastpong', async () => {
-      await writeTimeMs(this.#db, itemKey(id, ip, FIELD.lastPong), timeMs);
-      this.#unbonded.ponged(id, ipTo16(ip));
+      this.#unbonded.ponged(key);
+      if (this.#times.get(key, 'pong') !== seconds) {
+        this.#times.set(key, 'pong', seconds);
+        await writeInt(this.#db, nodeItemKey(id, ip16, FIELD.lastPong), seconds);
+      }
       if (this.#closing === undefined) this.#expirer.start();
     });
+  }
+
+  /**
+   * A ping or pong time in Unix ms (0 if none), from {@link EndpointTimes} when it knows the
+   * stored value, else read from the store and remembered.
+   */
+  async #readTime(id: Uint8Array, ip: IpAddress, field: TimeField): Promise<number> {
+    assertBytes('id', id, 32);
+    const ip16 = ipTo16(ip);
+    const key = endpointHex(id, ip16);
+    const known = this.#times.get(key, field);
+    if (known !== undefined) {
+      this.#checkOpen();
+      return secondsToMs(known);
+    }
+    const epoch = this.#times.epoch;
+    return this.#op(async () => {
+      const dbField = field === 'ping' ? FIELD.lastPing : FIELD.lastPong;
+      const seconds = await readInt(this.#db, nodeItemKey(id, ip16, dbField));
+      this.#times.setRead(key, field, seconds, epoch);
+      return secondsToMs(seconds);
+    });
+  }
+
+  /** The checked arguments of a ping or pong write: the endpoint and whole Unix seconds. */
+  #timeWrite(
+    id: Uint8Array,
+    ip: IpAddress,
+    timeMs: number,
+  ): { key: string; ip16: Uint8Array; seconds: number } {
+    assertBytes('id', id, 32);
+    if (!Number.isFinite(timeMs)) {
+      throw new RangeError(`timeMs: expected a finite number, got ${timeMs}`);
+    }
+    const ip16 = ipTo16(ip);
+    return { key: endpointHex(id, ip16), ip16, seconds: Math.floor(timeMs / 1000) };
   }
 
   /** Deletes the fields of an endpoint evicted from the unbonded bound, unless it has a pong. */
   async #forgetUnbonded({ id, ip16 }: EndpointKey): Promise<void> {
     if ((await this.#db.get(nodeItemKey(id, ip16, FIELD.lastPong))) !== undefined) return;
+    this.#times.forget(endpointHex(id, ip16));
     await this.#db.clear(prefixRange(nodeItemKey(id, ip16, '')));
   }
 
@@ -264,6 +316,7 @@ export class NodeDatabase {
   /** Deletes everything stored about node `id`: its record and all per-IP fields. */
   async deleteNode(id: Uint8Array): Promise<void> {
     assertBytes('id', id, 32);
+    this.#times.forgetNode(bytesToHex(id));
     return this.#op(() => this.#db.clear(prefixRange(nodeIdPrefix(id))));
   }
 
@@ -399,8 +452,13 @@ export class NodeDatabase {
   }
 
   async #op<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#closing !== undefined) throw new NodeDatabaseError('CLOSED', 'node database: closed');
+    this.#checkOpen();
     return this.#calls.spawn(fn());
+  }
+
+  /** @throws NodeDatabaseError `CLOSED` once {@link close} was called */
+  #checkOpen(): void {
+    if (this.#closing !== undefined) throw new NodeDatabaseError('CLOSED', 'node database: closed');
   }
 
   /** Decodes a stored record; a bad one is deleted (record and seq) and reads as absent. */
@@ -424,7 +482,10 @@ export class NodeDatabase {
   }
 
   async #expire(): Promise<void> {
+    this.#times.clear();
     const removed = await expireNodes(this.#db, this.#clock.now());
+    // Reads that ran during the sweep may have remembered what it then deleted.
+    this.#times.clear();
     if (removed > 0) this.#logger.debug('expired stale nodes', { removed });
   }
 }

@@ -5,7 +5,7 @@
  * since. The expirer also drops those older than 24 h, across restarts.
  * @module
  */
-import { bytesToHex, concatBytes, hexToBytes } from '@ethp2p/crypto';
+import { hexToBytes } from '@ethp2p/crypto';
 
 /**
  * Most (ID, IP) endpoints remembered that pinged us without ever sending a pong: about 60 bytes
@@ -38,11 +38,11 @@ export class UnbondedEndpoints {
   }
 
   /**
-   * Notes a ping from (`id`, `ip16`) as the newest. Returns the endpoints beyond the bound, oldest
-   * first, now forgotten here: the caller deletes their fields unless they have a pong.
+   * Notes a ping from the endpoint `key` (`endpointHex(id, ip16)`) as the newest. Returns the
+   * endpoints beyond the bound, oldest first, now forgotten here: the caller deletes their fields
+   * unless they have a pong.
    */
-  pinged(id: Uint8Array, ip16: Uint8Array): EndpointKey[] {
-    const key = bytesToHex(concatBytes(id, ip16));
+  pinged(key: string): EndpointKey[] {
     this.#order.delete(key);
     this.#order.add(key);
     const evicted: EndpointKey[] = [];
@@ -55,8 +55,8 @@ export class UnbondedEndpoints {
     return evicted;
   }
 
-  /** (`id`, `ip16`) sent a pong: it is bonded and no longer counted. */
-  ponged(id: Uint8Array, ip16: Uint8Array): void {
-    this.#order.delete(bytesToHex(concatBytes(id, ip16)));
+  /** The endpoint `key` (`endpointHex(id, ip16)`) sent a pong: it is bonded and no longer counted. */
+  ponged(key: string): void {
+    this.#order.delete(key);
   }
 }
