@@ -70,19 +70,18 @@ export class FrameCodec {
       throw new RangeError(`maxSize: expected an integer in 1..${MAX_FRAME_SIZE}, got ${maxSize}`);
     }
     // createAesCtr also takes 16-byte keys, so the frame key's length is checked here;
-    // createAes256Block checks the MAC key itself.
+    // FrameMac checks the MAC key itself.
     assertBytes('aesSecret', secrets.aesSecret, 32);
     const iv = new Uint8Array(16);
-    const aes = createAes256Block(secrets.macSecret);
     // The reader's lazy AES key closure captures only the key, not the handshake's secrets.
     const { aesSecret } = secrets;
     this.writer = new FrameWriter(
       createAesCtr(secrets.aesSecret, iv),
-      new FrameMac(secrets.egressMac, aes),
+      new FrameMac(secrets.egressMac, secrets.macSecret),
     );
     this.reader = new FrameReader(
       createAesCtr(secrets.aesSecret, iv),
-      new FrameMac(secrets.ingressMac, aes),
+      new FrameMac(secrets.ingressMac, secrets.macSecret),
       maxSize,
       () => createAes256Block(aesSecret),
     );

@@ -15,5 +15,6 @@ export type { FrameMessage } from './reader.ts';
 export { FrameReader } from './reader.ts';
 export type { SnappyCodec, SnappyImpl } from './snappy.ts';
 export { createSnappy, napiSnappyAvailable, snappyDecodedLength } from './snappy.ts';
+export { createMacKeccak } from './wasm/keccak.ts';
 export type { FrameSink } from './writer.ts';
 export { FrameWriter } from './writer.ts';

@@ -4,7 +4,8 @@
  * @module
  */
 import type { KeccakState } from '@ethp2p/crypto';
-import { concatBytes, createKeccak256, keccak256 } from '@ethp2p/crypto';
+import { concatBytes, keccak256 } from '@ethp2p/crypto';
+import { createMacKeccak } from '../frame/wasm/keccak.ts';
 import { sharedX } from './ecies.ts';
 import { xor32 } from './packet.ts';
 
@@ -43,7 +44,7 @@ export interface Secrets {
 
 /** keccak256 state seeded with `(macSecret XOR nonce) ‖ packet`. */
 function macState(macSecret: Uint8Array, nonce: Uint8Array, packet: Uint8Array): KeccakState {
-  return createKeccak256().update(xor32(macSecret, nonce)).update(packet);
+  return createMacKeccak().update(xor32(macSecret, nonce)).update(packet);
 }
 
 /**

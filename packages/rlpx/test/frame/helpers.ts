@@ -2,8 +2,9 @@
  * Test helpers for the frame codec: a fake MAC hash and matching pairs of codecs.
  * @module
  */
-import { createKeccak256, type KeccakState, keccak256 } from '@ethp2p/crypto';
+import { type KeccakState, keccak256 } from '@ethp2p/crypto';
 import {
+  createMacKeccak,
   FrameCodec,
   type FrameCodecOptions,
   type FrameMessage,
@@ -19,9 +20,9 @@ export function fakeKeccak(): KeccakState {
   return state;
 }
 
-/** A keccak state that has absorbed `seed`. */
+/** A keccak state on the frame-MAC module that has absorbed `seed`. */
 export function seededKeccak(seed: string): KeccakState {
-  return createKeccak256().update(new TextEncoder().encode(seed));
+  return createMacKeccak().update(new TextEncoder().encode(seed));
 }
 
 /** Secrets of one side; the other side's are the same with the MAC states swapped. */

@@ -9,15 +9,10 @@
  */
 
 import { encodeRlp } from '@ethp2p/base/rlp';
-import {
-  concatBytes,
-  createAes256Block,
-  createAesCtr,
-  createKeccak256,
-  keccak256,
-} from '@ethp2p/crypto';
+import { concatBytes, createAesCtr, keccak256 } from '@ethp2p/crypto';
 import { MAX_FRAME_SIZE, RlpxError } from '@ethp2p/rlpx';
 import {
+  createMacKeccak,
   createSnappy,
   FrameCodec,
   FrameMac,
@@ -47,8 +42,8 @@ function secrets(): FrameSecrets {
   return {
     aesSecret: AES_SECRET,
     macSecret: MAC_SECRET,
-    egressMac: createKeccak256().update(MAC_SEED),
-    ingressMac: createKeccak256().update(MAC_SEED),
+    egressMac: createMacKeccak().update(MAC_SEED),
+    ingressMac: createMacKeccak().update(MAC_SEED),
   };
 }
 
@@ -71,7 +66,7 @@ function framePlain(code: number, payload: Uint8Array): Uint8Array {
  */
 function sealScript(script: Uint8Array): Uint8Array {
   const ctr = createAesCtr(AES_SECRET, ZERO_IV);
-  const mac = new FrameMac(createKeccak256().update(MAC_SEED), createAes256Block(MAC_SECRET));
+  const mac = new FrameMac(createMacKeccak().update(MAC_SEED), MAC_SECRET);
   const out: Uint8Array[] = [];
   let pos = 0;
   while (pos + HEADER_BYTES <= script.length) {
