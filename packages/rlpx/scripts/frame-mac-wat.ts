@@ -128,18 +128,94 @@ function u64Bytes(words: readonly bigint[]): Uint8Array {
   return out;
 }
 
+/**
+ * Lanes kept complemented inside the permutation (the Keccak team's lane-complementing
+ * transform, P = {(1,0), (2,0), (3,1), (2,2), (2,3), (0,4)}): with them, χ needs one NOT per
+ * plane instead of five. The lanes are complemented on entry and restored on exit.
+ */
+const COMPLEMENTED: readonly number[] = [1, 2, 8, 12, 17, 20];
+
+/** One χ output as computed: `(B[x] ^ n0) ^ op(B[x+1] ^ n1, B[x+2] ^ n2)` on stored lanes. */
+interface ChiForm {
+  readonly n: readonly [boolean, boolean, boolean];
+  readonly op: 'and' | 'or';
+}
+
+/**
+ * The χ forms of one plane with the fewest distinct complemented operands, found by search:
+ * `stored[k]` says whether B lane k of the plane is stored complemented, `wanted[x]` whether
+ * output lane x must be. Every form is checked on the 8 combinations of its three input bits.
+ */
+export function chiPlane(stored: readonly boolean[], wanted: readonly boolean[]): ChiForm[] {
+  const candidates: ChiForm[][] = [];
+  for (let x = 0; x < 5; x++) {
+    const s = [stored[x], stored[(x + 1) % 5], stored[(x + 2) % 5]].map(Number) as number[];
+    const valid: ChiForm[] = [];
+    for (let mask = 0; mask < 16; mask++) {
+      const n: [boolean, boolean, boolean] = [!!(mask & 1), !!(mask & 2), !!(mask & 4)];
+      const op = mask & 8 ? 'or' : 'and';
+      let ok = true;
+      for (let bits = 0; bits < 8 && ok; bits++) {
+        const b = [bits & 1, (bits >> 1) & 1, (bits >> 2) & 1] as number[];
+        const truth = (b[0] as number) ^ ((1 - (b[1] as number)) & (b[2] as number));
+        const u = b.map((v, k) => v ^ (s[k] as number) ^ Number(n[k]));
+        const got =
+          (u[0] as number) ^
+          (op === 'or' ? (u[1] as number) | (u[2] as number) : (u[1] as number) & (u[2] as number));
+        ok = got === (truth ^ Number(wanted[x]));
+      }
+      if (ok) valid.push({ n, op });
+    }
+    candidates.push(valid);
+  }
+  let best: ChiForm[] = [];
+  let bestCost = Number.POSITIVE_INFINITY;
+  const pick = (x: number, chosen: ChiForm[]): void => {
+    if (x === 5) {
+      const negated = new Set<number>();
+      chosen.forEach((f, i) => {
+        f.n.forEach((neg, k) => {
+          if (neg) negated.add((i + k) % 5);
+        });
+      });
+      if (negated.size < bestCost) {
+        bestCost = negated.size;
+        best = [...chosen];
+      }
+      return;
+    }
+    for (const form of candidates[x] as ChiForm[]) pick(x + 1, [...chosen, form]);
+  };
+  pick(0, []);
+  return best;
+}
+
 /** keccak-f[1600] on the 200 bytes at `$p`: lanes in locals, 24 rounds in a loop. */
 function permuteFunc(): string {
   const rot = keccakRotations();
+  const complemented = Array.from({ length: 25 }, (_, i) => COMPLEMENTED.includes(i));
+  // Which lanes θ flips: D[x] is complemented when exactly one of columns x-1, x+1 has an odd
+  // number of complemented lanes; B lanes inherit their A lane's state through ρ and π.
+  const parity = Array.from({ length: 5 }, (_, x) =>
+    [0, 1, 2, 3, 4].reduce((p, y) => p !== complemented[x + 5 * y], false),
+  );
+  const afterTheta = complemented.map(
+    (c, i) => c !== (parity[(i + 4) % 5] !== parity[(i + 1) % 5]),
+  );
+  const storedB = new Array<boolean>(25).fill(false);
   const lines: string[] = [];
   const locals = [
     ...Array.from({ length: 25 }, (_, i) => `(local $a${i} i64)`),
     ...Array.from({ length: 25 }, (_, i) => `(local $b${i} i64)`),
     ...Array.from({ length: 5 }, (_, i) => `(local $c${i} i64)`),
+    ...Array.from({ length: 5 }, (_, i) => `(local $n${i} i64)`),
     '(local $d i64)',
     '(local $round i32)',
   ];
-  for (let i = 0; i < 25; i++) lines.push(`local.get $p i64.load offset=${8 * i} local.set $a${i}`);
+  const flip = (i: number): string => (complemented[i] ? ' i64.const -1 i64.xor' : '');
+  for (let i = 0; i < 25; i++) {
+    lines.push(`local.get $p i64.load offset=${8 * i}${flip(i)} local.set $a${i}`);
+  }
   lines.push('loop $rounds');
   // θ: column parities, then each lane XOR D[x] = C[x-1] ^ rotl(C[x+1], 1).
   for (let x = 0; x < 5; x++) {
@@ -162,6 +238,7 @@ function permuteFunc(): string {
     for (let y = 0; y < 5; y++) {
       const from = x + 5 * y;
       const to = y + 5 * ((2 * x + 3 * y) % 5);
+      storedB[to] = afterTheta[from] as boolean;
       const r = rot[from] as number;
       lines.push(
         r === 0
@@ -170,15 +247,29 @@ function permuteFunc(): string {
       );
     }
   }
-  // χ: A[x, y] = B[x, y] ^ (~B[x+1, y] & B[x+2, y]).
+  // χ: A[x, y] = B[x, y] ^ (~B[x+1, y] & B[x+2, y]), in the forms the lane states allow.
   for (let y = 0; y < 5; y++) {
-    for (let x = 0; x < 5; x++) {
-      const b = (dx: number): string => `$b${((x + dx) % 5) + 5 * y}`;
-      lines.push(
-        `local.get ${b(0)} local.get ${b(1)} i64.const -1 i64.xor local.get ${b(2)} i64.and ` +
-          `i64.xor local.set $a${x + 5 * y}`,
-      );
+    const plane = (k: number): number => (k % 5) + 5 * y;
+    const forms = chiPlane(
+      [0, 1, 2, 3, 4].map((k) => storedB[plane(k)] as boolean),
+      [0, 1, 2, 3, 4].map((k) => complemented[plane(k)] as boolean),
+    );
+    const negated = new Set<number>();
+    forms.forEach((f, x) => {
+      f.n.forEach((neg, k) => {
+        if (neg) negated.add((x + k) % 5);
+      });
+    });
+    for (const k of negated) {
+      lines.push(`local.get $b${plane(k)} i64.const -1 i64.xor local.set $n${k}`);
     }
+    forms.forEach((f, x) => {
+      const operand = (k: number): string =>
+        f.n[k] ? `local.get $n${(x + k) % 5}` : `local.get $b${plane(x + k)}`;
+      lines.push(
+        `${operand(0)} ${operand(1)} ${operand(2)} i64.${f.op} i64.xor local.set $a${plane(x)}`,
+      );
+    });
   }
   // ι.
   lines.push(
@@ -190,7 +281,7 @@ function permuteFunc(): string {
   );
   lines.push('end');
   for (let i = 0; i < 25; i++) {
-    lines.push(`local.get $p local.get $a${i} i64.store offset=${8 * i}`);
+    lines.push(`local.get $p local.get $a${i}${flip(i)} i64.store offset=${8 * i}`);
   }
   return `(func $permute (param $p i32) ${locals.join(' ')}\n    ${lines.join('\n    ')})`;
 }
