@@ -173,7 +173,7 @@ function print(rows: readonly [Case, Samples][]): void {
     'ratios are per round (this and baseline measured back to back, alternating which goes ' +
       'first), shown as median [min-max]; ceiling ratios compare CPU rates with the ceiling ' +
       '(rlpx-ceiling.ts: OpenSSL SHA3-256 standing in for keccak-256) and the keccak ceiling ' +
-      "(the same on this checkout's keccak-256), both measured in the same round",
+      "(the same on this checkout's frame-MAC keccak-256), both measured in the same round",
     `${FLOW_BYTES >> 20} MiB or ${FLOW_MS / 1000} s per flow after a warm-up eighth; snappy: ` +
       `${napiSnappyAvailable() ? 'napi snappy' : 'snappyjs'}`,
   ];

@@ -14,15 +14,16 @@
  * padding byte of the final block differs, which costs nothing. A digest is `copy().digest()`, as
  * the frame MAC needs the state again afterwards. OpenSSL's permutation is assembly, faster than
  * any keccak-256 a Node 20 program can call (OpenSSL only has KECCAK-256 from 3.2 on), so the
- * same loop also runs with `@ethp2p/crypto`'s keccak-256 state in its place: the "keccak
- * ceiling", the least the same crypto costs with the keccak-256 ethp2p actually has.
+ * same loop also runs with the keccak-256 state the frame MACs use (`createMacKeccak`, on the
+ * frame-MAC WebAssembly module) in its place: the "keccak ceiling", the least the same crypto
+ * costs with the keccak-256 ethp2p actually has.
  * @see https://github.com/ethereum/devp2p/blob/master/rlpx.md#mac
  * @module
  */
 import { type Cipher, createCipheriv, createHash, randomFillSync } from 'node:crypto';
-import { createKeccak256 } from '@ethp2p/crypto';
+import { createMacKeccak } from '@ethp2p/rlpx/frame';
 
-/** Which sponge the MACs run on: OpenSSL's SHA3-256 or ethp2p's keccak-256. */
+/** Which sponge the MACs run on: OpenSSL's SHA3-256 or ethp2p's frame-MAC keccak-256. */
 export type CeilingHash = 'sha3' | 'keccak';
 
 /** A running sponge whose digest does not consume it. */
@@ -32,7 +33,7 @@ interface MacState {
 }
 
 function macState(hash: CeilingHash, seed: Uint8Array): MacState {
-  if (hash === 'keccak') return createKeccak256().update(seed);
+  if (hash === 'keccak') return createMacKeccak().update(seed);
   const state = createHash('sha3-256').update(seed);
   return {
     update: (data) => state.update(data),

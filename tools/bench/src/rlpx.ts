@@ -13,6 +13,7 @@ import { napiSnappyAvailable } from '@ethp2p/rlpx/frame';
 import { startEjs } from './ejs-rlpx.ts';
 import { runBaselineComparison } from './rlpx-baseline.ts';
 import { type CeilingHash, ceilingBytes } from './rlpx-ceiling.ts';
+import { macStepTable } from './rlpx-mac.ts';
 import { startOurs } from './rlpx-ours.ts';
 import {
   cpuMsSince,
@@ -186,7 +187,7 @@ interface FlowRow {
   readonly ours: Rate | null;
   readonly ejs: Rate | null;
   readonly ceiling: number;
-  /** The same on ethp2p's keccak-256 instead of OpenSSL's SHA3-256. */
+  /** The same on the frame MACs' keccak-256 instead of OpenSSL's SHA3-256. */
   readonly keccakCeiling: number;
   readonly target: string;
 }
@@ -271,10 +272,9 @@ async function throughputTable(ours: RlpxTarget, ejs: RlpxTarget): Promise<void>
       'keccak absorbs, 3 non-consuming digests, 2 AES-256 blocks), SHA3-256 standing in for ' +
       'keccak-256 (same sponge and rate; OpenSSL has no keccak-256); ethp2p/ceiling compares CPU ' +
       'rates; snappy rows also compress, which the ceiling does not count',
-    "keccak ceiling: the same loop with the active crypto backend's keccak-256 state (the " +
-      "keccak addon's sponge on the native backend) " +
-      "in place of OpenSSL's SHA3-256, whose assembly permutation no keccak-256 on Node 20 " +
-      'matches: the least this crypto costs with the keccak ethp2p has',
+    "keccak ceiling: the same loop with the frame MACs' keccak-256 (createMacKeccak, on the " +
+      "frame-MAC WebAssembly module) in place of OpenSSL's SHA3-256, whose assembly permutation " +
+      'no keccak-256 on Node 20 matches: the least this crypto costs with the keccak ethp2p has',
     `ethereumjs: ${EJS.flowBytes >> 20} MiB or ${EJS.flowMs / 1000} s per row as eth ` +
       'Transactions, 1 MiB in flight at most (it ignores socket backpressure); it always ' +
       'compresses with snappy once both Hellos are v5, with no switch, so it has no plain rows; ' +
@@ -309,6 +309,7 @@ export async function runRlpxBench(): Promise<void> {
   const baseline = process.env.RLPX_BASELINE;
   if (baseline !== undefined && baseline !== '') {
     await runBaselineComparison(baseline, Number(process.env.RLPX_ROUNDS ?? DEFAULT_ROUNDS));
+    await macStepTable();
     return;
   }
   console.log(
@@ -322,6 +323,7 @@ export async function runRlpxBench(): Promise<void> {
       await handshakeTable(ours, ejs);
       await throughputTable(ours, ejs);
       await roundTripTable(ours, ejs);
+      await macStepTable();
     } finally {
       await ejs.close();
     }
