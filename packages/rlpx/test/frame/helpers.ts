@@ -81,3 +81,15 @@ export function frameLength(size: number): number {
 export function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
+
+/** `bytes` cut at the given points (each taken modulo `bytes.length + 1`), in order. */
+export function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((x, y) => x - y);
+  const parts: Uint8Array[] = [];
+  let last = 0;
+  for (const p of [...points, bytes.length]) {
+    parts.push(bytes.subarray(last, p));
+    last = p;
+  }
+  return parts;
+}

@@ -2,18 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSnappy, type FrameMessage } from '../../src/frame/index.ts';
 import { RlpxError } from '../../src/index.ts';
-import { codecPair, hex, testBytes } from './helpers.ts';
-
-function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((x, y) => x - y);
-  const parts: Uint8Array[] = [];
-  let last = 0;
-  for (const p of [...points, bytes.length]) {
-    parts.push(bytes.subarray(last, p));
-    last = p;
-  }
-  return parts;
-}
+import { codecPair, hex, splitAt, testBytes } from './helpers.ts';
 
 function thrown(fn: () => unknown): unknown {
   try {

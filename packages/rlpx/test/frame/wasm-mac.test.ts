@@ -4,21 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { createMacKeccak, FrameMac } from '../../src/frame/index.ts';
 import { frameMacEngine, MacContext } from '../../src/frame/wasm/engine.ts';
 import { INPUT_BYTES } from '../../src/frame/wasm/layout.ts';
-import { hex, testBytes } from './helpers.ts';
+import { hex, splitAt, testBytes } from './helpers.ts';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
-
-/** Splits `data` at the cut points (taken modulo its length). */
-function pieces(data: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let last = 0;
-  for (const p of [...points, data.length]) {
-    out.push(data.subarray(last, p));
-    last = p;
-  }
-  return out;
-}
 
 describe('keccak-256 on the frame-MAC module', () => {
   it('hashes the published vectors', () => {
@@ -49,7 +37,7 @@ describe('keccak-256 on the frame-MAC module', () => {
         (data, cuts) => {
           const ours = createMacKeccak();
           const theirs = createKeccak256();
-          for (const piece of pieces(data, cuts)) {
+          for (const piece of splitAt(data, cuts)) {
             ours.update(piece);
             theirs.update(piece);
             expect(hex(ours.digest())).toBe(hex(theirs.digest()));

@@ -87,20 +87,23 @@ class Engine {
     return this.#mem.slice(SCRATCH, SCRATCH + 32);
   }
 
+  /** Loads `ctx`, puts `input` at `INPUT` and runs `fn` of the module on it. */
+  #run(ctx: MacContext, input: Uint8Array, fn: () => void): void {
+    this.#load(ctx);
+    this.#mem.set(input, INPUT);
+    fn();
+  }
+
   /** Expands a 32-byte AES-256 key into `ctx`. */
   setKey(ctx: MacContext, key: Uint8Array): void {
-    this.#load(ctx);
-    this.#mem.set(key, INPUT);
-    this.#exports.expandKey();
+    this.#run(ctx, key, this.#exports.expandKey);
     // Round keys are not part of the state copied back, so keep them now.
     ctx.bytes.set(this.#mem.subarray(CTX_ROUND_KEYS, CTX_BYTES), CTX_ROUND_KEYS);
   }
 
   /** AES-256 of one 16-byte block under `ctx`'s key: a fresh 16-byte array. */
   encryptBlock(ctx: MacContext, block: Uint8Array): Uint8Array {
-    this.#load(ctx);
-    this.#mem.set(block, INPUT);
-    this.#exports.encryptBlock();
+    this.#run(ctx, block, this.#exports.encryptBlock);
     return this.#mem.slice(OUT, OUT + 16);
   }
 
@@ -109,9 +112,7 @@ class Engine {
    * the next call into the engine.
    */
   macHeader(ctx: MacContext, headerCt: Uint8Array): Uint8Array {
-    this.#load(ctx);
-    this.#mem.set(headerCt, INPUT);
-    this.#exports.macHeader();
+    this.#run(ctx, headerCt, this.#exports.macHeader);
     return this.#mem.subarray(OUT, OUT + 16);
   }
 
