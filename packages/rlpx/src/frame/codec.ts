@@ -18,9 +18,13 @@ export interface FrameSecrets {
   readonly aesSecret: Uint8Array;
   /** 32-byte key of the AES-256 block cipher used by the MACs. */
   readonly macSecret: Uint8Array;
-  /** Running keccak-256 state for frames we send. The codec takes ownership of it. */
+  /**
+   * Running keccak-256 state for frames we send. The codec takes ownership of it. A state from
+   * `createMacKeccak` (as the handshake makes) runs on the frame-MAC WebAssembly module; any
+   * other takes the generic path (see {@link FrameMac}).
+   */
   readonly egressMac: KeccakState;
-  /** Running keccak-256 state for frames we receive. The codec takes ownership of it. */
+  /** Running keccak-256 state for frames we receive, like `egressMac`. */
   readonly ingressMac: KeccakState;
 }
 

@@ -28,8 +28,9 @@ export interface SecretsInput {
 }
 
 /**
- * The session secrets. The MAC states are owned by the caller (the frame codec) and updated in
- * place; they are not safe to share between connections.
+ * The session secrets. The MAC states (keccak-256 on the frame-MAC WebAssembly module, see
+ * `createMacKeccak`) are owned by the caller (the frame codec) and updated in place; they are
+ * not safe to share between connections.
  */
 export interface Secrets {
   /** keccak256(ephemeral-key ‖ shared-secret): the AES-256-CTR frame key. */
