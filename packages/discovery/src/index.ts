@@ -41,6 +41,8 @@ export type {
 export { MemoryNodeStore } from './service/memory-node-store.ts';
 export type { DiscoveryMetrics, DropReason, PacketCounts } from './service/metrics.ts';
 export type { DiscoveryNodeStore } from './service/node-store.ts';
+export type { MemoEndpoint } from './service/simulation-memo.ts';
+export { SIMULATION_MEMO_LIMIT, SimulationMemo } from './service/simulation-memo.ts';
 export type { RevalidationListName } from './table/revalidation.ts';
 export type { TableEvents, TableNodeInfo, TableRemovalReason } from './table/types.ts';
 export { MAX_DATAGRAM_SIZE_BYTES } from './transport/constants.ts';

@@ -145,6 +145,8 @@ export async function findnode(
   const to = reachable(node);
   await ensureBond(ctx, to, signal);
   const relay = relayIpChecker(to.ip);
+  const memo = ctx.simulated;
+  const make = memo === undefined ? undefined : memo.node.bind(memo);
   const found: Node[] = [];
   let received = 0;
   let packets = 0;
@@ -155,7 +157,7 @@ export async function findnode(
       packets++;
       received += packet.nodes.length;
       for (const entry of packet.nodes) {
-        const n = nodeFromNeighbor(entry, relay, ctx.localNode.id, ctx.allowIp);
+        const n = nodeFromNeighbor(entry, relay, ctx.localNode.id, ctx.allowIp, make);
         if (typeof n !== 'string') found.push(n);
         else {
           ctx.metrics.count('neighborsRejected');

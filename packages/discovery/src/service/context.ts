@@ -15,13 +15,14 @@ import type { Table } from '../table/table.ts';
 import type { DatagramAddress, DatagramHandler, DatagramSocket } from '../transport/datagram.ts';
 import type { DriftMonitor } from '../transport/drift-monitor.ts';
 import type { ReplyMatcher } from '../transport/reply-matcher.ts';
-import { encodeUnsigned } from '../wire/envelope.ts';
+import { encodeUnsigned, type OpenOptions } from '../wire/envelope.ts';
 import type { DecodedPacket, EncodedPacket, PacketInput } from '../wire/index.ts';
 import type { BondCache } from './bond-cache.ts';
 import type { DiscoveryConfig } from './config.ts';
 import type { MetricsCounters } from './metrics.ts';
 import type { DiscoveryNodeStore } from './node-store.ts';
 import type { PingBackLimiter } from './ping-backs.ts';
+import type { SimulationMemo } from './simulation-memo.ts';
 
 /** The dependencies and state owners of one running service; every field is read-only. */
 export interface ServiceContext {
@@ -59,6 +60,13 @@ export interface ServiceContext {
   readonly tasks: TaskGroup;
   /** Where signatures are made and senders recovered: inline or on worker threads. */
   readonly signatures: SignatureRunner;
+  /**
+   * With the simulated identity, what this node shares with the other simulated nodes of the
+   * process (node IDs, records, neighbour nodes); `undefined` for a real node.
+   */
+  readonly simulated: SimulationMemo | undefined;
+  /** How received datagrams are opened: the real checks, or the simulated identity's. */
+  readonly openOptions: OpenOptions;
   /** Publishes the statistics of every finished lookup (the `lookup:done` event). */
   readonly lookupDone: (stats: LookupStats) => void;
 }

@@ -21,6 +21,7 @@ import { EventEmitter } from 'eventemitter3';
 import { type BanCheck, NO_BANS } from '../ban-check.ts';
 import type { LookupStats } from '../lookup/stats.ts';
 import { createSignatureRunner } from '../pool/index.ts';
+import { SimulatedSignatures } from '../pool/simulated.ts';
 import type { SignatureRunner } from '../pool/types.ts';
 import { Table } from '../table/table.ts';
 import type { TableEvents, TableNodeInfo } from '../table/types.ts';
@@ -196,6 +197,8 @@ export class DiscoveryV4 {
     const random = options.random ?? systemRandom;
     const logger = options.logger ?? defaultLogger;
     const common = { clock, random, logger };
+    const memo =
+      options.signatures instanceof SimulatedSignatures ? options.signatures.memo : undefined;
     return {
       ...common,
       privateKey: Uint8Array.from(options.privateKey),
@@ -223,6 +226,9 @@ export class DiscoveryV4 {
       signatures:
         options.signatures ??
         createSignatureRunner(options.workers ?? 0, options.privateKey, logger),
+      simulated: memo,
+      openOptions:
+        memo === undefined ? {} : { trustHash: true, readRecord: (raw) => memo.record(raw) },
       lookupDone: (stats) => {
         const onError = (err: unknown): void => logger.error('lookup listener threw', { err });
         safeEmit(this.#emitter, 'lookup:done', stats, onError);

@@ -76,7 +76,7 @@ const NOT_DISCV4: ReadonlySet<WireErrorCode> = new Set(['TOO_SMALL', 'BAD_HASH']
 function receive(ctx: ServiceContext, data: Uint8Array, from: DatagramAddress): void {
   let opened: OpenedPacket;
   try {
-    opened = openPacket(data);
+    opened = openPacket(data, ctx.openOptions);
   } catch (err) {
     if (!(err instanceof WireError)) throw err;
     if (ctx.unhandled !== undefined && NOT_DISCV4.has(err.code)) {
@@ -134,7 +134,7 @@ function verified(
     packet: opened.packet,
     hash: opened.hash,
     publicKey,
-    nodeId: nodeIdFromPublicKey(publicKey),
+    nodeId: ctx.simulated?.nodeId(publicKey) ?? nodeIdFromPublicKey(publicKey),
   };
   ctx.metrics.countIn(decoded.packet.type);
   if (equalBytes(decoded.nodeId, ctx.localNode.id)) {
@@ -224,6 +224,7 @@ async function bondBack(
   // The pinger's Node is built only once it is needed: under a flood of replayed Pings most
   // ping-backs are skipped, and the key was already recovered and hashed by the decoder.
   const pinger = (): Node =>
+    ctx.simulated?.node(decoded.publicKey, { ip, udp: from.port, tcp }) ??
     Node.fromPublicKey(decoded.publicKey, { ip, udp: from.port, ...(tcp === 0 ? {} : { tcp }) });
   try {
     const idHex = nodeIdToHex(decoded.nodeId);

@@ -23,17 +23,28 @@ export type NeighborRejection =
   | 'self'
   | RelayIpRejection;
 
+/** Builds the node of a checked entry: `Node.fromPublicKey`, or a memo of it. */
+export type NeighborNodeMaker = (
+  publicKey: Uint8Array,
+  endpoint: { readonly ip: string; readonly udp: number; readonly tcp?: number },
+) => Node;
+
+const fromPublicKey: NeighborNodeMaker = (publicKey, endpoint) =>
+  Node.fromPublicKey(publicKey, endpoint);
+
 /**
  * The node a Neighbors entry describes, or why it cannot be used. `relay` is the relay rule of
  * the packet's UDP source (`relayIpChecker(senderIp)`, made once per packet): LAN and loopback
  * addresses are accepted only from LAN and loopback senders (geth `CheckRelayAddr`). IPs that
- * `allowIp` refuses are dropped (geth's netrestrict check).
+ * `allowIp` refuses are dropped (geth's netrestrict check). `make` builds the node (default
+ * `Node.fromPublicKey`; simulated nodes share a memo of it).
  */
 export function nodeFromNeighbor(
   entry: NeighborNode,
   relay: (ip: string) => RelayIpRejection | undefined,
   selfId: Uint8Array,
   allowIp: (ip: string) => boolean = () => true,
+  make: NeighborNodeMaker = fromPublicKey,
 ): Node | NeighborRejection {
   if (entry.udp < MIN_NEIGHBOR_UDP_PORT) return 'low port';
   if (entry.ip === undefined) return 'no ip';
@@ -44,7 +55,7 @@ export function nodeFromNeighbor(
   try {
     // The decoder checked the IP and ports, so the key is all `fromPublicKey` can refuse here;
     // it checks that the key is on the curve, which is then done once, not twice.
-    node = Node.fromPublicKey(entry.publicKey, {
+    node = make(entry.publicKey, {
       ip: entry.ip,
       udp: entry.udp,
       ...(entry.tcp === 0 ? {} : { tcp: entry.tcp }),

@@ -133,20 +133,34 @@ function checkRaw(raw: Uint8Array, field: string): Uint8Array {
 }
 
 /**
- * Decodes the body of a packet of type `name`. Bytes after the RLP list are ignored.
+ * Reads the RLP of an ENRResponse's record into a verified {@link Enr}: `Enr.decode`, or a
+ * memo of it (the simulator shares one across its nodes).
+ * @throws anything for a record that is not valid (reported as BAD_RECORD)
+ */
+export type RecordReader = (raw: Uint8Array) => Enr;
+
+const decodeRecord: RecordReader = (raw) => Enr.decode(raw);
+
+/**
+ * Decodes the body of a packet of type `name`. Bytes after the RLP list are ignored. An
+ * ENRResponse's record is read with `readRecord` (default `Enr.decode`).
  * @throws {WireError} MALFORMED (with the {@link RlpError} as `cause` for bad RLP), or
  *   BAD_RECORD for an ENRResponse with an invalid record
  */
-export function decodeBody(name: PacketName, data: Uint8Array): Packet {
+export function decodeBody(
+  name: PacketName,
+  data: Uint8Array,
+  readRecord: RecordReader = decodeRecord,
+): Packet {
   try {
-    return decodeFields(name, readRoot(data, name, { trailing: true }));
+    return decodeFields(name, readRoot(data, name, { trailing: true }), readRecord);
   } catch (err) {
     if (err instanceof RlpError) throw new WireError('MALFORMED', err.message, { cause: err });
     throw err;
   }
 }
 
-function decodeFields(name: PacketName, root: RlpItem): Packet {
+function decodeFields(name: PacketName, root: RlpItem, readRecord: RecordReader): Packet {
   switch (name) {
     case 'ping': {
       const f = minFields(root, 4, name);
@@ -168,11 +182,15 @@ function decodeFields(name: PacketName, root: RlpItem): Packet {
       };
     }
     default:
-      return decodeOther(name, root);
+      return decodeOther(name, root, readRecord);
   }
 }
 
-function decodeOther(name: Exclude<PacketName, 'ping' | 'pong'>, root: RlpItem): Packet {
+function decodeOther(
+  name: Exclude<PacketName, 'ping' | 'pong'>,
+  root: RlpItem,
+  readRecord: RecordReader,
+): Packet {
   switch (name) {
     case 'findnode': {
       const f = minFields(root, 2, name);
@@ -193,7 +211,7 @@ function decodeOther(name: Exclude<PacketName, 'ping' | 'pong'>, root: RlpItem):
       return {
         type: name,
         requestHash: readFixed(f[0], 32, 'requestHash'),
-        record: record(f[1]),
+        record: record(f[1], readRecord),
         rest: rest(f, 2),
       };
     }
@@ -220,10 +238,10 @@ function rest(f: RlpItem[], from: number): Uint8Array[] {
   return out;
 }
 
-function record(it: RlpItem | undefined): Enr {
+function record(it: RlpItem | undefined, readRecord: RecordReader): Enr {
   if (it === undefined || !it.list) throw new WireError('MALFORMED', 'record: expected a list');
   try {
-    return Enr.decode(it.raw);
+    return readRecord(it.raw);
   } catch (err) {
     throw new WireError('BAD_RECORD', 'record: not a valid v4 ENR', { cause: err });
   }

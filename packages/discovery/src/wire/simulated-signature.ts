@@ -1,11 +1,12 @@
 /**
  * The simulated identity of discv4 (issue 18): in place of the 65-byte signature a packet
- * carries its sender's 64-byte public key and a marker byte, so that sealing and opening cost
- * one keccak256 (the packet hash) and no secp256k1 at all. It lets one process run thousands of
- * nodes on an in-memory network; it proves nothing about the sender and must never reach a real
- * socket (`DiscoveryV4` refuses it on one). The real envelope (`sealPacket`, `recoverSender`)
- * is untouched. A simulated packet fails real recovery (its recovery id is not 0 or 1), and a
- * real one fails {@link simulatedSender} (its last signature byte is not the marker). Pure.
+ * carries its sender's 64-byte public key and a marker byte, so that sealing costs one keccak256
+ * (the packet hash) and no secp256k1 at all, and opening (whose receiver may trust the hash:
+ * `openPacket`'s `trustHash`) no hashing either. It lets one process run thousands of nodes on
+ * an in-memory network; it proves nothing about the sender and must never reach a real socket
+ * (`DiscoveryV4` refuses it on one). The real envelope (`sealPacket`, `recoverSender`) is
+ * untouched. A simulated packet fails real recovery (its recovery id is not 0 or 1), and a real
+ * one fails {@link simulatedSender} (its last signature byte is not the marker). Pure.
  * @module
  */
 import { keccak256 } from '@ethp2p/crypto';
@@ -24,7 +25,8 @@ export const SIMULATED_MARKER = 0xff;
 
 /**
  * Writes `publicKey` and the marker into the signature field of `out` (an encoded packet whose
- * first 97 bytes are reserved), then the packet hash. Returns the hash: a view of `out[0, 32)`.
+ * first 97 bytes are reserved), then the packet hash (keccak256, as a real packet's: identical
+ * packets share it, as they do on the wire). Returns the hash: a view of `out[0, 32)`.
  * @throws {RangeError} if `publicKey` is not 64 bytes or `out` is shorter than a packet
  */
 export function sealSimulated(out: Uint8Array, publicKey: Uint8Array): Uint8Array {

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedSignatures } from '../../src/pool/simulated.ts';
 import { DiscoveryV4 } from '../../src/service/discovery.ts';
 import { DiscoveryError } from '../../src/service/errors.ts';
+import { SimulationMemo } from '../../src/service/simulation-memo.ts';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
 import { bindUdpSocket } from '../../src/transport/udp-socket.ts';
 import { SIMULATED_MARKER } from '../../src/wire/simulated-signature.ts';
@@ -72,13 +73,22 @@ describe('nodes with the simulated identity on a memory network', () => {
     expect(Math.abs(mean(simFill) - mean(realFill))).toBeLessThanOrEqual(2);
   });
 
-  it('find any node by key alone', async () => {
-    const nodes = await network({ signatures: simulated });
+  it('find any node by key alone, sharing IDs, nodes and records through their memo', async () => {
+    const memo = new SimulationMemo();
+    const nodes = await network({
+      signatures: (key) => new SimulatedSignatures(publicKey(key), memo),
+    });
     const from = nodes[NODES - 1] as TestService;
     const want = (nodes[1] as TestService).service.self();
     const got = await from.service.resolve(want, { signal: AbortSignal.timeout(5000) });
     expect(got?.udp).toBe(want.udp);
+    expect(got?.record?.encode()).toEqual(want.record?.encode());
     expect(from.service.metrics.signatures.workers).toBe(0);
+    // Every sender's ID was derived once for all nodes; Neighbors entries and pingers became
+    // shared nodes; the resolved record was verified through the memo.
+    expect(memo.size.ids).toBe(NODES);
+    expect(memo.size.nodes).toBeGreaterThanOrEqual(NODES - 1);
+    expect(memo.size.records).toBeGreaterThanOrEqual(1);
   });
 
   it('drop signed packets as bad', async () => {
