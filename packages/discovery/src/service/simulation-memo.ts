@@ -9,6 +9,7 @@
  * is forgotten (and is derived again when next needed).
  * @module
  */
+import { equalBytes } from '@ethp2p/crypto';
 import { Enr, Node, nodeIdFromPublicKey } from '@ethp2p/enode';
 
 /** Entries kept per kind by default: enough for every node of a 10,000-node simulation. */
@@ -24,9 +25,9 @@ export interface MemoEndpoint {
 
 /** Shared derivations of the simulated nodes of a process; see the module. */
 export class SimulationMemo {
-  readonly #ids: FifoMap<Uint8Array>;
-  readonly #records: FifoMap<Enr>;
-  readonly #nodes: FifoMap<Node>;
+  readonly #ids: FifoMap<Keyed<Uint8Array>>;
+  readonly #records: FifoMap<Keyed<Enr>>;
+  readonly #nodes: FifoMap<Keyed<Node>[]>;
 
   /** @throws {RangeError} unless `limit` is a positive safe integer */
   constructor(limit: number = SIMULATION_MEMO_LIMIT) {
@@ -38,19 +39,19 @@ export class SimulationMemo {
     this.#nodes = new FifoMap(limit);
   }
 
-  /** Entries held, per kind. */
+  /** Entries held, per kind (nodes: distinct keys). */
   get size(): { readonly ids: number; readonly records: number; readonly nodes: number } {
     return { ids: this.#ids.size, records: this.#records.size, nodes: this.#nodes.size };
   }
 
   /** The node ID (keccak256) of a 64-byte public key. Shared: never modify it. */
   nodeId(publicKey: Uint8Array): Uint8Array {
-    const key = latin1(publicKey);
-    let id = this.#ids.get(key);
-    if (id === undefined) {
-      id = nodeIdFromPublicKey(publicKey);
-      this.#ids.set(key, id);
-    }
+    const slot = prefixKey(publicKey);
+    const hit = this.#ids.get(slot);
+    if (hit !== undefined && equalBytes(hit.bytes, publicKey)) return hit.value;
+    const id = nodeIdFromPublicKey(publicKey);
+    // A prefix shared with another key (never seen among random keys) is simply not kept.
+    if (hit === undefined) this.#ids.set(slot, { bytes: Uint8Array.from(publicKey), value: id });
     return id;
   }
 
@@ -59,12 +60,11 @@ export class SimulationMemo {
    * @throws {EnrError} as `Enr.decode` for a record that is not valid (never remembered)
    */
   record(raw: Uint8Array): Enr {
-    const key = latin1(raw);
-    let record = this.#records.get(key);
-    if (record === undefined) {
-      record = Enr.decode(raw);
-      this.#records.set(key, record);
-    }
+    const slot = contentKey(raw);
+    const hit = this.#records.get(slot);
+    if (hit !== undefined && equalBytes(hit.bytes, raw)) return hit.value;
+    const record = Enr.decode(raw);
+    if (hit === undefined) this.#records.set(slot, { bytes: record.encode(), value: record });
     return record;
   }
 
@@ -73,22 +73,38 @@ export class SimulationMemo {
    * @throws {TypeError|RangeError} as `Node.fromPublicKey` (never remembered)
    */
   node(publicKey: Uint8Array, endpoint: MemoEndpoint): Node {
+    const { ip, udp } = endpoint;
     const tcp = endpoint.tcp ?? 0;
-    const key = `${latin1(publicKey)}|${endpoint.ip}|${endpoint.udp}|${tcp}`;
-    let node = this.#nodes.get(key);
-    if (node === undefined) {
-      const { ip, udp } = endpoint;
-      node = Node.fromPublicKey(publicKey, tcp === 0 ? { ip, udp } : { ip, udp, tcp });
-      this.#nodes.set(key, node);
+    const slot = prefixKey(publicKey);
+    const known = this.#nodes.get(slot);
+    const same = known !== undefined && equalBytes((known[0] as Keyed<Node>).bytes, publicKey);
+    if (same) {
+      for (const { value } of known) {
+        if (value.ip === ip && value.udp === udp && (value.tcp ?? 0) === tcp) return value;
+      }
     }
+    const node = Node.fromPublicKey(publicKey, tcp === 0 ? { ip, udp } : { ip, udp, tcp });
+    const entry = { bytes: node.publicKey, value: node };
+    // A prefix shared with another key (never seen among random keys) is simply not kept.
+    if (known === undefined) this.#nodes.set(slot, [entry]);
+    else if (same && known.length < MAX_ENDPOINTS_PER_KEY) known.push(entry);
     return node;
   }
+}
+
+/** Endpoints remembered per key (a simulated node has one; a moved one a few). */
+const MAX_ENDPOINTS_PER_KEY = 4;
+
+/** A memo value with the bytes it was derived from, compared on every hit. */
+interface Keyed<V> {
+  readonly bytes: Uint8Array;
+  readonly value: V;
 }
 
 /** A map that forgets its oldest entry past `limit`. */
 class FifoMap<V> {
   readonly #limit: number;
-  readonly #map = new Map<string, V>();
+  readonly #map = new Map<number, V>();
 
   constructor(limit: number) {
     this.#limit = limit;
@@ -98,11 +114,11 @@ class FifoMap<V> {
     return this.#map.size;
   }
 
-  get(key: string): V | undefined {
+  get(key: number): V | undefined {
     return this.#map.get(key);
   }
 
-  set(key: string, value: V): void {
+  set(key: number, value: V): void {
     this.#map.set(key, value);
     if (this.#map.size > this.#limit) {
       const oldest = this.#map.keys().next();
@@ -111,9 +127,22 @@ class FifoMap<V> {
   }
 }
 
-/** The bytes as a one-byte-per-char string: a flat Map key half the length of hex. */
-function latin1(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+/**
+ * The first 53 bits of a key (uniformly random for public keys) as a number: a Map key that
+ * costs nothing to hash, where a string of the bytes costs a string and its hash per lookup.
+ */
+function prefixKey(bytes: Uint8Array): number {
+  const b = (i: number): number => bytes[i] as number;
+  const high = ((b(0) << 24) | (b(1) << 16) | (b(2) << 8) | b(3)) >>> 0;
+  const low = (b(4) << 13) | (b(5) << 5) | (b(6) >>> 3);
+  return high * 2 ** 21 + low;
+}
+
+/** A 32-bit FNV-1a of the bytes, then their length: a number key for content of any layout. */
+function contentKey(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);
+  return (h >>> 0) * 4096 + (bytes.length & 4095);
 }
 
 /** The memo every simulated node of this process shares (`SimulatedSignatures.memo`). */

@@ -47,7 +47,18 @@ describe('SimulationMemo', () => {
     expect(b.tcp).toBe(30304);
     const offCurve = new Uint8Array(64).fill(7);
     thrownError(() => memo.node(offCurve, { ip: '10.0.0.1', udp: 30303 }), TypeError);
-    expect(memo.size.nodes).toBe(2);
+    expect(memo.size.nodes).toBe(1); // one key, two endpoints
+    expect(memo.node(PUB, { ip: '10.0.0.1', udp: 30303, tcp: 30304 })).toBe(b);
+  });
+
+  it('compares the whole key on a hit: keys sharing a prefix get their own IDs', () => {
+    const memo = new SimulationMemo();
+    const a = new Uint8Array(64).fill(1);
+    const b = Uint8Array.from(a);
+    b[63] = 2;
+    expect(memo.nodeId(a)).toEqual(keccak256(a));
+    expect(memo.nodeId(b)).toEqual(keccak256(b));
+    expect(memo.nodeId(a)).toEqual(keccak256(a));
   });
 
   it('forgets the oldest entry past its limit', () => {
