@@ -4,7 +4,7 @@
  * the receive path in `handlers.ts`, which also records the bond when a Pong matches.
  * @module
  */
-import { sleep } from '@ethp2p/base';
+import { type Clock, sleep } from '@ethp2p/base';
 import { equalBytes } from '@ethp2p/crypto';
 import type { Enr } from '@ethp2p/enode';
 import { Node } from '@ethp2p/enode';
@@ -23,13 +23,7 @@ import {
 } from '../wire/index.ts';
 import { FINDNODE_RESULT_SIZE } from './config.ts';
 import type { ServiceContext } from './context.ts';
-import {
-  isBondFresh,
-  requestOptions,
-  sealForRequest,
-  sendPacket,
-  withServiceSignal,
-} from './context.ts';
+import { isBondFresh, requestOptions, sealForRequest, sendPacket } from './context.ts';
 import { DiscoveryError } from './errors.ts';
 import { nodeFromNeighbor } from './neighbors.ts';
 
@@ -246,15 +240,50 @@ async function ensureBond(ctx: ServiceContext, to: Reachable, signal?: AbortSign
   await wait(ctx, ctx.config.bondWaitMs, signal);
 }
 
-/** Waits `ms` on the service clock; stopping the service or aborting `signal` ends it early. */
+/**
+ * Waits `ms` on the service clock; stopping the service or aborting `signal` ends it early. The
+ * two signals are listened to directly: this runs before most FindNode queries of a lookup, and
+ * a combined signal (`AbortSignal.any`) per wait costs its creation, its weak references and
+ * its abort when the lookup ends.
+ */
 async function wait(ctx: ServiceContext, ms: number, signal?: AbortSignal): Promise<void> {
   checkRunning(ctx, signal);
   try {
-    await sleep(ctx.clock, ms, withServiceSignal(ctx, signal));
+    if (signal === undefined || ms <= 0) await sleep(ctx.clock, ms, ctx.signal);
+    else await sleepUnlessAborted(ctx.clock, ms, signal, ctx.signal);
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
     throw new DiscoveryError('CLOSED', 'discovery stopped', { cause: err });
   }
+}
+
+/**
+ * Resolves after `ms` (> 0) on `clock`, or rejects with the reason of whichever of `a` and `b`
+ * aborts first (neither is aborted when called); the timer and both listeners go either way.
+ */
+function sleepUnlessAborted(
+  clock: Clock,
+  ms: number,
+  a: AbortSignal,
+  b: AbortSignal,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const cleanUp = (): void => {
+      a.removeEventListener('abort', onAbort);
+      b.removeEventListener('abort', onAbort);
+    };
+    const onAbort = (): void => {
+      timer.cancel();
+      cleanUp();
+      reject(a.aborted ? a.reason : b.reason);
+    };
+    const timer = clock.schedule(ms, () => {
+      cleanUp();
+      resolve();
+    });
+    a.addEventListener('abort', onAbort, { once: true });
+    b.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 async function settle(ctx: ServiceContext, reply: Promise<void>, what: string): Promise<void> {

@@ -86,6 +86,27 @@ describe('bonding before requests', () => {
     expect(raw.received.map((r) => r.decoded.packet.type)).toEqual(['ping', 'enr-request']);
   });
 
+  it('ends the bond wait at once when the caller aborts or the service stops', async () => {
+    const { svc, raw, clock } = await setup('10.0.0.1', '10.0.0.2', {
+      config: { bondWaitMs: 500 },
+    });
+    raw.autoPong(clock);
+    const controller = new AbortController();
+    const aborted = svc.service.requestEnr(raw.node(), { signal: controller.signal });
+    await raw.next('ping');
+    await settle();
+    const waiting = clock.pending;
+    controller.abort(new Error('caller gave up'));
+    await expect(aborted).rejects.toThrow('caller gave up');
+    expect(clock.pending).toBe(waiting - 1); // the wait's timer is gone
+    const stopped = svc.service.requestEnr(raw.node());
+    await raw.next('ping');
+    await settle();
+    await svc.service.stop();
+    await expect(stopped).rejects.toMatchObject({ name: 'DiscoveryError', code: 'CLOSED' });
+    expect(raw.ofType('enr-request')).toHaveLength(0);
+  });
+
   it('asks a node that pinged us within 24 h directly', async () => {
     const { svc, raw, clock } = await setup();
     raw.autoPong(clock);
