@@ -248,8 +248,20 @@ function endpointKey(id: Uint8Array, ip: IpAddress): string {
   return `${bytesToHex(id)}|${canonicalIp(ip)}`;
 }
 
+/** IPs in text already put in canonical form (every call of a view needs one), at most 65,536. */
+const canonicalIps = new Map<string, string>();
+const MAX_CANONICAL_IPS = 65_536;
+
 function canonicalIp(ip: IpAddress): string {
+  if (typeof ip === 'string') {
+    const known = canonicalIps.get(ip);
+    if (known !== undefined) return known;
+  }
   const text = typeof ip === 'string' ? normalizeIp(ip) : bytesToIp(ip);
   if (text === undefined) throw new TypeError(`ip: expected an IP address, got ${String(ip)}`);
+  if (typeof ip === 'string') {
+    if (canonicalIps.size >= MAX_CANONICAL_IPS) canonicalIps.clear();
+    canonicalIps.set(ip, text);
+  }
   return text;
 }

@@ -58,6 +58,9 @@ describe('MemoryNodeStore', () => {
     expect(db.size).toEqual({ endpoints: 1, records: 0 });
     await expect(db.updateFindFails(peer.id, '10.0.0.1', 1.5)).rejects.toThrow(RangeError);
     await expect(db.lastPingReceived(peer.id, 'not-an-ip')).rejects.toThrow(TypeError);
+    // The canonical forms are remembered, a refusal is not.
+    expect(await db.lastPingReceived(peer.id, '::ffff:10.0.0.1')).toBe(START_MS + 1);
+    await expect(db.lastPingReceived(peer.id, 'not-an-ip')).rejects.toThrow(TypeError);
     await expect(db.lastPingReceived(new Uint8Array(3), '10.0.0.1')).rejects.toThrow();
   });
 
