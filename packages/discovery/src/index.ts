@@ -54,6 +54,7 @@ export type {
 export type { TransportErrorCode } from './transport/errors.ts';
 export { TRANSPORT_ERROR_CODE, TransportError } from './transport/errors.ts';
 export type {
+  BridgeFunction,
   LinkFunction,
   LinkProfile,
   LossFunction,

@@ -65,7 +65,25 @@ export interface MemoryNetworkOptions {
   random?: Random;
   /** Called once per sent datagram; returning `true` loses it. Default: nothing is lost. */
   loss?: LossFunction;
+  /**
+   * Where datagrams to an address with no socket on this network go, once their loss and delay
+   * are drawn (they are counted as sent, not dropped): e.g. to another network in another thread,
+   * which hands them to {@link MemoryNetwork.deliver} when they arrive. Default: none (such
+   * datagrams are dropped on arrival).
+   */
+  bridge?: BridgeFunction;
 }
+
+/**
+ * Takes a datagram bound for another network: `data` is a copy, `delayMs` the drawn latency plus
+ * jitter from now.
+ */
+export type BridgeFunction = (
+  data: Uint8Array,
+  from: DatagramAddress,
+  to: DatagramAddress,
+  delayMs: number,
+) => void;
 
 /** Counters of a {@link MemoryNetwork}, for assertions. */
 export interface MemoryNetworkStats {
@@ -110,6 +128,7 @@ export class MemoryNetwork {
   readonly #defaults: Required<LinkProfile>;
   readonly #link: LinkFunction | undefined;
   readonly #loss: LossFunction | undefined;
+  readonly #bridge: BridgeFunction | undefined;
   readonly #stats: MemoryNetworkStats = { sent: 0, delivered: 0, dropped: 0, handlerErrors: 0 };
 
   /** @throws {RangeError} on a negative or non-finite delay, or a `lossRate` outside [0, 1] */
@@ -120,6 +139,7 @@ export class MemoryNetwork {
     this.#random = options.random ?? seededRandom(1);
     this.#link = options.link;
     this.#loss = options.loss;
+    this.#bridge = options.bridge;
   }
 
   /** A snapshot of the counters. */
@@ -183,6 +203,10 @@ export class MemoryNetwork {
     }
     const delayMs = link.latencyMs + (link.jitterMs > 0 ? this.#fraction() * link.jitterMs : 0);
     const copy = data.slice();
+    if (this.#bridge !== undefined && !this.#sockets.has(dest.address)) {
+      this.#bridge(copy, from, dest, delayMs);
+      return;
+    }
     const deliver = (): void => this.#deliver(copy, from, dest);
     if (delayMs === 0) queueMicrotask(deliver);
     else this.#clock.schedule(delayMs, deliver);
@@ -198,6 +222,14 @@ export class MemoryNetwork {
   /** A uniform draw in [0, 1). */
   #fraction(): number {
     return this.#random.intn(0x1_0000_0000) / 0x1_0000_0000;
+  }
+
+  /**
+   * Hands a datagram that arrived from outside (through a {@link MemoryNetworkOptions.bridge} of
+   * another network) to the socket bound at `to`, now; counted as delivered or dropped, not sent.
+   */
+  deliver(data: Uint8Array, from: DatagramAddress, to: DatagramAddress): void {
+    this.#deliver(data, from, { address: unmapAddress(to.address), port: to.port });
   }
 
   #deliver(data: Uint8Array, from: DatagramAddress, to: DatagramAddress): void {

@@ -124,4 +124,41 @@ describe('MemoryNetwork links', () => {
     const to: DatagramAddress = { address: '10.0.0.2', port: 1 };
     expect(() => a.send(new Uint8Array(1), to)).toThrow('link: jitterMs');
   });
+
+  it('hands datagrams for addresses it does not hold to the bridge, with their drawn delay', () => {
+    const clock = new SimulatedClock(1000);
+    const bridged: { data: number[]; from: string; to: string; delayMs: number }[] = [];
+    const there = new MemoryNetwork({ clock });
+    const b = there.bind('10.0.0.2', 30303);
+    const got: { data: number[]; from: DatagramAddress; atMs: number }[] = [];
+    b.onMessage((data, from) => got.push({ data: [...data], from, atMs: clock.now() }));
+    const here = new MemoryNetwork({
+      clock,
+      latencyMs: 10,
+      jitterMs: 5,
+      random: seededRandom(3),
+      bridge: (data, from, to, delayMs) => {
+        bridged.push({ data: [...data], from: from.address, to: to.address, delayMs });
+        clock.schedule(delayMs, () => there.deliver(data, from, to));
+      },
+    });
+    const a = here.bind('10.0.0.1', 30303);
+    const local = here.bind('10.0.0.3', 30303);
+    let localGot = 0;
+    local.onMessage(() => localGot++);
+    a.send(new Uint8Array([1]), { address: '::ffff:10.0.0.2', port: 30303 });
+    a.send(new Uint8Array([2]), local.local); // a local address never reaches the bridge
+    expect(bridged).toHaveLength(1);
+    expect(bridged[0]).toMatchObject({ data: [1], from: '10.0.0.1', to: '10.0.0.2' });
+    const delayMs = bridged[0]?.delayMs ?? 0;
+    expect(delayMs).toBeGreaterThanOrEqual(10);
+    expect(delayMs).toBeLessThan(15);
+    drain(clock);
+    expect(got).toEqual([{ data: [1], from: a.local, atMs: 1000 + delayMs }]);
+    expect(localGot).toBe(1);
+    expect(here.stats).toMatchObject({ sent: 2, delivered: 1, dropped: 0 });
+    expect(there.stats).toMatchObject({ sent: 0, delivered: 1, dropped: 0 });
+    there.deliver(new Uint8Array([3]), a.local, { address: '10.0.0.9', port: 1 });
+    expect(there.stats.dropped).toBe(1); // nothing bound there
+  });
 });
