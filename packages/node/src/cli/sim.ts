@@ -8,6 +8,7 @@ import {
   checkSimOptions,
   DEFAULT_SIM_OPTIONS,
   parseBootstrap,
+  parseWorkers,
   type SimOptions,
 } from '../sim/options.ts';
 import { progressLine, reportLines, writeReport } from '../sim/report.ts';
@@ -112,6 +113,14 @@ export const SIM_COMMAND: CommandSpec = {
       description: 'where sim.json and sim.svg go',
       env: false,
     },
+    workers: {
+      type: 'string',
+      valueName: 'N|auto',
+      default: '1',
+      description:
+        'worker threads to spread the nodes over (auto: one per core); 1 runs on this thread',
+      env: false,
+    },
     progress: {
       type: 'string',
       valueName: 'duration',
@@ -160,6 +169,7 @@ function simOptions(ctx: CommandContext): SimOptions {
         ? parsed('--recall-at', () => recallAt.map(parseDuration))
         : [durationMs / 4, durationMs / 2, durationMs].map(Math.round),
     lookups: ctx.options.integer('lookups', 1, 100_000) ?? D.lookups,
+    workers: parsed('--workers', () => parseWorkers(ctx.options.string('workers') ?? '1')),
   };
   try {
     return checkSimOptions(options);

@@ -31,3 +31,25 @@ export async function drive(
 function nextInstant(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/**
+ * Runs every instant of the clock before `endMs` (one event-loop turn each, as {@link drive}),
+ * leaving time at the last instant run, until `stop()` holds. The continuations queued before the
+ * call run first (work started just before, such as a lookup, sends at the current time). Returns
+ * the instants run.
+ */
+export async function driveBefore(
+  clock: SimulatedClock,
+  endMs: number,
+  stop: () => boolean,
+): Promise<number> {
+  let turns = 0;
+  await nextInstant();
+  for (let next = clock.nextAt(); next !== undefined && next < endMs && !stop(); ) {
+    clock.advance(Math.max(0, next - clock.now()));
+    await nextInstant();
+    turns++;
+    next = clock.nextAt();
+  }
+  return turns;
+}

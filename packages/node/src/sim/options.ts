@@ -3,6 +3,7 @@
  * other and how the network behaves, and how often to measure.
  * @module
  */
+import { availableParallelism } from 'node:os';
 import { checkPositiveInt } from '@ethp2p/base';
 import type { DiscoveryConfig } from '@ethp2p/discovery';
 
@@ -38,6 +39,11 @@ export interface SimOptions {
   readonly recallAtMs: readonly number[];
   /** Lookups (random targets from random nodes) per recall measurement. */
   readonly lookups: number;
+  /**
+   * Worker threads the nodes are spread over: 1 runs everything on this thread; W ≥ 2 puts
+   * node i on worker i mod W, advanced in lockstep windows of `latencyMs` (then at least 1).
+   */
+  readonly workers: number;
   /** Overrides of the discv4 settings of every node. */
   readonly config?: Partial<DiscoveryConfig>;
 }
@@ -55,6 +61,7 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = Object.freeze({
   sampleEveryMs: 5_000,
   recallAtMs: Object.freeze([30_000, 60_000, 120_000]),
   lookups: 20,
+  workers: 1,
 });
 
 /**
@@ -71,9 +78,28 @@ export function parseBootstrap(text: string): Bootstrap {
   return { kind: 'random', count };
 }
 
+/** The most worker threads a run may use. */
+export const MAX_SIM_WORKERS = 64;
+
+/**
+ * Parses a worker count: an integer in [1, {@link MAX_SIM_WORKERS}], or `auto` for one per core
+ * (`os.availableParallelism()`, so 1, a run on this thread, on a single core).
+ * @throws {RangeError} on anything else
+ */
+export function parseWorkers(text: string): number {
+  if (text === 'auto') return Math.min(MAX_SIM_WORKERS, availableParallelism());
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= 1 && n <= MAX_SIM_WORKERS)) {
+    throw new RangeError(
+      `workers: expected 'auto' or an integer in [1, ${MAX_SIM_WORKERS}], got '${text}'`,
+    );
+  }
+  return n;
+}
+
 /**
  * The options checked: counts positive, durations non-negative, loss in [0, 1), recall times
- * ascending within the run.
+ * ascending within the run, a latency of at least 1 ms with workers.
  * @throws {RangeError} naming the first bad option
  */
 export function checkSimOptions(o: SimOptions): SimOptions {
@@ -81,6 +107,10 @@ export function checkSimOptions(o: SimOptions): SimOptions {
   checkPositiveInt('durationMs', o.durationMs);
   checkPositiveInt('sampleEveryMs', o.sampleEveryMs);
   checkPositiveInt('lookups', o.lookups);
+  checkPositiveInt('workers', o.workers);
+  if (o.workers > MAX_SIM_WORKERS) {
+    throw new RangeError(`workers: expected at most ${MAX_SIM_WORKERS}, got ${o.workers}`);
+  }
   for (const [name, v] of [
     ['joinMs', o.joinMs],
     ['latencyMs', o.latencyMs],
@@ -92,6 +122,12 @@ export function checkSimOptions(o: SimOptions): SimOptions {
     }
   }
   if (!(o.loss >= 0 && o.loss < 1)) throw new RangeError(`loss: expected [0, 1), got ${o.loss}`);
+  if (o.workers > 1 && o.latencyMs < 1) {
+    throw new RangeError(
+      `latencyMs: expected at least 1 ms with workers (datagrams between workers travel in ` +
+        `windows of the latency), got ${o.latencyMs}`,
+    );
+  }
   let last = 0;
   for (const at of o.recallAtMs) {
     if (!Number.isSafeInteger(at) || at <= last || at > o.durationMs) {

@@ -10,13 +10,15 @@ import { nodeIdFromPublicKey } from '@ethp2p/enode';
 import { drive } from './driver.ts';
 import { checkSimOptions, type SimOptions } from './options.ts';
 import { closestIds, RECALL_K, recallOf } from './recall.ts';
+import { runSharded } from './run-sharded.ts';
+import type { ShardSetOptions } from './shards.ts';
 import { type SimNode, SimWorld } from './world.ts';
 
 /** Virtual start time: a realistic date (node stores keep whole seconds; 0 reads as "never"). */
 export const SIM_START_MS = 1_700_000_000_000;
 
 /** Virtual time a recall lookup may take before it is abandoned (and counted as found so far). */
-const LOOKUP_LIMIT_MS = 60_000;
+export const LOOKUP_LIMIT_MS = 60_000;
 
 /** Virtual time the nodes get to stop at the end. */
 const STOP_LIMIT_MS = 60_000;
@@ -77,12 +79,16 @@ export interface SimResult {
   /** The largest resident set seen. */
   readonly peakRssBytes: number;
   readonly network: MemoryNetworkStats;
-  /** Virtual instants stepped through. */
+  /** Virtual instants stepped through (summed over the shards with workers). */
   readonly instants: number;
+  /** Worker threads the nodes ran on (1: this thread). */
+  readonly workers: number;
+  /** Lockstep windows run, with workers (0 without). */
+  readonly windows: number;
 }
 
 /** Hooks of {@link runSimulation}. */
-export interface SimHooks {
+export interface SimHooks extends ShardSetOptions {
   /** Called every `progressEveryMs` of wall time. */
   readonly onProgress?: (p: SimProgress) => void;
   readonly progressEveryMs?: number;
@@ -91,11 +97,13 @@ export interface SimHooks {
 }
 
 /**
- * Runs the simulation `options` describe.
- * @throws {RangeError} on bad options
+ * Runs the simulation `options` describe: on this thread, or with `options.workers` ≥ 2 on that
+ * many worker threads in lockstep (see `run-sharded.ts`).
+ * @throws {RangeError} on bad options; {SimError} `SHARD_FAILED` when a worker throws or exits
  */
 export async function runSimulation(options: SimOptions, hooks: SimHooks = {}): Promise<SimResult> {
   checkSimOptions(options);
+  if (options.workers > 1) return runSharded(options, hooks);
   const wallStart = performance.now();
   const cpuStart = process.cpuUsage();
   let peakRss = process.memoryUsage.rss();
@@ -160,11 +168,13 @@ export async function runSimulation(options: SimOptions, hooks: SimHooks = {}): 
     peakRssBytes: peakRss,
     network: world.network.stats,
     instants,
+    workers: 1,
+    windows: 0,
   };
 }
 
 /** The virtual times to stop at: every sample time and every recall time, ascending. */
-function checkpoints(options: SimOptions): number[] {
+export function checkpoints(options: SimOptions): number[] {
   const times = new Set<number>(options.recallAtMs);
   for (let at = options.sampleEveryMs; at < options.durationMs; at += options.sampleEveryMs) {
     times.add(at);

@@ -63,29 +63,18 @@ export class SimWorld {
       random: seededRandom(options.seed ^ 0x5eed),
     });
     const store = new MemoryNodeStore({ clock, random: seededRandom(options.seed ^ 0x5702e) });
-    const start = clock.now();
     const nodes: SimNode[] = [];
     const closers: (() => Promise<void>)[] = [];
     const selves: Node[] = [];
     for (let index = 0; index < options.nodes; index++) {
-      const built = await buildNode(index, { random, clock, network, store, options }, selves);
-      closers.push(built.close);
+      const keys = seededKey(random);
+      const bootnodes = pickBootnodes(options, selves, random);
+      const built = await buildNode(
+        { index, keys, bootnodes, random },
+        { clock, network, store, options },
+      );
       selves.push(built.service.self());
-      const joinAtMs = start + Math.floor((index * options.joinMs) / options.nodes);
-      const node: SimNode = {
-        index,
-        id: built.id,
-        service: built.service,
-        joinAtMs,
-        joined: false,
-      };
-      nodes.push(node);
-      const join = clock.schedule(joinAtMs - start, () => {
-        node.joined = true;
-        node.service.start().catch(() => {}); // fails only once the world is closing
-      });
-      // A node that has not joined when the world closes never starts.
-      closers.push(async () => join.cancel());
+      nodes.push(scheduleJoin(index, built, clock, options, closers));
     }
     return new SimWorld(nodes, network, clock, closers);
   }
@@ -107,21 +96,36 @@ export function simIp(index: number): string {
   return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 }
 
-/** What every node is built from. */
-interface Shared {
-  readonly random: Random;
+/** What every node of a network is built with. */
+export interface SimShared {
   readonly clock: SimulatedClock;
   readonly network: MemoryNetwork;
   readonly store: MemoryNodeStore;
   readonly options: SimOptions;
 }
 
-async function buildNode(
-  index: number,
-  { random, clock, network, store, options }: Shared,
-  earlier: readonly Node[],
-): Promise<{ id: Uint8Array; service: DiscoveryV4; close: () => Promise<void> }> {
-  const { privateKey, publicKey } = seededKey(random);
+/** What makes one node: its index (hence its IP), keys, bootnodes and random source. */
+export interface SimNodeParts {
+  readonly index: number;
+  readonly keys: { readonly privateKey: Uint8Array; readonly publicKey: Uint8Array };
+  readonly bootnodes: readonly Node[];
+  /** Draws the service's randomness (lookup targets, revalidation picks). */
+  readonly random: Random;
+}
+
+/** A built node, not started. */
+export interface BuiltNode {
+  readonly id: Uint8Array;
+  readonly service: DiscoveryV4;
+  readonly close: () => Promise<void>;
+}
+
+/** Builds node `parts.index` (its record, its socket at {@link simIp}, its service). */
+export async function buildNode(
+  { index, keys, bootnodes, random }: SimNodeParts,
+  { clock, network, store, options }: SimShared,
+): Promise<BuiltNode> {
+  const { privateKey, publicKey } = keys;
   const id = nodeIdFromPublicKey(publicKey);
   const db = store.view(id);
   const localNode = await LocalNode.create({ privateKey, db, clock, logger: silentLogger });
@@ -137,7 +141,7 @@ async function buildNode(
     localNode,
     socket,
     db,
-    bootnodes: pickBootnodes(options, earlier, random),
+    bootnodes,
     clock,
     random,
     logger: silentLogger,
@@ -150,6 +154,43 @@ async function buildNode(
   return { id, service, close };
 }
 
+/**
+ * The virtual time node `index` joins at: the nodes join one after another over
+ * `options.joinMs` from `startMs`.
+ */
+export function joinAt(options: SimOptions, startMs: number, index: number): number {
+  return startMs + Math.floor((index * options.joinMs) / options.nodes);
+}
+
+/**
+ * Schedules the start of `built` at its join time on `clock` (from now, the world's start);
+ * `closers` gets its stop and the cancel of a join still to come.
+ */
+export function scheduleJoin(
+  index: number,
+  built: BuiltNode,
+  clock: SimulatedClock,
+  options: SimOptions,
+  closers: (() => Promise<void>)[],
+): SimNode {
+  const start = clock.now();
+  const node: SimNode = {
+    index,
+    id: built.id,
+    service: built.service,
+    joinAtMs: joinAt(options, start, index),
+    joined: false,
+  };
+  closers.push(built.close);
+  const join = clock.schedule(node.joinAtMs - start, () => {
+    node.joined = true;
+    node.service.start().catch(() => {}); // fails only once the world is closing
+  });
+  // A node that has not joined when the world closes never starts.
+  closers.push(async () => join.cancel());
+  return node;
+}
+
 function pickBootnodes(options: SimOptions, earlier: readonly Node[], random: Random): Node[] {
   if (earlier.length === 0) return [];
   if (options.bootstrap.kind === 'one') return [earlier[0] as Node];
@@ -160,7 +201,7 @@ function pickBootnodes(options: SimOptions, earlier: readonly Node[], random: Ra
 }
 
 /** A valid secp256k1 key pair drawn from `random` (a draw outside the curve order is redrawn). */
-function seededKey(random: Random): { privateKey: Uint8Array; publicKey: Uint8Array } {
+export function seededKey(random: Random): { privateKey: Uint8Array; publicKey: Uint8Array } {
   for (;;) {
     const privateKey = random.bytes(32);
     try {

@@ -1,0 +1,245 @@
+/**
+ * A simulation run on worker threads: the nodes are dealt over `options.workers` shards (see
+ * `shard-world.ts`) and this thread advances them in conservative lockstep. A window is never
+ * longer than the link latency, so a datagram sent in a window arrives after it ends: the batches
+ * of one window are handed to their shards at the start of the next, and every shard runs a
+ * window without waiting for the others. Windows jump over idle virtual time (to the earliest
+ * pending event of any shard). The measurements are those of a run on one thread.
+ * @module
+ */
+import { type Random, seededRandom } from '@ethp2p/base';
+import { nodeIdFromPublicKey } from '@ethp2p/enode';
+import type { SimOptions } from './options.ts';
+import { closestIds, RECALL_K, recallOf } from './recall.ts';
+import {
+  checkpoints,
+  LOOKUP_LIMIT_MS,
+  type RecallSample,
+  SIM_START_MS,
+  type SimHooks,
+  type SimResult,
+  type TableSample,
+} from './run.ts';
+import type { LookupDone, LookupRequest, ShardCounters } from './shard-protocol.ts';
+import { shardOf } from './shard-seeds.ts';
+import { ShardSet, type StepExtras } from './shards.ts';
+import { joinAt } from './world.ts';
+
+/** Advances the shards window by window and keeps what they report. */
+class Lockstep {
+  readonly #shards: ShardSet;
+  readonly #windowMs: number;
+  /** Every event before this time has run, on every shard. */
+  doneTo = SIM_START_MS;
+  /** The earliest pending event of any shard, datagrams waiting included. */
+  #nextMs = SIM_START_MS;
+  #extras: StepExtras | undefined;
+  windows = 0;
+  counters: ShardCounters[] = [];
+  /** Lookups that ended and were not collected yet. */
+  readonly ended: LookupDone[] = [];
+
+  constructor(shards: ShardSet, windowMs: number) {
+    this.#shards = shards;
+    this.#windowMs = windowMs;
+  }
+
+  /** Adds lookups to start, or the abort of those running, to the next window. */
+  queue(extras: StepExtras): void {
+    this.#extras = extras;
+  }
+
+  /** Runs windows until every event before `untilMs` has run, or `stop()` holds. */
+  async runTo(untilMs: number, stop: () => boolean, onWindow: () => Promise<void>): Promise<void> {
+    while (!stop()) {
+      const extras = this.#extras;
+      const startMs = extras === undefined ? Math.max(this.doneTo, this.#nextMs) : this.doneTo;
+      if (startMs >= untilMs) {
+        this.doneTo = Math.max(this.doneTo, untilMs);
+        return;
+      }
+      const endMs = Math.min(startMs + this.#windowMs, untilMs);
+      this.#extras = undefined;
+      const replies = await this.#shards.step(startMs, endMs, extras);
+      this.doneTo = endMs;
+      this.windows++;
+      let next = this.#shards.inboundMinMs;
+      for (const reply of replies) {
+        next = Math.min(next, reply.nextAtMs);
+        this.ended.push(...reply.lookups);
+      }
+      this.#nextMs = next;
+      this.counters = replies.map((r) => r.counters);
+      await onWindow();
+    }
+  }
+
+  /** The counters of all shards together. */
+  total(): ShardCounters {
+    const sum = { sent: 0, delivered: 0, dropped: 0, handlerErrors: 0, instants: 0 };
+    for (const c of this.counters) {
+      sum.sent += c.sent;
+      sum.delivered += c.delivered;
+      sum.dropped += c.dropped;
+      sum.handlerErrors += c.handlerErrors;
+      sum.instants += c.instants;
+    }
+    return sum;
+  }
+}
+
+/**
+ * Runs `options` (checked, `workers` ≥ 2) on worker threads.
+ * @throws {SimError} `SHARD_FAILED` when a worker throws or exits, `WORKER_MISSING` when the
+ *   worker script is not built
+ */
+export async function runSharded(options: SimOptions, hooks: SimHooks): Promise<SimResult> {
+  const wallStart = performance.now();
+  const cpuStart = process.cpuUsage();
+  let peakRss = process.memoryUsage.rss();
+  const shards = await ShardSet.start(
+    options,
+    SIM_START_MS,
+    hooks.workerUrl === undefined ? {} : { workerUrl: hooks.workerUrl },
+  );
+  const setupMs = performance.now() - wallStart;
+  const lockstep = new Lockstep(shards, options.latencyMs);
+  const random = seededRandom(options.seed ^ 0x7a6e7);
+  const samples: TableSample[] = [];
+  const recall: RecallSample[] = [];
+  const aborted = (): boolean => hooks.signal?.aborted === true;
+  let lastProgress = performance.now();
+  const onWindow = async (): Promise<void> => {
+    const now = performance.now();
+    if (hooks.onProgress === undefined || now - lastProgress < (hooks.progressEveryMs ?? 2000)) {
+      return;
+    }
+    lastProgress = now;
+    const rss = process.memoryUsage.rss();
+    peakRss = Math.max(peakRss, rss);
+    const sample = await sampleShards(shards, lockstep);
+    hooks.onProgress({
+      virtualMs: sample.atMs,
+      durationMs: options.durationMs,
+      joined: sample.joined,
+      meanFill: sample.meanFill,
+      datagrams: sample.datagrams,
+      wallMs: now - wallStart,
+      rssBytes: rss,
+    });
+  };
+  try {
+    for (const at of checkpoints(options)) {
+      await lockstep.runTo(SIM_START_MS + at, aborted, onWindow);
+      samples.push(await sampleShards(shards, lockstep));
+      if (aborted()) break; // the sample above is where it stood when it was stopped
+      if (options.recallAtMs.includes(at)) {
+        const measured = await measureRecall(options, shards, lockstep, random, aborted, onWindow);
+        if (measured !== undefined) recall.push(measured);
+      }
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    }
+  } finally {
+    await shards.close();
+  }
+  const cpu = process.cpuUsage(cpuStart);
+  const { instants, ...network } = lockstep.total();
+  return {
+    options,
+    samples,
+    recall,
+    setupMs,
+    wallMs: performance.now() - wallStart,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    peakRssBytes: Math.max(peakRss, process.memoryUsage.rss()),
+    network,
+    instants,
+    workers: options.workers,
+    windows: lockstep.windows,
+  };
+}
+
+async function sampleShards(shards: ShardSet, lockstep: Lockstep): Promise<TableSample> {
+  let joined = 0;
+  let fill = 0;
+  let minFill = Number.POSITIVE_INFINITY;
+  for (const s of await shards.sample()) {
+    joined += s.joined;
+    fill += s.fill;
+    minFill = Math.min(minFill, s.minFill);
+  }
+  return {
+    atMs: lockstep.doneTo - SIM_START_MS,
+    joined,
+    meanFill: joined === 0 ? 0 : fill / joined,
+    minFill: joined === 0 ? 0 : minFill,
+    datagrams: lockstep.total().sent,
+  };
+}
+
+/**
+ * Starts `options.lookups` lookups at once, each from a random started node (on the shard that
+ * owns it) for a random target, and runs windows until all have ended; one still running after
+ * `LOOKUP_LIMIT_MS` is abandoned (recall 0). The truth is computed here from every started ID.
+ * Returns `undefined` when the run is aborted meanwhile.
+ */
+async function measureRecall(
+  options: SimOptions,
+  shards: ShardSet,
+  lockstep: Lockstep,
+  random: Random,
+  aborted: () => boolean,
+  onWindow: () => Promise<void>,
+): Promise<RecallSample | undefined> {
+  const nowMs = lockstep.doneTo;
+  const joined: number[] = [];
+  for (let i = 0; i < options.nodes; i++) {
+    if (joinAt(options, SIM_START_MS, i) <= nowMs) joined.push(i);
+  }
+  const ids = joined.map((i) => shards.ids[i] as Uint8Array);
+  const requests: LookupRequest[][] = Array.from({ length: shards.size }, () => []);
+  const truths: Uint8Array[][] = [];
+  for (let id = 0; id < options.lookups; id++) {
+    const from = joined[random.intn(joined.length)] as number;
+    const target = random.bytes(64);
+    truths.push(closestIds(nodeIdFromPublicKey(target), ids, RECALL_K, shards.ids[from]));
+    requests[shardOf(from, shards.size)]?.push({ id, from, target });
+  }
+  const outcomes = new Map<number, LookupDone>();
+  const settled = (): boolean => {
+    for (const done of lockstep.ended.splice(0)) outcomes.set(done.id, done);
+    return outcomes.size === options.lookups || aborted();
+  };
+  lockstep.queue({ lookups: requests });
+  await lockstep.runTo(nowMs + LOOKUP_LIMIT_MS, settled, onWindow);
+  if (!settled()) {
+    lockstep.queue({ abortLookups: true });
+    await lockstep.runTo(lockstep.doneTo + LOOKUP_LIMIT_MS, settled, onWindow);
+  }
+  if (aborted()) return undefined;
+  const measured = truths.map((truth, id) => {
+    const done = outcomes.get(id);
+    if (done === undefined || done.abandoned) {
+      return { recall: 0, queries: 0, hops: 0, durationMs: done?.durationMs ?? LOOKUP_LIMIT_MS };
+    }
+    const found: Uint8Array[] = [];
+    for (let at = 0; at < done.ids.length; at += 32) found.push(done.ids.subarray(at, at + 32));
+    return {
+      recall: recallOf(found, truth),
+      queries: done.queried,
+      hops: done.hops,
+      durationMs: done.durationMs,
+    };
+  });
+  const mean = (f: (o: (typeof measured)[number]) => number): number =>
+    measured.reduce((sum, o) => sum + f(o), 0) / measured.length;
+  return {
+    atMs: nowMs - SIM_START_MS,
+    lookups: measured.length,
+    recall: mean((o) => o.recall),
+    minRecall: Math.min(...measured.map((o) => o.recall)),
+    queries: mean((o) => o.queries),
+    hops: mean((o) => o.hops),
+    durationMs: mean((o) => o.durationMs),
+  };
+}

@@ -1,0 +1,266 @@
+/**
+ * `ShardSet`: the coordinator's side of the shard workers. It starts one worker per shard, and
+ * runs the lockstep protocol: each {@link ShardSet.step} sends every shard, in one message, the
+ * datagram batches the other shards sent it in earlier windows (transferred, not cloned) and waits
+ * for all of them to finish the window. A worker that throws or exits fails every pending and
+ * later call with `SHARD_FAILED`; {@link ShardSet.close} stops the workers, also mid-window.
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { SimError } from './errors.ts';
+import type { SimOptions } from './options.ts';
+import type {
+  FromShard,
+  LookupRequest,
+  SampledMessage,
+  ShardInit,
+  SteppedMessage,
+  ToShard,
+} from './shard-protocol.ts';
+
+/** How long a closing shard may take to stop its nodes and exit before it is terminated. */
+const CLOSE_GRACE_MS = 60_000;
+
+/** Options of {@link ShardSet.start}. */
+export interface ShardSetOptions {
+  /** The worker script. Default: the built `shard-worker.js` of this package. */
+  readonly workerUrl?: URL;
+}
+
+/** What one window adds besides the datagrams: lookups to start, or to abandon. */
+export interface StepExtras {
+  /** Per shard: the lookups it starts at the window's start. */
+  readonly lookups?: readonly (readonly LookupRequest[])[];
+  readonly abortLookups?: boolean;
+}
+
+interface Pending {
+  readonly resolve: (m: FromShard) => void;
+  readonly reject: (err: Error) => void;
+}
+
+/** The shard workers of one run. Owned by the thread that started it. */
+export class ShardSet {
+  /** Node IDs by node index, from the shards' `ready` messages. */
+  readonly ids: Uint8Array[];
+  readonly #workers: Worker[];
+  readonly #pending: (Pending | undefined)[];
+  readonly #exits: Promise<number>[];
+  /** Batches waiting for each shard, and their earliest arrival. */
+  readonly #inbound: ArrayBuffer[][];
+  readonly #inboundMinMs: number[];
+  #failure: SimError | undefined;
+  #closing: Promise<number[]> | undefined;
+
+  private constructor(workers: Worker[], nodes: number) {
+    this.#workers = workers;
+    this.ids = new Array<Uint8Array>(nodes);
+    this.#pending = workers.map(() => undefined);
+    this.#inbound = workers.map(() => []);
+    this.#inboundMinMs = workers.map(() => Number.POSITIVE_INFINITY);
+    this.#exits = workers.map((worker, shard) => {
+      worker.on('message', (m: FromShard) => this.#onMessage(shard, m));
+      worker.on('error', (err) =>
+        this.#fail(
+          new SimError('SHARD_FAILED', `shard ${shard} failed: ${err.message}`, { cause: err }),
+        ),
+      );
+      return new Promise<number>((resolve) => {
+        worker.on('exit', (code) => {
+          if (this.#closing === undefined) {
+            this.#fail(new SimError('SHARD_FAILED', `shard ${shard} exited with code ${code}`));
+          }
+          resolve(code);
+        });
+      });
+    });
+  }
+
+  /**
+   * Starts one worker per shard (`options.workers`) and waits until every shard is built.
+   * @throws {SimError} `WORKER_MISSING` when the script is not built, `SHARD_FAILED` when a
+   *   shard fails to build
+   */
+  static async start(
+    options: SimOptions,
+    startMs: number,
+    { workerUrl = builtWorkerUrl() }: ShardSetOptions = {},
+  ): Promise<ShardSet> {
+    if (!existsSync(fileURLToPath(workerUrl))) {
+      throw new SimError(
+        'WORKER_MISSING',
+        `shard worker ${fileURLToPath(workerUrl)} is missing: run pnpm build first`,
+      );
+    }
+    const workers: Worker[] = [];
+    for (let shard = 0; shard < options.workers; shard++) {
+      const init: ShardInit = { options, shard, startMs };
+      workers.push(new Worker(workerUrl, { workerData: init, execArgv: builtExecArgv() }));
+    }
+    const set = new ShardSet(workers, options.nodes);
+    try {
+      const ready = await Promise.all(workers.map((_, shard) => set.#expect(shard)));
+      for (const [shard, m] of ready.entries()) {
+        if (m.kind !== 'ready')
+          throw new SimError('SHARD_FAILED', `shard ${shard}: expected ready`);
+        const ids = new Uint8Array(m.ids);
+        for (let i = 0; i * 32 < ids.length; i++) {
+          set.ids[shard + i * options.workers] = ids.subarray(i * 32, (i + 1) * 32);
+        }
+      }
+    } catch (err) {
+      await set.close();
+      throw err;
+    }
+    return set;
+  }
+
+  /** Shards in the set. */
+  get size(): number {
+    return this.#workers.length;
+  }
+
+  /** The earliest arrival among the datagrams waiting to be handed to the shards. */
+  get inboundMinMs(): number {
+    return Math.min(...this.#inboundMinMs);
+  }
+
+  /**
+   * Runs the window [`fromMs`, `untilMs`) (every event before `fromMs` has run): every shard
+   * takes in its waiting batches and runs its events before `untilMs`; the batches they send are
+   * kept for the next window. Resolves with every shard's answer, by shard.
+   * @throws {SimError} `SHARD_FAILED` or `CLOSED`
+   */
+  async step(fromMs: number, untilMs: number, extras: StepExtras = {}): Promise<SteppedMessage[]> {
+    const replies = await Promise.all(
+      this.#workers.map((_, shard) => {
+        const inbound = this.#inbound[shard] as ArrayBuffer[];
+        this.#inbound[shard] = [];
+        this.#inboundMinMs[shard] = Number.POSITIVE_INFINITY;
+        const message: ToShard = {
+          kind: 'step',
+          fromMs,
+          untilMs,
+          inbound,
+          lookups: extras.lookups?.[shard] ?? [],
+          abortLookups: extras.abortLookups === true,
+        };
+        return this.#request(shard, message, inbound);
+      }),
+    );
+    const stepped = replies as SteppedMessage[];
+    for (const reply of stepped) {
+      for (const [dest, batch] of reply.outbound.entries()) {
+        if (batch === null) continue;
+        (this.#inbound[dest] as ArrayBuffer[]).push(batch);
+        const min = reply.minArrivalMs[dest] ?? Number.POSITIVE_INFINITY;
+        this.#inboundMinMs[dest] = Math.min(this.#inboundMinMs[dest] as number, min);
+      }
+    }
+    return stepped;
+  }
+
+  /**
+   * The tables of every shard now.
+   * @throws {SimError} `SHARD_FAILED` or `CLOSED`
+   */
+  async sample(): Promise<SampledMessage[]> {
+    const replies = await Promise.all(
+      this.#workers.map((_, shard) => this.#request(shard, { kind: 'sample' }, [])),
+    );
+    return replies as SampledMessage[];
+  }
+
+  /**
+   * Asks every shard to stop its nodes and exit (one in the middle of a window ends it first),
+   * fails pending calls with `CLOSED`, and resolves with the exit codes. A shard still running
+   * after a grace period is terminated. Safe to call twice.
+   */
+  close(): Promise<number[]> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<number[]> {
+    this.#rejectAll(new SimError('CLOSED', 'simulation shards closed'));
+    return Promise.all(
+      this.#workers.map(async (worker, shard) => {
+        const exit = this.#exits[shard] as Promise<number>;
+        if (worker.threadId !== -1) worker.postMessage({ kind: 'close' } satisfies ToShard);
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(undefined), CLOSE_GRACE_MS);
+        });
+        const code = await Promise.race([exit, late]);
+        clearTimeout(timer);
+        if (code !== undefined) return code;
+        await worker.terminate();
+        return exit;
+      }),
+    );
+  }
+
+  #request(shard: number, message: ToShard, transfer: ArrayBuffer[]): Promise<FromShard> {
+    const reply = this.#expect(shard);
+    if (this.#failure === undefined && this.#closing === undefined) {
+      (this.#workers[shard] as Worker).postMessage(message, transfer);
+    }
+    return reply;
+  }
+
+  /** The next message of `shard`. */
+  #expect(shard: number): Promise<FromShard> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (this.#closing !== undefined) {
+      return Promise.reject(new SimError('CLOSED', 'simulation shards closed'));
+    }
+    return new Promise<FromShard>((resolve, reject) => {
+      this.#pending[shard] = { resolve, reject };
+    });
+  }
+
+  #onMessage(shard: number, m: FromShard): void {
+    const pending = this.#pending[shard];
+    this.#pending[shard] = undefined;
+    pending?.resolve(m);
+  }
+
+  #fail(err: SimError): void {
+    this.#failure ??= err;
+    this.#rejectAll(this.#failure);
+  }
+
+  #rejectAll(err: SimError): void {
+    for (const [shard, pending] of this.#pending.entries()) {
+      this.#pending[shard] = undefined;
+      pending?.reject(err);
+    }
+  }
+}
+
+const SOURCE_CONDITION = '@ethp2p/source';
+
+/**
+ * This process's Node options for a worker, less a `@ethp2p/source` condition (test runners
+ * resolve workspace packages to TypeScript that way; the built worker imports built code).
+ */
+function builtExecArgv(): string[] {
+  const argv = process.execArgv;
+  return argv.filter(
+    (arg, i) => !arg.endsWith(SOURCE_CONDITION) && argv[i + 1] !== SOURCE_CONDITION,
+  );
+}
+
+/**
+ * The built worker script next to this module; from the sources (Node 20 cannot run TypeScript
+ * in a worker), the one in dist/.
+ */
+function builtWorkerUrl(): URL {
+  const here = import.meta.url;
+  return new URL(
+    here.endsWith('.ts') ? '../../dist/sim/shard-worker.js' : './shard-worker.js',
+    here,
+  );
+}
