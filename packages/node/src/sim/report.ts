@@ -34,7 +34,10 @@ export function reportLines(r: SimResult): string[] {
   const perDatagram = r.network.sent === 0 ? 0 : (r.cpuMs * 1000) / r.network.sent;
   lines.push(
     `datagrams ${r.network.sent} (${r.network.dropped} lost), ${r.instants} instants` +
-      (r.workers > 1 ? `, ${r.workers} workers, ${r.windows} windows` : ''),
+      (r.workers > 1
+        ? `, ${r.workers} workers (busy ${r.utilization.map((u) => `${Math.round(u * 100)}%`).join(' ')}), ` +
+          `${r.windows} windows`
+        : ''),
     `wall ${seconds(r.wallMs)} s (setup ${seconds(r.setupMs)} s), cpu ${seconds(r.cpuMs)} s ` +
       `(${perDatagram.toFixed(0)} us per datagram), peak rss ${mib(r.peakRssBytes)} MiB`,
   );

@@ -108,6 +108,7 @@ export async function runSharded(options: SimOptions, hooks: SimHooks): Promise<
   const samples: TableSample[] = [];
   const recall: RecallSample[] = [];
   const aborted = (): boolean => hooks.signal?.aborted === true;
+  let utilization: number[] = [];
   let lastProgress = performance.now();
   const onWindow = async (): Promise<void> => {
     const now = performance.now();
@@ -139,6 +140,7 @@ export async function runSharded(options: SimOptions, hooks: SimHooks): Promise<
       }
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
     }
+    utilization = shards.utilization();
   } finally {
     await shards.close();
   }
@@ -156,6 +158,7 @@ export async function runSharded(options: SimOptions, hooks: SimHooks): Promise<
     instants,
     workers: options.workers,
     windows: lockstep.windows,
+    utilization,
   };
 }
 

@@ -85,6 +85,11 @@ export interface SimResult {
   readonly workers: number;
   /** Lockstep windows run, with workers (0 without). */
   readonly windows: number;
+  /**
+   * Per worker, the share of its time it was running rather than waiting for the next window
+   * (its event-loop utilization); empty without workers.
+   */
+  readonly utilization: readonly number[];
 }
 
 /** Hooks of {@link runSimulation}. */
@@ -170,6 +175,7 @@ export async function runSimulation(options: SimOptions, hooks: SimHooks = {}): 
     instants,
     workers: 1,
     windows: 0,
+    utilization: [],
   };
 }
 

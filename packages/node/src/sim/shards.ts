@@ -122,6 +122,14 @@ export class ShardSet {
     return this.#workers.length;
   }
 
+  /**
+   * Each worker's event-loop utilization since it started: the share of its time spent running
+   * (the rest it waited for the next window).
+   */
+  utilization(): number[] {
+    return this.#workers.map((w) => w.performance.eventLoopUtilization().utilization);
+  }
+
   /** The earliest arrival among the datagrams waiting to be handed to the shards. */
   get inboundMinMs(): number {
     return Math.min(...this.#inboundMinMs);
