@@ -9,6 +9,7 @@
  */
 import { type Random, seededRandom } from '@ethp2p/base';
 import { nodeIdFromPublicKey } from '@ethp2p/enode';
+import { RunMeter, recallSample, tableSample } from './measure.ts';
 import type { SimOptions } from './options.ts';
 import { closestIds, RECALL_K, recallOf } from './recall.ts';
 import {
@@ -94,40 +95,21 @@ class Lockstep {
  *   worker script is not built
  */
 export async function runSharded(options: SimOptions, hooks: SimHooks): Promise<SimResult> {
-  const wallStart = performance.now();
-  const cpuStart = process.cpuUsage();
-  let peakRss = process.memoryUsage.rss();
+  const meter = new RunMeter(hooks, options.durationMs);
   const shards = await ShardSet.start(
     options,
     SIM_START_MS,
     hooks.workerUrl === undefined ? {} : { workerUrl: hooks.workerUrl },
   );
-  const setupMs = performance.now() - wallStart;
+  const setupMs = meter.wallMs();
   const lockstep = new Lockstep(shards, options.latencyMs);
   const random = seededRandom(options.seed ^ 0x7a6e7);
   const samples: TableSample[] = [];
   const recall: RecallSample[] = [];
   const aborted = (): boolean => hooks.signal?.aborted === true;
   let utilization: number[] = [];
-  let lastProgress = performance.now();
   const onWindow = async (): Promise<void> => {
-    const now = performance.now();
-    if (hooks.onProgress === undefined || now - lastProgress < (hooks.progressEveryMs ?? 2000)) {
-      return;
-    }
-    lastProgress = now;
-    const rss = process.memoryUsage.rss();
-    peakRss = Math.max(peakRss, rss);
-    const sample = await sampleShards(shards, lockstep);
-    hooks.onProgress({
-      virtualMs: sample.atMs,
-      durationMs: options.durationMs,
-      joined: sample.joined,
-      meanFill: sample.meanFill,
-      datagrams: sample.datagrams,
-      wallMs: now - wallStart,
-      rssBytes: rss,
-    });
+    if (meter.due()) meter.report(await sampleShards(shards, lockstep));
   };
   try {
     for (const at of checkpoints(options)) {
@@ -138,22 +120,18 @@ export async function runSharded(options: SimOptions, hooks: SimHooks): Promise<
         const measured = await measureRecall(options, shards, lockstep, random, aborted, onWindow);
         if (measured !== undefined) recall.push(measured);
       }
-      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+      meter.peakRss();
     }
     utilization = shards.utilization();
   } finally {
     await shards.close();
   }
-  const cpu = process.cpuUsage(cpuStart);
   const { instants, ...network } = lockstep.total();
   return {
     options,
     samples,
     recall,
-    setupMs,
-    wallMs: performance.now() - wallStart,
-    cpuMs: (cpu.user + cpu.system) / 1000,
-    peakRssBytes: Math.max(peakRss, process.memoryUsage.rss()),
+    ...meter.costs(setupMs),
     network,
     instants,
     workers: options.workers,
@@ -171,13 +149,7 @@ async function sampleShards(shards: ShardSet, lockstep: Lockstep): Promise<Table
     fill += s.fill;
     minFill = Math.min(minFill, s.minFill);
   }
-  return {
-    atMs: lockstep.doneTo - SIM_START_MS,
-    joined,
-    meanFill: joined === 0 ? 0 : fill / joined,
-    minFill: joined === 0 ? 0 : minFill,
-    datagrams: lockstep.total().sent,
-  };
+  return tableSample(lockstep.doneTo - SIM_START_MS, joined, fill, minFill, lockstep.total().sent);
 }
 
 /**
@@ -234,15 +206,5 @@ async function measureRecall(
       durationMs: done.durationMs,
     };
   });
-  const mean = (f: (o: (typeof measured)[number]) => number): number =>
-    measured.reduce((sum, o) => sum + f(o), 0) / measured.length;
-  return {
-    atMs: nowMs - SIM_START_MS,
-    lookups: measured.length,
-    recall: mean((o) => o.recall),
-    minRecall: Math.min(...measured.map((o) => o.recall)),
-    queries: mean((o) => o.queries),
-    hops: mean((o) => o.hops),
-    durationMs: mean((o) => o.durationMs),
-  };
+  return recallSample(nowMs - SIM_START_MS, measured);
 }

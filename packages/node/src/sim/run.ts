@@ -8,6 +8,7 @@ import { type Random, SimulatedClock, seededRandom } from '@ethp2p/base';
 import type { MemoryNetworkStats } from '@ethp2p/discovery';
 import { nodeIdFromPublicKey } from '@ethp2p/enode';
 import { drive } from './driver.ts';
+import { type LookupOutcome, RunMeter, recallSample, tableSample } from './measure.ts';
 import { checkSimOptions, type SimOptions } from './options.ts';
 import { closestIds, RECALL_K, recallOf } from './recall.ts';
 import { runSharded } from './run-sharded.ts';
@@ -109,37 +110,18 @@ export interface SimHooks extends ShardSetOptions {
 export async function runSimulation(options: SimOptions, hooks: SimHooks = {}): Promise<SimResult> {
   checkSimOptions(options);
   if (options.workers > 1) return runSharded(options, hooks);
-  const wallStart = performance.now();
-  const cpuStart = process.cpuUsage();
-  let peakRss = process.memoryUsage.rss();
+  const meter = new RunMeter(hooks, options.durationMs);
   const clock = new SimulatedClock(SIM_START_MS);
   const world = await SimWorld.create(options, clock);
-  const setupMs = performance.now() - wallStart;
+  const setupMs = meter.wallMs();
   const random = seededRandom(options.seed ^ 0x7a6e7);
   const samples: TableSample[] = [];
   const recall: RecallSample[] = [];
   let instants = 0;
-  let lastProgress = performance.now();
   const aborted = (): boolean => hooks.signal?.aborted === true;
   const onTurn = (): void => {
     instants++;
-    const now = performance.now();
-    if (hooks.onProgress === undefined || now - lastProgress < (hooks.progressEveryMs ?? 2000)) {
-      return;
-    }
-    lastProgress = now;
-    const rss = process.memoryUsage.rss();
-    peakRss = Math.max(peakRss, rss);
-    const sample = sampleTables(world);
-    hooks.onProgress({
-      virtualMs: sample.atMs,
-      durationMs: options.durationMs,
-      joined: sample.joined,
-      meanFill: sample.meanFill,
-      datagrams: sample.datagrams,
-      wallMs: now - wallStart,
-      rssBytes: rss,
-    });
+    if (meter.due()) meter.report(sampleTables(world));
   };
   try {
     for (const at of checkpoints(options)) {
@@ -152,7 +134,7 @@ export async function runSimulation(options: SimOptions, hooks: SimHooks = {}): 
       if (options.recallAtMs.includes(at)) {
         recall.push(await measureRecall(world, random, options.lookups, onTurn));
       }
-      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+      meter.peakRss();
     }
   } finally {
     let closed = false;
@@ -162,15 +144,11 @@ export async function runSimulation(options: SimOptions, hooks: SimHooks = {}): 
     await drive(clock, clock.now() + STOP_LIMIT_MS, () => closed);
     await closing;
   }
-  const cpu = process.cpuUsage(cpuStart);
   return {
     options,
     samples,
     recall,
-    setupMs,
-    wallMs: performance.now() - wallStart,
-    cpuMs: (cpu.user + cpu.system) / 1000,
-    peakRssBytes: peakRss,
+    ...meter.costs(setupMs),
     network: world.network.stats,
     instants,
     workers: 1,
@@ -198,20 +176,8 @@ function sampleTables(world: SimWorld): TableSample {
     total += size;
     min = Math.min(min, size);
   }
-  return {
-    atMs: world.clock.now() - SIM_START_MS,
-    joined: joined.length,
-    meanFill: joined.length === 0 ? 0 : total / joined.length,
-    minFill: joined.length === 0 ? 0 : min,
-    datagrams: world.network.stats.sent,
-  };
-}
-
-interface LookupOutcome {
-  readonly recall: number;
-  readonly queries: number;
-  readonly hops: number;
-  readonly durationMs: number;
+  const atMs = world.clock.now() - SIM_START_MS;
+  return tableSample(atMs, joined.length, total, min, world.network.stats.sent);
 }
 
 /**
@@ -243,18 +209,7 @@ async function measureRecall(
   await drive(clock, clock.now() + LOOKUP_LIMIT_MS, () => settled, onTurn);
   controller.abort(new Error('lookup took too long'));
   await drive(clock, clock.now() + LOOKUP_LIMIT_MS, () => settled, onTurn);
-  const outcomes = await all;
-  const mean = (f: (o: LookupOutcome) => number): number =>
-    outcomes.reduce((sum, o) => sum + f(o), 0) / outcomes.length;
-  return {
-    atMs,
-    lookups: outcomes.length,
-    recall: mean((o) => o.recall),
-    minRecall: Math.min(...outcomes.map((o) => o.recall)),
-    queries: mean((o) => o.queries),
-    hops: mean((o) => o.hops),
-    durationMs: mean((o) => o.durationMs),
-  };
+  return recallSample(atMs, await all);
 }
 
 async function oneLookup(

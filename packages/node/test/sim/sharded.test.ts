@@ -9,22 +9,16 @@ import { rejectedError } from '@ethp2p/base/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BatchWriter, type CrossDatagram, readBatches } from '../../src/sim/bridge-batch.ts';
 import { SimError } from '../../src/sim/errors.ts';
-import { checkSimOptions, DEFAULT_SIM_OPTIONS, parseWorkers } from '../../src/sim/options.ts';
+import { checkSimOptions, parseWorkers } from '../../src/sim/options.ts';
 import { runSimulation, SIM_START_MS, type SimResult } from '../../src/sim/run.ts';
 import { nodeRandom, shardIndices, simIndexOf } from '../../src/sim/shard-seeds.ts';
 import { ShardWorld } from '../../src/sim/shard-world.ts';
 import { ShardSet } from '../../src/sim/shards.ts';
 import { simIp } from '../../src/sim/world.ts';
 import { run as runCli } from '../cli/helpers/run.ts';
+import { SMALL_SIM } from './helpers.ts';
 
-const SMALL = {
-  ...DEFAULT_SIM_OPTIONS,
-  nodes: 60,
-  durationMs: 40_000,
-  joinMs: 5_000,
-  recallAtMs: [20_000, 40_000],
-  lookups: 10,
-};
+const SMALL = { ...SMALL_SIM, nodes: 60 };
 
 /** What a run simulated, without its costs (wall and CPU time, memory). */
 function simulated(r: SimResult) {
@@ -201,25 +195,18 @@ describe('shard workers', () => {
     expect(result.recall).toEqual([]);
   }, 60_000);
 
-  it('a worker that throws fails the run with SHARD_FAILED', async () => {
-    const workerUrl = new URL('./fixtures/shard-throws.mjs', import.meta.url);
-    const err = await rejectedError(
-      runSimulation(options, { workerUrl }),
-      SimError,
-      'SHARD_FAILED',
-    );
-    expect(err.message).toMatch(/shard 1 failed: shard fixture throws/);
-  }, 60_000);
-
-  it('a worker that exits fails the run with SHARD_FAILED', async () => {
-    const workerUrl = new URL('./fixtures/shard-exits.mjs', import.meta.url);
-    const err = await rejectedError(
-      runSimulation(options, { workerUrl }),
-      SimError,
-      'SHARD_FAILED',
-    );
-    expect(err.message).toBe('shard 0 exited with code 7');
-  }, 60_000);
+  it.each([
+    ['throws', 'shard-throws.mjs', 'shard 1 failed: shard fixture throws'],
+    ['exits', 'shard-exits.mjs', 'shard 0 exited with code 7'],
+  ])(
+    'a worker that %s fails the run with SHARD_FAILED',
+    async (_, fixture, message) => {
+      const workerUrl = new URL(`./fixtures/${fixture}`, import.meta.url);
+      const run = runSimulation(options, { workerUrl });
+      expect((await rejectedError(run, SimError, 'SHARD_FAILED')).message).toBe(message);
+    },
+    60_000,
+  );
 
   it('a missing worker script is refused with WORKER_MISSING', async () => {
     const workerUrl = new URL('./fixtures/nothing-here.mjs', import.meta.url);

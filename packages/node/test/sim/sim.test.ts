@@ -11,20 +11,14 @@ import { nextTurn } from '@ethp2p/base/testing';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHART_SERIES, renderChart } from '../../src/sim/chart.ts';
-import { checkSimOptions, DEFAULT_SIM_OPTIONS, parseBootstrap } from '../../src/sim/options.ts';
+import { checkSimOptions, parseBootstrap } from '../../src/sim/options.ts';
 import { closestIds, recallOf } from '../../src/sim/recall.ts';
 import { runSimulation, SIM_START_MS, type SimResult } from '../../src/sim/run.ts';
 import { SimWorld } from '../../src/sim/world.ts';
 import { run as runCli } from '../cli/helpers/run.ts';
+import { SMALL_SIM } from './helpers.ts';
 
-const SMALL = {
-  ...DEFAULT_SIM_OPTIONS,
-  nodes: 50,
-  durationMs: 40_000,
-  joinMs: 5_000,
-  recallAtMs: [20_000, 40_000],
-  lookups: 10,
-};
+const SMALL = SMALL_SIM;
 
 const dirs: string[] = [];
 afterAll(async () => {
