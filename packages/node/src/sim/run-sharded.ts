@@ -1,10 +1,9 @@
 /**
  * A simulation run on worker threads: the nodes are dealt over `options.workers` shards (see
- * `shard-world.ts`) and this thread advances them in conservative lockstep. A window is never
- * longer than the link latency, so a datagram sent in a window arrives after it ends: the batches
- * of one window are handed to their shards at the start of the next, and every shard runs a
- * window without waiting for the others. Windows jump over idle virtual time (to the earliest
- * pending event of any shard). The measurements are those of a run on one thread.
+ * `shard-world.ts`), which run in conservative lockstep windows among themselves (see
+ * `shard-runner.ts`); this thread tells them how far to run (a virtual second at a time, a window
+ * at a time while recall lookups run), samples their tables at the checkpoints, and measures
+ * recall. The measurements are those of a run on one thread.
  * @module
  */
 import { type Random, seededRandom } from '@ethp2p/base';
@@ -23,18 +22,22 @@ import {
 } from './run.ts';
 import type { LookupDone, LookupRequest, ShardCounters } from './shard-protocol.ts';
 import { shardOf } from './shard-seeds.ts';
-import { ShardSet, type StepExtras } from './shards.ts';
+import { type RunExtras, ShardSet } from './shards.ts';
 import { joinAt } from './world.ts';
 
-/** Advances the shards window by window and keeps what they report. */
+/**
+ * Virtual time per run between two checkpoints: how often progress is reported and an abort
+ * noticed (the shards run their windows on their own in between).
+ */
+const RUN_CHUNK_MS = 1000;
+
+/** Tells the shards how far to run, and keeps what they report. */
 class Lockstep {
   readonly #shards: ShardSet;
   readonly #windowMs: number;
   /** Every event before this time has run, on every shard. */
   doneTo = SIM_START_MS;
-  /** The earliest pending event of any shard, datagrams waiting included. */
-  #nextMs = SIM_START_MS;
-  #extras: StepExtras | undefined;
+  #extras: RunExtras | undefined;
   windows = 0;
   counters: ShardCounters[] = [];
   /** Lookups that ended and were not collected yet. */
@@ -45,33 +48,31 @@ class Lockstep {
     this.#windowMs = windowMs;
   }
 
-  /** Adds lookups to start, or the abort of those running, to the next window. */
-  queue(extras: StepExtras): void {
+  /** Adds lookups to start, or the abort of those running, to the next run. */
+  queue(extras: RunExtras): void {
     this.#extras = extras;
   }
 
-  /** Runs windows until every event before `untilMs` has run, or `stop()` holds. */
-  async runTo(untilMs: number, stop: () => boolean, onWindow: () => Promise<void>): Promise<void> {
-    while (!stop()) {
+  /**
+   * Runs until every event before `untilMs` has run, or `stop()` holds: checked every
+   * `checkEveryMs` of virtual time (at least one window).
+   */
+  async runTo(
+    untilMs: number,
+    stop: () => boolean,
+    onRun: () => Promise<void>,
+    checkEveryMs = RUN_CHUNK_MS,
+  ): Promise<void> {
+    while (!stop() && this.doneTo < untilMs) {
       const extras = this.#extras;
-      const startMs = extras === undefined ? Math.max(this.doneTo, this.#nextMs) : this.doneTo;
-      if (startMs >= untilMs) {
-        this.doneTo = Math.max(this.doneTo, untilMs);
-        return;
-      }
-      const endMs = Math.min(startMs + this.#windowMs, untilMs);
       this.#extras = undefined;
-      const replies = await this.#shards.step(startMs, endMs, extras);
-      this.doneTo = endMs;
-      this.windows++;
-      let next = this.#shards.inboundMinMs;
-      for (const reply of replies) {
-        next = Math.min(next, reply.nextAtMs);
-        this.ended.push(...reply.lookups);
-      }
-      this.#nextMs = next;
+      const to = Math.min(untilMs, this.doneTo + Math.max(checkEveryMs, this.#windowMs));
+      const replies = await this.#shards.run(to, extras);
+      this.doneTo = to;
+      this.windows = replies[0]?.windows ?? this.windows;
+      for (const reply of replies) this.ended.push(...reply.lookups);
       this.counters = replies.map((r) => r.counters);
-      await onWindow();
+      await onRun();
     }
   }
 
@@ -185,11 +186,12 @@ async function measureRecall(
     for (const done of lockstep.ended.splice(0)) outcomes.set(done.id, done);
     return outcomes.size === options.lookups || aborted();
   };
+  // The lookups' end is checked after every window.
   lockstep.queue({ lookups: requests });
-  await lockstep.runTo(nowMs + LOOKUP_LIMIT_MS, settled, onWindow);
+  await lockstep.runTo(nowMs + LOOKUP_LIMIT_MS, settled, onWindow, 0);
   if (!settled()) {
     lockstep.queue({ abortLookups: true });
-    await lockstep.runTo(lockstep.doneTo + LOOKUP_LIMIT_MS, settled, onWindow);
+    await lockstep.runTo(lockstep.doneTo + LOOKUP_LIMIT_MS, settled, onWindow, 0);
   }
   if (aborted()) return undefined;
   const measured = truths.map((truth, id) => {

@@ -1,10 +1,13 @@
 /**
  * The messages between the coordinator of a sharded simulation (the main thread) and its shard
- * workers. The coordinator sends `step` (run one window), `sample` (report the tables) and `close`;
- * a shard answers `ready` once built, `stepped`, `sampled`, and exits after `close`. Datagrams
- * travel as transferred batch buffers (see `bridge-batch.ts`).
+ * workers, and between the workers. The coordinator sends `run` (run windows up to a time),
+ * `sample` (report the tables) and `close`; a shard answers `ready` once built, `ran`, `sampled`,
+ * and exits after `close`. After each window every shard sends every other one a
+ * {@link PeerMessage} on their own channel: the datagrams for it as one transferred batch buffer
+ * (see `bridge-batch.ts`), and what all shards need to agree on the next window.
  * @module
  */
+import type { MessagePort } from 'node:worker_threads';
 import type { SimOptions } from './options.ts';
 
 /** What a shard worker is started with. */
@@ -13,6 +16,18 @@ export interface ShardInit {
   readonly shard: number;
   /** Virtual start time of every shard's clock. */
   readonly startMs: number;
+  /** By shard: the channel to that shard (null for this one). */
+  readonly peers: readonly (MessagePort | null)[];
+}
+
+/** What a shard sends each other shard after each window. */
+export interface PeerMessage {
+  /** The datagrams for the receiving shard, or null. */
+  readonly batch: ArrayBuffer | null;
+  /** When the sender's next event falls due (`Infinity` when none waits). */
+  readonly nextAtMs: number;
+  /** By destination shard: the earliest arrival among the datagrams the sender sent it. */
+  readonly minArrivalMs: readonly number[];
 }
 
 /** A lookup the coordinator asks the owning shard to run. */
@@ -25,16 +40,15 @@ export interface LookupRequest {
 }
 
 /**
- * Runs the window [`fromMs`, `untilMs`): every event before `untilMs`, after taking in `inbound`
- * and starting `lookups` at `fromMs`. Every event before `fromMs` has run.
+ * Runs windows until every event before `untilMs` has run. With `startNow`, the first window
+ * starts where the last run ended (else at the next event of any shard), and `lookups` start then.
+ * Every shard gets the same `untilMs` and `startNow`.
  */
-export interface StepMessage {
-  readonly kind: 'step';
-  readonly fromMs: number;
+export interface RunMessage {
+  readonly kind: 'run';
   readonly untilMs: number;
-  /** Batches of datagrams for this shard's nodes, sent in earlier windows. */
-  readonly inbound: ArrayBuffer[];
-  /** Lookups to start at the window's start. */
+  readonly startNow: boolean;
+  /** Lookups to start at the first window's start. */
   readonly lookups: readonly LookupRequest[];
   /** Abandons every lookup still running (each ends as abandoned). */
   readonly abortLookups: boolean;
@@ -50,7 +64,7 @@ export interface CloseMessage {
   readonly kind: 'close';
 }
 
-export type ToShard = StepMessage | SampleMessage | CloseMessage;
+export type ToShard = RunMessage | SampleMessage | CloseMessage;
 
 /** The shard's network counters, cumulative. */
 export interface ShardCounters {
@@ -80,16 +94,12 @@ export interface ReadyMessage {
   readonly ids: ArrayBuffer;
 }
 
-/** A window done. */
-export interface SteppedMessage {
-  readonly kind: 'stepped';
-  /** Per destination shard: the batch of datagrams for it, or null. */
-  readonly outbound: (ArrayBuffer | null)[];
-  /** Per destination shard: the earliest arrival in its batch (`Infinity` when none). */
-  readonly minArrivalMs: number[];
-  /** When this shard's next event falls due (`Infinity` when none waits). */
-  readonly nextAtMs: number;
+/** A run done: every event before its `untilMs` has run. */
+export interface RanMessage {
+  readonly kind: 'ran';
   readonly counters: ShardCounters;
+  /** Windows run so far. */
+  readonly windows: number;
   readonly lookups: LookupDone[];
 }
 
@@ -103,10 +113,4 @@ export interface SampledMessage {
   readonly minFill: number;
 }
 
-/** The nodes are stopped; the worker exits next. */
-export interface ClosedMessage {
-  readonly kind: 'closed';
-  readonly counters: ShardCounters;
-}
-
-export type FromShard = ReadyMessage | SteppedMessage | SampledMessage | ClosedMessage;
+export type FromShard = ReadyMessage | RanMessage | SampledMessage;

@@ -1,15 +1,16 @@
 /**
  * The entry point of a shard worker thread: builds its shard of the simulation (see
- * `shard-world.ts`), says `ready` with its node IDs, then runs one window per `step` message and
- * answers with the datagrams for the other shards (transferred batch buffers), its next event and
- * its counters. Asked to close, even in the middle of a window, it ends the window, stops its
- * nodes and exits.
+ * `shard-world.ts`), says `ready` with its node IDs, then runs windows per `run` message (see
+ * `shard-runner.ts`, exchanging datagrams with the other shards directly) and answers `ran` with
+ * its counters and the lookups that ended. Asked to close, even in the middle of a window, it
+ * ends the window, stops its nodes and exits.
  * @module
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { SimulatedClock } from '@ethp2p/base';
-import { drive, driveBefore } from './driver.ts';
-import type { FromShard, LookupDone, ShardInit, StepMessage, ToShard } from './shard-protocol.ts';
+import { drive } from './driver.ts';
+import type { FromShard, RunMessage, ShardInit, ToShard } from './shard-protocol.ts';
+import { ShardRunner } from './shard-runner.ts';
 import { ShardWorld } from './shard-world.ts';
 
 /** Virtual time the nodes get to stop at the end. */
@@ -20,10 +21,8 @@ const port: MessagePort = parentPort;
 const init = workerData as ShardInit;
 const clock = new SimulatedClock(init.startMs);
 const world = await ShardWorld.create(init.options, init.shard, clock);
-let instants = 0;
+const runner = new ShardRunner(world, init.peers, init.options.latencyMs);
 let closing = false;
-let lookupSignal = new AbortController();
-const ended: LookupDone[] = [];
 let running: Promise<void> = Promise.resolve();
 
 const post = (message: FromShard, transfer: ArrayBuffer[] = []): void =>
@@ -36,39 +35,15 @@ function crash(err: unknown): void {
   });
 }
 
-async function step(m: StepMessage): Promise<void> {
-  world.inject(m.inbound, m.fromMs);
-  if (m.abortLookups) {
-    lookupSignal.abort(new Error('lookup took too long'));
-    lookupSignal = new AbortController();
-  }
-  if (m.lookups.length > 0) {
-    clock.advance(Math.max(0, m.fromMs - clock.now()));
-    for (const request of m.lookups) {
-      world.lookup(request, lookupSignal.signal).then((done) => ended.push(done), crash);
-    }
-  }
-  instants += await driveBefore(clock, m.untilMs, () => closing);
-  if (closing) return;
-  const { batches, minArrivalMs } = world.takeOutbound();
-  const transfer = batches.filter((b): b is ArrayBuffer => b !== null);
-  post(
-    {
-      kind: 'stepped',
-      outbound: batches,
-      minArrivalMs,
-      nextAtMs: clock.nextAt() ?? Number.POSITIVE_INFINITY,
-      counters: world.counters(instants),
-      lookups: ended.splice(0),
-    },
-    transfer,
-  );
+async function run(m: RunMessage): Promise<void> {
+  const ran = await runner.run(m, crash);
+  if (ran !== undefined) post(ran);
 }
 
 async function close(): Promise<void> {
   closing = true;
+  runner.close();
   await running;
-  lookupSignal.abort(new Error('simulation closed'));
   let closed = false;
   const stopping = world.close().finally(() => {
     closed = true;
@@ -80,7 +55,7 @@ async function close(): Promise<void> {
 
 port.on('message', (m: ToShard) => {
   if (closing) return;
-  if (m.kind === 'step') running = step(m);
+  if (m.kind === 'run') running = run(m);
   else if (m.kind === 'sample') post(world.sample());
   else running = close();
   running.catch(crash);

@@ -1,22 +1,22 @@
 /**
- * `ShardSet`: the coordinator's side of the shard workers. It starts one worker per shard, and
- * runs the lockstep protocol: each {@link ShardSet.step} sends every shard, in one message, the
- * datagram batches the other shards sent it in earlier windows (transferred, not cloned) and waits
- * for all of them to finish the window. A worker that throws or exits fails every pending and
- * later call with `SHARD_FAILED`; {@link ShardSet.close} stops the workers, also mid-window.
+ * `ShardSet`: the coordinator's side of the shard workers. It starts one worker per shard, with a
+ * channel between every two shards (they exchange datagrams after each window directly, see
+ * `shard-runner.ts`), and tells them how far to run ({@link ShardSet.run}). A worker that throws or
+ * exits fails every pending and later call with `SHARD_FAILED`; {@link ShardSet.close} stops the
+ * workers, also mid-window.
  * @module
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { SimError } from './errors.ts';
 import type { SimOptions } from './options.ts';
 import type {
   FromShard,
   LookupRequest,
+  RanMessage,
   SampledMessage,
   ShardInit,
-  SteppedMessage,
   ToShard,
 } from './shard-protocol.ts';
 
@@ -29,9 +29,9 @@ export interface ShardSetOptions {
   readonly workerUrl?: URL;
 }
 
-/** What one window adds besides the datagrams: lookups to start, or to abandon. */
-export interface StepExtras {
-  /** Per shard: the lookups it starts at the window's start. */
+/** What a run adds: lookups to start, or to abandon, at once. */
+export interface RunExtras {
+  /** Per shard: the lookups it starts at the first window's start. */
   readonly lookups?: readonly (readonly LookupRequest[])[];
   readonly abortLookups?: boolean;
 }
@@ -48,9 +48,6 @@ export class ShardSet {
   readonly #workers: Worker[];
   readonly #pending: (Pending | undefined)[];
   readonly #exits: Promise<number>[];
-  /** Batches waiting for each shard, and their earliest arrival. */
-  readonly #inbound: ArrayBuffer[][];
-  readonly #inboundMinMs: number[];
   #failure: SimError | undefined;
   #closing: Promise<number[]> | undefined;
 
@@ -58,8 +55,6 @@ export class ShardSet {
     this.#workers = workers;
     this.ids = new Array<Uint8Array>(nodes);
     this.#pending = workers.map(() => undefined);
-    this.#inbound = workers.map(() => []);
-    this.#inboundMinMs = workers.map(() => Number.POSITIVE_INFINITY);
     this.#exits = workers.map((worker, shard) => {
       worker.on('message', (m: FromShard) => this.#onMessage(shard, m));
       worker.on('error', (err) =>
@@ -94,10 +89,15 @@ export class ShardSet {
         `shard worker ${fileURLToPath(workerUrl)} is missing: run pnpm build first`,
       );
     }
+    const peers = channels(options.workers);
     const workers: Worker[] = [];
     for (let shard = 0; shard < options.workers; shard++) {
-      const init: ShardInit = { options, shard, startMs };
-      workers.push(new Worker(workerUrl, { workerData: init, execArgv: builtExecArgv() }));
+      const own = peers[shard] as (MessagePort | null)[];
+      const init: ShardInit = { options, shard, startMs, peers: own };
+      const transferList = own.filter((p): p is MessagePort => p !== null);
+      workers.push(
+        new Worker(workerUrl, { workerData: init, transferList, execArgv: builtExecArgv() }),
+      );
     }
     const set = new ShardSet(workers, options.nodes);
     try {
@@ -130,44 +130,24 @@ export class ShardSet {
     return this.#workers.map((w) => w.performance.eventLoopUtilization().utilization);
   }
 
-  /** The earliest arrival among the datagrams waiting to be handed to the shards. */
-  get inboundMinMs(): number {
-    return Math.min(...this.#inboundMinMs);
-  }
-
   /**
-   * Runs the window [`fromMs`, `untilMs`) (every event before `fromMs` has run): every shard
-   * takes in its waiting batches and runs its events before `untilMs`; the batches they send are
-   * kept for the next window. Resolves with every shard's answer, by shard.
+   * Runs every shard until every event before `untilMs` has run; with `extras` (lookups to start
+   * or abandon), the first window starts at once. Resolves with every shard's answer, by shard.
    * @throws {SimError} `SHARD_FAILED` or `CLOSED`
    */
-  async step(fromMs: number, untilMs: number, extras: StepExtras = {}): Promise<SteppedMessage[]> {
+  async run(untilMs: number, extras?: RunExtras): Promise<RanMessage[]> {
     const replies = await Promise.all(
-      this.#workers.map((_, shard) => {
-        const inbound = this.#inbound[shard] as ArrayBuffer[];
-        this.#inbound[shard] = [];
-        this.#inboundMinMs[shard] = Number.POSITIVE_INFINITY;
-        const message: ToShard = {
-          kind: 'step',
-          fromMs,
+      this.#workers.map((_, shard) =>
+        this.#request(shard, {
+          kind: 'run',
           untilMs,
-          inbound,
-          lookups: extras.lookups?.[shard] ?? [],
-          abortLookups: extras.abortLookups === true,
-        };
-        return this.#request(shard, message, inbound);
-      }),
+          startNow: extras !== undefined,
+          lookups: extras?.lookups?.[shard] ?? [],
+          abortLookups: extras?.abortLookups === true,
+        }),
+      ),
     );
-    const stepped = replies as SteppedMessage[];
-    for (const reply of stepped) {
-      for (const [dest, batch] of reply.outbound.entries()) {
-        if (batch === null) continue;
-        (this.#inbound[dest] as ArrayBuffer[]).push(batch);
-        const min = reply.minArrivalMs[dest] ?? Number.POSITIVE_INFINITY;
-        this.#inboundMinMs[dest] = Math.min(this.#inboundMinMs[dest] as number, min);
-      }
-    }
-    return stepped;
+    return replies as RanMessage[];
   }
 
   /**
@@ -176,7 +156,7 @@ export class ShardSet {
    */
   async sample(): Promise<SampledMessage[]> {
     const replies = await Promise.all(
-      this.#workers.map((_, shard) => this.#request(shard, { kind: 'sample' }, [])),
+      this.#workers.map((_, shard) => this.#request(shard, { kind: 'sample' })),
     );
     return replies as SampledMessage[];
   }
@@ -210,10 +190,10 @@ export class ShardSet {
     );
   }
 
-  #request(shard: number, message: ToShard, transfer: ArrayBuffer[]): Promise<FromShard> {
+  #request(shard: number, message: ToShard): Promise<FromShard> {
     const reply = this.#expect(shard);
     if (this.#failure === undefined && this.#closing === undefined) {
-      (this.#workers[shard] as Worker).postMessage(message, transfer);
+      (this.#workers[shard] as Worker).postMessage(message);
     }
     return reply;
   }
@@ -246,6 +226,21 @@ export class ShardSet {
       pending?.reject(err);
     }
   }
+}
+
+/** By shard, by shard: one end of a channel between every two shards (null on the diagonal). */
+function channels(workers: number): (MessagePort | null)[][] {
+  const ports = Array.from({ length: workers }, () =>
+    Array.from<MessagePort | null>({ length: workers }).fill(null),
+  );
+  for (let a = 0; a < workers; a++) {
+    for (let b = a + 1; b < workers; b++) {
+      const { port1, port2 } = new MessageChannel();
+      (ports[a] as (MessagePort | null)[])[b] = port1;
+      (ports[b] as (MessagePort | null)[])[a] = port2;
+    }
+  }
+  return ports;
 }
 
 const SOURCE_CONDITION = '@ethp2p/source';
