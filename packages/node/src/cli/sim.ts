@@ -65,6 +65,13 @@ export const SIM_COMMAND: CommandSpec = {
       description: 'virtual window over which the nodes join, one after another',
       env: false,
     },
+    refresh: {
+      type: 'string',
+      valueName: 'duration',
+      description:
+        "every node's refresh interval (default discv4's 30m, geth's): a refresh is a self lookup and 3 random ones, every half to whole interval; a shorter one models nodes that keep looking up, as a geth node's dialer does",
+      env: false,
+    },
     latency: {
       type: 'string',
       valueName: 'duration',
@@ -152,6 +159,9 @@ export const SIM_COMMAND: CommandSpec = {
 function simOptions(ctx: CommandContext): SimOptions {
   const durationMs = ctx.options.duration('duration') ?? D.durationMs;
   const recallAt = ctx.options.list('recall-at');
+  const refreshMs = ctx.options.duration('refresh');
+  if (refreshMs !== undefined && refreshMs <= 0)
+    throw usageError('--refresh: expected a positive duration');
   const options: SimOptions = {
     nodes: ctx.options.integer('nodes', 1, 1_000_000) ?? D.nodes,
     durationMs,
@@ -170,6 +180,7 @@ function simOptions(ctx: CommandContext): SimOptions {
         : [durationMs / 4, durationMs / 2, durationMs].map(Math.round),
     lookups: ctx.options.integer('lookups', 1, 100_000) ?? D.lookups,
     workers: parsed('--workers', () => parseWorkers(ctx.options.string('workers') ?? '1')),
+    ...(refreshMs === undefined ? {} : { config: { refreshIntervalMs: refreshMs } }),
   };
   try {
     return checkSimOptions(options);

@@ -110,12 +110,34 @@ describe('ethp2p sim', () => {
     expect(XMLValidator.validate(await readFile(join(out, 'sim.svg'), 'utf8'))).toBe(true);
   }, 60_000);
 
+  it("--refresh sets every node's refresh interval: more lookups, more datagrams", async () => {
+    const datagrams = async (extra: string[]): Promise<number> => {
+      const out = await mkdtemp(join(tmpdir(), 'ethp2p-sim-'));
+      dirs.push(out);
+      const run = await runCli([
+        'sim',
+        ...['--nodes', '20', '--duration', '30s', '--join', '2s', '--lookups', '2'],
+        ...['--recall-at', '30s', '--progress', '0', '--out', out, ...extra],
+      ]);
+      expect(run.code).toBe(0);
+      const json = JSON.parse(await readFile(join(out, 'sim.json'), 'utf8'));
+      if (extra.length > 0) expect(json.options.config).toEqual({ refreshIntervalMs: 4000 });
+      const match = /^datagrams (\d+)/m.exec(run.stdout);
+      return Number(match?.[1]);
+    };
+    const usual = await datagrams([]);
+    const refreshing = await datagrams(['--refresh', '4s']);
+    expect(usual).toBeGreaterThan(0);
+    expect(refreshing).toBeGreaterThan(usual);
+  }, 60_000);
+
   it('refuses bad options with a usage error', async () => {
     for (const args of [
       ['--nodes', '0'],
       ['--bootstrap', 'random:0'],
       ['--loss', '1'],
       ['--recall-at', '5m', '--duration', '1m'],
+      ['--refresh', '0s'],
     ]) {
       const run = await runCli(['sim', ...args]);
       expect(run.code, args.join(' ')).toBe(2);
