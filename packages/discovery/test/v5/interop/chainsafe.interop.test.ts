@@ -19,13 +19,19 @@ afterEach(async () => {
   for (const close of cleanup.splice(0).reverse()) await close();
 });
 
-/** Ours, on loopback; FINDNODE answers include nodes not yet revalidated (small test networks). */
+/**
+ * Ours, on loopback; FINDNODE answers include nodes not yet revalidated (small test networks).
+ * Responses may take 3 s, not geth's 700 ms: chainsafe's first handshake (its crypto in
+ * JavaScript, not yet compiled) took longer than that on a loaded CI machine, and these tests
+ * check what the two implementations say to each other, not how fast.
+ */
 async function ours(bootnodes: readonly Node[] = []): Promise<DiscoveryV5> {
   const node = await DiscoveryV5.listen({
     privateKey: generatePrivateKey(),
     bootnodes,
     logger: silentLogger,
     config: { findnodeLivenessCheck: false },
+    rpcConfig: { responseTimeoutMs: 3_000 },
   });
   cleanup.push(() => node.stop());
   return node;
