@@ -4,7 +4,7 @@
  * the receive path in `handlers.ts`, which also records the bond when a Pong matches.
  * @module
  */
-import { type Clock, sleep } from '@ethp2p/base';
+import { sleep } from '@ethp2p/base';
 import { equalBytes } from '@ethp2p/crypto';
 import type { Enr } from '@ethp2p/enode';
 import { Node } from '@ethp2p/enode';
@@ -241,49 +241,18 @@ async function ensureBond(ctx: ServiceContext, to: Reachable, signal?: AbortSign
 }
 
 /**
- * Waits `ms` on the service clock; stopping the service or aborting `signal` ends it early. The
- * two signals are listened to directly: this runs before most FindNode queries of a lookup, and
- * a combined signal (`AbortSignal.any`) per wait costs its creation, its weak references and
- * its abort when the lookup ends.
+ * Waits `ms` on the service clock; stopping the service or aborting `signal` ends it early. Both
+ * signals go to `sleep` as they are: this runs before most FindNode queries of a lookup, and a
+ * combined signal (`AbortSignal.any`) per wait would cost its creation and weak references.
  */
 async function wait(ctx: ServiceContext, ms: number, signal?: AbortSignal): Promise<void> {
   checkRunning(ctx, signal);
   try {
-    if (signal === undefined || ms <= 0) await sleep(ctx.clock, ms, ctx.signal);
-    else await sleepUnlessAborted(ctx.clock, ms, signal, ctx.signal);
+    await sleep(ctx.clock, ms, signal === undefined ? ctx.signal : [signal, ctx.signal]);
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
     throw new DiscoveryError('CLOSED', 'discovery stopped', { cause: err });
   }
-}
-
-/**
- * Resolves after `ms` (> 0) on `clock`, or rejects with the reason of whichever of `a` and `b`
- * aborts first (neither is aborted when called); the timer and both listeners go either way.
- */
-function sleepUnlessAborted(
-  clock: Clock,
-  ms: number,
-  a: AbortSignal,
-  b: AbortSignal,
-): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const cleanUp = (): void => {
-      a.removeEventListener('abort', onAbort);
-      b.removeEventListener('abort', onAbort);
-    };
-    const onAbort = (): void => {
-      timer.cancel();
-      cleanUp();
-      reject(a.aborted ? a.reason : b.reason);
-    };
-    const timer = clock.schedule(ms, () => {
-      cleanUp();
-      resolve();
-    });
-    a.addEventListener('abort', onAbort, { once: true });
-    b.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 async function settle(ctx: ServiceContext, reply: Promise<void>, what: string): Promise<void> {
