@@ -18,3 +18,4 @@ export type { Random } from './random.ts';
 export { seededRandom, systemRandom } from './random.ts';
 export type { TaskGroupOptions } from './task-group.ts';
 export { TaskGroup } from './task-group.ts';
+export { builtWorkerExecArgv } from './worker-argv.ts';

@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@ethp2p/base';
-import { silentLogger } from '@ethp2p/base';
+import { builtWorkerExecArgv, silentLogger } from '@ethp2p/base';
 import { activeBackend } from '@ethp2p/crypto/backends';
 import { WireError } from '../wire/errors.ts';
 import { HASH_BYTES } from '../wire/signature.ts';
@@ -222,7 +222,7 @@ export class SignaturePool implements SignatureRunner {
     const worker = new Worker(this.#url, {
       workerData: { privateKey: this.#privateKey },
       env: { ...process.env, ETHP2P_CRYPTO: this.#backend },
-      execArgv: builtExecArgv(process.execArgv),
+      execArgv: builtWorkerExecArgv(),
     });
     worker.unref();
     const slot: Slot = previous ?? {
@@ -331,23 +331,6 @@ function outcome(
   }
   return { ok: true, publicKey: keys.slice(i * KEY_BYTES, (i + 1) * KEY_BYTES) };
 }
-
-/**
- * The parent's Node options without `--conditions @ethp2p/source` (which test runners pass so that
- * workspace packages resolve to their TypeScript sources): the built worker imports built code.
- */
-function builtExecArgv(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if ((arg === '--conditions' || arg === '-C') && argv[i + 1] === SOURCE_CONDITION) i++;
-    else if (arg !== `--conditions=${SOURCE_CONDITION}` && arg !== `-C=${SOURCE_CONDITION}`)
-      out.push(arg);
-  }
-  return out;
-}
-
-const SOURCE_CONDITION = '@ethp2p/source';
 
 /**
  * The built worker script next to this module; from the sources (tests run them through the

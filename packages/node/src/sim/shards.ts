@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { builtWorkerExecArgv } from '@ethp2p/base';
 import { SimError } from './errors.ts';
 import type { SimOptions } from './options.ts';
 import type {
@@ -96,7 +97,7 @@ export class ShardSet {
       const init: ShardInit = { options, shard, startMs, peers: own };
       const transferList = own.filter((p): p is MessagePort => p !== null);
       workers.push(
-        new Worker(workerUrl, { workerData: init, transferList, execArgv: builtExecArgv() }),
+        new Worker(workerUrl, { workerData: init, transferList, execArgv: builtWorkerExecArgv() }),
       );
     }
     const set = new ShardSet(workers, options.nodes);
@@ -241,19 +242,6 @@ function channels(workers: number): (MessagePort | null)[][] {
     }
   }
   return ports;
-}
-
-const SOURCE_CONDITION = '@ethp2p/source';
-
-/**
- * This process's Node options for a worker, less a `@ethp2p/source` condition (test runners
- * resolve workspace packages to TypeScript that way; the built worker imports built code).
- */
-function builtExecArgv(): string[] {
-  const argv = process.execArgv;
-  return argv.filter(
-    (arg, i) => !arg.endsWith(SOURCE_CONDITION) && argv[i + 1] !== SOURCE_CONDITION,
-  );
 }
 
 /**
