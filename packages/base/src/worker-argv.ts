@@ -1,5 +1,5 @@
 /**
- * Node options for a worker thread that runs built code.
+ * Node options for a worker thread or child process that runs built code.
  * @module
  */
 
@@ -8,8 +8,8 @@ const SOURCE_CONDITION = '@ethp2p/source';
 
 /**
  * `argv` (default: this process's Node options) without `--conditions @ethp2p/source` in any of
- * its spellings: a worker started from sources (tests) runs the built script, which must import
- * built code, and Node 20 cannot run TypeScript in a worker.
+ * its spellings: a worker or child started from sources (tests) runs the built script, which must
+ * import built code, and Node 20 cannot run TypeScript.
  */
 export function builtWorkerExecArgv(argv: readonly string[] = process.execArgv): string[] {
   const out: string[] = [];

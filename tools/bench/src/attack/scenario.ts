@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { builtWorkerExecArgv } from '@ethp2p/base';
 import { fullGc } from '@ethp2p/base/testing';
 import type { Node } from '@ethp2p/enode';
 import type { ChainReader, ServeBudgetMetrics } from '@ethp2p/eth';
@@ -150,9 +151,11 @@ function attackersSpec(name: string, count: number, plan: AttackPlan): AttackSpe
  * frames they queue while the target holds them back count in their RSS, not the target's.
  */
 async function startWorker(data: AttackWorkerData): Promise<RunningAttack> {
-  const script = fileURLToPath(new URL('./worker.js', import.meta.url));
+  // The built script, found the same way from src/attack (tests) and dist/attack (the bench).
+  const script = fileURLToPath(new URL('../../dist/attack/worker.js', import.meta.url));
   const child = fork(script, [JSON.stringify(data)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: builtWorkerExecArgv(),
   });
   const exited = once(child, 'exit');
   const [started] = (await Promise.race([
