@@ -30,6 +30,15 @@ export interface RootOptions {
  * @throws {RlpError} TRUNCATED or NON_CANONICAL
  */
 export function readItem(buf: Uint8Array, pos: number): RlpItem {
+  return readAt(buf, pos);
+}
+
+/** The length of an item's encoding: from its offsets for the reader's own items. */
+function rawLength(it: RlpItem): number {
+  return it instanceof Item ? it.rawLength : it.raw.length;
+}
+
+function readAt(buf: Uint8Array, pos: number): Item {
   const first = buf[pos];
   if (first === undefined) throw new RlpError('TRUNCATED', 'rlp: unexpected end of input');
   if (first < 0x80) return item(false, buf, pos, pos, 1);
@@ -47,7 +56,7 @@ export function readItem(buf: Uint8Array, pos: number): RlpItem {
   return longItem(true, buf, pos, first - 0xf7);
 }
 
-function longItem(list: boolean, buf: Uint8Array, pos: number, lenOfLen: number): RlpItem {
+function longItem(list: boolean, buf: Uint8Array, pos: number, lenOfLen: number): Item {
   if (pos + 1 + lenOfLen > buf.length) throw new RlpError('TRUNCATED', 'rlp: truncated length');
   if (buf[pos + 1] === 0) throw new RlpError('NON_CANONICAL', 'rlp: non-canonical size');
   let size = 0;
@@ -59,10 +68,48 @@ function longItem(list: boolean, buf: Uint8Array, pos: number, lenOfLen: number)
   return item(list, buf, pos, pos + 1 + lenOfLen, size);
 }
 
-function item(list: boolean, buf: Uint8Array, pos: number, start: number, size: number): RlpItem {
+function item(list: boolean, buf: Uint8Array, pos: number, start: number, size: number): Item {
   const end = start + size;
   if (end > buf.length) throw new RlpError('TRUNCATED', 'rlp: item longer than input');
-  return { list, raw: buf.subarray(pos, end), payload: buf.subarray(start, end) };
+  return new Item(list, buf, pos, start, end);
+}
+
+/**
+ * An item as offsets into its input: `raw` and `payload` are made on first use (and kept), so a
+ * decoder that reads only payloads, as most do, makes one view per item instead of two. Neighbors
+ * packets, with five items per entry, made most of a simulated datagram's garbage this way.
+ */
+class Item implements RlpItem {
+  readonly list: boolean;
+  readonly #buf: Uint8Array;
+  readonly #pos: number;
+  readonly #start: number;
+  readonly #end: number;
+  #raw: Uint8Array | undefined;
+  #payload: Uint8Array | undefined;
+
+  constructor(list: boolean, buf: Uint8Array, pos: number, start: number, end: number) {
+    this.list = list;
+    this.#buf = buf;
+    this.#pos = pos;
+    this.#start = start;
+    this.#end = end;
+  }
+
+  get raw(): Uint8Array {
+    this.#raw ??= this.#buf.subarray(this.#pos, this.#end);
+    return this.#raw;
+  }
+
+  get payload(): Uint8Array {
+    this.#payload ??= this.#buf.subarray(this.#start, this.#end);
+    return this.#payload;
+  }
+
+  /** The length of `raw`, without making it. */
+  get rawLength(): number {
+    return this.#end - this.#pos;
+  }
 }
 
 /**
@@ -71,7 +118,7 @@ function item(list: boolean, buf: Uint8Array, pos: number, start: number, size: 
  */
 export function readRoot(data: Uint8Array, what: string, options: RootOptions = {}): RlpItem {
   const root = readItem(data, 0);
-  if (options.trailing !== true && root.raw.length !== data.length) {
+  if (options.trailing !== true && rawLength(root) !== data.length) {
     throw new RlpError('TRAILING_BYTES', `${what}: trailing bytes after the payload`);
   }
   return root;
@@ -90,7 +137,7 @@ export function iterateItems(it: RlpItem | undefined, what: string): IterableIte
     next(): IteratorResult<RlpItem> {
       if (pos >= p.length) return { done: true, value: undefined };
       const value = readItem(p, pos);
-      pos += value.raw.length;
+      pos += rawLength(value);
       return { done: false, value };
     },
     [Symbol.iterator]: () => iterator,
@@ -282,7 +329,7 @@ export function itemValue(it: RlpItem, limits: RlpLimits = {}): RlpDecoded {
     if (top.out.length >= maxList) throw tooLarge('rlp: list', maxList);
     if (++total > maxTotal) throw new RlpError('TOO_LARGE', `rlp: more than ${maxTotal} items`);
     const next = readItem(top.payload, top.pos);
-    top.pos += next.raw.length;
+    top.pos += rawLength(next);
     if (!next.list) {
       top.out.push(next.payload);
       continue;
