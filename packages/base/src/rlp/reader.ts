@@ -204,9 +204,19 @@ const COUNT_PAST = 16;
  * @throws {RlpError}
  */
 export function fields(it: RlpItem | undefined, n: number, what: string): RlpItem[] {
-  const items = takeItems(it, n + 1 + COUNT_PAST, what);
-  if (items.length === n) return items;
-  const got = items.length > n + COUNT_PAST ? `more than ${n + COUNT_PAST}` : items.length;
+  const p = listPayload(it, what);
+  const items: RlpItem[] = new Array(n);
+  let pos = 0;
+  let count = 0;
+  // Exactly as many reads as elements expected when the list is right, as it nearly always is.
+  for (; count < n && pos < p.length; count++) {
+    const next = readAt(p, pos);
+    items[count] = next;
+    pos += next.rawLength;
+  }
+  if (count === n && pos === p.length) return items;
+  for (; count <= n + COUNT_PAST && pos < p.length; count++) pos += readAt(p, pos).rawLength;
+  const got = count > n + COUNT_PAST ? `more than ${n + COUNT_PAST}` : count;
   throw new RlpError('UNEXPECTED', `${what}: expected ${n} elements, got ${got}`);
 }
 
@@ -245,14 +255,18 @@ export function readFixed(it: RlpItem | undefined, n: number, what: string): Uin
   if (b.length !== n) {
     throw new RlpError('UNEXPECTED', `${what}: expected ${n} bytes, got ${b.length}`);
   }
-  return b.slice();
+  // A new array filled from the view: one of at most 64 bytes (hashes, keys) lives in the
+  // collected heap, where `slice()` would give every copy an ArrayBuffer of its own.
+  const out = new Uint8Array(n);
+  out.set(b);
+  return out;
 }
 
 /** A canonical unsigned integer of at most `maxBytes` bytes. @throws {RlpError} */
 export function readBigUint(it: RlpItem | undefined, maxBytes: number, what: string): bigint {
   const b = uintBytes(it, maxBytes, what);
   let v = 0n;
-  for (const x of b) v = (v << 8n) | BigInt(x);
+  for (let i = 0; i < b.length; i++) v = (v << 8n) | BigInt(b[i] as number);
   return v;
 }
 
@@ -269,7 +283,7 @@ export function readUint(it: RlpItem | undefined, maxBytes: number, what: string
   if (maxBytes > 6) throw new RangeError(`maxBytes: expected at most 6, got ${maxBytes}`);
   const b = uintBytes(it, maxBytes, what);
   let v = 0;
-  for (const x of b) v = v * 256 + x;
+  for (let i = 0; i < b.length; i++) v = v * 256 + (b[i] as number);
   return v;
 }
 
