@@ -6,15 +6,7 @@
  */
 import { checkPort } from '@ethp2p/base';
 import type { RlpItem } from '@ethp2p/base/rlp';
-import {
-  encodeBytes,
-  encodeList,
-  encodeUint,
-  fields,
-  readFixed,
-  readUint,
-  stringPayload,
-} from '@ethp2p/base/rlp';
+import { fields, readFixed, readUint, stringPayload } from '@ethp2p/base/rlp';
 import { bytesToIp, ipToBytes } from '@ethp2p/enode';
 import { WireError } from './errors.ts';
 
@@ -41,7 +33,7 @@ const EMPTY: Uint8Array = new Uint8Array(0);
 
 /** The RLP of an endpoint. @throws {TypeError|RangeError} on a bad IP or port */
 export function encodeEndpoint(ep: Endpoint, field: string): Uint8Array {
-  return encodeList(endpointItems(ep, field));
+  return writeEntry(ep, field, undefined);
 }
 
 /** The RLP of a Neighbors entry. @throws {TypeError|RangeError} on a bad IP, port or key */
@@ -50,10 +42,15 @@ export function encodeNeighbor(node: NeighborNode, field: string): Uint8Array {
   if (!(key instanceof Uint8Array) || key.length !== 64) {
     throw new RangeError(`${field}.publicKey: expected 64 bytes, got ${describe(key)}`);
   }
-  return encodeList([...endpointItems(node, field), encodeBytes(key)]);
+  return writeEntry(node, field, key);
 }
 
-function endpointItems(ep: Endpoint, field: string): Uint8Array[] {
+/**
+ * `[ip, udp, tcp]`, or `[ip, udp, tcp, key]`, written straight into one array: an endpoint is at
+ * most 24 bytes and an entry 91, and Neighbors packets carry up to 12 entries, so the encoder
+ * makes no array per element.
+ */
+function writeEntry(ep: Endpoint, field: string, key: Uint8Array | undefined): Uint8Array {
   if (typeof ep !== 'object' || ep === null) {
     throw new TypeError(`${field}: expected an endpoint, got ${describe(ep)}`);
   }
@@ -64,11 +61,50 @@ function endpointItems(ep: Endpoint, field: string): Uint8Array[] {
       throw new TypeError(`${field}.ip: expected an IP address, got ${ep.ip}`);
     ip = bytes;
   }
-  return [encodeBytes(ip), encodePort(ep.udp, `${field}.udp`), encodePort(ep.tcp, `${field}.tcp`)];
+  const udp = checkPort(`${field}.udp`, ep.udp);
+  const tcp = checkPort(`${field}.tcp`, ep.tcp);
+  const payload =
+    1 + ip.length + portSize(udp) + portSize(tcp) + (key === undefined ? 0 : 2 + key.length);
+  // The payload is under 56 bytes for an endpoint and 56 to 91 for an entry.
+  const header = payload < 56 ? 1 : 2;
+  const out = new Uint8Array(header + payload);
+  let pos = 0;
+  if (header === 1) out[pos++] = 0xc0 + payload;
+  else {
+    out[pos++] = 0xf8;
+    out[pos++] = payload;
+  }
+  out[pos++] = 0x80 + ip.length;
+  out.set(ip, pos);
+  pos += ip.length;
+  pos = writePort(out, pos, udp);
+  pos = writePort(out, pos, tcp);
+  if (key !== undefined) {
+    out[pos++] = 0xb8;
+    out[pos++] = key.length;
+    out.set(key, pos);
+  }
+  return out;
 }
 
-function encodePort(port: number, field: string): Uint8Array {
-  return encodeUint(checkPort(field, port));
+/** The size of a port's RLP: 0 is the empty string, below 0x80 one byte, else a string of 1–2. */
+function portSize(port: number): number {
+  if (port < 0x80) return 1;
+  return port < 0x100 ? 2 : 3;
+}
+
+function writePort(out: Uint8Array, pos: number, port: number): number {
+  if (port === 0) out[pos++] = 0x80;
+  else if (port < 0x80) out[pos++] = port;
+  else if (port < 0x100) {
+    out[pos++] = 0x81;
+    out[pos++] = port;
+  } else {
+    out[pos++] = 0x82;
+    out[pos++] = port >> 8;
+    out[pos++] = port & 0xff;
+  }
+  return pos;
 }
 
 /** Decodes `[ip, udp, tcp]`. @throws {RlpError} for bad RLP; {WireError} MALFORMED for a bad IP */
