@@ -5,46 +5,40 @@
  * the source of truth: a miss falls back to it.
  * @module
  */
-import { checkPositiveInt } from '@ethp2p/base';
+import { EndpointMap } from './endpoint-map.ts';
 
-/** Bonds the cache remembers; the least recently written is forgotten first. */
+/** Node IDs the cache remembers bonds of; the least recently written is forgotten first. */
 export const BOND_CACHE_SIZE = 4096;
 
 /**
- * `id|ip` → last pong time, at most `limit` entries. Owned by the service: written only by the
- * receive path when a Pong matches; synchronous.
+ * (node ID, IP) → last pong time, for at most `limit` node IDs. Owned by the service: written
+ * only by the receive path when a Pong matches; synchronous.
  */
 export class BondCache {
-  readonly #limit: number;
-  readonly #times = new Map<string, number>();
+  readonly #times: EndpointMap<number>;
 
   /** @throws {RangeError} unless `limit` is a positive integer */
   constructor(limit: number = BOND_CACHE_SIZE) {
-    this.#limit = checkPositiveInt('limit', limit);
+    this.#times = new EndpointMap(limit);
   }
 
-  /** How many bonds are cached. */
+  /** How many node IDs have a cached bond. */
   get size(): number {
     return this.#times.size;
   }
 
-  /** Records a pong from `key` (`<id hex>|<ip>`) at `timeMs`, forgetting the oldest beyond the limit. */
-  set(key: string, timeMs: number): void {
-    this.#times.delete(key);
-    this.#times.set(key, timeMs);
-    if (this.#times.size > this.#limit) {
-      const oldest = this.#times.keys().next();
-      if (oldest.done !== true) this.#times.delete(oldest.value);
-    }
+  /** Records a pong from (`idHex`, `ip`) at `timeMs`, forgetting the oldest beyond the limit. */
+  set(idHex: string, ip: string, timeMs: number): void {
+    this.#times.set(idHex, ip, timeMs);
   }
 
-  /** The cached pong time of `key`, or `undefined`. */
-  get(key: string): number | undefined {
-    return this.#times.get(key);
+  /** The cached pong time of (`idHex`, `ip`), or `undefined`. */
+  get(idHex: string, ip: string): number | undefined {
+    return this.#times.get(idHex, ip);
   }
 }
 
-/** The cache key of (`idHex`, `ip`). */
+/** The key of (`idHex`, `ip`) where one string must name an endpoint (the ping-back limiter). */
 export function bondKey(idHex: string, ip: string): string {
   return `${idHex}|${ip}`;
 }

@@ -5,8 +5,8 @@
  * writes, pinging back) is tracked so that `stop()` can wait for it.
  * @module
  */
-import { equalBytes, keccak256 } from '@ethp2p/crypto';
-import { Node, nodeIdFromPublicKey, nodeIdToHex } from '@ethp2p/enode';
+import { bytesToHex, equalBytes, keccak256 } from '@ethp2p/crypto';
+import { Node, nodeIdFromPublicKey } from '@ethp2p/enode';
 import { parseIp, relayIpChecker } from '../netutil.ts';
 import { SignaturePoolError } from '../pool/errors.ts';
 import type { RecoverOutcome, WorkClass } from '../pool/types.ts';
@@ -32,6 +32,7 @@ import { tryPing } from './client.ts';
 import { FINDNODE_RESULT_SIZE } from './config.ts';
 import type { ServiceContext } from './context.ts';
 import { inboundKey, isBondFresh, sendPacket } from './context.ts';
+import type { NodeIdentity } from './simulation-memo.ts';
 
 /**
  * Handles one datagram: check the source and the ban list, decode, verify (and the ban list
@@ -129,12 +130,14 @@ function verified(
     return;
   }
   const { publicKey } = sender;
+  const identity = ctx.simulated?.identity(publicKey) ?? identityOf(publicKey);
   // A literal, not a spread of `opened`: this runs for every datagram.
-  const decoded: DecodedPacket = {
+  const decoded: ReceivedPacket = {
     packet: opened.packet,
     hash: opened.hash,
     publicKey,
-    nodeId: ctx.simulated?.nodeId(publicKey) ?? nodeIdFromPublicKey(publicKey),
+    nodeId: identity.id,
+    idHex: identity.hex,
   };
   ctx.metrics.countIn(decoded.packet.type);
   if (equalBytes(decoded.nodeId, ctx.localNode.id)) {
@@ -148,7 +151,17 @@ function verified(
   handlePacket(ctx, decoded, from);
 }
 
-function handlePacket(ctx: ServiceContext, decoded: DecodedPacket, from: DatagramAddress): void {
+/** A verified packet with its sender's ID in hex, which the handlers key bonds and replies by. */
+interface ReceivedPacket extends DecodedPacket {
+  readonly idHex: string;
+}
+
+function identityOf(publicKey: Uint8Array): NodeIdentity {
+  const id = nodeIdFromPublicKey(publicKey);
+  return { id, hex: bytesToHex(id) };
+}
+
+function handlePacket(ctx: ServiceContext, decoded: ReceivedPacket, from: DatagramAddress): void {
   const { packet } = decoded;
   if (packet.type !== 'enr-response') {
     const now = ctx.clock.now();
@@ -183,7 +196,7 @@ function handlePacket(ctx: ServiceContext, decoded: DecodedPacket, from: Datagra
  */
 function handlePing(
   ctx: ServiceContext,
-  decoded: DecodedPacket,
+  decoded: ReceivedPacket,
   packet: PingPacket,
   from: DatagramAddress,
 ): void {
@@ -215,7 +228,7 @@ function handlePing(
  */
 async function bondBack(
   ctx: ServiceContext,
-  decoded: DecodedPacket,
+  decoded: ReceivedPacket,
   from: DatagramAddress,
   tcp: number,
   now: number,
@@ -227,7 +240,7 @@ async function bondBack(
     ctx.simulated?.node(decoded.publicKey, { ip, udp: from.port, tcp }) ??
     Node.fromPublicKey(decoded.publicKey, { ip, udp: from.port, ...(tcp === 0 ? {} : { tcp }) });
   try {
-    const idHex = nodeIdToHex(decoded.nodeId);
+    const idHex = decoded.idHex;
     const bonded = await isBonded(ctx, decoded.nodeId, idHex, ip);
     await ctx.db.updateLastPingReceived(decoded.nodeId, ip, now);
     if (bonded) {
@@ -265,7 +278,7 @@ async function isBonded(
 
 /** {@link isBonded} from the bond cache alone; a miss says nothing. */
 function bondedInCache(ctx: ServiceContext, idHex: string, ip: string): boolean {
-  return isBondFresh(ctx, ctx.bonds.get(bondKey(idHex, ip)) ?? 0);
+  return isBondFresh(ctx, ctx.bonds.get(idHex, ip) ?? 0);
 }
 
 /**
@@ -276,17 +289,17 @@ function bondedInCache(ctx: ServiceContext, idHex: string, ip: string): boolean 
  */
 function whenBonded(
   ctx: ServiceContext,
-  decoded: DecodedPacket,
+  decoded: ReceivedPacket,
   from: DatagramAddress,
   answer: () => void,
 ): void {
-  if (bondedInCache(ctx, nodeIdToHex(decoded.nodeId), from.address)) answer();
+  if (bondedInCache(ctx, decoded.idHex, from.address)) answer();
   else void ctx.tasks.spawn(whenBondedInDb(ctx, decoded, from, answer));
 }
 
 async function whenBondedInDb(
   ctx: ServiceContext,
-  decoded: DecodedPacket,
+  decoded: ReceivedPacket,
   from: DatagramAddress,
   answer: () => void,
 ): Promise<void> {
@@ -325,7 +338,7 @@ function answerFindnode(ctx: ServiceContext, packet: FindNodePacket, from: Datag
 /** ENRRequest: an ENRResponse with the request hash and our current record. */
 function answerEnrRequest(
   ctx: ServiceContext,
-  decoded: DecodedPacket,
+  decoded: ReceivedPacket,
   from: DatagramAddress,
 ): void {
   const record = ctx.localNode.record();
@@ -338,9 +351,9 @@ function answerEnrRequest(
  * the bond cache at once, in the node database asynchronously) and feeds its `To` to the
  * endpoint predictor.
  */
-function handleReply(ctx: ServiceContext, decoded: DecodedPacket, from: DatagramAddress): void {
+function handleReply(ctx: ServiceContext, decoded: ReceivedPacket, from: DatagramAddress): void {
   const { packet } = decoded;
-  const idHex = nodeIdToHex(decoded.nodeId);
+  const { idHex } = decoded;
   const key = { from: idHex, ip: from.address, type: PACKET_TYPE[packet.type] };
   if (!ctx.matcher.dispatch(key, decoded)) {
     drop(ctx, 'unsolicited', decoded, from);
@@ -351,7 +364,7 @@ function handleReply(ctx: ServiceContext, decoded: DecodedPacket, from: Datagram
     ctx.localNode.udpEndpointStatement(from.address, { ip: packet.to.ip, port: packet.to.udp });
   }
   const now = ctx.clock.now();
-  ctx.bonds.set(bondKey(idHex, from.address), now);
+  ctx.bonds.set(idHex, from.address, now);
   const write = ctx.db.updateLastPongReceived(decoded.nodeId, from.address, now);
   void ctx.tasks.spawn(
     write.catch((err: unknown) =>
@@ -363,7 +376,7 @@ function handleReply(ctx: ServiceContext, decoded: DecodedPacket, from: Datagram
 function drop(
   ctx: ServiceContext,
   reason: 'expired' | 'unsolicited' | 'unbonded',
-  decoded: DecodedPacket,
+  decoded: ReceivedPacket,
   from: DatagramAddress,
 ): void {
   ctx.metrics.countDropped(reason);

@@ -8,9 +8,13 @@
 import { type Clock, type Random, seededRandom, systemClock } from '@ethp2p/base';
 import { assertBytes, bytesToHex } from '@ethp2p/crypto';
 import { bytesToIp, type LocalSeqStore, type Node, normalizeIp } from '@ethp2p/enode';
+import { EndpointMap } from './endpoint-map.ts';
 import type { DiscoveryNodeStore } from './node-store.ts';
 
-/** Endpoints (node ID, IP) one view keeps by default: bonds and findnode failures. */
+/**
+ * Node IDs one view keeps endpoints of by default (bonds and findnode failures; up to
+ * `MAX_IPS_PER_ID` IPs each).
+ */
 export const MEMORY_STORE_MAX_ENDPOINTS = 16_384;
 
 /** Records one view keeps by default (the table's long-lived nodes, future seeds). */
@@ -23,8 +27,9 @@ export interface MemoryNodeStoreOptions {
   /** Samples seeds. Default `seededRandom(1)`, so a simulation repeats. */
   readonly random?: Random;
   /**
-   * Endpoints kept per view; past it the one least recently added or bonded is forgotten (its
-   * bond, ping time and failure count). Default {@link MEMORY_STORE_MAX_ENDPOINTS}.
+   * Node IDs whose endpoints a view keeps; past it the ID least recently added or bonded is
+   * forgotten (the bonds, ping times and failure counts of its IPs). Default
+   * {@link MEMORY_STORE_MAX_ENDPOINTS}.
    */
   readonly maxEndpoints?: number;
   /** Records kept per view; past it the oldest stored is forgotten. Default {@link MEMORY_STORE_MAX_RECORDS}. */
@@ -48,6 +53,8 @@ const UNKNOWN_ENDPOINT: Readonly<EndpointState> = Object.freeze({
 });
 
 interface Limits {
+  /** The hex of the node IDs passed in, remembered per array (simulated nodes share them). */
+  readonly hex: WeakMap<Uint8Array, string>;
   readonly clock: Clock;
   readonly random: Random;
   readonly maxEndpoints: number;
@@ -83,6 +90,7 @@ export class MemoryNodeStore {
       }
     }
     this.#limits = {
+      hex: new WeakMap(),
       clock: options.clock ?? systemClock,
       random: options.random ?? seededRandom(1),
       maxEndpoints,
@@ -124,8 +132,8 @@ export class MemoryNodeStore {
 export class MemoryNodeStoreView implements DiscoveryNodeStore, LocalSeqStore {
   readonly #self: string;
   readonly #limits: Limits;
-  /** `<id hex>|<ip>` → state, least recently added or bonded first. */
-  readonly #endpoints = new Map<string, EndpointState>();
+  /** (ID hex, canonical IP) → state, least recently added or bonded ID first. */
+  readonly #endpoints: EndpointMap<EndpointState>;
   /** ID hex → the record with the highest seq, oldest stored first. */
   readonly #records = new Map<string, Node>();
   readonly #localSeqs = new Map<string, bigint>();
@@ -134,9 +142,10 @@ export class MemoryNodeStoreView implements DiscoveryNodeStore, LocalSeqStore {
   constructor(selfHex: string, limits: Limits) {
     this.#self = selfHex;
     this.#limits = limits;
+    this.#endpoints = new EndpointMap(limits.maxEndpoints);
   }
 
-  /** How many endpoints and records this view holds. */
+  /** How many node IDs with endpoints, and records, this view holds. */
   get size(): { readonly endpoints: number; readonly records: number } {
     return { endpoints: this.#endpoints.size, records: this.#records.size };
   }
@@ -146,7 +155,7 @@ export class MemoryNodeStoreView implements DiscoveryNodeStore, LocalSeqStore {
   }
 
   async updateLastPingReceived(id: Uint8Array, ip: IpAddress, timeMs: number): Promise<void> {
-    this.#endpoint(endpointKey(id, ip), false).lastPingMs = timeMs;
+    this.#endpoint(id, ip, false).lastPingMs = timeMs;
   }
 
   async lastPongReceived(id: Uint8Array, ip: IpAddress): Promise<number> {
@@ -155,7 +164,7 @@ export class MemoryNodeStoreView implements DiscoveryNodeStore, LocalSeqStore {
 
   /** Records the bond; the endpoint moves to the back of the eviction order. */
   async updateLastPongReceived(id: Uint8Array, ip: IpAddress, timeMs: number): Promise<void> {
-    this.#endpoint(endpointKey(id, ip), true).lastPongMs = timeMs;
+    this.#endpoint(id, ip, true).lastPongMs = timeMs;
   }
 
   async findFails(id: Uint8Array, ip: IpAddress): Promise<number> {
@@ -166,7 +175,7 @@ export class MemoryNodeStoreView implements DiscoveryNodeStore, LocalSeqStore {
     if (!Number.isSafeInteger(fails)) {
       throw new RangeError(`fails: expected an integer, got ${fails}`);
     }
-    this.#endpoint(endpointKey(id, ip), false).findFails = fails;
+    this.#endpoint(id, ip, false).findFails = fails;
   }
 
   /** Keeps `node` unless a record with a higher seq is stored. */
@@ -199,7 +208,7 @@ export class MemoryNodeStoreView implements DiscoveryNodeStore, LocalSeqStore {
     const candidates: Node[] = [];
     for (const [key, node] of this.#records) {
       if (key === this.#self || key === exclude || node.ip === undefined) continue;
-      const pong = this.#endpoints.get(`${key}|${canonicalIp(node.ip)}`)?.lastPongMs ?? 0;
+      const pong = this.#endpoints.get(key, canonicalIp(node.ip))?.lastPongMs ?? 0;
       if (pong > 0 && now - pong <= maxAgeMs) candidates.push(node);
     }
     const random = this.#limits.random;
@@ -225,27 +234,27 @@ export class MemoryNodeStoreView implements DiscoveryNodeStore, LocalSeqStore {
 
   /** The state of (`id`, `ip`), all zero if unknown (nothing is created). */
   #read(id: Uint8Array, ip: IpAddress): Readonly<EndpointState> {
-    return this.#endpoints.get(endpointKey(id, ip)) ?? UNKNOWN_ENDPOINT;
+    return this.#endpoints.get(this.#hex(id), canonicalIp(ip)) ?? UNKNOWN_ENDPOINT;
   }
 
-  /** The state of `key`, created if missing; `touch` moves it to the back of the eviction order. */
-  #endpoint(key: string, touch: boolean): EndpointState {
-    let state = this.#endpoints.get(key);
-    if (state !== undefined && !touch) return state;
-    if (state !== undefined) this.#endpoints.delete(key);
-    state ??= { lastPingMs: 0, lastPongMs: 0, findFails: 0 };
-    this.#endpoints.set(key, state);
-    if (this.#endpoints.size > this.#limits.maxEndpoints) {
-      const oldest = this.#endpoints.keys().next().value;
-      if (oldest !== undefined) this.#endpoints.delete(oldest);
+  /** The state of (`id`, `ip`), created if missing; `touch` moves its ID to the back of the eviction order. */
+  #endpoint(id: Uint8Array, ip: IpAddress, touch: boolean): EndpointState {
+    return this.#endpoints.upsert(this.#hex(id), canonicalIp(ip), newEndpoint, touch);
+  }
+
+  #hex(id: Uint8Array): string {
+    let hex = this.#limits.hex.get(id);
+    if (hex === undefined) {
+      assertBytes('id', id, 32);
+      hex = bytesToHex(id);
+      this.#limits.hex.set(id, hex);
     }
-    return state;
+    return hex;
   }
 }
 
-function endpointKey(id: Uint8Array, ip: IpAddress): string {
-  assertBytes('id', id, 32);
-  return `${bytesToHex(id)}|${canonicalIp(ip)}`;
+function newEndpoint(): EndpointState {
+  return { lastPingMs: 0, lastPongMs: 0, findFails: 0 };
 }
 
 /** IPs in text already put in canonical form (every call of a view needs one), at most 65,536. */

@@ -9,7 +9,7 @@
  * is forgotten (and is derived again when next needed).
  * @module
  */
-import { equalBytes } from '@ethp2p/crypto';
+import { bytesToHex, equalBytes } from '@ethp2p/crypto';
 import { Enr, Node, nodeIdFromPublicKey } from '@ethp2p/enode';
 
 /** Entries kept per kind by default: enough for every node of a 10,000-node simulation. */
@@ -23,9 +23,17 @@ export interface MemoEndpoint {
   readonly tcp?: number;
 }
 
+/** A node ID and its hex, derived from a public key. */
+export interface NodeIdentity {
+  /** The 32-byte node ID. Shared: never modify it. */
+  readonly id: Uint8Array;
+  /** Its lower-case hex: the same string every time, so its hash is computed once. */
+  readonly hex: string;
+}
+
 /** Shared derivations of the simulated nodes of a process; see the module. */
 export class SimulationMemo {
-  readonly #ids: FifoMap<Keyed<Uint8Array>>;
+  readonly #ids: FifoMap<Keyed<NodeIdentity>>;
   readonly #records: FifoMap<Keyed<Enr>>;
   readonly #nodes: FifoMap<Keyed<Node>[]>;
 
@@ -46,13 +54,20 @@ export class SimulationMemo {
 
   /** The node ID (keccak256) of a 64-byte public key. Shared: never modify it. */
   nodeId(publicKey: Uint8Array): Uint8Array {
+    return this.identity(publicKey).id;
+  }
+
+  /** The node ID of a 64-byte public key with its hex. */
+  identity(publicKey: Uint8Array): NodeIdentity {
     const slot = prefixKey(publicKey);
     const hit = this.#ids.get(slot);
     if (hit !== undefined && equalBytes(hit.bytes, publicKey)) return hit.value;
     const id = nodeIdFromPublicKey(publicKey);
+    const identity = { id, hex: bytesToHex(id) };
     // A prefix shared with another key (never seen among random keys) is simply not kept.
-    if (hit === undefined) this.#ids.set(slot, { bytes: Uint8Array.from(publicKey), value: id });
-    return id;
+    if (hit === undefined)
+      this.#ids.set(slot, { bytes: Uint8Array.from(publicKey), value: identity });
+    return identity;
   }
 
   /**

@@ -128,9 +128,17 @@ describe('MemoryNodeStore', () => {
     await db.updateLastPongReceived(bonded.id, '10.9.9.9', START_MS);
     for (let i = 0; i < 100_000; i++) {
       const ip = `10.${(i >> 16) & 0xff}.${(i >> 8) & 0xff}.${i & 0xff}`;
-      await db.updateLastPingReceived(bonded.id, ip, START_MS);
+      const id = new Uint8Array(32);
+      new DataView(id.buffer).setUint32(0, i + 1);
+      await db.updateLastPingReceived(id, ip, START_MS);
       if (i === 500) expect(await db.lastPongReceived(bonded.id, '10.9.9.9')).toBe(START_MS);
     }
+    expect(db.size.endpoints).toBe(1000);
+    // One ID from many IPs keeps its last MAX_IPS_PER_ID of them.
+    for (let i = 0; i < 1000; i++)
+      await db.updateLastPingReceived(bonded.id, `10.8.${i >> 8}.${i & 0xff}`, 7);
+    expect(await db.lastPingReceived(bonded.id, '10.8.3.231')).toBe(7);
+    expect(await db.lastPingReceived(bonded.id, '10.8.0.0')).toBe(0);
     expect(db.size.endpoints).toBe(1000);
     for (const [i, k] of rest.entries()) await db.updateNode(signed(k, 1n, `10.1.0.${i + 1}`));
     expect(db.size.records).toBe(10);

@@ -3,7 +3,7 @@
  * failures are never remembered, and the memo forgets its oldest entries past its limit.
  */
 import { thrownError } from '@ethp2p/base/testing';
-import { generatePrivateKey, keccak256, publicKey } from '@ethp2p/crypto';
+import { bytesToHex, generatePrivateKey, keccak256, publicKey } from '@ethp2p/crypto';
 import { Enr, EnrError, Node } from '@ethp2p/enode';
 import { describe, expect, it } from 'vitest';
 import { SimulatedSignatures } from '../../src/pool/simulated.ts';
@@ -19,6 +19,10 @@ describe('SimulationMemo', () => {
     expect(id).toEqual(keccak256(PUB));
     expect(memo.nodeId(Uint8Array.from(PUB))).toBe(id);
     expect(memo.size.ids).toBe(1);
+    const identity = memo.identity(Uint8Array.from(PUB));
+    expect(identity.id).toBe(id);
+    expect(identity.hex).toBe(bytesToHex(id));
+    expect(memo.identity(PUB)).toBe(identity);
   });
 
   it('verifies a record once; a record that fails is refused every time and never kept', () => {
