@@ -93,18 +93,16 @@ function portSize(port: number): number {
   return port < 0x100 ? 2 : 3;
 }
 
-function writePort(out: Uint8Array, pos: number, port: number): number {
-  if (port === 0) out[pos++] = 0x80;
-  else if (port < 0x80) out[pos++] = port;
-  else if (port < 0x100) {
-    out[pos++] = 0x81;
-    out[pos++] = port;
-  } else {
-    out[pos++] = 0x82;
-    out[pos++] = port >> 8;
-    out[pos++] = port & 0xff;
+function writePort(out: Uint8Array, at: number, port: number): number {
+  if (port === 0 || port >= 0x80) {
+    const size = portSize(port) - 1;
+    out[at] = 0x80 + size;
+    if (size === 2) out[at + 1] = port >> 8;
+    if (size > 0) out[at + size] = port & 0xff;
+    return at + 1 + size;
   }
-  return pos;
+  out[at] = port;
+  return at + 1;
 }
 
 /** Decodes `[ip, udp, tcp]`. @throws {RlpError} for bad RLP; {WireError} MALFORMED for a bad IP */
