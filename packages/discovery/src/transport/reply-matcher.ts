@@ -69,9 +69,11 @@ export interface ReplyMatcherStats {
 }
 
 interface Pending extends Deadlined {
-  readonly key: string;
-  /** `type|ip`: the key without the node ID. */
-  readonly source: string;
+  /** The sender's node ID, lower-case hex. */
+  readonly from: string;
+  /** The source IP, IPv4-mapped IPv6 unmapped. */
+  readonly ip: string;
+  readonly type: number;
   readonly timeoutMs: number;
   readonly callback: ReplyCallback<unknown>;
   readonly resolve: () => void;
@@ -80,6 +82,8 @@ interface Pending extends Deadlined {
   readonly onAbort: () => void;
   live: boolean;
 }
+
+const NONE: readonly Pending[] = [];
 
 /**
  * Matches replies to pending requests. It owns all of its state; every method runs synchronously.
@@ -94,9 +98,14 @@ export class ReplyMatcher<Packet = unknown> {
   readonly #clock: Clock;
   readonly #timeoutMs: number;
   readonly #maxPending: number;
-  readonly #byKey = new Map<string, Set<Pending>>();
-  /** Pending requests per `type|ip`, for {@link ReplyMatcher.expectsFrom}. */
-  readonly #bySource = new Map<string, number>();
+  /**
+   * Pending requests by sender node ID, in registration order. Keyed by the ID alone (callers
+   * pass strings they hold, such as `Node.idHex`, whose hash V8 keeps); a node rarely has more
+   * than a few requests pending, so type and IP are compared in the list.
+   */
+  readonly #byNode = new Map<string, Pending[]>();
+  /** Pending requests per source IP and packet type, for {@link ReplyMatcher.expectsFrom}. */
+  readonly #bySource = new Map<string, number[]>();
   readonly #queue = new DeadlineQueue<Pending>();
   readonly #stats: ReplyMatcherStats = {
     pending: 0,
@@ -137,7 +146,7 @@ export class ReplyMatcher<Packet = unknown> {
    * check, before the sender is known, of whether a reply may be one to our own requests.
    */
   expectsFrom(ip: string, type: number): boolean {
-    return this.#bySource.has(sourceString(ip, type));
+    return (this.#bySource.get(unmapAddress(ip))?.[type] ?? 0) > 0;
   }
 
   /** A snapshot of the counters. */
@@ -179,8 +188,9 @@ export class ReplyMatcher<Packet = unknown> {
       }
       const now = this.#now();
       const entry: Pending = {
-        key: keyString(key),
-        source: sourceString(key.ip, key.type),
+        from: key.from.toLowerCase(),
+        ip: unmapAddress(key.ip),
+        type: key.type,
         deadline: now + timeoutMs,
         seq: this.#seq++,
         timeoutMs,
@@ -203,22 +213,23 @@ export class ReplyMatcher<Packet = unknown> {
    * with this key resets the consecutive-timeout count, as in geth.
    */
   dispatch(key: ReplyKey, packet: Packet): boolean {
-    const waiting = this.#byKey.get(keyString(key));
+    const list = this.#byNode.get(key.from.toLowerCase());
+    const ip = unmapAddress(key.ip);
     let matched = false;
-    if (waiting !== undefined) {
+    // A copy: settling a request removes it from the list under the loop.
+    for (const entry of list === undefined ? NONE : list.slice()) {
+      if (entry.type !== key.type || entry.ip !== ip) continue;
       this.#consecutiveTimeouts = 0;
-      for (const entry of [...waiting]) {
-        if (!entry.live) continue;
-        let verdict: ReplyVerdict;
-        try {
-          verdict = entry.callback(packet);
-        } catch (err) {
-          this.#settle(entry, { error: err });
-          continue;
-        }
-        matched ||= verdict.matched;
-        if (verdict.done) this.#settle(entry);
+      if (!entry.live) continue;
+      let verdict: ReplyVerdict;
+      try {
+        verdict = entry.callback(packet);
+      } catch (err) {
+        this.#settle(entry, { error: err });
+        continue;
       }
+      matched ||= verdict.matched;
+      if (verdict.done) this.#settle(entry);
     }
     if (matched) this.#stats.matched++;
     else this.#stats.unmatched++;
@@ -229,20 +240,22 @@ export class ReplyMatcher<Packet = unknown> {
   close(): void {
     this.#closed = true;
     const failure = { error: new TransportError('CLOSED', 'reply matcher closed') };
-    for (const set of [...this.#byKey.values()]) {
-      for (const entry of [...set]) this.#settle(entry, failure);
+    for (const list of [...this.#byNode.values()]) {
+      for (const entry of [...list]) this.#settle(entry, failure);
     }
     this.#disarm();
   }
 
   #register(entry: Pending): void {
-    let set = this.#byKey.get(entry.key);
-    if (set === undefined) {
-      set = new Set();
-      this.#byKey.set(entry.key, set);
+    const list = this.#byNode.get(entry.from);
+    if (list === undefined) this.#byNode.set(entry.from, [entry]);
+    else list.push(entry);
+    let counts = this.#bySource.get(entry.ip);
+    if (counts === undefined) {
+      counts = [0, 0, 0, 0, 0, 0, 0, 0];
+      this.#bySource.set(entry.ip, counts);
     }
-    set.add(entry);
-    this.#bySource.set(entry.source, (this.#bySource.get(entry.source) ?? 0) + 1);
+    counts[entry.type] = (counts[entry.type] ?? 0) + 1;
     this.#queue.push(entry);
     this.#stats.pending++;
     entry.signal?.addEventListener('abort', entry.onAbort, { once: true });
@@ -252,12 +265,17 @@ export class ReplyMatcher<Packet = unknown> {
   #settle(entry: Pending, failure?: { error: unknown }): void {
     if (!entry.live) return;
     entry.live = false;
-    const set = this.#byKey.get(entry.key);
-    set?.delete(entry);
-    if (set?.size === 0) this.#byKey.delete(entry.key);
-    const left = (this.#bySource.get(entry.source) ?? 1) - 1;
-    if (left === 0) this.#bySource.delete(entry.source);
-    else this.#bySource.set(entry.source, left);
+    const list = this.#byNode.get(entry.from);
+    if (list !== undefined) {
+      const i = list.indexOf(entry);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) this.#byNode.delete(entry.from);
+    }
+    const counts = this.#bySource.get(entry.ip);
+    if (counts !== undefined) {
+      counts[entry.type] = (counts[entry.type] ?? 1) - 1;
+      if (counts.every((n) => n === 0)) this.#bySource.delete(entry.ip);
+    }
     entry.signal?.removeEventListener('abort', entry.onAbort);
     this.#stats.pending--;
     if (this.#stats.pending === 0) {
@@ -274,8 +292,8 @@ export class ReplyMatcher<Packet = unknown> {
   #now(): number {
     const now = this.#clock.now();
     if (now < this.#lastNow) {
-      for (const set of [...this.#byKey.values()]) {
-        for (const entry of [...set]) {
+      for (const list of [...this.#byNode.values()]) {
+        for (const entry of [...list]) {
           if (entry.deadline - now <= 2 * entry.timeoutMs) continue;
           this.#stats.clockWarps++;
           const error = new TransportError('CLOCK_WARP', 'clock jumped backwards');
@@ -318,12 +336,4 @@ export class ReplyMatcher<Packet = unknown> {
     }
     this.#arm(now);
   }
-}
-
-function keyString(key: ReplyKey): string {
-  return `${sourceString(key.ip, key.type)}|${key.from.toLowerCase()}`;
-}
-
-function sourceString(ip: string, type: number): string {
-  return `${type}|${unmapAddress(ip)}`;
 }
