@@ -11,9 +11,11 @@ import { checkPositiveInt } from '@ethp2p/base';
 /** IPs kept per node ID; past it the one least recently written is forgotten. */
 export const MAX_IPS_PER_ID = 4;
 
+/** One endpoint of an ID; the ID's endpoints form a list, the most recently written first. */
 interface Slot<V> {
   readonly ip: string;
   value: V;
+  next: Slot<V> | undefined;
 }
 
 /**
@@ -23,8 +25,8 @@ interface Slot<V> {
  */
 export class EndpointMap<V> {
   readonly #limit: number;
-  /** ID hex → its endpoints, the most recently written first. */
-  readonly #ids = new Map<string, Slot<V>[]>();
+  /** ID hex → its first endpoint; one object per endpoint, none per ID. */
+  readonly #ids = new Map<string, Slot<V>>();
 
   /** @throws {RangeError} unless `limit` is a positive integer */
   constructor(limit: number) {
@@ -38,9 +40,9 @@ export class EndpointMap<V> {
 
   /** The value of (`idHex`, `ip`), or `undefined`. */
   get(idHex: string, ip: string): V | undefined {
-    const slots = this.#ids.get(idHex);
-    if (slots === undefined) return undefined;
-    for (const slot of slots) if (slot.ip === ip) return slot.value;
+    for (let slot = this.#ids.get(idHex); slot !== undefined; slot = slot.next) {
+      if (slot.ip === ip) return slot.value;
+    }
     return undefined;
   }
 
@@ -63,34 +65,42 @@ export class EndpointMap<V> {
     return value;
   }
 
-  /** The slot of the endpoint, moved to the front of its ID's list (and the ID to the back of the order) with `touch`. */
+  /**
+   * The endpoint's slot; with `touch` it moves to the front of its ID's list and the ID to the
+   * back of the eviction order.
+   */
   #slot(idHex: string, ip: string, touch: boolean): Slot<V> | undefined {
-    const slots = this.#ids.get(idHex);
-    if (slots === undefined) return undefined;
-    const i = slots.findIndex((s) => s.ip === ip);
-    if (i < 0) return undefined;
-    const slot = slots[i] as Slot<V>;
-    if (touch) {
-      if (i > 0) {
-        slots.splice(i, 1);
-        slots.unshift(slot);
-      }
-      this.#ids.delete(idHex);
-      this.#ids.set(idHex, slots);
+    const first = this.#ids.get(idHex);
+    let before: Slot<V> | undefined;
+    let slot = first;
+    while (slot !== undefined && slot.ip !== ip) {
+      before = slot;
+      slot = slot.next;
     }
+    if (slot === undefined || first === undefined || !touch) return slot;
+    this.#ids.delete(idHex);
+    if (before !== undefined) {
+      before.next = slot.next;
+      slot.next = first;
+    }
+    this.#ids.set(idHex, slot);
     return slot;
   }
 
   #add(idHex: string, ip: string, value: V): void {
-    let slots = this.#ids.get(idHex);
-    // A literal of one: the common case, one IP per ID, holds no spare capacity.
-    if (slots === undefined) slots = [{ ip, value }];
-    else {
-      this.#ids.delete(idHex);
-      slots.unshift({ ip, value });
-      if (slots.length > MAX_IPS_PER_ID) slots.pop();
+    const first = this.#ids.get(idHex);
+    if (first !== undefined) this.#ids.delete(idHex);
+    const slot: Slot<V> = { ip, value, next: first };
+    // Past MAX_IPS_PER_ID, the last (least recently written) IP is cut off.
+    let last = slot;
+    for (let n = 1; last.next !== undefined; n++) {
+      if (n === MAX_IPS_PER_ID) {
+        last.next = undefined;
+        break;
+      }
+      last = last.next;
     }
-    this.#ids.set(idHex, slots);
+    this.#ids.set(idHex, slot);
     if (this.#ids.size > this.#limit) {
       const oldest = this.#ids.keys().next();
       if (oldest.done !== true) this.#ids.delete(oldest.value);
