@@ -19,6 +19,9 @@ import { usageError } from './errors.ts';
 
 const D = DEFAULT_SIM_OPTIONS;
 
+/** The most random lookups per refresh discv4 accepts (`config.refreshRandomLookups`). */
+const MAX_REFRESH_LOOKUPS = 16;
+
 /** `ethp2p sim`. */
 export const SIM_COMMAND: CommandSpec = {
   path: ['sim'],
@@ -70,6 +73,13 @@ export const SIM_COMMAND: CommandSpec = {
       valueName: 'duration',
       description:
         "every node's refresh interval (default discv4's 30m, geth's): a refresh is a self lookup and 3 random ones, every half to whole interval; a shorter one models nodes that keep looking up, as a geth node's dialer does",
+      env: false,
+    },
+    'refresh-lookups': {
+      type: 'string',
+      valueName: 'N',
+      description:
+        "random-target lookups per refresh after the self lookup, 0 to 16 (default 3, geth's); 0 makes every refresh a self lookup only",
       env: false,
     },
     latency: {
@@ -162,6 +172,11 @@ function simOptions(ctx: CommandContext): SimOptions {
   const refreshMs = ctx.options.duration('refresh');
   if (refreshMs !== undefined && refreshMs <= 0)
     throw usageError('--refresh: expected a positive duration');
+  const refreshLookups = ctx.options.integer('refresh-lookups', 0, MAX_REFRESH_LOOKUPS);
+  const config = {
+    ...(refreshMs === undefined ? {} : { refreshIntervalMs: refreshMs }),
+    ...(refreshLookups === undefined ? {} : { refreshRandomLookups: refreshLookups }),
+  };
   const options: SimOptions = {
     nodes: ctx.options.integer('nodes', 1, 1_000_000) ?? D.nodes,
     durationMs,
@@ -180,7 +195,7 @@ function simOptions(ctx: CommandContext): SimOptions {
         : [durationMs / 4, durationMs / 2, durationMs].map(Math.round),
     lookups: ctx.options.integer('lookups', 1, 100_000) ?? D.lookups,
     workers: parsed('--workers', () => parseWorkers(ctx.options.string('workers') ?? '1')),
-    ...(refreshMs === undefined ? {} : { config: { refreshIntervalMs: refreshMs } }),
+    ...(Object.keys(config).length === 0 ? {} : { config }),
   };
   try {
     return checkSimOptions(options);

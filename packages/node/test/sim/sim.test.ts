@@ -131,6 +131,29 @@ describe('ethp2p sim', () => {
     expect(refreshing).toBeGreaterThan(usual);
   }, 60_000);
 
+  it('--refresh-lookups sets the random lookups per refresh: a self lookup only costs less', async () => {
+    const run = async (extra: string[]): Promise<{ datagrams: number; config: unknown }> => {
+      const out = await mkdtemp(join(tmpdir(), 'ethp2p-sim-'));
+      dirs.push(out);
+      const cli = await runCli([
+        'sim',
+        ...['--nodes', '20', '--duration', '30s', '--join', '2s', '--lookups', '2'],
+        ...['--recall-at', '30s', '--progress', '0', '--out', out, '--refresh', '4s', ...extra],
+      ]);
+      expect(cli.code).toBe(0);
+      const json = JSON.parse(await readFile(join(out, 'sim.json'), 'utf8'));
+      return {
+        datagrams: Number(/^datagrams (\d+)/m.exec(cli.stdout)?.[1]),
+        config: json.options.config,
+      };
+    };
+    const usual = await run([]);
+    const selfOnly = await run(['--refresh-lookups', '0']);
+    expect(selfOnly.config).toEqual({ refreshIntervalMs: 4000, refreshRandomLookups: 0 });
+    expect(selfOnly.datagrams).toBeGreaterThan(0);
+    expect(selfOnly.datagrams).toBeLessThan(usual.datagrams);
+  }, 60_000);
+
   it('refuses bad options with a usage error', async () => {
     for (const args of [
       ['--nodes', '0'],
@@ -138,6 +161,8 @@ describe('ethp2p sim', () => {
       ['--loss', '1'],
       ['--recall-at', '5m', '--duration', '1m'],
       ['--refresh', '0s'],
+      ['--refresh-lookups', '17'],
+      ['--refresh-lookups', '-1'],
     ]) {
       const run = await runCli(['sim', ...args]);
       expect(run.code, args.join(' ')).toBe(2);
