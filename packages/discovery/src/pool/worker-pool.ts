@@ -204,17 +204,21 @@ export class SignaturePool implements SignatureRunner {
       this.#schedulePump();
       return;
     }
-    for (let posted = true; posted && this.#scheduler.queued > 0; ) {
-      posted = false;
-      for (const slot of ready) {
-        if (slot.inFlight.size >= BATCHES_PER_WORKER) continue;
-        const jobs = this.#scheduler.take(this.#batchSize);
-        if (jobs.length === 0) break;
-        const request = packBatch(this.#nextBatch++, jobs);
-        slot.inFlight.set(request.id, jobs);
-        slot.worker.postMessage(request, [request.meta, request.data]);
-        posted = true;
+    // The least loaded worker first: taking the workers in a fixed order gave the first one
+    // every small batch under a light load, and left the second idle two thirds of the time
+    // (profiled on a FindNode flood with 2 workers).
+    while (this.#scheduler.queued > 0) {
+      let slot: Slot | undefined;
+      for (const s of ready) {
+        if (s.inFlight.size >= BATCHES_PER_WORKER) continue;
+        if (slot === undefined || s.inFlight.size < slot.inFlight.size) slot = s;
       }
+      if (slot === undefined) break;
+      const jobs = this.#scheduler.take(this.#batchSize);
+      if (jobs.length === 0) break;
+      const request = packBatch(this.#nextBatch++, jobs);
+      slot.inFlight.set(request.id, jobs);
+      slot.worker.postMessage(request, [request.meta, request.data]);
     }
   }
 
