@@ -33,11 +33,6 @@ export function readItem(buf: Uint8Array, pos: number): RlpItem {
   return readAt(buf, pos);
 }
 
-/** The length of an item's encoding: from its offsets for the reader's own items. */
-function rawLength(it: RlpItem): number {
-  return it instanceof Item ? it.rawLength : it.raw.length;
-}
-
 function readAt(buf: Uint8Array, pos: number): Item {
   const first = buf[pos];
   if (first === undefined) throw new RlpError('TRUNCATED', 'rlp: unexpected end of input');
@@ -117,8 +112,8 @@ class Item implements RlpItem {
  * @throws {RlpError} TRAILING_BYTES, or what {@link readItem} throws
  */
 export function readRoot(data: Uint8Array, what: string, options: RootOptions = {}): RlpItem {
-  const root = readItem(data, 0);
-  if (options.trailing !== true && rawLength(root) !== data.length) {
+  const root = readAt(data, 0);
+  if (options.trailing !== true && root.rawLength !== data.length) {
     throw new RlpError('TRAILING_BYTES', `${what}: trailing bytes after the payload`);
   }
   return root;
@@ -136,8 +131,8 @@ export function iterateItems(it: RlpItem | undefined, what: string): IterableIte
   const iterator: IterableIterator<RlpItem> = {
     next(): IteratorResult<RlpItem> {
       if (pos >= p.length) return { done: true, value: undefined };
-      const value = readItem(p, pos);
-      pos += rawLength(value);
+      const value = readAt(p, pos);
+      pos += value.rawLength;
       return { done: false, value };
     },
     [Symbol.iterator]: () => iterator,
@@ -342,8 +337,8 @@ export function itemValue(it: RlpItem, limits: RlpLimits = {}): RlpDecoded {
     }
     if (top.out.length >= maxList) throw tooLarge('rlp: list', maxList);
     if (++total > maxTotal) throw new RlpError('TOO_LARGE', `rlp: more than ${maxTotal} items`);
-    const next = readItem(top.payload, top.pos);
-    top.pos += rawLength(next);
+    const next = readAt(top.payload, top.pos);
+    top.pos += next.rawLength;
     if (!next.list) {
       top.out.push(next.payload);
       continue;

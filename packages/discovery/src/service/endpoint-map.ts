@@ -40,10 +40,7 @@ export class EndpointMap<V> {
 
   /** The value of (`idHex`, `ip`), or `undefined`. */
   get(idHex: string, ip: string): V | undefined {
-    for (let slot = this.#ids.get(idHex); slot !== undefined; slot = slot.next) {
-      if (slot.ip === ip) return slot.value;
-    }
-    return undefined;
+    return this.#slot(idHex, ip, false)?.value;
   }
 
   /** Writes `value` for (`idHex`, `ip`) and makes the ID the most recently written. */
