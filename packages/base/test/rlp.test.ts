@@ -5,6 +5,7 @@ import { RLP } from '@ethereumjs/rlp';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  bytesSize,
   decodeRlp,
   encodeBool,
   encodeBytes,
@@ -14,6 +15,7 @@ import {
   fields,
   itemValue,
   iterateItems,
+  listHeaderSize,
   listItems,
   minFields,
   type RlpDecoded,
@@ -29,6 +31,10 @@ import {
   readUint,
   stringPayload,
   takeItems,
+  uintSize,
+  writeBytes,
+  writeListHeader,
+  writeUint,
 } from '../src/rlp/index.ts';
 import { thrownError } from '../src/testing/index.ts';
 
@@ -296,6 +302,28 @@ describe('rlp integers', () => {
     const big = readRoot(encodeUint(2n ** 256n - 1n), 'x');
     expect(readBigUint(big, 32, 'x')).toBe(2n ** 256n - 1n);
     expectRlpError(() => readBigUint(readRoot(encodeUint(2n ** 256n), 'x'), 32, 'x'), 'UNEXPECTED');
+  });
+
+  it('writes a sized list of byte strings and integers into one array as @ethereumjs/rlp encodes it', () => {
+    const field: fc.Arbitrary<Uint8Array | number> = fc.oneof(
+      fc.uint8Array({ maxLength: 70 }),
+      fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+    );
+    fc.assert(
+      fc.property(fc.array(field, { maxLength: 8 }), (values) => {
+        const size = (v: Uint8Array | number) =>
+          typeof v === 'number' ? uintSize(v) : bytesSize(v);
+        const payload = values.reduce<number>((n, v) => n + size(v), 0);
+        const out = new Uint8Array(listHeaderSize(payload) + payload);
+        let pos = writeListHeader(out, 0, payload);
+        for (const v of values)
+          pos = typeof v === 'number' ? writeUint(out, pos, v) : writeBytes(out, pos, v);
+        expect(pos).toBe(out.length);
+        expect(out).toEqual(RLP.encode(values));
+      }),
+    );
+    expect(() => uintSize(-1)).toThrow(RangeError);
+    expect(() => writeUint(new Uint8Array(8), 0, 1.5)).toThrow(RangeError);
   });
 
   it('round-trips unsigned integers like @ethereumjs/rlp', () => {

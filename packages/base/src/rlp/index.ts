@@ -26,4 +26,16 @@ export {
   takeItems,
 } from './reader.ts';
 export type { RlpInput } from './writer.ts';
-export { encodeBool, encodeBytes, encodeList, encodeRlp, encodeUint } from './writer.ts';
+export {
+  bytesSize,
+  encodeBool,
+  encodeBytes,
+  encodeList,
+  encodeRlp,
+  encodeUint,
+  listHeaderSize,
+  uintSize,
+  writeBytes,
+  writeListHeader,
+  writeUint,
+} from './writer.ts';

@@ -14,11 +14,29 @@ const utf8 = new TextEncoder();
 
 /** The RLP of a byte string. The result never aliases `b`. */
 export function encodeBytes(b: Uint8Array): Uint8Array {
-  if (b.length === 1 && (b[0] as number) < 0x80) return b.slice();
-  const out = new Uint8Array(headerSize(b.length) + b.length);
-  writeHeader(out, 0, 0x80, b.length);
-  out.set(b, out.length - b.length);
+  const out = new Uint8Array(bytesSize(b));
+  writeBytes(out, 0, b);
   return out;
+}
+
+/** How many bytes the RLP of the byte string `b` takes. */
+export function bytesSize(b: Uint8Array): number {
+  if (b.length === 1 && (b[0] as number) < 0x80) return 1;
+  return headerSize(b.length) + b.length;
+}
+
+/**
+ * Writes the RLP of the byte string `b` at `pos` of `out` ({@link bytesSize} bytes); returns
+ * where it ends. For encoders that size a whole structure first and write it into one array.
+ */
+export function writeBytes(out: Uint8Array, pos: number, b: Uint8Array): number {
+  if (b.length === 1 && (b[0] as number) < 0x80) {
+    out[pos] = b[0] as number;
+    return pos + 1;
+  }
+  const start = writeHeader(out, pos, 0x80, b.length);
+  out.set(b, start);
+  return start + b.length;
 }
 
 /**
@@ -27,9 +45,7 @@ export function encodeBytes(b: Uint8Array): Uint8Array {
  */
 export function encodeUint(v: bigint | number): Uint8Array {
   if (typeof v === 'number') {
-    if (!Number.isSafeInteger(v) || v < 0) {
-      throw new RangeError(`rlp: expected a non-negative safe integer, got ${v}`);
-    }
+    checkSafeUint(v);
     return encodeSafeUint(v);
   }
   if (v < 0n) throw new RangeError(`rlp: expected a non-negative integer, got ${v}`);
@@ -43,15 +59,54 @@ export function encodeUint(v: bigint | number): Uint8Array {
   return out;
 }
 
+/**
+ * How many bytes the RLP of a safe non-negative integer takes (at most 8: its header is one byte).
+ * @throws {RangeError} for a negative, non-integer or unsafe value
+ */
+export function uintSize(v: number): number {
+  checkSafeUint(v);
+  if (v < 0x80) return 1;
+  let size = 1;
+  for (let s = v; s > 0; s = Math.floor(s / 256)) size++;
+  return size;
+}
+
+/**
+ * Writes the RLP of a safe non-negative integer at `pos` of `out` ({@link uintSize} bytes);
+ * returns where it ends.
+ * @throws {RangeError} for a negative, non-integer or unsafe value
+ */
+export function writeUint(out: Uint8Array, pos: number, v: number): number {
+  const size = uintSize(v) - 1;
+  if (size === 0) {
+    out[pos] = v === 0 ? 0x80 : v;
+    return pos + 1;
+  }
+  out[pos] = 0x80 + size;
+  for (let i = size, s = v; i >= 1; i--, s = Math.floor(s / 256)) out[pos + i] = s % 256;
+  return pos + 1 + size;
+}
+
+/** How many bytes the header of a list with `payloadSize` bytes of items takes. */
+export function listHeaderSize(payloadSize: number): number {
+  return headerSize(payloadSize);
+}
+
+/** Writes the header of a list of `payloadSize` bytes at `pos` of `out`; returns where it ends. */
+export function writeListHeader(out: Uint8Array, pos: number, payloadSize: number): number {
+  return writeHeader(out, pos, 0xc0, payloadSize);
+}
+
+function checkSafeUint(v: number): void {
+  if (!Number.isSafeInteger(v) || v < 0) {
+    throw new RangeError(`rlp: expected a non-negative safe integer, got ${v}`);
+  }
+}
+
 /** A safe non-negative integer: at most 7 bytes, so the header is one byte. */
 function encodeSafeUint(v: number): Uint8Array {
-  if (v === 0) return Uint8Array.of(0x80);
-  if (v < 0x80) return Uint8Array.of(v);
-  let size = 0;
-  for (let s = v; s > 0; s = Math.floor(s / 256)) size++;
-  const out = new Uint8Array(1 + size);
-  out[0] = 0x80 + size;
-  for (let i = size, s = v; i >= 1; i--, s = Math.floor(s / 256)) out[i] = s % 256;
+  const out = new Uint8Array(uintSize(v));
+  writeUint(out, 0, v);
   return out;
 }
 

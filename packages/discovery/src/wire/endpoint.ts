@@ -6,7 +6,18 @@
  */
 import { checkPort } from '@ethp2p/base';
 import type { RlpItem } from '@ethp2p/base/rlp';
-import { fields, readFixed, readUint, stringPayload } from '@ethp2p/base/rlp';
+import {
+  bytesSize,
+  fields,
+  listHeaderSize,
+  readFixed,
+  readUint,
+  stringPayload,
+  uintSize,
+  writeBytes,
+  writeListHeader,
+  writeUint,
+} from '@ethp2p/base/rlp';
 import { bytesToIp, ipToBytes } from '@ethp2p/enode';
 import { WireError } from './errors.ts';
 
@@ -46,9 +57,8 @@ export function encodeNeighbor(node: NeighborNode, field: string): Uint8Array {
 }
 
 /**
- * `[ip, udp, tcp]`, or `[ip, udp, tcp, key]`, written straight into one array: an endpoint is at
- * most 24 bytes and an entry 91, and Neighbors packets carry up to 12 entries, so the encoder
- * makes no array per element.
+ * `[ip, udp, tcp]`, or `[ip, udp, tcp, key]`, sized first and written straight into one array:
+ * Neighbors packets carry up to 12 entries, and the encoder makes no array per element.
  */
 function writeEntry(ep: Endpoint, field: string, key: Uint8Array | undefined): Uint8Array {
   if (typeof ep !== 'object' || ep === null) {
@@ -64,45 +74,14 @@ function writeEntry(ep: Endpoint, field: string, key: Uint8Array | undefined): U
   const udp = checkPort(`${field}.udp`, ep.udp);
   const tcp = checkPort(`${field}.tcp`, ep.tcp);
   const payload =
-    1 + ip.length + portSize(udp) + portSize(tcp) + (key === undefined ? 0 : 2 + key.length);
-  // The payload is under 56 bytes for an endpoint and 56 to 91 for an entry.
-  const header = payload < 56 ? 1 : 2;
-  const out = new Uint8Array(header + payload);
-  let pos = 0;
-  if (header === 1) out[pos++] = 0xc0 + payload;
-  else {
-    out[pos++] = 0xf8;
-    out[pos++] = payload;
-  }
-  out[pos++] = 0x80 + ip.length;
-  out.set(ip, pos);
-  pos += ip.length;
-  pos = writePort(out, pos, udp);
-  pos = writePort(out, pos, tcp);
-  if (key !== undefined) {
-    out[pos++] = 0xb8;
-    out[pos++] = key.length;
-    out.set(key, pos);
-  }
+    bytesSize(ip) + uintSize(udp) + uintSize(tcp) + (key === undefined ? 0 : bytesSize(key));
+  const out = new Uint8Array(listHeaderSize(payload) + payload);
+  let pos = writeListHeader(out, 0, payload);
+  pos = writeBytes(out, pos, ip);
+  pos = writeUint(out, pos, udp);
+  pos = writeUint(out, pos, tcp);
+  if (key !== undefined) writeBytes(out, pos, key);
   return out;
-}
-
-/** The size of a port's RLP: 0 is the empty string, below 0x80 one byte, else a string of 1–2. */
-function portSize(port: number): number {
-  if (port < 0x80) return 1;
-  return port < 0x100 ? 2 : 3;
-}
-
-function writePort(out: Uint8Array, at: number, port: number): number {
-  if (port === 0 || port >= 0x80) {
-    const size = portSize(port) - 1;
-    out[at] = 0x80 + size;
-    if (size === 2) out[at + 1] = port >> 8;
-    if (size > 0) out[at + size] = port & 0xff;
-    return at + 1 + size;
-  }
-  out[at] = port;
-  return at + 1;
 }
 
 /** Decodes `[ip, udp, tcp]`. @throws {RlpError} for bad RLP; {WireError} MALFORMED for a bad IP */
