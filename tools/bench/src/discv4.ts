@@ -226,6 +226,8 @@ interface Series {
   /** Per round: this target's rate over ethp2p inline's in the same round. */
   readonly pingVsInline: number[];
   readonly findnodeVsInline: number[];
+  /** Requests never answered, over every flood of this target. */
+  unanswered: number;
 }
 
 function series(name: string): Series {
@@ -239,6 +241,7 @@ function series(name: string): Series {
     findnodeVsEjs: [],
     pingVsInline: [],
     findnodeVsInline: [],
+    unanswered: 0,
   };
 }
 
@@ -280,6 +283,7 @@ export async function runDiscv4Bench(): Promise<void> {
       s.findnodeVsEjs.push(m.findnode.perSecond / ejs.findnode.perSecond);
       s.pingVsInline.push(m.ping.perSecond / inline.ping.perSecond);
       s.findnodeVsInline.push(m.findnode.perSecond / inline.findnode.perSecond);
+      s.unanswered += m.ping.unanswered + m.findnode.unanswered;
     }
     console.log(
       `round ${round + 1}: ${measured.map((m) => `${m.name} ${m.ping.perSecond.toFixed(0)}/${m.findnode.perSecond.toFixed(0)}`).join(', ')} (Ping/FindNode per s), load ${loadText()}`,
@@ -330,6 +334,7 @@ export async function runDiscv4Bench(): Promise<void> {
       '',
       '- rates are medians over the rounds; ratios are taken within each round: median [min-max]',
       '- CPU per packet is the whole process (target, its workers and the flooder; the flooder does no crypto)',
+      `- requests never answered (each shrinks the window): ${all.map((s) => `${s.name} ${s.unanswered}`).join(', ')}`,
       `- load average at the end: ${loadText()}`,
     ].join('\n'),
   );
