@@ -8,6 +8,7 @@
  */
 import { WireError } from '../wire/errors.ts';
 import { recoverSender, sealPacket } from '../wire/signature.ts';
+import type { ThreadPriority } from './priority.ts';
 
 /** What the pool posts to a worker. */
 export interface BatchRequest {
@@ -29,9 +30,11 @@ export interface BatchReply {
   readonly data: ArrayBuffer;
 }
 
-/** The first message of a worker: which crypto backend it loaded. */
+/** The first message of a worker: which crypto backend it loaded, and the priority it runs at. */
 export interface ReadyMessage {
   readonly ready: string;
+  /** Set where the worker lowered its own priority (Linux). */
+  readonly priority?: ThreadPriority;
 }
 
 /** Asks a worker to exit once the batches before it are done. */

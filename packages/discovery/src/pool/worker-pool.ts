@@ -21,6 +21,8 @@ import { HASH_BYTES } from '../wire/signature.ts';
 import type { BatchReply, CloseMessage, ReadyMessage } from './batch.ts';
 import { JOB_STATUS, KEY_BYTES, packBatch, runBatch } from './batch.ts';
 import { SignaturePoolError } from './errors.ts';
+import type { ThreadPriority } from './priority.ts';
+import { checkNiceIncrement, DEFAULT_WORKER_NICE } from './priority.ts';
 import type { Job, JobOutcome } from './scheduler.ts';
 import { Scheduler } from './scheduler.ts';
 import type {
@@ -69,6 +71,11 @@ export interface SignaturePoolOptions {
   readonly logger?: Logger;
   /** The worker script. Default: the built `signature-worker.js` of this package. */
   readonly workerUrl?: URL;
+  /**
+   * How much lower than the event loop's the workers' priority is, as a nice increment from 0
+   * (equal) to 19. Default {@link DEFAULT_WORKER_NICE}; it takes effect on Linux only.
+   */
+  readonly workerNice?: number;
 }
 
 interface Slot {
@@ -93,6 +100,7 @@ export class SignaturePool implements SignatureRunner {
   readonly #logger: Logger;
   readonly #url: URL;
   readonly #backend: string;
+  readonly #nice: number;
   readonly #scheduler: Scheduler;
   readonly #slots: Slot[] = [];
   #nextBatch = 0;
@@ -102,6 +110,8 @@ export class SignaturePool implements SignatureRunner {
   #closing: Promise<void> | undefined;
   /** The crypto backend each worker reported, for tests and diagnostics. */
   readonly backends: string[] = [];
+  /** The thread and nice value of each worker that lowered its priority (Linux). */
+  readonly priorities: ThreadPriority[] = [];
 
   constructor(options: SignaturePoolOptions) {
     const { workers, batchSize = DEFAULT_BATCH_SIZE, maxQueued = DEFAULT_MAX_QUEUED } = options;
@@ -114,6 +124,8 @@ export class SignaturePool implements SignatureRunner {
         throw new RangeError(`${name}: expected a positive integer, got ${v}`);
       }
     }
+    this.#nice = options.workerNice ?? DEFAULT_WORKER_NICE;
+    checkNiceIncrement(this.#nice);
     this.#url = options.workerUrl ?? builtWorkerUrl();
     if (!existsSync(fileURLToPath(this.#url))) {
       throw new SignaturePoolError(
@@ -224,7 +236,7 @@ export class SignaturePool implements SignatureRunner {
 
   #spawn(previous: Slot | undefined): Slot {
     const worker = new Worker(this.#url, {
-      workerData: { privateKey: this.#privateKey },
+      workerData: { privateKey: this.#privateKey, nice: this.#nice },
       env: { ...process.env, ETHP2P_CRYPTO: this.#backend },
       execArgv: builtWorkerExecArgv(),
     });
@@ -251,6 +263,7 @@ export class SignaturePool implements SignatureRunner {
       slot.ready = true;
       slot.startFailures = 0;
       this.backends.push(msg.ready);
+      if (msg.priority !== undefined) this.priorities.push(msg.priority);
       this.#schedulePump();
       return;
     }

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { waitFor } from '@ethp2p/base/testing';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { activeBackend } from '@ethp2p/crypto/backends';
@@ -36,6 +38,13 @@ function pool(options: Partial<ConstructorParameters<typeof SignaturePool>[0]> =
   return p;
 }
 
+/** The nice value of thread `tid` of this process, as the kernel reports it (stat field 19). */
+function niceOfThread(tid: number): number {
+  const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[16]);
+}
+
 function codeOf(outcome: { ok: boolean; error?: unknown }): string | undefined {
   return outcome.ok ? undefined : (outcome.error as { code?: string }).code;
 }
@@ -48,6 +57,25 @@ describe('SignaturePool', () => {
     expect(p.stats).toMatchObject({ workers: 2, queued: 0, inFlight: 0, respawns: 0 });
     expect(p.stats.inlineBatches).toBe(0);
   });
+
+  it.runIf(process.platform === 'linux')(
+    'workers run below the event loop’s priority, by the nice increment asked for',
+    async () => {
+      const base = getPriority(); // the calling (main) thread
+      const p = pool({ workerNice: 7 });
+      await waitFor(() => p.backends.length === 2, { what: 'both workers ready' });
+      const want = Math.min(19, base + 7);
+      expect(p.priorities.map((t) => t.nice)).toEqual([want, want]);
+      for (const { tid } of p.priorities) expect(niceOfThread(tid)).toBe(want);
+      expect(getPriority()).toBe(base); // the loop itself is untouched
+
+      const equal = pool({ workers: 1, workerNice: 0 });
+      await waitFor(() => equal.backends.length === 1, { what: 'the worker ready' });
+      expect(equal.priorities).toEqual([]);
+      expect(() => pool({ workerNice: 20 })).toThrow(RangeError);
+      expect(() => pool({ workerNice: -1 })).toThrow(RangeError);
+    },
+  );
 
   it('recovers and seals exactly as the inline runner does', async () => {
     const privateKey = generatePrivateKey();
