@@ -10,7 +10,7 @@ import type { Clock, Logger, Random, TaskGroup } from '@ethp2p/base';
 import type { LocalNode } from '@ethp2p/enode';
 import type { BanCheck } from '../ban-check.ts';
 import type { LookupStats } from '../lookup/stats.ts';
-import type { SignatureRunner, WorkClass } from '../pool/types.ts';
+import type { SealOutcome, SignatureRunner, WorkClass } from '../pool/types.ts';
 import type { Table } from '../table/table.ts';
 import type { DatagramAddress, DatagramHandler, DatagramSocket } from '../transport/datagram.ts';
 import type { DriftMonitor } from '../transport/drift-monitor.ts';
@@ -88,6 +88,42 @@ export function sendPacket(
     ctx.socket.send(sealed.bytes, to);
     ctx.metrics.countOut(packet.type);
   });
+}
+
+/**
+ * A packet signed before we know whether to send it: the Pong to a Ping whose sender is still
+ * being recovered. Its seal goes to the pool together with that recovery, so a worker signs the
+ * Pong in the same trip instead of a second one after the Ping is handled. `send()` sends it as
+ * soon as it is sealed (at once if it already is); one never sent costs only its signature.
+ */
+export class PendingSeal {
+  readonly #ctx: ServiceContext;
+  readonly #type: PacketInput['type'];
+  readonly #to: DatagramAddress;
+  #sealed: SealOutcome | undefined;
+  #wanted = false;
+
+  constructor(ctx: ServiceContext, packet: PacketInput, to: DatagramAddress, workClass: WorkClass) {
+    this.#ctx = ctx;
+    this.#type = packet.type;
+    this.#to = to;
+    ctx.signatures.seal(encodeUnsigned(packet), { key: endpointKey(to), workClass }, (sealed) => {
+      this.#sealed = sealed;
+      if (this.#wanted) this.#deliver(sealed);
+    });
+  }
+
+  /** Sends the packet once it is sealed; nothing if the pool shed it or the service stopped. */
+  send(): void {
+    this.#wanted = true;
+    if (this.#sealed !== undefined) this.#deliver(this.#sealed);
+  }
+
+  #deliver(sealed: SealOutcome): void {
+    if (!sealed.ok || this.#ctx.signal.aborted) return;
+    this.#ctx.socket.send(sealed.bytes, this.#to);
+    this.#ctx.metrics.countOut(this.#type);
+  }
 }
 
 /**

@@ -17,6 +17,7 @@ import type {
   FindNodePacket,
   NeighborNode,
   Packet,
+  PacketInput,
   PingPacket,
 } from '../wire/index.ts';
 import {
@@ -31,7 +32,7 @@ import { bondKey } from './bond-cache.ts';
 import { tryPing } from './client.ts';
 import { FINDNODE_RESULT_SIZE } from './config.ts';
 import type { ServiceContext } from './context.ts';
-import { inboundKey, isBondFresh, sendPacket } from './context.ts';
+import { inboundKey, isBondFresh, PendingSeal, sendPacket } from './context.ts';
 import type { NodeIdentity } from './simulation-memo.ts';
 
 /**
@@ -90,10 +91,37 @@ function receive(ctx: ServiceContext, data: Uint8Array, from: DatagramAddress): 
     return;
   }
   const workClass = classify(ctx, opened.packet, from);
+  // Submitted before the recovery, so that an inline runner has it sealed when the Ping is handled.
+  const pong = opened.packet.type === 'ping' ? presealPong(ctx, opened, from) : undefined;
   ctx.signatures.recover(data, { key: inboundKey(from, workClass), workClass }, (sender) => {
     if (ctx.signal.aborted) return;
-    guarded(ctx, from, () => verified(ctx, opened, sender, from));
+    guarded(ctx, from, () => verified(ctx, opened, sender, from, pong));
   });
+}
+
+/**
+ * The Pong to a Ping, sealed while the Ping's sender is recovered (one trip to the signature
+ * workers instead of two; geth answers every valid Ping, so its content needs nothing the
+ * recovery tells): to the UDP source (never the Ping's `From`) plus the Ping's `From.TCP`,
+ * echoing the ping hash. None for a Ping already expired, which will be dropped. Its work class
+ * is the Ping's, so overload sheds both alike.
+ */
+function presealPong(
+  ctx: ServiceContext,
+  opened: OpenedPacket,
+  from: DatagramAddress,
+): PendingSeal | undefined {
+  const ping = opened.packet as PingPacket;
+  const now = ctx.clock.now();
+  if (isExpired(ping.expiration, now)) return undefined;
+  const pong: PacketInput = {
+    type: 'pong',
+    to: { ip: from.address, udp: from.port, tcp: ping.from.tcp },
+    pingHash: opened.hash,
+    expiration: expirationFromNow(now),
+    enrSeq: ctx.localNode.node().seq,
+  };
+  return new PendingSeal(ctx, pong, from, 'ping');
 }
 
 /**
@@ -117,6 +145,7 @@ function verified(
   opened: OpenedPacket,
   sender: RecoverOutcome,
   from: DatagramAddress,
+  pong: PendingSeal | undefined,
 ): void {
   if (!sender.ok) {
     const { error } = sender;
@@ -148,7 +177,7 @@ function verified(
     ctx.metrics.countDropped('banned');
     return;
   }
-  handlePacket(ctx, decoded, from);
+  handlePacket(ctx, decoded, from, pong);
 }
 
 /** A verified packet with its sender's ID in hex, which the handlers key bonds and replies by. */
@@ -161,7 +190,12 @@ function identityOf(publicKey: Uint8Array): NodeIdentity {
   return { id, hex: bytesToHex(id) };
 }
 
-function handlePacket(ctx: ServiceContext, decoded: ReceivedPacket, from: DatagramAddress): void {
+function handlePacket(
+  ctx: ServiceContext,
+  decoded: ReceivedPacket,
+  from: DatagramAddress,
+  pong: PendingSeal | undefined,
+): void {
   const { packet } = decoded;
   if (packet.type !== 'enr-response') {
     const now = ctx.clock.now();
@@ -174,7 +208,7 @@ function handlePacket(ctx: ServiceContext, decoded: ReceivedPacket, from: Datagr
   }
   switch (packet.type) {
     case 'ping':
-      handlePing(ctx, decoded, packet, from);
+      handlePing(ctx, decoded, packet, from, pong);
       return;
     case 'findnode':
       whenBonded(ctx, decoded, from, () => answerFindnode(ctx, packet, from));
@@ -188,31 +222,21 @@ function handlePacket(ctx: ServiceContext, decoded: ReceivedPacket, from: Datagr
 }
 
 /**
- * Ping: Pong to the UDP source (never the Ping's `From`), echoing the ping hash, with `To` = the
- * source endpoint plus the Ping's `From.TCP`. Then bond back: a pinger whose pong we have not
- * seen within the bond lifetime is pinged and added to the table when its Pong arrives; a bonded
- * one is added at once. Finally the ping time is stored and the Ping's `To` is fed to the
- * endpoint predictor.
+ * Ping: send its Pong (sealed while the Ping was verified, see {@link presealPong}). Then bond
+ * back: a pinger whose pong we have not seen within the bond lifetime is pinged and added to the
+ * table when its Pong arrives; a bonded one is added at once. Finally the ping time is stored and
+ * the Ping's `To` is fed to the endpoint predictor.
  */
 function handlePing(
   ctx: ServiceContext,
   decoded: ReceivedPacket,
   packet: PingPacket,
   from: DatagramAddress,
+  pong: PendingSeal | undefined,
 ): void {
   const now = ctx.clock.now();
-  sendPacket(
-    ctx,
-    {
-      type: 'pong',
-      to: { ip: from.address, udp: from.port, tcp: packet.from.tcp },
-      pingHash: decoded.hash,
-      expiration: expirationFromNow(now),
-      enrSeq: ctx.localNode.node().seq,
-    },
-    from,
-    'request', // finishing a Ping we took is worth more than taking new ones
-  );
+  // No Pong was sealed only for a Ping expired on arrival, which never gets here.
+  pong?.send();
   if (ctx.allowIp(from.address)) {
     void ctx.tasks.spawn(bondBack(ctx, decoded, from, packet.from.tcp, now));
   }

@@ -60,8 +60,8 @@ describe('DiscoveryV4 signature work classes', () => {
     await raw.next('ping');
     await waitFor(() => log.includes('recover:pong:own'), { what: 'the ping-back answered' });
     expect(log.splice(0)).toEqual([
+      'seal:pong:ping', // sealed while the Ping's sender is recovered, worth what the Ping is
       'recover:ping:ping',
-      'seal:pong:request',
       'seal:ping:ping', // the ping-back
       'recover:pong:own', // its Pong: a reply we wait for
     ]);
