@@ -16,10 +16,14 @@ export const BOND_CACHE_SIZE = 4096;
  */
 export class BondCache {
   readonly #times: EndpointMap<number>;
+  /** IP → the latest pong time of any node there, oldest write first; at most `limit` IPs. */
+  readonly #byIp = new Map<string, number>();
+  readonly #limit: number;
 
   /** @throws {RangeError} unless `limit` is a positive integer */
   constructor(limit: number = BOND_CACHE_SIZE) {
     this.#times = new EndpointMap(limit);
+    this.#limit = limit;
   }
 
   /** How many node IDs have a cached bond. */
@@ -30,6 +34,19 @@ export class BondCache {
   /** Records a pong from (`idHex`, `ip`) at `timeMs`, forgetting the oldest beyond the limit. */
   set(idHex: string, ip: string, timeMs: number): void {
     this.#times.set(idHex, ip, timeMs);
+    this.#byIp.delete(ip);
+    this.#byIp.set(ip, timeMs);
+    if (this.#byIp.size > this.#limit) {
+      this.#byIp.delete(this.#byIp.keys().next().value as string);
+    }
+  }
+
+  /**
+   * The latest cached pong time of any node at `ip`, or `undefined`: before a request's sender
+   * is recovered, a hint that it is bonded (nothing more: any node at that IP may have sent it).
+   */
+  latestAt(ip: string): number | undefined {
+    return this.#byIp.get(ip);
   }
 
   /** The cached pong time of (`idHex`, `ip`), or `undefined`. */

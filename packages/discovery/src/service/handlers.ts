@@ -91,37 +91,52 @@ function receive(ctx: ServiceContext, data: Uint8Array, from: DatagramAddress): 
     return;
   }
   const workClass = classify(ctx, opened.packet, from);
-  // Submitted before the recovery, so that an inline runner has it sealed when the Ping is handled.
-  const pong = opened.packet.type === 'ping' ? presealPong(ctx, opened, from) : undefined;
+  // Submitted before the recovery, so that an inline runner has them sealed when it is handled.
+  const replies = presealReplies(ctx, opened, from);
   ctx.signatures.recover(data, { key: inboundKey(from, workClass), workClass }, (sender) => {
     if (ctx.signal.aborted) return;
-    guarded(ctx, from, () => verified(ctx, opened, sender, from, pong));
+    guarded(ctx, from, () => verified(ctx, opened, sender, from, replies));
   });
 }
 
 /**
- * The Pong to a Ping, sealed while the Ping's sender is recovered (one trip to the signature
- * workers instead of two; geth answers every valid Ping, so its content needs nothing the
- * recovery tells): to the UDP source (never the Ping's `From`) plus the Ping's `From.TCP`,
- * echoing the ping hash. None for a Ping already expired, which will be dropped. Its work class
- * is the Ping's, so overload sheds both alike.
+ * The replies to a request, sealed while its sender is recovered: one trip to the signature
+ * workers instead of two, the second after the request is handled. Nothing the recovery tells
+ * changes them; they are sent only if the request then passes every check.
+ * - Ping: always (geth answers every valid Ping). The Pong goes to the UDP source (never the
+ *   Ping's `From`) with the Ping's `From.TCP`, echoing the ping hash; its work class is the
+ *   Ping's, so overload sheds both alike.
+ * - FindNode and ENRRequest: only when some node at the source IP has bonded with us (the bond
+ *   cache), so a flood from unbonded sources costs no signatures beyond the recoveries.
+ * None for a packet already expired, which will be dropped.
  */
-function presealPong(
+function presealReplies(
   ctx: ServiceContext,
   opened: OpenedPacket,
   from: DatagramAddress,
-): PendingSeal | undefined {
-  const ping = opened.packet as PingPacket;
+): readonly PendingSeal[] | undefined {
+  const { packet } = opened;
+  if (packet.type !== 'ping' && packet.type !== 'findnode' && packet.type !== 'enr-request') {
+    return undefined;
+  }
   const now = ctx.clock.now();
-  if (isExpired(ping.expiration, now)) return undefined;
-  const pong: PacketInput = {
-    type: 'pong',
-    to: { ip: from.address, udp: from.port, tcp: ping.from.tcp },
-    pingHash: opened.hash,
-    expiration: expirationFromNow(now),
-    enrSeq: ctx.localNode.node().seq,
-  };
-  return new PendingSeal(ctx, pong, from, 'ping');
+  if (isExpired(packet.expiration, now)) return undefined;
+  if (packet.type === 'ping') {
+    const pong: PacketInput = {
+      type: 'pong',
+      to: { ip: from.address, udp: from.port, tcp: packet.from.tcp },
+      pingHash: opened.hash,
+      expiration: expirationFromNow(now),
+      enrSeq: ctx.localNode.node().seq,
+    };
+    return [new PendingSeal(ctx, pong, from, 'ping')];
+  }
+  if (!isBondFresh(ctx, ctx.bonds.latestAt(from.address) ?? 0)) return undefined;
+  const answers =
+    packet.type === 'findnode'
+      ? neighborsFor(ctx, packet, from)
+      : [enrResponseFor(ctx, opened.hash)];
+  return answers.map((answer) => new PendingSeal(ctx, answer, from, 'request'));
 }
 
 /**
@@ -145,7 +160,7 @@ function verified(
   opened: OpenedPacket,
   sender: RecoverOutcome,
   from: DatagramAddress,
-  pong: PendingSeal | undefined,
+  replies: readonly PendingSeal[] | undefined,
 ): void {
   if (!sender.ok) {
     const { error } = sender;
@@ -177,7 +192,7 @@ function verified(
     ctx.metrics.countDropped('banned');
     return;
   }
-  handlePacket(ctx, decoded, from, pong);
+  handlePacket(ctx, decoded, from, replies);
 }
 
 /** A verified packet with its sender's ID in hex, which the handlers key bonds and replies by. */
@@ -194,7 +209,7 @@ function handlePacket(
   ctx: ServiceContext,
   decoded: ReceivedPacket,
   from: DatagramAddress,
-  pong: PendingSeal | undefined,
+  replies: readonly PendingSeal[] | undefined,
 ): void {
   const { packet } = decoded;
   if (packet.type !== 'enr-response') {
@@ -208,13 +223,17 @@ function handlePacket(
   }
   switch (packet.type) {
     case 'ping':
-      handlePing(ctx, decoded, packet, from, pong);
+      handlePing(ctx, decoded, packet, from, replies);
       return;
     case 'findnode':
-      whenBonded(ctx, decoded, from, () => answerFindnode(ctx, packet, from));
+      whenBonded(ctx, decoded, from, () =>
+        answer(ctx, replies ?? neighborsFor(ctx, packet, from), from),
+      );
       return;
     case 'enr-request':
-      whenBonded(ctx, decoded, from, () => answerEnrRequest(ctx, decoded, from));
+      whenBonded(ctx, decoded, from, () =>
+        answer(ctx, replies ?? [enrResponseFor(ctx, decoded.hash)], from),
+      );
       return;
     default:
       handleReply(ctx, decoded, from);
@@ -222,7 +241,7 @@ function handlePacket(
 }
 
 /**
- * Ping: send its Pong (sealed while the Ping was verified, see {@link presealPong}). Then bond
+ * Ping: send its Pong (sealed while the Ping was verified, see {@link presealReplies}). Then bond
  * back: a pinger whose pong we have not seen within the bond lifetime is pinged and added to the
  * table when its Pong arrives; a bonded one is added at once. Finally the ping time is stored and
  * the Ping's `To` is fed to the endpoint predictor.
@@ -232,11 +251,11 @@ function handlePing(
   decoded: ReceivedPacket,
   packet: PingPacket,
   from: DatagramAddress,
-  pong: PendingSeal | undefined,
+  pong: readonly PendingSeal[] | undefined,
 ): void {
   const now = ctx.clock.now();
   // No Pong was sealed only for a Ping expired on arrival, which never gets here.
-  pong?.send();
+  if (pong !== undefined) answer(ctx, pong, from);
   if (ctx.allowIp(from.address)) {
     void ctx.tasks.spawn(bondBack(ctx, decoded, from, packet.from.tcp, now));
   }
@@ -339,11 +358,30 @@ async function whenBondedInDb(
 }
 
 /**
- * FindNode: the 16 table nodes closest to keccak256(target), validated-live ones only when there
- * are any (geth), minus those the requester may not be told about (relay rules), in Neighbors
- * packets of at most 12; no nodes still gives one empty Neighbors.
+ * Sends the replies to a request: those sealed while it was verified, or else these packets,
+ * signed now.
  */
-function answerFindnode(ctx: ServiceContext, packet: FindNodePacket, from: DatagramAddress): void {
+function answer(
+  ctx: ServiceContext,
+  replies: readonly (PendingSeal | PacketInput)[],
+  from: DatagramAddress,
+): void {
+  for (const reply of replies) {
+    if (reply instanceof PendingSeal) reply.send();
+    else sendPacket(ctx, reply, from, 'request');
+  }
+}
+
+/**
+ * The answer to a FindNode: the 16 table nodes closest to keccak256(target), validated-live
+ * ones only when there are any (geth), minus those the requester may not be told about (relay
+ * rules), in Neighbors packets of at most 12; no nodes still gives one empty Neighbors.
+ */
+function neighborsFor(
+  ctx: ServiceContext,
+  packet: FindNodePacket,
+  from: DatagramAddress,
+): PacketInput[] {
   const target = keccak256(packet.target);
   const closest = ctx.table.closest(target, FINDNODE_RESULT_SIZE, ctx.config.findnodeLivenessCheck);
   const relayable = relayIpChecker(from.address);
@@ -354,19 +392,12 @@ function answerFindnode(ctx: ServiceContext, packet: FindNodePacket, from: Datag
     nodes.push({ ip: n.ip, udp: n.udp, tcp: n.tcp ?? 0, publicKey: n.publicKey });
   }
   const expiration = expirationFromNow(ctx.clock.now());
-  for (const chunk of chunkNeighbors(nodes)) {
-    sendPacket(ctx, { type: 'neighbors', nodes: chunk, expiration }, from, 'request');
-  }
+  return chunkNeighbors(nodes).map((chunk) => ({ type: 'neighbors', nodes: chunk, expiration }));
 }
 
-/** ENRRequest: an ENRResponse with the request hash and our current record. */
-function answerEnrRequest(
-  ctx: ServiceContext,
-  decoded: ReceivedPacket,
-  from: DatagramAddress,
-): void {
-  const record = ctx.localNode.record();
-  sendPacket(ctx, { type: 'enr-response', requestHash: decoded.hash, record }, from, 'request');
+/** The answer to an ENRRequest: the request hash and our current record. */
+function enrResponseFor(ctx: ServiceContext, requestHash: Uint8Array): PacketInput {
+  return { type: 'enr-response', requestHash, record: ctx.localNode.record() };
 }
 
 /**

@@ -24,4 +24,18 @@ describe('BondCache', () => {
     expect(cache.get('a', '10.0.0.9')).toBe(6);
     expect(cache.size).toBe(1);
   });
+
+  it('knows the latest bond of any node at an IP, for at most limit IPs', () => {
+    const cache = new BondCache(2);
+    cache.set('a', '10.0.0.1', 1);
+    cache.set('b', '10.0.0.1', 2);
+    expect(cache.latestAt('10.0.0.1')).toBe(2);
+    cache.set('c', '10.0.0.2', 3);
+    cache.set('a', '10.0.0.1', 4); // rewritten: now the most recent IP
+    cache.set('d', '10.0.0.3', 5); // forgets the least recently written IP, 10.0.0.2
+    expect(cache.latestAt('10.0.0.2')).toBeUndefined();
+    expect(cache.latestAt('10.0.0.1')).toBe(4);
+    expect(cache.latestAt('10.0.0.3')).toBe(5);
+    expect(cache.latestAt('10.0.0.9')).toBeUndefined();
+  });
 });

@@ -69,7 +69,20 @@ describe('DiscoveryV4 signature work classes', () => {
     const target = raw.publicKey;
     raw.send({ type: 'findnode', target, expiration: expirationFromNow(clock.now()) }, svc.address);
     await raw.next('neighbors');
-    expect(log.splice(0)).toEqual(['recover:findnode:request', 'seal:neighbors:request']);
+    // A node at this IP has bonded: the Neighbors is sealed while the sender is recovered.
+    expect(log.splice(0)).toEqual(['seal:neighbors:request', 'recover:findnode:request']);
+
+    // Another key at the same IP, never bonded: sealed the same way, but never sent.
+    const sameIp = new RawPeer(net, '10.0.0.2');
+    closers.push(() => sameIp.close());
+    sameIp.send(
+      { type: 'findnode', target, expiration: expirationFromNow(clock.now()) },
+      svc.address,
+    );
+    await waitFor(() => svc.service.metrics.dropped.unbonded === 1, { what: 'unbonded dropped' });
+    await settle();
+    expect(sameIp.ofType('neighbors')).toHaveLength(0);
+    expect(log.splice(0)).toEqual(['seal:neighbors:request', 'recover:findnode:request']);
 
     const stranger = new RawPeer(net, '10.0.0.3');
     stranger.send(
@@ -83,6 +96,15 @@ describe('DiscoveryV4 signature work classes', () => {
     );
     await waitFor(() => svc.service.metrics.dropped.unsolicited === 1);
     expect(log.splice(0)).toEqual(['recover:pong:ping']);
+
+    // From an IP where nothing has bonded, a FindNode costs its recovery and no signature.
+    stranger.send(
+      { type: 'findnode', target, expiration: expirationFromNow(clock.now()) },
+      svc.address,
+    );
+    await waitFor(() => svc.service.metrics.dropped.unbonded === 2, { what: 'unbonded dropped' });
+    expect(log.splice(0)).toEqual(['recover:findnode:request']);
+    expect(stranger.ofType('neighbors')).toHaveLength(0);
 
     stranger.autoPong(clock);
     await svc.service.ping(stranger.node());
