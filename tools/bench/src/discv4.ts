@@ -17,6 +17,9 @@ import type { Socket } from 'node:dgram';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { availableParallelism, loadavg } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { DPT } from '@ethereumjs/devp2p';
 import { silentLogger } from '@ethp2p/base';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
@@ -270,7 +273,10 @@ export async function runDiscv4Bench(): Promise<void> {
     const order = starts.map((_, i) => i);
     if (round % 2 === 1) order.reverse();
     const measured: Measured[] = [];
-    for (const i of order) measured[i] = await measure(starts[i] as () => Promise<Target>);
+    for (const i of order) {
+      await quiesce();
+      measured[i] = await measure(starts[i] as () => Promise<Target>);
+    }
     const ejs = measured[0] as Measured;
     const inline = measured[1] as Measured;
     for (const [i, m] of measured.entries()) {
@@ -339,6 +345,25 @@ export async function runDiscv4Bench(): Promise<void> {
     ].join('\n'),
   );
 }
+
+/**
+ * Lets what the previous target left behind settle before the next one is measured: its timers
+ * (ethereumjs's ping-backs to the flooder time out seconds later) and, with a full collection,
+ * its garbage. Without it, the target measured after another one in the same process ran up to
+ * 15% slower than the same target measured first (a major collection in its window).
+ */
+async function quiesce(): Promise<void> {
+  await delay(QUIESCE_MS);
+  collectGarbage();
+}
+
+const QUIESCE_MS = 500;
+
+/** `gc()`, exposed at run time so that `pnpm bench` needs no Node flag. */
+const collectGarbage = ((): (() => void) => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
 
 function ethp2pName(workers: number): string {
   return workers === 0 ? 'ethp2p inline' : `ethp2p ${workers} worker${workers > 1 ? 's' : ''}`;

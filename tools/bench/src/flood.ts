@@ -72,6 +72,33 @@ export async function bindFlooder(): Promise<Socket> {
 }
 
 /**
+ * Connects the flooder's socket to the target (once: a flooder floods one target): each send then
+ * skips the address lookup Node does for an unconnected one, and only the target's datagrams are
+ * received.
+ */
+async function connectTo(socket: Socket, target: Endpoint): Promise<void> {
+  let remote: { address: string; port: number } | undefined;
+  try {
+    remote = socket.remoteAddress();
+  } catch {
+    remote = undefined; // not connected yet
+  }
+  if (remote !== undefined) {
+    if (remote.address !== target.address || remote.port !== target.port) {
+      throw new Error(`flooder already connected to ${remote.address}:${remote.port}`);
+    }
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.connect(target.port, target.address, () => {
+      socket.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/**
  * Floods `target` from `socket` and measures replies per second. Lost packets are made up for: when
  * no reply arrives for a tick, the window is refilled.
  */
@@ -85,10 +112,11 @@ export async function flood(
   let replies = 0;
   let opened = 0;
   let stopped = false;
+  await connectTo(socket, target);
   const send = (): void => {
     const packet = options.packets[next++ % options.packets.length] as Uint8Array;
     inflight++;
-    socket.send(packet, target.port, target.address);
+    socket.send(packet);
   };
   const fill = (): void => {
     while (!stopped && inflight < opened) send();
