@@ -284,18 +284,26 @@ async function bondBack(
     Node.fromPublicKey(decoded.publicKey, { ip, udp: from.port, ...(tcp === 0 ? {} : { tcp }) });
   try {
     const idHex = decoded.idHex;
+    const key = bondKey(idHex, ip);
+    if (ctx.pingBacks.isPending(key)) {
+      // Its Pong would have ended the ping-back: not bonded, and nothing for the database to
+      // tell. Replayed Pings take this path; if the pinger bonds meanwhile, that ping-back adds
+      // it to the table.
+      ctx.metrics.count('pingBacksSkipped');
+      await ctx.db.updateLastPingReceived(decoded.nodeId, ip, now);
+      return;
+    }
     const bonded = await isBonded(ctx, decoded.nodeId, idHex, ip);
     await ctx.db.updateLastPingReceived(decoded.nodeId, ip, now);
     if (bonded) {
       ctx.table.addInboundNode(pinger());
       return;
     }
-    const node = pinger();
-    const key = bondKey(idHex, ip);
     if (!ctx.pingBacks.tryAcquire(key)) {
       ctx.metrics.count('pingBacksSkipped');
       return;
     }
+    const node = pinger();
     try {
       if ((await tryPing(ctx, node, undefined, 'ping')) !== undefined) {
         ctx.table.addInboundNode(node);

@@ -24,6 +24,11 @@ export class PingBackLimiter {
     return this.#pending.size;
   }
 
+  /** Whether a ping-back to `key` is pending. */
+  isPending(key: string): boolean {
+    return this.#pending.has(key);
+  }
+
   /**
    * Claims a ping-back to `key` (`<id hex>|<ip>`): `false`, claiming nothing, when one to `key`
    * is already pending or the limit is reached. A `true` must be followed by {@link release}.

@@ -39,6 +39,12 @@ describe('ping-back', () => {
       },
       raw.privateKey,
     );
+    let pingsRecorded = 0;
+    const record = svc.db.updateLastPingReceived.bind(svc.db);
+    svc.db.updateLastPingReceived = (...args) => {
+      pingsRecorded++;
+      return record(...args);
+    };
     const replays = 5000;
     for (let i = 0; i < replays; i++) raw.socket.send(bytes, svc.address);
     await waitFor(() => svc.service.metrics.pingBacksSkipped === replays - 1);
@@ -47,6 +53,9 @@ describe('ping-back', () => {
     expect(raw.ofType('pong')).toHaveLength(replays);
     expect(raw.ofType('ping')).toHaveLength(1);
     expect(svc.service.metrics.packetsOut.ping).toBe(1);
+    // Skipped ping-backs still record every Ping (geth `UpdateLastPingReceived`).
+    expect(pingsRecorded).toBe(replays);
+    expect(await svc.db.lastPingReceived(raw.id, '10.0.0.2')).toBe(clock.now());
 
     const other = new RawPeer(net, '10.0.0.3');
     other.autoPong(clock, 3n);
