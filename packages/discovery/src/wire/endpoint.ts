@@ -18,6 +18,7 @@ import {
   writeListHeader,
   writeUint,
 } from '@ethp2p/base/rlp';
+import { equalBytes } from '@ethp2p/crypto';
 import { bytesToIp, ipToBytes } from '@ethp2p/enode';
 import { WireError } from './errors.ts';
 
@@ -47,14 +48,40 @@ export function encodeEndpoint(ep: Endpoint, field: string): Uint8Array {
   return writeEntry(ep, field, undefined);
 }
 
-/** The RLP of a Neighbors entry. @throws {TypeError|RangeError} on a bad IP, port or key */
+/**
+ * The RLP of a Neighbors entry; the same array for the same node again (read it, never write it).
+ * @throws {TypeError|RangeError} on a bad IP, port or key
+ */
 export function encodeNeighbor(node: NeighborNode, field: string): Uint8Array {
   const key = node.publicKey;
   if (!(key instanceof Uint8Array) || key.length !== 64) {
     throw new RangeError(`${field}.publicKey: expected 64 bytes, got ${describe(key)}`);
   }
-  return writeEntry(node, field, key);
+  const known = encodedNeighbors.get(key);
+  if (
+    known !== undefined &&
+    known.ip === node.ip &&
+    known.udp === node.udp &&
+    known.tcp === node.tcp &&
+    equalBytes(known.rlp.subarray(known.rlp.length - 64), key)
+  ) {
+    return known.rlp;
+  }
+  const rlp = writeEntry(node, field, key);
+  encodedNeighbors.set(key, { ip: node.ip, udp: node.udp, tcp: node.tcp, rlp });
+  return rlp;
 }
+
+/**
+ * Entries encoded before, by the key array of the node (a table node keeps its key array, and
+ * its endpoint, for life): a FindNode answer mostly repeats the nodes of the last one. A hit is
+ * checked against the endpoint and the key bytes, so a changed node is encoded anew. Entries go
+ * with their key arrays.
+ */
+const encodedNeighbors = new WeakMap<
+  Uint8Array,
+  { ip: string | undefined; udp: number; tcp: number; rlp: Uint8Array }
+>();
 
 /**
  * `[ip, udp, tcp]`, or `[ip, udp, tcp, key]`, sized first and written straight into one array:

@@ -33,6 +33,26 @@ describe('endpoint writers', () => {
     );
   });
 
+  it('give a node encoded before its earlier entry, and a changed node a new one', () => {
+    fc.assert(
+      fc.property(neighbor, neighbor, (n, other) => {
+        const key = Uint8Array.from(n.publicKey);
+        const first = encodeNeighbor({ ...n, publicKey: key }, 'n');
+        expect(encodeNeighbor({ ...n, publicKey: key }, 'n')).toBe(first);
+        // The same key array with another endpoint, then with other key bytes.
+        const moved = { ...other, publicKey: key };
+        expect(encodeNeighbor(moved, 'n')).toEqual(
+          RLP.encode([ipBytes(other.ip), other.udp, other.tcp, key]),
+        );
+        key.set(other.publicKey);
+        expect(encodeNeighbor(moved, 'n')).toEqual(
+          RLP.encode([ipBytes(other.ip), other.udp, other.tcp, other.publicKey]),
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('write the port boundaries of every header size', () => {
     for (const port of [0, 1, 0x7f, 0x80, 0xff, 0x100, 30303, 65535]) {
       const ep = { ip: '10.0.0.1', udp: port, tcp: 65535 - port };
