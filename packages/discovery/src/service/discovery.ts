@@ -96,7 +96,7 @@ export interface DiscoveryOptions {
   /**
    * Worker threads for signature work (recovering senders, signing packets), so that discovery
    * uses more than one core (issue 18). `0` (the default) does it inline on this thread; `'auto'`
-   * sizes the pool to the machine (`availableParallelism() - 1`, 1 to 8). Under overload the pool
+   * sizes the pool to the machine (`availableParallelism()`, 1 to 8). Under overload the pool
    * sheds Pings first, then FindNode/ENRRequest, never the replies to our own requests
    * (`metrics.signatures.shed`, `metrics.dropped.overloaded`). The workers need the built package
    * (`dist/`). Each `DiscoveryV4` has its own pool, ended by `stop()`.

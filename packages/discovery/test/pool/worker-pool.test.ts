@@ -5,7 +5,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { getPriority } from 'node:os';
+import { availableParallelism, getPriority } from 'node:os';
 import { waitFor } from '@ethp2p/base/testing';
 import { generatePrivateKey, publicKey } from '@ethp2p/crypto';
 import { activeBackend } from '@ethp2p/crypto/backends';
@@ -14,7 +14,7 @@ import { SignaturePoolError } from '../../src/pool/errors.ts';
 import { createSignatureRunner } from '../../src/pool/index.ts';
 import { InlineSignatures } from '../../src/pool/inline.ts';
 import type { SignatureRunner } from '../../src/pool/types.ts';
-import { SignaturePool } from '../../src/pool/worker-pool.ts';
+import { defaultWorkerCount, SignaturePool } from '../../src/pool/worker-pool.ts';
 import { decodePacket } from '../../src/wire/index.ts';
 import {
   BROKEN_WORKER,
@@ -156,6 +156,10 @@ describe('SignaturePool', () => {
     await expectRecovers(p);
     expect(p.stats.inlineBatches).toBeGreaterThanOrEqual(2);
     expect(p.stats.respawns).toBe(2);
+  });
+
+  it("sizes 'auto' at one worker per core, 1 to 8", () => {
+    expect(defaultWorkerCount()).toBe(Math.min(8, Math.max(1, availableParallelism())));
   });
 
   it('refuses a missing worker script typed, and bad sizes', () => {

@@ -173,7 +173,7 @@ export const NODE_OPTIONS: OptionSpecs = {
     default: 'auto',
     description:
       'worker threads for discovery v4 signatures: 0 keeps them on the main thread, auto is ' +
-      'one per core beyond the first (1 to 8)',
+      'one per core (1 to 8)',
   },
   v5disc: { type: 'boolean', description: "geth's older switch for discovery v5 (on by default)" },
   nodial: { type: 'boolean', description: 'never dial; only accept inbound peers' },
