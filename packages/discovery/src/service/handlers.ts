@@ -257,7 +257,16 @@ function handlePing(
   // No Pong was sealed only for a Ping expired on arrival, which never gets here.
   if (pong !== undefined) answer(ctx, pong, from);
   if (ctx.allowIp(from.address)) {
-    void ctx.tasks.spawn(bondBack(ctx, decoded, from, packet.from.tcp, now));
+    const key = bondKey(decoded.idHex, from.address);
+    if (ctx.pingBacks.isPending(key)) {
+      // Its Pong would have ended the ping-back: not bonded, and nothing for the database to
+      // tell but the Ping's time. Replayed Pings take this path; if the pinger bonds meanwhile,
+      // that ping-back adds it to the table.
+      ctx.metrics.count('pingBacksSkipped');
+      void ctx.tasks.spawn(recordPing(ctx, decoded, from, now));
+    } else {
+      void ctx.tasks.spawn(bondBack(ctx, decoded, from, packet.from.tcp, now, key));
+    }
   }
   if (packet.to.ip !== undefined) {
     ctx.localNode.udpEndpointStatement(from.address, { ip: packet.to.ip, port: packet.to.udp });
@@ -275,6 +284,7 @@ async function bondBack(
   from: DatagramAddress,
   tcp: number,
   now: number,
+  key: string,
 ): Promise<void> {
   const ip = from.address;
   // The pinger's Node is built only once it is needed: under a flood of replayed Pings most
@@ -283,17 +293,7 @@ async function bondBack(
     ctx.simulated?.node(decoded.publicKey, { ip, udp: from.port, tcp }) ??
     Node.fromPublicKey(decoded.publicKey, { ip, udp: from.port, ...(tcp === 0 ? {} : { tcp }) });
   try {
-    const idHex = decoded.idHex;
-    const key = bondKey(idHex, ip);
-    if (ctx.pingBacks.isPending(key)) {
-      // Its Pong would have ended the ping-back: not bonded, and nothing for the database to
-      // tell. Replayed Pings take this path; if the pinger bonds meanwhile, that ping-back adds
-      // it to the table.
-      ctx.metrics.count('pingBacksSkipped');
-      await ctx.db.updateLastPingReceived(decoded.nodeId, ip, now);
-      return;
-    }
-    const bonded = await isBonded(ctx, decoded.nodeId, idHex, ip);
+    const bonded = await isBonded(ctx, decoded.nodeId, decoded.idHex, ip);
     await ctx.db.updateLastPingReceived(decoded.nodeId, ip, now);
     if (bonded) {
       ctx.table.addInboundNode(pinger());
@@ -313,6 +313,20 @@ async function bondBack(
     }
   } catch (err) {
     if (!ctx.signal.aborted) ctx.logger.debug('bonding back failed', { ip, err: String(err) });
+  }
+}
+
+/** Stores the time of a Ping whose sender is being pinged back already. */
+async function recordPing(
+  ctx: ServiceContext,
+  decoded: ReceivedPacket,
+  from: DatagramAddress,
+  now: number,
+): Promise<void> {
+  try {
+    await ctx.db.updateLastPingReceived(decoded.nodeId, from.address, now);
+  } catch (err) {
+    if (!ctx.signal.aborted) ctx.logger.debug('recording a ping failed', { err: String(err) });
   }
 }
 

@@ -177,8 +177,12 @@ export class NodeDatabase {
    */
   async updateLastPingReceived(id: Uint8Array, ip: IpAddress, timeMs: number): Promise<void> {
     const { key, ip16, seconds } = this.#timeWrite(id, ip, timeMs);
+    this.#checkOpen();
+    const evicted = this.#unbonded.pinged(key);
+    // The common case under a stream of Pings: nothing to store, nothing evicted, so no
+    // operation to start (a busy node records thousands of Pings a second).
+    if (evicted.length === 0 && this.#times.get(key, 'ping') === seconds) return;
     return this.#write('lastping', async () => {
-      const evicted = this.#unbonded.pinged(key);
       if (this.#times.get(key, 'ping') !== seconds) {
         this.#times.set(key, 'ping', seconds);
         await writeInt(this.#db, nodeItemKey(id, ip16, FIELD.lastPing), seconds);
