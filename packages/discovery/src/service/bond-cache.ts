@@ -5,6 +5,7 @@
  * the source of truth: a miss falls back to it.
  * @module
  */
+import { BoundedMap } from './bounded-map.ts';
 import { EndpointMap } from './endpoint-map.ts';
 
 /** Node IDs the cache remembers bonds of; the least recently written is forgotten first. */
@@ -16,14 +17,13 @@ export const BOND_CACHE_SIZE = 4096;
  */
 export class BondCache {
   readonly #times: EndpointMap<number>;
-  /** IP → the latest pong time of any node there, oldest write first; at most `limit` IPs. */
-  readonly #byIp = new Map<string, number>();
-  readonly #limit: number;
+  /** IP → the latest pong time of any node there; at most `limit` IPs. */
+  readonly #byIp: BoundedMap<string, number>;
 
   /** @throws {RangeError} unless `limit` is a positive integer */
   constructor(limit: number = BOND_CACHE_SIZE) {
     this.#times = new EndpointMap(limit);
-    this.#limit = limit;
+    this.#byIp = new BoundedMap(limit);
   }
 
   /** How many node IDs have a cached bond. */
@@ -34,11 +34,7 @@ export class BondCache {
   /** Records a pong from (`idHex`, `ip`) at `timeMs`, forgetting the oldest beyond the limit. */
   set(idHex: string, ip: string, timeMs: number): void {
     this.#times.set(idHex, ip, timeMs);
-    this.#byIp.delete(ip);
     this.#byIp.set(ip, timeMs);
-    if (this.#byIp.size > this.#limit) {
-      this.#byIp.delete(this.#byIp.keys().next().value as string);
-    }
   }
 
   /**

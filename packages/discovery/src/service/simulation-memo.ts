@@ -11,6 +11,7 @@
  */
 import { bytesToHex, equalBytes } from '@ethp2p/crypto';
 import { Enr, Node, nodeIdFromPublicKey } from '@ethp2p/enode';
+import { BoundedMap } from './bounded-map.ts';
 
 /** Entries kept per kind by default: enough for every node of a 10,000-node simulation. */
 export const SIMULATION_MEMO_LIMIT = 65_536;
@@ -33,18 +34,15 @@ export interface NodeIdentity {
 
 /** Shared derivations of the simulated nodes of a process; see the module. */
 export class SimulationMemo {
-  readonly #ids: FifoMap<Keyed<NodeIdentity>>;
-  readonly #records: FifoMap<Keyed<Enr>>;
-  readonly #nodes: FifoMap<Keyed<Node>[]>;
+  readonly #ids: BoundedMap<number, Keyed<NodeIdentity>>;
+  readonly #records: BoundedMap<number, Keyed<Enr>>;
+  readonly #nodes: BoundedMap<number, Keyed<Node>[]>;
 
   /** @throws {RangeError} unless `limit` is a positive safe integer */
   constructor(limit: number = SIMULATION_MEMO_LIMIT) {
-    if (!Number.isSafeInteger(limit) || limit < 1) {
-      throw new RangeError(`limit: expected a positive integer, got ${limit}`);
-    }
-    this.#ids = new FifoMap(limit);
-    this.#records = new FifoMap(limit);
-    this.#nodes = new FifoMap(limit);
+    this.#ids = new BoundedMap(limit);
+    this.#records = new BoundedMap(limit);
+    this.#nodes = new BoundedMap(limit);
   }
 
   /** Entries held, per kind (nodes: distinct keys). */
@@ -114,32 +112,6 @@ const MAX_ENDPOINTS_PER_KEY = 4;
 interface Keyed<V> {
   readonly bytes: Uint8Array;
   readonly value: V;
-}
-
-/** A map that forgets its oldest entry past `limit`. */
-class FifoMap<V> {
-  readonly #limit: number;
-  readonly #map = new Map<number, V>();
-
-  constructor(limit: number) {
-    this.#limit = limit;
-  }
-
-  get size(): number {
-    return this.#map.size;
-  }
-
-  get(key: number): V | undefined {
-    return this.#map.get(key);
-  }
-
-  set(key: number, value: V): void {
-    this.#map.set(key, value);
-    if (this.#map.size > this.#limit) {
-      const oldest = this.#map.keys().next();
-      if (oldest.done !== true) this.#map.delete(oldest.value);
-    }
-  }
 }
 
 /**
