@@ -82,19 +82,15 @@ export function sendPacket(
   to: DatagramAddress,
   workClass: WorkClass,
 ): void {
-  const unsigned = encodeUnsigned(packet);
-  ctx.signatures.seal(unsigned, { key: endpointKey(to), workClass }, (sealed) => {
-    if (!sealed.ok || ctx.signal.aborted) return;
-    ctx.socket.send(sealed.bytes, to);
-    ctx.metrics.countOut(packet.type);
-  });
+  new PendingSeal(ctx, packet, to, workClass).send();
 }
 
 /**
- * A packet signed before we know whether to send it: the Pong to a Ping whose sender is still
- * being recovered. Its seal goes to the pool together with that recovery, so a worker signs the
- * Pong in the same trip instead of a second one after the Ping is handled. `send()` sends it as
- * soon as it is sealed (at once if it already is); one never sent costs only its signature.
+ * A packet being signed, sent by `send()` as soon as it is sealed (at once if it already is).
+ * Sealing may start before we know whether to send it: the Pong to a Ping whose sender is still
+ * being recovered goes to the pool together with that recovery, so a worker signs the Pong in the
+ * same trip instead of a second one after the Ping is handled. One never sent costs only its
+ * signature.
  */
 export class PendingSeal {
   readonly #ctx: ServiceContext;

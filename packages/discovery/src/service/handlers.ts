@@ -32,7 +32,7 @@ import { bondKey } from './bond-cache.ts';
 import { tryPing } from './client.ts';
 import { FINDNODE_RESULT_SIZE } from './config.ts';
 import type { ServiceContext } from './context.ts';
-import { inboundKey, isBondFresh, PendingSeal, sendPacket } from './context.ts';
+import { inboundKey, isBondFresh, PendingSeal } from './context.ts';
 import type { NodeIdentity } from './simulation-memo.ts';
 
 /**
@@ -136,7 +136,7 @@ function presealReplies(
     packet.type === 'findnode'
       ? neighborsFor(ctx, packet, from)
       : [enrResponseFor(ctx, opened.hash)];
-  return answers.map((answer) => new PendingSeal(ctx, answer, from, 'request'));
+  return sealAnswers(ctx, answers, from);
 }
 
 /**
@@ -227,12 +227,12 @@ function handlePacket(
       return;
     case 'findnode':
       whenBonded(ctx, decoded, from, () =>
-        answer(ctx, replies ?? neighborsFor(ctx, packet, from), from),
+        send(replies ?? sealAnswers(ctx, neighborsFor(ctx, packet, from), from)),
       );
       return;
     case 'enr-request':
       whenBonded(ctx, decoded, from, () =>
-        answer(ctx, replies ?? [enrResponseFor(ctx, decoded.hash)], from),
+        send(replies ?? sealAnswers(ctx, [enrResponseFor(ctx, decoded.hash)], from)),
       );
       return;
     default:
@@ -255,7 +255,7 @@ function handlePing(
 ): void {
   const now = ctx.clock.now();
   // No Pong was sealed only for a Ping expired on arrival, which never gets here.
-  if (pong !== undefined) answer(ctx, pong, from);
+  if (pong !== undefined) send(pong);
   if (ctx.allowIp(from.address)) {
     const key = bondKey(decoded.idHex, from.address);
     if (ctx.pingBacks.isPending(key)) {
@@ -379,19 +379,18 @@ async function whenBondedInDb(
   }
 }
 
-/**
- * Sends the replies to a request: those sealed while it was verified, or else these packets,
- * signed now.
- */
-function answer(
+/** Starts sealing the answers to a request (a request's answers are worth `request`). */
+function sealAnswers(
   ctx: ServiceContext,
-  replies: readonly (PendingSeal | PacketInput)[],
+  answers: readonly PacketInput[],
   from: DatagramAddress,
-): void {
-  for (const reply of replies) {
-    if (reply instanceof PendingSeal) reply.send();
-    else sendPacket(ctx, reply, from, 'request');
-  }
+): PendingSeal[] {
+  return answers.map((a) => new PendingSeal(ctx, a, from, 'request'));
+}
+
+/** Sends the replies to a request, each once it is sealed. */
+function send(replies: readonly PendingSeal[]): void {
+  for (const reply of replies) reply.send();
 }
 
 /**
