@@ -349,8 +349,9 @@ export async function runDiscv4Bench(): Promise<void> {
 /**
  * Lets what the previous target left behind settle before the next one is measured: its timers
  * (ethereumjs's ping-backs to the flooder time out seconds later) and, with a full collection,
- * its garbage. Without it, the target measured after another one in the same process ran up to
- * 15% slower than the same target measured first (a major collection in its window).
+ * its garbage, so that every target starts from the same state. (A target measured after
+ * another once ran 15% slower than when measured first; runs with this pause showed the same
+ * spread, so that was the machine's noise, not the order.)
  */
 async function quiesce(): Promise<void> {
   await delay(QUIESCE_MS);
